@@ -1,0 +1,155 @@
+// swift-tools-version: 6.2
+// kaohe (考核): the county assessment office's daemon. See README.md for the module map.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "kaohe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kaohed", targets: ["kaohed"]),
+        .executable(name: "kaohe", targets: ["kaohe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // libpq, from Debian's libpq-dev. Only the Postgres module imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KaoheRules",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KaoheStore",
+            dependencies: [
+                "Postgres",
+                "KaoheRules",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KaoheHTTP",
+            dependencies: [
+                "KaoheStore",
+                "KaoheRules",
+                "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What both executables share: configuration, the embedded default, the service group.
+        .target(
+            name: "KaoheDaemon",
+            dependencies: [
+                "KaoheHTTP",
+                "KaoheStore",
+                "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kaohed",
+            dependencies: [
+                "KaoheDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kaohe",
+            dependencies: [
+                "KaoheDaemon",
+                "KaoheRules",
+                "KaoheStore",
+                "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starts the throwaway PostgreSQL cluster the integration tests share.
+        .target(
+            name: "KaoheTestSupport",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/KaoheTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheRulesTests",
+            dependencies: [
+                "KaoheRules",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "KaoheTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheStoreTests",
+            dependencies: ["KaoheStore", "Postgres", "KaoheTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheHTTPTests",
+            dependencies: [
+                "KaoheDaemon",
+                "KaoheHTTP",
+                "KaoheStore",
+                "Postgres",
+                "KaoheTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `kaohe`: the office's command line for the assessment daemon (考核).
+struct KaoheCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kaohe",
+        abstract: "kaohe (考核) — the county assessment office's command line.",
+        subcommands: [RulesCommand.self, BenchCommand.self]
+    )
+}
+
+/// `kaohe bench …`: benchmarks that print figures (never timed assertions in tests).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed and memory and print the figures.",
+        subcommands: [BenchPgCommand.self, BenchRulesCommand.self]
+    )
+}

@@ -1,0 +1,2 @@
+// The kaohe command line: every subcommand is listed in KaoheCommand.
+await KaoheCommand.main()
