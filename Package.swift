@@ -82,8 +82,10 @@ let package = Package(
             name: "KaoheDaemon",
             dependencies: [
                 "KaoheHTTP",
+                "KaoheRules",
                 "KaoheStore",
                 "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,6 +138,11 @@ let package = Package(
         .testTarget(
             name: "KaoheStoreTests",
             dependencies: ["KaoheStore", "Postgres", "KaoheTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheDaemonTests",
+            dependencies: ["KaoheDaemon", "KaoheStore", "Postgres", "KaoheTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,11 @@ struct KaoheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaohe",
         abstract: "kaohe (考核) — the county assessment office's command line.",
-        subcommands: [RulesCommand.self, BenchCommand.self]
+        discussion: "Commands that use the database take the same settings as kaohed (flags, KAOHE_* environment, --config file).",
+        subcommands: [
+            MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self,
+            RulesCommand.self, BenchCommand.self,
+        ]
     )
 }
 

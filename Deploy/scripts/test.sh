@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what is missing, builds, runs every test.
+# The integration tests start their own throwaway PostgreSQL clusters under /tmp and stop them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./Deploy/scripts/install-prerequisites.sh
+cleanup() {
+  # Safety net: stop any test cluster a crashed test process left behind.
+  for pid in $(pgrep -f 'postgres -D /tmp/kaohe-test-' 2>/dev/null || true); do kill -INT "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+swift build --build-tests
+swift test --skip-build "$@"

@@ -1,0 +1,86 @@
+import Foundation
+public import Hummingbird
+import KaoheHTTP
+import KaoheStore
+public import Logging
+import NIOCore
+import Postgres
+public import Prometheus
+import ServiceLifecycle
+
+/// The daemon: opens the database (embedded by default), brings the schema up to date (embedded) or
+/// refuses to serve while migrations are pending (external), seeds the demo county into an empty
+/// embedded database, then runs the pool and the HTTP app in one ServiceGroup until SIGTERM/SIGINT.
+/// On shutdown the app drains in-flight requests, the pool closes, the embedded cluster stops.
+public enum Daemon {
+    /// Errors that stop the daemon before it serves, each with what to do.
+    public struct StartError: Error, CustomStringConvertible {
+        /// What is wrong and what to do.
+        public var description: String
+    }
+
+    /// Runs until a shutdown signal. `announce` receives the line naming the address to open.
+    public static func run(
+        configuration: DaemonConfiguration,
+        logger: Logger,
+        metrics: PrometheusCollectorRegistry,
+        announce: @escaping @Sendable (String) -> Void = { print($0); fflush(stdout) }
+    ) async throws {
+        let database = try await Database.open(configuration, logger: logger)
+        do {
+            try await serve(database: database, configuration: configuration, logger: logger, metrics: metrics, announce: announce)
+        } catch {
+            await database.close(logger: logger)
+            throw error
+        }
+        await database.close(logger: logger)
+        logger.info("kaohe stopped")
+    }
+
+    static func serve(
+        database: Database,
+        configuration: DaemonConfiguration,
+        logger: Logger,
+        metrics: PrometheusCollectorRegistry,
+        announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        var options = PostgresClient.Options()
+        options.maximumConnections = configuration.poolSize
+        let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
+        let migrations = try MigrationCatalog.bundled()
+        let runner = MigrationRunner(client: client, migrations: migrations, logger: logger)
+
+        if database.cluster != nil {
+            try await runner.apply()
+            if configuration.demo {
+                try await DemoCounty.seedIfEmpty(client: client, logger: logger)
+            }
+        } else {
+            let status = try await runner.status()
+            guard status.isCurrent else {
+                await client.close()
+                let names = status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+                throw StartError(description: "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again")
+            }
+        }
+
+        let app = buildApplication(
+            configuration: configuration.http,
+            dependencies: AppDependencies(client: client, migrations: migrations, metrics: metrics),
+            logger: logger,
+            onServerRunning: { address in
+                let port = address?.port ?? configuration.http.port
+                let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
+                announce("kaohe 已启动 — 请打开 http://\(host):\(port)/  (数据库: \(database.summary))")
+            }
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [client, app],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,38 @@
+public import Logging
+public import Postgres
+
+/// The database the daemon and the CLI work on: an external one from `database.url`, or the
+/// embedded default — a private PostgreSQL cluster in `data_directory/postgres`, started on demand.
+public struct Database: Sendable {
+    /// How to connect.
+    public var configuration: PostgresConfiguration
+    /// The embedded cluster, when kaohe runs its own; nil for an external database.
+    public var cluster: EmbeddedCluster?
+
+    /// Opens the configured database, initialising and starting the embedded cluster when no URL is set.
+    public static func open(_ configuration: DaemonConfiguration, logger: Logger) async throws -> Database {
+        if let url = configuration.databaseURL {
+            return Database(configuration: try PostgresConfiguration(url: url), cluster: nil)
+        }
+        let cluster = EmbeddedCluster(
+            configuration: .init(dataDirectory: configuration.dataDirectory + "/postgres"),
+            logger: logger
+        )
+        let postgres = try await cluster.start()
+        return Database(configuration: postgres, cluster: cluster)
+    }
+
+    /// A human description for the start-up line and `check-config` (password redacted).
+    public var summary: String {
+        if cluster != nil { return "内置 embedded (\(configuration.redactedDescription))" }
+        return configuration.redactedDescription
+    }
+
+    /// Stops the embedded cluster (nothing for an external database).
+    public func close(logger: Logger) async {
+        guard let cluster else { return }
+        do { try await cluster.stop() } catch {
+            logger.error("could not stop the embedded PostgreSQL cluster", metadata: ["error": "\(error)"])
+        }
+    }
+}

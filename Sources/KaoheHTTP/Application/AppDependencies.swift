@@ -1,0 +1,34 @@
+public import KaoheStore
+public import Postgres
+public import Prometheus
+
+/// What the HTTP application needs from the daemon: passed down, never looked up globally.
+public struct AppDependencies: Sendable {
+    /// The connection pool.
+    public var client: PostgresClient
+    /// The migrations this build expects the database to have (for `/readyz`).
+    public var migrations: [Migration]
+    /// The registry `/metrics` renders.
+    public var metrics: PrometheusCollectorRegistry
+
+    /// Bundles the dependencies.
+    public init(client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry) {
+        self.client = client
+        self.migrations = migrations
+        self.metrics = metrics
+    }
+}
+
+/// Where the HTTP server listens.
+public struct HTTPConfiguration: Sendable, Hashable {
+    /// Address to bind (default `127.0.0.1`: put a reverse proxy in front for other hosts).
+    public var host: String
+    /// TCP port (default 8080; 0 picks a free one, printed at start).
+    public var port: Int
+
+    /// Defaults: 127.0.0.1:8080.
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,41 @@
+public import Hummingbird
+public import Logging
+public import NIOCore
+
+/// Builds the HTTP application: routes, middleware, error mapping. The daemon runs it in its
+/// ServiceGroup after the pool; tests run it against a real cluster.
+///
+/// - Parameter onServerRunning: called with the bound address once the server listens (the daemon
+///   prints it; tests read the port from it).
+public func buildApplication(
+    configuration: HTTPConfiguration,
+    dependencies: AppDependencies,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (SocketAddress?) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(dependencies: dependencies, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "kaohe"
+        ),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress) },
+        logger: logger
+    )
+}
+
+/// The router alone, for tests that drive it without a socket.
+public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router<KaoheRequestContext> {
+    let router = Router(context: KaoheRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        ProblemMiddleware()
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+    }
+    HealthController(dependencies: dependencies).register(on: router)
+    MetricsController(registry: dependencies.metrics).register(on: router)
+    HomeController(dependencies: dependencies).register(on: router)
+    return router
+}

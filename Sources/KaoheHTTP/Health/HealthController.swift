@@ -1,0 +1,53 @@
+import Hummingbird
+import KaoheStore
+import Logging
+
+/// `/healthz`: the process is alive. `/readyz`: the database answers and its migrations are
+/// current — what a load balancer or systemd watchdog should ask before sending traffic.
+struct HealthController: Sendable {
+    let dependencies: AppDependencies
+
+    func register(on router: Router<KaoheRequestContext>) {
+        router.get("/healthz") { _, _ -> Response in
+            Self.json(.ok, #"{"status":"alive"}"#)
+        }
+        router.get("/readyz") { _, context -> Response in
+            try await readiness(logger: context.logger)
+        }
+    }
+
+    func readiness(logger: Logger) async throws -> Response {
+        let runner = MigrationRunner(client: dependencies.client, migrations: dependencies.migrations, logger: logger)
+        let status: MigrationStatus
+        do {
+            status = try await runner.status()
+        } catch {
+            logger.warning("not ready: database unreachable", metadata: ["error": "\(error)"])
+            throw ProblemDetails(
+                status: .serviceUnavailable,
+                type: "/problems/not-ready",
+                title: "未就绪 Not ready",
+                detail: "The database is not reachable.",
+                rule: "database.reachable"
+            )
+        }
+        guard status.isCurrent else {
+            let pending = status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+            throw ProblemDetails(
+                status: .serviceUnavailable,
+                type: "/problems/not-ready",
+                title: "未就绪 Not ready",
+                detail: "Migrations are pending: \(pending). Run `kaohe migrate`.",
+                rule: "migrations.current"
+            )
+        }
+        return Self.json(.ok, #"{"status":"ready","schemaVersion":\#(status.applied.last ?? 0)}"#)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: text)))
+        response.headers[.contentType] = "application/json"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

@@ -1,0 +1,65 @@
+public import Postgres
+
+/// An error of the store, in the domain's terms. Postgres errors are translated here, at the
+/// boundary: the HTTP layer maps these to problem+json, never a raw SQLSTATE.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is. Extensible: new codes can be added without breaking callers.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        let name: String
+        public var description: String { name }
+        /// The record named does not exist (or is outside the caller's county).
+        public static let notFound = Code(name: "notFound")
+        /// A record with the same key already exists (SQLSTATE 23505).
+        public static let duplicate = Code(name: "duplicate")
+        /// The record points at something that does not exist (SQLSTATE 23503).
+        public static let invalidReference = Code(name: "invalidReference")
+        /// A value broke a rule the database enforces (SQLSTATE 23514, 23502, 22xxx).
+        public static let invalidValue = Code(name: "invalidValue")
+        /// The database is not reachable right now.
+        public static let unavailable = Code(name: "unavailable")
+        /// A migration file is malformed or missing.
+        public static let invalidMigration = Code(name: "invalidMigration")
+        /// An applied migration was edited, or the database is newer than this kaohe.
+        public static let migrationAltered = Code(name: "migrationAltered")
+        /// Migrations are pending against an external database.
+        public static let migrationsPending = Code(name: "migrationsPending")
+    }
+
+    /// What kind of failure.
+    public var code: Code
+    /// A sentence an office clerk or an operator can act on. Holds no SQL.
+    public var message: String
+    /// The field or column concerned, when known.
+    public var field: String?
+    /// The database error behind this one, if any (for logs, via its debugDescription).
+    public var underlying: PostgresError?
+
+    /// Makes an error.
+    public init(_ code: Code, _ message: String, field: String? = nil, underlying: PostgresError? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+        self.underlying = underlying
+    }
+
+    public var description: String { "StoreError(\(code)): \(message)" }
+
+    /// Translates a Postgres error by its SQLSTATE; anything unmapped is rethrown as it was.
+    public static func translate(_ error: any Error, what: String) -> any Error {
+        guard let pg = error as? PostgresError else { return error }
+        let field = pg.serverFields?.column ?? pg.serverFields?.constraint
+        switch pg.sqlState {
+        case .uniqueViolation?:
+            return StoreError(.duplicate, "\(what) already exists", field: field, underlying: pg)
+        case .foreignKeyViolation?:
+            return StoreError(.invalidReference, "\(what) refers to something that does not exist", field: field, underlying: pg)
+        case .checkViolation?, .notNullViolation?:
+            return StoreError(.invalidValue, "\(what) has a value the rules do not allow", field: field, underlying: pg)
+        default:
+            if pg.code == .connectionFailed || pg.code == .connectionClosed || pg.code == .poolTimeout {
+                return StoreError(.unavailable, "the database is not reachable right now; try again shortly", underlying: pg)
+            }
+            return error
+        }
+    }
+}

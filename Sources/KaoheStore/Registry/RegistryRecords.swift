@@ -1,0 +1,54 @@
+/// 县: a county, by its 6-digit administrative division code.
+public struct County: Sendable, Hashable, Codable {
+    /// 行政区划代码, 6 digits.
+    public var code: String
+    /// 县名.
+    public var name: String
+    /// Makes a county record.
+    public init(code: String, name: String) { self.code = code; self.name = name }
+}
+
+/// 专业考核委员会 (专考委): scores the units of one sector.
+public struct Committee: Sendable, Hashable, Codable {
+    /// The county it belongs to.
+    public var county: String
+    /// Short id within the county (`education`).
+    public var id: String
+    /// 名称.
+    public var name: String
+    /// Makes a committee record.
+    public init(county: String, id: String, name: String) { self.county = county; self.id = id; self.name = name }
+}
+
+/// 主管部门 / 举办单位: a unit's supervising department.
+public struct Department: Sendable, Hashable, Codable {
+    /// The county it belongs to.
+    public var county: String
+    /// Short id within the county.
+    public var id: String
+    /// 名称.
+    public var name: String
+    /// Makes a department record.
+    public init(county: String, id: String, name: String) { self.county = county; self.id = id; self.name = name }
+}
+
+/// 事业单位: a public institution enrolled in the county's assessment.
+public struct UnitRecord: Sendable, Hashable, Codable {
+    /// The county it belongs to.
+    public var county: String
+    /// 统一社会信用代码 (18 characters, checksum already verified by KaoheRules).
+    public var code: String
+    /// 单位名称.
+    public var name: String
+    /// The committee that assesses it.
+    public var committee: String
+    /// Its supervising department.
+    public var department: String
+    /// 在编人数.
+    public var headcount: Int
+    /// Makes a unit record.
+    public init(county: String, code: String, name: String, committee: String, department: String, headcount: Int) {
+        self.county = county; self.code = code; self.name = name
+        self.committee = committee; self.department = department; self.headcount = headcount
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import KaoheDaemon
+import KaoheStore
+import Logging
+import Postgres
+
+/// `kaohe migrate`: applies pending migrations to the configured database.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply the pending schema migrations (Schema/NNNN_name.sql) to the database.",
+        discussion: "Against an external database kaohed refuses to serve until this has run. --status only lists them."
+    )
+
+    @OptionGroup var options: DaemonOptions
+
+    @Flag(help: "List applied and pending migrations without applying anything.")
+    var status = false
+
+    func run() async throws {
+        let configuration = try options.resolve()
+        var logger = Logger(label: "kaohe.migrate")
+        logger.logLevel = configuration.logLevel
+        let database = try await Database.open(configuration, logger: logger)
+        let client = PostgresClient(configuration: database.configuration, logger: logger)
+        do {
+            let runner = MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger)
+            if status {
+                let current = try await runner.status()
+                print("applied: \(current.applied.map { String(format: "%04d", $0) }.joined(separator: ", "))")
+                print("pending: \(current.pending.isEmpty ? "none" : current.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", "))")
+            } else {
+                let applied = try await runner.apply()
+                if applied.isEmpty {
+                    print("the schema is current; nothing to apply")
+                } else {
+                    for migration in applied { print(String(format: "applied %04d_%@", migration.version, migration.name)) }
+                }
+            }
+        } catch {
+            await client.close()
+            await database.close(logger: logger)
+            FileHandle.standardError.write(Data("kaohe migrate: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        await client.close()
+        await database.close(logger: logger)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import KaoheTestSupport
+import Postgres
+import Testing
+
+/// The daemon and the CLI as an operator runs them: real processes, a real cluster, signals.
+@Suite("kaohed and kaohe as processes", .serialized)
+struct DaemonProcessTests {
+    @Test("against an external database kaohed refuses to serve while migrations are pending, and says so")
+    func refusesPendingMigrations() async throws {
+        let database = try await TestCluster.freshDatabase()
+        let daemon = try DaemonProcess("kaohed", ["--database-url", database.conninfo, "--port", "0"])
+        let status = try await daemon.waitForExit()
+        #expect(status != 0)
+        #expect(daemon.standardError.contains("kaohe migrate"))
+        #expect(daemon.standardError.contains("0001_registry"))
+    }
+
+    @Test("kaohe migrate applies once; kaohed then serves /healthz, /readyz, /metrics and stops cleanly on SIGTERM")
+    func migrateThenServe() async throws {
+        let database = try await TestCluster.freshDatabase()
+        let migrate = try DaemonProcess("kaohe", ["migrate", "--database-url", database.conninfo])
+        #expect(try await migrate.waitForExit() == 0)
+        #expect(migrate.standardOutput.contains("applied 0001_registry"))
+        let again = try DaemonProcess("kaohe", ["migrate", "--database-url", database.conninfo])
+        #expect(try await again.waitForExit() == 0)
+        #expect(again.standardOutput.contains("nothing to apply"))
+
+        let daemon = try DaemonProcess("kaohed", ["--port", "0"], environment: ["KAOHE_DATABASE_URL": database.conninfo])
+        let base = try await daemon.waitForAddress()
+        let health = try await httpGet(base.appendingPathComponent("healthz"))
+        #expect(health.status == 200)
+        #expect(health.headers["x-request-id"]?.isEmpty == false)
+        let ready = try await httpGet(base.appendingPathComponent("readyz"))
+        #expect(ready.status == 200)
+        #expect(ready.body.contains("\"ready\""))
+        let metrics = try await httpGet(base.appendingPathComponent("metrics"))
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("hb_requests") || metrics.body.contains("http_requests"))
+        daemon.terminate()
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    @Test("the embedded default: own cluster, demo county, clean stop, and the same cluster reused next time")
+    func embeddedDefault() async throws {
+        let dataDirectory = "/tmp/kaohe-test-embedded-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        for round in 1...2 {
+            let daemon = try DaemonProcess("kaohed", ["--port", "0", "--data-directory", dataDirectory])
+            let base: URL
+            do { base = try await daemon.waitForAddress() } catch { daemon.terminate(); throw error }
+            let home = try await httpGet(base)
+            #expect(home.status == 200)
+            #expect(home.body.contains("示例县"))
+            #expect(home.body.contains("<td>48</td>"), "round \(round): the demo county is seeded once")
+            #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
+            daemon.terminate()
+            #expect(try await daemon.waitForExit() == 0)
+            #expect(!FileManager.default.fileExists(atPath: dataDirectory + "/postgres/postmaster.pid"), "the cluster stopped with the daemon")
+        }
+        #expect(FileManager.default.fileExists(atPath: dataDirectory + "/postgres/PG_VERSION"))
+    }
+
+    @Test("bad configuration is a clear CLI error and a non-zero exit")
+    func badConfiguration() async throws {
+        let daemon = try DaemonProcess("kaohed", ["--port", "eighty"])
+        #expect(try await daemon.waitForExit() != 0)
+        #expect(daemon.standardError.contains("http.port"))
+        let check = try DaemonProcess("kaohe", ["check-config"], environment: ["KAOHE_LOG_LEVEL": "loud"])
+        #expect(try await check.waitForExit() == 2)
+        #expect(check.standardError.contains("log_level"))
+        #expect(check.standardError.contains("KAOHE_LOG_LEVEL"))
+        let ok = try DaemonProcess("kaohe", ["check-config", "--port", "9000"])
+        #expect(try await ok.waitForExit() == 0)
+        #expect(ok.standardOutput.contains("9000"))
+        #expect(ok.standardOutput.contains("(flag)"))
+        let version = try DaemonProcess("kaohe", ["version"])
+        #expect(try await version.waitForExit() == 0)
+        #expect(version.standardOutput.hasPrefix("kaohe "))
+    }
+}
