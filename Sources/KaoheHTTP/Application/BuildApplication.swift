@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import NIOCore
+import KaoheStore
 
 /// Builds the HTTP application: routes, middleware, error mapping. The daemon runs it in its
 /// ServiceGroup after the pool; tests run it against a real cluster.
@@ -27,6 +28,11 @@ public func buildApplication(
 
 /// The router alone, for tests that drive it without a socket.
 public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router<KaoheRequestContext> {
+    buildRoutes(dependencies: dependencies, logger: logger).router
+}
+
+/// The router and the table of its `/api/v1` routes (for the OpenAPI check).
+public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (router: Router<KaoheRequestContext>, api: APIRoutes) {
     let router = Router(context: KaoheRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
@@ -37,5 +43,15 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     HealthController(dependencies: dependencies).register(on: router)
     MetricsController(registry: dependencies.metrics).register(on: router)
     HomeController(dependencies: dependencies).register(on: router)
-    return router
+
+    let api = APIRoutes(
+        group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: AccountStore(client: dependencies.client)))
+    )
+    registerAPI(api, dependencies: dependencies)
+    return (router, api)
+}
+
+/// Every `/api/v1` controller, in one place.
+func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
+    WhoAmIController().register(on: api)
 }

@@ -18,6 +18,8 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
     public var rule: String?
     /// Filled in by the middleware: the request id, also in the logs.
     public var requestID: String?
+    /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
+    public var headers: HTTPFields = [:]
 
     /// Makes a problem.
     public init(status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil, rule: String? = nil) {
@@ -47,6 +49,7 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
         let data = try encoder.encode(body)
         var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         response.headers[.contentType] = "application/problem+json"
+        response.headers.append(contentsOf: headers)
         if let requestID { response.headers[.requestID] = requestID }
         return response
     }
