@@ -1,0 +1,76 @@
+/// 名册审核: checks a unit's staff roster against its excellent quota, the policy's tier limits
+/// and every staff member's grade bounds.
+public struct RosterCheck: Sendable {
+    /// The policy (validated).
+    public var policy: RosterPolicy
+
+    /// Creates a check.
+    public init(policy: RosterPolicy) {
+        self.policy = policy
+    }
+
+    /// Checks a roster; `gradeIsFinal` false makes the quota provisional.
+    public func check(_ staff: [StaffRecord], unitGrade: UnitGrade, gradeIsFinal: Bool, award: Bool) -> RosterReport {
+        var violations: [RosterViolation] = []
+        var counts = [Int](repeating: 0, count: StaffGrade.allCases.count)
+        var seen = Set<String>(minimumCapacity: staff.count)
+        for record in staff {
+            counts[record.grade.index] += 1
+            if !seen.insert(record.staffNo).inserted {
+                violations.append(RosterViolation(staffNo: record.staffNo, rule: .duplicateStaffNo,
+                                                  message: "工号“\(record.staffNo)”在名册中重复 / duplicate staff number"))
+            }
+            GradeBound.check(record, policy.bounds, into: &violations)
+        }
+        let participants = staff.count - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
+        let quota = ExcellentQuota(unitGrade: unitGrade, gradeIsFinal: gradeIsFinal, award: award,
+                                   participants: participants, policy: policy)
+        let excellent = counts[StaffGrade.excellent.index]
+        let excess = Swift.max(0, excellent - quota.limit)
+        if excess > 0 {
+            violations.append(RosterViolation(staffNo: nil, rule: .excellentQuota,
+                                              message: "评定优秀\(excellent)人,超过\(quota.summary),须减少\(excess)人"))
+        }
+        for limit in policy.tierLimits {
+            let count = limit.grades.reduce(0) { $0 + counts[$1.index] }
+            if let max = limit.maxPercent, count > max.atMost(of: participants) {
+                violations.append(RosterViolation(staffNo: nil, rule: .tierCap,
+                                                  message: "\(limit.name)\(count)人,超过\(max)×\(participants)=\(max.atMost(of: participants))人的上限"))
+            }
+            if let min = limit.minPercent, count < min.atLeast(of: participants) {
+                violations.append(RosterViolation(staffNo: nil, rule: .tierFloor,
+                                                  message: "\(limit.name)\(count)人,低于\(min)×\(participants)=\(min.atLeast(of: participants))人的下限"))
+            }
+        }
+        return RosterReport(participants: participants, quota: quota, excellent: excellent, mustGiveUp: excess,
+                            violations: violations)
+    }
+}
+
+/// The outcome of a roster check.
+public struct RosterReport: Sendable, Hashable, Codable {
+    /// P: staff who receive a grade.
+    public var participants: Int
+    /// The excellent quota.
+    public var quota: ExcellentQuota
+    /// How many staff are proposed 优秀.
+    public var excellent: Int
+    /// How many 优秀 the unit must give up to meet its quota (0 when within).
+    public var mustGiveUp: Int
+    /// Every violation; empty means the roster can be confirmed.
+    public var violations: [RosterViolation]
+}
+
+extension StaffGrade {
+    /// Position in `allCases`, for counting without hashing.
+    var index: Int {
+        switch self {
+        case .excellent: 0
+        case .competent: 1
+        case .basic: 2
+        case .incompetent: 3
+        case .undetermined: 4
+        case .excluded: 5
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// 名册问题: one violation of a roster, by staff number (nil for the roster as a whole) and rule.
+/// A roster with violations is stored but cannot be confirmed until corrected.
+public struct RosterViolation: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The staff member concerned; nil for quota and tier limits.
+    public var staffNo: String?
+    /// The rule broken, e.g. `warning-not-excellent`.
+    public var rule: RosterRule
+    /// What is wrong and what to change, for the unit's clerk.
+    public var message: String
+
+    /// Creates a violation.
+    public init(staffNo: String?, rule: RosterRule, message: String) {
+        self.staffNo = staffNo
+        self.rule = rule
+        self.message = message
+    }
+
+    /// `staffNo: message [rule]`.
+    public var description: String { "\(staffNo ?? "名册"): \(message) [\(rule.rawValue)]" }
+}
+
+/// The rules a roster is checked against, with where they come from.
+public enum RosterRule: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 第三十六条: leave over 6 months → 不参加.
+    case leaveExcluded = "leave-excluded"
+    /// 第三十七条: unassigned over 6 months → 不参加.
+    case unassignedExcluded = "unassigned-excluded"
+    /// 第四十条: refused to take part → 不合格.
+    case refusedIncompetent = "refused-incompetent"
+    /// 第三十九条: under investigation → 不定等次.
+    case investigationUndetermined = "investigation-undetermined"
+    /// 第三十四条: first job, in probation → 不定等次.
+    case probationUndetermined = "probation-undetermined"
+    /// 不定等次 needs investigation or probation.
+    case undeterminedNeedsReason = "undetermined-needs-reason"
+    /// 不参加 needs leave or unassigned time over the threshold.
+    case excludedNeedsReason = "excluded-needs-reason"
+    /// 第三十八条: 警告 this year → not 优秀.
+    case warningNotExcellent = "warning-not-excellent"
+    /// 第三十八条: 记过 in its period → 基本合格 or 不合格.
+    case demeritAtMostBasic = "demerit-at-most-basic"
+    /// 第三十八条: 降低岗位等级 or 撤职 in its period → 不合格.
+    case demotionIncompetent = "demotion-incompetent"
+    /// 第十六–十八条: 优秀 ≥ 90, 合格 ≥ 70, 基本合格 ≥ 60, below → 不合格.
+    case scoreThreshold = "score-threshold"
+    /// 篇五/篇八: 2 or more 不称职 quarters → 不合格.
+    case quartersIncompetent = "quarters-incompetent"
+    /// 篇五/篇八: exactly 1 不称职 quarter → at most 基本合格.
+    case quarterAtMostBasic = "quarter-at-most-basic"
+    /// The unit rated more 优秀 than its quota.
+    case excellentQuota = "excellent-quota"
+    /// A policy cap on a tier was exceeded.
+    case tierCap = "tier-cap"
+    /// A policy floor on a tier was not met.
+    case tierFloor = "tier-floor"
+    /// The same staff number appears twice.
+    case duplicateStaffNo = "duplicate-staff-number"
+    /// Score outside 0–100.
+    case scoreRange = "score-range"
+}
