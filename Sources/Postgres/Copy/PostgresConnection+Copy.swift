@@ -1,0 +1,62 @@
+extension PostgresConnection {
+    /// Bulk-loads rows with `COPY … FROM STDIN` (text format): `body` appends rows to the writer,
+    /// which streams them to the server in large chunks. Returns the number of rows copied.
+    ///
+    /// ```swift
+    /// try await connection.copyFrom("COPY unit (code, name) FROM STDIN") { writer in
+    ///     for unit in units { writer.append(row: [unit.code, unit.name]) }
+    /// }
+    /// ```
+    /// If `body` throws, the COPY is aborted (nothing is inserted) and the error is rethrown. A
+    /// row the server rejects fails the whole COPY with the server's SQLSTATE.
+    public func copyFrom(
+        isolation: isolated (any Actor)? = #isolation,
+        _ copyStatement: PostgresQuery,
+        _ body: (inout PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
+        guard copyStatement.bindings.isEmpty else {
+            throw PostgresError(
+                code: .invalidParameter,
+                message: "COPY takes no parameters; name the table and columns with \\(identifier:)",
+                query: copyStatement.sql
+            )
+        }
+        let sql = copyStatement.sql
+        try await run { try $0.startCopy(sql) }
+        var writer = PostgresCopyWriter(connection: self)
+        do {
+            try await body(&writer)
+        } catch {
+            writer.handOver()
+            let serverError: (any Error)?
+            do {
+                _ = try await run { try $0.endCopy(failure: "COPY aborted by the client", sql: sql) }
+                serverError = nil
+            } catch let copyError {
+                serverError = copyError
+            }
+            // If the body stopped because the server had already failed the COPY, report the
+            // server's reason rather than the writer's.
+            if let failure = error as? PostgresError, failure.code == .copyFailed,
+               failure.message == PostgresCopyWriter.interruptedError.message, let serverError {
+                throw serverError
+            }
+            throw error
+        }
+        writer.handOver()
+        return try await run { try $0.endCopy(failure: nil, sql: sql) }
+    }
+}
+
+extension PostgresClient {
+    /// `COPY … FROM STDIN` on a pooled connection; see `PostgresConnection.copyFrom`.
+    public func copyFrom(
+        isolation: isolated (any Actor)? = #isolation,
+        _ copyStatement: PostgresQuery,
+        _ body: (inout PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
+        try await withConnection(isolation: isolation) { connection in
+            try await connection.copyFrom(isolation: isolation, copyStatement, body)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The rows of a result, fully read into memory.
+public struct PostgresRows: Sendable, RandomAccessCollection {
+    let storage: ResultStorage
+
+    init(storage: ResultStorage) { self.storage = storage }
+
+    /// The first row's position: 0.
+    public var startIndex: Int { 0 }
+    /// One past the last row.
+    public var endIndex: Int { storage.rowCount }
+
+    /// The row at `position`.
+    public subscript(position: Int) -> PostgresRow {
+        precondition(position >= 0 && position < storage.rowCount, "row index out of range")
+        return PostgresRow(storage: storage, row: position)
+    }
+
+    /// Rows inserted, updated, deleted, copied or selected, from the command tag.
+    public var affectedRows: Int { storage.affectedRows }
+
+    /// The result's column names, in order.
+    public var columnNames: [String] { storage.columnNames }
+
+    /// The result's column types, in order.
+    public var columnTypes: [PostgresDataType] { storage.columnTypes }
+
+    /// Decodes the first column of the first row, or returns nil when there is no row.
+    public func single<T: PostgresDecodable>(_ type: T.Type) throws -> T? {
+        guard let first else { return nil }
+        return try first.decode(type, at: 0)
+    }
+}
