@@ -1,0 +1,177 @@
+/// One data row of a CSV file: its fields and the 1-based line it starts on.
+public struct CSVRow: Sendable, Hashable {
+    /// The line of the file the row starts on (a quoted field may carry it over several lines).
+    public var line: Int
+    /// The fields, unquoted, as many as the header has.
+    public var fields: [String]
+
+    /// Makes a row.
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+}
+
+/// A CSV file as the office's clerks produce it: a header row, then data rows.
+///
+/// Reading rules:
+/// - Encoding: UTF-8 (with or without the byte-order mark Excel writes for "CSV UTF-8"), else
+///   GB18030 — what Excel on a Chinese Windows saves as plain "CSV". Strict UTF-8 is tried first;
+///   if the bytes are not valid UTF-8 they are converted from GB18030 with iconv. Bytes that are
+///   neither are `csv.encoding`, at the first bad byte of the better of the two attempts.
+/// - RFC 4180: fields separated by commas; a field may be enclosed in double quotes, and then may
+///   hold commas, line breaks and doubled quotes (`""` is one `"`). A quote inside an unquoted
+///   field, text after a closing quote, or a quote that is never closed is `csv.quote`.
+/// - Rows end with CRLF, LF or a lone CR. Rows whose fields are all empty (blank lines, or the
+///   `,,,,` Excel leaves after deleted rows, and the trailing newline) are skipped.
+/// - The first non-empty row is the header; its names are trimmed of surrounding white space.
+///   Every other row must have exactly as many fields as the header, else `csv.columns`.
+/// Field values are returned as written (no trimming); callers trim where their rules say so.
+public struct CSVTable: Sendable, Hashable {
+    /// The header's column names, trimmed.
+    public var header: [String]
+    /// The data rows, in file order.
+    public var rows: [CSVRow]
+
+    /// Makes a table.
+    public init(header: [String], rows: [CSVRow]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The position (0-based) of the first header column whose name is one of `names`.
+    public func columnIndex(_ names: String...) -> Int? {
+        columnIndex(anyOf: names)
+    }
+
+    /// The position (0-based) of the first header column whose name is one of `names`.
+    public func columnIndex(anyOf names: [String]) -> Int? {
+        header.firstIndex { column in names.contains { $0.csvHeaderEquals(column) } }
+    }
+
+    /// Decodes the bytes of a CSV file (see the type's documentation for the rules).
+    public static func decode(_ bytes: [UInt8]) throws(CSVError) -> CSVTable {
+        let text = try CSVEncoding.utf8(from: bytes)
+        return try CSVParser(text).parse()
+    }
+}
+
+extension String {
+    func csvHeaderEquals(_ other: String) -> Bool {
+        self == other || lowercased() == other.lowercased()
+    }
+}
+
+/// The RFC 4180 tokenizer over UTF-8 bytes.
+struct CSVParser {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let comma = UInt8(ascii: ",")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    func parse() throws(CSVError) -> CSVTable {
+        let n = bytes.count
+        var i = 0
+        var line = 1
+        var header: [String]?
+        var rows: [CSVRow] = []
+        var field: [UInt8] = []
+        while i < n {
+            let rowLine = line
+            var fields: [String] = []
+            var allEmpty = true
+            rowLoop: while true {
+                field.removeAll(keepingCapacity: true)
+                let column = fields.count + 1
+                if i < n, bytes[i] == Self.quote {
+                    let openLine = line
+                    i += 1
+                    while true {
+                        guard i < n else {
+                            throw CSVError(
+                                line: openLine, column: column, rule: .quote,
+                                message: "引号未闭合:第\(openLine)行第\(column)列以引号开始的字段到文件末尾也没有结束 / the quoted field never ends")
+                        }
+                        let byte = bytes[i]
+                        if byte == Self.quote {
+                            if i + 1 < n, bytes[i + 1] == Self.quote {
+                                field.append(Self.quote)
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            break
+                        }
+                        if byte == Self.lf || (byte == Self.cr && (i + 1 >= n || bytes[i + 1] != Self.lf)) { line += 1 }
+                        field.append(byte)
+                        i += 1
+                    }
+                    if i < n, bytes[i] != Self.comma, bytes[i] != Self.cr, bytes[i] != Self.lf {
+                        throw CSVError(
+                            line: line, column: column, rule: .quote,
+                            message: "引号后面有多余的字符:带引号的字段结束后应是逗号或换行 / text after the closing quote (a quote inside a field must be doubled: \"\")")
+                    }
+                    allEmpty = false
+                } else {
+                    while i < n {
+                        let byte = bytes[i]
+                        if byte == Self.comma || byte == Self.cr || byte == Self.lf { break }
+                        if byte == Self.quote {
+                            throw CSVError(
+                                line: line, column: column, rule: .quote,
+                                message: "字段中间出现引号:含引号的字段须整体用引号括起,并把其中的引号写成两个 / a quote inside an unquoted field (enclose the field in quotes and double the quote)")
+                        }
+                        field.append(byte)
+                        i += 1
+                    }
+                    if !field.isEmpty { allEmpty = false }
+                }
+                fields.append(String(decoding: field, as: UTF8.self))
+                guard i < n else { break rowLoop }
+                switch bytes[i] {
+                case Self.comma:
+                    i += 1
+                case Self.cr:
+                    i += 1
+                    if i < n, bytes[i] == Self.lf { i += 1 }
+                    line += 1
+                    break rowLoop
+                default:
+                    i += 1
+                    line += 1
+                    break rowLoop
+                }
+            }
+            if allEmpty { continue }
+            guard let header else {
+                header = fields.map { $0.csvTrimmed() }
+                continue
+            }
+            guard fields.count == header.count else {
+                let column = min(fields.count, header.count) + 1
+                throw CSVError(
+                    line: rowLine, column: column, rule: .columns,
+                    message: "列数不对:表头有\(header.count)列,这一行有\(fields.count)列 / the header has \(header.count) columns, this row has \(fields.count)")
+            }
+            rows.append(CSVRow(line: rowLine, fields: fields))
+        }
+        guard let header else {
+            throw CSVError(line: 1, column: 1, rule: .empty, message: "文件是空的,没有表头行 / the file is empty: no header row")
+        }
+        return CSVTable(header: header, rows: rows)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space (including the ideographic space U+3000).
+    func csvTrimmed() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}
