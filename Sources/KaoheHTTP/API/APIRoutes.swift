@@ -15,7 +15,7 @@ public struct APIRoute: Sendable, Hashable, Comparable, CustomStringConvertible 
 
 /// Registers `/api/v1` routes on the router (behind authentication) and records each one, so the
 /// OpenAPI document can be checked against the routes the router really has.
-public final class APIRoutes: Sendable {
+public final class APIRoutes: @unchecked Sendable {  // the group is only used while routes are registered, before serving
     let group: RouterGroup<KaoheRequestContext>
     private let recorded = Mutex<[APIRoute]>([])
 

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import Logging
 import KaoheStore
 
 /// Authenticates `/api/v1` requests by their bearer token (`Authorization: Bearer kh_…`). A missing,

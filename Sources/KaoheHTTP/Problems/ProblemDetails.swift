@@ -1,4 +1,5 @@
 public import Hummingbird
+public import HTTPTypes
 import Foundation
 
 /// An RFC 9457 problem: the body of every 4xx and 5xx kaohe sends, as `application/problem+json`.

@@ -47,7 +47,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// Translates a Postgres error by its SQLSTATE; anything unmapped is rethrown as it was.
     public static func translate(_ error: any Error, what: String) -> any Error {
         guard let pg = error as? PostgresError else { return error }
-        let field = pg.serverFields?.column ?? pg.serverFields?.constraint
+        let field = pg.serverFields?.columnName ?? pg.serverFields?.constraintName
         switch pg.sqlState {
         case .uniqueViolation?:
             return StoreError(.duplicate, "\(what) already exists", field: field, underlying: pg)
