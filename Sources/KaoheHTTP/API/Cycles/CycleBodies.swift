@@ -1,0 +1,86 @@
+import HTTPTypes
+import Foundation
+import KaoheStore
+
+/// The JSON of `PUT /counties/{county}/cycles/{cycle}`. Everything is optional: `kind` follows from
+/// the id, `scheme` defaults to `county-2021`, `policy` to `tied-2023`, and each step's times to
+/// `CycleDefaults` (a given deadline without `closesAt` closes 7 days after it). Times are ISO 8601
+/// with an offset (`2026-12-31T23:59:59+08:00`) or a bare date in Asia/Shanghai (`2026-12-31`:
+/// start of the day for `opensAt`, 23:59:59 for `deadline` and `closesAt`).
+struct CycleInput: Decodable {
+    struct Step: Decodable {
+        var opensAt: String?
+        var deadline: String?
+        var closesAt: String?
+    }
+
+    var kind: String?
+    var title: String?
+    var scheme: String?
+    var policy: String?
+    var steps: [String: Step]?
+}
+
+/// A cycle as the API shows it.
+struct CycleBody: Encodable {
+    struct Step: Encodable {
+        var step: String
+        var opensAt: String
+        var deadline: String
+        var closesAt: String
+        var state: String
+        var closedBy: String?
+        var closedAt: String?
+
+        init(_ step: CycleStep) {
+            self.step = step.step.rawValue
+            self.opensAt = ShanghaiTime.format(step.times.opensAt)
+            self.deadline = ShanghaiTime.format(step.times.deadline)
+            self.closesAt = ShanghaiTime.format(step.times.closesAt)
+            self.state = step.state.rawValue
+            self.closedBy = step.closedBy
+            self.closedAt = step.closedAt.map(ShanghaiTime.format)
+        }
+    }
+
+    var county: String
+    var cycle: String
+    var kind: String
+    var title: String
+    var scheme: String
+    var policy: String
+    var timeZone: String
+    var now: String
+    var steps: [Step]
+    var units: [String]
+    var createdAt: String
+    var updatedAt: String
+
+    init(_ cycle: Cycle) {
+        self.county = cycle.county
+        self.cycle = cycle.definition.cycle
+        self.kind = cycle.definition.kind.rawValue
+        self.title = cycle.definition.title
+        self.scheme = cycle.definition.scheme
+        self.policy = cycle.definition.policy
+        self.timeZone = ShanghaiTime.zoneName
+        self.now = ShanghaiTime.format(cycle.now)
+        self.steps = cycle.steps.map(Step.init)
+        self.units = cycle.units
+        self.createdAt = ShanghaiTime.format(cycle.createdAt)
+        self.updatedAt = ShanghaiTime.format(cycle.updatedAt)
+    }
+}
+
+/// The JSON of `PUT …/cycles/{cycle}/units`.
+struct EnrolmentInput: Decodable {
+    var units: [String]
+}
+
+/// The answer to an enrolment.
+struct EnrolmentBody: Encodable {
+    var cycle: String
+    var units: [String]
+    var added: [String]
+    var removed: [String]
+}

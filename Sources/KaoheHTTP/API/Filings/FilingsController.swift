@@ -1,0 +1,225 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import KaoheRules
+import KaoheStore
+import NIOCore
+
+/// 报送: the three filings of a unit in a cycle, under
+/// `/counties/{county}/cycles/{cycle}/units/{code}/`:
+/// - `self-assessment` (the unit): `PUT` JSON `{"report": "…"}`; `PUT attachments/{name}` with an
+///   `application/pdf` body (`%PDF-`, at most 20 MiB); `GET attachments/{name}`;
+/// - `assessment` (the unit's committee): `PUT` the score sheet, checked by the cycle's scheme;
+/// - `roster` (the unit): `PUT` JSON or `text/csv`, COPYed in bulk, stored with its violations;
+/// and for each: `GET` the latest version, `GET history` (every version, who and when),
+/// `GET history/{version}`. Every `PUT` files a new version, all or nothing, audited, marked late
+/// after the deadline and refused once the step closed.
+///
+/// Access (AccessPolicy): the unit files its own self-assessment and roster; the unit's committee
+/// files its assessment; office and auditor read everything in the county; anyone who can see the
+/// unit reads its filings. A unit outside the caller's scope is 404; a filing the caller's role may
+/// never make on a unit it can see is 403.
+struct FilingsController: Sendable {
+    let dependencies: AppDependencies
+
+    /// Self-assessment JSON: 1 MiB.
+    static let maxReportBody = 1024 * 1024
+    /// Assessment JSON: 256 KiB.
+    static let maxAssessmentBody = 256 * 1024
+    /// Roster JSON or CSV: 16 MiB (100,000 lines of about 160 bytes).
+    static let maxRosterBody = 16 * 1024 * 1024
+    /// A PDF attachment: 20 MiB.
+    static let maxAttachmentBody = FilingStore.maxAttachmentBytes
+    /// A self-assessment report: 200,000 characters.
+    static let maxReportCharacters = 200_000
+
+    static let base = "/counties/{county}/cycles/{cycle}/units/{code}"
+
+    enum Action {
+        case read
+        case fileAsUnit
+        case fileAsCommittee
+    }
+
+    /// Where a request points, after the access check.
+    struct Target {
+        var principal: Principal
+        var county: String
+        var cycle: String
+        var unit: String
+    }
+
+    func register(on api: APIRoutes) {
+        let store = FilingStore(client: dependencies.client)
+        let idempotency = IdempotencyStore(client: dependencies.client)
+
+        // 自评报告
+        api.write(.put, Self.base + "/self-assessment", idempotency: idempotency, maxBodySize: Self.maxReportBody) { request, context in
+            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "self-assessment")
+            try APIBody.requireMediaType(request, ["application/json"])
+            let input = try APIBody.decode(SelfAssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxReportBody))
+            let report = input.report.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !report.isEmpty else {
+                throw CycleProblems.invalid("/report", rule: "self-assessment.report-required", "自评报告不能为空 / the report is empty")
+            }
+            guard input.report.count <= Self.maxReportCharacters else {
+                throw CycleProblems.invalid("/report", rule: "self-assessment.report-length",
+                                            "自评报告最多\(Self.maxReportCharacters)字 / at most \(Self.maxReportCharacters) characters")
+            }
+            let filing = try await CycleProblems.mapping {
+                try await store.fileSelfAssessment(county: target.county, cycle: target.cycle, unit: target.unit, report: input.report, principal: target.principal)
+            }
+            return try Self.render(filing)
+        }
+
+        api.write(.put, Self.base + "/self-assessment/attachments/{name}", idempotency: idempotency, maxBodySize: Self.maxAttachmentBody) { request, context in
+            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "self-assessment")
+            let name = try Self.attachmentName(context)
+            try APIBody.requireMediaType(request, ["application/pdf"])
+            let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
+            guard bytes.starts(with: Array("%PDF-".utf8)) else {
+                throw CycleProblems.invalid("body", rule: "attachment.pdf-magic", "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)")
+            }
+            let filing = try await CycleProblems.mapping {
+                try await store.putAttachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name, bytes: bytes, principal: target.principal)
+            }
+            return try Self.render(filing)
+        }
+
+        api.on(.get, Self.base + "/self-assessment/attachments/{name}") { _, context -> Response in
+            let target = try await authorize(context, store: store, action: .read, what: "self-assessment")
+            let name = try Self.attachmentName(context)
+            guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name) else {
+                throw ProblemDetails.notFound("附件 attachment \(name)")
+            }
+            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            response.headers[.contentType] = ref.contentType
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment.pdf"
+            response.headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
+            return response
+        }
+
+        // 专考委考核
+        api.write(.put, Self.base + "/assessment", idempotency: idempotency, maxBodySize: Self.maxAssessmentBody) { request, context in
+            let target = try await authorize(context, store: store, action: .fileAsCommittee, what: "assessment")
+            try APIBody.requireMediaType(request, ["application/json"])
+            let input = try APIBody.decode(AssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxAssessmentBody))
+            let sheet = try input.sheet()
+            let filing = try await CycleProblems.mapping {
+                try await store.fileAssessment(county: target.county, cycle: target.cycle, unit: target.unit, sheet: sheet, principal: target.principal)
+            }
+            return try Self.render(filing)
+        }
+
+        // 工作人员考核名册
+        api.write(.put, Self.base + "/roster", idempotency: idempotency, maxBodySize: Self.maxRosterBody) { request, context in
+            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "roster")
+            try APIBody.requireMediaType(request, ["application/json", "text/csv"])
+            let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
+            let lines: [RosterLine]
+            let award: Bool
+            if APIBody.mediaType(request) == "text/csv" {
+                lines = try RosterInput.lines(fromCSV: bytes)
+                award = ["true", "1", "yes"].contains(request.uri.queryParameters.get("collectiveAward")?.lowercased() ?? "")
+            } else {
+                let body = try APIBody.decode(RosterInput.JSONBody.self, from: bytes)
+                lines = try RosterInput.lines(from: body)
+                award = body.collectiveAward ?? false
+            }
+            guard !lines.isEmpty else {
+                throw CycleProblems.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
+            }
+            let filing = try await CycleProblems.mapping {
+                try await store.fileRoster(county: target.county, cycle: target.cycle, unit: target.unit, lines: lines,
+                                           collectiveAward: award, principal: target.principal)
+            }
+            return try Self.render(filing)
+        }
+
+        for step in FilingStep.allCases {
+            let path = Self.base + "/" + step.pathSegment
+            api.on(.get, path) { request, context -> Response in
+                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
+                guard let filing = try await store.latest(county: target.county, cycle: target.cycle, unit: target.unit, step: step) else {
+                    throw ProblemDetails.notFound("\(step.chinese) \(step.pathSegment) of unit \(target.unit) (not filed)")
+                }
+                return try await Self.render(filing, store: store, request: request)
+            }
+            api.on(.get, path + "/history") { _, context -> Response in
+                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
+                let versions = try await store.history(county: target.county, cycle: target.cycle, unit: target.unit, step: step)
+                return try APIBody.json(HistoryBody(
+                    county: target.county, cycle: target.cycle, unit: target.unit, kind: step.rawValue,
+                    versions: versions.map {
+                        .init(version: $0.version, filedAt: ShanghaiTime.format($0.filedAt), filedBy: $0.filedBy, late: $0.late,
+                              deadline: ShanghaiTime.format($0.deadline))
+                    }
+                ))
+            }
+            api.on(.get, path + "/history/{version}") { request, context -> Response in
+                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
+                guard let number = context.parameters.get("version", as: Int.self),
+                      let filing = try await store.version(county: target.county, cycle: target.cycle, unit: target.unit, step: step, version: number)
+                else {
+                    throw ProblemDetails.notFound("version \(context.parameters.get("version") ?? "") of \(step.pathSegment)")
+                }
+                return try await Self.render(filing, store: store, request: request)
+            }
+        }
+    }
+
+    /// Checks the caller may take `action` on the unit named in the path; 404 outside its scope
+    /// (other county, other committee, other unit, unknown unit), 403 for a role that may not.
+    func authorize(_ context: KaoheRequestContext, store: FilingStore, action: Action, what: String) async throws -> Target {
+        let principal = try context.requirePrincipal()
+        let county = try context.parameters.require("county")
+        let cycle = try context.parameters.require("cycle")
+        let code = try context.parameters.require("code")
+        let policy = AccessPolicy(principal)
+        try policy.county(county).require("unit \(code)")
+        guard let unit = try await store.unit(county: county, code: code) else {
+            throw ProblemDetails.notFound("unit \(code)")
+        }
+        let reference = AccessPolicy.UnitRef(unit)
+        switch action {
+        case .read:
+            try policy.see(unit: reference).require("unit \(code)")
+        case .fileAsUnit:
+            try policy.fileAsUnit(for: reference).require("the \(what) of unit \(code)", rule: "access.unit-files")
+        case .fileAsCommittee:
+            try policy.fileAsCommittee(for: reference).require("the \(what) of unit \(code)", rule: "access.committee-files")
+        }
+        return Target(principal: principal, county: county, cycle: cycle, unit: code)
+    }
+
+    /// The `{name}` of an attachment, percent-decoded: 1–120 characters, no path separators or
+    /// control characters.
+    static func attachmentName(_ context: KaoheRequestContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        let name = raw.removingPercentEncoding ?? raw
+        guard (1...120).contains(name.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
+              !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw CycleProblems.invalid("name", rule: "attachment.name", "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters")
+        }
+        return name
+    }
+
+    /// The response for a version just filed.
+    static func render(_ filing: FilingVersion) throws -> Response {
+        switch filing.step {
+        case .selfAssessment:
+            return try APIBody.json(FilingBody(filing, content: try filing.decodeContent(SelfAssessmentContent.self)))
+        case .assessment:
+            return try APIBody.json(FilingBody(filing, content: try filing.decodeContent(AssessmentContent.self)))
+        case .roster:
+            return try APIBody.json(FilingBody(filing, content: try filing.decodeContent(RosterSummary.self)))
+        }
+    }
+
+    /// The response for a stored version; a roster's lines with `?include=staff`.
+    static func render(_ filing: FilingVersion, store: FilingStore, request: Request) async throws -> Response {
+        guard filing.step == .roster, request.uri.queryParameters.get("include") == "staff" else { return try render(filing) }
+        let staff = try await store.rosterLines(county: filing.county, cycle: filing.cycle, unit: filing.unitCode, version: filing.version)
+        return try APIBody.json(FilingBody(filing, content: try filing.decodeContent(RosterSummary.self), staff: staff))
+    }
+}

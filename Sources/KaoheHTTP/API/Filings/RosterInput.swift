@@ -1,0 +1,204 @@
+import HTTPTypes
+import Foundation
+import KaoheRules
+import KaoheStore
+
+/// 工作人员考核名册: reading a roster from JSON or CSV into lines the rules can check. Terms may be
+/// given in English (the JSON values of KaoheRules) or in Chinese, as clerks write them.
+///
+/// CSV header names (Chinese or English, any order; only 工号 and 拟定等次 are required):
+/// 工号 `staff_no`, 姓名 `name`, 岗位类别 `post_category`, 层级 `level`, 测评分 `score`,
+/// 拟定等次 `grade`, 处分 `sanction`, 立案调查 `under_investigation`, 试用期 `probation`,
+/// 病事假月数 `leave_months`, 未聘月数 `unassigned_months`, 拒不参加 `refused`,
+/// 季度结果 `quarters` (separated by `;` `、` or `,`). Booleans: 是/否, true/false, 1/0, empty = no.
+enum RosterInput {
+    /// The most lines one roster may have.
+    static let maxLines = 100_000
+
+    /// The JSON form: `{"collectiveAward": false, "staff": [{"staffNo": "001", "grade": "excellent", …}]}`.
+    struct JSONBody: Decodable {
+        var collectiveAward: Bool?
+        var staff: [Line]
+    }
+
+    /// One line as given; terms are still text.
+    struct Line: Decodable {
+        var staffNo: String
+        var name: String?
+        var postCategory: String?
+        var level: String?
+        var score: Score?
+        var grade: String
+        var sanction: String?
+        var underInvestigation: Bool?
+        var probation: Bool?
+        var leaveMonths: Int?
+        var unassignedMonths: Int?
+        var refused: Bool?
+        var quarters: [String]?
+    }
+
+    /// Lines from the JSON form; problems name the JSON pointer.
+    static func lines(from body: JSONBody) throws -> [RosterLine] {
+        guard body.staff.count <= maxLines else {
+            throw CycleProblems.invalid("/staff", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
+        }
+        return try body.staff.enumerated().map { index, line in
+            try make(line, number: index + 1) { "/staff/\(index)/\($0)" }
+        }
+    }
+
+    static let columns: [(key: String, names: [String])] = [
+        ("staffNo", ["工号", "staff_no", "staffNo"]),
+        ("name", ["姓名", "name"]),
+        ("postCategory", ["岗位类别", "post_category", "postCategory"]),
+        ("level", ["层级", "level"]),
+        ("score", ["测评分", "综合量化测评分", "score"]),
+        ("grade", ["拟定等次", "等次", "grade"]),
+        ("sanction", ["处分", "sanction"]),
+        ("underInvestigation", ["立案调查", "under_investigation", "underInvestigation"]),
+        ("probation", ["试用期", "probation"]),
+        ("leaveMonths", ["病事假月数", "leave_months", "leaveMonths"]),
+        ("unassignedMonths", ["未聘月数", "unassigned_months", "unassignedMonths"]),
+        ("refused", ["拒不参加", "refused"]),
+        ("quarters", ["季度结果", "quarters"]),
+    ]
+
+    /// Lines from CSV bytes (UTF-8 with or without BOM, or GB18030); problems name `line N, column M`.
+    static func lines(fromCSV bytes: [UInt8]) throws -> [RosterLine] {
+        let table: CSVTable
+        do {
+            table = try CSVTable.decode(bytes)
+        } catch {
+            throw ProblemDetails(
+                status: .badRequest, type: "/problems/malformed", title: "格式错误 Malformed body",
+                detail: error.description, field: "line \(error.line), column \(error.column)", rule: error.rule.rawValue
+            )
+        }
+        var index: [String: Int] = [:]
+        for column in columns {
+            if let position = table.columnIndex(anyOf: column.names) { index[column.key] = position }
+        }
+        for required in ["staffNo", "grade"] where index[required] == nil {
+            let names = columns.first { $0.key == required }!.names
+            throw CycleProblems.invalid("line 1", rule: "roster.header",
+                                        "表头缺少“\(names[0])”列(或 \(names[1])) / the header lacks the \(names[1]) column")
+        }
+        guard table.rows.count <= maxLines else {
+            throw CycleProblems.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
+        }
+        return try table.rows.map { row in
+            func locate(_ key: String) -> String {
+                "line \(row.line), column \((index[key] ?? 0) + 1)"
+            }
+            func text(_ key: String) -> String? {
+                guard let position = index[key] else { return nil }
+                let value = row.fields[position].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            func flag(_ key: String) throws -> Bool? {
+                guard let value = text(key) else { return nil }
+                switch value.lowercased() {
+                case "是", "true", "1", "y", "yes": return true
+                case "否", "false", "0", "n", "no": return false
+                default:
+                    throw CycleProblems.invalid(locate(key), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
+                }
+            }
+            func months(_ key: String) throws -> Int? {
+                guard let value = text(key) else { return nil }
+                guard let number = Int(value) else {
+                    throw CycleProblems.invalid(locate(key), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
+                }
+                return number
+            }
+            var score: Score?
+            if let value = text("score") {
+                do { score = try Score(parsing: value) } catch let error as ScoreParseError {
+                    throw CycleProblems.invalid(locate("score"), rule: "score.\(error.rule.rawValue)", error.description)
+                }
+            }
+            let line = Line(
+                staffNo: text("staffNo") ?? "", name: text("name"), postCategory: text("postCategory"), level: text("level"),
+                score: score, grade: text("grade") ?? "", sanction: text("sanction"),
+                underInvestigation: try flag("underInvestigation"), probation: try flag("probation"),
+                leaveMonths: try months("leaveMonths"), unassignedMonths: try months("unassignedMonths"), refused: try flag("refused"),
+                quarters: text("quarters").map { $0.split(whereSeparator: { ";；、,，".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) } }
+            )
+            return try make(line, number: row.line, locate: locate)
+        }
+    }
+
+    /// Checks one line's values and terms; `locate` names a field for problems.
+    static func make(_ line: Line, number: Int, locate: (String) -> String) throws -> RosterLine {
+        let staffNo = line.staffNo.trimmingCharacters(in: .whitespaces)
+        guard (1...64).contains(staffNo.count) else {
+            throw CycleProblems.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
+        }
+        for (key, value) in [("staffNo", staffNo), ("name", line.name ?? ""), ("postCategory", line.postCategory ?? ""), ("level", line.level ?? "")] {
+            guard value.count <= 100, !value.unicodeScalars.contains(where: { $0.value == 0 }) else {
+                throw CycleProblems.invalid(locate(key), rule: "roster.text", "文本过长或含有非法字符 / text too long or holds a NUL character")
+            }
+        }
+        guard let grade = staffGrade(line.grade) else {
+            throw CycleProblems.invalid(locate("grade"), rule: "roster.grade",
+                                        "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade")
+        }
+        var sanction = Sanction.none
+        if let text = line.sanction {
+            guard let value = self.sanction(text) else {
+                throw CycleProblems.invalid(locate("sanction"), rule: "roster.sanction",
+                                            "处分“\(text)”无效(无/警告/记过/降低岗位等级/撤职) / unknown sanction")
+            }
+            sanction = value
+        }
+        if let score = line.score, score.isNegative || score > Score(points: 1000) {
+            throw CycleProblems.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)超出范围 / score out of range")
+        }
+        for (key, value) in [("leaveMonths", line.leaveMonths), ("unassignedMonths", line.unassignedMonths)] {
+            if let value, !(0...12).contains(value) {
+                throw CycleProblems.invalid(locate(key), rule: "roster.months", "月数应为0–12 / months must be 0–12")
+            }
+        }
+        var quarters: [QuarterResult] = []
+        for text in line.quarters ?? [] {
+            guard let value = quarter(text) else {
+                throw CycleProblems.invalid(locate("quarters"), rule: "roster.quarter",
+                                            "季度结果“\(text)”无效(优秀/良好/称职/不称职) / unknown quarterly result")
+            }
+            quarters.append(value)
+        }
+        guard quarters.count <= 4 else {
+            throw CycleProblems.invalid(locate("quarters"), rule: "roster.quarter", "季度结果最多4个 / at most 4 quarters")
+        }
+        let staff = StaffRecord(
+            staffNo: staffNo, score: line.score, grade: grade, sanction: sanction,
+            underInvestigation: line.underInvestigation ?? false, probation: line.probation ?? false,
+            leaveMonths: line.leaveMonths ?? 0, unassignedMonths: line.unassignedMonths ?? 0,
+            refused: line.refused ?? false, quarters: quarters
+        )
+        return RosterLine(line: number, staff: staff, name: line.name ?? "", postCategory: line.postCategory ?? "", level: line.level ?? "")
+    }
+
+    static func staffGrade(_ text: String) -> StaffGrade? {
+        if let grade = StaffGrade(rawValue: text) { return grade }
+        return StaffGrade.allCases.first { $0.chinese == text }
+    }
+
+    static func sanction(_ text: String) -> Sanction? {
+        if let value = Sanction(rawValue: text) { return value }
+        if text.isEmpty { return Sanction.none }
+        return Sanction.allCases.first { $0.chinese == text }
+    }
+
+    static func quarter(_ text: String) -> QuarterResult? {
+        if let value = QuarterResult(rawValue: text) { return value }
+        switch text {
+        case "优秀": return .excellent
+        case "良好": return .good
+        case "称职": return .competent
+        case "不称职": return .incompetent
+        default: return nil
+        }
+    }
+}
