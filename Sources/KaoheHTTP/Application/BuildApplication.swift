@@ -54,4 +54,6 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
 /// Every `/api/v1` controller, in one place.
 func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
     WhoAmIController().register(on: api)
+    CyclesController(dependencies: dependencies).register(on: api)
+    FilingsController(dependencies: dependencies).register(on: api)
 }
