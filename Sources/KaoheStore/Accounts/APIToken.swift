@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Crypto
 
 /// An API token: `kh_` followed by 43 base64url characters (32 random bytes). Only its SHA-256 is

@@ -37,8 +37,13 @@ public struct AccountStore: Sendable {
         )
     }
 
-    /// Creates an account; returns its first token (shown once).
-    public func create(_ principal: Principal, displayName: String, tokenLabel: String = "") async throws -> (token: APIToken, tokenID: UUID) {
+    /// Creates an account; returns its first token (shown once) and the token's id. Appends
+    /// `account.create` to the county's audit trail in the same transaction.
+    ///
+    /// The scope must fit the role: a committee account names its committee, a unit account its
+    /// unit, a reviewer account its reviewer; other roles name none of them.
+    public func create(_ principal: Principal, displayName: String, tokenLabel: String = "", actor: String = "system") async throws -> (token: APIToken, tokenID: UUID) {
+        try Self.check(principal, displayName: displayName)
         do {
             return try await client.withTransaction { connection in
                 try await connection.execute(
@@ -48,18 +53,55 @@ public struct AccountStore: Sendable {
                             \(principal.committee), \(principal.unitCode), \(principal.reviewer))
                     """
                 )
-                return try await Self.issueToken(on: connection, county: principal.county, account: principal.account, label: tokenLabel)
+                let issued = try await Self.issueToken(on: connection, county: principal.county, account: principal.account, label: tokenLabel)
+                var details = ["role": principal.role.rawValue, "display_name": displayName, "token_id": issued.tokenID.uuidString.lowercased()]
+                details["committee"] = principal.committee
+                details["unit"] = principal.unitCode
+                details["reviewer"] = principal.reviewer
+                try await AuditChain.append(
+                    on: connection, county: principal.county, actor: actor, action: "account.create",
+                    object: "account:\(principal.account)", details: details
+                )
+                return issued
             }
         } catch {
             throw StoreError.translate(error, what: "account \(principal.account)")
         }
     }
 
-    /// Issues another token for an existing account.
-    public func issueToken(county: String, account: String, label: String = "") async throws -> (token: APIToken, tokenID: UUID) {
+    static func check(_ principal: Principal, displayName: String) throws(StoreError) {
+        try RegistryRules.check(countyCode: principal.county)
+        try RegistryRules.check(id: principal.account, field: "account", pattern: RegistryRules.personID)
+        try RegistryRules.check(name: displayName, field: "display_name", maximum: 100)
+        let scopes: [(Role, String, String?)] = [
+            (.committee, "committee", principal.committee), (.unit, "unit", principal.unitCode), (.reviewer, "reviewer", principal.reviewer),
+        ]
+        for (role, field, value) in scopes {
+            if principal.role == role, value == nil {
+                throw StoreError(.invalidValue, "a \(role.rawValue) account must name its \(field) (--\(field)) / \(role.rawValue)账号须指定所属\(field)", field: field)
+            }
+            if principal.role != role, value != nil {
+                throw StoreError(.invalidValue, "only a \(role.rawValue) account names a \(field); this one is \(principal.role.rawValue)", field: field)
+            }
+        }
+    }
+
+    /// Issues another token for an existing, enabled account (audited as `token.issue`).
+    public func issueToken(county: String, account: String, label: String = "", actor: String = "system") async throws -> (token: APIToken, tokenID: UUID) {
         do {
             return try await client.withTransaction { connection in
-                try await Self.issueToken(on: connection, county: county, account: account, label: label)
+                let exists = try await connection.query(
+                    "SELECT 1 FROM accounts WHERE county = \(county) AND account = \(account) AND disabled_at IS NULL"
+                )
+                guard exists.first != nil else {
+                    throw StoreError(.notFound, "account \(account) does not exist in county \(county) (or is disabled)", field: "account")
+                }
+                let issued = try await Self.issueToken(on: connection, county: county, account: account, label: label)
+                try await AuditChain.append(
+                    on: connection, county: county, actor: actor, action: "token.issue",
+                    object: "token:\(issued.tokenID.uuidString.lowercased())", details: ["account": account, "label": label]
+                )
+                return issued
             }
         } catch {
             throw StoreError.translate(error, what: "account \(account)")
@@ -78,12 +120,84 @@ public struct AccountStore: Sendable {
         return (token, id)
     }
 
-    /// Revokes a token; false when no such live token exists in the county.
+    /// Revokes a token; false when no such live token exists in the county. A revocation is
+    /// audited as `token.revoke`; from then on the token is refused (401).
     @discardableResult
-    public func revoke(county: String, tokenID: UUID) async throws -> Bool {
-        let changed = try await client.execute(
-            "UPDATE api_tokens SET revoked_at = now() WHERE county = \(county) AND token_id = \(tokenID) AND revoked_at IS NULL"
-        )
-        return changed == 1
+    public func revoke(county: String, tokenID: UUID, actor: String = "system") async throws -> Bool {
+        try await client.withTransaction { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE api_tokens SET revoked_at = now()
+                WHERE county = \(county) AND token_id = \(tokenID) AND revoked_at IS NULL
+                RETURNING account
+                """
+            )
+            guard let account = try rows.single(String.self) else { return false }
+            try await AuditChain.append(
+                on: connection, county: county, actor: actor, action: "token.revoke",
+                object: "token:\(tokenID.uuidString.lowercased())", details: ["account": account]
+            )
+            return true
+        }
     }
+
+    /// The county's accounts with their tokens (ids, labels and dates — never hashes), by account.
+    public func list(county: String) async throws -> [AccountSummary] {
+        let accounts = try await client.query(
+            """
+            SELECT county, account, role, committee, unit_code, reviewer, display_name, created_at, disabled_at
+            FROM accounts WHERE county = \(county) ORDER BY account
+            """
+        )
+        let tokens = try await client.query(
+            "SELECT account, token_id, label, created_at, revoked_at FROM api_tokens WHERE county = \(county) ORDER BY created_at, token_id"
+        )
+        var byAccount: [String: [TokenSummary]] = [:]
+        for row in tokens {
+            byAccount[try row.decode(String.self, column: "account"), default: []].append(TokenSummary(
+                id: try row.decode(UUID.self, column: "token_id"),
+                label: try row.decode(String.self, column: "label"),
+                createdAt: try row.decode(Date.self, column: "created_at"),
+                revokedAt: try row.decode(Date?.self, column: "revoked_at")
+            ))
+        }
+        return try accounts.map { row in
+            let principal = try Self.principal(row)
+            return AccountSummary(
+                principal: principal,
+                displayName: try row.decode(String.self, column: "display_name"),
+                createdAt: try row.decode(Date.self, column: "created_at"),
+                disabledAt: try row.decode(Date?.self, column: "disabled_at"),
+                tokens: byAccount[principal.account] ?? []
+            )
+        }
+    }
+}
+
+/// An account as `kaohe account list` shows it.
+public struct AccountSummary: Sendable, Hashable {
+    /// The account, its role and scope.
+    public var principal: Principal
+    /// 显示名.
+    public var displayName: String
+    /// When it was created.
+    public var createdAt: Date
+    /// When it was disabled, if it was.
+    public var disabledAt: Date?
+    /// Its tokens, oldest first.
+    public var tokens: [TokenSummary]
+}
+
+/// A token as listed: what identifies it, never its hash.
+public struct TokenSummary: Sendable, Hashable {
+    /// The token id (what `kaohe account revoke --token-id` takes).
+    public var id: UUID
+    /// The label given when it was issued.
+    public var label: String
+    /// When it was issued.
+    public var createdAt: Date
+    /// When it was revoked, if it was.
+    public var revokedAt: Date?
+    /// Whether it is still accepted (not revoked).
+    public var isLive: Bool { revokedAt == nil }
 }

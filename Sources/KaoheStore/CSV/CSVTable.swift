@@ -32,11 +32,14 @@ public struct CSVTable: Sendable, Hashable {
     public var header: [String]
     /// The data rows, in file order.
     public var rows: [CSVRow]
+    /// The line the header row is on (1 unless blank lines precede it).
+    public var headerLine: Int
 
     /// Makes a table.
-    public init(header: [String], rows: [CSVRow]) {
+    public init(header: [String], rows: [CSVRow], headerLine: Int = 1) {
         self.header = header
         self.rows = rows
+        self.headerLine = headerLine
     }
 
     /// The position (0-based) of the first header column whose name is one of `names`.
@@ -78,6 +81,7 @@ struct CSVParser {
         var i = 0
         var line = 1
         var header: [String]?
+        var headerLine = 1
         var rows: [CSVRow] = []
         var field: [UInt8] = []
         while i < n {
@@ -149,6 +153,7 @@ struct CSVParser {
             if allEmpty { continue }
             guard let header else {
                 header = fields.map { $0.csvTrimmed() }
+                headerLine = rowLine
                 continue
             }
             guard fields.count == header.count else {
@@ -162,7 +167,7 @@ struct CSVParser {
         guard let header else {
             throw CSVError(line: 1, column: 1, rule: .empty, message: "文件是空的,没有表头行 / the file is empty: no header row")
         }
-        return CSVTable(header: header, rows: rows)
+        return CSVTable(header: header, rows: rows, headerLine: headerLine)
     }
 }
 

@@ -52,3 +52,26 @@ public struct UnitRecord: Sendable, Hashable, Codable {
         self.committee = committee; self.department = department; self.headcount = headcount
     }
 }
+
+/// 核验人员: someone the office can send to re-evaluate a sampled unit (实地二次评价). Their own
+/// committee and supervising department are kept for 回避: a reviewer is never drawn for a unit of
+/// either.
+public struct ReviewerRecord: Sendable, Hashable, Codable {
+    /// The county whose register holds them.
+    public var county: String
+    /// Short id within the county (`wang.li`).
+    public var id: String
+    /// 姓名.
+    public var name: String
+    /// The committee they belong to, if any (回避).
+    public var committee: String?
+    /// The supervising department they work in, if any (回避).
+    public var department: String?
+    /// Whether they can be drawn.
+    public var active: Bool
+    /// Makes a reviewer record.
+    public init(county: String, id: String, name: String, committee: String? = nil, department: String? = nil, active: Bool = true) {
+        self.county = county; self.id = id; self.name = name
+        self.committee = committee; self.department = department; self.active = active
+    }
+}
