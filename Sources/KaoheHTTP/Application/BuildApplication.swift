@@ -54,6 +54,7 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
 /// Every `/api/v1` controller, in one place.
 func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
     WhoAmIController().register(on: api)
+    RegistryController(dependencies: dependencies).register(on: api)
     CyclesController(dependencies: dependencies).register(on: api)
     FilingsController(dependencies: dependencies).register(on: api)
 }
