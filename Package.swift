@@ -90,6 +90,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -109,6 +110,7 @@ let package = Package(
             name: "kaohe",
             dependencies: [
                 "KaoheDaemon",
+                "KaoheHTTP",
                 "KaoheRules",
                 "KaoheStore",
                 "Postgres",
@@ -144,7 +146,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KaoheDaemonTests",
-            dependencies: ["KaoheDaemon", "KaoheStore", "Postgres", "KaoheTestSupport"],
+            dependencies: [
+                "KaoheDaemon", "KaoheHTTP", "KaoheStore", "Postgres", "KaoheTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -157,6 +162,8 @@ let package = Package(
                 "KaoheTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,2 +1,3 @@
+import ArgumentParser
 // The kaohe command line: every subcommand is listed in KaoheCommand.
 await KaoheCommand.main()

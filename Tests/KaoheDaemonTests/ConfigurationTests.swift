@@ -1,4 +1,6 @@
 import KaoheDaemon
+import KaoheHTTP
+import Logging
 import Testing
 import Foundation
 

@@ -39,8 +39,13 @@ public struct DaemonOptions: ParsableArguments, Sendable {
     /// ArgumentParser's initialiser.
     public init() {}
 
-    /// Resolves flags, environment and file into the configuration, or a clear error.
-    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
+    /// Resolves flags, this process's environment and the file into the configuration, or a clear error.
+    public func resolve() throws -> DaemonConfiguration {
+        try resolve(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Resolves flags, the given environment and the file into the configuration, or a clear error.
+    public func resolve(environment: [String: String]) throws -> DaemonConfiguration {
         var flags: [String: String] = [:]
         flags["database.url"] = databaseURL
         flags["database.pool_size"] = poolSize

@@ -7,6 +7,7 @@ import NIOCore
 import Postgres
 public import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The daemon: opens the database (embedded by default), brings the schema up to date (embedded) or
 /// refuses to serve while migrations are pending (external), seeds the demo county into an empty
@@ -24,8 +25,9 @@ public enum Daemon {
         configuration: DaemonConfiguration,
         logger: Logger,
         metrics: PrometheusCollectorRegistry,
-        announce: @escaping @Sendable (String) -> Void = { print($0); fflush(stdout) }
+        announce: (@Sendable (String) -> Void)? = nil
     ) async throws {
+        let announce = announce ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         let database = try await Database.open(configuration, logger: logger)
         do {
             try await serve(database: database, configuration: configuration, logger: logger, metrics: metrics, announce: announce)

@@ -1,3 +1,4 @@
+import Foundation
 import KaoheRules
 import KaoheStore
 import Logging

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaoheDaemon
+import KaoheHTTP
 import Logging
 import Postgres
 
