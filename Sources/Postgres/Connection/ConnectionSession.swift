@@ -81,7 +81,12 @@ final class ConnectionSession: @unchecked Sendable {
 
     /// Reads anything the server sent while the connection sat idle; false if it is broken.
     func checkHealth() -> Bool {
-        pq.consumeInput() && !pq.isBroken
+        // A terminated backend sends its FATAL message and then closes; one read may return the
+        // message without seeing the EOF behind it, so read until nothing more is waiting.
+        repeat {
+            guard pq.consumeInput() else { return false }
+        } while pq.waitReadable(milliseconds: 0)
+        return !pq.isBroken
     }
 
     static let closedError = PostgresError(code: .connectionClosed, message: "the server closed the connection")

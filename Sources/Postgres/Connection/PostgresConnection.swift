@@ -132,6 +132,7 @@ public final class PostgresConnection: Sendable {
 
     /// Runs `body` in a transaction: BEGIN, then COMMIT; ROLLBACK if `body` throws or the task is
     /// cancelled. If the rollback itself fails the connection is marked broken.
+    @discardableResult
     public func withTransaction<R: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R

@@ -1,5 +1,13 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The one thread on which a connection's libpq calls run, with a FIFO job queue.
 ///
 /// libpq blocks (connect, send, wait for the result), so it must not run on the cooperative pool,
@@ -12,10 +20,17 @@ final class ConnectionThread: @unchecked Sendable {
     // Guarded by `condition`.
     private var jobs: [Job] = []
     private var isStopping = false
+    private var osThread: pthread_t?
 
     init(name: String) {
-        let thread = Thread { [self] in self.loop() }
-        thread.name = name
+        // The name is set from inside: on Linux, Foundation does not apply a name set before start().
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            self.condition.lock()
+            self.osThread = pthread_self()
+            self.condition.unlock()
+            self.loop()
+        }
         thread.start()
     }
 
@@ -28,6 +43,14 @@ final class ConnectionThread: @unchecked Sendable {
         jobs.append(job)
         if jobs.count == 1 { condition.signal() }
         return true
+    }
+
+    /// True when called on this connection's thread.
+    var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let osThread else { return false }
+        return pthread_equal(osThread, pthread_self()) != 0
     }
 
     /// Lets the thread finish the jobs already queued, then exit. Later submissions are refused.

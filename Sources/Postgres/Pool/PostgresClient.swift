@@ -44,6 +44,7 @@ public final class PostgresClient: Service, Sendable {
 
     /// Lends a connection to `body` and takes it back afterwards (rolling back a transaction the
     /// body left open, discarding the connection if it broke).
+    @discardableResult
     public func withConnection<R: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R
@@ -61,6 +62,7 @@ public final class PostgresClient: Service, Sendable {
 
     /// Runs `body` in a transaction on one connection: BEGIN, COMMIT; ROLLBACK when it throws or
     /// the task is cancelled (and the connection is discarded if the rollback fails).
+    @discardableResult
     public func withTransaction<R: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R
