@@ -138,6 +138,38 @@ public struct SpotCheckSelection: Sendable, Hashable, Codable {
 
     /// Every selected unit: strata by name, ticket order within each.
     public var selected: [SelectedUnit] { strata.flatMap(\.selected) }
+
+    private enum CodingKeys: String, CodingKey {
+        case populationHash, populationSize, seed, algorithm, algorithmVersion, percent, stratification, strata, selected
+    }
+
+    /// Reads a draw record (`selected` is derived from `strata`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            populationHash: try container.decode(String.self, forKey: .populationHash),
+            populationSize: try container.decode(Int.self, forKey: .populationSize),
+            seed: try container.decode(String.self, forKey: .seed),
+            algorithm: try container.decode(String.self, forKey: .algorithm),
+            algorithmVersion: try container.decode(String.self, forKey: .algorithmVersion),
+            percent: try container.decode(Percentage.self, forKey: .percent),
+            stratification: try container.decode(Stratification.self, forKey: .stratification),
+            strata: try container.decode([StratumSample].self, forKey: .strata))
+    }
+
+    /// Writes the record with `selected` flattened, as `kaohe rules draw` prints it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(populationHash, forKey: .populationHash)
+        try container.encode(populationSize, forKey: .populationSize)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(algorithm, forKey: .algorithm)
+        try container.encode(algorithmVersion, forKey: .algorithmVersion)
+        try container.encode(percent, forKey: .percent)
+        try container.encode(stratification, forKey: .stratification)
+        try container.encode(strata, forKey: .strata)
+        try container.encode(selected, forKey: .selected)
+    }
 }
 
 /// Why a draw could not be made.
