@@ -27,6 +27,7 @@ public struct Percentage: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// `"30%"`.
     public var description: String { "\(value)%" }
 
+    /// Smaller percent first.
     public static func < (lhs: Percentage, rhs: Percentage) -> Bool { lhs.value < rhs.value }
 
     /// Reads a JSON integer 0…100.

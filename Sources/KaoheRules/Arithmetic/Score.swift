@@ -86,6 +86,7 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Whether this score is below zero.
     public var isNegative: Bool { hundredths < 0 }
 
+    /// Lower score first.
     public static func < (lhs: Score, rhs: Score) -> Bool { lhs.hundredths < rhs.hundredths }
 
     /// Exact sum.

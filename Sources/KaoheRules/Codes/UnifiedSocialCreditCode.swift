@@ -70,6 +70,7 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
     /// The code itself.
     public var description: String { rawValue }
 
+    /// Byte-wise order of the codes (as sorted for the population hash).
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8) }
 
     /// Reads a JSON string and validates it.

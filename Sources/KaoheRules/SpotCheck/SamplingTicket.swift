@@ -53,6 +53,7 @@ public struct SamplingTicket: Sendable, Hashable, Comparable, Codable, CustomStr
     /// The ticket string.
     public var description: String { value }
 
+    /// Byte-wise string order, as `consistent_sampler` compares tickets.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
     }

@@ -182,3 +182,19 @@ struct SchemeTests {
         #expect(municipal.qualitativeCeiling(poorCount: 1, notGoodCount: 1)?.ceiling == .qualified)
     }
 }
+
+@Suite("内置数据 loaded at start")
+struct RulesLibraryTests {
+    @Test("every built-in file loads and validates, and the defaults exist")
+    func builtIns() throws {
+        let library = try RulesLibrary.builtIn()
+        #expect(Set(library.schemes.keys) == ["county-2021", "municipal-2019"])
+        #expect(Set(library.rosterPolicies.keys) == ["tied-2023", "shanxi-2013", "national-2023"])
+        #expect(library.cyclePolicy.grading.excellentMaxPercent.value == 30)
+        #expect(library.cyclePolicy.grading.qualifiedMinPercent.value == 10)
+        #expect(library.cyclePolicy.recheck.pointsThreshold == Score(points: 5))
+        #expect(library.cyclePolicy.spotCheck.minimumPercent.value == 10)
+        #expect(library.cyclePolicy.publicityWorkingDays == 5)
+        #expect(library.calendar.notices.keys.sorted() == [2025, 2026])
+    }
+}
