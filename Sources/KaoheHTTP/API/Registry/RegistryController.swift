@@ -145,14 +145,16 @@ struct RegistryController: Sendable {
         }
     }
 
-    /// 422 naming the first issue's line, column and rule; the detail lists the first 20 issues.
+    /// 422 naming the first issue's line, column and rule (400 when the file is not well-formed CSV,
+    /// as for every CSV body); the detail lists the first 20 issues.
     static func problem(_ error: UnitImportError) -> ProblemDetails {
         let first = error.issues[0]
+        let malformed = first.rule.hasPrefix("csv.")
         var lines = error.issues.prefix(20).map(\.description)
         let more = error.issues.count - lines.count + error.omitted
         if more > 0 { lines.append("…另有\(more)处问题 / \(more) more issues") }
         return ProblemDetails(
-            status: .unprocessableContent, type: "/problems/import-rejected", title: "导入文件有误,未保存任何数据 Import rejected, nothing stored",
+            status: malformed ? .badRequest : .unprocessableContent, type: "/problems/import-rejected", title: "导入文件有误,未保存任何数据 Import rejected, nothing stored",
             detail: lines.joined(separator: "\n"),
             field: "line \(first.line), column \(first.column)" + (first.columnName.map { " (\($0))" } ?? ""),
             rule: first.rule
