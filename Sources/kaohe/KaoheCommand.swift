@@ -9,6 +9,8 @@ struct KaoheCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self,
             RulesCommand.self, BenchCommand.self,
+            CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
+            ImportCommand.self, AccountCommand.self, AuditCommand.self,
         ]
     )
 }
