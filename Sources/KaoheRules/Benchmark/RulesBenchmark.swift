@@ -60,7 +60,7 @@ public struct RulesBenchmark: Sendable {
             scores.reserveCapacity(scheme.indicators.count)
             for indicator in scheme.indicators {
                 // Mostly strong units, spread to the hundredth so ties are rare but possible.
-                let low = indicator.max.hundredths * 55 / 100
+                let low = indicator.max.hundredths * 72 / 100
                 scores[indicator.id] = Score(hundredths: low + Int64(random.next() % UInt64(indicator.max.hundredths - low + 1)))
             }
             var qualitative: [String: QualitativeRating] = [:]

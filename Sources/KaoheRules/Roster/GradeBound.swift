@@ -47,10 +47,10 @@ public enum GradeBound {
                                               message: "“\(staff.grade.chinese)”须有依据(\(needs)),未登记相应情形"))
             return
         }
-        func ceiling(_ best: StaffGrade, _ rule: RosterRule, _ why: String) {
+        func ceiling(_ best: StaffGrade, _ rule: RosterRule, _ why: @autoclosure () -> String) {
             if rank < best.rank! {
                 violations.append(RosterViolation(staffNo: staff.staffNo, rule: rule,
-                                                  message: "\(why),最高为“\(best.chinese)”,现为“\(staff.grade.chinese)”"))
+                                                  message: "\(why()),最高为“\(best.chinese)”,现为“\(staff.grade.chinese)”"))
             }
         }
         switch staff.sanction {

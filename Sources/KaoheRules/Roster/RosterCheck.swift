@@ -14,13 +14,13 @@ public struct RosterCheck: Sendable {
         var violations: [RosterViolation] = []
         var counts = [Int](repeating: 0, count: StaffGrade.allCases.count)
         var seen = Set<String>(minimumCapacity: staff.count)
-        for record in staff {
-            counts[record.grade.index] += 1
-            if !seen.insert(record.staffNo).inserted {
-                violations.append(RosterViolation(staffNo: record.staffNo, rule: .duplicateStaffNo,
-                                                  message: "工号“\(record.staffNo)”在名册中重复 / duplicate staff number"))
+        for index in staff.indices {
+            counts[staff[index].grade.index] += 1
+            if !seen.insert(staff[index].staffNo).inserted {
+                violations.append(RosterViolation(staffNo: staff[index].staffNo, rule: .duplicateStaffNo,
+                                                  message: "工号“\(staff[index].staffNo)”在名册中重复 / duplicate staff number"))
             }
-            GradeBound.check(record, policy.bounds, into: &violations)
+            GradeBound.check(staff[index], policy.bounds, into: &violations)
         }
         let participants = staff.count - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
         let quota = ExcellentQuota(unitGrade: unitGrade, gradeIsFinal: gradeIsFinal, award: award,

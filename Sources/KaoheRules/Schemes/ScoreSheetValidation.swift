@@ -21,9 +21,6 @@ extension IndicatorScheme {
             issues.append(FieldIssue(field: field, rule: rule, message: message))
         }
 
-        for key in sheet.scores.keys.filter({ indicator($0) == nil }).sorted() {
-            issue("scores.\(key)", "unknown-indicator", "指标“\(key)”不在考核指标体系“\(id)”中 / not an indicator of scheme \(id)")
-        }
         for key in sheet.notAssigned.sorted() {
             guard let indicator = indicator(key), indicator.whenNotAssigned != nil else {
                 issue("notAssigned.\(key)", "not-assignable", "指标“\(key)”不能标为未承担 / this indicator cannot be marked not assigned")
@@ -36,20 +33,30 @@ extension IndicatorScheme {
         }
 
         var quantitative = Score.zero
-        for indicator in indicators {
-            if sheet.notAssigned.contains(indicator.id) { continue }
-            guard let score = sheet.scores[indicator.id] else {
-                issue("scores.\(indicator.id)", "missing-score", "缺少指标“\(indicator.id)”(\(indicator.name))的得分 / score missing")
+        var known = 0 // sheet scores that name an indicator of the scheme
+        for index in indicators.indices {
+            let id = indicators[index].id
+            let filed = sheet.scores[id]
+            if filed != nil { known += 1 }
+            if !sheet.notAssigned.isEmpty, sheet.notAssigned.contains(id) { continue }
+            guard let score = filed else {
+                issue("scores.\(id)", "missing-score", "缺少指标“\(id)”(\(indicators[index].name))的得分 / score missing")
                 continue
             }
-            let max = effectiveMax(of: indicator, notAssigned: sheet.notAssigned)
+            let max = sheet.notAssigned.isEmpty ? indicators[index].max : effectiveMax(of: indicators[index], notAssigned: sheet.notAssigned)
             if score.isNegative {
-                issue("scores.\(indicator.id)", "below-zero", "指标“\(indicator.id)”(\(indicator.name))得分\(score)不能为负 / score below 0")
+                issue("scores.\(id)", "below-zero", "指标“\(id)”(\(indicators[index].name))得分\(score)不能为负 / score below 0")
             } else if score > max {
-                issue("scores.\(indicator.id)", "above-max",
-                      "指标“\(indicator.id)”(\(indicator.name))得分\(score)超过满分\(max) / score above the maximum \(max)")
+                issue("scores.\(id)", "above-max",
+                      "指标“\(id)”(\(indicators[index].name))得分\(score)超过满分\(max) / score above the maximum \(max)")
             }
             quantitative += score
+        }
+
+        if known != sheet.scores.count {
+            for key in sheet.scores.keys.filter({ indicator($0) == nil }).sorted() {
+                issue("scores.\(key)", "unknown-indicator", "指标“\(key)”不在考核指标体系“\(id)”中 / not an indicator of scheme \(id)")
+            }
         }
 
         if let claims = sheet.awards {
@@ -63,15 +70,18 @@ extension IndicatorScheme {
 
         var poor = 0
         var notGood = 0
-        for point in qualitative {
-            guard let rating = sheet.qualitative[point.id] else {
-                issue("qualitative.\(point.id)", "missing-rating", "缺少定性要点“\(point.id)”(\(point.name))的评价(好/中/差) / rating missing")
+        var rated = 0
+        for index in qualitative.indices {
+            let id = qualitative[index].id
+            guard let rating = sheet.qualitative[id] else {
+                issue("qualitative.\(id)", "missing-rating", "缺少定性要点“\(id)”(\(qualitative[index].name))的评价(好/中/差) / rating missing")
                 continue
             }
+            rated += 1
             if rating == .poor { poor += 1 }
             if rating != .good { notGood += 1 }
         }
-        for key in sheet.qualitative.keys.sorted() where !qualitative.contains(where: { $0.id == key }) {
+        for key in (rated == sheet.qualitative.count ? [] : sheet.qualitative.keys.filter { key in !qualitative.contains { $0.id == key } }.sorted()) {
             issue("qualitative.\(key)", "unknown-point", "定性要点“\(key)”不在考核指标体系“\(id)”中 / not a qualitative point of scheme \(id)")
         }
 
@@ -132,7 +142,7 @@ extension IndicatorScheme {
             if item.points.isNegative {
                 issue("\(field)[\(index)].points", "below-zero", "\(label)分值不能为负 / points below 0")
             }
-            if item.reason.trimmingSpaces().isEmpty {
+            if item.reason.isBlank {
                 issue("\(field)[\(index)].reason", "reason-required", "\(label)事项须写明理由 / a reason is required")
             }
             sum += item.points
@@ -145,6 +155,9 @@ extension IndicatorScheme {
 }
 
 extension String {
+    /// Whether the string has nothing but white space (ASCII or ideographic).
+    var isBlank: Bool { !unicodeScalars.contains { !$0.properties.isWhitespace } }
+
     /// The string without leading and trailing ASCII and ideographic spaces.
     func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
