@@ -1,5 +1,5 @@
 public import Foundation
-public import KaoheRules
+import KaoheRules
 
 /// The default times of a cycle's steps (SPEC.md "The cycle"), all at Asia/Shanghai wall-clock time.
 ///

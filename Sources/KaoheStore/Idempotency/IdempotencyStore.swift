@@ -10,7 +10,7 @@ public enum IdempotencyClaim: Sendable, Hashable {
     case replay(StoredResponse)
     /// The key was first used with another request (method, path or body differ).
     case mismatch
-    /// The key's first request is still being processed.
+    /// The key's first request is still being processed (answered before any fingerprint check).
     case inFlight
 }
 
@@ -87,8 +87,9 @@ public struct IdempotencyStore: Sendable {
                 """
             )
             guard let row = rows.first else { return .inFlight }
-            guard try row.decode(String.self, column: "fingerprint") == fingerprint else { return .mismatch }
+            // Still running comes first: the client should wait, whatever it sent.
             guard let status = try row.decode(Int?.self, column: "status") else { return .inFlight }
+            guard try row.decode(String.self, column: "fingerprint") == fingerprint else { return .mismatch }
             return .replay(StoredResponse(
                 status: status,
                 contentType: try row.decode(String?.self, column: "content_type"),

@@ -155,10 +155,8 @@ enum APIBody {
     /// 400 for text that is not JSON, with `line N, column M` when the parser said where.
     static func syntaxProblem(detail: String, bytes: [UInt8]) -> ProblemDetails {
         var field: String?
-        if let location = lineAndColumn(in: detail) {
+        if let location = JSONSyntax.firstError(in: bytes) ?? lineAndColumn(in: detail) {
             field = "line \(location.line), column \(location.column)"
-        } else if bytes.isEmpty {
-            field = "line 1, column 1"
         }
         return ProblemDetails(
             status: .badRequest, type: "/problems/malformed", title: "格式错误 Malformed body",

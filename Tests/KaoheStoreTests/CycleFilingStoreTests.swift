@@ -1,0 +1,186 @@
+import Foundation
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// Cycles, filings and idempotency keys against a real cluster.
+@Suite("Cycle and filing store")
+struct CycleFilingStoreTests {
+    let logger = TestCluster.logger("test.cycles")
+    static let county = "350121"
+    static let unitA = "91350100M000100Y43"
+    static let unitB = "911100001000084588"
+
+    let office = Principal(county: county, account: "office", role: .office)
+    let unitAccount = Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA)
+    let committeeAccount = Principal(county: county, account: "edu", role: .committee, committee: "education")
+
+    /// A migrated database with one county, two units and the three accounts.
+    func setUp() async throws -> PostgresClient {
+        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
+        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        try await RegistryStore(client: client).enrol(
+            county: County(code: Self.county, name: "闽侯县"),
+            committees: [Committee(county: Self.county, id: "education", name: "教育专业考核委员会")],
+            departments: [Department(county: Self.county, id: "edu", name: "县教育局")],
+            units: [
+                UnitRecord(county: Self.county, code: Self.unitA, name: "县第一中学", committee: "education", department: "edu", headcount: 80),
+                UnitRecord(county: Self.county, code: Self.unitB, name: "县第二中学", committee: "education", department: "edu", headcount: 60),
+            ]
+        )
+        let accounts = AccountStore(client: client)
+        for principal in [office, unitAccount, committeeAccount] {
+            _ = try await accounts.create(principal, displayName: principal.account)
+        }
+        return client
+    }
+
+    /// A definition whose steps are all open now, deadlines an hour ahead.
+    func openDefinition(_ cycle: String = "2026", deadlineOffset: TimeInterval = 3600, closesOffset: TimeInterval = 7200) -> CycleDefinition {
+        let now = Date()
+        let times = StepTimes(opensAt: now.addingTimeInterval(-86_400), deadline: now.addingTimeInterval(deadlineOffset),
+                              closesAt: now.addingTimeInterval(closesOffset))
+        return CycleDefinition(cycle: cycle, kind: .annual, title: "测试", scheme: "county-2021", policy: "tied-2023",
+                               steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) }))
+    }
+
+    func openCycle(_ client: PostgresClient, _ definition: CycleDefinition? = nil) async throws {
+        let definition = definition ?? openDefinition()
+        _ = try await CycleStore(client: client).put(county: Self.county, definition: definition, actor: office.actor, account: office.account)
+        _ = try await CycleStore(client: client).enrol(county: Self.county, cycle: definition.cycle, units: [Self.unitA, Self.unitB], actor: office.actor)
+    }
+
+    static func sheet(keyTasks: Int = 18) -> UnitScoreSheet {
+        var scores: [String: Score] = [:]
+        for (id, points) in [("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
+                             ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
+                             ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+            scores[id] = Score(points: points)
+        }
+        let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })
+        return UnitScoreSheet(scores: scores, qualitative: good)
+    }
+
+    @Test("default step times follow SPEC.md in Asia/Shanghai: 31 Dec and 31 Jan at 23:59:59, 7 days' grace")
+    func defaults() {
+        let steps = CycleDefaults.steps(for: "2026")
+        #expect(ShanghaiTime.format(steps[.selfAssessment]!.deadline) == "2026-12-31T23:59:59+08:00")
+        #expect(ShanghaiTime.format(steps[.selfAssessment]!.opensAt) == "2026-12-01T00:00:00+08:00")
+        #expect(ShanghaiTime.format(steps[.assessment]!.deadline) == "2027-01-31T23:59:59+08:00")
+        #expect(ShanghaiTime.format(steps[.assessment]!.closesAt) == "2027-02-07T23:59:59+08:00")
+        #expect(ShanghaiTime.format(steps[.roster]!.deadline) == "2027-01-31T23:59:59+08:00")
+        let q4 = CycleDefaults.steps(for: "2026-Q4")
+        #expect(ShanghaiTime.format(q4[.assessment]!.deadline) == "2027-01-31T23:59:59+08:00")
+        #expect(CycleDefaults.kind(of: "2026-Q5") == nil)
+        #expect(ShanghaiTime.parse("2026-12-31T15:59:59Z", dateMeansEndOfDay: false) == steps[.selfAssessment]!.deadline)
+        #expect(ShanghaiTime.parse("2026-12-31", dateMeansEndOfDay: true) == steps[.selfAssessment]!.deadline)
+        #expect(ShanghaiTime.parse("2026-12-31T23:59", dateMeansEndOfDay: true) == nil)
+    }
+
+    @Test("a cycle with an unknown scheme or a deadline after its closing is refused naming the field")
+    func validation() async throws {
+        var definition = openDefinition()
+        definition.scheme = "nosuch"
+        #expect(throws: CycleError.self) { try CycleStore.validate(definition) }
+        definition = openDefinition(deadlineOffset: 7200, closesOffset: 3600)
+        do {
+            try CycleStore.validate(definition)
+            Issue.record("accepted closesAt before the deadline")
+        } catch {
+            #expect(error.field == "/steps/self_assessment/closesAt")
+            #expect(error.rule == "cycle.step-order")
+        }
+    }
+
+    @Test("a 20,000-line roster goes through COPY into staging and is merged as one version, with its violations")
+    func bigRoster() async throws {
+        let client = try await setUp()
+        try await openCycle(client)
+        let lines = (1...20_000).map { i in
+            RosterLine(line: i, staff: StaffRecord(staffNo: String(format: "S%05d", i), score: Score(points: i % 10 == 0 ? 95 : 80),
+                                                   grade: i % 10 == 0 ? .excellent : .competent,
+                                                   sanction: i == 7 ? .warning : .none),
+                       name: "职工\(i)", postCategory: "专业技术", level: "一般")
+        }
+        let store = FilingStore(client: client)
+        let filed = try await store.fileRoster(county: Self.county, cycle: "2026", unit: Self.unitA, lines: lines, collectiveAward: false, principal: unitAccount)
+        #expect(filed.version == 1)
+        #expect(!filed.late)
+        let summary = try filed.decodeContent(RosterSummary.self)
+        #expect(summary.rows == 20_000)
+        #expect(summary.excellent == 2_000)
+        #expect(summary.quotaStatus == .unknown)
+        #expect(summary.quota == nil)
+        let stored = try await client.query(
+            "SELECT count(*) AS n, count(DISTINCT staff_no) AS d FROM roster_rows WHERE county = \(Self.county) AND unit_code = \(Self.unitA) AND version = 1"
+        ).first!
+        #expect(try stored.decode(Int.self, column: "n") == 20_000)
+        #expect(try stored.decode(Int.self, column: "d") == 20_000)
+        let back = try await store.rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
+        #expect(back.count == 20_000)
+        #expect(back[6].staff.sanction == .warning)
+        #expect(back[9].staff.score == Score(points: 95))
+
+        // With a committee assessment the quota becomes provisional and the excess is counted.
+        _ = try await store.fileAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, sheet: Self.sheet(), principal: committeeAccount)
+        let second = try await store.fileRoster(county: Self.county, cycle: "2026", unit: Self.unitA, lines: Array(lines.prefix(100)), collectiveAward: false, principal: unitAccount)
+        #expect(second.version == 2)
+        let provisional = try second.decodeContent(RosterSummary.self)
+        #expect(provisional.quotaStatus == .provisional)
+        #expect(provisional.quota?.provisional == true)
+        #expect(provisional.quota?.unitGrade == .good)  // 89.00 points: band 良好, before cohort ratios
+        #expect(provisional.quota?.limit == 20)  // 20 % of 100
+        #expect(provisional.excellent == 10)
+        #expect(provisional.mustGiveUp == 0)
+        #expect(provisional.violations.contains { $0.rule == .warningNotExcellent } == false)
+        let audit = try await client.query(
+            "SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action = 'filing.roster'"
+        ).first!
+        #expect(try audit.decode(Int.self, column: "n") == 2)
+        await client.close()
+    }
+
+    @Test("filing after the deadline is marked late; after closing it is refused naming the closing time")
+    func lateAndClosed() async throws {
+        let client = try await setUp()
+        try await openCycle(client, openDefinition("2025", deadlineOffset: -60, closesOffset: 3600))
+        let store = FilingStore(client: client)
+        let late = try await store.fileSelfAssessment(county: Self.county, cycle: "2025", unit: Self.unitA, report: "自评", principal: unitAccount)
+        #expect(late.late)
+
+        try await openCycle(client, openDefinition("2024", deadlineOffset: -7200, closesOffset: -60))
+        let closes = try await CycleStore(client: client).cycle(county: Self.county, cycle: "2024")!.steps[0].times.closesAt
+        await #expect {
+            _ = try await store.fileSelfAssessment(county: Self.county, cycle: "2024", unit: Self.unitA, report: "自评", principal: unitAccount)
+        } throws: { error in
+            guard let error = error as? CycleError else { return false }
+            return error.code == .stepClosed && error.message.contains(ShanghaiTime.format(closes))
+        }
+        #expect(try await store.history(county: Self.county, cycle: "2024", unit: Self.unitA, step: .selfAssessment).isEmpty)
+        await client.close()
+    }
+
+    @Test("an idempotency key is claimed once, replayed after completion, refused for another body, and scoped to the account")
+    func idempotencyKeys() async throws {
+        let client = try await setUp()
+        let keys = IdempotencyStore(client: client)
+        let print1 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("1".utf8))
+        let print2 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("2".utf8))
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .claimed)
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .inFlight)
+        #expect(try await keys.claim(county: Self.county, account: "unit-a", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .claimed)
+        let stored = StoredResponse(status: 200, contentType: "application/json", body: Array("{\"v\":1}".utf8))
+        try await keys.complete(county: Self.county, account: "office", key: "k", response: stored)
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .replay(stored))
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .mismatch)
+        // An expired key is forgotten.
+        try await client.execute("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k' AND account = 'office'")
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .claimed)
+        try await keys.release(county: Self.county, account: "office", key: "k")
+        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .claimed)
+        await client.close()
+    }
+}
