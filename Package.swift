@@ -1,6 +1,13 @@
 // swift-tools-version: 6.2
 // kaohe (考核): the county assessment office's daemon. See README.md for the module map.
+import Foundation
 import PackageDescription
+
+/// Every numbered migration in Schema/, bundled into the KaoheSchema target. (A test compares the
+/// bundle with the folder, so a migration added without the manifest being re-read is caught.)
+let migrationFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Schema")) ?? [])
+    .filter { $0.hasSuffix(".sql") }
+    .sorted()
 
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
@@ -54,15 +61,22 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // Schema/: the numbered SQL migrations, as resources.
+        .target(
+            name: "KaoheSchema",
+            path: "Schema",
+            resources: migrationFiles.map { .copy($0) },
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KaoheStore",
             dependencies: [
                 "Postgres",
                 "KaoheRules",
+                "KaoheSchema",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         .target(

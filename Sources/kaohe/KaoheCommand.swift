@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// `kaohe`: the office's command line for the assessment daemon (考核).
+@main
 struct KaoheCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaohe",

@@ -98,3 +98,15 @@ struct MigrationTests {
         #expect((try? Migration(fileName: "0042_quotas.sql", sql: "SELECT 1"))?.version == 42)
     }
 }
+
+@Suite("Bundled schema")
+struct BundledSchemaTests {
+    @Test("the bundle holds exactly the .sql files of Schema/ (else: touch Package.swift and rebuild)")
+    func bundleMatchesFolder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema").standardized
+        let onDisk = try MigrationCatalog.load(directory: folder)
+        let bundled = try MigrationCatalog.bundled()
+        #expect(bundled.map(\.label) == onDisk.map(\.label))
+        #expect(bundled.map(\.checksum) == onDisk.map(\.checksum))
+    }
+}

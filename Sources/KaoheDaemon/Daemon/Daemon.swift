@@ -61,7 +61,7 @@ public enum Daemon {
             let status = try await runner.status()
             guard status.isCurrent else {
                 await client.close()
-                let names = status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+                let names = status.pending.map { $0.label }.joined(separator: ", ")
                 throw StartError(description: "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again")
             }
         }

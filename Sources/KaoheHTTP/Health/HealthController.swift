@@ -33,7 +33,7 @@ struct HealthController: Sendable {
             )
         }
         guard status.isCurrent else {
-            let pending = status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+            let pending = status.pending.map { $0.label }.joined(separator: ", ")
             throw ProblemDetails(
                 status: .serviceUnavailable,
                 type: "/problems/not-ready",

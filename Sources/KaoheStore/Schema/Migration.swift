@@ -1,5 +1,6 @@
 public import Foundation
 import Crypto
+import KaoheSchema
 
 /// One numbered SQL migration, `Schema/NNNN_name.sql`. Migrations are plain SQL, applied in order
 /// of their number, each recorded with a SHA-256 checksum of its text so an edited migration is noticed.
@@ -12,6 +13,12 @@ public struct Migration: Sendable, Hashable {
     public var sql: String
     /// Lowercase hex SHA-256 of the SQL text.
     public var checksum: String
+
+    /// `0001_registry`: how the file is named and how messages name it.
+    public var label: String {
+        let number = String(version)
+        return String(repeating: "0", count: max(0, 4 - number.count)) + number + "_" + name
+    }
 
     /// Parses a migration from its file name (`NNNN_name.sql`) and its text.
     public init(fileName: String, sql: String) throws(StoreError) {
@@ -34,7 +41,7 @@ public struct Migration: Sendable, Hashable {
 public enum MigrationCatalog {
     /// The migrations built into kaohe: the `Schema/` folder, bundled as a resource of KaoheStore.
     public static func bundled() throws(StoreError) -> [Migration] {
-        guard let url = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+        guard let url = KaoheSchema.directory else {
             throw StoreError(.invalidMigration, "the bundled Schema/ migrations are missing from this build")
         }
         return try load(directory: url)

@@ -54,7 +54,7 @@ public struct MigrationRunner: Sendable {
             return status.pending
         }
         for migration in applied {
-            logger.info("applied migration", metadata: ["migration": "\(migration.version)_\(migration.name)"])
+            logger.info("applied migration", metadata: ["migration": "\(migration.label)"])
         }
         return applied
     }
@@ -85,7 +85,7 @@ public struct MigrationRunner: Sendable {
             if let checksum = recorded[migration.version], checksum != migration.checksum {
                 throw StoreError(
                     .migrationAltered,
-                    "migration \(migration.version)_\(migration.name) was changed after it was applied; restore the original file and add a new migration instead"
+                    "migration \(migration.label) was changed after it was applied; restore the original file and add a new migration instead"
                 )
             }
         }

@@ -29,13 +29,13 @@ struct MigrateCommand: AsyncParsableCommand {
             if status {
                 let current = try await runner.status()
                 print("applied: \(current.applied.map { String(format: "%04d", $0) }.joined(separator: ", "))")
-                print("pending: \(current.pending.isEmpty ? "none" : current.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", "))")
+                print("pending: \(current.pending.isEmpty ? "none" : current.pending.map { $0.label }.joined(separator: ", "))")
             } else {
                 let applied = try await runner.apply()
                 if applied.isEmpty {
                     print("the schema is current; nothing to apply")
                 } else {
-                    for migration in applied { print(String(format: "applied %04d_%@", migration.version, migration.name)) }
+                    for migration in applied { print("applied \(migration.label)") }
                 }
             }
         } catch {
