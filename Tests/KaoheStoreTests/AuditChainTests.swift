@@ -11,7 +11,11 @@ struct AuditChainTests {
     let logger = TestCluster.logger("test.audit")
 
     func migratedClient(_ label: String = #function) async throws -> PostgresClient {
-        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), logger: logger)
+        // The whole suite runs in parallel on 2 cores: waiting for a connection behind 40 serialised
+        // appends may take longer than the production default, which is not what this suite tests.
+        var options = PostgresClient.Options()
+        options.acquireTimeout = .seconds(120)
+        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), options: options, logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         try await client.execute("INSERT INTO counties (county, name) VALUES ('990101', '示例县'), ('990102', '某县')")
         return client
