@@ -45,6 +45,7 @@ struct FilingAPITests {
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/pdf")
             #expect(Array(buffer: response.body) == pdf)
+            #expect(response.headers[.contentDisposition] == "attachment; filename*=UTF-8''%E8%BF%B0%E8%81%8C%E6%8A%A5%E5%91%8A.pdf")
 
             response = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "修改后的自评报告"}"#)
             body = try F.json(response)

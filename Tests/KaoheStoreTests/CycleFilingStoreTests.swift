@@ -163,6 +163,37 @@ struct CycleFilingStoreTests {
         await client.close()
     }
 
+    @Test("concurrent filings of one unit get consecutive versions; a hand-closed step refuses the next one")
+    func concurrentVersions() async throws {
+        let client = try await setUp()
+        try await openCycle(client)
+        let store = FilingStore(client: client)
+        let principal = unitAccount
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 1...8 {
+                group.addTask {
+                    try await store.fileSelfAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, report: "第\(i)稿", principal: principal).version
+                }
+            }
+            var versions: [Int] = []
+            for try await version in group { versions.append(version) }
+            #expect(versions.sorted() == Array(1...8))
+        }
+        let history = try await store.history(county: Self.county, cycle: "2026", unit: Self.unitA, step: .selfAssessment)
+        #expect(history.map(\.version) == Array(1...8))
+        #expect(history.allSatisfy { $0.filedBy == "unit-a" && !$0.late })
+
+        let closed = try await CycleStore(client: client).closeStep(county: Self.county, cycle: "2026", step: .selfAssessment, actor: office.actor, account: office.account)
+        #expect(closed.state == .closed)
+        #expect(closed.closedBy == "office")
+        await #expect {
+            _ = try await store.fileSelfAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, report: "晚了", principal: principal)
+        } throws: { error in
+            (error as? CycleError)?.code == .stepClosed
+        }
+        await client.close()
+    }
+
     @Test("an idempotency key is claimed once, replayed after completion, refused for another body, and scoped to the account")
     func idempotencyKeys() async throws {
         let client = try await setUp()

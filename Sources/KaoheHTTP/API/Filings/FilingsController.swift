@@ -94,7 +94,9 @@ struct FilingsController: Sendable {
             }
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             response.headers[.contentType] = ref.contentType
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment.pdf"
+            // RFC 6266 / 8187: the UTF-8 name percent-encoded, only ASCII letters, digits and -._~ left as they are.
+            let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "attachment.pdf"
             response.headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
             return response
         }
