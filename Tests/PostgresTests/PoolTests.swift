@@ -159,8 +159,13 @@ struct PoolTests {
             // Kill both idle backends from outside the pool.
             let admin = try await PostgresConnection.connect(configuration: client.configuration, logger: TestCluster.logger())
             for pid in pids { try await admin.query("SELECT pg_terminate_backend(\(pid))") }
+            // Wait until both backends have exited (and so closed their sockets).
+            let alive = PostgresArray(pids)
+            for _ in 0..<200 {
+                if try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(alive))").single(Int.self) == 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             await admin.close()
-            try await Task.sleep(for: .milliseconds(100))
             for _ in 0..<10 {
                 let pid = try await client.query("SELECT pg_backend_pid()").single(Int.self)!
                 #expect(!pids.contains(Int32(pid)))

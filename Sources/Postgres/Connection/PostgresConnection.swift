@@ -92,6 +92,12 @@ public final class PostgresConnection: Sendable {
         }
     }
 
+    /// The connection's thread as a task executor. Code run under
+    /// `withTaskExecutorPreference(connection.taskExecutor) { … }` runs on that thread, so its
+    /// queries call libpq inline instead of hopping to the thread and back; the pool does this for
+    /// the bodies of `withConnection` and `withTransaction`.
+    public var taskExecutor: any TaskExecutor { thread }
+
     // MARK: Running jobs on the connection's thread
 
     /// Runs `body` with the session on the connection's thread, then records the connection's

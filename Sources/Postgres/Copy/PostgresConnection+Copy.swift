@@ -25,7 +25,11 @@ extension PostgresConnection {
         try await run { try $0.startCopy(sql) }
         var writer = PostgresCopyWriter(connection: self)
         do {
-            try await body(&writer)
+            // Format on the global pool while this connection's thread sends the chunks, even
+            // when the caller prefers the connection's thread.
+            try await withTaskExecutorPreference(globalConcurrentExecutor, isolation: isolation) {
+                try await body(&writer)
+            }
         } catch {
             writer.handOver()
             let serverError: (any Error)?

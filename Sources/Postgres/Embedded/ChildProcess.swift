@@ -40,6 +40,22 @@ enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
 
+        // A clean signal state: the spawning thread may be a Dispatch worker with most signals
+        // blocked, and a child inherits the mask (pgbench -T never ends with SIGALRM blocked).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let environment = environment ?? childEnvironment()
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -48,7 +64,7 @@ enum ChildProcess {
             envp.forEach { free($0) }
         }
         var pid = pid_t()
-        let spawnStatus = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawnStatus = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawnStatus == 0 else {
             return Outcome(status: -1, output: "could not start \(executable): \(String(cString: strerror(spawnStatus)))")
         }

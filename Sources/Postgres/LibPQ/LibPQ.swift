@@ -52,17 +52,23 @@ enum TransactionStatus: Sendable {
     case idle, active, inTransaction, inError, unknown
 }
 
-/// Receives libpq's notices (which libpq would otherwise print to stderr) and logs them.
+/// Receives libpq's notices (which libpq would otherwise print to stderr) and logs them. Also
+/// notes a FATAL error that arrives while the connection is idle (a terminated backend says why
+/// before it closes the socket): the connection is then as good as closed.
 private final class NoticeSink {
     let logger: Logger
+    var fatalReceived = false
     init(logger: Logger) { self.logger = logger }
 }
 
-private let noticeProcessor: PQnoticeProcessor = { context, message in
-    guard let context, let message else { return }
+private let noticeReceiver: PQnoticeReceiver = { context, result in
+    guard let context, let result else { return }
     let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
+    let severity = PQresultErrorField(result, Int32(Character("V").asciiValue!)).map { String(cString: $0) }
+    if severity == "FATAL" || severity == "PANIC" { sink.fatalReceived = true }
     // Notices may quote data, hence debug level.
-    sink.logger.debug("postgres notice", metadata: ["notice": "\(LibPQ.trimmed(String(cString: message)))"])
+    let message = LibPQ.trimmed(String(cString: PQresultErrorMessage(result)))
+    sink.logger.debug("postgres notice", metadata: ["notice": "\(message)"])
 }
 
 /// One libpq connection (`PGconn`). Confined to its connection's thread: every method must be
@@ -74,7 +80,7 @@ final class LibPQConnection: @unchecked Sendable {
     private init(conn: OpaquePointer, logger: Logger) {
         self.conn = conn
         self.noticeSink = NoticeSink(logger: logger)
-        PQsetNoticeProcessor(conn, noticeProcessor, Unmanaged.passUnretained(noticeSink).toOpaque())
+        PQsetNoticeReceiver(conn, noticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
     }
 
     deinit { finish() }
@@ -119,10 +125,11 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    /// True once the connection is closed or broken (`PQstatus` is `CONNECTION_BAD`).
+    /// True once the connection is closed or broken (`PQstatus` is `CONNECTION_BAD`, or the
+    /// server announced a FATAL error while it was idle).
     var isBroken: Bool {
         guard let conn else { return true }
-        return PQstatus(conn) != CONNECTION_OK
+        return PQstatus(conn) != CONNECTION_OK || noticeSink.fatalReceived
     }
 
     /// The transaction state after the last command.
@@ -280,11 +287,13 @@ final class LibPQConnection: @unchecked Sendable {
 
     // MARK: Input, notifications, health
 
-    /// Reads whatever the server has sent without blocking (`PQconsumeInput`). False when the
-    /// connection is broken.
+    /// Reads and parses whatever the server has sent, without blocking (`PQconsumeInput`,
+    /// `PQisBusy`). False when the connection is broken.
     func consumeInput() -> Bool {
-        guard let conn else { return false }
-        return PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK
+        guard let conn, PQconsumeInput(conn) == 1 else { return false }
+        // PQconsumeInput only buffers; PQisBusy parses what arrived (a FATAL notice, notifications).
+        _ = PQisBusy(conn)
+        return !isBroken
     }
 
     /// Notifications received so far (`PQnotifies`).

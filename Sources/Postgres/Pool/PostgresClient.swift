@@ -43,7 +43,9 @@ public final class PostgresClient: Service, Sendable {
     // MARK: Using connections
 
     /// Lends a connection to `body` and takes it back afterwards (rolling back a transaction the
-    /// body left open, discarding the connection if it broke).
+    /// body left open, discarding the connection if it broke). Unless `body` is isolated to an
+    /// actor, it runs on the connection's own thread (see `PostgresConnection.taskExecutor`), so
+    /// its queries need no thread hops.
     @discardableResult
     public func withConnection<R: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
@@ -51,7 +53,9 @@ public final class PostgresClient: Service, Sendable {
     ) async throws -> R {
         let connection = try await acquire()
         do {
-            let value = try await body(connection)
+            let value = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
+                try await body(connection)
+            }
             await release(connection)
             return value
         } catch {
@@ -69,7 +73,9 @@ public final class PostgresClient: Service, Sendable {
     ) async throws -> R {
         let connection = try await acquire()
         do {
-            let value = try await connection.withTransaction(isolation: isolation, body)
+            let value = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
+                try await connection.withTransaction(isolation: isolation, body)
+            }
             await release(connection)
             return value
         } catch {
