@@ -1,0 +1,442 @@
+import Foundation
+public import KaoheRules
+public import Postgres
+
+/// 确定考核等次: the office's proposal, its tie decisions and confirmation; each unit's grade from
+/// the assessment that counts (the committee's, or the re-check's when RecheckOverride says so);
+/// the excellent quota and roster violations recomputed whenever a unit's grade changes.
+///
+/// Every change is one transaction with its audit entry. The cycle's `cycle_gradings` row is
+/// locked (`FOR UPDATE`) first, so proposals, decisions, confirmation, 复议 and finalisation of
+/// one cycle are serialised. Once the results are final every change is refused (409,
+/// `cycle.results-final`).
+public struct GradingStore: Sendable {
+    let client: PostgresClient
+
+    /// A store on `client`.
+    public init(client: PostgresClient) { self.client = client }
+
+    // MARK: Policy
+
+    static func cyclePolicy() throws -> CyclePolicy {
+        do { return try PolicyLoader.defaultCyclePolicy() } catch {
+            throw CycleError(.invalid, "内置考核政策无法读取 / built-in cycle policy unreadable: \(error)")
+        }
+    }
+
+    static func calendar() throws -> WorkingDayCalendar {
+        do { return try WorkingDayCalendar.builtIn() } catch {
+            throw CycleError(.invalid, "内置工作日历无法读取 / built-in calendar unreadable: \(error)")
+        }
+    }
+
+    // MARK: Proposal, decisions, confirmation
+
+    /// Runs KaoheRules over the counting assessments with the recorded decisions, stores every
+    /// unit's grade (state `proposed`) and re-checks the rosters. Refused once publicity opened.
+    public func propose(county: String, cycle: String, principal: Principal) async throws -> GradingResult {
+        try await mutate(county: county, cycle: cycle) { connection, current in
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
+            let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
+            let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.propose",
+                                         object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
+            return result
+        }
+    }
+
+    /// Records the office's decisions for the conflicts (replacing earlier ones) and re-runs the
+    /// proposal with them; a decision that matches no tie or names the wrong number of units is 422.
+    public func decide(county: String, cycle: String, decisions: [TieDecision], principal: Principal) async throws -> GradingResult {
+        try await mutate(county: county, cycle: cycle) { connection, current in
+            guard current != nil else {
+                throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
+            }
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
+            let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
+            var details = Self.auditSummary(result)
+            details["decisions"] = decisions.map { "\($0.cut.rawValue):\($0.favoured.joined(separator: "+")):\($0.reference)" }.joined(separator: "; ")
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.decide",
+                                         object: "cycles/\(cycle)/grading", details: details)
+            return result
+        }
+    }
+
+    /// Confirms the grades: re-runs the proposal on the current data; refused (409) while any
+    /// conflict is unresolved. Quotas become final.
+    public func confirm(county: String, cycle: String, principal: Principal) async throws -> GradingResult {
+        try await mutate(county: county, cycle: cycle) { connection, current in
+            guard current != nil else {
+                throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
+            }
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
+            let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
+            let (proposal, sources, ungraded) = try await Self.run(on: connection, county: county, cycle: cycle, decisions: decisions)
+            guard proposal.conflicts.isEmpty else {
+                throw CycleError(.conflict, "尚有\(proposal.conflicts.count)个冲突未经县事考办决定,不能确认:\(proposal.conflicts.map(\.message).joined(separator: ";")) / \(proposal.conflicts.count) conflict(s) unresolved",
+                                 field: "/conflicts", rule: "grading.conflicts-unresolved")
+            }
+            let result = try await Self.store(proposal, sources: sources, ungraded: ungraded, decisions: decisions, state: .confirmed,
+                                              on: connection, county: county, cycle: cycle, principal: principal)
+            try await connection.execute(
+                "UPDATE cycle_gradings SET confirmed_by = \(principal.account), confirmed_at = now() WHERE county = \(county) AND cycle = \(cycle)"
+            )
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.confirm",
+                                         object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
+            return result
+        }
+    }
+
+    /// The stored grading (nil before any proposal).
+    public func current(county: String, cycle: String) async throws -> GradingResult? {
+        try await client.withConnection { connection in
+            try await Self.load(on: connection, county: county, cycle: cycle)
+        }
+    }
+
+    // MARK: Quota
+
+    /// The unit's quota and what it must change: under its stored grade when grading has begun
+    /// (final once confirmed), otherwise the provisional check stored with its roster.
+    public func quota(county: String, cycle: String, unit: String) async throws -> UnitQuotaView {
+        try await client.withConnection { connection in
+            guard try await connection.query(
+                "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+            ).first != nil else {
+                throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
+            }
+            let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: false)
+            if let state, let check = try await Self.rosterChecks(on: connection, county: county, cycle: cycle, units: [unit], final: state != .proposed).first {
+                return UnitQuotaView(
+                    unit: unit, unitGrade: check.grade, status: state == .proposed ? "provisional" : "final",
+                    basis: state == .proposed ? "按县事考办等次建议(未确认),名额为暂定 / provisional: from the office's proposal, not yet confirmed"
+                        : "按县事考办确认的单位等次 / final: from the confirmed grade",
+                    rosterVersion: check.version, quota: check.report.quota, excellent: check.report.excellent,
+                    mustGiveUp: check.report.mustGiveUp, violations: check.report.violations)
+            }
+            let gradeRow = try await connection.query(
+                "SELECT grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first
+            let grade = try gradeRow.map { UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) } ?? nil
+            let latest = try await FilingStore.versions(on: connection, county: county, cycle: cycle, unit: unit, step: .roster, version: nil, latestOnly: true).first
+            guard let latest else {
+                return UnitQuotaView(unit: unit, unitGrade: grade, status: grade == nil ? "unknown" : (state == .proposed ? "provisional" : "final"),
+                                     basis: "尚未报送名册 / no roster filed", rosterVersion: nil, quota: nil, excellent: nil, mustGiveUp: nil, violations: [])
+            }
+            let summary = try latest.content.decode(RosterSummary.self)
+            return UnitQuotaView(unit: unit, unitGrade: summary.quota?.unitGrade, status: summary.quotaStatus.rawValue, basis: summary.quotaBasis,
+                                 rosterVersion: latest.version, quota: summary.quota, excellent: summary.excellent,
+                                 mustGiveUp: summary.mustGiveUp, violations: summary.violations)
+        }
+    }
+
+    // MARK: Shared machinery
+
+    /// Runs `body` in a transaction holding the cycle's grading row (or the cycle row when there
+    /// is none yet) locked; refuses once final. Maps errors like FilingStore.
+    func mutate<R: Sendable>(
+        county: String, cycle: String, _ body: @escaping @Sendable (PostgresConnection, GradingState?) async throws -> R
+    ) async throws -> R {
+        do {
+            return try await client.withTransaction { connection in
+                guard try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil else {
+                    throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle not found", rule: "cycle.exists")
+                }
+                let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: true)
+                if state == .final {
+                    throw CycleError(.conflict, "考核周期“\(cycle)”的结果已公示期满并最终确定,不能再更改 / the results of cycle \(cycle) are final and locked; no change is accepted",
+                                     rule: "cycle.results-final")
+                }
+                return try await body(connection, state)
+            }
+        } catch let error as CycleError {
+            throw error
+        } catch let error as ScoreSheetError {
+            throw error
+        } catch {
+            throw StoreError.translate(error, what: "grading of cycle \(cycle)")
+        }
+    }
+
+    static func state(on connection: PostgresConnection, county: String, cycle: String, lock: Bool) async throws -> GradingState? {
+        let rows = try await connection.query(
+            "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) \(unescaped: lock ? "FOR UPDATE" : "")")
+        return try rows.first.map { GradingState(rawValue: try $0.decode(String.self, column: "state")) } ?? nil
+    }
+
+    static func requireBeforePublicity(on connection: PostgresConnection, county: String, cycle: String, state: GradingState?) async throws {
+        if try await connection.query("SELECT 1 AS one FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first != nil {
+            throw CycleError(.conflict, "公示已开始,等次只能经异议复议更改 / publicity has opened; grades change only through objection review",
+                             rule: "grading.publicity-open")
+        }
+    }
+
+    static func decisions(on connection: PostgresConnection, county: String, cycle: String) async throws -> [TieDecision] {
+        guard let row = try await connection.query(
+            "SELECT decisions FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+        return try row.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self)
+    }
+
+    /// Each enrolled unit's counting assessment: the committee's latest, replaced by the latest
+    /// re-check under the current draw when the override rule says so.
+    static func counting(on connection: PostgresConnection, county: String, cycle: String, policy: RecheckPolicy) async throws
+        -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison]) {
+        let rows = try await connection.query(
+            """
+            SELECT cu.unit_code, u.committee,
+                   (SELECT f.content FROM filings f WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code
+                     AND f.kind = 'assessment' ORDER BY f.version DESC LIMIT 1) AS assessment,
+                   (SELECT r.content FROM rechecks r JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle
+                       AND d.draw_no = r.draw_no AND d.superseded_at IS NULL
+                     WHERE r.county = cu.county AND r.cycle = cu.cycle AND r.unit_code = cu.unit_code
+                     ORDER BY r.version DESC LIMIT 1) AS recheck
+            FROM cycle_units cu JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
+            WHERE cu.county = \(county) AND cu.cycle = \(cycle)
+            ORDER BY cu.unit_code
+            """
+        )
+        var units: [UnitForGrading] = []
+        var sources: [String: String] = [:]
+        var ungraded: [String] = []
+        var comparisons: [RecheckComparison] = []
+        for row in rows {
+            let code = try row.decode(String.self, column: "unit_code")
+            let committee = try row.decode(String.self, column: "committee")
+            guard let assessment = try row.decode(PostgresJSON?.self, column: "assessment")?.decode(AssessmentContent.self) else {
+                ungraded.append(code)
+                continue
+            }
+            var counting = assessment.assessed
+            var source = "committee"
+            if let recheck = try row.decode(PostgresJSON?.self, column: "recheck")?.decode(AssessmentContent.self) {
+                let decision = RecheckOverride(committee: assessment.assessed, recheck: recheck.assessed, policy: policy)
+                comparisons.append(RecheckComparison(
+                    unit: code, committee: committee, committeeTotal: assessment.assessed.total, committeePoor: assessment.assessed.poorCount,
+                    recheckTotal: recheck.assessed.total, recheckPoor: recheck.assessed.poorCount, difference: decision.difference,
+                    overridden: decision.overridden, reasons: decision.reasons))
+                if decision.overridden {
+                    counting = recheck.assessed
+                    source = "recheck"
+                }
+            }
+            units.append(UnitForGrading(code: code, committee: committee, assessed: counting))
+            sources[code] = source
+        }
+        return (units, sources, ungraded, comparisons)
+    }
+
+    /// The proposal under the cycle policy, the counting sources and the ungraded units.
+    static func run(on connection: PostgresConnection, county: String, cycle: String, decisions: [TieDecision]) async throws
+        -> (CohortProposal, [String: String], [String]) {
+        let policy = try cyclePolicy()
+        let (units, sources, ungraded, comparisons) = try await counting(on: connection, county: county, cycle: cycle, policy: policy.recheck)
+        do {
+            var proposal = try CohortEnforcement(policy: policy.grading, scope: policy.defaultCohortScope).propose(units, decisions: decisions)
+            for index in proposal.units.indices where sources[proposal.units[index].code] == "recheck" {
+                let reasons = comparisons.first { $0.unit == proposal.units[index].code }?.reasons ?? []
+                proposal.units[index].reasons.insert(
+                    GradeReason(rule: "recheck-override", grade: proposal.units[index].band, message: reasons.joined(separator: ";")), at: 0)
+            }
+            return (proposal, sources, ungraded)
+        } catch {
+            throw CycleError(.invalid, error.message, field: "/decisions/\(error.index)", rule: "grading.\(error.rule)")
+        }
+    }
+
+    static func grade(on connection: PostgresConnection, county: String, cycle: String, decisions: [TieDecision], state: GradingState,
+                      principal: Principal) async throws -> GradingResult {
+        let (proposal, sources, ungraded) = try await run(on: connection, county: county, cycle: cycle, decisions: decisions)
+        return try await store(proposal, sources: sources, ungraded: ungraded, decisions: decisions, state: state,
+                               on: connection, county: county, cycle: cycle, principal: principal)
+    }
+
+    private struct GradeRow: Encodable {
+        var unit_code: String
+        var committee: String
+        var source: String
+        var total: String
+        var band: String
+        var grade: String
+        var reasons: [GradeReason]
+    }
+
+    /// Writes the grading row, every unit's grade (one statement), and re-checks the rosters.
+    static func store(_ proposal: CohortProposal, sources: [String: String], ungraded: [String], decisions: [TieDecision], state: GradingState,
+                      on connection: PostgresConnection, county: String, cycle: String, principal: Principal) async throws -> GradingResult {
+        try await connection.execute(
+            """
+            INSERT INTO cycle_gradings (county, cycle, state, decisions, conflicts, proposed_by)
+            VALUES (\(county), \(cycle), \(state.rawValue), \(try PostgresJSON(encoding: decisions)), \(try PostgresJSON(encoding: proposal.conflicts)), \(principal.account))
+            ON CONFLICT (county, cycle) DO UPDATE SET state = EXCLUDED.state, decisions = EXCLUDED.decisions,
+                conflicts = EXCLUDED.conflicts, proposed_by = EXCLUDED.proposed_by, proposed_at = now()
+            """
+        )
+        let rows = proposal.units.map {
+            GradeRow(unit_code: $0.code, committee: $0.committee, source: sources[$0.code] ?? "committee", total: $0.total.description,
+                     band: $0.band.rawValue, grade: $0.grade.rawValue, reasons: $0.reasons)
+        }
+        let codes = rows.map(\.unit_code)
+        try await connection.execute(
+            """
+            DELETE FROM roster_checks WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
+            """)
+        try await connection.execute(
+            """
+            DELETE FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
+            """)
+        try await connection.execute(
+            """
+            INSERT INTO unit_grades (county, cycle, unit_code, committee, source, total, band, grade, reasons)
+            SELECT \(county), \(cycle), x.unit_code, x.committee, x.source, x.total, x.band, x.grade, x.reasons
+            FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code text, committee text, source text, total numeric,
+                 band text, grade text, reasons jsonb)
+            ON CONFLICT (county, cycle, unit_code) DO UPDATE SET committee = EXCLUDED.committee, source = EXCLUDED.source,
+                total = EXCLUDED.total, band = EXCLUDED.band, grade = EXCLUDED.grade, reasons = EXCLUDED.reasons, updated_at = now()
+            """
+        )
+        try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: state != .proposed)
+        return try await load(on: connection, county: county, cycle: cycle)!
+    }
+
+    static func load(on connection: PostgresConnection, county: String, cycle: String) async throws -> GradingResult? {
+        guard let head = try await connection.query(
+            "SELECT state, decisions, conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return nil }
+        let rows = try await connection.query(
+            """
+            SELECT g.unit_code, g.committee, g.source, g.total::text AS total, g.band, g.grade, g.reasons
+            FROM unit_grades g WHERE g.county = \(county) AND g.cycle = \(cycle) ORDER BY g.unit_code
+            """)
+        var units: [GradedUnit] = []
+        var distribution: [String: [String: Int]] = [:]
+        for row in rows {
+            let unit = GradedUnit(
+                code: try row.decode(String.self, column: "unit_code"), committee: try row.decode(String.self, column: "committee"),
+                source: try row.decode(String.self, column: "source"), total: try Score(parsing: try row.decode(String.self, column: "total")),
+                band: UnitGrade(rawValue: try row.decode(String.self, column: "band")) ?? .poor,
+                grade: UnitGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .poor,
+                reasons: try row.decode(PostgresJSON.self, column: "reasons").decode([GradeReason].self))
+            units.append(unit)
+            distribution[unit.committee, default: [:]][unit.grade.rawValue, default: 0] += 1
+        }
+        let ungraded = try await connection.query(
+            """
+            SELECT cu.unit_code FROM cycle_units cu
+            WHERE cu.county = \(county) AND cu.cycle = \(cycle)
+              AND NOT EXISTS (SELECT 1 FROM unit_grades g WHERE g.county = cu.county AND g.cycle = cu.cycle AND g.unit_code = cu.unit_code)
+            ORDER BY cu.unit_code
+            """).map { try $0.decode(String.self, column: "unit_code") }
+        return GradingResult(
+            cycle: cycle, state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed, units: units, ungraded: ungraded,
+            conflicts: try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self),
+            decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self), distribution: distribution)
+    }
+
+    static func auditSummary(_ result: GradingResult) -> [String: String] {
+        var details = ["graded": String(result.units.count), "conflicts": String(result.conflicts.count), "state": result.state.rawValue]
+        for grade in UnitGrade.allCases {
+            details[grade.rawValue] = String(result.units.count { $0.grade == grade })
+        }
+        return details
+    }
+
+    // MARK: Rosters against grades
+
+    struct RosterCheckOutcome {
+        var unit: String
+        var version: Int
+        var grade: UnitGrade
+        var report: RosterReport
+    }
+
+    /// Checks the latest roster of each graded unit (all, or `units`) against its stored grade.
+    static func rosterChecks(on connection: PostgresConnection, county: String, cycle: String, units: [String]?, final: Bool) async throws -> [RosterCheckOutcome] {
+        guard let policyRow = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+        let policy: RosterPolicy
+        do { policy = try PolicyLoader.rosterPolicy(try policyRow.decode(String.self, column: "policy")) } catch {
+            throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
+        }
+        let all = units == nil
+        let filter = units ?? []
+        let rows = try await connection.query(
+            """
+            WITH latest AS (
+                SELECT DISTINCT ON (f.unit_code) f.unit_code, f.version, coalesce((f.content->>'collectiveAward')::boolean, false) AS award
+                FROM filings f
+                WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.kind = 'roster' AND (\(all) OR f.unit_code = ANY (\(PostgresArray(filter))::text[]))
+                ORDER BY f.unit_code, f.version DESC
+            )
+            SELECT l.unit_code, l.version, l.award, g.grade AS unit_grade, r.staff_no, r.score::text AS score, r.grade, r.sanction,
+                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
+            FROM latest l
+            JOIN unit_grades g ON g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = l.unit_code
+            JOIN roster_rows r ON r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = l.unit_code AND r.version = l.version
+            ORDER BY l.unit_code, r.line
+            """
+        )
+        var outcomes: [RosterCheckOutcome] = []
+        var current: (unit: String, version: Int, award: Bool, grade: UnitGrade, staff: [StaffRecord])?
+        let check = RosterCheck(policy: policy)
+        func flush() {
+            if let c = current {
+                outcomes.append(RosterCheckOutcome(unit: c.unit, version: c.version, grade: c.grade,
+                                                   report: check.check(c.staff, unitGrade: c.grade, gradeIsFinal: final, award: c.award)))
+            }
+        }
+        for row in rows {
+            let unit = try row.decode(String.self, column: "unit_code")
+            if current?.unit != unit {
+                flush()
+                current = (unit, try row.decode(Int.self, column: "version"), try row.decode(Bool.self, column: "award"),
+                           UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor, [])
+            }
+            let score = try row.decode(String?.self, column: "score").flatMap { try? Score(parsing: $0) }
+            let quarters = try row.decode(String.self, column: "quarters").split(separator: ",").compactMap { QuarterResult(rawValue: String($0)) }
+            current?.staff.append(StaffRecord(
+                staffNo: try row.decode(String.self, column: "staff_no"), score: score,
+                grade: StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined,
+                sanction: Sanction(rawValue: try row.decode(String.self, column: "sanction")) ?? .none,
+                underInvestigation: try row.decode(Bool.self, column: "under_investigation"),
+                probation: try row.decode(Bool.self, column: "probation"),
+                leaveMonths: try row.decode(Int.self, column: "leave_months"),
+                unassignedMonths: try row.decode(Int.self, column: "unassigned_months"),
+                refused: try row.decode(Bool.self, column: "refused"), quarters: quarters))
+        }
+        flush()
+        return outcomes
+    }
+
+    private struct CheckRow: Encodable {
+        var unit_code: String
+        var roster_version: Int
+        var unit_grade: String
+        var participants: Int
+        var excellent: Int
+        var quota_limit: Int
+        var must_give_up: Int
+        var violations: Int
+        var summary: RosterReport
+    }
+
+    /// Recomputes and stores the roster checks of all graded units, or of `units`.
+    static func refreshRosterChecks(on connection: PostgresConnection, county: String, cycle: String, units: [String]?, final: Bool) async throws {
+        let outcomes = try await rosterChecks(on: connection, county: county, cycle: cycle, units: units, final: final)
+        let rows = outcomes.map {
+            CheckRow(unit_code: $0.unit, roster_version: $0.version, unit_grade: $0.grade.rawValue, participants: $0.report.participants,
+                     excellent: $0.report.excellent, quota_limit: $0.report.quota.limit, must_give_up: $0.report.mustGiveUp,
+                     violations: $0.report.violations.count, summary: $0.report)
+        }
+        try await connection.execute(
+            """
+            INSERT INTO roster_checks (county, cycle, unit_code, roster_version, unit_grade, final, participants, excellent,
+                                       quota_limit, must_give_up, violations, summary)
+            SELECT \(county), \(cycle), x.unit_code, x.roster_version, x.unit_grade, \(final), x.participants, x.excellent,
+                   x.quota_limit, x.must_give_up, x.violations, x.summary
+            FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code text, roster_version integer, unit_grade text,
+                 participants integer, excellent integer, quota_limit integer, must_give_up integer, violations integer, summary jsonb)
+            ON CONFLICT (county, cycle, unit_code) DO UPDATE SET roster_version = EXCLUDED.roster_version, unit_grade = EXCLUDED.unit_grade,
+                final = EXCLUDED.final, participants = EXCLUDED.participants, excellent = EXCLUDED.excellent,
+                quota_limit = EXCLUDED.quota_limit, must_give_up = EXCLUDED.must_give_up, violations = EXCLUDED.violations,
+                summary = EXCLUDED.summary, checked_at = now()
+            """
+        )
+    }
+}
