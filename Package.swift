@@ -93,11 +93,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Scheduled work (step closes, the spot-check freeze and draw), exactly once across daemons.
+        .target(
+            name: "KaoheJobs",
+            dependencies: [
+                "KaoheStore",
+                "KaoheRules",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // What both executables share: configuration, the embedded default, the service group.
         .target(
             name: "KaoheDaemon",
             dependencies: [
                 "KaoheHTTP",
+                "KaoheJobs",
                 "KaoheRules",
                 "KaoheStore",
                 "Postgres",
@@ -125,6 +138,7 @@ let package = Package(
             dependencies: [
                 "KaoheDaemon",
                 "KaoheHTTP",
+                "KaoheJobs",
                 "KaoheRules",
                 "KaoheStore",
                 "Postgres",
@@ -163,6 +177,15 @@ let package = Package(
             dependencies: [
                 "KaoheDaemon", "KaoheHTTP", "KaoheStore", "Postgres", "KaoheTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheJobsTests",
+            dependencies: [
+                "KaoheJobs", "KaoheStore", "KaoheRules", "Postgres", "KaoheTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,7 @@ struct KaoheCommand: AsyncParsableCommand {
             RulesCommand.self, BenchCommand.self,
             CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
             ImportCommand.self, AccountCommand.self, AuditCommand.self,
+            DrawCommand.self, VerifyDrawCommand.self, JobsCommand.self,
         ]
     )
 }

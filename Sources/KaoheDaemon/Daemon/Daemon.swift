@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import KaoheHTTP
+import KaoheJobs
 import KaoheStore
 public import Logging
 import NIOCore
@@ -11,7 +12,7 @@ import UnixSignals
 
 /// The daemon: opens the database (embedded by default), brings the schema up to date (embedded) or
 /// refuses to serve while migrations are pending (external), seeds the demo county into an empty
-/// embedded database, then runs the pool and the HTTP app in one ServiceGroup until SIGTERM/SIGINT.
+/// embedded database, then runs the pool, the scheduled jobs and the HTTP app in one ServiceGroup until SIGTERM/SIGINT.
 /// On shutdown the app drains in-flight requests, the pool closes, the embedded cluster stops.
 public enum Daemon {
     /// Errors that stop the daemon before it serves, each with what to do.
@@ -76,9 +77,10 @@ public enum Daemon {
                 announce("kaohe 已启动 — 请打开 http://\(host):\(port)/  (数据库: \(database.summary))")
             }
         )
+        let jobs = JobRunner(client: client, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [client, app],
+                services: [client, jobs, app],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -57,5 +57,6 @@ func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
     RegistryController(dependencies: dependencies).register(on: api)
     CyclesController(dependencies: dependencies).register(on: api)
     FilingsController(dependencies: dependencies).register(on: api)
+    SpotCheckController(dependencies: dependencies).register(on: api)
     GradingController(dependencies: dependencies).register(on: api)
 }

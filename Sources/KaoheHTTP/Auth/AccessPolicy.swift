@@ -13,7 +13,8 @@ public import KaoheStore
 ///
 /// Scopes: the office sees and manages its whole county; an auditor sees the whole county and
 /// changes nothing; a committee sees the units it assesses; a unit sees itself; a reviewer sees the
-/// units assigned to it (none until spot-check assignments exist). Nobody sees another county.
+/// units assigned to it in the current spot-check draws (`Principal.assignedUnits`, none before a
+/// draw). Nobody sees another county.
 public struct AccessPolicy: Sendable, Hashable {
     /// Who is asking.
     public var principal: Principal
@@ -29,7 +30,9 @@ public struct AccessPolicy: Sendable, Hashable {
         case committee(String)
         /// Only this unit (by its code).
         case unit(String)
-        /// None (a reviewer before any assignment).
+        /// These units (a reviewer: its spot-check assignments).
+        case units(Set<String>)
+        /// None.
         case none
     }
 
@@ -69,7 +72,7 @@ public struct AccessPolicy: Sendable, Hashable {
         case .office, .auditor: return .all
         case .committee: return principal.committee.map(UnitScope.committee) ?? UnitScope.none
         case .unit: return principal.unitCode.map(UnitScope.unit) ?? UnitScope.none
-        case .reviewer: return UnitScope.none
+        case .reviewer: return principal.assignedUnits.isEmpty ? UnitScope.none : .units(principal.assignedUnits)
         }
     }
 
@@ -80,6 +83,7 @@ public struct AccessPolicy: Sendable, Hashable {
         case .all?: return .allowed
         case .committee(let committee)?: return committee == unit.committee ? .allowed : .notFound
         case .unit(let code)?: return code == unit.code ? .allowed : .notFound
+        case .units(let codes)?: return codes.contains(unit.code) ? .allowed : .notFound
         }
     }
 

@@ -13,7 +13,10 @@ public struct AccountStore: Sendable {
         guard secret.hasPrefix("kh_"), secret.count < 200 else { return nil }
         let rows = try await client.query(
             """
-            SELECT a.county, a.account, a.role, a.committee, a.unit_code, a.reviewer
+            SELECT a.county, a.account, a.role, a.committee, a.unit_code, a.reviewer,
+                   ARRAY(SELECT DISTINCT r.unit_code::text FROM reviewer_assignments r
+                         JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle AND d.draw_no = r.draw_no
+                         WHERE r.county = a.county AND r.reviewer = a.reviewer AND d.superseded_at IS NULL) AS assigned_units
             FROM api_tokens t JOIN accounts a ON a.county = t.county AND a.account = t.account
             WHERE t.token_hash = \(APIToken.hash(secret)) AND t.revoked_at IS NULL AND a.disabled_at IS NULL
             """
@@ -33,7 +36,9 @@ public struct AccountStore: Sendable {
             role: role,
             committee: try row.decode(String?.self, column: "committee"),
             unitCode: try row.decode(String?.self, column: "unit_code"),
-            reviewer: try row.decode(String?.self, column: "reviewer")
+            reviewer: try row.decode(String?.self, column: "reviewer"),
+            assignedUnits: row.columnNames.contains("assigned_units") && role == .reviewer
+                ? Set(try row.decode(PostgresArray<String>.self, column: "assigned_units").elements.compactMap { $0 }) : []
         )
     }
 

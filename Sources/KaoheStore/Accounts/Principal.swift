@@ -27,15 +27,20 @@ public struct Principal: Sendable, Hashable {
     public var unitCode: String?
     /// For a reviewer account: which reviewer of the register.
     public var reviewer: String?
+    /// For a reviewer account: the units it is assigned to in the current spot-check draws
+    /// (`reviewer_assignments`), read when the token is checked. Empty for every other role.
+    public var assignedUnits: Set<String>
 
     /// Makes a principal.
-    public init(county: String, account: String, role: Role, committee: String? = nil, unitCode: String? = nil, reviewer: String? = nil) {
+    public init(county: String, account: String, role: Role, committee: String? = nil, unitCode: String? = nil, reviewer: String? = nil,
+                assignedUnits: Set<String> = []) {
         self.county = county
         self.account = account
         self.role = role
         self.committee = committee
         self.unitCode = unitCode
         self.reviewer = reviewer
+        self.assignedUnits = assignedUnits
     }
 
     /// The actor string written into audit entries (`county/account`).

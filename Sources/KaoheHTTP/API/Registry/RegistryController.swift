@@ -82,6 +82,8 @@ struct RegistryController: Sendable {
                 units = try await registry.units(county: county, committee: committee)
             case .unit(let code)?:
                 units = try await registry.unit(county: county, code: code).map { [$0] } ?? []
+            case .units(let codes)?:
+                units = try await registry.units(county: county).filter { codes.contains($0.code) }
             case .none?:
                 units = []
             }

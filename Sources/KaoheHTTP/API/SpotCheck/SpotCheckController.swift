@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KaoheRules
+import KaoheStore
+import NIOCore
+
+/// 随机抽查核验 (SPEC.md "The spot check"), under `/counties/{county}/cycles/{cycle}/spot-check`:
+/// - `POST …/freeze` (office): freezes the enrolled units and records their hash, before any seed
+///   exists. `{"reason": "…"}` is required when the cycle has been drawn (a redraw).
+/// - `POST …/draw` (office): draws with `{"seed": "…≥20 digits…"}` (a public dice draw) or a CSPRNG
+///   seed; freezes first (committed on its own) when nothing is frozen, and for a redraw
+///   (`{"reason": "…"}` required). Reviewers are assigned in the same transaction as the draw.
+/// - `GET …` : office and auditor get every draw of the cycle (superseded ones too) in full. Every
+///   other account of the county gets the current draw's public part once it is drawn — population
+///   hash, seed, the selected units with their tickets (the draw is public by design: anyone may
+///   recompute it) — and a reviewer also its own assignments; nothing (404) before the draw.
+/// - `GET …/export` (office, auditor): the current draw record as JSON for `kaohe verify-draw`
+///   and outside observers (`?draw=N` for an earlier, superseded one).
+struct SpotCheckController: Sendable {
+    let dependencies: AppDependencies
+
+    static let maxBodySize = 64 * 1024
+
+    struct DrawInput: Decodable {
+        var seed: String?
+        var reason: String?
+    }
+
+    /// What accounts other than office and auditor see.
+    struct PublicDraw: Encodable {
+        var drawNo: Int
+        var populationHash: String
+        var populationSize: Int
+        var seed: String
+        var algorithm: String
+        var algorithmVersion: String
+        var percent: Int
+        var drawnAt: Date?
+        var selected: [SelectedUnit]
+        var myAssignments: [SpotCheckRecord.AssignedReviewers]?
+    }
+
+    struct AllDraws: Encodable {
+        var county: String
+        var cycle: String
+        var current: Int?
+        var draws: [SpotCheckRecord]
+    }
+
+    func register(on api: APIRoutes) {
+        let idempotency = IdempotencyStore(client: dependencies.client)
+        let store = SpotCheckStore(client: dependencies.client)
+        let base = "/counties/{county}/cycles/{cycle}/spot-check"
+
+        api.write(.post, base + "/freeze", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
+            let principal = try context.requirePrincipal()
+            let county = try context.parameters.require("county")
+            let cycle = try context.parameters.require("cycle")
+            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
+            let input = try await Self.input(request)
+            let record = try await CycleProblems.mapping {
+                try await store.freeze(county: county, cycle: cycle, actor: principal.actor, reason: input.reason)
+            }
+            return try Self.json(record, status: .created)
+        }
+
+        api.write(.post, base + "/draw", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
+            let principal = try context.requirePrincipal()
+            let county = try context.parameters.require("county")
+            let cycle = try context.parameters.require("cycle")
+            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
+            let input = try await Self.input(request)
+            var seed: DrawSeed?
+            if let text = input.seed {
+                do { seed = try DrawSeed(text, minimumDiceDigits: try SpotCheckStore.policy().minimumDiceDigits) } catch let error as DrawSeedError {
+                    throw CycleProblems.invalid("/seed", rule: "spot-check.seed", error.description)
+                }
+            }
+            let record = try await CycleProblems.mapping {
+                try await store.draw(county: county, cycle: cycle, actor: principal.actor, seed: seed, reason: input.reason)
+            }
+            return try Self.json(record, status: .created)
+        }
+
+        api.on(.get, base) { _, context -> Response in
+            let principal = try context.requirePrincipal()
+            let county = try context.parameters.require("county")
+            let cycle = try context.parameters.require("cycle")
+            try AccessPolicy(principal).county(county).require("county \(county)")
+            if AccessPolicy(principal).seeCountyWide(county: county) == .allowed {
+                let draws = try await store.all(county: county, cycle: cycle)
+                guard !draws.isEmpty else { throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)") }
+                return try Self.json(AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws))
+            }
+            guard let current = try await store.current(county: county, cycle: cycle), let selection = current.selection else {
+                throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
+            }
+            let mine = principal.reviewer.map { id in
+                (current.reviewerAssignments ?? []).filter { $0.reviewers.contains { $0.id == id } }
+            }
+            return try Self.json(PublicDraw(
+                drawNo: current.drawNo, populationHash: current.populationHash, populationSize: current.population.count,
+                seed: selection.seed, algorithm: selection.algorithm, algorithmVersion: selection.algorithmVersion,
+                percent: selection.percent.value, drawnAt: current.drawnAt, selected: selection.selected, myAssignments: mine))
+        }
+
+        api.on(.get, base + "/export") { request, context -> Response in
+            let principal = try context.requirePrincipal()
+            let county = try context.parameters.require("county")
+            let cycle = try context.parameters.require("cycle")
+            try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
+            let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
+            let draws = try await store.all(county: county, cycle: cycle)
+            guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
+                throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
+            }
+            var response = try Self.json(record)
+            response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(county)-\(cycle)-\(record.drawNo).json\""
+            return response
+        }
+    }
+
+    static func input(_ request: Request) async throws -> DrawInput {
+        let bytes = try await APIBody.read(request, limit: maxBodySize)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return DrawInput() }
+        try APIBody.requireMediaType(request, ["application/json"])
+        return try APIBody.decode(DrawInput.self, from: bytes)
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: try SpotCheckRecord.encode(value))))
+        response.headers[.contentType] = "application/json"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

@@ -1,0 +1,46 @@
+import KaoheRules
+public import KaoheStore
+public import Postgres
+
+/// 冻结抽样总体: freezes the cycle's enrolled units and records their hash (before any seed exists).
+/// Due when the committee assessment step closes. A freeze already made by hand counts as done.
+public struct SpotCheckFreezeJob: ScheduledJob {
+    /// `spot_check.freeze`.
+    public let kind = "spot_check.freeze"
+
+    /// The job.
+    public init() {}
+
+    public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
+        let existing = try await connection.query(
+            "SELECT draw_no FROM spot_check_draws WHERE county = \(run.county) AND cycle = \(run.cycle) AND superseded_at IS NULL"
+        )
+        if let row = existing.first { return .done(["frozenBefore": String(try row.decode(Int.self, column: "draw_no"))]) }
+        let record = try await SpotCheckStore.freeze(on: connection, county: run.county, cycle: run.cycle, actor: context.actor, reason: nil)
+        return .done(["drawNo": String(record.drawNo), "populationHash": record.populationHash,
+                      "populationSize": String(record.population.count)])
+    }
+}
+
+/// 抽签: draws the frozen population with a CSPRNG seed and assigns reviewers. Waits (not ready)
+/// while the freeze has not committed: the seed never exists before the population hash.
+public struct SpotCheckDrawJob: ScheduledJob {
+    /// `spot_check.draw`.
+    public let kind = "spot_check.draw"
+
+    /// The job.
+    public init() {}
+
+    public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
+        let frozen = try await connection.query(
+            """
+            SELECT drawn_at IS NOT NULL AS drawn FROM spot_check_draws
+            WHERE county = \(run.county) AND cycle = \(run.cycle) AND superseded_at IS NULL
+            """
+        )
+        guard let row = frozen.first else { return .notReady(after: .seconds(1)) }
+        if try row.decode(Bool.self, column: "drawn") { return .done(["drawnBefore": "true"]) }
+        let record = try await SpotCheckStore.draw(on: connection, county: run.county, cycle: run.cycle, actor: context.actor, seed: nil)
+        return .done(["drawNo": String(record.drawNo), "selected": String(record.selection?.selected.count ?? 0)])
+    }
+}

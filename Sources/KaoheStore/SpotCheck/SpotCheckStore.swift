@@ -1,0 +1,341 @@
+import Foundation
+public import KaoheRules
+public import Postgres
+
+/// 随机抽查核验: freezes a cycle's population, draws the sample and the reviewers (双随机), reads
+/// and exports draws. The ceremony is two transactions: the freeze (population and its hash, with
+/// its audit entry) commits before any seed exists; the draw (seed, selection, reviewers, audit
+/// entry) follows. Each also marks its scheduled run (`spot_check.freeze`, `spot_check.draw`) done
+/// in the same transaction, so a scheduled run never repeats work done by hand and vice versa.
+///
+/// Both lock the cycle's row first, which serialises freezes and draws of one cycle across
+/// daemons; the partial unique index `spot_check_draws_current` backs that up.
+public struct SpotCheckStore: Sendable {
+    let client: PostgresClient
+
+    /// A store on `client`.
+    public init(client: PostgresClient) { self.client = client }
+
+    /// The spot-check numbers in force (rate, strata, reviewers per unit): the built-in cycle policy.
+    public static func policy() throws -> SpotCheckPolicy {
+        try PolicyLoader.defaultCyclePolicy().spotCheck
+    }
+
+    // MARK: Hand triggers (each its own transaction)
+
+    /// Freezes the population by hand. A redraw (the current draw is complete) needs `reason`.
+    public func freeze(county: String, cycle: String, actor: String, reason: String?) async throws -> SpotCheckRecord {
+        try await translating(cycle) {
+            try await client.withTransaction { connection in
+                try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
+            }
+        }
+    }
+
+    /// Draws by hand: freezes first (its own committed transaction) when the current draw is complete
+    /// (a redraw, `reason` required) or none exists, then draws with `seed` or a CSPRNG seed.
+    public func draw(county: String, cycle: String, actor: String, seed: DrawSeed?, reason: String?) async throws -> SpotCheckRecord {
+        try await translating(cycle) {
+            let current = try await self.current(county: county, cycle: cycle)
+            if current == nil || current?.drawnAt != nil {
+                _ = try await client.withTransaction { connection in
+                    try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
+                }
+            }
+            return try await client.withTransaction { connection in
+                try await Self.draw(on: connection, county: county, cycle: cycle, actor: actor, seed: seed)
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The current draw of the cycle (frozen or drawn), or nil.
+    public func current(county: String, cycle: String) async throws -> SpotCheckRecord? {
+        try await client.withConnection { connection in
+            try await Self.records(on: connection, county: county, cycle: cycle, currentOnly: true).first
+        }
+    }
+
+    /// Every draw of the cycle, first to last (superseded ones included).
+    public func all(county: String, cycle: String) async throws -> [SpotCheckRecord] {
+        try await client.withConnection { connection in
+            try await Self.records(on: connection, county: county, cycle: cycle, currentOnly: false)
+        }
+    }
+
+    /// The units the reviewer is assigned to in the current draws of `county` (all cycles).
+    public func assignedUnits(county: String, reviewer: String) async throws -> Set<String> {
+        let rows = try await client.query(
+            """
+            SELECT DISTINCT a.unit_code FROM reviewer_assignments a
+            JOIN spot_check_draws d USING (county, cycle, draw_no)
+            WHERE a.county = \(county) AND a.reviewer = \(reviewer) AND d.superseded_at IS NULL
+            """
+        )
+        return Set(try rows.map { try $0.decode(String.self, column: "unit_code") })
+    }
+
+    // MARK: In a caller's transaction (jobs)
+
+    /// Freezes the enrolled units of the cycle as a new draw row (on `connection`, inside the caller's
+    /// transaction), with its audit entry, and marks the `spot_check.freeze` run done.
+    public static func freeze(
+        on connection: PostgresConnection, county: String, cycle: String, actor: String, reason: String?
+    ) async throws -> SpotCheckRecord {
+        try await lockCycle(on: connection, county: county, cycle: cycle)
+        let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        var drawNo = 1
+        if let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first {
+            guard current.drawnAt != nil else {
+                throw CycleError(.conflict, "第\(current.drawNo)次抽查的总体已于\(ShanghaiTime.format(current.frozenAt))冻结,尚未抽签 / the population is already frozen (draw \(current.drawNo)); draw next",
+                                 rule: "spot-check.already-frozen")
+            }
+            guard let reason else {
+                throw CycleError(.conflict, "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / the cycle has been drawn; a redraw needs a stated reason",
+                                 field: "/reason", rule: "spot-check.redraw-reason")
+            }
+            try await connection.execute(
+                """
+                UPDATE spot_check_draws SET superseded_at = now()
+                WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
+                """
+            )
+            try await AuditChain.append(on: connection, county: county, actor: actor, action: "spot_check.supersede",
+                                        object: "cycles/\(cycle)/spot-check/\(current.drawNo)", details: ["reason": reason])
+            drawNo = current.drawNo + 1
+        }
+        let rows = try await connection.query(
+            """
+            SELECT cu.unit_code, u.committee, u.department FROM cycle_units cu
+            JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
+            WHERE cu.county = \(county) AND cu.cycle = \(cycle) ORDER BY cu.unit_code
+            """
+        )
+        let population = try rows.map {
+            SpotCheckRecord.PopulationUnit(code: try $0.decode(String.self, column: "unit_code"),
+                                           committee: try $0.decode(String.self, column: "committee"),
+                                           department: try $0.decode(String?.self, column: "department"))
+        }
+        guard !population.isEmpty else {
+            throw CycleError(.conflict, "考核周期“\(cycle)”没有参加考核的单位,无法冻结抽样总体 / no enrolled units to freeze", rule: "spot-check.empty-population")
+        }
+        let hash = PopulationHash.of(population.map(\.code))
+        try await connection.execute(
+            """
+            INSERT INTO spot_check_draws (county, cycle, draw_no, population, population_hash, population_size,
+                                          frozen_at, frozen_by, redraw_reason)
+            VALUES (\(county), \(cycle), \(drawNo), \(try PostgresJSON(encoding: population)), \(hash), \(population.count),
+                    now(), \(actor), \(drawNo == 1 ? nil : reason))
+            """
+        )
+        try await AuditChain.append(on: connection, county: county, actor: actor, action: "spot_check.freeze",
+                                    object: "cycles/\(cycle)/spot-check/\(drawNo)",
+                                    details: ["populationHash": hash, "populationSize": String(population.count)])
+        try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: "spot_check.freeze", by: actor,
+                                             result: ["drawNo": String(drawNo), "populationHash": hash])
+        guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+            throw CycleError(.notFound, "抽查记录不存在 / draw not found")
+        }
+        return record
+    }
+
+    /// Draws the current frozen draw of the cycle (on `connection`, inside the caller's transaction):
+    /// seed, selection, reviewers, audit entry, and marks the `spot_check.draw` run done.
+    public static func draw(
+        on connection: PostgresConnection, county: String, cycle: String, actor: String, seed given: DrawSeed?
+    ) async throws -> SpotCheckRecord {
+        try await lockCycle(on: connection, county: county, cycle: cycle)
+        guard let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+            throw CycleError(.conflict, "抽样总体尚未冻结:先冻结总体并公布其哈希,再抽签 / freeze the population (and publish its hash) before drawing",
+                             rule: "spot-check.not-frozen")
+        }
+        guard current.drawnAt == nil else {
+            throw CycleError(.conflict, "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / already drawn; a redraw needs a stated reason",
+                             field: "/reason", rule: "spot-check.already-drawn")
+        }
+        let policy = try Self.policy()
+        let seed = given ?? DrawSeed.random()
+        let selection: SpotCheckSelection
+        do {
+            selection = try SpotCheckDraw.draw(
+                population: current.population.map { DrawUnit(code: $0.code, committee: $0.committee) },
+                seed: seed, percent: policy.defaultPercent, strata: policy.defaultStrata, policy: policy)
+        } catch {
+            throw CycleError(.invalid, error.message, field: "/" + error.field, rule: "spot-check." + error.rule)
+        }
+        let reviewerRows = try await connection.query(
+            "SELECT reviewer, committee, department FROM reviewers WHERE county = \(county) AND active ORDER BY reviewer"
+        )
+        let register = try reviewerRows.map {
+            Reviewer(id: try $0.decode(String.self, column: "reviewer"),
+                     committee: try $0.decode(String?.self, column: "committee"),
+                     department: try $0.decode(String?.self, column: "department"))
+        }
+        let assignments = SpotCheckRecord.assignReviewers(
+            register: register, perUnit: policy.reviewersPerUnit, population: current.population,
+            selected: selection.selected, seed: seed)
+
+        try await connection.execute(
+            """
+            UPDATE spot_check_draws
+               SET seed = \(seed.text), seed_source = \(given == nil ? "csprng" : "dice"),
+                   algorithm = \(selection.algorithm), algorithm_version = \(selection.algorithmVersion),
+                   percent = \(selection.percent.value), stratification = \(selection.stratification.rawValue),
+                   reviewers_per_unit = \(policy.reviewersPerUnit), reviewer_register = \(try PostgresJSON(encoding: register)),
+                   drawn_at = now(), drawn_by = \(actor)
+             WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
+            """
+        )
+        var codes: [String] = [], strata: [String] = [], tickets: [String] = [], ranks: [String] = [], shortfalls: [String] = []
+        var rank = 0
+        let shortfallOf = Dictionary(assignments.map { ($0.unitCode, $0.shortfall) }, uniquingKeysWith: { first, _ in first })
+        for stratum in selection.strata {
+            for unit in stratum.selected {
+                rank += 1
+                codes.append(unit.code); strata.append(stratum.name); tickets.append(unit.ticket.value)
+                ranks.append(String(rank)); shortfalls.append(String(shortfallOf[unit.code] ?? 0))
+            }
+        }
+        try await connection.execute(
+            """
+            INSERT INTO spot_check_selections (county, cycle, draw_no, unit_code, stratum, ticket, rank, reviewer_shortfall)
+            SELECT \(county), \(cycle), \(current.drawNo), u, s, t, r::integer, f::integer
+            FROM unnest(\(PostgresArray(codes))::text[], \(PostgresArray(strata))::text[], \(PostgresArray(tickets))::text[],
+                        \(PostgresArray(ranks))::text[], \(PostgresArray(shortfalls))::text[]) AS x (u, s, t, r, f)
+            """
+        )
+        var aUnits: [String] = [], aReviewers: [String] = [], aTickets: [String] = [], aRanks: [String] = []
+        for assignment in assignments {
+            for (index, reviewer) in assignment.reviewers.enumerated() {
+                aUnits.append(assignment.unitCode); aReviewers.append(reviewer.id)
+                aTickets.append(reviewer.ticket); aRanks.append(String(index + 1))
+            }
+        }
+        if !aUnits.isEmpty {
+            try await connection.execute(
+                """
+                INSERT INTO reviewer_assignments (county, cycle, draw_no, unit_code, reviewer, ticket, rank)
+                SELECT \(county), \(cycle), \(current.drawNo), u, v, t, r::integer
+                FROM unnest(\(PostgresArray(aUnits))::text[], \(PostgresArray(aReviewers))::text[],
+                            \(PostgresArray(aTickets))::text[], \(PostgresArray(aRanks))::text[]) AS x (u, v, t, r)
+                """
+            )
+        }
+        try await AuditChain.append(
+            on: connection, county: county, actor: actor, action: "spot_check.draw",
+            object: "cycles/\(cycle)/spot-check/\(current.drawNo)",
+            details: ["seed": seed.text, "seedSource": given == nil ? "csprng" : "dice", "populationHash": current.populationHash,
+                      "selected": String(rank), "reviewersAssigned": String(aUnits.count)])
+        try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: "spot_check.draw", by: actor,
+                                             result: ["drawNo": String(current.drawNo), "selected": String(rank)])
+        guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+            throw CycleError(.notFound, "抽查记录不存在 / draw not found")
+        }
+        return record
+    }
+
+    // MARK: Internals
+
+    static func lockCycle(on connection: PostgresConnection, county: String, cycle: String) async throws {
+        let rows = try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE")
+        guard !rows.isEmpty else {
+            throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle \(cycle) was not found", rule: "cycle.exists")
+        }
+    }
+
+    /// Reads draws with their selections and assignments.
+    static func records(on connection: PostgresConnection, county: String, cycle: String, currentOnly: Bool) async throws -> [SpotCheckRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT draw_no, redraw_reason, frozen_at, frozen_by, population, population_hash, drawn_at, drawn_by,
+                   seed, seed_source, algorithm, algorithm_version, percent, stratification, reviewers_per_unit,
+                   reviewer_register, superseded_at
+            FROM spot_check_draws
+            WHERE county = \(county) AND cycle = \(cycle) AND (NOT \(currentOnly) OR superseded_at IS NULL)
+            ORDER BY draw_no
+            """
+        )
+        var records: [SpotCheckRecord] = []
+        for row in rows {
+            let drawNo = try row.decode(Int.self, column: "draw_no")
+            let population = try row.decode(PostgresJSON.self, column: "population").decode([SpotCheckRecord.PopulationUnit].self)
+            var record = SpotCheckRecord(
+                format: SpotCheckRecord.formatName, county: county, cycle: cycle, drawNo: drawNo,
+                redrawReason: try row.decode(String?.self, column: "redraw_reason"),
+                frozenAt: try row.decode(Date.self, column: "frozen_at"), frozenBy: try row.decode(String.self, column: "frozen_by"),
+                population: population, populationHash: try row.decode(String.self, column: "population_hash"),
+                drawnAt: try row.decode(Date?.self, column: "drawn_at"), drawnBy: try row.decode(String?.self, column: "drawn_by"),
+                seedSource: try row.decode(String?.self, column: "seed_source"),
+                supersededAt: try row.decode(Date?.self, column: "superseded_at"))
+            if let seed = try row.decode(String?.self, column: "seed") {
+                let percent = Percentage(uncheckedValue: try row.decode(Int.self, column: "percent"))
+                let stratification = Stratification(rawValue: try row.decode(String.self, column: "stratification")) ?? .committee
+                let selected = try await connection.query(
+                    """
+                    SELECT s.unit_code, s.stratum, s.ticket, u.committee FROM spot_check_selections s
+                    JOIN units u ON u.county = s.county AND u.code = s.unit_code
+                    WHERE s.county = \(county) AND s.cycle = \(cycle) AND s.draw_no = \(drawNo) ORDER BY s.rank
+                    """
+                )
+                let committeeOf = Dictionary(population.map { ($0.code, $0.committee) }, uniquingKeysWith: { first, _ in first })
+                var strata: [StratumSample] = []
+                for line in selected {
+                    let code = try line.decode(String.self, column: "unit_code")
+                    let stratum = try line.decode(String.self, column: "stratum")
+                    let currentCommittee = try line.decode(String.self, column: "committee")
+                    let unit = SelectedUnit(code: code, committee: committeeOf[code] ?? currentCommittee,
+                                            ticket: SamplingTicket(try line.decode(String.self, column: "ticket")))
+                    if strata.last?.name == stratum { strata[strata.count - 1].selected.append(unit) } else {
+                        strata.append(StratumSample(name: stratum, size: 0, sampleSize: 0, selected: [unit]))
+                    }
+                }
+                // Stratum sizes come from the frozen population (strata with no selection cannot occur: ⌈p·n⌉ ≥ 1).
+                var sizes: [String: Int] = [:]
+                for unit in population { sizes[stratification == .county ? "county" : unit.committee, default: 0] += 1 }
+                for index in strata.indices {
+                    strata[index].size = sizes[strata[index].name] ?? 0
+                    strata[index].sampleSize = strata[index].selected.count
+                }
+                record.selection = SpotCheckSelection(
+                    populationHash: record.populationHash, populationSize: population.count, seed: seed,
+                    algorithm: try row.decode(String.self, column: "algorithm"),
+                    algorithmVersion: try row.decode(String.self, column: "algorithm_version"),
+                    percent: percent, stratification: stratification, strata: strata)
+                record.reviewersPerUnit = try row.decode(Int?.self, column: "reviewers_per_unit")
+                record.reviewerRegister = try row.decode(PostgresJSON?.self, column: "reviewer_register")?.decode([Reviewer].self)
+                let assigned = try await connection.query(
+                    """
+                    SELECT s.unit_code, s.reviewer_shortfall, a.reviewer, a.ticket FROM spot_check_selections s
+                    LEFT JOIN reviewer_assignments a USING (county, cycle, draw_no, unit_code)
+                    WHERE s.county = \(county) AND s.cycle = \(cycle) AND s.draw_no = \(drawNo) ORDER BY s.rank, a.rank
+                    """
+                )
+                var assignments: [SpotCheckRecord.AssignedReviewers] = []
+                for line in assigned {
+                    let code = try line.decode(String.self, column: "unit_code")
+                    if assignments.last?.unitCode != code {
+                        assignments.append(.init(unitCode: code, reviewers: [], shortfall: try line.decode(Int.self, column: "reviewer_shortfall")))
+                    }
+                    if let reviewer = try line.decode(String?.self, column: "reviewer") {
+                        assignments[assignments.count - 1].reviewers.append(
+                            .init(id: reviewer, ticket: try line.decode(String.self, column: "ticket")))
+                    }
+                }
+                record.reviewerAssignments = assignments
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    private func translating<T>(_ cycle: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CycleError {
+            throw error
+        } catch {
+            throw StoreError.translate(error, what: "spot check of cycle \(cycle)")
+        }
+    }
+}

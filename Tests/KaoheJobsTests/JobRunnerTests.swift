@@ -1,0 +1,151 @@
+import Foundation
+import KaoheJobs
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// KaoheJobs against a real cluster: exactly once across runners, catch-up, hand triggers.
+@Suite("Scheduled jobs")
+struct JobRunnerTests {
+    let logger = TestCluster.logger("test.jobs")
+
+    @Test("two runners on two pools racing over the same due runs do each exactly once")
+    func exactlyOnceAcrossRunners() async throws {
+        let fixture = try await JobsFixture.make(unitCount: 40)
+        let cycles = (2020...2025).map(String.init)
+        for cycle in cycles { try await fixture.makeCycle(cycle) }
+        let configuration = fixture.client.configuration
+        let second = PostgresClient(configuration: configuration, logger: logger)
+        let runners = [
+            JobRunner(client: fixture.client, actor: "daemon:a", logger: logger),
+            JobRunner(client: second, actor: "daemon:b", logger: logger),
+        ]
+        // Both race through several rounds (the draw waits for its freeze to commit).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            await withTaskGroup(of: Void.self) { group in
+                for runner in runners { for _ in 0..<3 { group.addTask { await runner.runDue() } } }
+            }
+            let pending = try await fixture.count(
+                "SELECT count(*)::int FROM scheduled_runs WHERE done_at IS NULL AND due_at <= now()")
+            if pending == 0 { break }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        for cycle in cycles {
+            let draws = try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE cycle = \(cycle)")
+            #expect(draws == 1, "cycle \(cycle)")
+            let selected = try await fixture.count("SELECT count(*)::int FROM spot_check_selections WHERE cycle = \(cycle)")
+            #expect(selected == fixture.expectedSampleSize())
+            for action in ["spot_check.freeze", "spot_check.draw"] {
+                let entries = try await fixture.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = \(action) AND object = \("cycles/\(cycle)/spot-check/1")")
+                #expect(entries == 1, "\(action) of \(cycle)")
+            }
+            let closed = try await fixture.count(
+                "SELECT count(*)::int FROM audit_log WHERE action = 'cycle.step.closed' AND object = \("cycles/\(cycle)/steps/assessment")")
+            #expect(closed == 1)
+        }
+        let undone = try await fixture.count(
+            "SELECT count(*)::int FROM scheduled_runs WHERE due_at <= now() AND (done_at IS NULL OR attempts > 0)")
+        #expect(undone == 0)
+        let doers = try await fixture.client.query("SELECT DISTINCT done_by FROM scheduled_runs WHERE done_by IS NOT NULL")
+        #expect(Set(try doers.map { try $0.decode(String.self, at: 0) }).isSubset(of: ["daemon:a", "daemon:b"]))
+        #expect(try await AuditChain.verify(client: fixture.client, county: JobsFixture.county) == .intact(entries: try await fixture.count("SELECT count(*)::int FROM audit_log")))
+        await second.close()
+        await fixture.client.close()
+    }
+
+    @Test("a runner started after the due time catches up at once; future runs wait")
+    func catchUpAtStart() async throws {
+        let fixture = try await JobsFixture.make(unitCount: 20)
+        try await fixture.makeCycle("2024", assessmentClosesIn: -86_400 * 3)  // due three days ago, nobody ran
+        try await fixture.makeCycle("2025", assessmentClosesIn: 3600)         // due in an hour
+        let runner = JobRunner(client: fixture.client, pollInterval: .seconds(30), actor: "daemon:late", logger: logger)
+        let task = Task { try await runner.run() }
+        var drawn = 0
+        for _ in 0..<100 {
+            drawn = try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE cycle = '2024' AND drawn_at IS NOT NULL")
+            if drawn == 1 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        task.cancel()
+        _ = try? await task.value
+        #expect(drawn == 1)  // well before the 30 s poll: done at start (the freeze, then a wake-up for the draw)
+        #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE cycle = '2025'") == 0)
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2025")
+        #expect(runs.allSatisfy { $0.doneAt == nil })
+        await fixture.client.close()
+    }
+
+    @Test("hand triggers are refused once the run is done, and a hand-made draw is not redone by the schedule")
+    func handTriggerRefusedWhenDone() async throws {
+        let fixture = try await JobsFixture.make(unitCount: 20)
+        try await fixture.makeCycle("2026", assessmentClosesIn: 3600)  // not due yet: the office draws early by hand
+        let store = SpotCheckStore(client: fixture.client)
+        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor,
+                                          seed: try DrawSeed("01382438112797316654"), reason: nil)
+        #expect(record.drawNo == 1 && record.seedSource == "dice")
+        for kind in ["spot_check.freeze", "spot_check.draw"] {
+            await #expect(throws: CycleError.self) {
+                try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: kind,
+                                            actor: fixture.office.actor, logger: logger)
+            }
+        }
+        do {
+            _ = try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "spot_check.draw",
+                                            actor: fixture.office.actor, logger: logger)
+        } catch let error as CycleError {
+            #expect(error.rule == "jobs.already-done")
+        }
+        do {
+            _ = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: nil)
+            Issue.record("a second draw without a reason was accepted")
+        } catch let error as CycleError {
+            #expect(error.rule == "spot-check.redraw-reason")
+        }
+        // Make everything due now: the runner finds nothing left to do for the draw.
+        try await fixture.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 minute' WHERE kind LIKE 'spot_check.%'")
+        let runner = JobRunner(client: fixture.client, actor: "daemon:x", logger: logger)
+        await runner.runDue()
+        #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws") == 1)
+        #expect(try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.draw'") == 1)
+        // A step close triggered by hand, then again: refused.
+        _ = try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
+                                        actor: fixture.office.actor, logger: logger).isEmpty
+        await #expect(throws: CycleError.self) {
+            try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
+                                        actor: fixture.office.actor, logger: logger)
+        }
+        await fixture.client.close()
+    }
+
+    @Test("a job that fails is rolled back, counted and retried later; the others still run")
+    func failureIsRecorded() async throws {
+        struct Failing: ScheduledJob {
+            let kind = "test.fail"
+            func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
+                try await AuditChain.append(on: connection, county: run.county, actor: context.actor, action: "test.partial", object: "x")
+                throw CycleError(.invalid, "boom")
+            }
+        }
+        let fixture = try await JobsFixture.make(unitCount: 10)
+        try await fixture.makeCycle("2026")
+        try await fixture.client.withTransaction { connection in
+            try await ScheduledRunStore.schedule(on: connection, county: JobsFixture.county, cycle: "2026", kind: "test.fail",
+                                                 dueAt: Date().addingTimeInterval(-10))
+        }
+        var registry = JobRegistry.standard()
+        registry.register(Failing())
+        let runner = JobRunner(client: fixture.client, registry: registry, actor: "daemon:f", logger: logger)
+        await runner.runDue()
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        let failing = try #require(runs.first { $0.kind == "test.fail" })
+        #expect(failing.doneAt == nil && failing.attempts == 1 && failing.lastError?.contains("boom") == true)
+        #expect(try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'test.partial'") == 0)
+        #expect(runs.first { $0.kind == "spot_check.freeze" }?.doneAt != nil)
+        await fixture.client.close()
+    }
+}
