@@ -48,6 +48,8 @@ struct MonitorBenchmarkTests {
             unitTokens.append(try await accounts.create(
                 Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: code), displayName: "u").token.secret)
         }
+        let committeeToken = committeeTokens
+        let unitToken = unitTokens
         let app = buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
             dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
@@ -68,13 +70,13 @@ struct MonitorBenchmarkTests {
             for (index, code) in codes.enumerated() {
                 let keyTasks = String(format: "%.2f", 5.0 + Double(index) * 0.03)
                 let sheet = FilingAPIFixture.sheet(keyTasks: keyTasks)
-                #expect(try await call(.put, "\(base)/units/\(code)/assessment", committeeTokens[committees[index % 4]]!, sheet).status == .ok)
+                #expect(try await call(.put, "\(base)/units/\(code)/assessment", committeeToken[committees[index % 4]]!, sheet).status == .ok)
                 let staff = (1...Self.staffPerUnit).map { n in
                     let grade = n <= 12 ? "excellent" : (n == Self.staffPerUnit ? "basic" : "competent")
                     let score = n <= 12 ? 95 : (n == Self.staffPerUnit ? 65 : 80)
                     return #"{"staffNo": "\#(n)", "name": "职工\#(n)", "score": \#(score), "grade": "\#(grade)"}"#
                 }
-                #expect(try await call(.put, "\(base)/units/\(code)/roster", unitTokens[index], #"{"staff": [\#(staff.joined(separator: ","))]}"#).status == .ok)
+                #expect(try await call(.put, "\(base)/units/\(code)/roster", unitToken[index], #"{"staff": [\#(staff.joined(separator: ","))]}"#).status == .ok)
             }
             #expect(try await call(.post, base + "/grading/proposal", office).status == .ok)
 
