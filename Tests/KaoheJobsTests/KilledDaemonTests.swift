@@ -1,0 +1,96 @@
+import Foundation
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// `kaohed` as a separate process, killed with SIGKILL while its JobRunner draws.
+@Suite("Spot-check draw under SIGKILL")
+struct KilledDaemonTests {
+    /// The directory holding the built products (next to the test bundle).
+    static var productsDirectory: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("kaohed").path) { return url }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug").standardized
+    }
+
+    static func startDaemon(_ configuration: PostgresConfiguration) throws -> Process {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("kaohed")
+        let conninfo = configuration.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        process.arguments = ["--database-url", conninfo, "--port", "0", "--log-level", "warning"]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KAOHE_") }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    enum DrawState: String { case none, frozen, drawn }
+
+    /// The invariant: at most one draw; a drawn one is complete (every selection and reviewer) and
+    /// recomputes; a frozen one has no selection; the audit chain is intact and matches.
+    func checkInvariant(_ fixture: JobsFixture) async throws -> DrawState {
+        let draws = try await SpotCheckStore(client: fixture.client).all(county: JobsFixture.county, cycle: "2026")
+        #expect(draws.count <= 1)
+        let selections = try await fixture.count("SELECT count(*)::int FROM spot_check_selections")
+        let assignments = try await fixture.count("SELECT count(*)::int FROM reviewer_assignments")
+        let drawEntries = try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.draw'")
+        let freezeEntries = try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.freeze'")
+        let verdict = try await AuditChain.verify(client: fixture.client, county: JobsFixture.county)
+        if case .broken = verdict { Issue.record("audit chain: \(verdict)") }
+        #expect(freezeEntries == draws.count)
+        guard let draw = draws.first else {
+            #expect(selections == 0 && assignments == 0 && drawEntries == 0)
+            return .none
+        }
+        guard draw.drawnAt != nil else {
+            #expect(selections == 0 && assignments == 0 && drawEntries == 0)
+            return .frozen
+        }
+        #expect(selections == fixture.expectedSampleSize())
+        #expect(assignments == (draw.reviewerAssignments ?? []).reduce(0) { $0 + $1.reviewers.count })
+        #expect(assignments > 0)
+        #expect(drawEntries == 1)
+        #expect(draw.verify().matches, "\(draw.verify().mismatches.prefix(3))")
+        return .drawn
+    }
+
+    @Test("kaohed killed with SIGKILL at several moments of a due draw leaves no draw or one complete draw; a restart finishes it once")
+    func sigkillDuringDraw() async throws {
+        let fixture = try await JobsFixture.make(unitCount: 4000)
+        try await fixture.makeCycle("2026")  // the freeze and the draw are due now
+        let configuration = fixture.client.configuration
+        var seen: [String] = []
+        for delay in [300, 700, 1100, 1500, 2000, 2600, 3300, 4200] {
+            let process = try Self.startDaemon(configuration)
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(200))  // the server notices the closed connections and rolls back
+            let state = try await checkInvariant(fixture)
+            seen.append("\(delay)ms:\(state.rawValue)")
+        }
+        // A daemon that runs to the end finishes whatever the killed ones left, exactly once.
+        let process = try Self.startDaemon(configuration)
+        var state = DrawState.none
+        for _ in 0..<300 {
+            state = try await checkInvariant(fixture)
+            if state == .drawn { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(state == .drawn, "states after each kill: \(seen)")
+        #expect(try await checkInvariant(fixture) == .drawn)
+        #expect(try await fixture.count("SELECT count(*)::int FROM scheduled_runs WHERE kind LIKE 'spot_check.%' AND done_at IS NOT NULL") == 2)
+        print("SIGKILL states: \(seen.joined(separator: " "))")
+        await fixture.client.close()
+    }
+}
