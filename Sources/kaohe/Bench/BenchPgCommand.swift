@@ -135,27 +135,27 @@ struct BenchPgCommand: AsyncParsableCommand {
         try await connection.simpleQuery("DROP TABLE bench_copy, bench_lookup")
         await connection.close()
 
-        let copyRatio = median(copyOurs) / median(copyPsql)
-        let tripsRatio = median(tripsOurs) / median(tripsPgbench)
-        let preparedRatio = median(tripsOurs) / median(tripsPgbenchPrepared)
-        let hoppingRatio = median(tripsHopping) / median(tripsPgbench)
+        let copyRatio = Self.median(copyOurs) / Self.median(copyPsql)
+        let tripsRatio = Self.median(tripsOurs) / Self.median(tripsPgbench)
+        let preparedRatio = Self.median(tripsOurs) / Self.median(tripsPgbenchPrepared)
+        let hoppingRatio = Self.median(tripsHopping) / Self.median(tripsPgbench)
         print("")
         print("kaohe bench pg — PostgreSQL \(version), unix socket, \(rows.formatted()) rows per COPY, \(seconds) s per SELECT run, medians of \(runs) runs")
         print(Self.row("measurement", "ours", "reference", "ratio", "target", "met"))
         print(Self.row(
-            "COPY rows/s (vs psql \\copy)", Self.format(median(copyOurs)), Self.format(median(copyPsql)),
+            "COPY rows/s (vs psql \\copy)", Self.format(Self.median(copyOurs)), Self.format(Self.median(copyPsql)),
             String(format: "%.2f", copyRatio), "≥ 0.90", copyRatio >= 0.9 ? "yes" : "NO"
         ))
         print(Self.row(
-            "SELECT round trips/s (vs pgbench)", Self.format(median(tripsOurs)), Self.format(median(tripsPgbench)),
+            "SELECT round trips/s (vs pgbench)", Self.format(Self.median(tripsOurs)), Self.format(Self.median(tripsPgbench)),
             String(format: "%.2f", tripsRatio), "≥ 0.80", tripsRatio >= 0.8 ? "yes" : "NO"
         ))
         print(Self.row(
-            "  ours hopping from the global pool", Self.format(median(tripsHopping)), Self.format(median(tripsPgbench)),
+            "  ours hopping from the global pool", Self.format(Self.median(tripsHopping)), Self.format(Self.median(tripsPgbench)),
             String(format: "%.2f", hoppingRatio), "—", "—"
         ))
         print(Self.row(
-            "  ours vs pgbench -M prepared", Self.format(median(tripsOurs)), Self.format(median(tripsPgbenchPrepared)),
+            "  ours vs pgbench -M prepared", Self.format(Self.median(tripsOurs)), Self.format(Self.median(tripsPgbenchPrepared)),
             String(format: "%.2f", preparedRatio), "—", "—"
         ))
     }
@@ -173,7 +173,7 @@ struct BenchPgCommand: AsyncParsableCommand {
         }
         let elapsed = clock.now - start
         guard copied == data.count else { throw ValidationError("COPY reported \(copied) rows, expected \(data.count)") }
-        return Double(copied) / elapsed.seconds
+        return Double(copied) / Self.elapsedSeconds(elapsed)
     }
 
     private func copyThroughPsql(binaries: String, conninfo: String, file: String, connection: PostgresConnection) async throws -> Double {
@@ -187,7 +187,7 @@ struct BenchPgCommand: AsyncParsableCommand {
         guard status == 0 else { throw ValidationError("psql \\copy failed (exit \(status)): \(output)") }
         let copied = try await connection.query("SELECT count(*) FROM bench_copy").single(Int.self) ?? 0
         guard copied == rows else { throw ValidationError("psql copied \(copied) rows, expected \(rows)") }
-        return Double(copied) / elapsed.seconds
+        return Double(copied) / Self.elapsedSeconds(elapsed)
     }
 
     /// Sequential single-row SELECTs by primary key for `--seconds`, with a warm-up first.
@@ -212,7 +212,7 @@ struct BenchPgCommand: AsyncParsableCommand {
             count += 256
             if clock.now >= deadline { break }
         }
-        return Double(count) / (clock.now - start).seconds
+        return Double(count) / Self.elapsedSeconds(clock.now - start)
     }
 
     /// Through the pool, as the daemon's code runs: `withConnection`'s body runs on the
@@ -311,17 +311,16 @@ struct BenchPgCommand: AsyncParsableCommand {
             column.count >= width ? column + " " : column + String(repeating: " ", count: width - column.count)
         }.joined()
     }
-}
 
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
+    // Kept inside the type so they never collide with helpers of other bench commands.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
 
-extension Duration {
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    static func elapsedSeconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
