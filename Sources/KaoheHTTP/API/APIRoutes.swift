@@ -7,19 +7,27 @@ public struct APIRoute: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var method: String
     /// The path template with `{name}` parameters, as the OpenAPI document writes it.
     public var path: String
+    /// Needs `Authorization: Bearer kh_…` (every route but the OpenAPI document).
+    public var authenticated: Bool = true
+    /// Accepts `Idempotency-Key` (a write registered with `write(…)`).
+    public var idempotent: Bool = false
 
     public var description: String { "\(method) \(path)" }
 
     public static func < (a: APIRoute, b: APIRoute) -> Bool { (a.path, a.method) < (b.path, b.method) }
 }
 
-/// Registers `/api/v1` routes on the router (behind authentication) and records each one, so the
-/// OpenAPI document can be checked against the routes the router really has.
-public final class APIRoutes: @unchecked Sendable {  // the group is only used while routes are registered, before serving
+/// Registers `/api/v1` routes on the router (behind authentication, unless registered with
+/// `withoutAuthentication`) and records each one, so the OpenAPI document and the authorization
+/// matrix test can be checked against the routes the router really has.
+public final class APIRoutes: @unchecked Sendable {  // the router and group are only used while routes are registered, before serving
+    let router: Router<KaoheRequestContext>
     let group: RouterGroup<KaoheRequestContext>
     private let recorded = Mutex<[APIRoute]>([])
 
-    init(group: RouterGroup<KaoheRequestContext>) {
+    /// `group` is the authenticated `/api/v1` group of `router`.
+    init(router: Router<KaoheRequestContext>, group: RouterGroup<KaoheRequestContext>) {
+        self.router = router
         self.group = group
     }
 
@@ -32,7 +40,29 @@ public final class APIRoutes: @unchecked Sendable {  // the group is only used w
         _ path: String,
         use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Output
     ) {
-        recorded.withLock { $0.append(APIRoute(method: method.rawValue, path: "/api/v1" + path)) }
+        on(method, path, idempotent: false, use: handler)
+    }
+
+    /// Adds a route, recording whether it accepts `Idempotency-Key`.
+    func on<Output: ResponseGenerator>(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        idempotent: Bool,
+        use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Output
+    ) {
+        recorded.withLock { $0.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, idempotent: idempotent)) }
         group.on(RouterPath(path), method: method, use: handler)
+    }
+
+    /// Adds a route under `/api/v1` that needs no token (the OpenAPI document). It is registered on
+    /// the router itself, not on the group: Hummingbird applies a group's middleware only to the
+    /// routes added through that group, so the authentication middleware never sees it.
+    func withoutAuthentication<Output: ResponseGenerator>(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Output
+    ) {
+        recorded.withLock { $0.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, authenticated: false)) }
+        router.on(RouterPath("/api/v1" + path), method: method, use: handler)
     }
 }

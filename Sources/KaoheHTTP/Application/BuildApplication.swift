@@ -45,6 +45,7 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
     HomeController(dependencies: dependencies).register(on: router)
 
     let api = APIRoutes(
+        router: router,
         group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: AccountStore(client: dependencies.client)))
     )
     registerAPI(api, dependencies: dependencies)
@@ -53,6 +54,7 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
 
 /// Every `/api/v1` controller, in one place.
 func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
+    OpenAPIController().register(on: api)
     WhoAmIController().register(on: api)
     RegistryController(dependencies: dependencies).register(on: api)
     CyclesController(dependencies: dependencies).register(on: api)

@@ -160,7 +160,7 @@ extension APIRoutes {
         use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Response
     ) {
         let middleware = IdempotencyMiddleware(store: store, maxBodySize: maxBodySize)
-        on(method, path) { request, context in
+        on(method, path, idempotent: true) { request, context in
             try await middleware.handle(request, context: context) { request, context in
                 try await handler(request, context)
             }
