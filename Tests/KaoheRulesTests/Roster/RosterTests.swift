@@ -128,3 +128,15 @@ struct RosterTests {
         }
     }
 }
+
+@Suite("工号重复")
+struct DuplicateStaffNumberTests {
+    @Test("every repeat after the first is reported, once per repeat, in roster order")
+    func duplicates() throws {
+        let numbers = ["A", "B", "A", "C", "B", "A", "工号1", "工号1"]
+        let staff = numbers.map { StaffRecord(staffNo: $0, score: Score(points: 80), grade: .competent) }
+        let report = RosterCheck(policy: try PolicyLoader.rosterPolicy("tied-2023"))
+            .check(staff, unitGrade: .good, gradeIsFinal: true, award: false)
+        #expect(report.violations.filter { $0.rule == .duplicateStaffNo }.map(\.staffNo) == ["A", "B", "A", "工号1"])
+    }
+}
