@@ -173,6 +173,29 @@ struct PoolTests {
         }
     }
 
+    @Test func poolBodiesRunOnTheConnectionsThreadUnlessActorIsolated() async throws {
+        try await withFreshClient { client in
+            let onThread = try await client.withConnection { connection in
+                _ = try await connection.query("SELECT 1")
+                return connection.thread.isCurrent
+            }
+            #expect(onThread)
+            let tally = Tally()
+            try await tally.add(from: client)
+            try await tally.add(from: client)
+            #expect(await tally.total == 2)
+        }
+    }
+
+    actor Tally {
+        var total = 0
+        func add(from client: PostgresClient) async throws {
+            try await client.withTransaction { connection in
+                total += try await connection.query("SELECT 1 AS one").single(Int.self) ?? 0
+            }
+        }
+    }
+
     @Test func libpqRunsOnTheConnectionsOwnThread() async throws {
         try await withFreshConnection { connection in
             for _ in 0..<3 {
