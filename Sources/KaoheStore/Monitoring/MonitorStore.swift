@@ -33,78 +33,87 @@ public struct MonitorStore: Sendable {
             """
             WITH cy AS (
                 SELECT county, cycle, scheme, policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)
-            ), cu AS (
-                SELECT cu.unit_code, u.name, u.committee
-                FROM cycle_units cu JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
-                WHERE cu.county = \(county) AND cu.cycle = \(cycle)
-            ), latest AS (
-                SELECT DISTINCT ON (f.unit_code, f.kind) f.unit_code, f.kind, f.version, f.late,
-                       CASE WHEN f.kind = 'self_assessment' THEN f.content->>'report' IS NULL END AS no_report,
-                       CASE WHEN f.kind = 'roster' THEN f.content END AS roster,
-                       CASE WHEN f.kind = 'assessment' THEN (f.content->'assessed'->>'total')::numeric END AS total,
-                       CASE WHEN f.kind = 'assessment' THEN (f.content->'assessed'->>'poorCount')::integer END AS poor
-                FROM filings f WHERE f.county = \(county) AND f.cycle = \(cycle)
-                ORDER BY f.unit_code, f.kind, f.version DESC
+            ), dl AS (
+                SELECT max(deadline) FILTER (WHERE step = 'self_assessment') AS sa,
+                       max(deadline) FILTER (WHERE step = 'assessment') AS a,
+                       max(deadline) FILTER (WHERE step = 'roster') AS r
+                FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle)
             ), steps AS (
                 SELECT step, deadline, closes_at FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle)
-            ), quota AS (
-                SELECT l.unit_code,
-                       CASE WHEN rc.roster_version = l.version THEN jsonb_build_object(
-                                'rosterVersion', l.version, 'limit', rc.quota_limit, 'used', rc.excellent, 'participants', rc.participants,
-                                'mustGiveUp', rc.must_give_up, 'status', CASE WHEN rc.final THEN 'final' ELSE 'provisional' END)
-                            ELSE jsonb_build_object(
-                                'rosterVersion', l.version, 'limit', l.roster->'quota'->'limit', 'used', l.roster->'excellent',
-                                'participants', l.roster->'participants', 'mustGiveUp', l.roster->'mustGiveUp', 'status', l.roster->>'quotaStatus')
-                       END AS quota,
-                       CASE WHEN rc.roster_version = l.version THEN rc.summary->'violations' ELSE l.roster->'violations' END AS violations
-                FROM latest l
-                LEFT JOIN roster_checks rc ON rc.county = \(county) AND rc.cycle = \(cycle) AND rc.unit_code = l.unit_code
-                WHERE l.kind = 'roster'
-            ), status AS (
-                SELECT cu.unit_code,
-                       jsonb_object_agg(s.step, CASE
-                           WHEN l.version IS NULL THEN CASE WHEN now() > s.deadline THEN 'late' ELSE 'not_started' END
-                           WHEN l.late THEN 'late'
-                           WHEN l.kind = 'self_assessment' AND l.no_report THEN 'draft'
-                           WHEN l.kind = 'roster' AND jsonb_array_length(coalesce(q.violations, '[]')) > 0 THEN 'draft'
-                           ELSE 'filed' END) AS steps
-                FROM cu CROSS JOIN steps s
-                LEFT JOIN latest l ON l.unit_code = cu.unit_code AND l.kind = s.step
-                LEFT JOIN quota q ON q.unit_code = cu.unit_code
-                GROUP BY cu.unit_code
             ), draw AS (
                 SELECT d.* FROM spot_check_draws d
                 WHERE d.county = \(county) AND d.cycle = \(cycle) AND d.superseded_at IS NULL
+            ), pu AS MATERIALIZED (
+                -- One row per enrolled unit; every lookup is an index probe (LATERAL … LIMIT 1).
+                SELECT cu.unit_code, u.name, u.committee,
+                       CASE WHEN sa.version IS NULL THEN CASE WHEN now() > dl.sa THEN 'late' ELSE 'not_started' END
+                            WHEN sa.late THEN 'late' WHEN sa.no_report THEN 'draft' ELSE 'filed' END AS s_sa,
+                       CASE WHEN a.version IS NULL THEN CASE WHEN now() > dl.a THEN 'late' ELSE 'not_started' END
+                            WHEN a.late THEN 'late' ELSE 'filed' END AS s_a,
+                       CASE WHEN r.version IS NULL THEN CASE WHEN now() > dl.r THEN 'late' ELSE 'not_started' END
+                            WHEN r.late THEN 'late'
+                            WHEN jsonb_array_length(coalesce(CASE WHEN rc.roster_version = r.version THEN rc.summary->'violations'
+                                                                  ELSE r.content->'violations' END, '[]')) > 0 THEN 'draft'
+                            ELSE 'filed' END AS s_r,
+                       g.grade, g.source, g.total,
+                       CASE WHEN r.version IS NULL THEN jsonb_build_object('status', 'unknown')
+                            WHEN rc.roster_version = r.version THEN jsonb_build_object(
+                                'rosterVersion', r.version, 'limit', rc.quota_limit, 'used', rc.excellent, 'participants', rc.participants,
+                                'mustGiveUp', rc.must_give_up, 'status', CASE WHEN rc.final THEN 'final' ELSE 'provisional' END)
+                            ELSE jsonb_build_object(
+                                'rosterVersion', r.version, 'limit', r.content->'quota'->'limit', 'used', r.content->'excellent',
+                                'participants', r.content->'participants', 'mustGiveUp', r.content->'mustGiveUp',
+                                'status', r.content->>'quotaStatus')
+                       END AS quota,
+                       coalesce(CASE WHEN rc.roster_version = r.version THEN rc.summary->'violations' ELSE r.content->'violations' END, '[]') AS violations,
+                       a.total AS a_total, a.poor AS a_poor, rk.total AS r_total, rk.poor_count AS r_poor
+                FROM cycle_units cu
+                JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
+                CROSS JOIN dl
+                LEFT JOIN LATERAL (
+                    SELECT f.version, f.late, f.content->>'report' IS NULL AS no_report FROM filings f
+                    WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code AND f.kind = 'self_assessment'
+                    ORDER BY f.version DESC LIMIT 1) sa ON true
+                LEFT JOIN LATERAL (
+                    SELECT f.version, f.late, (f.content->'assessed'->>'total')::numeric AS total,
+                           (f.content->'assessed'->>'poorCount')::integer AS poor FROM filings f
+                    WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code AND f.kind = 'assessment'
+                    ORDER BY f.version DESC LIMIT 1) a ON true
+                LEFT JOIN LATERAL (
+                    SELECT f.version, f.late, f.content FROM filings f
+                    WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code AND f.kind = 'roster'
+                    ORDER BY f.version DESC LIMIT 1) r ON true
+                LEFT JOIN roster_checks rc ON rc.county = cu.county AND rc.cycle = cu.cycle AND rc.unit_code = cu.unit_code
+                LEFT JOIN unit_grades g ON g.county = cu.county AND g.cycle = cu.cycle AND g.unit_code = cu.unit_code
+                LEFT JOIN LATERAL (
+                    SELECT k.total, k.poor_count FROM rechecks k
+                    WHERE k.county = cu.county AND k.cycle = cu.cycle AND k.unit_code = cu.unit_code
+                      AND k.draw_no = (SELECT draw_no FROM draw)
+                    ORDER BY k.version DESC LIMIT 1) rk ON true
+                WHERE cu.county = \(county) AND cu.cycle = \(cycle)
             ), dev AS (
-                SELECT cu.unit_code, cu.committee, a.total AS committee_total, a.poor AS committee_poor,
-                       r.total AS recheck_total, r.poor_count AS recheck_poor, abs(a.total - r.total) AS difference,
-                       (abs(a.total - r.total) >= \(threshold)::numeric OR (\(onPoor) AND a.poor <> r.poor_count)) AS overridden
-                FROM cu
-                JOIN latest a ON a.unit_code = cu.unit_code AND a.kind = 'assessment'
-                JOIN LATERAL (
-                    SELECT r.total, r.poor_count FROM rechecks r JOIN draw d ON d.draw_no = r.draw_no
-                    WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = cu.unit_code
-                    ORDER BY r.version DESC LIMIT 1
-                ) r ON true
+                SELECT unit_code, committee, a_total AS committee_total, a_poor AS committee_poor,
+                       r_total AS recheck_total, r_poor AS recheck_poor, abs(a_total - r_total) AS difference,
+                       (abs(a_total - r_total) >= \(threshold)::numeric OR (\(onPoor) AND a_poor <> r_poor)) AS overridden
+                FROM pu WHERE r_total IS NOT NULL AND a_total IS NOT NULL
             )
             SELECT jsonb_build_object(
                 'county', cy.county, 'cycle', cy.cycle, 'scheme', cy.scheme, 'policy', cy.policy,
                 'generatedAt', to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
                 'units', coalesce((
                     SELECT jsonb_agg(jsonb_build_object(
-                        'code', cu.unit_code, 'name', cu.name, 'committee', cu.committee, 'steps', st.steps,
-                        'grade', g.grade, 'gradeSource', g.source, 'total', g.total,
-                        'quota', coalesce(q.quota, jsonb_build_object('status', 'unknown')),
-                        'openViolations', jsonb_array_length(coalesce(q.violations, '[]'))
-                    ) ORDER BY cu.unit_code)
-                    FROM cu JOIN status st ON st.unit_code = cu.unit_code
-                    LEFT JOIN unit_grades g ON g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = cu.unit_code
-                    LEFT JOIN quota q ON q.unit_code = cu.unit_code), '[]'),
+                        'code', unit_code, 'name', name, 'committee', committee,
+                        'steps', jsonb_build_object('self_assessment', s_sa, 'assessment', s_a, 'roster', s_r),
+                        'grade', grade, 'gradeSource', source, 'total', total, 'quota', quota,
+                        'openViolations', jsonb_array_length(violations)
+                    ) ORDER BY unit_code) FROM pu), '[]'),
                 'stepSummary', coalesce((
                     SELECT jsonb_object_agg(k.step, k.counts) FROM (
-                        SELECT e.key AS step, jsonb_object_agg(e.value, e.n) AS counts FROM (
-                            SELECT x.key, x.value #>> '{}' AS value, count(*) AS n FROM status, jsonb_each(status.steps) x GROUP BY 1, 2
-                        ) e GROUP BY e.key) k), '{}'),
+                        SELECT e.step, jsonb_object_agg(e.status, e.n) AS counts FROM (
+                            SELECT x.step, x.status, count(*) AS n
+                            FROM pu, LATERAL (VALUES ('self_assessment', pu.s_sa), ('assessment', pu.s_a), ('roster', pu.s_r)) AS x (step, status)
+                            GROUP BY 1, 2
+                        ) e GROUP BY e.step) k), '{}'),
                 'deadlines', coalesce((
                     SELECT jsonb_agg(jsonb_build_object('what', w.what, 'at', to_char(w.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
                                                         'passed', w.at <= now()) ORDER BY w.at)
@@ -145,9 +154,9 @@ public struct MonitorStore: Sendable {
                         FROM (SELECT committee, count(*) AS n, count(*) FILTER (WHERE overridden) AS o, avg(difference) AS mean, max(difference) AS mx
                               FROM dev GROUP BY committee) c), '[]')),
                 'violations', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object('unit', q.unit_code, 'staffNo', v->>'staffNo', 'rule', v->>'rule', 'message', v->>'message')
-                                     ORDER BY q.unit_code)
-                    FROM quota q, jsonb_array_elements(coalesce(q.violations, '[]')) v), '[]'),
+                    SELECT jsonb_agg(jsonb_build_object('unit', pu.unit_code, 'staffNo', v->>'staffNo', 'rule', v->>'rule', 'message', v->>'message')
+                                     ORDER BY pu.unit_code)
+                    FROM pu, jsonb_array_elements(pu.violations) v), '[]'),
                 'objections', coalesce((
                     SELECT jsonb_agg(jsonb_build_object('id', o.id, 'unit', o.unit_code, 'filedBy', o.filed_by, 'filedAt', o.filed_at) ORDER BY o.id)
                     FROM objections o WHERE o.county = \(county) AND o.cycle = \(cycle) AND o.outcome IS NULL), '[]'),

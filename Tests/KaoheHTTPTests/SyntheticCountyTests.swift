@@ -1,0 +1,220 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import NIOCore
+import KaoheHTTP
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Prometheus
+import Testing
+
+/// A synthetic county — 60 units in 4 committees, 3,000 staff, a fixed seed — taken through
+/// re-checks, proposal, confirmation, publicity and finalisation over the API; its overrides,
+/// final grades and final quotas must equal what this test computes on its own from SPEC.md
+/// ("Grading a unit", "The spot check", "Staff rosters and the excellent quota"), without KaoheRules.
+/// The sample is recorded directly as draw rows (a seeded choice of ⌈10 %⌉ per committee): the
+/// draw itself is KaoheJobs' and is tested there.
+@Suite("Synthetic county")
+struct SyntheticCountyTests {
+    static let county = "990201"
+    static let committees = ["agriculture", "culture", "education", "health"]
+
+    /// A small deterministic generator (SplitMix64), so the county is the same on every run.
+    struct Seeded {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    struct Unit {
+        var code: String
+        var committee: String
+        var hundredths: Int  // committee total
+        var poor: Int  // 差 points in the committee's sheet
+        var recheck: (hundredths: Int, poor: Int)?
+        var excellentStaff: Int
+        var award: Bool
+    }
+
+    /// A county-2021 sheet totalling `hundredths` / 100 with `poor` qualitative points rated 差.
+    static func sheet(_ hundredths: Int, poor: Int) -> String {
+        let rest = hundredths - 4300  // the fixed indicators below sum to 43.00
+        let key = min(rest, 2000)
+        let main = rest - key
+        func points(_ h: Int) -> String { String(format: "%d.%02d", h / 100, h % 100) }
+        let ratings = ["political", "cadre", "organisation", "conduct"].enumerated()
+            .map { #""\#($1)": "\#($0 < poor ? "poor" : "good")""# }.joined(separator: ", ")
+        return """
+            {"scores": {"key_tasks": \(points(key)), "main_duties": \(points(main)), "registration": 9, "innovation": 4, "excellence": 6,
+                        "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
+                        "dept_hrss": 2, "dept_finance": 2},
+             "qualitative": {\(ratings)}}
+            """
+    }
+
+    /// SPEC.md, independently: the counting total and 差, band, veto, 30 % cap, 10 % floor (county scope).
+    static func expectedGrades(_ units: [Unit]) -> [String: String] {
+        let ranks = ["excellent": 0, "good": 1, "qualified": 2, "poor": 3]
+        var counting: [String: (total: Int, poor: Int)] = [:]
+        for unit in units {
+            var use = (unit.hundredths, unit.poor)
+            if let r = unit.recheck, abs(r.hundredths - unit.hundredths) >= 500 || r.poor != unit.poor { use = (r.hundredths, r.poor) }
+            counting[unit.code] = use
+        }
+        var grade: [String: String] = [:]
+        for (code, c) in counting {
+            var g = c.total >= 9000 ? "excellent" : c.total >= 7000 ? "good" : c.total >= 6000 ? "qualified" : "poor"
+            let ceiling = c.poor >= 3 ? "poor" : c.poor == 2 ? "qualified" : c.poor == 1 ? "good" : "excellent"
+            if ranks[ceiling]! > ranks[g]! { g = ceiling }
+            grade[code] = g
+        }
+        let n = units.count
+        let cap = 30 * n / 100
+        let excellent = grade.filter { $0.value == "excellent" }.keys.sorted { counting[$0]!.total > counting[$1]!.total }
+        for code in excellent.dropFirst(cap) { grade[code] = "good" }
+        let floor = (10 * n + 99) / 100
+        let qualified = grade.values.count { $0 == "qualified" }
+        if qualified < floor {
+            let goods = grade.filter { $0.value == "good" }.keys.sorted { counting[$0]!.total < counting[$1]!.total }
+            for code in goods.prefix(floor - qualified) { grade[code] = "qualified" }
+        }
+        return grade
+    }
+
+    @Test("60 units, 4 committees, 3,000 staff: overrides, final grades and final quotas equal the independent computation")
+    func wholeCycle() async throws {
+        var random = Seeded(state: 20_260_212)
+        // Totals: 5 in 合格, 32 in 良好, 23 in 优秀 bands (more than the 18 优秀 places), distinct, shuffled.
+        var totals = (0..<5).map { 6800 + 37 * $0 } + (0..<32).map { 7050 + 57 * $0 } + (0..<23).map { 9002 + 12 * $0 }
+        for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
+        var units = (0..<60).map { index in
+            Unit(code: RegistryAPITests.code(index + 1, division: Self.county), committee: Self.committees[index % 4], hundredths: totals[index],
+                 poor: 0, recheck: nil, excellentStaff: 5 + random.below(9), award: random.below(5) == 0)
+        }
+        // Qualitative: two units with one 差, one with two, one with three.
+        for (offset, poor) in [(3, 1), (11, 1), (20, 2), (33, 3)] { units[offset].poor = poor }
+        // The sample: ⌈10 % × 15⌉ = 2 per committee, seeded; re-checks deviate by a seeded amount.
+        var sampled: [Int] = []
+        for committee in Self.committees {
+            var members = units.indices.filter { units[$0].committee == committee }
+            for _ in 0..<2 { sampled.append(members.remove(at: random.below(members.count))) }
+        }
+        let deltas = [-600, -500, -499, 200, 550, 0, -100, 499]
+        for (position, index) in sampled.enumerated() {
+            var delta = deltas[position]
+            if units[index].hundredths + delta > 9300 { delta = -delta }
+            units[index].recheck = (units[index].hundredths + delta, position == 5 ? units[index].poor + 1 : units[index].poor)
+        }
+        let expected = Self.expectedGrades(units)
+        let policyRatio = ["excellent": 25, "good": 20, "qualified": 15, "poor": 0]
+
+        let logger = TestCluster.logger("test.synthetic")
+        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
+        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        try await RegistryStore(client: client).enrol(
+            county: County(code: Self.county, name: "合成县"),
+            committees: Self.committees.map { Committee(county: Self.county, id: $0, name: "\($0)专考委") },
+            departments: [Department(county: Self.county, id: "dept", name: "主管部门")],
+            units: units.enumerated().map { UnitRecord(county: Self.county, code: $1.code, name: "单位\($0)", committee: $1.committee, department: "dept", headcount: 50) })
+        let accounts = AccountStore(client: client)
+        var tokens: [String: String] = ["office": try await accounts.create(Principal(county: Self.county, account: "office", role: .office), displayName: "o").token.secret]
+        for committee in Self.committees {
+            tokens[committee] = try await accounts.create(Principal(county: Self.county, account: committee, role: .committee, committee: committee), displayName: "c").token.secret
+        }
+        for (index, unit) in units.enumerated() {
+            tokens[unit.code] = try await accounts.create(Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code), displayName: "u").token.secret
+        }
+        let tokenTable = tokens
+        let unitList = units
+        let sample = sampled
+        let app = buildApplication(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            logger: logger)
+        try await app.test(.router) { http in
+            func call(_ method: HTTPRequest.Method, _ path: String, as who: String, _ json: String? = nil) async throws -> TestResponse {
+                var headers: HTTPFields = [.authorization: "Bearer \(tokenTable[who]!)"]
+                if json != nil { headers[.contentType] = "application/json" }
+                return try await http.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            }
+            let base = "/api/v1/counties/\(Self.county)/cycles/2026"
+            let now = Date()
+            let step = """
+                {"opensAt": "\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))", "deadline": "\(ShanghaiTime.format(now.addingTimeInterval(86_400)))", "closesAt": "\(ShanghaiTime.format(now.addingTimeInterval(2 * 86_400)))"}
+                """
+            #expect(try await call(.put, base, as: "office", #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#).status == .created)
+            #expect(try await call(.put, base + "/units", as: "office", #"{"units": [\#(unitList.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#).status == .ok)
+            for unit in unitList {
+                let response = try await call(.put, "\(base)/units/\(unit.code)/assessment", as: unit.committee, Self.sheet(unit.hundredths, poor: unit.poor))
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let staff = (1...50).map { n in
+                    n <= unit.excellentStaff ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
+                }
+                let roster = try await call(.put, "\(base)/units/\(unit.code)/roster", as: unit.code,
+                                            #"{"collectiveAward": \#(unit.award), "staff": [\#(staff.joined(separator: ","))]}"#)
+                #expect(roster.status == .ok)
+            }
+            try await client.execute(
+                """
+                INSERT INTO spot_check_draws (county, cycle, draw_no, population, population_hash, population_size, frozen_at, frozen_by,
+                    seed, seed_source, algorithm, algorithm_version, percent, stratification, reviewers_per_unit, reviewer_register, drawn_at, drawn_by)
+                VALUES (\(Self.county), '2026', 1, '[]', repeat('0', 64), 60, now(), 'office', '20260212', 'dice', 'consistent_sampler', '1', 10,
+                        'committee', 0, '[]', now(), 'office')
+                """)
+            for (rank, index) in sample.enumerated() {
+                try await client.execute(
+                    """
+                    INSERT INTO spot_check_selections (county, cycle, draw_no, unit_code, stratum, ticket, rank)
+                    VALUES (\(Self.county), '2026', 1, \(unitList[index].code), \(unitList[index].committee), \("0.\(rank + 1)"), \(rank + 1))
+                    """)
+                let recheck = unitList[index].recheck!
+                var body = Self.sheet(recheck.hundredths, poor: recheck.poor).trimmingCharacters(in: .whitespacesAndNewlines)
+                body.removeLast()
+                let response = try await call(.put, "\(base)/units/\(unitList[index].code)/recheck", as: "office", body + #", "reviewer": "核验组\#(rank)"}"#)
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+
+            // Overrides: ≥ 5.00 points or a different 差 count.
+            let deviations = try FilingAPIFixture.json(try await call(.get, base + "/spot-check/deviations", as: "office"))
+            let overridden = Set((deviations["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
+            let expectedOverridden = Set(unitList.filter { u in u.recheck.map { abs($0.hundredths - u.hundredths) >= 500 || $0.poor != u.poor } ?? false }.map(\.code))
+            #expect(overridden == expectedOverridden)
+            #expect((3...6).contains(expectedOverridden.count))  // -6.00, -5.00, ±5.50, the 差 count: never -4.99, ±2.00, -1.00, ±4.99
+
+            var response = try await call(.post, base + "/grading/proposal", as: "office")
+            var body = try FilingAPIFixture.json(response)
+            #expect((body["conflicts"] as? [Any])?.isEmpty == true, "\(body["conflicts"] ?? "")")
+            response = try await call(.post, base + "/grading/confirm", as: "office")
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            body = try FilingAPIFixture.json(response)
+            let grades = Dictionary(uniqueKeysWithValues: (body["units"] as? [[String: Any]] ?? []).map { ($0["code"] as? String ?? "", $0["grade"] as? String ?? "") })
+            #expect(grades == expected)
+            #expect(grades.values.count { $0 == "excellent" } == 18)
+
+            #expect(try await call(.post, base + "/publicity/open", as: "office", #"{"opensOn": "2026-02-12"}"#).status == .created)
+            #expect(try await call(.post, base + "/publicity/finalise", as: "office").status == .ok)
+
+            // Final quotas: ⌊(ratio + 5 with an award, if the ratio is above 0) × 50 / 100⌋.
+            for unit in unitList {
+                let quota = try FilingAPIFixture.json(try await call(.get, "\(base)/units/\(unit.code)/quota", as: unit.code))
+                let grade = expected[unit.code]!
+                let ratio = policyRatio[grade]! + (unit.award && policyRatio[grade]! > 0 ? 5 : 0)
+                let limit = ratio * 50 / 100
+                #expect(quota["status"] as? String == "final")
+                #expect(quota["unitGrade"] as? String == grade)
+                #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == limit, "\(unit.code) \(grade) award \(unit.award)")
+                #expect(quota["mustGiveUp"] as? Int == max(0, unit.excellentStaff - limit))
+            }
+        }
+        await client.close()
+    }
+}
