@@ -138,3 +138,22 @@ struct GradingTests {
         #expect(proposal.units.allSatisfy { $0.grade == .poor })
     }
 }
+
+@Suite("比例复核 after 复议")
+struct CohortRatioCheckTests {
+    @Test("grades set by hand are checked against the ratios without regrading")
+    func breaches() throws {
+        let check = CohortRatioCheck(policy: try gradingPolicy(), scope: .county)
+        // N = 10: at most 3 优秀, at least 1 合格.
+        var units = (1...10).map { (code: testCode($0), committee: "教育", grade: UnitGrade.good) }
+        units[0].grade = .excellent
+        units[9].grade = .qualified
+        #expect(check.breaches(units).isEmpty)
+        for index in 1...3 { units[index].grade = .excellent }
+        units[9].grade = .good
+        let conflicts = check.breaches(units)
+        #expect(conflicts.map(\.kind) == ["excellent-ratio", "qualified-ratio"])
+        #expect(conflicts[0].units.count == 4)
+        #expect(conflicts[0].seats == 3)
+    }
+}
