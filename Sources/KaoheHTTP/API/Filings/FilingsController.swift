@@ -183,9 +183,11 @@ struct FilingsController: Sendable {
             throw ProblemDetails.notFound("unit \(code)")
         }
         let reference = AccessPolicy.UnitRef(unit)
+        // Out of scope answers exactly like a unit that does not exist (same detail), whatever the action.
+        try policy.see(unit: reference).require("unit \(code)")
         switch action {
         case .read:
-            try policy.see(unit: reference).require("unit \(code)")
+            break
         case .fileAsUnit:
             try policy.fileAsUnit(for: reference).require("the \(what) of unit \(code)", rule: "access.unit-files")
         case .fileAsCommittee:

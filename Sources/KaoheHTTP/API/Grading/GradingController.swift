@@ -43,12 +43,10 @@ struct GradingController: Sendable {
             let scope = try Self.scope(context)
             let code = try context.parameters.require("code")
             guard let unit = try await filings.unit(county: scope.county, code: code) else { throw ProblemDetails.notFound("unit \(code)") }
-            let policy = AccessPolicy(scope.principal)
-            if scope.principal.role != .reviewer {
-                try policy.see(unit: AccessPolicy.UnitRef(unit)).require("unit \(code)")
-                guard scope.principal.role == .office else {
-                    throw ProblemDetails.forbidden("只有选派的核验人员或县事考办可报送核验评分 / only the assigned reviewer or the office files a re-check", rule: "access.recheck")
-                }
+            // A reviewer sees exactly its assigned units: any other is 404 like a unit that does not exist.
+            try AccessPolicy(scope.principal).see(unit: AccessPolicy.UnitRef(unit)).require("unit \(code)")
+            guard scope.principal.role == .office || scope.principal.role == .reviewer else {
+                throw ProblemDetails.forbidden("只有选派的核验人员或县事考办可报送核验评分 / only the assigned reviewer or the office files a re-check", rule: "access.recheck")
             }
             try APIBody.requireMediaType(request, ["application/json"])
             let bytes = try await APIBody.read(request, limit: Self.maxBody)
