@@ -4,6 +4,7 @@ import HummingbirdTesting
 import HTTPTypes
 import NIOCore
 import KaoheHTTP
+import KaoheJobs
 import KaoheStore
 import KaoheTestSupport
 import Postgres
@@ -349,6 +350,35 @@ struct GradingAPITests {
                 #expect(try F.problem(locked).rule == "cycle.results-final", "\(path)")
             }
             #expect((try F.json(try await f.call(http, .get, Self.grading, as: "auditor")))["state"] as? String == "final")
+        }
+        await f.client.close()
+    }
+
+    @Test("the scheduled publicity.close run waits for open objections, then finalises once; a hand finalise after it is refused")
+    func publicityCloseJob() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await Self.confirmed(f, http)
+            #expect(try await f.call(http, .post, Self.publicity + "/open", as: "office").status == .created)
+            let response = try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-b", json: #"{"text": "异议"}"#)
+            let id = (try F.json(response))["id"] as? Int ?? 0
+            var registry = JobRegistry()
+            registry.register(PublicityCloseJob())
+            let runner = JobRunner(client: f.client, registry: registry, actor: "daemon:test", logger: f.logger)
+            #expect(await runner.runDue() == 0)  // not due before closes_at
+            try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(F.county)")
+            try await f.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'")
+            #expect(await runner.runDue() == 0)  // an objection awaits review: postponed
+            #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "confirmed")
+            #expect(try await f.call(http, .put, "\(F.cycleBase)/2026/objections/\(id)/review", as: "edu", json: #"{"outcome": "rejected"}"#).status == .ok)
+            try await f.client.execute("UPDATE scheduled_runs SET retry_at = NULL WHERE county = \(F.county) AND kind = 'publicity.close'")
+            #expect(await runner.runDue() == 1)
+            #expect(await runner.runDue() == 0)
+            #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "final")
+            let run = try await f.client.query("SELECT done_by FROM scheduled_runs WHERE county = \(F.county) AND kind = 'publicity.close'").first!
+            #expect(try run.decode(String?.self, column: "done_by") == "daemon:test")
+            let hand = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
+            #expect(try F.problem(hand).rule == "cycle.results-final")
         }
         await f.client.close()
     }

@@ -1,6 +1,6 @@
 import Foundation
 public import KaoheRules
-import Postgres
+public import Postgres
 
 /// 公示, 异议/复议, finalisation, and staff appeals (复核).
 extension GradingStore {
@@ -30,6 +30,12 @@ extension GradingStore {
                 INSERT INTO publicity_windows (county, cycle, opens_on, working_days, closes_on, closes_at, opened_by)
                 VALUES (\(county), \(cycle), \(window.opensOn.description)::date, \(window.workingDays), \(window.closesOn.description)::date,
                         \(window.closesAt), \(principal.account))
+                """)
+            // KaoheJobs' `publicity.close` run: finalises at closes_at once no objection awaits review.
+            try await connection.execute(
+                """
+                INSERT INTO scheduled_runs (county, cycle, kind, due_at) VALUES (\(county), \(cycle), \(Self.publicityCloseKind), \(window.closesAt))
+                ON CONFLICT (county, cycle, kind) DO NOTHING
                 """)
             try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "publicity.open",
                                          object: "cycles/\(cycle)/publicity",
@@ -62,34 +68,66 @@ extension GradingStore {
             finalised: try row.decode(Bool.self, column: "finalised"))
     }
 
+    /// The scheduled run kind that closes publicity (KaoheJobs' `PublicityCloseJob`).
+    public static let publicityCloseKind = "publicity.close"
+
     /// Finalises the results after the window closed: refused before `closes_at` and while an
-    /// objection awaits review. Afterwards every change to the cycle's results is refused.
+    /// objection awaits review. Afterwards every change to the cycle's results is refused. Marks
+    /// the scheduled `publicity.close` run done (by hand).
     public func finalise(county: String, cycle: String, principal: Principal) async throws -> PublicityRecord {
         try await mutate(county: county, cycle: cycle) { connection, _ in
-            guard let window = try await connection.query(
-                "SELECT closes_at, now() > closes_at AS closed FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first else {
-                throw CycleError(.conflict, "尚未公示 / publicity has not been opened", rule: "publicity.not-open")
-            }
-            guard try window.decode(Bool.self, column: "closed") else {
-                let closes = ShanghaiTime.format(try window.decode(Date.self, column: "closes_at"))
-                throw CycleError(.conflict, "公示期至\(closes)(\(ShanghaiTime.zoneName))结束,届时方可确定最终结果 / publicity closes at \(closes); finalise after that",
-                                 rule: "publicity.not-closed")
-            }
-            let open = try await connection.query(
-                "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL").first!.decode(Int.self, column: "n")
-            guard open == 0 else {
-                throw CycleError(.conflict, "尚有\(open)件异议未复议 / \(open) objection(s) await review", rule: "publicity.objections-open")
-            }
-            try await connection.execute(
-                """
-                UPDATE cycle_gradings SET state = 'final', finalised_by = \(principal.account), finalised_at = now()
-                WHERE county = \(county) AND cycle = \(cycle)
-                """)
-            try await Self.refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: true)
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "publicity.finalise",
-                                         object: "cycles/\(cycle)/publicity", details: [:])
+            if let refusal = try await Self.finaliseRefusal(on: connection, county: county, cycle: cycle) { throw refusal }
+            try await Self.markFinal(on: connection, county: county, cycle: cycle, account: principal.account, actor: principal.actor)
+            try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: Self.publicityCloseKind,
+                                                 by: principal.actor, result: ["closedBy": "hand"])
             return try await Self.publicity(on: connection, county: county, cycle: cycle)!
         }
+    }
+
+    /// 公示期满 for the scheduled run, in the run's transaction: finalises when the window has closed
+    /// and no objection awaits review (`done` true), otherwise leaves everything as it is (`done`
+    /// false: look again later). Already final counts as done.
+    public static func closePublicity(on connection: PostgresConnection, county: String, cycle: String, actor: String) async throws
+        -> (done: Bool, result: [String: String]) {
+        guard try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil else {
+            return (true, ["skipped": "no cycle"])
+        }
+        if try await state(on: connection, county: county, cycle: cycle, lock: true) == .final { return (true, ["finalised": "already"]) }
+        if let refusal = try await finaliseRefusal(on: connection, county: county, cycle: cycle) {
+            return (false, ["waiting": refusal.rule ?? "?"])
+        }
+        try await markFinal(on: connection, county: county, cycle: cycle, account: nil, actor: actor)
+        return (true, ["finalised": "scheduled"])
+    }
+
+    /// Why the cycle cannot be finalised now, or nil.
+    static func finaliseRefusal(on connection: PostgresConnection, county: String, cycle: String) async throws -> CycleError? {
+        guard let window = try await connection.query(
+            "SELECT closes_at, now() > closes_at AS closed FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first else {
+            return CycleError(.conflict, "尚未公示 / publicity has not been opened", rule: "publicity.not-open")
+        }
+        guard try window.decode(Bool.self, column: "closed") else {
+            let closes = ShanghaiTime.format(try window.decode(Date.self, column: "closes_at"))
+            return CycleError(.conflict, "公示期至\(closes)(\(ShanghaiTime.zoneName))结束,届时方可确定最终结果 / publicity closes at \(closes); finalise after that",
+                              rule: "publicity.not-closed")
+        }
+        let open = try await connection.query(
+            "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL").first!.decode(Int.self, column: "n")
+        guard open == 0 else {
+            return CycleError(.conflict, "尚有\(open)件异议未复议 / \(open) objection(s) await review", rule: "publicity.objections-open")
+        }
+        return nil
+    }
+
+    static func markFinal(on connection: PostgresConnection, county: String, cycle: String, account: String?, actor: String) async throws {
+        try await connection.execute(
+            """
+            UPDATE cycle_gradings SET state = 'final', finalised_by = \(account), finalised_at = now()
+            WHERE county = \(county) AND cycle = \(cycle)
+            """)
+        try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: true)
+        try await FilingAudit.record(on: connection, county: county, actor: actor, action: "publicity.finalise",
+                                     object: "cycles/\(cycle)/publicity", details: ["by": account == nil ? "schedule" : "hand"])
     }
 
     // MARK: Objections
