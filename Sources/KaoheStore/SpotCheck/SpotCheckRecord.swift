@@ -189,3 +189,8 @@ extension SpotCheckRecord {
         return try decoder.decode(SpotCheckRecord.self, from: data)
     }
 }
+
+extension SpotCheckRecord {
+    /// `PopulationHash` of the recorded population's codes.
+    public var recomputedPopulationHash: String { PopulationHash.of(population.map(\.code)) }
+}
