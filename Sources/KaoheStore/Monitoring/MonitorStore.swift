@@ -26,11 +26,21 @@ public struct MonitorStore: Sendable {
 
     /// The monitor document, or nil when the cycle does not exist.
     public func monitor(county: String, cycle: String) async throws -> PostgresJSON? {
+        try await client.query(try Self.query(county: county, cycle: cycle, explain: false)).first?.decode(PostgresJSON.self, column: "document")
+    }
+
+    /// The plan of the monitor's statement as run now (`EXPLAIN (ANALYZE, BUFFERS)`), for tuning.
+    public func explain(county: String, cycle: String) async throws -> String {
+        try await client.query(try Self.query(county: county, cycle: cycle, explain: true)).map { try $0.decode(String.self, column: "QUERY PLAN") }
+            .joined(separator: "\n")
+    }
+
+    static func query(county: String, cycle: String, explain: Bool) throws -> PostgresQuery {
         let policy = try GradingStore.cyclePolicy().recheck
         let threshold = policy.pointsThreshold.description
         let onPoor = policy.onPoorCountDifference
-        let rows = try await client.query(
-            """
+        return """
+            \(unescaped: explain ? "EXPLAIN (ANALYZE, BUFFERS)" : "")
             WITH cy AS (
                 SELECT county, cycle, scheme, policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)
             ), dl AS (
@@ -56,11 +66,11 @@ public struct MonitorStore: Sendable {
                                                                   ELSE r.content->'violations' END, '[]')) > 0 THEN 'draft'
                             ELSE 'filed' END AS s_r,
                        g.grade, g.source, g.total,
-                       CASE WHEN r.version IS NULL THEN jsonb_build_object('status', 'unknown')
-                            WHEN rc.roster_version = r.version THEN jsonb_build_object(
+                       CASE WHEN r.version IS NULL THEN json_build_object('status', 'unknown')
+                            WHEN rc.roster_version = r.version THEN json_build_object(
                                 'rosterVersion', r.version, 'limit', rc.quota_limit, 'used', rc.excellent, 'participants', rc.participants,
                                 'mustGiveUp', rc.must_give_up, 'status', CASE WHEN rc.final THEN 'final' ELSE 'provisional' END)
-                            ELSE jsonb_build_object(
+                            ELSE json_build_object(
                                 'rosterVersion', r.version, 'limit', r.content->'quota'->'limit', 'used', r.content->'excellent',
                                 'participants', r.content->'participants', 'mustGiveUp', r.content->'mustGiveUp',
                                 'status', r.content->>'quotaStatus')
@@ -97,25 +107,25 @@ public struct MonitorStore: Sendable {
                        (abs(a_total - r_total) >= \(threshold)::numeric OR (\(onPoor) AND a_poor <> r_poor)) AS overridden
                 FROM pu WHERE r_total IS NOT NULL AND a_total IS NOT NULL
             )
-            SELECT jsonb_build_object(
+            SELECT json_build_object(
                 'county', cy.county, 'cycle', cy.cycle, 'scheme', cy.scheme, 'policy', cy.policy,
                 'generatedAt', to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
                 'units', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object(
+                    SELECT json_agg(json_build_object(
                         'code', unit_code, 'name', name, 'committee', committee,
-                        'steps', jsonb_build_object('self_assessment', s_sa, 'assessment', s_a, 'roster', s_r),
+                        'steps', json_build_object('self_assessment', s_sa, 'assessment', s_a, 'roster', s_r),
                         'grade', grade, 'gradeSource', source, 'total', total, 'quota', quota,
                         'openViolations', jsonb_array_length(violations)
                     ) ORDER BY unit_code) FROM pu), '[]'),
                 'stepSummary', coalesce((
-                    SELECT jsonb_object_agg(k.step, k.counts) FROM (
-                        SELECT e.step, jsonb_object_agg(e.status, e.n) AS counts FROM (
+                    SELECT json_object_agg(k.step, k.counts) FROM (
+                        SELECT e.step, json_object_agg(e.status, e.n) AS counts FROM (
                             SELECT x.step, x.status, count(*) AS n
                             FROM pu, LATERAL (VALUES ('self_assessment', pu.s_sa), ('assessment', pu.s_a), ('roster', pu.s_r)) AS x (step, status)
                             GROUP BY 1, 2
                         ) e GROUP BY e.step) k), '{}'),
                 'deadlines', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object('what', w.what, 'at', to_char(w.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
+                    SELECT json_agg(json_build_object('what', w.what, 'at', to_char(w.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
                                                         'passed', w.at <= now()) ORDER BY w.at)
                     FROM (
                         SELECT 'deadline.' || step AS what, deadline AS at FROM steps
@@ -124,49 +134,47 @@ public struct MonitorStore: Sendable {
                         UNION ALL SELECT 'job.' || kind, due_at FROM scheduled_runs
                             WHERE county = \(county) AND cycle = \(cycle) AND done_at IS NULL AND kind NOT LIKE 'step.close.%'
                     ) w WHERE w.at > now() OR w.what LIKE 'deadline.%'), '[]'),
-                'grading', (SELECT jsonb_build_object('state', state, 'conflicts', conflicts, 'decisions', decisions)
+                'grading', (SELECT json_build_object('state', state, 'conflicts', conflicts, 'decisions', decisions)
                             FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)),
                 'distribution', coalesce((
-                    SELECT jsonb_object_agg(c.committee, c.grades) FROM (
-                        SELECT committee, jsonb_object_agg(grade, n) AS grades FROM (
+                    SELECT json_object_agg(c.committee, c.grades) FROM (
+                        SELECT committee, json_object_agg(grade, n) AS grades FROM (
                             SELECT committee, grade, count(*) AS n FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) GROUP BY 1, 2
                         ) x GROUP BY committee) c), '{}'),
-                'draw', (SELECT jsonb_build_object(
+                'draw', (SELECT json_build_object(
                             'drawNo', d.draw_no, 'populationSize', d.population_size, 'populationHash', d.population_hash,
                             'frozenAt', d.frozen_at, 'drawnAt', d.drawn_at, 'seed', d.seed, 'percent', d.percent,
                             'stratification', d.stratification, 'redrawReason', d.redraw_reason,
                             'selections', coalesce((
-                                SELECT jsonb_agg(jsonb_build_object('unit', s.unit_code, 'stratum', s.stratum, 'ticket', s.ticket, 'rank', s.rank,
-                                    'reviewers', coalesce((SELECT jsonb_agg(a.reviewer ORDER BY a.rank) FROM reviewer_assignments a
+                                SELECT json_agg(json_build_object('unit', s.unit_code, 'stratum', s.stratum, 'ticket', s.ticket, 'rank', s.rank,
+                                    'reviewers', coalesce((SELECT json_agg(a.reviewer ORDER BY a.rank) FROM reviewer_assignments a
                                         WHERE a.county = s.county AND a.cycle = s.cycle AND a.draw_no = s.draw_no AND a.unit_code = s.unit_code), '[]'))
                                     ORDER BY s.rank)
                                 FROM spot_check_selections s WHERE s.county = \(county) AND s.cycle = \(cycle) AND s.draw_no = d.draw_no), '[]'))
                          FROM draw d),
-                'deviations', jsonb_build_object(
+                'deviations', json_build_object(
                     'threshold', \(threshold)::numeric, 'onPoorCountDifference', \(onPoor),
-                    'units', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'units', coalesce((SELECT json_agg(json_build_object(
                         'unit', unit_code, 'committee', committee, 'committeeTotal', committee_total, 'committeePoor', committee_poor,
                         'recheckTotal', recheck_total, 'recheckPoor', recheck_poor, 'difference', difference, 'overridden', overridden)
                         ORDER BY unit_code) FROM dev), '[]'),
-                    'committees', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'committees', coalesce((SELECT json_agg(json_build_object(
                         'committee', committee, 'rechecked', n, 'overridden', o, 'overridePercent', (o * 100) / n,
                         'meanDifference', round(mean, 2), 'maxDifference', mx) ORDER BY committee)
                         FROM (SELECT committee, count(*) AS n, count(*) FILTER (WHERE overridden) AS o, avg(difference) AS mean, max(difference) AS mx
                               FROM dev GROUP BY committee) c), '[]')),
                 'violations', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object('unit', pu.unit_code, 'staffNo', v->>'staffNo', 'rule', v->>'rule', 'message', v->>'message')
+                    SELECT json_agg(json_build_object('unit', pu.unit_code, 'staffNo', v->>'staffNo', 'rule', v->>'rule', 'message', v->>'message')
                                      ORDER BY pu.unit_code)
                     FROM pu, jsonb_array_elements(pu.violations) v), '[]'),
                 'objections', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object('id', o.id, 'unit', o.unit_code, 'filedBy', o.filed_by, 'filedAt', o.filed_at) ORDER BY o.id)
+                    SELECT json_agg(json_build_object('id', o.id, 'unit', o.unit_code, 'filedBy', o.filed_by, 'filedAt', o.filed_at) ORDER BY o.id)
                     FROM objections o WHERE o.county = \(county) AND o.cycle = \(cycle) AND o.outcome IS NULL), '[]'),
-                'publicity', (SELECT jsonb_build_object('opensOn', opens_on, 'closesOn', closes_on,
+                'publicity', (SELECT json_build_object('opensOn', opens_on, 'closesOn', closes_on,
                                   'closesAt', to_char(closes_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'), 'open', now() <= closes_at)
                               FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle))
             ) AS document
             FROM cy
             """
-        )
-        return try rows.first?.decode(PostgresJSON.self, column: "document")
     }
 }
