@@ -1,5 +1,5 @@
 import Foundation
-public import KaoheStore
+import KaoheStore
 public import Logging
 public import Postgres
 public import ServiceLifecycle

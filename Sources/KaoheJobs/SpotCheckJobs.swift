@@ -23,7 +23,9 @@ public struct SpotCheckFreezeJob: ScheduledJob {
 }
 
 /// 抽签: draws the frozen population with a CSPRNG seed and assigns reviewers. Waits (not ready)
-/// while the freeze has not committed: the seed never exists before the population hash.
+/// while the freeze has not committed: the seed never exists before the population hash. A
+/// population the office froze by hand is left for the office to draw (a public draw with dice may
+/// be under way): the run waits, and the office's draw marks it done.
 public struct SpotCheckDrawJob: ScheduledJob {
     /// `spot_check.draw`.
     public let kind = "spot_check.draw"
@@ -34,12 +36,13 @@ public struct SpotCheckDrawJob: ScheduledJob {
     public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
         let frozen = try await connection.query(
             """
-            SELECT drawn_at IS NOT NULL AS drawn FROM spot_check_draws
+            SELECT drawn_at IS NOT NULL AS drawn, frozen_by LIKE 'daemon:%' AS scheduled FROM spot_check_draws
             WHERE county = \(run.county) AND cycle = \(run.cycle) AND superseded_at IS NULL
             """
         )
         guard let row = frozen.first else { return .notReady(after: .seconds(1)) }
         if try row.decode(Bool.self, column: "drawn") { return .done(["drawnBefore": "true"]) }
+        guard try row.decode(Bool.self, column: "scheduled") else { return .notReady(after: .seconds(60)) }
         let record = try await SpotCheckStore.draw(on: connection, county: run.county, cycle: run.cycle, actor: context.actor, seed: nil)
         return .done(["drawNo": String(record.drawNo), "selected": String(record.selection?.selected.count ?? 0)])
     }

@@ -122,6 +122,23 @@ struct JobRunnerTests {
         await fixture.client.close()
     }
 
+    @Test("a population the office froze by hand is left for the office's public draw, even when the draw is due")
+    func handFreezeWaitsForOffice() async throws {
+        let fixture = try await JobsFixture.make(unitCount: 20)
+        try await fixture.makeCycle("2026")  // freeze and draw due now
+        let store = SpotCheckStore(client: fixture.client)
+        _ = try await store.freeze(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, reason: nil)
+        let runner = JobRunner(client: fixture.client, actor: "daemon:w", logger: logger)
+        await runner.runDue()
+        #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE drawn_at IS NOT NULL") == 0)
+        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor,
+                                          seed: try DrawSeed("66666123456789012345678"), reason: nil)
+        #expect(record.seedSource == "dice" && record.drawNo == 1)
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        #expect(runs.filter { $0.kind.hasPrefix("spot_check.") }.allSatisfy { $0.doneBy == fixture.office.actor })
+        await fixture.client.close()
+    }
+
     @Test("a job that fails is rolled back, counted and retried later; the others still run")
     func failureIsRecorded() async throws {
         struct Failing: ScheduledJob {

@@ -64,11 +64,11 @@ struct KilledDaemonTests {
 
     @Test("kaohed killed with SIGKILL at several moments of a due draw leaves no draw or one complete draw; a restart finishes it once")
     func sigkillDuringDraw() async throws {
-        let fixture = try await JobsFixture.make(unitCount: 4000)
+        let fixture = try await JobsFixture.make(unitCount: 12000)
         try await fixture.makeCycle("2026")  // the freeze and the draw are due now
         let configuration = fixture.client.configuration
         var seen: [String] = []
-        for delay in [300, 700, 1100, 1500, 2000, 2600, 3300, 4200] {
+        for delay in [250, 450, 650, 850, 1100, 1400, 1800, 2400, 3200] {
             let process = try Self.startDaemon(configuration)
             try await Task.sleep(for: .milliseconds(delay))
             kill(process.processIdentifier, SIGKILL)
