@@ -215,6 +215,13 @@ struct SyntheticCountyTests {
                 #expect(quota["mustGiveUp"] as? Int == max(0, unit.excellentStaff - limit))
             }
         }
+        // Every change above is on the county's audit chain, and the chain is intact.
+        let verification = try await AuditChain.verify(client: client, county: Self.county)
+        if case .intact(let entries) = verification {
+            #expect(entries > 60 * 2 + 8 + 4)  // assessments, rosters, re-checks, grading and publicity
+        } else {
+            Issue.record("audit chain: \(verification)")
+        }
         await client.close()
     }
 }
