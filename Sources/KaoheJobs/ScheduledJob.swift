@@ -48,12 +48,14 @@ public struct JobRegistry: Sendable {
     /// An empty registry.
     public init() {}
 
-    /// The built-in jobs: each filing step's close and the spot check's freeze and draw.
+    /// The built-in jobs: each filing step's close, the spot check's freeze and draw, and the close
+    /// of publicity (公示期满).
     public static func standard() -> JobRegistry {
         var registry = JobRegistry()
         for step in FilingStep.allCases { registry.register(StepCloseJob(step: step)) }
         registry.register(SpotCheckFreezeJob())
         registry.register(SpotCheckDrawJob())
+        registry.register(PublicityCloseJob())
         return registry
     }
 
