@@ -93,7 +93,7 @@ struct HealthAndProblemTests {
     @Test("/metrics renders the Prometheus text format of the registry it was given")
     func metricsRenderRegistry() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "kaohe_test_total", help: "a test counter").increment(by: Int64(3))
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "kaohe_test", unitName: "total", helpText: "a test counter")).increment(by: Int64(3))
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         let app = buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
