@@ -8,7 +8,9 @@ import Synchronization
 /// memory); `needsFlush` says when it is worth it.
 public struct PostgresCopyWriter {
     let connection: PostgresConnection
-    var buffer: [UInt8] = []
+    /// Rows formatted since the last hand-over (written through a pointer: appending byte by
+    /// byte to an Array costs more than the server's parsing).
+    let buffer: CopyBuffer
     /// Bytes per PQputCopyData hand-over.
     static let chunkSize = 256 * 1024
     /// In-flight bytes beyond which `needsFlush` is true.
@@ -16,7 +18,7 @@ public struct PostgresCopyWriter {
 
     init(connection: PostgresConnection) {
         self.connection = connection
-        buffer.reserveCapacity(Self.chunkSize + 4096)
+        self.buffer = CopyBuffer(capacity: Self.chunkSize + 64 * 1024)
     }
 
     /// Appends one row. Fields are escaped for the text format (backslash, tab, newline and
@@ -24,15 +26,18 @@ public struct PostgresCopyWriter {
     public mutating func append(row: [String?]) {
         var first = true
         for field in row {
-            if first { first = false } else { buffer.append(UInt8(ascii: "\t")) }
+            if first { first = false } else { buffer.put(UInt8(ascii: "\t")) }
             guard let field else {
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "N"))
+                buffer.putNull()
                 continue
             }
-            appendEscaped(field)
+            let done: Void? = field.utf8.withContiguousStorageIfAvailable { buffer.putEscaped($0) }
+            if done == nil {
+                var contiguous = field
+                contiguous.withUTF8 { buffer.putEscaped($0) }
+            }
         }
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.put(UInt8(ascii: "\n"))
         if buffer.count >= Self.chunkSize { handOver() }
     }
 
@@ -42,23 +47,23 @@ public struct PostgresCopyWriter {
         var scratch: [UInt8] = []
         var first = true
         for value in values {
-            if first { first = false } else { buffer.append(UInt8(ascii: "\t")) }
+            if first { first = false } else { buffer.put(UInt8(ascii: "\t")) }
             guard let value else {
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "N"))
+                buffer.putNull()
                 continue
             }
             scratch.removeAll(keepingCapacity: true)
             value.encodePostgresText(into: &scratch)
-            scratch.withUnsafeBufferPointer { appendEscaped($0) }
+            scratch.withUnsafeBufferPointer { buffer.putEscaped($0) }
         }
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.put(UInt8(ascii: "\n"))
         if buffer.count >= Self.chunkSize { handOver() }
     }
 
     /// Appends bytes that are already in COPY's format (whole rows, escaped, newline-terminated).
     public mutating func appendRaw<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
-        buffer.append(contentsOf: bytes)
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer.putRaw($0) }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { buffer.putRaw($0) } }
         if buffer.count >= Self.chunkSize { handOver() }
     }
 
@@ -77,9 +82,8 @@ public struct PostgresCopyWriter {
     }
 
     mutating func handOver() {
-        guard !buffer.isEmpty else { return }
-        let chunk = buffer
-        buffer.removeAll(keepingCapacity: true)
+        guard buffer.count > 0 else { return }
+        let chunk = buffer.take()
         let connection = self.connection
         let session = connection.session
         connection.copyBytesInFlight.add(chunk.count, ordering: .relaxed)
@@ -91,29 +95,78 @@ public struct PostgresCopyWriter {
     }
 
     static let interruptedError = PostgresError(code: .copyFailed, message: "the server ended the COPY early")
+}
 
-    private mutating func appendEscaped(_ field: String) {
-        var field = field
-        field.withUTF8 { appendEscaped($0) }
+/// A growable byte buffer written through a pointer, for COPY text.
+final class CopyBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        self.base = .allocate(capacity: capacity)
     }
 
-    private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
-                || byte == UInt8(ascii: "\r")
-            else { continue }
-            if runStart < index { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            buffer.append(UInt8(ascii: "\\"))
+    deinit { base.deallocate() }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    func putNull() {
+        reserve(2)
+        base[count] = UInt8(ascii: "\\")
+        base[count + 1] = UInt8(ascii: "N")
+        count += 2
+    }
+
+    func putRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends a field escaped for COPY's text format.
+    func putEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(2 * bytes.count)
+        var out = base + count
+        for byte in bytes {
             switch byte {
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\\"):
+                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "\\"); out += 2
+            case UInt8(ascii: "\t"):
+                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "t"); out += 2
+            case UInt8(ascii: "\n"):
+                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "n"); out += 2
+            case UInt8(ascii: "\r"):
+                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "r"); out += 2
+            default:
+                out[0] = byte; out += 1
             }
-            runStart = index + 1
         }
-        if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        count = out - base
+    }
+
+    /// The bytes so far, as an array; empties the buffer.
+    func take() -> [UInt8] {
+        defer { count = 0 }
+        return Array(UnsafeBufferPointer(start: base, count: count))
     }
 }
