@@ -7,7 +7,9 @@ import Testing
 @Suite("Connection pool")
 struct PoolTests {
     @Test func manyTasksThroughASmallPool() async throws {
-        try await withFreshClient(maximumConnections: 4) { client in
+        // The suite runs in parallel on 2 cores: a generous wait, since this test is about every query
+        // succeeding through 4 connections, not about how long a caller waits under that load.
+        try await withFreshClient(maximumConnections: 4, acquireTimeout: .seconds(180)) { client in
             try await client.execute("CREATE TABLE unit (id int8 PRIMARY KEY, name text)")
             try await client.execute("INSERT INTO unit SELECT g, 'unit ' || g FROM generate_series(1, 1000) g")
             let total = try await withThrowingTaskGroup(of: Int.self) { group in
