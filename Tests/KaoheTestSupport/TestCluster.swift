@@ -117,7 +117,12 @@ public enum TestCluster {
             return (registry.clusters, registry.root)
         }
         for cluster in clusters { cluster.stopImmediatelyBlocking() }
-        if let root { try? FileManager.default.removeItem(atPath: root) }
+        guard let root else { return }
+        // The servers' last processes may still be removing their files: retry briefly.
+        for _ in 0..<20 {
+            if (try? FileManager.default.removeItem(atPath: root)) != nil || !FileManager.default.fileExists(atPath: root) { return }
+            usleep(100_000)
+        }
     }
 
     static func databaseName(_ label: String) -> String {

@@ -49,7 +49,7 @@ struct BenchPgCommand: AsyncParsableCommand {
         let binaries = try EmbeddedCluster.locateBinaries(nil)
         let workDirectory = FileManager.default.temporaryDirectory.path + "/kaohe-bench-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: workDirectory) }
+        defer { Self.removeDirectory(workDirectory) }
 
         var cluster: EmbeddedCluster?
         var signalSources: [any DispatchSourceSignal] = []
@@ -249,7 +249,7 @@ struct BenchPgCommand: AsyncParsableCommand {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 cluster.stopImmediatelyBlocking()
-                try? FileManager.default.removeItem(atPath: workDirectory)
+                removeDirectory(workDirectory)
                 Foundation.exit(128 + number)
             }
             source.resume()
@@ -310,6 +310,16 @@ struct BenchPgCommand: AsyncParsableCommand {
         return zip(columns, widths).map { column, width in
             column.count >= width ? column + " " : column + String(repeating: " ", count: width - column.count)
         }.joined()
+    }
+
+    /// Removes the work directory, retrying briefly: a server that was just stopped may still be
+    /// removing its files, and an interrupt handler may be removing it at the same time.
+    static func removeDirectory(_ path: String) {
+        for _ in 0..<30 {
+            if !FileManager.default.fileExists(atPath: path) { return }
+            try? FileManager.default.removeItem(atPath: path)
+            usleep(100_000)
+        }
     }
 
     // Kept inside the type so they never collide with helpers of other bench commands.
