@@ -122,11 +122,11 @@ public struct FilingStore: Sendable {
         guard let row = info.first else { throw CycleError(.notFound, "考核周期不存在 / cycle not found") }
         let policyID = try row.decode(String.self, column: "policy")
         let committee = try row.decode(String.self, column: "committee")
-        let policy = try PolicyLoader.rosterPolicy(policyID)
+        let policy = try BuiltInPolicies.rosterPolicy(policyID)
         let assessment = try await latestContent(on: connection, county: county, cycle: cycle, unit: unit, step: .assessment, as: AssessmentContent.self)
         let staff = lines.map(\.staff)
         if let assessment {
-            let cyclePolicy = try PolicyLoader.defaultCyclePolicy()
+            let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
             let proposal = CohortEnforcement(policy: cyclePolicy.grading, scope: cyclePolicy.defaultCohortScope)
                 .provisional(UnitForGrading(code: unit, committee: committee, assessed: assessment.assessed))
             let report = RosterCheck(policy: policy).check(staff, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)
