@@ -1,0 +1,187 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `--concurrency` clients, each on a thread of its own with one keep-alive HTTP/1.1 connection
+/// over a plain POSIX socket (blocking I/O never touches the cooperative pool the server runs on).
+/// Units are handed out from a shared counter; each client builds the unit's CSV, PUTs it and
+/// reads the whole response, which must be 200.
+enum HTTPRosterClients {
+    final class Shared: Sendable {
+        let next = Atomic<Int>(0)
+        let failure = Mutex<String?>(nil)
+    }
+
+    static func fileAll(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int, concurrency: Int) async throws {
+        let shared = Shared()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let group = DispatchGroup()
+            for _ in 0..<concurrency {
+                group.enter()
+                let thread = Thread {
+                    defer { group.leave() }
+                    do {
+                        try work(plan: plan, setup: setup, port: port, shared: shared)
+                    } catch {
+                        shared.failure.withLock { $0 = $0 ?? "\(error)" }
+                        shared.next.store(plan.units, ordering: .relaxed)
+                    }
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+        if let failure = shared.failure.withLock({ $0 }) { throw ValidationError("HTTP client: \(failure)") }
+    }
+
+    static func work(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int, shared: Shared) throws {
+        var connection = try LoopbackConnection(port: port)
+        defer { connection.close() }
+        var body: [UInt8] = []
+        body.reserveCapacity(64 * 1024)
+        var request: [UInt8] = []
+        request.reserveCapacity(64 * 1024)
+        while true {
+            let unit = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard unit < plan.units else { return }
+            plan.csv(unit: unit, into: &body)
+            request.removeAll(keepingCapacity: true)
+            let head = "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
+                + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"
+            request.append(contentsOf: head.utf8)
+            request.append(contentsOf: body)
+            if !connection.isOpen { connection = try LoopbackConnection(port: port) }
+            try connection.send(request)
+            let (status, responseBody) = try connection.receiveResponse()
+            guard status == 200 else {
+                throw ValidationError("PUT roster of unit \(setup.codes[unit]) answered \(status): \(String(decoding: responseBody.prefix(500), as: UTF8.self))")
+            }
+        }
+    }
+}
+
+/// A blocking TCP connection to 127.0.0.1 that speaks just enough HTTP/1.1: one request at a
+/// time, responses with Content-Length, `Connection: close` honoured.
+struct LoopbackConnection {
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private(set) var isOpen = true
+
+    init(port: Int) throws {
+        #if canImport(Glibc)
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw ValidationError("socket: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let message = String(cString: strerror(errno))
+            _ = closeSocket(descriptor)
+            throw ValidationError("connect to 127.0.0.1:\(port): \(message)")
+        }
+        buffer.reserveCapacity(64 * 1024)
+    }
+
+    mutating func close() {
+        guard isOpen else { return }
+        isOpen = false
+        _ = closeSocket(descriptor)
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        try bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                #if canImport(Glibc)
+                let written = Glibc.send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                #else
+                let written = Darwin.send(descriptor, raw.baseAddress! + offset, raw.count - offset, 0)
+                #endif
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw ValidationError("send: \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Reads one response: its status and body.
+    mutating func receiveResponse() throws -> (status: Int, body: [UInt8]) {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        var headerEnd: Int?
+        var searchFrom = 0
+        while headerEnd == nil {
+            if buffer.count >= 4 {
+                var index = max(0, searchFrom - 3)
+                while index + 4 <= buffer.count {
+                    if buffer[index] == separator[0], buffer[index + 1] == separator[1], buffer[index + 2] == separator[2], buffer[index + 3] == separator[3] {
+                        headerEnd = index + 4
+                        break
+                    }
+                    index += 1
+                }
+                searchFrom = buffer.count
+            }
+            if headerEnd == nil { try fill() }
+        }
+        let head = String(decoding: buffer[..<headerEnd!], as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
+              let status = Int(statusLine.dropFirst(9).prefix(3)) else {
+            throw ValidationError("malformed response: \(head.prefix(200))")
+        }
+        var length: Int?
+        var closes = false
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name == "content-length" { length = Int(value) }
+            if name == "connection", value.lowercased() == "close" { closes = true }
+            if name == "transfer-encoding" { throw ValidationError("chunked responses are not supported by this client") }
+        }
+        let bodyLength = length ?? 0
+        while buffer.count < headerEnd! + bodyLength { try fill() }
+        let body = Array(buffer[headerEnd!..<(headerEnd! + bodyLength)])
+        buffer.removeFirst(headerEnd! + bodyLength)
+        if closes { close() }
+        return (status, body)
+    }
+
+    private mutating func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress!, $0.count, 0) }
+        if count < 0 {
+            if errno == EINTR { return }
+            throw ValidationError("recv: \(String(cString: strerror(errno)))")
+        }
+        guard count > 0 else { throw ValidationError("the server closed the connection mid-response") }
+        buffer.append(contentsOf: chunk[..<count])
+    }
+}
+
+private func closeSocket(_ descriptor: Int32) -> Int32 {
+    #if canImport(Glibc)
+    Glibc.close(descriptor)
+    #else
+    Darwin.close(descriptor)
+    #endif
+}
