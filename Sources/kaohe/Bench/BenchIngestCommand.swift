@@ -74,33 +74,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
         guard staff / units <= 50_000 else { throw ValidationError("at most 50,000 staff per unit on average (a roster holds at most 100,000 lines)") }
         var logger = Logger(label: "kaohe.bench.ingest")
         logger.logLevel = .warning
-        let binaries = try EmbeddedCluster.locateBinaries(nil)
-        let workDirectory = FileManager.default.temporaryDirectory.path + "/kaohe-bench-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
-        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: workDirectory) }
-
-        var cluster: EmbeddedCluster?
-        var signalSources: [any DispatchSourceSignal] = []
-        defer { signalSources.forEach { $0.cancel() } }
-        let configuration: PostgresConfiguration
-        if let databaseURL {
-            configuration = try PostgresConfiguration(url: databaseURL)
-        } else {
-            var clusterConfiguration = EmbeddedCluster.Configuration(dataDirectory: workDirectory + "/pg")
-            clusterConfiguration.database = "bench"
-            let started = EmbeddedCluster(configuration: clusterConfiguration, logger: logger)
-            cluster = started
-            say("starting a private PostgreSQL cluster in \(clusterConfiguration.dataDirectory) …")
-            signalSources = BenchPgCommand.stopOnInterrupt(started, workDirectory: workDirectory)
-            configuration = try await started.start()
-        }
-        do {
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { say($0) }) { configuration, binaries, workDirectory in
             try await measure(configuration: configuration, binaries: binaries, workDirectory: workDirectory, logger: logger)
-        } catch {
-            try? await cluster?.stop()
-            throw error
         }
-        try await cluster?.stop()
     }
 
     private func measure(configuration: PostgresConfiguration, binaries: String, workDirectory: String, logger: Logger) async throws {

@@ -46,33 +46,9 @@ struct BenchPgCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "kaohe.bench.pg")
         logger.logLevel = .warning
-        let binaries = try EmbeddedCluster.locateBinaries(nil)
-        let workDirectory = FileManager.default.temporaryDirectory.path + "/kaohe-bench-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
-        try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        defer { Self.removeDirectory(workDirectory) }
-
-        var cluster: EmbeddedCluster?
-        var signalSources: [any DispatchSourceSignal] = []
-        defer { signalSources.forEach { $0.cancel() } }
-        let configuration: PostgresConfiguration
-        if let databaseURL {
-            configuration = try PostgresConfiguration(url: databaseURL)
-        } else {
-            var clusterConfiguration = EmbeddedCluster.Configuration(dataDirectory: workDirectory + "/pg")
-            clusterConfiguration.database = "bench"
-            let started = EmbeddedCluster(configuration: clusterConfiguration, logger: logger)
-            cluster = started
-            print("starting a private PostgreSQL cluster in \(clusterConfiguration.dataDirectory) …")
-            signalSources = Self.stopOnInterrupt(started, workDirectory: workDirectory)
-            configuration = try await started.start()
-        }
-        do {
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { print($0) }) { configuration, binaries, workDirectory in
             try await measure(configuration: configuration, binaries: binaries, workDirectory: workDirectory, logger: logger)
-        } catch {
-            try? await cluster?.stop()
-            throw error
         }
-        try await cluster?.stop()
     }
 
     private func measure(configuration: PostgresConfiguration, binaries: String, workDirectory: String, logger: Logger) async throws {

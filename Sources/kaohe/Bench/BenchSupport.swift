@@ -1,3 +1,8 @@
+import Dispatch
+import Foundation
+import Logging
+import Postgres
+
 /// Helpers the benchmarks share (`kaohe bench pg`, `kaohe bench ingest`).
 
 /// The median of the runs' figures (the mean of the middle two for an even count; 0 for none).
@@ -13,4 +18,42 @@ extension Duration {
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
+}
+
+
+/// Runs a benchmark against `databaseURL`, or else a private PostgreSQL cluster started in a fresh
+/// temporary directory (stopped on Ctrl-C too); the directory is removed afterwards.
+func withBenchDatabase(
+    databaseURL: String?,
+    logger: Logger,
+    announce: (String) -> Void,
+    _ measure: (_ configuration: PostgresConfiguration, _ binaries: String, _ workDirectory: String) async throws -> Void
+) async throws {
+    let binaries = try EmbeddedCluster.locateBinaries(nil)
+    let workDirectory = FileManager.default.temporaryDirectory.path + "/kaohe-bench-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+    try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+    defer { BenchPgCommand.removeDirectory(workDirectory) }
+
+    var cluster: EmbeddedCluster?
+    var signalSources: [any DispatchSourceSignal] = []
+    defer { signalSources.forEach { $0.cancel() } }
+    let configuration: PostgresConfiguration
+    if let databaseURL {
+        configuration = try PostgresConfiguration(url: databaseURL)
+    } else {
+        var clusterConfiguration = EmbeddedCluster.Configuration(dataDirectory: workDirectory + "/pg")
+        clusterConfiguration.database = "bench"
+        let started = EmbeddedCluster(configuration: clusterConfiguration, logger: logger)
+        cluster = started
+        announce("starting a private PostgreSQL cluster in \(clusterConfiguration.dataDirectory) …")
+        signalSources = BenchPgCommand.stopOnInterrupt(started, workDirectory: workDirectory)
+        configuration = try await started.start()
+    }
+    do {
+        try await measure(configuration, binaries, workDirectory)
+    } catch {
+        try? await cluster?.stop()
+        throw error
+    }
+    try await cluster?.stop()
 }
