@@ -37,6 +37,15 @@ struct KilledDaemonTests {
     /// The invariant: at most one draw; a drawn one is complete (every selection and reviewer) and
     /// recomputes; a frozen one has no selection; the audit chain is intact and matches.
     func checkInvariant(_ fixture: JobsFixture) async throws -> DrawState {
+        // A COMMIT the killed daemon had already sent may still complete on the server: wait until its
+        // backends are done, so the checks below read one settled state rather than race that commit.
+        for _ in 0..<200 {
+            let busy = try await fixture.count(
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if busy == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         let draws = try await SpotCheckStore(client: fixture.client).all(county: JobsFixture.county, cycle: "2026")
         #expect(draws.count <= 1)
         let selections = try await fixture.count("SELECT count(*)::int FROM spot_check_selections")
