@@ -167,3 +167,19 @@ struct CSVTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+@Suite("CSV exports for Excel")
+struct ExcelCSVTests {
+    @Test("BOM, CRLF, quoting, and formulas neutralised but negative numbers kept")
+    func excelDocument() {
+        var csv = ExcelCSV(header: ["单位", "得分"])
+        csv.append(["示例县第一中学, 初中部", "-3.5"])
+        csv.append(["=HYPERLINK(\"x\")", "@SUM(A1)"])
+        csv.append([nil, "说\"明\"\n第二行"] as [String?])
+        #expect(Array(csv.bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(csv.text == "\u{FEFF}单位,得分\r\n\"示例县第一中学, 初中部\",-3.5\r\n\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1)\r\n,\"说\"\"明\"\"\n第二行\"\r\n")
+        // The file reads back through the county's own CSV reader unchanged.
+        let table = try? CSVTable.decode(csv.bytes)
+        #expect(table?.rows.first?.fields == ["示例县第一中学, 初中部", "-3.5"])
+    }
+}
