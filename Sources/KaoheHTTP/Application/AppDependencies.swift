@@ -10,12 +10,16 @@ public struct AppDependencies: Sendable {
     public var migrations: [Migration]
     /// The registry `/metrics` renders.
     public var metrics: PrometheusCollectorRegistry
+    /// The web dashboard's templates and session rules.
+    public var dashboard: DashboardConfiguration
 
     /// Bundles the dependencies.
-    public init(client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry) {
+    public init(client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry,
+                dashboard: DashboardConfiguration = .init()) {
         self.client = client
         self.migrations = migrations
         self.metrics = metrics
+        self.dashboard = dashboard
     }
 }
 

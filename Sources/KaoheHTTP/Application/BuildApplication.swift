@@ -42,7 +42,7 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
     }
     HealthController(dependencies: dependencies).register(on: router)
     MetricsController(registry: dependencies.metrics).register(on: router)
-    HomeController(dependencies: dependencies).register(on: router)
+    registerDashboard(on: router, dependencies: dependencies)
 
     let api = APIRoutes(
         router: router,

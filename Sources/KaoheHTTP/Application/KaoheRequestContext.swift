@@ -8,11 +8,14 @@ public struct KaoheRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated account, set by `AuthenticationMiddleware` on `/api/v1`.
     public var principal: Principal?
+    /// The browser session, set by the dashboard's session middleware (its principal is `principal`).
+    public var webSession: WebSession?
 
     /// Made by Hummingbird for each request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.webSession = nil
     }
 
     /// Request bodies above this are refused with 413 before a handler sees them.

@@ -9,7 +9,7 @@ struct AccountCommand: AsyncParsableCommand {
         commandName: "account",
         abstract: "Create accounts, issue and revoke API tokens, list accounts.",
         discussion: "A token is printed once, when issued; only its SHA-256 is stored, so a lost token cannot be shown again — issue another and revoke the old one.",
-        subcommands: [Create.self, Token.self, Revoke.self, List.self]
+        subcommands: [Create.self, Token.self, Revoke.self, List.self, SetPasswordCommand.self]
     )
 
     static func printToken(_ issued: (token: APIToken, tokenID: UUID)) {

@@ -1,0 +1,96 @@
+import Hummingbird
+import KaoheStore
+
+/// What every dashboard controller shares: the templates, the stores, and `cyclePage`, which checks
+/// that the logged-in account may look at a cycle of a county and builds the page's chrome.
+///
+/// A page controller's shape (see `Units/UnitsController.swift`):
+/// ```swift
+/// routes.get("/counties/{county}/cycles/{cycle}/units") { request, context in
+///     let page = try await dashboard.cyclePage(context, request, current: .units)
+///     … read, filter rows with page.sees(…) …
+///     return page.render("units", view, title: "单位")
+/// }
+/// ```
+struct Dashboard: Sendable {
+    let dependencies: AppDependencies
+
+    var templates: DashboardTemplates { dependencies.dashboard.templates }
+    var sessions: WebSessionStore { WebSessionStore(client: dependencies.client, policy: dependencies.dashboard.sessions) }
+    var registry: RegistryStore { RegistryStore(client: dependencies.client) }
+
+    /// The chrome of a page outside any cycle (the cycle list).
+    func chrome(_ session: WebSession, countyName: String, cycleTitle: String? = nil, nav: [NavLink] = []) -> PageChrome {
+        PageChrome(
+            countyName: countyName, cycleTitle: cycleTitle, account: session.principal.account, displayName: session.displayName,
+            roleName: session.principal.role.chinese, csrf: session.csrfToken, nav: nav
+        )
+    }
+
+    /// The page context of `/counties/{county}/cycles/{cycle}/…` for the logged-in account: 404 when
+    /// the county is not the account's or the cycle does not exist (the same page either way).
+    func cyclePage(_ context: KaoheRequestContext, current: CyclePageKind) async throws -> CyclePage {
+        guard let session = context.webSession else { throw HTTPError(.unauthorized) }
+        let county = try context.parameters.require("county")
+        let cycleID = try context.parameters.require("cycle")
+        let policy = AccessPolicy(session.principal)
+        try policy.county(county).require("county \(county)")
+        guard let countyRecord = try await registry.county(county),
+              let cycle = try await CycleStore(client: dependencies.client).cycle(county: county, cycle: cycleID)
+        else { throw ProblemDetails.notFound("cycle \(cycleID)") }
+        let base = "/counties/\(county)/cycles/\(cycleID)"
+        let nav = CyclePageKind.allCases.map { NavLink(label: $0.label, href: base + $0.path, current: $0 == current) }
+        let title = cycle.definition.title.isEmpty ? cycleID : "\(cycle.definition.title)（\(cycleID)）"
+        return CyclePage(
+            session: session, policy: policy, county: countyRecord, cycle: cycle, base: base,
+            chrome: chrome(session, countyName: countyRecord.name, cycleTitle: title, nav: nav),
+            templates: templates
+        )
+    }
+}
+
+/// A page of one cycle, as the logged-in account may see it.
+struct CyclePage: Sendable {
+    /// The browser session.
+    var session: WebSession
+    /// The account's rules (scope of units, roles).
+    var policy: AccessPolicy
+    /// The county.
+    var county: County
+    /// The cycle (definition, steps and their state now, enrolled units).
+    var cycle: Cycle
+    /// `/counties/{county}/cycles/{cycle}`.
+    var base: String
+    /// Header and navigation.
+    var chrome: PageChrome
+    var templates: DashboardTemplates
+
+    /// The account's principal.
+    var principal: Principal { session.principal }
+
+    /// Whether the account may see this unit (404 otherwise, as in the API).
+    func sees(code: String, committee: String) -> Bool {
+        policy.see(unit: .init(county: county.code, committee: committee, code: code)) == .allowed
+    }
+
+    /// Whether the account sees the whole county (office, auditor).
+    var countyWide: Bool { policy.seeCountyWide(county: county.code) == .allowed }
+
+    /// A line saying whose view this is, for accounts that see part of the county.
+    var scopeNote: String? {
+        switch principal.role {
+        case .office, .auditor: nil
+        case .committee: "仅显示本专业考核委员会负责考核的单位。"
+        case .unit: "仅显示本单位。"
+        case .reviewer: "仅显示分配给您核验的单位。"
+        }
+    }
+
+    /// The link to a unit's page.
+    func unitHref(_ code: String) -> String { "\(base)/units/\(code)" }
+
+    /// Renders the page's template inside the layout.
+    func render(_ template: String, _ view: Any, title: String) -> DashboardPage {
+        templates.page(template, view, title: title, chrome: chrome, generatedAt: ChineseTime.dateTime(cycle.now))
+    }
+}

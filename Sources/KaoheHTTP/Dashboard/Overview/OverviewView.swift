@@ -1,0 +1,127 @@
+import Foundation
+import KaoheStore
+
+/// What `overview.mustache` shows: per step a progress bar (filed, draft, late, missing) with its
+/// deadline and the days left, the late units, open roster violations, ratio conflicts and
+/// objections awaiting review — all limited to the account's units.
+struct OverviewView {
+    struct Segment { var kind: String; var x: String; var width: String }
+    struct Step {
+        var name: String
+        var deadline: String
+        var daysLeft: String
+        var passed: Bool
+        var filed = 0, draft = 0, late = 0, missing = 0, total = 0
+        var segments: [Segment] = []
+    }
+    struct OtherDeadline { var what: String; var at: String; var daysLeft: String }
+    struct LateUnit { var code: String; var name: String; var href: String; var committee: String; var steps: String }
+    struct Violation { var unitName: String; var href: String; var staffNo: String; var rule: String; var message: String }
+    struct Conflict { var scope: String; var message: String; var units: String? }
+    struct Objection { var id: String; var unitName: String; var href: String; var filedAt: String }
+
+    var scopeNote: String?
+    var steps: [Step]
+    var otherDeadlines: [OtherDeadline]
+    var hasOtherDeadlines: Bool { !otherDeadlines.isEmpty }
+    var lateUnits: [LateUnit]
+    var lateCount: Int { lateUnits.count }
+    var hasLate: Bool { !lateUnits.isEmpty }
+    var violations: [Violation]
+    var violationCount: Int { violations.count }
+    var hasViolations: Bool { !violations.isEmpty }
+    var gradingState: String?
+    var conflicts: [Conflict]
+    var conflictCount: Int { conflicts.count }
+    var hasConflicts: Bool { !conflicts.isEmpty }
+    var objections: [Objection]
+    var objectionCount: Int { objections.count }
+    var hasObjections: Bool { !objections.isEmpty }
+
+    init(page: CyclePage, monitor: CycleMonitor, committeeNames: [String: String]) {
+        let now = page.cycle.now
+        scopeNote = page.scopeNote
+        let names = Dictionary(monitor.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        steps = page.cycle.steps.map { cycleStep in
+            var step = Step(
+                name: cycleStep.step.chinese, deadline: ChineseTime.dateTime(cycleStep.times.deadline),
+                daysLeft: ChineseTime.daysLeft(until: cycleStep.times.deadline, now: now), passed: cycleStep.times.deadline <= now
+            )
+            for unit in monitor.units {
+                switch unit.steps.status(of: cycleStep.step) {
+                case "filed": step.filed += 1
+                case "draft": step.draft += 1
+                case "late": step.late += 1
+                default: step.missing += 1
+                }
+            }
+            step.total = monitor.units.count
+            var x = 0.0
+            for (kind, count) in [("filed", step.filed), ("draft", step.draft), ("late", step.late), ("missing", step.missing)] where count > 0 {
+                let width = Double(count) * 100 / Double(max(step.total, 1))
+                step.segments.append(Segment(kind: kind, x: Self.number(x), width: Self.number(width)))
+                x += width
+            }
+            return step
+        }
+        otherDeadlines = monitor.deadlines.compactMap { deadline in
+            guard !deadline.what.hasPrefix("deadline."), let at = ShanghaiTime.parse(deadline.at, dateMeansEndOfDay: false) else { return nil }
+            return OtherDeadline(what: Self.deadlineName(deadline.what), at: ChineseTime.dateTime(at), daysLeft: ChineseTime.daysLeft(until: at, now: now))
+        }
+        lateUnits = monitor.units.compactMap { unit in
+            let late = FilingStep.allCases.filter { unit.steps.status(of: $0) == "late" }
+            guard !late.isEmpty else { return nil }
+            return LateUnit(code: unit.code, name: unit.name, href: page.unitHref(unit.code),
+                            committee: committeeNames[unit.committee] ?? unit.committee, steps: late.map(\.chinese).joined(separator: "、"))
+        }
+        violations = monitor.violations.map {
+            Violation(unitName: names[$0.unit] ?? $0.unit, href: page.unitHref($0.unit), staffNo: $0.staffNo ?? "",
+                      rule: $0.rule ?? "", message: $0.message ?? "")
+        }
+        gradingState = monitor.grading?.state.map(Self.gradingStateName)
+        conflicts = (monitor.grading?.conflicts ?? []).map { conflict in
+            Conflict(
+                scope: conflict.scope.map { committeeNames[$0] ?? ($0 == "county" ? "全县" : $0) } ?? "",
+                message: conflict.message ?? "等次比例超出规定，须由县事考办处理。",
+                units: conflict.units.map { $0.map { names[$0] ?? $0 }.joined(separator: "、") }
+            )
+        }
+        objections = monitor.objections.map {
+            Objection(id: $0.id.description, unitName: names[$0.unit] ?? $0.unit, href: page.unitHref($0.unit),
+                      filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? "")
+        }
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    static func deadlineName(_ what: String) -> String {
+        if what.hasPrefix("close.") { return (FilingStep(rawValue: String(what.dropFirst(6)))?.chinese ?? what) + "关闭" }
+        switch what {
+        case "publicity.close": return "公示结束"
+        case "job.spot_check.freeze", "job.spot-check.freeze": return "抽查名单冻结"
+        case "job.spot_check.draw", "job.spot-check.draw": return "随机抽查"
+        default: return what
+        }
+    }
+
+    static func gradingStateName(_ state: String) -> String {
+        switch state {
+        case "proposed": "已提出定等建议"
+        case "confirmed": "等次已确认"
+        case "published", "publicity": "公示中"
+        case "final", "finalised", "finalized": "结果已确定"
+        default: state
+        }
+    }
+}
+
+extension CycleMonitor.Steps {
+    /// The status of one step (`filed`, `draft`, `late`, `not_started`).
+    func status(of step: FilingStep) -> String {
+        switch step {
+        case .selfAssessment: self_assessment
+        case .assessment: assessment
+        case .roster: roster
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import KaoheStore
+
+/// `GET /login` shows the form (county, account, password); `POST /login` checks it. A wrong county,
+/// account or password, a disabled or locked account all get the same message. On success the
+/// browser gets a new session cookie and goes where it wanted (`next`, a local path only) or home.
+///
+/// There is no session to hold a CSRF token yet, so the login form is protected by a double-submit
+/// token: a random value both in a SameSite=Strict cookie and in the form's `_csrf` field, which must
+/// agree.
+struct LoginController: Sendable {
+    let dashboard: Dashboard
+
+    struct CountyOption { var code: String; var name: String; var selected: Bool }
+    struct LoginView { var csrf: String; var next: String; var account: String; var failed: Bool; var counties: [CountyOption] }
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        router.get("/login") { request, _ -> Response in
+            if let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,
+               try await dashboard.sessions.session(secret: secret) != nil {
+                return Response(status: .seeOther, headers: [.location: Self.safeNext(request.uri.queryParameters["next"].map(String.init))])
+            }
+            return try await form(request, next: request.uri.queryParameters["next"].map(String.init) ?? "", account: "", county: nil, failed: false)
+        }
+        router.post("/login") { request, _ -> Response in
+            let body = try await FormBody.read(request)
+            let next = body["next"] ?? ""
+            guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
+                  !cookie.isEmpty, constantTimeEquals(sent, cookie)
+            else { throw DashboardRefusal.csrf }
+            let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            let password = body["password"] ?? ""
+            guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
+                  let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)
+            else {
+                return try await form(request, next: next, account: account, county: county, failed: true)
+            }
+            let secure = SessionCookie.isSecure(request, configuration: dashboard.dependencies.dashboard)
+            var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next), .cacheControl: "no-store"])
+            response.setCookie(SessionCookie.session(secret, maxAge: dashboard.sessions.policy.absoluteSeconds, secure: secure))
+            response.setCookie(SessionCookie.clearing(SessionCookie.loginCSRFName, secure: secure))
+            return response
+        }
+    }
+
+    func form(_ request: Request, next: String, account: String, county: String?, failed: Bool) async throws -> Response {
+        let counties = try await dashboard.registry.counties()
+        let token = request.cookies[SessionCookie.loginCSRFName]?.value.nonEmpty ?? WebSessionStore.newSecret()
+        let view = LoginView(
+            csrf: token, next: next, account: account, failed: failed,
+            counties: counties.map { CountyOption(code: $0.code, name: $0.name, selected: $0.code == county) }
+        )
+        let page = dashboard.templates.page("login", view, title: "登录", chrome: nil, status: failed ? .unauthorized : .ok)
+        var response = page.response()
+        response.setCookie(SessionCookie.loginCSRF(token, secure: SessionCookie.isSecure(request, configuration: dashboard.dependencies.dashboard)))
+        return response
+    }
+
+    /// `next` when it is a path on this site (`/…`, not `//host` or a URL); else `/`.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else { return "/" }
+        return next
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import KaoheRules
+import KaoheStore
+
+/// `/counties/{county}/cycles/{cycle}/units`: the units table (单位一览) with filters, search and
+/// sorting, and `…/units.csv`: the same rows (same query string) as a CSV for Excel.
+struct UnitsController: Sendable {
+    let dashboard: Dashboard
+
+    struct Option { var value: String; var label: String; var selected: Bool }
+    struct HeaderCell { var label: String; var href: String; var arrow: String? }
+    struct RowView {
+        var code, name, href, committee, department: String
+        var selfAssessment, selfAssessmentClass, assessment, assessmentClass, roster, rosterClass: String
+        var score, grade, quota: String
+        var violations: Int
+    }
+    struct UnitsView {
+        var scopeNote: String?
+        var action: String
+        var csvHref: String
+        var committees: [Option]
+        var statuses: [Option]
+        var grades: [Option]
+        var query: String
+        var sort: String
+        var dir: String
+        var columns: [HeaderCell]
+        var rows: [RowView]
+        var count: Int
+    }
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        router.get("/counties/{county}/cycles/{cycle}/units") { request, context -> DashboardPage in
+            let page = try await dashboard.cyclePage(context, current: .units)
+            let query = UnitsTable.Query(Self.parameters(request))
+            let (table, committees) = try await load(page)
+            let rows = table.apply(query)
+            let base = page.base + "/units"
+            let view = UnitsView(
+                scopeNote: page.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
+                committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
+                statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
+                grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
+                query: query.text, sort: query.sort.rawValue, dir: query.ascending ? "asc" : "desc",
+                columns: UnitsTable.Column.allCases.map { column in
+                    let current = column == query.sort
+                    return HeaderCell(
+                        label: column.label, href: base + "?" + query.queryString(sort: column, ascending: current ? !query.ascending : true),
+                        arrow: current ? (query.ascending ? "▲" : "▼") : nil
+                    )
+                },
+                rows: rows.map { row in
+                    func status(_ step: FilingStep) -> String { row.statuses[step] ?? "not_started" }
+                    return RowView(
+                        code: row.code, name: row.name, href: page.unitHref(row.code), committee: row.committee, department: row.department,
+                        selfAssessment: UnitsTable.statusName(status(.selfAssessment)), selfAssessmentClass: status(.selfAssessment),
+                        assessment: UnitsTable.statusName(status(.assessment)), assessmentClass: status(.assessment),
+                        roster: UnitsTable.statusName(status(.roster)), rosterClass: status(.roster),
+                        score: UnitsTable.scoreText(row), grade: row.grade?.chinese ?? "", quota: UnitsTable.quotaText(row),
+                        violations: row.violations
+                    )
+                },
+                count: rows.count
+            )
+            return page.render("units", view, title: "单位一览")
+        }
+        router.get("/counties/{county}/cycles/{cycle}/units.csv") { request, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .units)
+            let (table, _) = try await load(page)
+            let rows = table.apply(UnitsTable.Query(Self.parameters(request)))
+            return UnitsTable.csv(rows).download(named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览.csv")
+        }
+    }
+
+    static func parameters(_ request: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { out[String(key)] = String(value) }
+        return out
+    }
+
+    /// The rows the account may see, and the committees it may filter by.
+    func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee]) {
+        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let client = dashboard.dependencies.client
+        guard let monitor = try await CycleMonitor.load(client, county: county, cycle: cycle)?.scoped(to: page) else {
+            throw ProblemDetails.notFound("cycle \(cycle)")
+        }
+        async let committeesRead = dashboard.registry.committees(county: county)
+        async let departmentsRead = dashboard.registry.departments(county: county)
+        async let unitsRead = dashboard.registry.units(county: county)
+        async let totalsRead = MonitorStore(client: client).assessedTotals(county: county, cycle: cycle)
+        let committees = try await committeesRead, departments = try await departmentsRead
+        let units = try await unitsRead, totals = try await totalsRead
+        let committeeNames = Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let departmentNames = Dictionary(departments.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let departmentOf = Dictionary(units.map { ($0.code, $0.department) }, uniquingKeysWith: { a, _ in a })
+        let rechecks = Dictionary((monitor.deviations?.units ?? []).compactMap { d in d.recheckTotal.map { (d.unit, $0) } }, uniquingKeysWith: { a, _ in a })
+        let rows = monitor.units.map { unit in
+            UnitsTable.Row(
+                code: unit.code, name: unit.name, committeeID: unit.committee, committee: committeeNames[unit.committee] ?? unit.committee,
+                department: departmentOf[unit.code].map { departmentNames[$0] ?? $0 } ?? "",
+                statuses: [.selfAssessment: unit.steps.self_assessment, .assessment: unit.steps.assessment, .roster: unit.steps.roster],
+                score: totals[unit.code] ?? unit.total, recheck: rechecks[unit.code],
+                grade: unit.grade.flatMap(UnitGrade.init(rawValue:)),
+                quotaLimit: unit.quota?.limit, quotaUsed: unit.quota?.used, violations: unit.openViolations
+            )
+        }
+        let visibleCommittees = Set(monitor.units.map(\.committee))
+        return (UnitsTable(rows: rows), committees.filter { page.countyWide || visibleCommittees.contains($0.id) })
+    }
+}
