@@ -13,6 +13,8 @@ struct KaoheCommand: AsyncParsableCommand {
             CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
             ImportCommand.self, AccountCommand.self, AuditCommand.self,
             DrawCommand.self, VerifyDrawCommand.self, JobsCommand.self,
+            CycleCommand.self, GradingCommand.self, PublicityCommand.self, ObjectionCommand.self, AppealCommand.self,
+            ExportCommand.self,
         ]
     )
 }

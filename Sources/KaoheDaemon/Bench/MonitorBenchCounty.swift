@@ -1,0 +1,109 @@
+import Foundation
+public import KaoheStore
+import KaoheRules
+public import Postgres
+
+/// 监控基准县: the county the monitor is measured on (issue 5 item 7: 500 units, 25,000 staff) —
+/// `kaohe bench monitor` and the opt-in `MonitorBenchmarkTests` build it with this one generator.
+/// County 990101 基准县: `units` units in 4 committees, one department; cycle 2026 with every step
+/// open; each unit's committee assessment (totals spread 76.00, 76.03, …, so no ties), a roster of
+/// `staffPerUnit` staff (12 proposed 优秀 — over quota for most units, so the monitor carries open
+/// violations — one 基本合格, the rest 合格), and the office's grading proposal. Filed through the
+/// stores (each filing in its own transaction with its audit entry, as over the API), then
+/// `ANALYZE`d, as autovacuum would shortly after a bulk load.
+public struct MonitorBenchCounty: Sendable {
+    /// The county code.
+    public static let county = "990101"
+    /// The cycle.
+    public static let cycle = "2026"
+    /// The four committees.
+    public static let committees = ["education", "health", "agriculture", "culture"]
+
+    /// Units in the county.
+    public var units: Int
+    /// Staff per unit's roster.
+    public var staffPerUnit: Int
+
+    /// A county of `units` units with `staffPerUnit` staff each (default: the issue's 500 × 50).
+    public init(units: Int = 500, staffPerUnit: Int = 50) {
+        self.units = units
+        self.staffPerUnit = staffPerUnit
+    }
+
+    /// The `serial`th unit's code: `12990101` + 9 digits + the GB 32100 check symbol.
+    public static func code(_ serial: Int) -> String {
+        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let first17 = "12990101" + String(format: "%09d", serial)
+        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
+        return first17 + String(charset[(31 - sum % 31) % 31])
+    }
+
+    /// What was built: the office's account and token (to call the API as the office).
+    public struct Built: Sendable {
+        /// The office account's principal.
+        public var office: Principal
+        /// Its bearer token (`kh_…`).
+        public var officeToken: String
+        /// The units' codes.
+        public var codes: [String]
+    }
+
+    /// Builds the county in a migrated, empty database; `progress` is told after each 100 units.
+    public func build(client: PostgresClient, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Built {
+        let county = Self.county
+        let codes = (1...units).map(Self.code)
+        try await RegistryStore(client: client).enrol(
+            county: County(code: county, name: "基准县"),
+            committees: Self.committees.map { Committee(county: county, id: $0, name: "\($0)专考委") },
+            departments: [Department(county: county, id: "dept", name: "主管部门")],
+            units: codes.enumerated().map {
+                UnitRecord(county: county, code: $1, name: "单位\($0)", committee: Self.committees[$0 % Self.committees.count], department: "dept", headcount: staffPerUnit)
+            })
+        let accounts = AccountStore(client: client)
+        let office = Principal(county: county, account: "office", role: .office)
+        let token = try await accounts.create(office, displayName: "县事考办").token.secret
+        var committeePrincipals: [String: Principal] = [:]
+        for committee in Self.committees {
+            let principal = Principal(county: county, account: committee, role: .committee, committee: committee)
+            _ = try await accounts.create(principal, displayName: committee)
+            committeePrincipals[committee] = principal
+        }
+        let now = Date()
+        let times = StepTimes(opensAt: now.addingTimeInterval(-86_400), deadline: now.addingTimeInterval(86_400), closesAt: now.addingTimeInterval(2 * 86_400))
+        let cycles = CycleStore(client: client)
+        _ = try await cycles.put(
+            county: county,
+            definition: CycleDefinition(cycle: Self.cycle, kind: .annual, title: "2026年度事业单位绩效考核", scheme: "county-2021", policy: "tied-2023",
+                                        steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })),
+            actor: office.actor, account: office.account)
+        _ = try await cycles.enrol(county: county, cycle: Self.cycle, units: codes, actor: office.actor)
+        let filings = FilingStore(client: client)
+        let roster = (1...staffPerUnit).map { n -> RosterLine in
+            let grade: StaffGrade = n <= 12 ? .excellent : (n == staffPerUnit ? .basic : .competent)
+            let score = n <= 12 ? 95 : (n == staffPerUnit ? 65 : 80)
+            return RosterLine(line: n, staff: StaffRecord(staffNo: "\(n)", score: Score(points: score), grade: grade), name: "职工\(n)")
+        }
+        for (index, code) in codes.enumerated() {
+            let committee = committeePrincipals[Self.committees[index % Self.committees.count]]!
+            _ = try await filings.fileAssessment(county: county, cycle: Self.cycle, unit: code, sheet: Self.sheet(keyTasksHundredths: 500 + 3 * index),
+                                                 principal: committee)
+            _ = try await filings.fileRoster(county: county, cycle: Self.cycle, unit: code, lines: roster, collectiveAward: false, principal: office)
+            if (index + 1) % 100 == 0 { progress(index + 1) }
+        }
+        _ = try await GradingStore(client: client).propose(county: county, cycle: Self.cycle, principal: office)
+        try await client.execute("ANALYZE")
+        return Built(office: office, officeToken: token, codes: codes)
+    }
+
+    /// A county-2021 sheet: 71 points besides 重点任务, all qualitative points 好.
+    static func sheet(keyTasksHundredths: Int) -> UnitScoreSheet {
+        var scores: [String: Score] = ["key_tasks": Score(hundredths: Int64(keyTasksHundredths))]
+        for (id, points) in [("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6), ("staff_eval", 3), ("client_eval", 4),
+                             ("leader_eval", 9), ("dept_organisation", 2), ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+            scores[id] = Score(points: points)
+        }
+        let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })
+        return UnitScoreSheet(scores: scores, qualitative: good)
+    }
+}

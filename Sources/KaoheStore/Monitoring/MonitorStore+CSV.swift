@@ -1,0 +1,139 @@
+import Foundation
+import Postgres
+
+/// 监控导出: the monitor's unit table as a CSV that Excel opens (UTF-8 with BOM), one row per
+/// enrolled unit, built from the same monitor document the API serves (so the two never disagree),
+/// with the committee's and supervising department's names added.
+extension MonitorStore {
+    /// The columns of the monitor export, in order (Chinese, then English).
+    public static let csvHeader = [
+        "统一社会信用代码 code", "单位名称 name", "专考委 committee", "主管部门 department",
+        "自评 self-assessment", "专考委考核 assessment", "名册 roster",
+        "得分 total", "计分来源 source", "抽查 sampled", "核验改分 overridden", "等次 grade",
+        "优秀名额 quota", "已用 used", "须减 must give up", "名额状态 quota status", "未改正问题 open violations", "并列冲突 conflict",
+    ]
+
+    /// The export and its file name (`示例县-2026年度-监控.csv`), or nil when the cycle does not exist.
+    public func csv(county: String, cycle: String) async throws -> (document: ExcelCSV, fileName: String)? {
+        guard let json = try await monitor(county: county, cycle: cycle) else { return nil }
+        let document = try JSONDecoder().decode(MonitorDocument.self, from: Data(json.bytes))
+        var names: [String: (committee: String, department: String)] = [:]
+        var countyName = county
+        for row in try await client.query(
+            """
+            SELECT u.code, c.name AS committee, d.name AS department, k.name AS county_name
+            FROM cycle_units cu JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
+            JOIN committees c ON c.county = u.county AND c.committee = u.committee
+            JOIN departments d ON d.county = u.county AND d.department = u.department
+            JOIN counties k ON k.county = cu.county
+            WHERE cu.county = \(county) AND cu.cycle = \(cycle)
+            """
+        ) {
+            names[try row.decode(String.self, column: "code")] = (try row.decode(String.self, column: "committee"), try row.decode(String.self, column: "department"))
+            countyName = try row.decode(String.self, column: "county_name")
+        }
+        if names.isEmpty, let row = try await client.query("SELECT name FROM counties WHERE county = \(county)").first {
+            countyName = try row.decode(String.self, column: "name")
+        }
+        let sampled = Set(document.draw?.selections.map(\.unit) ?? [])
+        let overridden = Set(document.deviations.units.filter(\.overridden).map(\.unit))
+        var conflicts: [String: [String]] = [:]
+        for conflict in document.grading?.conflicts ?? [] {
+            for unit in conflict.units { conflicts[unit, default: []].append(conflict.kind) }
+        }
+        var csv = ExcelCSV(header: Self.csvHeader)
+        for unit in document.units {
+            let name = names[unit.code]
+            csv.append([
+                unit.code, unit.name, name?.committee ?? unit.committee, name?.department ?? "",
+                Self.stepLabel(unit.steps["self_assessment"]), Self.stepLabel(unit.steps["assessment"]), Self.stepLabel(unit.steps["roster"]),
+                unit.total.map { String(format: "%.2f", $0) },
+                unit.gradeSource.map { $0 == "recheck" ? "核验 recheck" : "专考委 committee" },
+                sampled.contains(unit.code) ? "是 yes" : "否 no",
+                overridden.contains(unit.code) ? "是 yes" : "否 no",
+                unit.grade.map(Self.gradeLabel),
+                unit.quota.limit.map(String.init), unit.quota.used.map(String.init), unit.quota.mustGiveUp.map(String.init),
+                Self.quotaLabel(unit.quota.status), String(unit.openViolations),
+                conflicts[unit.code]?.joined(separator: ";"),
+            ])
+        }
+        return (csv, "\(countyName)-\(Self.cycleLabel(cycle))-监控.csv")
+    }
+
+    /// `2026年度`, `2026-Q1季度`.
+    static func cycleLabel(_ cycle: String) -> String {
+        cycle.count == 4 ? "\(cycle)年度" : "\(cycle)季度"
+    }
+
+    static func stepLabel(_ status: String?) -> String {
+        switch status {
+        case "not_started": "未报送 not started"
+        case "draft": "草稿 draft"
+        case "filed": "已报送 filed"
+        case "late": "逾期 late"
+        default: status ?? ""
+        }
+    }
+
+    static func gradeLabel(_ grade: String) -> String {
+        switch grade {
+        case "excellent": "优秀"
+        case "good": "良好"
+        case "qualified": "合格"
+        case "poor": "较差"
+        default: grade
+        }
+    }
+
+    static func quotaLabel(_ status: String?) -> String {
+        switch status {
+        case "final": "最终 final"
+        case "provisional": "暂定 provisional"
+        case "unknown": "未知 unknown"
+        default: status ?? ""
+        }
+    }
+}
+
+/// The parts of the monitor document (MonitorStore.query) the CSV export reads.
+struct MonitorDocument: Decodable {
+    struct Unit: Decodable {
+        struct Quota: Decodable {
+            var limit: Int?
+            var used: Int?
+            var mustGiveUp: Int?
+            var status: String?
+        }
+        var code: String
+        var name: String
+        var committee: String
+        var steps: [String: String]
+        var grade: String?
+        var gradeSource: String?
+        var total: Double?
+        var quota: Quota
+        var openViolations: Int
+    }
+    struct Draw: Decodable {
+        struct Selection: Decodable { var unit: String }
+        var selections: [Selection]
+    }
+    struct Deviations: Decodable {
+        struct Unit: Decodable {
+            var unit: String
+            var overridden: Bool
+        }
+        var units: [Unit]
+    }
+    struct Grading: Decodable {
+        struct Conflict: Decodable {
+            var kind: String
+            var units: [String]
+        }
+        var conflicts: [Conflict]
+    }
+    var units: [Unit]
+    var draw: Draw?
+    var deviations: Deviations
+    var grading: Grading?
+}

@@ -1,0 +1,41 @@
+import Foundation
+import KaoheStore
+import Postgres
+
+/// A step the office asks for that is already done is refused by the store (the same refusal as
+/// the API); on the command line the refusal also says when it was done and by whom, read from the
+/// county's history (`CountyHistoryStore`).
+enum StepRefusal {
+    /// Runs `body`; a CycleError that means "already done" gets the time and account appended.
+    static func explained<T>(client: PostgresClient, county: String, cycle: String, command: String,
+                             _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch var error as CycleError {
+            guard let rule = error.rule,
+                  let entry = try? await CountyHistoryStore(client: client).history(county: county)?.cycles.first(where: { $0.cycle == cycle }) else {
+                throw error
+            }
+            switch rule {
+            case "grading.publicity-open", "publicity.already-open":
+                if let at = entry.publicityOpenedAt {
+                    error.message += " — 公示已于\(at)由\(entry.publicityOpenedBy ?? "?")开启(\(entry.publicityOpensOn ?? "")起,至\(entry.publicityClosesAt ?? "")) / publicity was opened at \(at) by \(entry.publicityOpenedBy ?? "?")"
+                }
+            case "cycle.results-final":
+                if let at = entry.finalisedAt {
+                    let by = entry.finalisedBy ?? "公示期满自动 the scheduled publicity.close run"
+                    error.message += " — 已于\(at)由\(by)最终确定 / finalised at \(at) by \(by)"
+                }
+            default:
+                break
+            }
+            throw error
+        }
+    }
+
+    /// "已于… / done at …" for a grading already confirmed, or nil.
+    static func confirmed(_ entry: CycleHistoryEntry?) -> String? {
+        guard let entry, let at = entry.confirmedAt else { return nil }
+        return "等次已于\(at)由\(entry.confirmedBy ?? "?")确认 / the grades were confirmed at \(at) by \(entry.confirmedBy ?? "?")"
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// The office's cycle steps from the command line, run as the built `kaohe` binary against a fresh
+/// database: create and enrol, propose → decide → confirm, publicity, 复议, finalise, appeals, the
+/// exports; every refusal exits non-zero with the store's rule, and a step already done says when.
+@Suite("Office CLI: a whole cycle — cycle, grading, publicity, objection, appeal, export")
+struct CycleCLITests {
+    static let county = "990103"
+    let cli = OfficeCLITests()
+
+    /// County 990103 with committee `education`, 10 units, office account `zhang`, committee account `edu`.
+    func seeded(_ label: String = #function) async throws -> (PostgresConfiguration, PostgresClient, codes: [String]) {
+        let (database, client) = try await cli.migrated(label)
+        let codes = (1...10).map { OfficeCLITests.code(300 + $0) }
+        try await RegistryStore(client: client).enrol(
+            county: County(code: Self.county, name: "测试县"),
+            committees: [Committee(county: Self.county, id: "education", name: "教育专考委")],
+            departments: [Department(county: Self.county, id: "edu-bureau", name: "县教育局")],
+            units: codes.enumerated().map { UnitRecord(county: Self.county, code: $1, name: "第\($0 + 1)中学", committee: "education", department: "edu-bureau", headcount: 40) })
+        let accounts = AccountStore(client: client)
+        _ = try await accounts.create(Principal(county: Self.county, account: "zhang", role: .office), displayName: "张伟")
+        _ = try await accounts.create(Principal(county: Self.county, account: "edu", role: .committee, committee: "education"), displayName: "教育专考委")
+        return (database, client, codes)
+    }
+
+    static func sheet(keyTasks: Int) -> UnitScoreSheet {
+        var scores: [String: Score] = [:]
+        for (id, points) in [("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
+                             ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
+                             ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+            scores[id] = Score(points: points)
+        }
+        let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })
+        return UnitScoreSheet(scores: scores, qualitative: good)
+    }
+
+    @Test("create → enrol → propose → decide → confirm → publicity → 复议 → finalise → appeal → export, by CLI; refusals exit 1 and say when a step was done")
+    func wholeCycle() async throws {
+        let (database, client, codes) = try await seeded()
+        let c = ["--county", Self.county, "--cycle", "2026"]
+        let now = Date()
+        var create = ["cycle", "create"] + c + ["--as", "zhang"]
+        for step in ["self_assessment", "assessment", "roster"] {
+            create += ["--opens", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))",
+                       "--deadline", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(3600)))",
+                       "--closes", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(7200)))"]
+        }
+        let created = try await cli.kaohe(database, create)
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.out.contains("cycle created"))
+        let enrolled = try await cli.kaohe(database, ["cycle", "enrol"] + c + ["--as", "zhang", "--all"])
+        #expect(enrolled.status == 0, "\(enrolled.err)")
+        #expect(enrolled.out.contains("10 units enrolled"))
+        let shown = try await cli.kaohe(database, ["cycle", "show"] + c)
+        #expect(shown.out.contains("进行中 open"))
+
+        // A unit account may not act as the office; an unknown account is named.
+        let stranger = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "nobody"])
+        #expect(stranger.status == 1)
+        #expect(stranger.err.contains("nobody"))
+        let committeeAsOffice = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "edu"])
+        #expect(committeeAsOffice.status == 1)
+        #expect(committeeAsOffice.err.contains("this needs office"))
+
+        // Totals 82…91 except the two lowest, tied at 81: the 合格 floor (⌈10 % × 10⌉ = 1) cuts the tie.
+        let committee = Principal(county: Self.county, account: "edu", role: .committee, committee: "education")
+        for (index, code) in codes.enumerated() {
+            _ = try await FilingStore(client: client).fileAssessment(county: Self.county, cycle: "2026", unit: code,
+                                                                     sheet: Self.sheet(keyTasks: max(10, 9 + index)), principal: committee)
+        }
+        let proposed = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "zhang", "--units"])
+        #expect(proposed.status == 0, "\(proposed.err)")
+        #expect(proposed.out.contains("qualified-floor"))
+        let early = try await cli.kaohe(database, ["grading", "confirm"] + c + ["--as", "zhang"])
+        #expect(early.status == 1)
+        #expect(early.err.contains("grading.conflicts-unresolved"))
+        let badDecision = try await cli.kaohe(database, ["grading", "decide"] + c + ["--as", "zhang", "--decision", "cap:x"])
+        #expect(badDecision.status != 0)
+        let decided = try await cli.kaohe(database, ["grading", "decide"] + c + ["--as", "zhang", "--decision", "qualified-floor:\(codes[0]):会议纪要3号"])
+        #expect(decided.status == 0, "\(decided.err)")
+        #expect(decided.out.contains("无冲突"))
+        let confirmed = try await cli.kaohe(database, ["grading", "confirm"] + c + ["--as", "zhang"])
+        #expect(confirmed.status == 0, "\(confirmed.err)")
+        #expect(confirmed.out.contains("grades confirmed"))
+
+        let opened = try await cli.kaohe(database, ["publicity", "open"] + c + ["--as", "zhang"])
+        #expect(opened.status == 0, "\(opened.err)")
+        let openedAgain = try await cli.kaohe(database, ["publicity", "open"] + c + ["--as", "zhang"])
+        #expect(openedAgain.status == 1)
+        #expect(openedAgain.err.contains("publicity.already-open"))
+        #expect(openedAgain.err.contains("opened at") && openedAgain.err.contains("by zhang"))
+        let lateProposal = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "zhang"])
+        #expect(lateProposal.status == 1)
+        #expect(lateProposal.err.contains("grading.publicity-open"))
+        let tooEarly = try await cli.kaohe(database, ["publicity", "finalise"] + c + ["--as", "zhang"])
+        #expect(tooEarly.status == 1)
+        #expect(tooEarly.err.contains("publicity.not-closed"))
+
+        // 异议 during publicity; 复议 is the committee's: the office account is refused.
+        let office = Principal(county: Self.county, account: "zhang", role: .office)
+        let objection = try await GradingStore(client: client).fileObjection(county: Self.county, cycle: "2026", unit: codes[3], text: "得分有误", principal: office)
+        let review = ["objection", "review"] + c + ["--id", String(objection.id), "--outcome", "rejected", "--note", "经复议维持原等次"]
+        let byOffice = try await cli.kaohe(database, review + ["--as", "zhang"])
+        #expect(byOffice.status == 1)
+        #expect(byOffice.err.contains("this needs committee"))
+        let reviewed = try await cli.kaohe(database, review + ["--as", "edu"])
+        #expect(reviewed.status == 0, "\(reviewed.err)")
+        let reviewedAgain = try await cli.kaohe(database, review + ["--as", "edu"])
+        #expect(reviewedAgain.status == 1)
+        #expect(reviewedAgain.err.contains("already reviewed"))
+        #expect(try await cli.kaohe(database, ["objection", "list"] + c).out.contains("不成立 rejected by edu"))
+
+        // The window closes (moved into the past, as the clock would), then the office finalises once.
+        try await client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(Self.county)")
+        let finalised = try await cli.kaohe(database, ["publicity", "finalise"] + c + ["--as", "zhang"])
+        #expect(finalised.status == 0, "\(finalised.err)")
+        #expect(finalised.out.contains("results final"))
+        let finalisedAgain = try await cli.kaohe(database, ["publicity", "finalise"] + c + ["--as", "zhang"])
+        #expect(finalisedAgain.status == 1)
+        #expect(finalisedAgain.err.contains("cycle.results-final"))
+        #expect(finalisedAgain.err.contains("finalised at") && finalisedAgain.err.contains("by zhang"))
+
+        // 复核: recorded by the office, decided once.
+        let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d").first!.decode(String.self, column: "d")
+        let appeal = try await cli.kaohe(database, ["appeal", "record"] + c + ["--as", "zhang", "--unit", codes[0], "--staff-no", "7",
+                                                                                "--grade", "不合格", "--notified-on", today, "--reason", "不服"])
+        #expect(appeal.status == 0, "\(appeal.err)")
+        let appealID = try #require(appeal.out.firstMatch(of: /appeal #(\d+)/)?.1).description
+        let decide = ["appeal", "decide"] + c + ["--as", "zhang", "--id", appealID, "--outcome", "changed", "--grade", "基本合格"]
+        #expect(try await cli.kaohe(database, decide).status == 0)
+        let decideAgain = try await cli.kaohe(database, decide)
+        #expect(decideAgain.status == 1)
+        #expect(decideAgain.err.contains("appeal.already-decided"))
+
+        // Exports: the monitor (one row per unit) and the county's history.
+        let directory = FileManager.default.temporaryDirectory.path + "/kaohe-cli-export-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try await cli.kaohe(database, ["export", "monitor"] + c + ["--output", directory + "/m.csv"]).status == 0)
+        let monitor = try Data(contentsOf: URL(fileURLWithPath: directory + "/m.csv"))
+        #expect(Array(monitor.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let monitorLines = String(decoding: monitor, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(monitorLines.count == 11)
+        #expect(monitorLines.contains { $0.hasPrefix(codes[9]) && $0.contains("优秀") && $0.contains("县教育局") })
+        #expect(try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0)
+        let history = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/h.csv")), as: UTF8.self)
+        #expect(history.contains("2026,2026年度事业单位绩效考核,final,10,10"))
+        #expect(try await cli.kaohe(database, ["cycle", "list", "--county", Self.county]).out.contains("final"))
+        let missing = try await cli.kaohe(database, ["export", "monitor", "--county", Self.county, "--cycle", "2031"])
+        #expect(missing.status == 1)
+
+        // The audit trail names the office's account, exactly as the API would.
+        let actions = try await client.query(
+            "SELECT action, actor FROM audit_log WHERE county = \(Self.county) AND (action LIKE 'grading.%' OR action LIKE 'publicity.%') ORDER BY seq")
+        let pairs = try actions.map { "\(try $0.decode(String.self, column: "action")) \(try $0.decode(String.self, column: "actor"))" }
+        #expect(pairs == ["grading.propose 990103/zhang", "grading.decide 990103/zhang", "grading.confirm 990103/zhang",
+                          "publicity.open 990103/zhang", "publicity.finalise 990103/zhang"])
+        await client.close()
+    }
+}
