@@ -1,0 +1,32 @@
+import Hummingbird
+import KaoheRules
+import KaoheStore
+
+/// `/counties/{county}/cycles/{cycle}/committees`: 专考委对比 (each committee's sampled, re-checked,
+/// deviated and overridden units, as rates and a chart), and `…/committees.csv`.
+struct CommitteesController: Sendable {
+    let dashboard: Dashboard
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        let base = "/counties/{county}/cycles/{cycle}/committees"
+        router.get(RouterPath(base)) { _, context -> DashboardPage in
+            let page = try await dashboard.cyclePage(context, current: .committees)
+            return page.render("committees", try await view(page), title: "专考委对比")
+        }
+        router.get(RouterPath(base + ".csv")) { request, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .committees)
+            return try DataTable.download(try await view(page).tables, request: request, countyName: page.county.name)
+        }
+    }
+
+    func view(_ page: CyclePage) async throws -> CommitteesView {
+        let client = dashboard.dependencies.client
+        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let draw = try await SpotCheckStore(client: client).current(county: county, cycle: cycle)
+        let report = try? await GradingStore(client: client).deviations(county: county, cycle: cycle)
+        return CommitteesView.build(
+            draw: draw, report: report,
+            visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
+            base: page.base, cycle: cycle)
+    }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import KaoheRules
+import KaoheStore
+
+/// `/counties/{county}/cycles/{cycle}/results`: 考核结果 (charts, proposal, conflicts, confirmation
+/// and the office's confirmation form), `…/results/publicity`: the printable 公示名单, each table
+/// as CSV (`results.csv?table=…`, `results/publicity.csv`), and `POST …/results/confirm`: the
+/// office confirms the proposal through the same store call as `POST /api/v1/…/grading/confirm`
+/// (audit entry included); the CSRF token is checked by `SessionMiddleware` before this runs.
+struct ResultsController: Sendable {
+    let dashboard: Dashboard
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        let base = "/counties/{county}/cycles/{cycle}/results"
+        router.get(RouterPath(base)) { _, context -> DashboardPage in
+            let page = try await dashboard.cyclePage(context, current: .results)
+            return page.render("results", try await results(page), title: "考核结果")
+        }
+        router.get(RouterPath(base + ".csv")) { request, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .results)
+            return try DataTable.download(try await results(page).tables, request: request, countyName: page.county.name)
+        }
+        router.get(RouterPath(base + "/publicity")) { _, context -> DashboardPage in
+            let page = try await dashboard.cyclePage(context, current: .publicity)
+            return page.render("publicity", try await publicity(page), title: "公示名单")
+        }
+        router.get(RouterPath(base + "/publicity.csv")) { request, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .publicity)
+            return try DataTable.download(try await publicity(page).tables, request: request, countyName: page.county.name)
+        }
+        router.post(RouterPath(base + "/confirm")) { _, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .results)
+            try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+            do {
+                _ = try await GradingStore(client: dashboard.dependencies.client)
+                    .confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
+            } catch let error as CycleError {
+                throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
+            }
+            return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
+        }
+    }
+
+    func visibility(_ page: CyclePage) async throws -> UnitVisibility {
+        try await UnitVisibility.load(policy: page.policy, county: page.county.code, registry: dashboard.registry)
+    }
+
+    func results(_ page: CyclePage) async throws -> ResultsView {
+        let client = dashboard.dependencies.client
+        let cycle = page.cycle.definition.cycle
+        let result = try await GradingStore(client: client).current(county: page.county.code, cycle: cycle)
+        let stamp = try await DashboardStore(client: client).gradingStamp(county: page.county.code, cycle: cycle)
+        return ResultsView.build(result: result, stamp: stamp, visibility: try await visibility(page), base: page.base, cycle: cycle,
+                                 csrf: page.session.csrfToken, isOffice: page.principal.role == .office)
+    }
+
+    func publicity(_ page: CyclePage) async throws -> PublicityListView {
+        let client = dashboard.dependencies.client
+        let cycle = page.cycle.definition.cycle
+        let grading = GradingStore(client: client)
+        return PublicityListView.build(
+            result: try await grading.current(county: page.county.code, cycle: cycle),
+            publicity: try await grading.publicity(county: page.county.code, cycle: cycle),
+            countyName: page.county.name, cycle: cycle, cycleTitle: page.cycle.definition.title,
+            visibility: try await visibility(page), base: page.base)
+    }
+}

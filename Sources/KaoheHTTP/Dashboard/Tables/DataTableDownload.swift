@@ -1,0 +1,14 @@
+import Hummingbird
+import KaoheStore
+
+extension DataTable {
+    /// The CSV download of the table named by the request's `?table=` among `tables` (the first
+    /// table when none is named); 404 for an unknown name.
+    static func download(_ tables: [DataTable], request: Request, countyName: String) throws -> Response {
+        let wanted = request.uri.queryParameters["table"].map(String.init)
+        guard let table = wanted.map({ id in tables.first { $0.id == id } }) ?? tables.first else {
+            throw ProblemDetails.notFound("table \(wanted ?? "")")
+        }
+        return table.csv.download(named: "\(countyName)\(table.fileName).csv")
+    }
+}

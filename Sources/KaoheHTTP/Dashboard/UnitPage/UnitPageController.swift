@@ -1,0 +1,51 @@
+import Hummingbird
+import KaoheRules
+import KaoheStore
+
+/// `/counties/{county}/cycles/{cycle}/units/{code}`: one unit's page (单位详情), and
+/// `…/units/{code}/tables.csv?table=…`: each of its tables for Excel. A unit outside the account's
+/// scope, or not enrolled in the cycle, is the same 404 page as one that does not exist.
+struct UnitPageController: Sendable {
+    let dashboard: Dashboard
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        router.get("/counties/{county}/cycles/{cycle}/units/{code}") { _, context -> DashboardPage in
+            let page = try await dashboard.cyclePage(context, current: .units)
+            let view = try await load(page, code: try context.parameters.require("code"))
+            return page.render("unit", view, title: "\(view.name)")
+        }
+        router.get("/counties/{county}/cycles/{cycle}/units/{code}/tables.csv") { request, context -> Response in
+            let page = try await dashboard.cyclePage(context, current: .units)
+            let view = try await load(page, code: try context.parameters.require("code"))
+            return try DataTable.download(view.tables, request: request, countyName: page.county.name)
+        }
+    }
+
+    func load(_ page: CyclePage, code: String) async throws -> UnitView {
+        let client = dashboard.dependencies.client
+        let county = page.county.code, cycle = page.cycle.definition.cycle
+        guard let unit = try await dashboard.registry.unit(county: county, code: code),
+              page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
+        else { throw ProblemDetails.notFound("unit \(code)") }
+        let filings = FilingStore(client: client)
+        var history: [FilingVersion] = []
+        for step in FilingStep.allCases {
+            history += try await filings.history(county: county, cycle: cycle, unit: code, step: step)
+        }
+        let grading = GradingStore(client: client)
+        let result = try await grading.current(county: county, cycle: cycle)
+        let quota = try? await grading.quota(county: county, cycle: cycle, unit: code)
+        let committees = try await dashboard.registry.committees(county: county)
+        let departments = try await dashboard.registry.departments(county: county)
+        let reviewers = try await dashboard.registry.reviewers(county: county)
+        let input = UnitView.Inputs(
+            unit: unit, committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
+            departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
+            history: history, rechecks: try await grading.rechecks(county: county, cycle: cycle, unit: code),
+            draw: try await SpotCheckStore(client: client).current(county: county, cycle: cycle),
+            reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
+            graded: result?.units.first { $0.code == code }, gradingState: result?.state, quota: quota,
+            audit: try await DashboardStore(client: client).auditEntries(county: county, cycle: cycle, unit: code))
+        return UnitView.build(input, base: page.base, cycle: cycle)
+    }
+}

@@ -1,0 +1,49 @@
+public import Postgres
+import Foundation
+
+/// Reads for the dashboard pages that the other stores do not already give (the pages otherwise
+/// compose `FilingStore`, `GradingStore`, `SpotCheckStore` and `RegistryStore` reads).
+public struct DashboardStore: Sendable {
+    let client: PostgresClient
+
+    /// A store over `client`.
+    public init(client: PostgresClient) { self.client = client }
+
+    /// The audit entries that concern `unit` in `cycle`, newest first, at most `limit`:
+    /// its filings and re-checks (`cycles/{cycle}/units/{unit}/…`), objections and staff appeals
+    /// naming it (`details.unit`), and registry changes to the unit itself (`unit:{code}`).
+    ///
+    /// Prefixes are matched as byte ranges (`COLLATE "C"`), correct under any database collation
+    /// and served by the `(county, object, seq)` index when the database's collation is C (the
+    /// embedded cluster's).
+    public func auditEntries(county: String, cycle: String, unit: String, limit: Int = 200) async throws -> [AuditEntry] {
+        let prefix = "cycles/\(cycle)/units/\(unit)/"
+        // The first string after every string starting with `prefix` (its last byte '/' + 1 = '0').
+        let upper = "cycles/\(cycle)/units/\(unit)0"
+        let objections = "cycles/\(cycle)/objections/", objectionsEnd = "cycles/\(cycle)/objections0"
+        let appeals = "cycles/\(cycle)/appeals/", appealsEnd = "cycles/\(cycle)/appeals0"
+        let rows = try await client.query(
+            """
+            SELECT seq, at, actor, action, object, details, hash FROM audit_log
+            WHERE county = \(county) AND (
+                (object COLLATE "C" >= \(prefix) AND object COLLATE "C" < \(upper))
+                OR object = \("cycles/\(cycle)/units/\(unit)")
+                OR object = \("unit:\(unit)")
+                OR (((object COLLATE "C" >= \(objections) AND object COLLATE "C" < \(objectionsEnd))
+                   OR (object COLLATE "C" >= \(appeals) AND object COLLATE "C" < \(appealsEnd)))
+                    AND details ->> 'unit' = \(unit))
+            )
+            ORDER BY seq DESC
+            LIMIT \(max(1, limit))
+            """
+        )
+        return try rows.map { row in
+            let details = (try? row.decode(PostgresJSON.self, column: "details").decode([String: String].self)) ?? [:]
+            return AuditEntry(
+                seq: try row.decode(Int64.self, column: "seq"), at: try row.decode(Date.self, column: "at"),
+                actor: try row.decode(String.self, column: "actor"), action: try row.decode(String.self, column: "action"),
+                object: try row.decode(String.self, column: "object"), details: details,
+                hash: try row.decode(String.self, column: "hash"))
+        }
+    }
+}
