@@ -1,14 +1,14 @@
 import Foundation
 import KaoheRules
 import KaoheStore
-import Logging
-import Postgres
+public import Logging
+public import Postgres
 
 /// The demo county the embedded default seeds into an empty database, so a newcomer who runs
 /// `kaohed` sees real-looking data at once: 示例县 (division code 990101, not a real county),
 /// four committees, their supervising departments and 48 units whose unified social credit codes
 /// carry valid organisation-code and GB 32100 check symbols.
-enum DemoCounty {
+public enum DemoCounty {
     static let county = County(code: "990101", name: "示例县")
 
     /// (committee id, committee name, [(department id, department name, [unit names])])
@@ -44,10 +44,41 @@ enum DemoCounty {
         ]),
     ]
 
-    /// Seeds the demo county unless some county is already registered.
-    static func seedIfEmpty(client: PostgresClient, logger: Logger) async throws {
+    /// 核验人员: the reviewer register the spot check draws from — (id, name, committee, department);
+    /// the draw never sends one to a unit of their own committee or supervising department (回避).
+    static let reviewers: [(String, String, String?, String?)] = [
+        ("wang.lihua", "王丽华", "education", "edu-bureau"),
+        ("chen.zhiqiang", "陈志强", "education", nil),
+        ("li.jianguo", "李建国", "health", "health-bureau"),
+        ("zhao.min", "赵敏", "health", "medical-security"),
+        ("liu.yang", "刘洋", "agriculture", "agri-bureau"),
+        ("huang.haitao", "黄海涛", "agriculture", "water-bureau"),
+        ("zhou.jing", "周静", "general", "culture-bureau"),
+        ("wu.guoping", "吴国平", "general", "hrss-bureau"),
+        ("sun.yawen", "孙雅雯", nil, nil),
+        ("ma.dewei", "马德伟", nil, nil),
+    ]
+
+    /// Seeds the demo county unless some county is already registered: the registry, the reviewer
+    /// register and the accounts, the finished previous cycle and the current cycle mid-way — all
+    /// through the stores the API uses, so the audit chain holds every step and verifies.
+    public static func seedIfEmpty(client: PostgresClient, logger: Logger) async throws {
         let store = RegistryStore(client: client)
         guard try await store.counties().isEmpty else { return }
+        let started = ContinuousClock.now
+        let registry = try await seedRegistry(store: store)
+        let accounts = try await DemoAccounts.create(
+            store: AccountStore(client: client), county: county.code,
+            committees: sectors.map { (id: $0.0, name: $0.1) }, units: registry.units, reviewers: registry.reviewers)
+        let context = DemoContext(client: client, county: county.code, units: registry.units, accounts: accounts, logger: logger)
+        try await DemoCurrentCycle.seed(context)
+        logger.info("seeded the demo county", metadata: [
+            "county": "\(county.code)", "units": "\(registry.units.count)", "seconds": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    /// Committees, departments, units (valid USCCs) and reviewers.
+    static func seedRegistry(store: RegistryStore) async throws -> (units: [UnitRecord], reviewers: [ReviewerRecord]) {
         var committees: [Committee] = []
         var departments: [Department] = []
         var units: [UnitRecord] = []
@@ -70,7 +101,13 @@ enum DemoCounty {
             }
         }
         try await store.enrol(county: county, committees: committees, departments: departments, units: units)
-        logger.info("seeded the demo county", metadata: ["county": "\(county.code)", "units": "\(units.count)"])
+        var register: [ReviewerRecord] = []
+        for (id, name, committee, department) in reviewers {
+            let reviewer = ReviewerRecord(county: county.code, id: id, name: name, committee: committee, department: department)
+            try await store.addReviewer(reviewer, actor: "system")
+            register.append(reviewer)
+        }
+        return (units, register)
     }
 
     /// A public institution's code: `12` (staffing office, 事业单位) + division code + organisation

@@ -1,0 +1,73 @@
+import Foundation
+import KaoheRules
+import KaoheStore
+
+/// The demo's staff (工作人员): realistic Chinese names from surname and given-name tables, posts
+/// and levels, scores and proposed grades — a roster per unit, generated from a fixed seed.
+enum DemoPeople {
+    /// Common surnames, the most frequent first (repeated by weight).
+    static let surnames = Array(
+        "王王王李李李张张张刘刘陈陈杨杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+    ).map(String.init)
+
+    /// Characters of given names; a name takes one or two.
+    static let givenCharacters = Array(
+        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏宇浩晨欣怡佳琪雪梅婷慧颖俊峰鑫凯亮波斌宁燕琳晓春海涛玲淑珍永胜利德福荣丹雯倩蕾瑶"
+    ).map(String.init)
+
+    /// A name: surname + one or two given characters (two more often, as among younger staff).
+    static func name(_ random: inout DemoRandom) -> String {
+        var name = random.pick(surnames) + random.pick(givenCharacters)
+        if random.chance(70) { name += random.pick(givenCharacters) }
+        return name
+    }
+
+    /// How a unit's roster should look: `overQuota` rates more 优秀 than its grade allows;
+    /// `boundBreaches` adds staff whose facts forbid the proposed grade.
+    struct RosterShape {
+        var staff: Int
+        var excellentPercent: Int
+        var overQuota: Bool
+        var boundBreaches: Int
+    }
+
+    /// A unit's roster: leaders, middle managers and staff with scores and proposed grades
+    /// consistent with their scores, plus the probation, leave and investigation cases every real
+    /// roster has, and the violations `shape` asks for.
+    static func roster(_ shape: RosterShape, random: inout DemoRandom) -> [RosterLine] {
+        let excellent = shape.overQuota ? shape.staff * (shape.excellentPercent + 12) / 100 : shape.staff * shape.excellentPercent / 100
+        var lines: [RosterLine] = []
+        for index in 0..<shape.staff {
+            let level = index < max(1, shape.staff / 25) ? "领导班子" : index < max(2, shape.staff / 6) ? "中层" : "一般"
+            let post = index % 5 == 4 ? "工勤技能" : index % 3 == 0 ? "管理" : "专业技术"
+            var staff: StaffRecord
+            let staffNo = String(format: "%04d", index + 1)
+            if index % 41 == 40 {
+                staff = StaffRecord(staffNo: staffNo, grade: .undetermined, probation: true)
+            } else if index % 67 == 66 {
+                staff = StaffRecord(staffNo: staffNo, grade: .excluded, leaveMonths: 8)
+            } else if index % 7 == 3 && index / 7 < excellent {
+                staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(9_000...9_800))), grade: .excellent)
+            } else if random.chance(3) {
+                staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(6_000...6_900))), grade: .basic)
+            } else {
+                staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(7_200...8_900))), grade: .competent)
+            }
+            lines.append(RosterLine(line: index + 1, staff: staff, name: name(&random), postCategory: post, level: level))
+        }
+        // 优秀 are spread every seventh line; top up when the unit is small.
+        var excellentSoFar = lines.count { $0.staff.grade == .excellent }
+        for index in lines.indices where excellentSoFar < excellent && lines[index].staff.grade == .competent {
+            lines[index].staff.grade = .excellent
+            lines[index].staff.score = Score(hundredths: Int64(random.within(9_000...9_600)))
+            excellentSoFar += 1
+        }
+        // Breaches of the bounds (篇十三 第三十四条起): a 警告 this year rated 优秀, a score under 90 rated 优秀.
+        var breaches = shape.boundBreaches
+        for index in lines.indices where breaches > 0 && lines[index].staff.grade == .excellent {
+            if breaches % 2 == 1 { lines[index].staff.sanction = .warning } else { lines[index].staff.score = Score(hundredths: 8_650) }
+            breaches -= 1
+        }
+        return lines
+    }
+}
