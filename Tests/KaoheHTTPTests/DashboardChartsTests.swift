@@ -15,8 +15,29 @@ struct DashboardChartsTests {
         try XMLDocument(xmlString: svg, options: [])
     }
 
-    static func attribute(_ element: XMLElement, _ name: String) -> String? {
-        element.attribute(forName: name)?.stringValue
+    /// The attributes of every `<rect …>` that carries `marker`, in document order (read from the
+    /// text: FoundationXML on Linux does not answer attribute lookups in the SVG namespace reliably).
+    static func rects(_ svg: String, carrying marker: String) -> [[String: String]] {
+        var result: [[String: String]] = []
+        var rest = svg[...]
+        while let start = rest.range(of: "<rect ") {
+            let tail = rest[start.upperBound...]
+            guard let end = tail.firstIndex(of: ">") else { break }
+            let tag = String(tail[..<end])
+            rest = tail[end...]
+            guard tag.contains(marker + "=") else { continue }
+            var attributes: [String: String] = [:]
+            var scan = tag[...]
+            while let eq = scan.range(of: "=\"") {
+                let name = scan[..<eq.lowerBound].split(separator: " ").last.map(String.init) ?? ""
+                let valueStart = scan[eq.upperBound...]
+                guard let close = valueStart.firstIndex(of: "\"") else { break }
+                attributes[name] = String(valueStart[..<close])
+                scan = valueStart[valueStart.index(after: close)...]
+            }
+            result.append(attributes)
+        }
+        return result
     }
 
     @Test("grade distribution: a stacked bar per committee, segments proportional and adding up to the bar")
@@ -29,23 +50,23 @@ struct DashboardChartsTests {
         let document = try Self.parse(svg)
         let root = try #require(document.rootElement())
         #expect(root.name == "svg")
-        #expect(Self.attribute(root, "role") == "img")
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-grades\" role=\"img\""))
         #expect(svg.contains("<title id=\"chart-grades-title\">各专考委等次分布</title>"))
         #expect(svg.contains("教育专考委:共 10 个单位,优秀 3 个、良好 5 个、合格 1 个、较差 1 个"))
         #expect(!svg.lowercased().contains("<script"))
         #expect(!svg.lowercased().contains("onload"))
 
-        let rects = try root.nodes(forXPath: "//*[local-name()='rect'][@data-grade]").compactMap { $0 as? XMLElement }
+        let rects = Self.rects(svg, carrying: "data-grade")
         #expect(rects.count == 6)
-        let first = rects.prefix(4).map { Int(Self.attribute($0, "width") ?? "") ?? -1 }
+        let first = rects.prefix(4).map { Int($0["width"] ?? "") ?? -1 }
         // Largest committee (10 units) gets the full 400 px: 3/10, 5/10, 1/10, 1/10.
         #expect(first == [120, 200, 40, 40])
         #expect(first.reduce(0, +) == 400)
-        let second = rects.suffix(2).map { Int(Self.attribute($0, "width") ?? "") ?? -1 }
+        let second = rects.suffix(2).map { Int($0["width"] ?? "") ?? -1 }
         // 5 units → 200 px: 1/5 and 4/5.
         #expect(second == [40, 160])
         // Segments are contiguous.
-        let xs = rects.prefix(4).map { Int(Self.attribute($0, "x") ?? "") ?? -1 }
+        let xs = rects.prefix(4).map { Int($0["x"] ?? "") ?? -1 }
         for index in 1..<4 { #expect(xs[index] == xs[index - 1] + first[index - 1]) }
         // Each segment names its figure.
         #expect(svg.contains("<title>教育专考委 优秀 3 个</title>"))
@@ -96,14 +117,14 @@ struct DashboardChartsTests {
             .init(label: "超界", percents: [140, -3]),
         ], axisWidth: 200)
         let svg = chart.svg()
-        let root = try #require(try Self.parse(svg).rootElement())
-        let bars = try root.nodes(forXPath: "//*[local-name()='rect'][@data-percent]").compactMap { $0 as? XMLElement }
-        #expect(bars.map { Self.attribute($0, "width") } == ["100", "50", "0", "200", "200", "0"])
-        #expect(bars.map { Self.attribute($0, "data-percent") } == ["50", "25", "0", "100", "100", "0"])
+        _ = try Self.parse(svg)
+        let bars = Self.rects(svg, carrying: "data-percent")
+        #expect(bars.map { $0["width"] } == ["100", "50", "0", "200", "200", "0"])
+        #expect(bars.map { $0["data-percent"] } == ["50", "25", "0", "100", "100", "0"])
         #expect(svg.contains("教育专业考核委员会 偏差率 50%(2/4)"))
         #expect(svg.contains("<desc id=\"chart-rates-desc\">教育专业考核委员会:偏差率 50%(2/4)、改判率 25%(1/4)"))
         // Fills differ in lightness, for greyscale printing.
-        let fills = Set(bars.compactMap { Self.attribute($0, "fill") })
+        let fills = Set(bars.compactMap { $0["fill"] })
         #expect(fills.count == 2)
     }
 }

@@ -25,7 +25,7 @@ struct CommitteesController: Sendable {
         let draw = try await SpotCheckStore(client: client).current(county: county, cycle: cycle)
         let report = try? await GradingStore(client: client).deviations(county: county, cycle: cycle)
         return CommitteesView.build(
-            draw: draw, report: report,
+            enrolled: page.cycle.units, draw: draw, report: report,
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
             base: page.base, cycle: cycle)
     }

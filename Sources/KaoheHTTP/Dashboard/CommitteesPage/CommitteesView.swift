@@ -31,12 +31,17 @@ struct CommitteesView: Sendable {
     }
 
     /// Per committee figures from the draw and the deviation report, for the committees `visibility` lets the account see.
-    static func figures(draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility) -> [Figures] {
+    static func figures(enrolled: [String], draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility) -> [Figures] {
         var byCommittee: [String: Figures] = [:]
         for committee in visibility.committeeNames.keys { byCommittee[committee] = Figures(committee: committee) }
-        let enrolled = draw?.population.map { ($0.code, $0.committee) } ?? visibility.units.values.map { ($0.code, $0.committee) }
-        for (_, committee) in enrolled { byCommittee[committee, default: Figures(committee: committee)].units += 1 }
-        for unit in draw?.selection?.selected ?? [] { byCommittee[unit.committee, default: Figures(committee: unit.committee)].sampled += 1 }
+        for code in enrolled {
+            guard let committee = visibility.units[code]?.committee else { continue }
+            byCommittee[committee, default: Figures(committee: committee)].units += 1
+        }
+        for unit in draw?.selection?.selected ?? [] {
+            let committee = visibility.units[unit.code]?.committee ?? unit.committee
+            byCommittee[committee, default: Figures(committee: committee)].sampled += 1
+        }
         for comparison in report?.units ?? [] {
             var figures = byCommittee[comparison.committee, default: Figures(committee: comparison.committee)]
             figures.rechecked += 1
@@ -52,8 +57,9 @@ struct CommitteesView: Sendable {
             .sorted { $0.committee < $1.committee }
     }
 
-    static func build(draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility, base: String, cycle: String) -> CommitteesView {
-        let list = figures(draw: draw, report: report, visibility: visibility)
+    static func build(enrolled: [String], draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility,
+                      base: String, cycle: String) -> CommitteesView {
+        let list = figures(enrolled: enrolled, draw: draw, report: report, visibility: visibility)
         let chart = PercentBarChart(
             title: "各专业考核委员会核验偏差率与改判率(\(cycle))", series: ["偏差率", "改判率"],
             categories: list.map { f in
