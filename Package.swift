@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "KaoheDaemonTests",
             dependencies: [
-                "KaoheDaemon", "KaoheHTTP", "KaoheStore", "Postgres", "KaoheTestSupport",
+                "KaoheDaemon", "KaoheHTTP", "KaoheStore", "KaoheRules", "Postgres", "KaoheTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

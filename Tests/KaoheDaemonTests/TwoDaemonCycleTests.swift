@@ -1,0 +1,366 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// Issue 5 item 8: a synthetic county — 60 units in 4 committees, 3,000 staff, a fixed seed —
+/// through a whole cycle with TWO `kaohed` processes on one database. Filings, re-checks, the
+/// grading and publicity go through the HTTP API of either daemon in turn; the freeze, the draw and
+/// the close of 公示 are done by the daemons' JobRunners at the times the cycle sets (on the database
+/// clock). The outcome must equal what this test computes on its own from SPEC.md, and every
+/// scheduled run must have been done exactly once.
+@Suite("Two daemons, one county, one whole cycle", .serialized)
+struct TwoDaemonCycleTests {
+    static let county = "990301"
+    static let cycle = "2026"
+    static let committees = ["agriculture", "culture", "education", "health"]
+    static let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    /// A valid 统一社会信用代码 (SPEC.md "Units") for a serial number.
+    static func code(_ serial: Int) -> String {
+        let first17 = "12" + county + String(format: "%09d", serial)
+        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
+        return first17 + String(charset[(31 - sum % 31) % 31])
+    }
+
+    /// SplitMix64, so the county is the same on every run.
+    struct Seeded {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    struct Unit {
+        var code: String
+        var committee: String
+        var department: String
+        var hundredths: Int
+        var poor: Int
+        var recheck: (hundredths: Int, poor: Int)?
+        var excellentStaff: Int
+        var award: Bool
+    }
+
+    /// A county-2021 sheet totalling `hundredths` / 100 with `poor` qualitative points rated 差.
+    static func sheet(_ hundredths: Int, poor: Int, reviewer: String? = nil) -> String {
+        let rest = hundredths - 4300  // the fixed indicators below sum to 43.00
+        let key = min(rest, 2000)
+        let main = rest - key
+        func points(_ h: Int) -> String { String(format: "%d.%02d", h / 100, h % 100) }
+        let ratings = ["political", "cadre", "organisation", "conduct"].enumerated()
+            .map { #""\#($1)": "\#($0 < poor ? "poor" : "good")""# }.joined(separator: ", ")
+        return """
+            {"scores": {"key_tasks": \(points(key)), "main_duties": \(points(main)), "registration": 9, "innovation": 4, "excellence": 6,
+                        "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
+                        "dept_hrss": 2, "dept_finance": 2},
+             "qualitative": {\(ratings)}\(reviewer.map { #", "reviewer": "\#($0)""# } ?? "")}
+            """
+    }
+
+    /// SPEC.md "The spot check": the re-check counts when it differs by ≥ 5.00 points or in its 差 count.
+    static func overrides(_ unit: Unit) -> Bool {
+        guard let r = unit.recheck else { return false }
+        return abs(r.hundredths - unit.hundredths) >= 500 || r.poor != unit.poor
+    }
+
+    /// SPEC.md "Grading a unit", independently of KaoheRules (county scope): band, qualitative veto,
+    /// 优秀 ≤ ⌊30 % N⌋ by total with a tie across the cut reported (and settled by `favoured`),
+    /// 合格 ≥ ⌈10 % N⌉ by lowering the lowest 良好.
+    static func expected(_ units: [Unit], favoured: Set<String>) -> (grades: [String: String], tie: [String]) {
+        let ranks = ["excellent": 0, "good": 1, "qualified": 2, "poor": 3]
+        var counting: [String: (total: Int, poor: Int)] = [:]
+        for unit in units {
+            counting[unit.code] = overrides(unit) ? unit.recheck! : (unit.hundredths, unit.poor)
+        }
+        var grade: [String: String] = [:]
+        for (code, c) in counting {
+            var g = c.total >= 9000 ? "excellent" : c.total >= 7000 ? "good" : c.total >= 6000 ? "qualified" : "poor"
+            let ceiling = c.poor >= 3 ? "poor" : c.poor == 2 ? "qualified" : c.poor == 1 ? "good" : "excellent"
+            if ranks[ceiling]! > ranks[g]! { g = ceiling }
+            grade[code] = g
+        }
+        let n = units.count
+        let cap = 30 * n / 100
+        var tie: [String] = []
+        let excellent = grade.filter { $0.value == "excellent" }.keys.sorted { counting[$0]!.total > counting[$1]!.total }
+        if excellent.count > cap {
+            let cut = counting[excellent[cap - 1]]!.total
+            let tied = excellent.filter { counting[$0]!.total == cut }
+            if counting[excellent[cap]]!.total == cut {
+                tie = tied.sorted()
+                let seats = cap - excellent.prefix(cap).count { counting[$0]!.total > cut }
+                for code in excellent where counting[code]!.total < cut { grade[code] = "good" }
+                let keep = favoured.count == seats ? favoured : []
+                for code in tied where !keep.contains(code) { grade[code] = "good" }
+            } else {
+                for code in excellent.dropFirst(cap) { grade[code] = "good" }
+            }
+        }
+        let floor = (10 * n + 99) / 100
+        let qualified = grade.values.count { $0 == "qualified" }
+        if qualified < floor {
+            let goods = grade.filter { $0.value == "good" }.keys.sorted { counting[$0]!.total < counting[$1]!.total }
+            for code in goods.prefix(floor - qualified) { grade[code] = "qualified" }
+        }
+        return (grade, tie)
+    }
+
+    /// One call to a daemon, as JSON.
+    static func call(_ base: URL, _ method: String, _ path: String, token: String, _ json: String? = nil) async throws -> (status: Int, json: [String: Any], text: String) {
+        var request = URLRequest(url: URL(string: base.absoluteString + "api/v1" + path)!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(json.utf8)
+        }
+        request.timeoutInterval = 120
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as! HTTPURLResponse).statusCode, object, String(decoding: data, as: UTF8.self))
+    }
+
+    static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
+        try await client.query(query).first!.decode(Int.self, at: 0)
+    }
+
+    @Test("two kaohed processes: filings over either API, freeze/draw/publicity close by the jobs exactly once, results equal SPEC.md")
+    func wholeCycleWithTwoDaemons() async throws {
+        // The county. 优秀 band: 23 distinct totals but for a tie at the 18th/19th place (both 90.62),
+        // so the proposal reports a conflict the office must decide.
+        var random = Seeded(state: 20_261_122)
+        let excellentBand = (0..<23).map { $0 == 4 ? 9062 : 9002 + 12 * $0 }
+        var totals = (0..<5).map { 6800 + 38 * $0 } + (0..<32).map { 7050 + 58 * $0 } + excellentBand
+        for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
+        var units = (0..<60).map { index in
+            Unit(code: Self.code(index + 1), committee: Self.committees[index % 4], department: "dept\(index % 6)", hundredths: totals[index],
+                 poor: 0, recheck: nil, excellentStaff: 5 + random.below(9), award: random.below(5) == 0)
+        }
+        // Qualitative 差 on 良好-band units only (one, one, two, three), so the 优秀 ranking is fixed.
+        let goodBand = units.indices.filter { (7000..<9000).contains(units[$0].hundredths) }
+        for (offset, poor) in zip([0, 5, 10, 15], [1, 1, 2, 3]) { units[goodBand[offset]].poor = poor }
+
+        let logger = TestCluster.logger("test.two-daemons")
+        let database = try await TestCluster.freshDatabase()
+        var options = PostgresClient.Options()
+        options.acquireTimeout = .seconds(120)
+        let client = PostgresClient(configuration: database, options: options, logger: logger)
+        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        let registry = RegistryStore(client: client)
+        try await registry.enrol(
+            county: County(code: Self.county, name: "双守护进程县"),
+            committees: Self.committees.map { Committee(county: Self.county, id: $0, name: "\($0)专考委") },
+            departments: (0..<6).map { Department(county: Self.county, id: "dept\($0)", name: "主管部门\($0)") },
+            units: units.enumerated().map { UnitRecord(county: Self.county, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50) })
+        let accounts = AccountStore(client: client)
+        var tokens: [String: String] = ["office": try await accounts.create(Principal(county: Self.county, account: "office", role: .office), displayName: "县事考办").token.secret]
+        for committee in Self.committees {
+            tokens[committee] = try await accounts.create(Principal(county: Self.county, account: committee, role: .committee, committee: committee), displayName: "专考委").token.secret
+        }
+        for (index, unit) in units.enumerated() {
+            tokens[unit.code] = try await accounts.create(Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code), displayName: "单位").token.secret
+        }
+        // The reviewer register: some of a committee, some of a department (回避), some of neither.
+        for index in 0..<12 {
+            let id = "reviewer-\(index)"
+            try await registry.addReviewer(ReviewerRecord(county: Self.county, id: id, name: "核验员\(index)",
+                                                          committee: index % 3 == 0 ? Self.committees[index % 4] : nil,
+                                                          department: index % 3 == 1 ? "dept\(index % 6)" : nil), actor: "test")
+            tokens[id] = try await accounts.create(Principal(county: Self.county, account: id, role: .reviewer, reviewer: id), displayName: "核验员").token.secret
+        }
+
+        // Two daemons on the same database, each with its JobRunner.
+        var daemons: [DaemonProcess] = []
+        defer { for daemon in daemons where daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
+        for _ in 0..<2 {
+            daemons.append(try DaemonProcess("kaohed", ["--database-url", database.conninfo, "--port", "0", "--log-level", "warning"]))
+        }
+        var bases: [URL] = []
+        for daemon in daemons { bases.append(try await daemon.waitForAddress()) }
+        let pids = daemons.map { $0.process.processIdentifier }
+        func api(_ n: Int) -> URL { bases[n % 2] }
+
+        // The cycle: the committee assessment closes 15 s from now on the database clock; the freeze
+        // and the draw are due then. Self-assessment and roster stay open.
+        let dbNow = try await client.query("SELECT now() AS now").first!.decode(Date.self, column: "now")
+        func times(_ opens: TimeInterval, _ deadline: TimeInterval, _ closes: TimeInterval) -> String {
+            #"{"opensAt": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(opens)))", "deadline": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(deadline)))", "closesAt": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(closes)))"}"#
+        }
+        let open = times(-86_400, 86_400, 2 * 86_400)
+        let base = "/counties/\(Self.county)/cycles/\(Self.cycle)"
+        var response = try await Self.call(api(0), "PUT", base, token: tokens["office"]!,
+            #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(open), "assessment": \#(times(-86_400, 15, 15)), "roster": \#(open)}}"#)
+        #expect(response.status == 201, "\(response.text)")
+        response = try await Self.call(api(1), "PUT", base + "/units", token: tokens["office"]!, #"{"units": [\#(units.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#)
+        #expect(response.status == 200, "\(response.text)")
+
+        // Assessments first (they must be in before the step closes), then the 3,000-staff rosters.
+        let started = ContinuousClock.now
+        for (index, unit) in units.enumerated() {
+            let filed = try await Self.call(api(index), "PUT", "\(base)/units/\(unit.code)/assessment", token: tokens[unit.committee]!, Self.sheet(unit.hundredths, poor: unit.poor))
+            #expect(filed.status == 200, "\(filed.text)")
+        }
+        let assessmentTime = ContinuousClock.now - started
+        for (index, unit) in units.enumerated() {
+            let staff = (1...50).map { n in
+                n <= unit.excellentStaff ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
+            }
+            let filed = try await Self.call(api(index + 1), "PUT", "\(base)/units/\(unit.code)/roster", token: tokens[unit.code]!,
+                                            #"{"collectiveAward": \#(unit.award), "staff": [\#(staff.joined(separator: ","))]}"#)
+            #expect(filed.status == 200, "\(filed.text)")
+        }
+
+        // The draw happens by itself once the step closes: wait for it (up to 3 minutes).
+        var draw: SpotCheckRecord?
+        for _ in 0..<900 {
+            if let current = try await SpotCheckStore(client: client).current(county: Self.county, cycle: Self.cycle), current.drawnAt != nil {
+                draw = current
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let drawn = try #require(draw, "no draw 3 minutes after the assessment step closed (assessments took \(assessmentTime))")
+        let selection = try #require(drawn.selection)
+        #expect(drawn.frozenBy.hasPrefix("daemon:") && drawn.drawnBy?.hasPrefix("daemon:") == true)
+        #expect(drawn.seedSource == "csprng")
+        // The sample, recomputed from the recorded seed and population with the public sampler:
+        // per committee ⌈10 % × 15⌉ = 2, lowest tickets first.
+        #expect(drawn.population.map(\.code).sorted() == units.map(\.code).sorted())
+        #expect(drawn.populationHash == PopulationHash.of(units.map(\.code)))
+        let sampler = ConsistentSampler(seed: selection.seed)
+        var recomputed: Set<String> = []
+        for committee in Self.committees {
+            let members = drawn.population.filter { $0.committee == committee }.map(\.code)
+            recomputed.formUnion(sampler.order(members).prefix((members.count * 10 + 99) / 100).map(\.id))
+        }
+        let sample = Set(selection.selected.map(\.code))
+        #expect(sample == recomputed)
+        #expect(sample.count == 8)
+        // 回避: no reviewer of the unit's committee or department.
+        let register = Dictionary(uniqueKeysWithValues: (drawn.reviewerRegister ?? []).map { ($0.id, $0) })
+        let byCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
+        for assignment in drawn.reviewerAssignments ?? [] {
+            let unit = byCode[assignment.unitCode]!
+            #expect(!assignment.reviewers.isEmpty)
+            for reviewer in assignment.reviewers {
+                #expect(register[reviewer.id]?.committee != unit.committee && register[reviewer.id]?.department != unit.department)
+            }
+        }
+
+        // Re-checks by the assigned reviewers. Units of the 优秀 band deviate by less than 5.00 (no
+        // override, so the tie stays); others by a seeded amount, some overriding; overriding totals
+        // are odd hundredths (committee totals are even), so no new tie arises.
+        let deltas = [-601, -501, 551, -499, 499, 1, -100, 200]
+        var usedTotals: Set<Int> = []
+        for (position, code) in sample.sorted().enumerated() {
+            let index = units.firstIndex { $0.code == code }!
+            var unit = units[index]
+            if unit.hundredths >= 9000 {
+                unit.recheck = (unit.hundredths - [100, 200, 499, 0][position % 4], unit.poor)
+            } else {
+                var delta = deltas[position]
+                if unit.hundredths + delta >= 9000 || unit.hundredths + delta < 6000 { delta = -delta }
+                var poor = unit.poor
+                if delta == 1 { poor = min(unit.poor + 1, 4) }
+                while usedTotals.contains(unit.hundredths + delta) { delta += delta > 0 ? 2 : -2 }
+                unit.recheck = (unit.hundredths + delta, poor)
+                if Self.overrides(unit) { usedTotals.insert(unit.hundredths + delta) }
+            }
+            units[index] = unit
+            let reviewer = try #require((drawn.reviewerAssignments ?? []).first { $0.unitCode == code }?.reviewers.first?.id)
+            let filed = try await Self.call(api(position), "PUT", "\(base)/units/\(code)/recheck", token: tokens[reviewer]!,
+                                            Self.sheet(unit.recheck!.hundredths, poor: unit.recheck!.poor))
+            #expect(filed.status == 200, "\(reviewer) on \(code): \(filed.text)")
+        }
+        let deviations = try await Self.call(api(0), "GET", base + "/spot-check/deviations", token: tokens["office"]!)
+        let overridden = Set((deviations.json["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
+        #expect(overridden == Set(units.filter(Self.overrides).map(\.code)))
+
+        // Proposal: the tie at the 优秀 cut is reported, not broken; the office decides; confirms.
+        let undecided = Self.expected(units, favoured: [])
+        #expect(undecided.tie.count == 2)
+        response = try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!)
+        #expect(response.status == 200, "\(response.text)")
+        let conflicts = response.json["conflicts"] as? [[String: Any]] ?? []
+        #expect(conflicts.count == 1)
+        #expect(conflicts.first?["kind"] as? String == "excellent-cap")
+        #expect(conflicts.first?["units"] as? [String] == undecided.tie)
+        #expect(try await Self.call(api(0), "POST", base + "/grading/confirm", token: tokens["office"]!).status == 409)
+        let favoured = undecided.tie.last!  // not the first by code: the decision, not an order, decides
+        response = try await Self.call(api(0), "PUT", base + "/grading/decisions", token: tokens["office"]!,
+                                       #"{"decisions": [{"cut": "excellent-cap", "favoured": ["\#(favoured)"], "reference": "考核办会议纪要〔2026〕3号"}]}"#)
+        #expect(response.status == 200, "\(response.text)")
+        #expect((response.json["conflicts"] as? [Any])?.isEmpty == true)
+        response = try await Self.call(api(1), "POST", base + "/grading/confirm", token: tokens["office"]!)
+        #expect(response.status == 200, "\(response.text)")
+        let expected = Self.expected(units, favoured: [favoured]).grades
+        func grades(_ json: [String: Any]) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: (json["units"] as? [[String: Any]] ?? []).map { ($0["code"] as? String ?? "", $0["grade"] as? String ?? "") })
+        }
+        #expect(grades(response.json) == expected)
+        #expect(expected.values.count { $0 == "excellent" } == 18)
+
+        // 公示 opened on 12 Feb 2026 closed on 26 Feb (SPEC.md): the publicity.close run is due at
+        // once and one of the daemons finalises.
+        response = try await Self.call(api(0), "POST", base + "/publicity/open", token: tokens["office"]!, #"{"opensOn": "2026-02-12"}"#)
+        #expect(response.status == 201, "\(response.text)")
+        var state = ""
+        for _ in 0..<300 {
+            state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").first!.decode(String.self, column: "state")
+            if state == "final" { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(state == "final")
+        response = try await Self.call(api(1), "GET", base + "/grading", token: tokens["office"]!)
+        #expect(grades(response.json) == expected)
+        #expect(try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!).status == 409, "final results are locked")
+
+        // Final quotas (tied-2023): ⌊(ratio + 5 with an award, if above 0) × 50 / 100⌋.
+        let policyRatio = ["excellent": 25, "good": 20, "qualified": 15, "poor": 0]
+        for (index, unit) in units.enumerated() {
+            let quota = try await Self.call(api(index), "GET", "\(base)/units/\(unit.code)/quota", token: tokens[unit.code]!).json
+            let grade = expected[unit.code]!
+            let limit = (policyRatio[grade]! + (unit.award && policyRatio[grade]! > 0 ? 5 : 0)) * 50 / 100
+            #expect(quota["status"] as? String == "final")
+            #expect(quota["unitGrade"] as? String == grade)
+            #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == limit, "\(unit.code) \(grade) award \(unit.award)")
+            #expect(quota["mustGiveUp"] as? Int == max(0, unit.excellentStaff - limit))
+        }
+
+        // Exactly once: one run row per kind, each done once by one of the two daemons; one freeze,
+        // one draw, one finalisation on the audit chain, which verifies intact.
+        let runs = try await ScheduledRunStore.runs(client: client, county: Self.county, cycle: Self.cycle)
+        let daemonActors = Set(pids.map { "/\($0)" })
+        for kind in ["spot_check.freeze", "spot_check.draw", "publicity.close", "step.close.assessment"] {
+            let run = runs.first { $0.kind == kind }
+            #expect(run?.doneAt != nil, "\(kind) not done")
+            #expect(run.flatMap(\.doneBy).map { by in by.hasPrefix("daemon:") && daemonActors.contains { by.hasSuffix($0) } } == true, "\(kind) done by \(run?.doneBy ?? "nobody")")
+        }
+        #expect(try await Self.count(client, "SELECT count(*)::int FROM spot_check_draws") == 1)
+        for action in ["spot_check.freeze", "spot_check.draw", "publicity.finalise", "grading.confirm"] {
+            #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = \(action)") == 1, "\(action)")
+        }
+        #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.step.closed' AND object LIKE '%/assessment'") == 1)
+        let verification = try await AuditChain.verify(client: client, county: Self.county)
+        if case .broken = verification { Issue.record("audit chain: \(verification)") }
+        print("two daemons \(pids): " + runs.filter { $0.doneAt != nil }.map { "\($0.kind) by \($0.doneBy ?? "?")" }.joined(separator: ", ")
+              + "; assessments filed in \(assessmentTime)")
+
+        for daemon in daemons { daemon.terminate() }
+        for daemon in daemons { #expect(try await daemon.waitForExit() == 0) }
+        await client.close()
+    }
+}
