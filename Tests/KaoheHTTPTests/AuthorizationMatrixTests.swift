@@ -71,6 +71,9 @@ struct AuthorizationMatrixTests {
         PUT    {U}/recheck                                   recheck         +++4   3344      3444 +444     3334    444+     1111
         GET    {U}/recheck                                   -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {Y}/spot-check/deviations                     -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        POST   {U}/grading-events                            grading-event   +++4   3344      3444 3444     3334    444+     1111
+        POST   {U}/grading-events/{number}/withdraw          withdraw        +++4   3344      3444 3444     3334    444+     1111
+        PUT    {Y}/departments/{department}/result           department      +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/grading/proposal                          -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         PUT    {Y}/grading/decisions                         decisions       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/grading/confirm                           -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
@@ -83,6 +86,7 @@ struct AuthorizationMatrixTests {
         PUT    {Y}/objections/{id}/review                    review          3334   ++44      3444 3444     3334    4443     1111
         POST   {U}/appeals                                   appeal          +++4   3344      +444 3444     3334    444+     1111
         PUT    {Y}/appeals/{id}                              appeal-outcome  +--4   3--4      3--4 3--4     3--4    4--+     1--1
+        PUT    {Y}/grading/ratio-rulings                     rulings         +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/publicity/finalise                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/monitor                                   -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         """
@@ -245,8 +249,17 @@ struct AuthorizationMatrixTests {
             return (Array(#"{"text": "本单位得分与实际不符,请求复议"}"#.utf8), json)
         case "review":
             return (Array(#"{"outcome": "rejected", "note": "复议维持"}"#.utf8), json)
+        case "grading-event":
+            // 不得确定为优秀: with three units no one is 优秀 anyway, so grading is unchanged.
+            return (Array(#"{"kind": "not-excellent", "reason": "安全生产责任事故通报", "document": "县应急局通报〔2026〕1号"}"#.utf8), json)
+        case "withdraw":
+            return (Array(#"{"reason": "通报对象有误"}"#.utf8), json)
+        case "department":
+            return (Array(#"{"grade": "good", "document": "县考核办〔2026〕2号"}"#.utf8), json)
+        case "rulings":
+            return (Array(#"{"rulings": []}"#.utf8), json)
         case "appeal":
-            return (Array(#"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "测评分统计有误"}"#.utf8), json)
+            return (Array(#"{"staffNo": "002", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "测评分统计有误"}"#.utf8), json)
         case "appeal-outcome":
             return (Array(#"{"outcome": "upheld", "note": "维持原等次"}"#.utf8), json)
         default:
@@ -256,7 +269,7 @@ struct AuthorizationMatrixTests {
 
     static let bodyKinds: Set<String> = [
         "-", "units-csv", "cycle", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions", "objection", "review", "appeal",
-        "appeal-outcome",
+        "appeal-outcome", "grading-event", "withdraw", "department", "rulings",
     ]
 
     /// Which object of the path a request names, to compare a 404 with one for a thing that does not exist.
@@ -292,6 +305,8 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{id}", with: identifier)
             .replacingOccurrences(of: "{step}", with: "roster")
             .replacingOccurrences(of: "{version}", with: "1")
+            .replacingOccurrences(of: "{number}", with: "1")
+            .replacingOccurrences(of: "{department}", with: "edu")
             .replacingOccurrences(of: "{name}", with: row.method == .get ? "seed.pdf" : "matrix-\(n).pdf")
         var values = [county]
         if row.path.contains("{code}") { values.append(code) }

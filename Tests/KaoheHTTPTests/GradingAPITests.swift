@@ -333,10 +333,16 @@ struct GradingAPITests {
             #expect(Self.units(body)[Self.b]?["grade"] as? String == "good")
             #expect((body["conflicts"] as? [Any])?.count == 1)
 
-            // Time passes: the window closes. No more objections; finalise; then everything is locked.
+            // Time passes: the window closes. No more objections; the ratio breach waits for the office's
+            // ruling (比例研判); finalise; then everything is locked.
             try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(F.county)")
             response = try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-b", json: #"{"text": "再提"}"#)
             #expect(try F.problem(response).rule == "objection.not-in-publicity")
+            response = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
+            #expect(try F.problem(response).rule == "publicity.conflicts-open")
+            response = try await f.call(http, .put, Self.grading + "/ratio-rulings", as: "office",
+                                        json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": "纪要〔2026〕4号"}]}"#)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
             response = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             #expect((try F.json(response))["finalised"] as? Bool == true)
@@ -388,7 +394,19 @@ struct GradingAPITests {
         let f = try await F.make()
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
+            #expect(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: Self.roster).status == .ok)
             let path = F.unitPath("appeals")
+            // Only someone on the unit's latest roster, with the grade it gives them, and an appealable one.
+            for (json, rule, field) in [
+                (#"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.staff-not-on-roster", "/staffNo"),
+                (#"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.grade-not-appealable", "/staffNo"),
+                (#"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.grade-mismatch", "/grade"),
+            ] {
+                let refused = try await f.call(http, .post, path, as: "unit-a", json: json)
+                #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body))")
+                #expect(try F.problem(refused).rule == rule)
+                #expect(try F.problem(refused).field == field)
+            }
             // Told Thu 12 Feb 2026: the 10th working day after is Wed 4 Mar (14 and 28 Feb are 调休 working days).
             var response = try await f.call(http, .post, path, as: "unit-a",
                                             json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "测评分统计有误"}"#)
@@ -397,7 +415,7 @@ struct GradingAPITests {
             #expect(body["lastDay"] as? String == "2026-03-04")
             let id = body["id"] as? Int ?? 0
             response = try await f.call(http, .post, path, as: "unit-a",
-                                        json: #"{"staffNo": "010", "grade": "不合格", "notifiedOn": "2026-02-12", "filedOn": "2026-03-05", "reason": "x"}"#)
+                                        json: #"{"staffNo": "010", "grade": "基本合格", "notifiedOn": "2026-02-12", "filedOn": "2026-03-05", "reason": "x"}"#)
             #expect(response.status == .unprocessableContent)
             #expect(try F.problem(response).rule == "appeal.too-late")
             response = try await f.call(http, .post, path, as: "unit-a",

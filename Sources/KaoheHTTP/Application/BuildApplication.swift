@@ -61,4 +61,5 @@ func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
     FilingsController(dependencies: dependencies).register(on: api)
     SpotCheckController(dependencies: dependencies).register(on: api)
     GradingController(dependencies: dependencies).register(on: api)
+    GradingInputsController(dependencies: dependencies).register(on: api)
 }

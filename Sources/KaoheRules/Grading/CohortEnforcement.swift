@@ -1,7 +1,7 @@
 /// 确定考核等次: grades a cohort of units exactly as SPEC.md "Grading a unit".
 ///
 /// 1. band from the total; 2. qualitative veto ceiling; 3. department ceiling (篇十二 (五));
-/// 4. direct 较差 (一票否决); 5. per cohort (county or committee) of N graded units:
+/// 4. 不得确定为优秀 events cap at 良好, direct 较差 (一票否决) events give 较差; 5. per cohort (county or committee) of N graded units:
 /// 优秀 at most ⌊p·N/100⌋ by rank of total, the rest 良好; 合格 at least ⌈q·N/100⌉ by lowering
 /// the lowest-ranked 良好. A tie across a cut is never broken silently: it is reported as a
 /// ``CohortConflict`` and resolved only by a recorded ``TieDecision``.
@@ -32,6 +32,11 @@ public struct CohortEnforcement: Sendable {
             grade = ceiling
             reasons.append(GradeReason(rule: "department-ceiling", grade: grade,
                                        message: "主管部门年度综合考核结果为\(department.rawValue),本单位最高为\(ceiling.chinese)"))
+        }
+        if !unit.excellenceBars.isEmpty, grade == .excellent {
+            grade = .good
+            reasons.append(GradeReason(rule: "not-excellent", grade: .good,
+                                       message: "不得确定为优秀等次的情形:\(unit.excellenceBars.joined(separator: "、")),最高为良好"))
         }
         if !unit.vetoEvents.isEmpty {
             grade = .poor

@@ -12,6 +12,8 @@ public struct UnitForGrading: Sendable, Hashable {
     public var vetoEvents: [String]
     /// Its supervising department's annual result, when the policy ties grades to it.
     public var departmentGrade: DepartmentGrade?
+    /// 不得确定为优秀等次 events recorded against the unit (附件3); any caps it at 良好.
+    public var excellenceBars: [String] = []
 
     /// Creates a unit to grade.
     public init(code: String, committee: String, total: Score, qualitativeCeiling: QualitativeCeiling? = nil,
@@ -26,8 +28,9 @@ public struct UnitForGrading: Sendable, Hashable {
 
     /// A unit from an assessed score sheet.
     public init(code: String, committee: String, assessed: AssessedScores, vetoEvents: [String] = [],
-                departmentGrade: DepartmentGrade? = nil) {
+                departmentGrade: DepartmentGrade? = nil, excellenceBars: [String] = []) {
         self.init(code: code, committee: committee, total: assessed.total,
                   qualitativeCeiling: assessed.qualitativeCeiling, vetoEvents: vetoEvents, departmentGrade: departmentGrade)
+        self.excellenceBars = excellenceBars
     }
 }

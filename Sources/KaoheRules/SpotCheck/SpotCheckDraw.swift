@@ -5,14 +5,19 @@
 /// sample is the county-wide ticket order filtered to the stratum, and a higher rate keeps the
 /// lower rate's sample as a prefix.
 public enum SpotCheckDraw {
+    /// 抽查比例不低于10%: no policy goes below this.
+    public static let hardFloorPercent = 10
+
     /// Draws the sample. Throws on an empty population, a duplicate or empty code, or a rate
-    /// outside `policy.minimumPercent`…100.
+    /// outside max(`policy.minimumPercent`, 10)…100.
     public static func draw(
         population: [DrawUnit], seed: DrawSeed, percent: Percentage, strata: Stratification, policy: SpotCheckPolicy
     ) throws(SpotCheckError) -> SpotCheckSelection {
-        guard percent >= policy.minimumPercent else {
+        // 不低于10%: the documents' floor holds whatever a policy says.
+        let floor = max(policy.minimumPercent.value, Self.hardFloorPercent)
+        guard percent.value >= floor else {
             throw SpotCheckError(field: "percent", rule: "minimum-rate",
-                                 message: "抽查比例\(percent)低于下限\(policy.minimumPercent)(不低于10%) / rate below the minimum \(policy.minimumPercent)")
+                                 message: "抽查比例\(percent)低于下限\(floor)%(不低于10%) / rate below the minimum \(floor) %")
         }
         guard !population.isEmpty else {
             throw SpotCheckError(field: "units", rule: "empty-population", message: "抽样总体为空 / the population is empty")

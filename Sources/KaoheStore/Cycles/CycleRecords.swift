@@ -1,4 +1,5 @@
 public import Foundation
+public import KaoheRules
 
 /// 考核步骤: a step of the cycle that takes filings (SPEC.md "The cycle", steps 2 and 3, and the
 /// staff rosters filed during the cycle). The raw value is the id in URLs' JSON and the database.
@@ -72,6 +73,10 @@ public struct CycleDefinition: Sendable, Hashable {
     public var policy: String
     /// Every filing step's times.
     public var steps: [FilingStep: StepTimes]
+    /// 抽查比例: the cycle's spot-check rate in percent (10…100); nil takes the built-in policy's.
+    public var spotCheckPercent: Int?
+    /// 抽查分层: `committee` or `county`; nil takes the built-in policy's.
+    public var spotCheckStrata: Stratification?
 
     /// Makes a definition.
     public init(cycle: String, kind: CycleKind, title: String, scheme: String, policy: String, steps: [FilingStep: StepTimes]) {

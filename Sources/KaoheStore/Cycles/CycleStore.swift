@@ -25,6 +25,10 @@ public struct CycleStore: Sendable {
             throw CycleError(.invalid, "没有名为“\(definition.policy)”的名册政策(可选:\(PolicyLoader.rosterPolicyIds.joined(separator: "、"))) / unknown roster policy",
                              field: "/policy", rule: "cycle.policy")
         }
+        if let percent = definition.spotCheckPercent, !(10...100).contains(percent) {
+            throw CycleError(.invalid, "抽查比例应为10–100(不低于10%) / the spot-check rate is 10…100 percent (never below 10 %)",
+                             field: "/spotCheck/percent", rule: "cycle.spot-check-percent")
+        }
         for step in FilingStep.allCases {
             guard let times = definition.steps[step] else {
                 throw CycleError(.invalid, "缺少步骤“\(step.chinese)”的时间 / step times missing", field: "/steps/\(step.rawValue)", rule: "cycle.step-times")
@@ -63,7 +67,8 @@ public struct CycleStore: Sendable {
                     try await connection.execute(
                         """
                         UPDATE cycles SET kind = \(definition.kind.rawValue), title = \(definition.title), scheme = \(definition.scheme),
-                               policy = \(definition.policy), updated_at = now()
+                               policy = \(definition.policy), spot_check_percent = \(definition.spotCheckPercent),
+                               spot_check_strata = \(definition.spotCheckStrata?.rawValue), updated_at = now()
                         WHERE county = \(county) AND cycle = \(definition.cycle)
                         """
                     )
@@ -71,14 +76,17 @@ public struct CycleStore: Sendable {
                 } else {
                     try await connection.execute(
                         """
-                        INSERT INTO cycles (county, cycle, kind, title, scheme, policy, created_by)
+                        INSERT INTO cycles (county, cycle, kind, title, scheme, policy, spot_check_percent, spot_check_strata, created_by)
                         VALUES (\(county), \(definition.cycle), \(definition.kind.rawValue), \(definition.title),
-                                \(definition.scheme), \(definition.policy), \(account))
+                                \(definition.scheme), \(definition.policy), \(definition.spotCheckPercent),
+                                \(definition.spotCheckStrata?.rawValue), \(account))
                         """
                     )
                     created = true
                 }
                 var details = ["kind": definition.kind.rawValue, "scheme": definition.scheme, "policy": definition.policy]
+                if let percent = definition.spotCheckPercent { details["spotCheck.percent"] = String(percent) }
+                if let strata = definition.spotCheckStrata { details["spotCheck.strata"] = strata.rawValue }
                 for step in FilingStep.allCases {
                     let times = definition.steps[step]!
                     try await connection.execute(
@@ -118,7 +126,7 @@ public struct CycleStore: Sendable {
     static func read(on connection: PostgresConnection, county: String, cycle: String) async throws -> Cycle? {
         let rows = try await connection.query(
             """
-            SELECT kind, title, scheme, policy, created_at, updated_at, now() AS now
+            SELECT kind, title, scheme, policy, spot_check_percent, spot_check_strata, created_at, updated_at, now() AS now
             FROM cycles WHERE county = \(county) AND cycle = \(cycle)
             """
         )
@@ -153,13 +161,15 @@ public struct CycleStore: Sendable {
         let units = try await connection.query(
             "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) ORDER BY unit_code"
         ).map { try $0.decode(String.self, column: "unit_code") }
-        let definition = CycleDefinition(
+        var definition = CycleDefinition(
             cycle: cycle, kind: kind,
             title: try row.decode(String.self, column: "title"),
             scheme: try row.decode(String.self, column: "scheme"),
             policy: try row.decode(String.self, column: "policy"),
             steps: Dictionary(uniqueKeysWithValues: steps.map { ($0.step, $0.times) })
         )
+        definition.spotCheckPercent = try row.decode(Int?.self, column: "spot_check_percent")
+        definition.spotCheckStrata = try row.decode(String?.self, column: "spot_check_strata").flatMap(Stratification.init(rawValue:))
         return Cycle(
             county: county, definition: definition, steps: steps, units: units,
             createdAt: try row.decode(Date.self, column: "created_at"),

@@ -95,6 +95,14 @@ public struct GradingResult: Sendable, Codable {
     public var decisions: [TieDecision]
     /// Grades per committee: committee → grade → count.
     public var distribution: [String: [String: Int]]
+    /// 比例研判: the office's rulings on ratio breaches left by 复议.
+    public var ratioRulings: [RatioRuling] = []
+    /// The conflicts still open: every conflict no ruling settles (finalisation waits for none).
+    public var openConflicts: [CohortConflict] = []
+    /// 不得确定为优秀 / 直接确定为较差 events in force (not withdrawn), by unit and number.
+    public var events: [GradingEventRecord] = []
+    /// 部门年度综合考核结果 recorded for the cycle: department → result.
+    public var departmentResults: [String: DepartmentGrade] = [:]
 }
 
 /// One unit's grade with the assessment that counted.

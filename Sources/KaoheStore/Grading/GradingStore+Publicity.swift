@@ -116,6 +116,16 @@ extension GradingStore {
         guard open == 0 else {
             return CycleError(.conflict, "尚有\(open)件异议未复议 / \(open) objection(s) await review", rule: "publicity.objections-open")
         }
+        // A ratio breach left by 复议 waits for the office's ruling (比例研判).
+        if let head = try await connection.query(
+            "SELECT conflicts, ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first {
+            let conflicts = RatioRuling.open(try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self),
+                                             rulings: try head.decode(PostgresJSON.self, column: "ratio_rulings").decode([RatioRuling].self))
+            if !conflicts.isEmpty {
+                return CycleError(.conflict, "尚有\(conflicts.count)个比例冲突未经县事考办研判:\(conflicts.map(\.message).joined(separator: ";")) / \(conflicts.count) ratio conflict(s) (\(conflicts.map { "\($0.kind) in \($0.scope)" }.joined(separator: ", "))) await the office's ruling",
+                                  field: "/conflicts", rule: "publicity.conflicts-open")
+            }
+        }
         return nil
     }
 
@@ -271,6 +281,7 @@ extension GradingStore {
                     "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first != nil else {
                     throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
                 }
+                try await Self.requireAppealableStaff(on: connection, county: county, cycle: cycle, unit: unit, staffNo: staffNo, grade: grade)
                 var filed = filedOn ?? ""
                 if filedOn == nil { filed = try await Self.today(on: connection) }
                 let notified: CivilDate
@@ -306,6 +317,32 @@ extension GradingStore {
             throw error
         } catch {
             throw StoreError.translate(error, what: "appeal of staff \(staffNo)")
+        }
+    }
+
+    /// 复核 names someone the unit graded: the staff member must be on the unit's latest roster,
+    /// with the grade the appeal names, and that grade must allow an appeal (篇十三 第二十五条).
+    static func requireAppealableStaff(on connection: PostgresConnection, county: String, cycle: String, unit: String,
+                                       staffNo: String, grade: StaffGrade) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT r.grade FROM roster_rows r
+            WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit) AND r.staff_no = \(staffNo)
+              AND r.version = (SELECT max(f.version) FROM filings f
+                               WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.unit_code = \(unit) AND f.kind = 'roster')
+            """)
+        guard let row = rows.first else {
+            throw CycleError(.invalid, "工号\(staffNo)不在本单位最新报送的考核名册中 / staff \(staffNo) is not on the unit's latest roster",
+                             field: "/staffNo", rule: "appeal.staff-not-on-roster")
+        }
+        let rostered = StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined
+        guard appealableGrades.contains(rostered) else {
+            throw CycleError(.invalid, "工号\(staffNo)的考核等次为\(rostered.chinese),不属于可申请复核的等次(不定等次、不参加、基本合格、不合格) / staff \(staffNo) is graded \(rostered.rawValue), which cannot be appealed",
+                             field: "/staffNo", rule: "appeal.grade-not-appealable")
+        }
+        guard rostered == grade else {
+            throw CycleError(.invalid, "工号\(staffNo)在名册中的等次为\(rostered.chinese),与申请所填\(grade.chinese)不符 / the roster grades staff \(staffNo) \(rostered.rawValue), not \(grade.rawValue)",
+                             field: "/grade", rule: "appeal.grade-mismatch")
         }
     }
 

@@ -182,7 +182,7 @@ public struct GradingStore: Sendable {
         -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison]) {
         let rows = try await connection.query(
             """
-            SELECT cu.unit_code, u.committee,
+            SELECT cu.unit_code, u.committee, dr.grade AS department_grade,
                    (SELECT f.content FROM filings f WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code
                      AND f.kind = 'assessment' ORDER BY f.version DESC LIMIT 1) AS assessment,
                    (SELECT r.content FROM rechecks r JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle
@@ -190,10 +190,12 @@ public struct GradingStore: Sendable {
                      WHERE r.county = cu.county AND r.cycle = cu.cycle AND r.unit_code = cu.unit_code
                      ORDER BY r.version DESC LIMIT 1) AS recheck
             FROM cycle_units cu JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
+            LEFT JOIN department_results dr ON dr.county = cu.county AND dr.cycle = cu.cycle AND dr.department = u.department
             WHERE cu.county = \(county) AND cu.cycle = \(cycle)
             ORDER BY cu.unit_code
             """
         )
+        let events = Dictionary(grouping: try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: false), by: \.unit)
         var units: [UnitForGrading] = []
         var sources: [String: String] = [:]
         var ungraded: [String] = []
@@ -218,7 +220,12 @@ public struct GradingStore: Sendable {
                     source = "recheck"
                 }
             }
-            units.append(UnitForGrading(code: code, committee: committee, assessed: counting))
+            let unitEvents = events[code] ?? []
+            units.append(UnitForGrading(
+                code: code, committee: committee, assessed: counting,
+                vetoEvents: unitEvents.filter { $0.kind == .directPoor }.map(\.ruleText),
+                departmentGrade: try row.decode(String?.self, column: "department_grade").flatMap(DepartmentGrade.init(rawValue:)),
+                excellenceBars: unitEvents.filter { $0.kind == .notExcellent }.map(\.ruleText)))
             sources[code] = source
         }
         return (units, sources, ungraded, comparisons)
@@ -324,10 +331,15 @@ public struct GradingStore: Sendable {
               AND NOT EXISTS (SELECT 1 FROM unit_grades g WHERE g.county = cu.county AND g.cycle = cu.cycle AND g.unit_code = cu.unit_code)
             ORDER BY cu.unit_code
             """).map { try $0.decode(String.self, column: "unit_code") }
+        let conflicts = try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
+        let rulings = try await ratioRulings(on: connection, county: county, cycle: cycle)
         return GradingResult(
             cycle: cycle, state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed, units: units, ungraded: ungraded,
-            conflicts: try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self),
-            decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self), distribution: distribution)
+            conflicts: conflicts,
+            decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self), distribution: distribution,
+            ratioRulings: rulings, openConflicts: RatioRuling.open(conflicts, rulings: rulings),
+            events: try await events(on: connection, county: county, cycle: cycle, includingWithdrawn: false),
+            departmentResults: try await departmentResults(on: connection, county: county, cycle: cycle))
     }
 
     static func auditSummary(_ result: GradingResult) -> [String: String] {

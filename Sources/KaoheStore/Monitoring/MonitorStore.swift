@@ -14,7 +14,8 @@ public import Postgres
 ///   deadline, or not filed and the deadline passed.
 /// - `deadlines`: the steps' deadlines and closing times, the publicity close, and every pending
 ///   scheduled run (KaoheJobs), soonest first.
-/// - `distribution`: committee → grade → count; `grading`: state and open conflicts.
+/// - `distribution`: committee → grade → count; `grading`: state, conflicts, decisions and ratio
+///   rulings; `gradingEvents`: 不得确定为优秀 / 直接确定为较差 events in force.
 /// - `draw`: the current draw, its selections and reviewers; `deviations`: per unit and per committee.
 /// - `violations`: every open roster violation (unit, staff number, rule, message).
 /// - `objections`: those awaiting review; `publicity`: the window.
@@ -134,8 +135,13 @@ public struct MonitorStore: Sendable {
                         UNION ALL SELECT 'job.' || kind, due_at FROM scheduled_runs
                             WHERE county = \(county) AND cycle = \(cycle) AND done_at IS NULL AND kind NOT LIKE 'step.close.%'
                     ) w WHERE w.at > now() OR w.what LIKE 'deadline.%'), '[]'),
-                'grading', (SELECT json_build_object('state', state, 'conflicts', conflicts, 'decisions', decisions)
+                'grading', (SELECT json_build_object('state', state, 'conflicts', conflicts, 'decisions', decisions,
+                                'ratioRulings', ratio_rulings)
                             FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)),
+                'gradingEvents', coalesce((
+                    SELECT json_agg(json_build_object('unit', e.unit_code, 'number', e.event_no, 'kind', e.kind, 'reason', e.reason,
+                                                      'document', e.document, 'recordedAt', e.recorded_at) ORDER BY e.unit_code, e.event_no)
+                    FROM grading_events e WHERE e.county = \(county) AND e.cycle = \(cycle) AND e.withdrawn_at IS NULL), '[]'),
                 'distribution', coalesce((
                     SELECT json_object_agg(c.committee, c.grades) FROM (
                         SELECT committee, json_object_agg(grade, n) AS grades FROM (

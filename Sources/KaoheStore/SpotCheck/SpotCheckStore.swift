@@ -156,11 +156,16 @@ public struct SpotCheckStore: Sendable {
         }
         let policy = try Self.policy()
         let seed = given ?? DrawSeed.random()
+        // The cycle's own rate and strata when the office set them, else the policy's defaults.
+        let configured = try await connection.query(
+            "SELECT spot_check_percent, spot_check_strata FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
+        let percent = try configured?.decode(Int?.self, column: "spot_check_percent").map(Percentage.init(uncheckedValue:)) ?? policy.defaultPercent
+        let stratification = try configured?.decode(String?.self, column: "spot_check_strata").flatMap(Stratification.init(rawValue:)) ?? policy.defaultStrata
         let selection: SpotCheckSelection
         do {
             selection = try SpotCheckDraw.draw(
                 population: current.population.map { DrawUnit(code: $0.code, committee: $0.committee) },
-                seed: seed, percent: policy.defaultPercent, strata: policy.defaultStrata, policy: policy)
+                seed: seed, percent: percent, strata: stratification, policy: policy)
         } catch {
             throw CycleError(.invalid, error.message, field: "/" + error.field, rule: "spot-check." + error.rule)
         }

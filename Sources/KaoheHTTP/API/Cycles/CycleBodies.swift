@@ -1,5 +1,6 @@
 import HTTPTypes
 import Foundation
+import KaoheRules
 import KaoheStore
 
 /// The JSON of `PUT /counties/{county}/cycles/{cycle}`. Everything is optional: `kind` follows from
@@ -19,6 +20,13 @@ struct CycleInput: Decodable {
     var scheme: String?
     var policy: String?
     var steps: [String: Step]?
+    /// 抽查: `{"percent": 15, "strata": "county"}`; absent fields take the built-in policy's.
+    var spotCheck: SpotCheck?
+
+    struct SpotCheck: Decodable {
+        var percent: Int?
+        var strata: String?
+    }
 }
 
 /// A cycle as the API shows it.
@@ -53,6 +61,8 @@ struct CycleBody: Encodable {
     var now: String
     var steps: [Step]
     var units: [String]
+    /// The cycle's own spot-check rate and strata (absent: the built-in policy's).
+    var spotCheck: SpotCheckBody
     var createdAt: String
     var updatedAt: String
 
@@ -67,9 +77,16 @@ struct CycleBody: Encodable {
         self.now = ShanghaiTime.format(cycle.now)
         self.steps = cycle.steps.map(Step.init)
         self.units = cycle.units
+        self.spotCheck = SpotCheckBody(percent: cycle.definition.spotCheckPercent, strata: cycle.definition.spotCheckStrata?.rawValue)
         self.createdAt = ShanghaiTime.format(cycle.createdAt)
         self.updatedAt = ShanghaiTime.format(cycle.updatedAt)
     }
+}
+
+/// A cycle's spot-check settings as shown (nil: the built-in policy's default applies).
+struct SpotCheckBody: Encodable {
+    var percent: Int?
+    var strata: String?
 }
 
 /// The JSON of `PUT …/cycles/{cycle}/units`.

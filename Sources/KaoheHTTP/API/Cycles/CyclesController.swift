@@ -118,9 +118,19 @@ struct CyclesController: Sendable {
         guard title.count <= 200 else {
             throw CycleProblems.invalid("/title", rule: "cycle.title", "标题最多200字 / the title is limited to 200 characters")
         }
-        return CycleDefinition(
+        var definition = CycleDefinition(
             cycle: cycle, kind: kind, title: title,
             scheme: input.scheme ?? "county-2021", policy: input.policy ?? "tied-2023", steps: steps
         )
+        if let spotCheck = input.spotCheck {
+            definition.spotCheckPercent = spotCheck.percent
+            if let strata = spotCheck.strata {
+                guard let value = Stratification(rawValue: strata) else {
+                    throw CycleProblems.invalid("/spotCheck/strata", rule: "cycle.spot-check-strata", "抽查分层应为 committee 或 county / committee or county")
+                }
+                definition.spotCheckStrata = value
+            }
+        }
+        return definition
     }
 }

@@ -1,0 +1,184 @@
+import Foundation
+public import KaoheRules
+import Postgres
+
+/// What decides a grade besides the scores — 附件3 events (不得确定为优秀 / 直接确定为较差) and the
+/// supervising departments' annual results (篇十二 (五)) — and the office's rulings on ratio
+/// breaches after 复议 (比例研判). Each change is one transaction with its audit entry; an event or a
+/// department result recorded while a proposal exists re-runs the proposal at once (state
+/// `proposed`: a confirmed grading must be confirmed again).
+extension GradingStore {
+    // MARK: Events
+
+    /// Records an event against an enrolled unit. Refused once publicity opened (grades then change
+    /// only through 复议) and once final.
+    public func recordEvent(county: String, cycle: String, unit: String, kind: GradingEventKind, reason: String, document: String,
+                            principal: Principal) async throws -> GradingEventRecord {
+        try await mutate(county: county, cycle: cycle) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+            guard try await connection.query(
+                "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first != nil else {
+                throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
+            }
+            let number = try await connection.query(
+                """
+                INSERT INTO grading_events (county, cycle, unit_code, event_no, kind, reason, document, recorded_by)
+                SELECT \(county), \(cycle), \(unit), coalesce(max(event_no), 0) + 1, \(kind.rawValue), \(reason), \(document), \(principal.account)
+                FROM grading_events WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)
+                RETURNING event_no
+                """).first!.decode(Int.self, column: "event_no")
+            var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
+            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.event.record",
+                                         object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
+            return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
+                .first { $0.unit == unit && $0.number == number }!
+        }
+    }
+
+    /// Withdraws a mistaken event (it stays on record, no longer counts). Same windows as recording.
+    public func withdrawEvent(county: String, cycle: String, unit: String, number: Int, reason: String,
+                              principal: Principal) async throws -> GradingEventRecord {
+        try await mutate(county: county, cycle: cycle) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+            let updated = try await connection.execute(
+                """
+                UPDATE grading_events SET withdrawn_by = \(principal.account), withdrawn_at = now(), withdraw_reason = \(reason)
+                WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND event_no = \(number) AND withdrawn_at IS NULL
+                """)
+            guard updated == 1 else {
+                throw CycleError(.notFound, "单位\(unit)没有未撤销的第\(number)号情形 / no event \(number) in force for unit \(unit)",
+                                 rule: "grading.event-exists")
+            }
+            var details = ["unit": unit, "reason": reason]
+            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.event.withdraw",
+                                         object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
+            return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
+                .first { $0.unit == unit && $0.number == number }!
+        }
+    }
+
+    static func events(on connection: PostgresConnection, county: String, cycle: String, includingWithdrawn: Bool) async throws -> [GradingEventRecord] {
+        try await connection.query(
+            """
+            SELECT unit_code, event_no, kind, reason, document, recorded_by, recorded_at, withdrawn_at, withdraw_reason
+            FROM grading_events WHERE county = \(county) AND cycle = \(cycle) AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
+            ORDER BY unit_code, event_no
+            """
+        ).map { row in
+            GradingEventRecord(
+                unit: try row.decode(String.self, column: "unit_code"), number: try row.decode(Int.self, column: "event_no"),
+                kind: GradingEventKind(rawValue: try row.decode(String.self, column: "kind")) ?? .directPoor,
+                reason: try row.decode(String.self, column: "reason"), document: try row.decode(String.self, column: "document"),
+                recordedBy: try row.decode(String.self, column: "recorded_by"),
+                recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at")),
+                withdrawnAt: try row.decode(Date?.self, column: "withdrawn_at").map(ShanghaiTime.format),
+                withdrawReason: try row.decode(String?.self, column: "withdraw_reason"))
+        }
+    }
+
+    // MARK: Department results
+
+    /// Records (or corrects) a supervising department's annual result for the cycle.
+    public func recordDepartmentResult(county: String, cycle: String, department: String, grade: DepartmentGrade, document: String,
+                                       principal: Principal) async throws -> DepartmentResultRecord {
+        try await mutate(county: county, cycle: cycle) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+            guard try await connection.query(
+                "SELECT 1 AS one FROM departments WHERE county = \(county) AND department = \(department)").first != nil else {
+                throw CycleError(.notFound, "主管部门“\(department)”不存在 / department not found", rule: "registry.department")
+            }
+            let old = try await connection.query(
+                "SELECT grade FROM department_results WHERE county = \(county) AND cycle = \(cycle) AND department = \(department) FOR UPDATE"
+            ).first.map { try $0.decode(String.self, column: "grade") }
+            let row = try await connection.query(
+                """
+                INSERT INTO department_results (county, cycle, department, grade, document, recorded_by)
+                VALUES (\(county), \(cycle), \(department), \(grade.rawValue), \(document), \(principal.account))
+                ON CONFLICT (county, cycle, department) DO UPDATE SET grade = EXCLUDED.grade, document = EXCLUDED.document,
+                    recorded_by = EXCLUDED.recorded_by, recorded_at = now()
+                RETURNING recorded_at
+                """).first!
+            var details = ["department": department, "grade": grade.rawValue, "document": document]
+            if let old { details["oldGrade"] = old }
+            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.department-result",
+                                         object: "cycles/\(cycle)/departments/\(department)/result", details: details)
+            return DepartmentResultRecord(department: department, grade: grade, document: document, recordedBy: principal.account,
+                                          recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at")))
+        }
+    }
+
+    static func departmentResults(on connection: PostgresConnection, county: String, cycle: String) async throws -> [String: DepartmentGrade] {
+        var results: [String: DepartmentGrade] = [:]
+        for row in try await connection.query(
+            "SELECT department, grade FROM department_results WHERE county = \(county) AND cycle = \(cycle)") {
+            results[try row.decode(String.self, column: "department")] = DepartmentGrade(rawValue: try row.decode(String.self, column: "grade"))
+        }
+        return results
+    }
+
+    /// Re-runs the proposal after an input changed (state `proposed`). Recorded tie decisions that
+    /// no longer match a tie are dropped (the audit entry says so) rather than block the change.
+    static func regrade(on connection: PostgresConnection, county: String, cycle: String, principal: Principal) async throws -> [String: String] {
+        let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
+        let result: GradingResult
+        var details: [String: String] = [:]
+        do {
+            result = try await grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
+        } catch let error as CycleError where error.rule?.hasPrefix("grading.decision") == true {
+            result = try await grade(on: connection, county: county, cycle: cycle, decisions: [], state: .proposed, principal: principal)
+            details["decisionsDropped"] = String(decisions.count)
+        }
+        for (key, value) in auditSummary(result) { details["regraded." + key] = value }
+        return details
+    }
+
+    // MARK: Ratio rulings
+
+    /// 比例研判: records the office's rulings, replacing earlier ones (an empty list withdraws them).
+    /// Each lets the open ratio breach of its kind in its scope stand, on the record of the decision
+    /// `reference`, and keeps the units that breach listed; one that matches no open breach is 422.
+    public func setRatioRulings(county: String, cycle: String, rulings input: [RatioRulingInput], principal: Principal) async throws -> GradingResult {
+        for (index, item) in input.enumerated() {
+            guard RatioRuling.kinds.contains(item.kind) else {
+                throw CycleError(.invalid, "研判只针对比例冲突(excellent-ratio、qualified-ratio) / a ruling is about excellent-ratio or qualified-ratio",
+                                 field: "/rulings/\(index)/kind", rule: "grading.ruling-kind")
+            }
+            guard (1...200).contains(item.reference.trimmingCharacters(in: .whitespaces).count) else {
+                throw CycleError(.invalid, "请填写研判依据(会议纪要文号),1–200字 / the decision's reference, 1–200 characters",
+                                 field: "/rulings/\(index)/reference", rule: "grading.ruling-reference")
+            }
+        }
+        return try await mutate(county: county, cycle: cycle) { connection, state in
+            guard state != nil else {
+                throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
+            }
+            let conflicts = try await connection.query(
+                "SELECT conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+            ).first!.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
+            var rulings: [RatioRuling] = []
+            for (index, item) in input.enumerated() {
+                guard let conflict = conflicts.first(where: { $0.kind == item.kind && $0.scope == item.scope }) else {
+                    throw CycleError(.invalid, "没有与该研判对应的比例冲突(\(item.kind),\(item.scope)) / no ratio conflict \(item.kind) in \(item.scope)",
+                                     field: "/rulings/\(index)", rule: "grading.ruling-unmatched")
+                }
+                rulings.append(RatioRuling(kind: item.kind, scope: item.scope, units: conflict.units, reference: item.reference, note: item.note))
+            }
+            try await connection.execute(
+                "UPDATE cycle_gradings SET ratio_rulings = \(try PostgresJSON(encoding: rulings)) WHERE county = \(county) AND cycle = \(cycle)")
+            try await FilingAudit.record(
+                on: connection, county: county, actor: principal.actor, action: "grading.ratio-rulings", object: "cycles/\(cycle)/grading",
+                details: ["rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.joined(separator: "+")):\($0.reference)" }.joined(separator: "; "),
+                          "open": String(RatioRuling.open(conflicts, rulings: rulings).count)])
+            return try await Self.load(on: connection, county: county, cycle: cycle)!
+        }
+    }
+
+    static func ratioRulings(on connection: PostgresConnection, county: String, cycle: String) async throws -> [RatioRuling] {
+        guard let row = try await connection.query(
+            "SELECT ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+        return try row.decode(PostgresJSON.self, column: "ratio_rulings").decode([RatioRuling].self)
+    }
+}
