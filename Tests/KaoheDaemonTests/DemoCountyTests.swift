@@ -67,6 +67,14 @@ struct DemoCountyTests {
         #expect(grading.conflicts.count == 1)
         #expect(grading.ungraded.count == 4)
 
+        // Five demo logins, one per role, printed by kaohed; the office's password works.
+        let lines = try await DemoLogins.lines(client: client)
+        #expect(lines.count == 6)
+        #expect(lines.contains { $0.contains("office") && $0.contains("demo-office") })
+        #expect(lines.contains { $0.contains("reviewer") && $0.contains("r-") })
+        #expect(try await WebSessionStore(client: client).login(county: c, account: "office", password: "demo-office") != nil)
+        #expect(try await WebSessionStore(client: client).login(county: c, account: "u-01", password: "demo-unit-01") != nil)
+
         // Every change is on the chain, and the chain is intact.
         let verification = try await AuditChain.verify(client: client, county: c)
         guard case .intact(let entries) = verification else {

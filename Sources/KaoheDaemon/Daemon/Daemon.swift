@@ -53,10 +53,12 @@ public enum Daemon {
         let migrations = try MigrationCatalog.bundled()
         let runner = MigrationRunner(client: client, migrations: migrations, logger: logger)
 
+        var demoLogins: [String] = []
         if database.cluster != nil {
             try await runner.apply()
             if configuration.demo {
                 try await DemoCounty.seedIfEmpty(client: client, logger: logger)
+                demoLogins = try await DemoLogins.lines(client: client)
             }
         } else {
             let status = try await runner.status()
@@ -67,6 +69,7 @@ public enum Daemon {
             }
         }
 
+        let loginLines = demoLogins
         let app = buildApplication(
             configuration: configuration.http,
             dependencies: AppDependencies(client: client, migrations: migrations, metrics: metrics),
@@ -75,6 +78,7 @@ public enum Daemon {
                 let port = address?.port ?? configuration.http.port
                 let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
                 announce("kaohe 已启动 — 请打开 http://\(host):\(port)/  (数据库: \(database.summary))")
+                for line in loginLines { announce(line) }
             }
         )
         let jobs = JobRunner(client: client, logger: logger)

@@ -92,7 +92,8 @@ enum DemoCurrentCycle {
         return total >= 9_000 ? 25 : total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0
     }
 
-    static func seed(_ context: DemoContext) async throws {
+    /// Seeds the cycle; returns its draw.
+    static func seed(_ context: DemoContext) async throws -> SpotCheckRecord {
         var random = DemoRandom(seed: 2026)
         let plans = plans(count: context.units.count, random: &random)
         let start = Date()
@@ -150,6 +151,7 @@ enum DemoCurrentCycle {
         try await fileRechecks(context, plans: plans, draw: draw, random: &random)
         let grading = try await GradingStore(client: context.client).propose(county: context.county, cycle: cycle, principal: office)
         if grading.conflicts.isEmpty { context.logger.warning("demo: the grading proposal has no conflict") }
+        return draw
     }
 
     /// Re-checks (实地二次评价) by the assigned reviewers of up to five sampled units that have a
