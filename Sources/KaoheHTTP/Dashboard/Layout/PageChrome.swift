@@ -16,8 +16,20 @@ struct PageChrome: Sendable {
     /// The session's CSRF token, for the logout form.
     var csrf: String
     /// The cycle's pages.
-    var nav: [NavLink]
-    var hasNav: Bool { !nav.isEmpty }
+    var nav: [NavLink] { didSet { hasNav = !nav.isEmpty } }
+    /// Whether there are page links. (Stored: mustache reads stored properties only, never computed ones.)
+    var hasNav: Bool
+
+    init(countyName: String, cycleTitle: String?, account: String, displayName: String, roleName: String, csrf: String, nav: [NavLink]) {
+        self.countyName = countyName
+        self.cycleTitle = cycleTitle
+        self.account = account
+        self.displayName = displayName
+        self.roleName = roleName
+        self.csrf = csrf
+        self.nav = nav
+        self.hasNav = !nav.isEmpty
+    }
 }
 
 /// One link of the page navigation.

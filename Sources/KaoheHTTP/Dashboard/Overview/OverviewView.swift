@@ -23,20 +23,20 @@ struct OverviewView {
     var scopeNote: String?
     var steps: [Step]
     var otherDeadlines: [OtherDeadline]
-    var hasOtherDeadlines: Bool { !otherDeadlines.isEmpty }
+    var hasOtherDeadlines = false
     var lateUnits: [LateUnit]
-    var lateCount: Int { lateUnits.count }
-    var hasLate: Bool { !lateUnits.isEmpty }
+    var lateCount = 0
+    var hasLate = false
     var violations: [Violation]
-    var violationCount: Int { violations.count }
-    var hasViolations: Bool { !violations.isEmpty }
+    var violationCount = 0
+    var hasViolations = false
     var gradingState: String?
     var conflicts: [Conflict]
-    var conflictCount: Int { conflicts.count }
-    var hasConflicts: Bool { !conflicts.isEmpty }
+    var conflictCount = 0
+    var hasConflicts = false
     var objections: [Objection]
-    var objectionCount: Int { objections.count }
-    var hasObjections: Bool { !objections.isEmpty }
+    var objectionCount = 0
+    var hasObjections = false
 
     init(page: CyclePage, monitor: CycleMonitor, committeeNames: [String: String]) {
         let now = page.cycle.now
@@ -90,6 +90,16 @@ struct OverviewView {
             Objection(id: $0.id.description, unitName: names[$0.unit] ?? $0.unit, href: page.unitHref($0.unit),
                       filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? "")
         }
+        // Stored, not computed: the template engine reads a view's stored properties only.
+        hasOtherDeadlines = !otherDeadlines.isEmpty
+        lateCount = lateUnits.count
+        hasLate = lateCount > 0
+        violationCount = violations.count
+        hasViolations = violationCount > 0
+        conflictCount = conflicts.count
+        hasConflicts = conflictCount > 0
+        objectionCount = objections.count
+        hasObjections = objectionCount > 0
     }
 
     static func number(_ value: Double) -> String { String(format: "%.2f", value) }
