@@ -89,8 +89,9 @@ struct UnitView: Sendable {
             if let selected = selection.selected.first(where: { $0.code == code }) {
                 let stratum = selection.strata.first { $0.selected.contains(selected) }
                 let rank = (stratum?.selected.firstIndex(of: selected)).map { $0 + 1 }
+                let stratumName = stratum.map { $0.name == "county" ? "全县" : $0.name == input.unit.committee ? input.committeeName : $0.name } ?? ""
                 spotCheck.append("第 \(draw.drawNo) 次抽查抽中本单位:抽样号 \(selected.ticket.value)"
-                                 + (rank.map { ",在本层(\(stratum?.name ?? ""))中排第 \($0) 位" } ?? "") + "。")
+                                 + (rank.map { ",在本层(\(stratumName))中排第 \($0) 位" } ?? "") + "。")
                 if let assigned = draw.reviewerAssignments?.first(where: { $0.unitCode == code }) {
                     let names = assigned.reviewers.map { "\(input.reviewerNames[$0.id] ?? $0.id)(\($0.id),抽样号 \($0.ticket))" }
                     spotCheck.append(names.isEmpty ? "未能选派核验人员(回避后无合格人选)。" : "选派核验人员:" + names.joined(separator: "、") + "。")
