@@ -24,6 +24,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory and print the figures.",
-        subcommands: [BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self]
+        subcommands: [BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self, BenchMonitorCommand.self]
     )
 }

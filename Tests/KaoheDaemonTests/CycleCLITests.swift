@@ -74,6 +74,11 @@ struct CycleCLITests {
             _ = try await FilingStore(client: client).fileAssessment(county: Self.county, cycle: "2026", unit: code,
                                                                      sheet: Self.sheet(keyTasks: max(10, 9 + index)), principal: committee)
         }
+        // The first unit's roster: staff 7 graded 不合格 (who appeals below).
+        let roster = [RosterLine(line: 1, staff: StaffRecord(staffNo: "6", score: Score(points: 80), grade: .competent)),
+                      RosterLine(line: 2, staff: StaffRecord(staffNo: "7", score: Score(points: 50), grade: .incompetent))]
+        _ = try await FilingStore(client: client).fileRoster(county: Self.county, cycle: "2026", unit: codes[0], lines: roster, collectiveAward: false,
+                                                             principal: Principal(county: Self.county, account: "zhang", role: .office))
         let proposed = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "zhang", "--units"])
         #expect(proposed.status == 0, "\(proposed.err)")
         #expect(proposed.out.contains("qualified-floor"))
@@ -147,7 +152,7 @@ struct CycleCLITests {
         #expect(Array(monitor.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let monitorLines = String(decoding: monitor, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(monitorLines.count == 11)
-        #expect(monitorLines.contains { $0.hasPrefix(codes[9]) && $0.contains("优秀") && $0.contains("县教育局") })
+        #expect(monitorLines.contains { $0.hasPrefix(codes[9]) && $0.contains("89.00") && $0.contains("良好") && $0.contains("县教育局") })
         #expect(try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0)
         let history = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/h.csv")), as: UTF8.self)
         #expect(history.contains("2026,2026年度事业单位绩效考核,final,10,10"))

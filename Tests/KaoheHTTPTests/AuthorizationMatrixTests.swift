@@ -89,6 +89,9 @@ struct AuthorizationMatrixTests {
         PUT    {Y}/grading/ratio-rulings                     rulings         +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/publicity/finalise                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/monitor                                   -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {Y}/monitor.csv                               -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {C}/history                                   -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {C}/history.csv                               -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         """
 
     // MARK: The table as data

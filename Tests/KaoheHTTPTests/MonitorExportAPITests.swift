@@ -71,7 +71,7 @@ struct MonitorExportAPITests {
             #expect(try await f.call(http, .post, G.grading + "/proposal", as: "office").status == .ok)
             response = try await f.call(http, .post, G.grading + "/confirm", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")
-            #expect(try await f.call(http, .post, G.publicity + "/open", as: "office").status == .ok)
+            #expect(try await f.call(http, .post, G.publicity + "/open", as: "office").status == .created)
             try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second'")
             response = try await f.call(http, .post, G.publicity + "/finalise", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")

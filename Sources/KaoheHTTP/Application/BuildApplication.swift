@@ -62,4 +62,5 @@ func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
     SpotCheckController(dependencies: dependencies).register(on: api)
     GradingController(dependencies: dependencies).register(on: api)
     GradingInputsController(dependencies: dependencies).register(on: api)
+    MonitorExportController(dependencies: dependencies).register(on: api)
 }
