@@ -26,7 +26,7 @@ struct AuditChainTests {
         var seqs: [Int64] = []
         for i in 1...n {
             let seq = try await client.withTransaction { connection in
-                try await AuditChain.append(
+                try await AuditChain.appendNow(
                     on: connection, county: county, actor: "990101/clerk", action: "test.step",
                     object: "unit:91350100M000100Y43", details: ["i": String(i), "名称": "示例县第一中学\n\"引号\""]
                 )
@@ -100,10 +100,10 @@ struct AuditChainTests {
         await client.close()
     }
 
-    @Test("40 tasks appending at once leave a gapless, intact chain")
+    @Test("40 tasks appending at once leave a gapless, intact chain with every entry")
     func concurrentAppends() async throws {
         let client = try await migratedClient()
-        let seqs = try await withThrowingTaskGroup(of: Int64.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<40 {
                 group.addTask {
                     try await client.withTransaction { connection in
@@ -111,12 +111,51 @@ struct AuditChainTests {
                     }
                 }
             }
-            var all: [Int64] = []
-            for try await seq in group { all.append(seq) }
-            return all
+            try await group.waitForAll()
         }
-        #expect(seqs.sorted() == Array(1...40))
         #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 40))
+        let actors = try await client.query("SELECT actor FROM audit_log WHERE county = '990101' ORDER BY seq").map { try $0.decode(String.self, column: "actor") }
+        #expect(Set(actors) == Set((0..<40).map { "task\($0)" }))
+        #expect(try await client.query("SELECT count(*)::int AS n FROM audit_pending").single(Int.self) == 0)
+        await client.close()
+    }
+
+    @Test("An open transaction's entry does not hold the head: another commits meanwhile, and both link in commit order")
+    func headFreeUntilCommit() async throws {
+        let client = try await migratedClient()
+        try await client.withTransaction { first in
+            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: "test.open", object: "n:1")
+            // While `first` is open, a second transaction appends and commits. Were the head locked
+            // by `first`, this would wait and lock_timeout would fail it.
+            try await client.withTransaction { second in
+                try await second.execute("SET LOCAL lock_timeout = '2s'")
+                try await AuditChain.append(on: second, county: "990101", actor: "fast", action: "test.commit", object: "n:2")
+            }
+            #expect(try await client.query("SELECT actor FROM audit_log WHERE county = '990101'").single(String.self) == "fast")
+            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: "test.second", object: "n:3")
+        }
+        let entries = try await client.query("SELECT seq, actor, action FROM audit_log WHERE county = '990101' ORDER BY seq").map {
+            "\(try $0.decode(Int64.self, column: "seq")) \(try $0.decode(String.self, column: "actor")) \(try $0.decode(String.self, column: "action"))"
+        }
+        #expect(entries == ["1 fast test.commit", "2 slow test.open", "3 slow test.second"])
+        #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 3))
+        await client.close()
+    }
+
+    @Test("appendNow links what the transaction appended before it, in order, and reports its own seq")
+    func appendNowLinksInOrder() async throws {
+        let client = try await migratedClient()
+        try await append(client, 2)
+        let seq = try await client.withTransaction { connection in
+            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: "test.before", object: "n:1")
+            let seq = try await AuditChain.appendNow(on: connection, county: "990101", actor: "a", action: "test.now", object: "n:2")
+            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: "test.after", object: "n:3")
+            return seq
+        }
+        #expect(seq == 4)
+        let actions = try await client.query("SELECT action FROM audit_log WHERE county = '990101' AND seq > 2 ORDER BY seq").map { try $0.decode(String.self, column: "action") }
+        #expect(actions == ["test.before", "test.now", "test.after"])
+        #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 5))
         await client.close()
     }
 

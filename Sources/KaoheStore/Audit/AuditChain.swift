@@ -6,8 +6,9 @@ public import Postgres
 ///
 /// Every change of state appends one entry in the same transaction as the change itself, so an
 /// entry exists exactly when its change was committed. `audit_heads` holds, per county, the last
-/// sequence number and hash; each append locks that row (`FOR UPDATE`), which serialises appends of
-/// one county and keeps the sequence gapless (1, 2, 3, …) however many tasks append at once.
+/// sequence number and hash; the entry is linked at commit time under a lock on that row
+/// (`FOR UPDATE`, in the trigger of Schema/0008), which serialises the linking of one county's
+/// entries and keeps the sequence gapless (1, 2, 3, …) however many transactions commit at once.
 ///
 /// ## The canonical form of an entry
 ///
@@ -55,12 +56,15 @@ public enum AuditChain {
         """
     }
 
-    /// Appends an entry to the county's chain and returns its sequence number.
+    /// Appends an entry to the county's chain, linked when the caller's transaction commits.
     ///
     /// Runs on `connection` inside the caller's transaction (the one that makes the change the entry
-    /// records); it holds the county's head row locked until that transaction ends, so keep the
-    /// append near the end of short transactions. Creates the county's head at seq 0 with the
-    /// genesis hash when it is missing (race-free: `INSERT … ON CONFLICT DO NOTHING`, then lock).
+    /// records). The entry goes to `audit_pending`; a deferred constraint trigger (Schema/0008) links
+    /// it at COMMIT: it locks the county's head, gives the entry the next sequence number, the
+    /// previous entry's hash and its own (the canonical form above), and moves the head. So the
+    /// entry exists exactly when its change was committed, and the head is held only from that
+    /// trigger to the end of the commit — one county's transactions no longer queue behind each
+    /// other's round trips. Entries appended in one transaction are linked in the order appended.
     ///
     /// - Parameters:
     ///   - county: the county whose chain this belongs to.
@@ -68,7 +72,6 @@ public enum AuditChain {
     ///   - action: what was done, dotted (`unit.import`, `account.create`, `filing.submit`).
     ///   - object: what it was done to (`county:990101`, `unit:12350100…`, `token:<uuid>`).
     ///   - details: further facts, as strings (counts, hashes, old and new values).
-    @discardableResult
     public static func append(
         on connection: PostgresConnection,
         county: String,
@@ -76,40 +79,32 @@ public enum AuditChain {
         action: String,
         object: String,
         details: [String: String] = [:]
-    ) async throws -> Int64 {
+    ) async throws {
+        let detailsJSON = try PostgresJSON(encoding: details)
         try await connection.execute(
             """
-            INSERT INTO audit_heads (county, seq, hash) VALUES (\(county), 0, \(genesisHash))
-            ON CONFLICT (county) DO NOTHING
+            INSERT INTO audit_pending (county, actor, action, object, details)
+            VALUES (\(county), \(actor), \(action), \(object), \(detailsJSON)::jsonb)
             """
         )
-        let head = try await connection.query("SELECT seq, hash FROM audit_heads WHERE county = \(county) FOR UPDATE")
-        guard let headRow = head.first else {
+    }
+
+    /// Appends an entry and links it (with every entry this transaction appended before it) at
+    /// once, returning its sequence number — for the few callers that report it. From here to the
+    /// end of the transaction the county's head stays locked, so call it last.
+    public static func appendNow(
+        on connection: PostgresConnection,
+        county: String,
+        actor: String,
+        action: String,
+        object: String,
+        details: [String: String] = [:]
+    ) async throws -> Int64 {
+        try await append(on: connection, county: county, actor: actor, action: action, object: object, details: details)
+        try await connection.execute("SET CONSTRAINTS audit_pending_chain IMMEDIATE")
+        try await connection.execute("SET CONSTRAINTS audit_pending_chain DEFERRED")
+        guard let seq = try await connection.query("SELECT seq FROM audit_heads WHERE county = \(county)").single(Int64.self) else {
             throw StoreError(.notFound, "county \(county) has no audit head", field: "county")
-        }
-        let seq = try headRow.decode(Int64.self, column: "seq") + 1
-        let prevHash = try headRow.decode(String.self, column: "hash")
-        let detailsJSON = try PostgresJSON(encoding: details)
-        let rows = try await connection.query(
-            """
-            WITH e AS (
-                SELECT \(county)::char(6) AS county, \(seq)::bigint AS seq, clock_timestamp() AS at,
-                       \(actor)::text AS actor, \(action)::text AS action, \(object)::text AS object,
-                       \(detailsJSON)::jsonb AS details, \(prevHash)::char(64) AS prev_hash
-            ), inserted AS (
-                INSERT INTO audit_log (county, seq, at, actor, action, object, details, prev_hash, hash)
-                SELECT e.county, e.seq, e.at, e.actor, e.action, e.object, e.details, e.prev_hash,
-                       encode(sha256(convert_to(\(unescaped: canonicalSQL("e.")), 'UTF8')), 'hex')
-                FROM e
-                RETURNING seq, hash
-            )
-            UPDATE audit_heads h SET seq = inserted.seq, hash = inserted.hash
-            FROM inserted WHERE h.county = \(county)
-            RETURNING h.seq
-            """
-        )
-        guard let stored = try rows.single(Int64.self), stored == seq else {
-            throw StoreError(.invalidValue, "the audit head of county \(county) did not move to \(seq)", field: "audit_heads")
         }
         return seq
     }

@@ -115,7 +115,11 @@ public struct FilingStore: Sendable {
     ) async throws -> RosterSummary {
         let info = try await connection.query(
             """
-            SELECT c.policy, u.committee FROM cycles c JOIN units u ON u.county = c.county AND u.code = \(unit)
+            SELECT c.policy, u.committee,
+                   (SELECT f.content FROM filings f
+                    WHERE f.county = c.county AND f.cycle = c.cycle AND f.unit_code = u.code AND f.kind = 'assessment'
+                    ORDER BY f.version DESC LIMIT 1) AS assessment
+            FROM cycles c JOIN units u ON u.county = c.county AND u.code = \(unit)
             WHERE c.county = \(county) AND c.cycle = \(cycle)
             """
         )
@@ -123,7 +127,7 @@ public struct FilingStore: Sendable {
         let policyID = try row.decode(String.self, column: "policy")
         let committee = try row.decode(String.self, column: "committee")
         let policy = try BuiltInPolicies.rosterPolicy(policyID)
-        let assessment = try await latestContent(on: connection, county: county, cycle: cycle, unit: unit, step: .assessment, as: AssessmentContent.self)
+        let assessment = try row.decode(PostgresJSON?.self, column: "assessment").map { try $0.decode(AssessmentContent.self) }
         let staff = lines.map(\.staff)
         if let assessment {
             let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
@@ -154,19 +158,24 @@ public struct FilingStore: Sendable {
     ) async throws -> FilingVersion {
         do {
             return try await client.withTransaction { connection in
-                guard try await connection.query(
-                    "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) FOR UPDATE"
-                ).first != nil else {
-                    throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
-                }
+                // One round trip: the enrolment row locked (one unit's filings are serialised) and
+                // the step's times under a share lock (a concurrent hand-close waits).
                 let window = try await connection.query(
                     """
-                    SELECT opens_at, deadline, closes_at, closed_by, now() AS now,
-                           now() < opens_at AS pending, now() >= closes_at AS closed, now() > deadline AS late
-                    FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle) AND step = \(step.rawValue) FOR SHARE
+                    SELECT s.opens_at, s.deadline, s.closes_at, s.closed_by,
+                           now() < s.opens_at AS pending, now() >= s.closes_at AS closed, now() > s.deadline AS late
+                    FROM cycle_units cu
+                    JOIN cycle_steps s ON s.county = cu.county AND s.cycle = cu.cycle AND s.step = \(step.rawValue)
+                    WHERE cu.county = \(county) AND cu.cycle = \(cycle) AND cu.unit_code = \(unit)
+                    FOR UPDATE OF cu FOR SHARE OF s
                     """
                 )
                 guard let times = window.first else {
+                    if try await connection.query(
+                        "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+                    ).first == nil {
+                        throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
+                    }
                     throw CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
                 }
                 if try times.decode(Bool.self, column: "pending") {
@@ -182,6 +191,9 @@ public struct FilingStore: Sendable {
                 }
                 let deadline = try times.decode(Date.self, column: "deadline")
                 let late = try times.decode(Bool.self, column: "late")
+                // The next version, in a statement of its own: its snapshot is taken after the lock
+                // above was granted, so it sees the version a concurrent filing of this unit just
+                // committed (a subquery of the locking statement would not).
                 let next = try await connection.query(
                     """
                     SELECT coalesce(max(version), 0) + 1 AS next FROM filings

@@ -91,7 +91,7 @@ extension RegistryStore {
                     "unchanged": String(total - inserted - updated), "sha256": fileHash, "bytes": String(bytes.count),
                 ]
                 details["source"] = source
-                let seq = try await AuditChain.append(
+                let seq = try await AuditChain.appendNow(
                     on: connection, county: county, actor: actor, action: "unit.import", object: "county:\(county)", details: details
                 )
                 progress(UnitImportProgress(phase: .writing, done: total, total: total))
