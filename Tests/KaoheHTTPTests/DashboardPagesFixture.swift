@@ -23,12 +23,13 @@ struct DashboardPagesFixture {
 
     static let base = "/counties/\(F.county)/cycles/2026"
 
-    static func make(_ label: String = #function, propose: Bool = true) async throws -> DashboardPagesFixture {
+    /// `keyTasks` gives A, B and C's key-task points (totals 71 + each); equal totals make a tie conflict.
+    static func make(_ label: String = #function, propose: Bool = true, keyTasks: (String, String, String) = ("18", "17", "16")) async throws -> DashboardPagesFixture {
         let f = try await F.make(label)
         var fixture = DashboardPagesFixture(f: f)
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
-            try await GradingAPITests.assess(f, http, [(F.unitA, "edu", "18"), (F.unitB, "edu", "17"), (F.unitC, "health", "16")])
+            try await GradingAPITests.assess(f, http, [(F.unitA, "edu", keyTasks.0), (F.unitB, "edu", keyTasks.1), (F.unitC, "health", keyTasks.2)])
             try await f.client.execute("INSERT INTO reviewers (county, reviewer, name) VALUES (\(F.county), 'rev1', '核验员甲')")
             _ = try await AccountStore(client: f.client).create(
                 Principal(county: F.county, account: "rev1", role: .reviewer, reviewer: "rev1"), displayName: "核验员甲")
@@ -36,7 +37,7 @@ struct DashboardPagesFixture {
             var response = try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: GradingAPITests.recheck(F.sheet(keyTasks: "13")))
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             response = try await f.call(http, .put, F.unitPath("recheck", unit: F.unitC), as: "office",
-                                        json: GradingAPITests.recheck(F.sheet(keyTasks: "16"), reviewer: "rev1"))
+                                        json: GradingAPITests.recheck(F.sheet(keyTasks: keyTasks.2), reviewer: "rev1"))
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             if propose {
                 response = try await f.call(http, .post, GradingAPITests.grading + "/proposal", as: "office", json: "{}")

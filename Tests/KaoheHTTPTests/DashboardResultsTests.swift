@@ -124,3 +124,34 @@ struct DashboardResultsTests {
         }
     }
 }
+
+/// Ties: the proposal's conflicts on the results page, the confirmation held back until decided.
+@Suite("Dashboard: results page with a tie conflict")
+struct DashboardResultsConflictTests {
+    typealias D = DashboardPagesFixture
+    typealias F = FilingAPIFixture
+
+    @Test("a tie at the 合格 floor is shown to the office with every tied unit, to a committee with its own only; confirm is held back")
+    func tieConflict() async throws {
+        // A is re-checked to 84.00 (overridden); B and C tie at 84.00 with it: one of the three must become 合格.
+        let d = try await D.make(keyTasks: ("18", "13", "13"))
+        try await d.f.app().test(.router) { http in
+            var page = D.text(try await d.get(http, DashboardResultsTests.results, as: "office"))
+            #expect(page.contains("合格比例下限处并列"))
+            #expect(page.contains("县第一中学(\(F.unitA))") && page.contains("县医院(\(F.unitC))"))
+            #expect(page.contains("不能确认"))
+            #expect(!page.contains("<button type=\"submit\">确认等次建议</button>"))
+
+            page = D.text(try await d.get(http, DashboardResultsTests.results, as: "edu"))
+            #expect(page.contains("合格比例下限处并列"))
+            #expect(page.contains("县第二中学(\(F.unitB))"))
+            #expect(!page.contains("县医院") && !page.contains(F.unitC))
+            #expect(page.contains("由县事考办决定"))
+
+            // Confirming anyway (a stale form) is refused with the store's reason, nothing changes.
+            let response = try await d.post(http, DashboardResultsTests.results + "/confirm", as: "office", csrf: d.sessions["office"]!.csrf)
+            #expect(response.status == .conflict)
+            #expect(try await GradingStore(client: d.f.client).current(county: F.county, cycle: "2026")?.state == .proposed)
+        }
+    }
+}

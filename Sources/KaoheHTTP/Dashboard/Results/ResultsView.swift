@@ -139,7 +139,7 @@ struct ResultsView: Sendable {
         if isOffice, let result, result.state == .proposed, let csrf {
             let open = result.conflicts.count
             confirm = ConfirmForm(action: base + "/results/confirm", csrf: csrf, enabled: open == 0,
-                                  blocked: open == 0 ? nil : "尚有 \(open) 个并列冲突未决定,请先通过接口 PUT …/grading/decisions 记录县事考办决定。")
+                                  blocked: open == 0 ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先记录县事考办的决定(命令行 kaohe grading decide,或接口 PUT /api/v1/…/grading/decisions),再回到本页确认。")
         }
 
         return ResultsView(
