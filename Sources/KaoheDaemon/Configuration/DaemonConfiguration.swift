@@ -54,6 +54,7 @@ extension DaemonConfiguration {
         "database.pool_size": Key(name: "database.pool_size", environment: "KAOHE_DATABASE_POOL_SIZE", path: ["database", "pool_size"]),
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
+        "http.secure_cookies": Key(name: "http.secure_cookies", environment: "KAOHE_HTTP_SECURE_COOKIES", path: ["http", "secure_cookies"]),
         "data_directory": Key(name: "data_directory", environment: "KAOHE_DATA_DIRECTORY", path: ["data_directory"]),
         "log_level": Key(name: "log_level", environment: "KAOHE_LOG_LEVEL", path: ["log_level"]),
         "demo": Key(name: "demo", environment: "KAOHE_DEMO", path: ["demo"]),
@@ -114,13 +115,14 @@ extension DaemonConfiguration {
             )
         }
         let demo = try bool("demo", default: true)
+        let secureCookies = try bool("http.secure_cookies", default: false)
         if let url, url.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConfigurationError(key: "database.url", source: sources["database.url"] ?? "", message: "is empty; leave it unset for the embedded database")
         }
         return DaemonConfiguration(
             databaseURL: url,
             poolSize: poolSize,
-            http: HTTPConfiguration(host: host, port: port),
+            http: HTTPConfiguration(host: host, port: port, secureCookies: secureCookies),
             dataDirectory: dataDirectory,
             logLevel: level,
             demo: demo,

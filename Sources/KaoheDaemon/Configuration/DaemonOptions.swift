@@ -28,6 +28,10 @@ public struct DaemonOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("data-directory"), help: "Where the embedded cluster lives (KAOHE_DATA_DIRECTORY; default ~/.local/share/kaohe, /var/lib/kaohe for root).")
     public var dataDirectory: String?
 
+    /// `http.secure_cookies`.
+    @Option(name: .customLong("secure-cookies"), help: "Always mark the dashboard's session cookie Secure: true or false (KAOHE_HTTP_SECURE_COOKIES, default false: Secure only behind X-Forwarded-Proto: https).")
+    public var secureCookies: String?
+
     /// `log_level`.
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (KAOHE_LOG_LEVEL, default info).")
     public var logLevel: String?
@@ -54,6 +58,7 @@ public struct DaemonOptions: ParsableArguments, Sendable {
         flags["data_directory"] = dataDirectory
         flags["log_level"] = logLevel
         flags["demo"] = demo
+        flags["http.secure_cookies"] = secureCookies
         do {
             return try DaemonConfiguration.resolve(flags: flags, environment: environment, configFile: configFile)
         } catch {

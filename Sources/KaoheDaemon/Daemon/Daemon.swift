@@ -72,7 +72,10 @@ public enum Daemon {
         let loginLines = demoLogins
         let app = buildApplication(
             configuration: configuration.http,
-            dependencies: AppDependencies(client: client, migrations: migrations, metrics: metrics),
+            dependencies: AppDependencies(
+                client: client, migrations: migrations, metrics: metrics,
+                dashboard: DashboardConfiguration(secureCookies: configuration.http.secureCookies)
+            ),
             logger: logger,
             onServerRunning: { address in
                 let port = address?.port ?? configuration.http.port

@@ -29,10 +29,14 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var host: String
     /// TCP port (default 8080; 0 picks a free one, printed at start).
     public var port: Int
+    /// Mark the dashboard's session cookie `Secure` on every response (kaohed is reached over HTTPS
+    /// only); without it the cookie is `Secure` when the proxy says `X-Forwarded-Proto: https`.
+    public var secureCookies: Bool
 
-    /// Defaults: 127.0.0.1:8080.
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    /// Defaults: 127.0.0.1:8080, `Secure` cookies only behind TLS.
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
         self.host = host
         self.port = port
+        self.secureCookies = secureCookies
     }
 }

@@ -42,6 +42,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
         line("database.pool_size", String(configuration.poolSize))
         line("http.host", configuration.http.host)
         line("http.port", String(configuration.http.port))
+        line("http.secure_cookies", String(configuration.http.secureCookies))
         line("data_directory", configuration.dataDirectory)
         line("log_level", configuration.logLevel.rawValue)
         line("demo", String(configuration.demo))
