@@ -32,10 +32,4 @@ enum StepRefusal {
             throw error
         }
     }
-
-    /// "已于… / done at …" for a grading already confirmed, or nil.
-    static func confirmed(_ entry: CycleHistoryEntry?) -> String? {
-        guard let entry, let at = entry.confirmedAt else { return nil }
-        return "等次已于\(at)由\(entry.confirmedBy ?? "?")确认 / the grades were confirmed at \(at) by \(entry.confirmedBy ?? "?")"
-    }
 }
