@@ -67,6 +67,13 @@ struct DemoCountyTests {
         #expect(grading.conflicts.count == 1)
         #expect(grading.ungraded.count == 4)
 
+        // The previous cycle is finished: all filed, drawn, re-checked, confirmed, publicised, final.
+        let previous = try #require(try await GradingStore(client: client).current(county: c, cycle: "2025"))
+        #expect(previous.state == .final)
+        #expect(previous.units.count == 48)
+        #expect(try await GradingStore(client: client).publicity(county: c, cycle: "2025") != nil)
+        #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM rechecks WHERE county = \(c) AND cycle = '2025'") == 8)
+
         // Five demo logins, one per role, printed by kaohed; the office's password works.
         let lines = try await DemoLogins.lines(client: client)
         #expect(lines.count == 6)

@@ -71,6 +71,7 @@ public enum DemoCounty {
             store: AccountStore(client: client), county: county.code,
             committees: sectors.map { (id: $0.0, name: $0.1) }, units: registry.units, reviewers: registry.reviewers)
         let context = DemoContext(client: client, county: county.code, units: registry.units, accounts: accounts, logger: logger)
+        try await DemoPreviousCycle.seed(context)
         let draw = try await DemoCurrentCycle.seed(context)
         let reviewer = draw.reviewerAssignments?.first?.reviewers.first?.id ?? reviewers[0].0
         try await DemoLogins.set(context, reviewer: reviewer)

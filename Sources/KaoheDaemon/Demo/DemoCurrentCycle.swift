@@ -87,9 +87,9 @@ enum DemoCurrentCycle {
 
     /// The 优秀 share a unit proposes for its staff, from the grade its committee total suggests.
     static func excellentPercent(_ plan: Plan) -> Int {
-        guard let total = plan.total else { return 20 }
-        if plan.poor > 0 { return 20 }
-        return total >= 9_000 ? 25 : total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0
+        guard let total = plan.total else { return 15 }
+        // A unit in the 优秀 band may still be held to 良好 by the 30 % cap, so it plans for 良好's 20 %.
+        return total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0
     }
 
     /// Seeds the cycle; returns its draw.

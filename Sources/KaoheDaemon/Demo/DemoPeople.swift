@@ -35,7 +35,6 @@ enum DemoPeople {
     /// consistent with their scores, plus the probation, leave and investigation cases every real
     /// roster has, and the violations `shape` asks for.
     static func roster(_ shape: RosterShape, random: inout DemoRandom) -> [RosterLine] {
-        let excellent = shape.overQuota ? shape.staff * (shape.excellentPercent + 12) / 100 : shape.staff * shape.excellentPercent / 100
         var lines: [RosterLine] = []
         for index in 0..<shape.staff {
             let level = index < max(1, shape.staff / 25) ? "领导班子" : index < max(2, shape.staff / 6) ? "中层" : "一般"
@@ -46,8 +45,6 @@ enum DemoPeople {
                 staff = StaffRecord(staffNo: staffNo, grade: .undetermined, probation: true)
             } else if index % 67 == 66 {
                 staff = StaffRecord(staffNo: staffNo, grade: .excluded, leaveMonths: 8)
-            } else if index % 7 == 3 && index / 7 < excellent {
-                staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(9_000...9_800))), grade: .excellent)
             } else if random.chance(3) {
                 staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(6_000...6_900))), grade: .basic)
             } else {
@@ -55,12 +52,16 @@ enum DemoPeople {
             }
             lines.append(RosterLine(line: index + 1, staff: staff, name: name(&random), postCategory: post, level: level))
         }
-        // 优秀 are spread every seventh line; top up when the unit is small.
-        var excellentSoFar = lines.count { $0.staff.grade == .excellent }
-        for index in lines.indices where excellentSoFar < excellent && lines[index].staff.grade == .competent {
+        // 优秀 (with scores ≥ 90) one under the quota of `excellentPercent` of the graded staff, or
+        // well over it when the shape asks; spread over the roster.
+        let graded = lines.count { $0.staff.grade.isGraded }
+        let quota = graded * shape.excellentPercent / 100
+        let excellent = shape.overQuota ? quota + max(2, graded / 10) : max(0, quota - 1)
+        let competent = lines.indices.filter { lines[$0].staff.grade == .competent }
+        let step = max(1, competent.count / max(1, excellent))
+        for index in competent.enumerated().filter({ $0.offset % step == step / 2 }).map(\.element).prefix(excellent) {
             lines[index].staff.grade = .excellent
-            lines[index].staff.score = Score(hundredths: Int64(random.within(9_000...9_600)))
-            excellentSoFar += 1
+            lines[index].staff.score = Score(hundredths: Int64(random.within(9_000...9_700)))
         }
         // Breaches of the bounds (篇十三 第三十四条起): a 警告 this year rated 优秀, a score under 90 rated 优秀.
         var breaches = shape.boundBreaches
