@@ -52,6 +52,18 @@ import Testing
             #expect(html.contains("今天已截止") || html.contains("已截止 1 天"))
             #expect(html.contains("年") && html.contains("月") && html.contains("日"))
             #expect(!html.contains("<script"))
+
+            // Its tables download as CSV; a committee's file holds only its units.
+            let late = try await browser.get(http, DashboardFixture.cyclePath + "/overview.csv?table=late")
+            #expect(late.status == .ok)
+            #expect(Array(late.body.readableBytesView).prefix(3) == [0xEF, 0xBB, 0xBF])
+            let lateText = String(buffer: late.body)
+            #expect(lateText.contains("县第一中学") && lateText.contains("县医院"))
+            var edu = Browser()
+            try await edu.login(http, account: "edu")
+            let eduLate = String(buffer: try await edu.get(http, DashboardFixture.cyclePath + "/overview.csv?table=late").body)
+            #expect(eduLate.contains("县第一中学") && !eduLate.contains("县医院"))
+            #expect(try await browser.get(http, DashboardFixture.cyclePath + "/overview.csv?table=nothing").status == .notFound)
         }
     }
 

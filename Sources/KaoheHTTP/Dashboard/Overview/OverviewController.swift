@@ -2,21 +2,35 @@ import Hummingbird
 import KaoheStore
 
 /// `/counties/{county}/cycles/{cycle}`: the county overview of a cycle (概况), limited to the
-/// account's units (a committee sees its units, a unit itself).
+/// account's units (a committee sees its units, a unit itself); `…/overview.csv?table=…` downloads
+/// one of its tables.
 struct OverviewController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/counties/{county}/cycles/{cycle}") { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .overview)
-            guard let monitor = try await CycleMonitor.load(dashboard.dependencies.client, county: page.county.code, cycle: page.cycle.definition.cycle)
-            else { throw ProblemDetails.notFound("cycle") }
-            let committees = try await dashboard.registry.committees(county: page.county.code)
-            let view = OverviewView(
-                page: page, monitor: monitor.scoped(to: page),
-                committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            )
+            let (page, view) = try await load(context)
             return page.render("overview", view, title: "考核概况")
         }
+        router.get("/counties/{county}/cycles/{cycle}/overview.csv") { request, context -> Response in
+            let (page, view) = try await load(context)
+            let id = request.uri.queryParameters["table"].map(String.init) ?? "steps"
+            guard let csv = OverviewCSV.table(id, of: view), let name = OverviewCSV.tables[id] else {
+                throw ProblemDetails.notFound("table \(id)")
+            }
+            return csv.download(named: "\(page.county.name)\(page.cycle.definition.cycle)\(name).csv")
+        }
+    }
+
+    func load(_ context: KaoheRequestContext) async throws -> (CyclePage, OverviewView) {
+        let page = try await dashboard.cyclePage(context, current: .overview)
+        guard let monitor = try await CycleMonitor.load(dashboard.dependencies.client, county: page.county.code, cycle: page.cycle.definition.cycle)
+        else { throw ProblemDetails.notFound("cycle") }
+        let committees = try await dashboard.registry.committees(county: page.county.code)
+        let view = OverviewView(
+            page: page, monitor: monitor.scoped(to: page),
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        )
+        return (page, view)
     }
 }

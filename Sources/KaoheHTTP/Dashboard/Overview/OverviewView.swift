@@ -21,6 +21,8 @@ struct OverviewView {
     struct Objection { var id: String; var unitName: String; var href: String; var filedAt: String }
 
     var scopeNote: String?
+    /// `…/overview.csv?table=`; each table's download link adds its id.
+    var csvBase: String
     var steps: [Step]
     var otherDeadlines: [OtherDeadline]
     var hasOtherDeadlines = false
@@ -41,6 +43,7 @@ struct OverviewView {
     init(page: CyclePage, monitor: CycleMonitor, committeeNames: [String: String]) {
         let now = page.cycle.now
         scopeNote = page.scopeNote
+        csvBase = page.base + "/overview.csv?table="
         let names = Dictionary(monitor.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         steps = page.cycle.steps.map { cycleStep in
             var step = Step(
