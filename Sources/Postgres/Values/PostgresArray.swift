@@ -27,6 +27,30 @@ public struct PostgresArray<Element: PostgresArrayElement>: Sendable, PostgresEn
     /// The array literal: `{"a","b",NULL}`, every element quoted and escaped.
     public func encodePostgresText(into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "{"))
+        if let strings = elements as? [String?] {
+            // Text arrays carry whole columns of a roster: copy each string's bytes at once unless
+            // it holds a quote or backslash, instead of going through a scratch buffer byte by byte.
+            for (index, element) in strings.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                guard let element else {
+                    buffer.append(contentsOf: "NULL".utf8)
+                    continue
+                }
+                buffer.append(UInt8(ascii: "\""))
+                let utf8 = element.utf8
+                if utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                    for byte in utf8 {
+                        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { buffer.append(UInt8(ascii: "\\")) }
+                        buffer.append(byte)
+                    }
+                } else {
+                    buffer.append(contentsOf: utf8)
+                }
+                buffer.append(UInt8(ascii: "\""))
+            }
+            buffer.append(UInt8(ascii: "}"))
+            return
+        }
         var scratch: [UInt8] = []
         for (index, element) in elements.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }

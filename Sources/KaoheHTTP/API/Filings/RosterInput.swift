@@ -185,6 +185,8 @@ enum RosterInput {
     /// NSString, which cost more than the rest of reading a roster. Untouched text is returned as is.
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
+        // Most cells neither start nor end with a blank: answer from the first and last scalars.
+        if let head = scalars.first, let tail = scalars.last, !isBlank(head), !isBlank(tail) { return text }
         guard let first = scalars.firstIndex(where: { !isBlank($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isBlank($0) })!
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
@@ -193,7 +195,16 @@ enum RosterInput {
 
     static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return scalar == " " || scalar == "\t" }
-        return scalar.properties.generalCategory == .spaceSeparator
+        return isWideBlank(scalar)
+    }
+
+    /// Unicode's space separators (category Zs) beyond ASCII: no-break space, ideographic space
+    /// (全角空格), and the typographic spaces — listed, not looked up, as this runs for every cell.
+    static func isWideBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     static func staffGrade(_ text: String) -> StaffGrade? {
