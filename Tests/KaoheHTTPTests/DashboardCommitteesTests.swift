@@ -26,6 +26,12 @@ struct DashboardCommitteesTests {
             #expect(page.contains("教育专业考核委员会:偏差率 100%(1/1)、改判率 100%(1/1)"))
             #expect(page.contains("卫健专业考核委员会:偏差率 0%(0/1)、改判率 0%(0/1)"))
 
+            page = D.text(try await d.get(http, Self.path, as: "auditor"))
+            #expect(page.contains("教育专业考核委员会:偏差率 100%") && page.contains("卫健专业考核委员会:偏差率 0%"))
+
+            let reviewer = D.text(try await d.get(http, Self.path, as: "rev1"))
+            #expect(!reviewer.contains("卫健专业考核委员会:") && !reviewer.contains("教育专业考核委员会:"))
+
             page = D.text(try await d.get(http, Self.path, as: "edu"))
             #expect(page.contains("教育专业考核委员会") && !page.contains("卫健专业考核委员会"))
 

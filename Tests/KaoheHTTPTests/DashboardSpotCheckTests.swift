@@ -36,6 +36,9 @@ struct DashboardSpotCheckTests {
             #expect(page.contains("按核验结果计分"))
             #expect(page.contains("历次抽查"))
 
+            page = D.text(try await d.get(http, Self.path, as: "auditor"))
+            #expect(page.contains("县第一中学") && page.contains("县医院") && page.contains("/spot-check/record.json"))
+
             page = D.text(try await d.get(http, Self.path, as: "edu"))
             #expect(page.contains("县第一中学"))
             #expect(!page.contains("县医院") && !page.contains(F.unitC))
