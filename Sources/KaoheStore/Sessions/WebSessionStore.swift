@@ -25,7 +25,7 @@ public struct WebSessionStore: Sendable {
         if let problem = policy.problem(with: password) {
             throw StoreError(.invalidValue, problem, field: "password")
         }
-        let hash = Bcrypt.hash(password, cost: policy.bcryptCost)
+        let hash = await PasswordHashing.hash(password, cost: policy.bcryptCost)
         try await client.withTransaction { connection in
             let updated = try await connection.query(
                 """
@@ -60,11 +60,11 @@ public struct WebSessionStore: Sendable {
         )
         guard let row = rows.first, let hash = try row.decode(String?.self, column: "password_hash") else {
             // Spend the time a real check would, so a wrong account answers as slowly as a wrong password.
-            _ = Bcrypt.verify(password, hash: Self.dummyHash)
+            _ = await PasswordHashing.verify(password, hash: Self.dummyHash)
             return nil
         }
         let locked = try row.decode(Bool.self, column: "locked")
-        let matches = Bcrypt.verify(password, hash: hash)
+        let matches = await PasswordHashing.verify(password, hash: hash)
         guard matches, !locked else {
             if !locked { try await recordFailure(county: county, account: account) }
             return nil
