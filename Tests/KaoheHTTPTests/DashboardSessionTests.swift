@@ -96,6 +96,18 @@ import Testing
         }
     }
 
+    @Test func typedTextIsEscapedWhenTheFormComesBack() async throws {
+        let f = try await DashboardFixture.make()
+        try await f.app().test(.router) { http in
+            var browser = Browser()
+            let response = try await browser.login(http, account: "<script>alert(1)</script>\"x", password: "whatever it is")
+            #expect(response.status == .unauthorized)
+            let html = String(buffer: response.body)
+            #expect(!html.contains("<script>"))
+            #expect(html.contains("&lt;script&gt;"))
+        }
+    }
+
     @Test func loginFormWithoutItsCSRFTokenIsRefused() async throws {
         let f = try await DashboardFixture.make()
         try await f.app().test(.router) { http in
