@@ -52,7 +52,12 @@ struct DaemonProcessTests {
             let home = try await httpGet(base)
             #expect(home.status == 200)
             #expect(home.body.contains("示例县"))
-            #expect(home.body.contains("<td>48</td>"), "round \(round): the demo county is seeded once")
+            // `/` sends a visitor to the login page, whose county choice is the demo county, once.
+            #expect(home.body.contains("示例县（990101）"))
+            #expect(home.body.components(separatedBy: "<option").count == 2, "round \(round): the demo county is seeded once")
+            for _ in 0..<50 where !daemon.standardOutput.contains("demo-auditor") { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(daemon.standardOutput.contains("账号 office") && daemon.standardOutput.contains("密码 demo-office"),
+                    "round \(round): kaohed prints the demo logins")
             #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
             daemon.terminate()
             #expect(try await daemon.waitForExit() == 0)
