@@ -1,7 +1,8 @@
 /// 确定考核等次: grades a cohort of units exactly as SPEC.md "Grading a unit".
 ///
 /// 1. band from the total; 2. qualitative veto ceiling; 3. department ceiling (篇十二 (五));
-/// 4. 不得确定为优秀 events cap at 良好, direct 较差 (一票否决) events give 较差; 5. per cohort (county or committee) of N graded units:
+/// 4. 不得确定为优秀 events cap at 良好, direct 较差 (一票否决) events give 较差; 5. each department's
+/// share caps where the policy sets them (``DepartmentShareCap``); 6. per cohort (county or committee) of N graded units:
 /// 优秀 at most ⌊p·N/100⌋ by rank of total, the rest 良好; 合格 at least ⌈q·N/100⌉ by lowering
 /// the lowest-ranked 良好. A tie across a cut is never broken silently: it is reported as a
 /// ``CohortConflict`` and resolved only by a recorded ``TieDecision``.
@@ -63,6 +64,27 @@ public struct CohortEnforcement: Sendable {
             for index in proposals.indices { byCommittee[proposals[index].committee, default: []].append(index) }
             cohorts = byCommittee.keys.sorted().map { ($0, byCommittee[$0]!) }
         }
+        // 篇十二 (五): each department's own shares first, where its result has a share cap.
+        var byDepartment: [String: (cap: DepartmentShareCap, members: [Int])] = [:]
+        for (index, unit) in units.enumerated() {
+            guard let department = unit.department, let result = unit.departmentGrade, let cap = policy.shareCap(for: result) else { continue }
+            byDepartment[department, default: (cap, [])].members.append(index)
+        }
+        for department in byDepartment.keys.sorted() {
+            let (cap, members) = byDepartment[department]!
+            let name = "主管部门" + department
+            if let percent = cap.excellentMaxPercent {
+                try enforceExcellentCap(name, members, &proposals, &conflicts, decisions, &used, percent: percent)
+            }
+            if let percent = cap.goodMaxPercent {
+                let goods = members.count(where: { proposals[$0].grade == .good })
+                let limit = percent.atMost(of: members.count)
+                if goods > limit {
+                    try lowerLowestGoods(name, members, need: goods - limit, message: "良好不超过\(percent)×\(members.count)=\(limit)个(\(name))",
+                                         rule: "department-good-cap", &proposals, &conflicts, decisions, &used)
+                }
+            }
+        }
         for cohort in cohorts {
             try enforceExcellentCap(cohort.name, cohort.members, &proposals, &conflicts, decisions, &used)
             try enforceQualifiedFloor(cohort.name, cohort.members, &proposals, &conflicts, decisions, &used)
@@ -76,16 +98,17 @@ public struct CohortEnforcement: Sendable {
 
     private func enforceExcellentCap(
         _ name: String, _ members: [Int], _ proposals: inout [GradeProposal], _ conflicts: inout [CohortConflict],
-        _ decisions: [TieDecision], _ used: inout [Bool]
+        _ decisions: [TieDecision], _ used: inout [Bool], percent: Percentage? = nil
     ) throws(TieDecisionError) {
-        let limit = policy.excellentMaxPercent.atMost(of: members.count)
+        let percent = percent ?? policy.excellentMaxPercent
+        let limit = percent.atMost(of: members.count)
         // Best first; equal totals by code only to make the output deterministic.
         let candidates = members.filter { proposals[$0].grade == .excellent }.sorted {
             proposals[$0].total != proposals[$1].total ? proposals[$0].total > proposals[$1].total
                 : proposals[$0].code < proposals[$1].code
         }
         guard candidates.count > limit else { return }
-        let capMessage = "优秀不超过\(policy.excellentMaxPercent)×\(members.count)=\(limit)个(\(name))"
+        let capMessage = "优秀不超过\(percent)×\(members.count)=\(limit)个(\(name))"
         // Positions in `candidates` from which units lose 优秀; tied units are handled apart.
         var firstDemoted = limit
         var skip = Set<Int>()
@@ -133,17 +156,30 @@ public struct CohortEnforcement: Sendable {
         let need = floor - qualified
         guard need > 0 else { return }
         let floorMessage = "合格不少于\(policy.qualifiedMinPercent)×\(members.count)=\(floor)个(\(name))"
+        let goods = members.count(where: { proposals[$0].grade == .good })
+        if goods < need {
+            conflicts.append(CohortConflict(
+                kind: "qualified-shortfall", scope: name, total: .zero, units: [], seats: need - goods,
+                message: "\(name):\(floorMessage),但可调整的良好单位只有\(goods)个,仍差\(need - goods)个;请县事考办研究"))
+        }
+        try lowerLowestGoods(name, members, need: min(need, goods), message: floorMessage, rule: "qualified-floor",
+                             &proposals, &conflicts, decisions, &used)
+    }
+
+    /// Lowers the `need` lowest-ranked 良好 of `members` to 合格; a tie across the cut is a
+    /// `qualified-floor` conflict (or settled by the office's decision).
+    private func lowerLowestGoods(
+        _ name: String, _ members: [Int], need: Int, message floorMessage: String, rule: String,
+        _ proposals: inout [GradeProposal], _ conflicts: inout [CohortConflict], _ decisions: [TieDecision], _ used: inout [Bool]
+    ) throws(TieDecisionError) {
+        guard need > 0 else { return }
         // Lowest first.
         let goods = members.filter { proposals[$0].grade == .good }.sorted {
             proposals[$0].total != proposals[$1].total ? proposals[$0].total < proposals[$1].total
                 : proposals[$0].code > proposals[$1].code
         }
         var lower = Array(goods.prefix(need))
-        if goods.count < need {
-            conflicts.append(CohortConflict(
-                kind: "qualified-shortfall", scope: name, total: .zero, units: [], seats: need - goods.count,
-                message: "\(name):\(floorMessage),但可调整的良好单位只有\(goods.count)个,仍差\(need - goods.count)个;请县事考办研究"))
-        } else if goods.count > need, proposals[goods[need - 1]].total == proposals[goods[need]].total {
+        if goods.count > need, proposals[goods[need - 1]].total == proposals[goods[need]].total {
             let tiedTotal = proposals[goods[need - 1]].total
             let below = goods.count(where: { proposals[$0].total < tiedTotal })
             let tied = Array(goods[below...].prefix { proposals[$0].total == tiedTotal })
@@ -175,7 +211,7 @@ public struct CohortEnforcement: Sendable {
         for index in lower {
             proposals[index].grade = .qualified
             proposals[index].reasons.append(GradeReason(
-                rule: "qualified-floor", grade: .qualified, message: "\(floorMessage),总分在良好单位中居后,调整为合格"))
+                rule: rule, grade: .qualified, message: "\(floorMessage),总分在良好单位中居后,调整为合格"))
         }
     }
 

@@ -12,6 +12,9 @@ public struct GradingPolicy: Sendable, Hashable, Codable {
     /// 篇十二 (五): the best grade a unit may have when its supervising department's annual
     /// result (部门年度综合考核结果) is the key (`qualified` → `good`, `failed` → `qualified`).
     public var departmentCeilings: [String: UnitGrade]
+    /// 篇十二 (五): caps on the 优秀 and 良好 shares among a department's units, by the department's
+    /// result (`excellent`, `good`, `qualified`, `failed`); none in the built-in policy.
+    public var departmentShareCaps: [String: DepartmentShareCap]?
 
     /// Creates a policy.
     public init(bands: [GradeBand], excellentMaxPercent: Percentage, qualifiedMinPercent: Percentage,
@@ -31,6 +34,9 @@ public struct GradingPolicy: Sendable, Hashable, Codable {
     /// The ceiling for a department result, if the policy sets one.
     public func ceiling(for department: DepartmentGrade) -> UnitGrade? { departmentCeilings[department.rawValue] }
 
+    /// The share cap for a department result, if the policy sets one.
+    public func shareCap(for department: DepartmentGrade) -> DepartmentShareCap? { departmentShareCaps?[department.rawValue] }
+
     /// Checks the bands are strictly descending and name each of 优秀/良好/合格 once.
     public func validated() throws(SchemeError) -> GradingPolicy {
         var issues: [FieldIssue] = []
@@ -45,6 +51,10 @@ public struct GradingPolicy: Sendable, Hashable, Codable {
         }
         for key in departmentCeilings.keys.sorted() where DepartmentGrade(rawValue: key) == nil {
             issues.append(FieldIssue(field: "grading.departmentCeilings.\(key)", rule: "known-grade",
+                                     message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"))
+        }
+        for key in (departmentShareCaps ?? [:]).keys.sorted() where DepartmentGrade(rawValue: key) == nil {
+            issues.append(FieldIssue(field: "grading.departmentShareCaps.\(key)", rule: "known-grade",
                                      message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"))
         }
         guard issues.isEmpty else { throw SchemeError(scheme: "grading", issues: issues) }

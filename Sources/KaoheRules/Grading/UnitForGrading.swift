@@ -14,6 +14,8 @@ public struct UnitForGrading: Sendable, Hashable {
     public var departmentGrade: DepartmentGrade?
     /// 不得确定为优秀等次 events recorded against the unit (附件3); any caps it at 良好.
     public var excellenceBars: [String] = []
+    /// Its supervising department (主管部门), the group for ``DepartmentShareCap``.
+    public var department: String?
 
     /// Creates a unit to grade.
     public init(code: String, committee: String, total: Score, qualitativeCeiling: QualitativeCeiling? = nil,

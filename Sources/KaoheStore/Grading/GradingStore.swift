@@ -182,7 +182,7 @@ public struct GradingStore: Sendable {
         -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison]) {
         let rows = try await connection.query(
             """
-            SELECT cu.unit_code, u.committee, dr.grade AS department_grade,
+            SELECT cu.unit_code, u.committee, u.department, dr.grade AS department_grade,
                    (SELECT f.content FROM filings f WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code
                      AND f.kind = 'assessment' ORDER BY f.version DESC LIMIT 1) AS assessment,
                    (SELECT r.content FROM rechecks r JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle
@@ -221,11 +221,13 @@ public struct GradingStore: Sendable {
                 }
             }
             let unitEvents = events[code] ?? []
-            units.append(UnitForGrading(
+            var unit = UnitForGrading(
                 code: code, committee: committee, assessed: counting,
                 vetoEvents: unitEvents.filter { $0.kind == .directPoor }.map(\.ruleText),
                 departmentGrade: try row.decode(String?.self, column: "department_grade").flatMap(DepartmentGrade.init(rawValue:)),
-                excellenceBars: unitEvents.filter { $0.kind == .notExcellent }.map(\.ruleText)))
+                excellenceBars: unitEvents.filter { $0.kind == .notExcellent }.map(\.ruleText))
+            unit.department = try row.decode(String?.self, column: "department")
+            units.append(unit)
             sources[code] = source
         }
         return (units, sources, ungraded, comparisons)
