@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import KaoheRules
 import KaoheStore
@@ -6,7 +7,8 @@ import KaoheStore
 /// and the office's confirmation form), `…/results/publicity`: the printable 公示名单, each table
 /// as CSV (`results.csv?table=…`, `results/publicity.csv`), and `POST …/results/confirm`: the
 /// office confirms the proposal through the same store call as `POST /api/v1/…/grading/confirm`
-/// (audit entry included); the CSRF token is checked by `SessionMiddleware` before this runs.
+/// (audit entry included), and `POST …/results/decisions`: a tie decision, as `PUT …/grading/decisions`;
+/// the CSRF token is checked by `SessionMiddleware` before either runs.
 struct ResultsController: Sendable {
     let dashboard: Dashboard
 
@@ -28,6 +30,9 @@ struct ResultsController: Sendable {
             let page = try await dashboard.cyclePage(context, current: .publicity)
             return try DataTable.download(try await publicity(page).tables, request: request, countyName: page.county.name)
         }
+        router.post(RouterPath(base + "/decisions")) { request, context -> Response in
+            try await recordDecision(request, try await dashboard.cyclePage(context, current: .results))
+        }
         router.post(RouterPath(base + "/confirm")) { _, context -> Response in
             let page = try await dashboard.cyclePage(context, current: .results)
             try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
@@ -39,6 +44,31 @@ struct ResultsController: Sendable {
             }
             return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
         }
+    }
+
+    /// `POST …/results/decisions`: records one more of the office's tie decisions (the ones already
+    /// recorded stay), through the same `GradingStore.decide` as `PUT /api/v1/…/grading/decisions`.
+    func recordDecision(_ request: Request, _ page: CyclePage) async throws -> Response {
+        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        let form = try await FormBody.read(request)
+        guard let cut = form["cut"].flatMap(CohortCut.init(rawValue:)) else {
+            throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:缺少冲突类型。")
+        }
+        let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reference.isEmpty else {
+            throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
+        }
+        let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map { String($0.key.dropFirst("favoured_".count)) }.sorted()
+        let grading = GradingStore(client: dashboard.dependencies.client)
+        let cycle = page.cycle.definition.cycle
+        let earlier = try await grading.current(county: page.county.code, cycle: cycle)?.decisions ?? []
+        do {
+            _ = try await grading.decide(county: page.county.code, cycle: cycle,
+                                         decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)], principal: page.principal)
+        } catch let error as CycleError {
+            throw DashboardRefusal(status: error.code == .invalid ? .unprocessableContent : .conflict, message: "未能记录决定:\(error.message)")
+        }
+        return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
     }
 
     func visibility(_ page: CyclePage) async throws -> UnitVisibility {

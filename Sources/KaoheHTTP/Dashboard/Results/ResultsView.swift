@@ -23,6 +23,8 @@ struct ResultsView: Sendable {
     var decisions: DataTable?
     /// The office's confirmation form (nil for other roles, or when there is nothing to confirm).
     var confirm: ConfirmForm?
+    /// One decision form per open tie conflict (office, while proposed).
+    var decide: [DecisionForm]
     /// Link to the printable 公示 list.
     var publicityHref: String
 
@@ -34,6 +36,24 @@ struct ResultsView: Sendable {
         var enabled: Bool
         /// Why not, when disabled.
         var blocked: String?
+    }
+
+    /// 县事考办决定 form for one tie: which of the tied units get the better grade, and the
+    /// reference of the office's decision; posts to `…/results/decisions`.
+    struct DecisionForm: Sendable {
+        var action: String
+        var csrf: String
+        /// `excellent-cap` / `qualified-floor`.
+        var cut: String
+        var title: String
+        var seats: Int
+        var units: [Choice]
+
+        struct Choice: Sendable {
+            /// `favoured_<code>`.
+            var field: String
+            var label: String
+        }
     }
 
     /// The tables of the page by id, for the CSV route.
@@ -139,13 +159,26 @@ struct ResultsView: Sendable {
         if isOffice, let result, result.state == .proposed, let csrf {
             let open = result.conflicts.count
             confirm = ConfirmForm(action: base + "/results/confirm", csrf: csrf, enabled: open == 0,
-                                  blocked: open == 0 ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先记录县事考办的决定(命令行 kaohe grading decide,或接口 PUT /api/v1/…/grading/decisions),再回到本页确认。")
+                                  blocked: open == 0 ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先在下方记录县事考办的决定(或用命令行 kaohe grading decide、接口 PUT /api/v1/…/grading/decisions),再确认。")
+        }
+
+        var decide: [DecisionForm] = []
+        if isOffice, let result, result.state == .proposed, let csrf {
+            for conflict in result.conflicts {
+                guard let cut = CohortCut(rawValue: conflict.kind) else { continue }
+                let better = cut == .excellentCap ? "优秀" : "良好"
+                decide.append(DecisionForm(
+                    action: base + "/results/decisions", csrf: csrf, cut: cut.rawValue,
+                    title: "\(conflictKind(conflict.kind)):\(conflict.total) 分,\(conflict.units.count) 个单位争 \(conflict.seats) 个\(better)名额",
+                    seats: conflict.seats,
+                    units: conflict.units.map { .init(field: "favoured_" + $0, label: "\(visibility.name($0))(\($0))") }))
+            }
         }
 
         return ResultsView(
             scopeNote: visibility.scopeNote, hasGrading: result != nil,
             stateLabel: result.map { stateLabel($0.state) } ?? "尚未生成等次建议", stamps: stamps, chart: chart.svg(),
             distribution: distribution, units: units, ungraded: ungraded, conflicts: conflicts, decisions: decisions,
-            confirm: confirm, publicityHref: base + "/results/publicity")
+            confirm: confirm, decide: decide, publicityHref: base + "/results/publicity")
     }
 }
