@@ -28,10 +28,13 @@ import Testing
             let secret = try #require(browser.cookies["kaohe_session"])
             let stored = try await f.client.query("SELECT session_hash FROM web_sessions").map { try $0.decode(String.self, column: "session_hash") }
             #expect(stored == [APIToken.hash(secret)])
-            // Home goes to the only cycle's overview.
+            // Home goes to the current (opened) cycle's overview; /cycles lists them all.
             let home = try await browser.get(http, "/")
             #expect(home.status == .seeOther)
             #expect(home.headers[.location] == DashboardFixture.cyclePath)
+            let cycles = try await browser.get(http, "/cycles")
+            #expect(cycles.status == .ok)
+            #expect(String(buffer: cycles.body).contains("href=\"\(DashboardFixture.cyclePath)\""))
             let overview = try await browser.get(http, DashboardFixture.cyclePath)
             #expect(overview.status == .ok)
             let html = String(buffer: overview.body)

@@ -2,34 +2,57 @@ import Hummingbird
 import KaoheStore
 import Postgres
 
-/// `/`: the logged-in account's county. With exactly one cycle it goes straight to that cycle's
-/// overview; otherwise it lists the county's cycles. (Not logged in: `SessionMiddleware` has already
-/// sent the browser to `/login`.)
+/// `/`: the logged-in account's current cycle — the one whose filing steps opened most recently (and
+/// have opened) — straight to its overview; with no such cycle, the list. `/cycles`: every cycle of
+/// the county, newest first. (Not logged in: `SessionMiddleware` has already sent the browser to
+/// `/login`.)
 struct HomeController: Sendable {
     let dashboard: Dashboard
 
-    struct CycleLink { var cycle: String; var title: String; var href: String }
+    struct CycleLink { var cycle: String; var title: String; var href: String; var opened: Bool }
     struct CyclesView { var cycles: [CycleLink]; var hasCycles: Bool }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/") { _, context -> Response in
-            guard let session = context.webSession else { throw HTTPError(.unauthorized) }
-            let county = session.principal.county
-            let rows = try await dashboard.dependencies.client.query(
-                "SELECT cycle, title FROM cycles WHERE county = \(county) ORDER BY created_at DESC, cycle DESC"
-            )
-            let cycles = try rows.map { row in
-                let cycle = try row.decode(String.self, column: "cycle")
-                return CycleLink(cycle: cycle, title: try row.decode(String.self, column: "title"), href: "/counties/\(county)/cycles/\(cycle)")
+            let (session, cycles) = try await load(context)
+            if let current = cycles.first(where: \.opened) {
+                return Response(status: .seeOther, headers: [.location: current.href, .cacheControl: "no-store"])
             }
-            if cycles.count == 1 {
-                return Response(status: .seeOther, headers: [.location: cycles[0].href, .cacheControl: "no-store"])
-            }
-            let countyName = try await dashboard.registry.county(county)?.name ?? county
-            return dashboard.templates.page(
-                "cycles", CyclesView(cycles: cycles, hasCycles: !cycles.isEmpty), title: "考核周期",
-                chrome: dashboard.chrome(session, countyName: countyName)
-            ).response()
+            return try await list(session, cycles)
         }
+        router.get("/cycles") { _, context -> Response in
+            let (session, cycles) = try await load(context)
+            return try await list(session, cycles)
+        }
+    }
+
+    /// The county's cycles, the most recently opened first (cycles not yet open after them).
+    func load(_ context: KaoheRequestContext) async throws -> (WebSession, [CycleLink]) {
+        guard let session = context.webSession else { throw HTTPError(.unauthorized) }
+        let county = session.principal.county
+        let rows = try await dashboard.dependencies.client.query(
+            """
+            SELECT c.cycle, c.title, coalesce(s.opens <= now(), false) AS opened
+            FROM cycles c
+            LEFT JOIN LATERAL (SELECT min(opens_at) AS opens FROM cycle_steps s
+                               WHERE s.county = c.county AND s.cycle = c.cycle) s ON true
+            WHERE c.county = \(county)
+            ORDER BY (s.opens <= now()) DESC NULLS LAST, s.opens DESC NULLS LAST, c.cycle DESC
+            """
+        )
+        let cycles = try rows.map { row in
+            let cycle = try row.decode(String.self, column: "cycle")
+            return CycleLink(cycle: cycle, title: try row.decode(String.self, column: "title"),
+                             href: "/counties/\(county)/cycles/\(cycle)", opened: try row.decode(Bool.self, column: "opened"))
+        }
+        return (session, cycles)
+    }
+
+    func list(_ session: WebSession, _ cycles: [CycleLink]) async throws -> Response {
+        let countyName = try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county
+        return dashboard.templates.page(
+            "cycles", CyclesView(cycles: cycles, hasCycles: !cycles.isEmpty), title: "考核周期",
+            chrome: dashboard.chrome(session, countyName: countyName)
+        ).response()
     }
 }
