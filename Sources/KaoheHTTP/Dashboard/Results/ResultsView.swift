@@ -72,6 +72,8 @@ struct ResultsView: Sendable {
         case CohortCut.excellentCap.rawValue: "优秀比例上限处并列"
         case CohortCut.qualifiedFloor.rawValue: "合格比例下限处并列"
         case "qualified-shortfall": "合格比例下限无法满足"
+        case "excellent-ratio": "优秀比例超出上限"
+        case "qualified-ratio": "合格比例低于下限"
         default: kind
         }
     }
