@@ -193,7 +193,8 @@ struct TwoDaemonCycleTests {
         let pids = daemons.map { $0.process.processIdentifier }
         func api(_ n: Int) -> URL { bases[n % 2] }
 
-        // The cycle: the committee assessment closes 15 s from now on the database clock; the freeze
+        // The cycle: the committee assessment closes 25 s from now on the database clock (assessments
+        // took 0.3–4 s, the latter under the full parallel test suite); the freeze
         // and the draw are due then. Self-assessment and roster stay open.
         let dbNow = try await client.query("SELECT now() AS now").first!.decode(Date.self, column: "now")
         func times(_ opens: TimeInterval, _ deadline: TimeInterval, _ closes: TimeInterval) -> String {
@@ -202,7 +203,7 @@ struct TwoDaemonCycleTests {
         let open = times(-86_400, 86_400, 2 * 86_400)
         let base = "/counties/\(Self.county)/cycles/\(Self.cycle)"
         var response = try await Self.call(api(0), "PUT", base, token: tokens["office"]!,
-            #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(open), "assessment": \#(times(-86_400, 15, 15)), "roster": \#(open)}}"#)
+            #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(open), "assessment": \#(times(-86_400, 25, 25)), "roster": \#(open)}}"#)
         #expect(response.status == 201, "\(response.text)")
         response = try await Self.call(api(1), "PUT", base + "/units", token: tokens["office"]!, #"{"units": [\#(units.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#)
         #expect(response.status == 200, "\(response.text)")
