@@ -19,104 +19,7 @@ import Testing
 struct TwoDaemonCycleTests {
     static let county = "990301"
     static let cycle = "2026"
-    static let committees = ["agriculture", "culture", "education", "health"]
-    static let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-    /// A valid 统一社会信用代码 (SPEC.md "Units") for a serial number.
-    static func code(_ serial: Int) -> String {
-        let first17 = "12" + county + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
-    }
-
-    /// SplitMix64, so the county is the same on every run.
-    struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
-    struct Unit {
-        var code: String
-        var committee: String
-        var department: String
-        var hundredths: Int
-        var poor: Int
-        var recheck: (hundredths: Int, poor: Int)?
-        var excellentStaff: Int
-        var award: Bool
-    }
-
-    /// A county-2021 sheet totalling `hundredths` / 100 with `poor` qualitative points rated 差.
-    static func sheet(_ hundredths: Int, poor: Int, reviewer: String? = nil) -> String {
-        let rest = hundredths - 4300  // the fixed indicators below sum to 43.00
-        let key = min(rest, 2000)
-        let main = rest - key
-        func points(_ h: Int) -> String { String(format: "%d.%02d", h / 100, h % 100) }
-        let ratings = ["political", "cadre", "organisation", "conduct"].enumerated()
-            .map { #""\#($1)": "\#($0 < poor ? "poor" : "good")""# }.joined(separator: ", ")
-        return """
-            {"scores": {"key_tasks": \(points(key)), "main_duties": \(points(main)), "registration": 9, "innovation": 4, "excellence": 6,
-                        "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
-                        "dept_hrss": 2, "dept_finance": 2},
-             "qualitative": {\(ratings)}\(reviewer.map { #", "reviewer": "\#($0)""# } ?? "")}
-            """
-    }
-
-    /// SPEC.md "The spot check": the re-check counts when it differs by ≥ 5.00 points or in its 差 count.
-    static func overrides(_ unit: Unit) -> Bool {
-        guard let r = unit.recheck else { return false }
-        return abs(r.hundredths - unit.hundredths) >= 500 || r.poor != unit.poor
-    }
-
-    /// SPEC.md "Grading a unit", independently of KaoheRules (county scope): band, qualitative veto,
-    /// 优秀 ≤ ⌊30 % N⌋ by total with a tie across the cut reported (and settled by `favoured`),
-    /// 合格 ≥ ⌈10 % N⌉ by lowering the lowest 良好.
-    static func expected(_ units: [Unit], favoured: Set<String>) -> (grades: [String: String], tie: [String]) {
-        let ranks = ["excellent": 0, "good": 1, "qualified": 2, "poor": 3]
-        var counting: [String: (total: Int, poor: Int)] = [:]
-        for unit in units {
-            counting[unit.code] = overrides(unit) ? unit.recheck! : (unit.hundredths, unit.poor)
-        }
-        var grade: [String: String] = [:]
-        for (code, c) in counting {
-            var g = c.total >= 9000 ? "excellent" : c.total >= 7000 ? "good" : c.total >= 6000 ? "qualified" : "poor"
-            let ceiling = c.poor >= 3 ? "poor" : c.poor == 2 ? "qualified" : c.poor == 1 ? "good" : "excellent"
-            if ranks[ceiling]! > ranks[g]! { g = ceiling }
-            grade[code] = g
-        }
-        let n = units.count
-        let cap = 30 * n / 100
-        var tie: [String] = []
-        let excellent = grade.filter { $0.value == "excellent" }.keys.sorted { counting[$0]!.total > counting[$1]!.total }
-        if excellent.count > cap {
-            let cut = counting[excellent[cap - 1]]!.total
-            let tied = excellent.filter { counting[$0]!.total == cut }
-            if counting[excellent[cap]]!.total == cut {
-                tie = tied.sorted()
-                let seats = cap - excellent.prefix(cap).count { counting[$0]!.total > cut }
-                for code in excellent where counting[code]!.total < cut { grade[code] = "good" }
-                let keep = favoured.count == seats ? favoured : []
-                for code in tied where !keep.contains(code) { grade[code] = "good" }
-            } else {
-                for code in excellent.dropFirst(cap) { grade[code] = "good" }
-            }
-        }
-        let floor = (10 * n + 99) / 100
-        let qualified = grade.values.count { $0 == "qualified" }
-        if qualified < floor {
-            let goods = grade.filter { $0.value == "good" }.keys.sorted { counting[$0]!.total < counting[$1]!.total }
-            for code in goods.prefix(floor - qualified) { grade[code] = "qualified" }
-        }
-        return (grade, tie)
-    }
+    static let committees = SyntheticCounty.committees
 
     /// One call to a daemon, as JSON.
     static func call(_ base: URL, _ method: String, _ path: String, token: String, _ json: String? = nil) async throws -> (status: Int, json: [String: Any], text: String) {
@@ -141,14 +44,10 @@ struct TwoDaemonCycleTests {
     func wholeCycleWithTwoDaemons() async throws {
         // The county. 优秀 band: 23 distinct totals but for a tie at the 18th/19th place (both 90.62),
         // so the proposal reports a conflict the office must decide.
-        var random = Seeded(state: 20_261_122)
+        var random = SeededRandom(seed: 20_261_122)
         let excellentBand = (0..<23).map { $0 == 4 ? 9062 : 9002 + 12 * $0 }
-        var totals = (0..<5).map { 6800 + 38 * $0 } + (0..<32).map { 7050 + 58 * $0 } + excellentBand
-        for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
-        var units = (0..<60).map { index in
-            Unit(code: Self.code(index + 1), committee: Self.committees[index % 4], department: "dept\(index % 6)", hundredths: totals[index],
-                 poor: 0, recheck: nil, excellentStaff: 5 + random.below(9), award: random.below(5) == 0)
-        }
+        let totals = (0..<5).map { 6800 + 38 * $0 } + (0..<32).map { 7050 + 58 * $0 } + excellentBand
+        var units = SyntheticCounty.units(county: Self.county, totals: totals, departments: (0..<6).map { "dept\($0)" }, random: &random)
         // Qualitative 差 on 良好-band units only (one, one, two, three), so the 优秀 ranking is fixed.
         let goodBand = units.indices.filter { (7000..<9000).contains(units[$0].hundredths) }
         for (offset, poor) in zip([0, 5, 10, 15], [1, 1, 2, 3]) { units[goodBand[offset]].poor = poor }
@@ -211,16 +110,12 @@ struct TwoDaemonCycleTests {
         // Assessments first (they must be in before the step closes), then the 3,000-staff rosters.
         let started = ContinuousClock.now
         for (index, unit) in units.enumerated() {
-            let filed = try await Self.call(api(index), "PUT", "\(base)/units/\(unit.code)/assessment", token: tokens[unit.committee]!, Self.sheet(unit.hundredths, poor: unit.poor))
+            let filed = try await Self.call(api(index), "PUT", "\(base)/units/\(unit.code)/assessment", token: tokens[unit.committee]!, SyntheticCounty.sheet(unit.hundredths, poor: unit.poor))
             #expect(filed.status == 200, "\(filed.text)")
         }
         let assessmentTime = ContinuousClock.now - started
         for (index, unit) in units.enumerated() {
-            let staff = (1...50).map { n in
-                n <= unit.excellentStaff ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
-            }
-            let filed = try await Self.call(api(index + 1), "PUT", "\(base)/units/\(unit.code)/roster", token: tokens[unit.code]!,
-                                            #"{"collectiveAward": \#(unit.award), "staff": [\#(staff.joined(separator: ","))]}"#)
+            let filed = try await Self.call(api(index + 1), "PUT", "\(base)/units/\(unit.code)/roster", token: tokens[unit.code]!, SyntheticCounty.roster(unit))
             #expect(filed.status == 200, "\(filed.text)")
         }
 
@@ -278,20 +173,20 @@ struct TwoDaemonCycleTests {
                 if delta == 1 { poor = min(unit.poor + 1, 4) }
                 while usedTotals.contains(unit.hundredths + delta) { delta += delta > 0 ? 2 : -2 }
                 unit.recheck = (unit.hundredths + delta, poor)
-                if Self.overrides(unit) { usedTotals.insert(unit.hundredths + delta) }
+                if unit.overridden { usedTotals.insert(unit.hundredths + delta) }
             }
             units[index] = unit
             let reviewer = try #require((drawn.reviewerAssignments ?? []).first { $0.unitCode == code }?.reviewers.first?.id)
             let filed = try await Self.call(api(position), "PUT", "\(base)/units/\(code)/recheck", token: tokens[reviewer]!,
-                                            Self.sheet(unit.recheck!.hundredths, poor: unit.recheck!.poor))
+                                            SyntheticCounty.sheet(unit.recheck!.hundredths, poor: unit.recheck!.poor))
             #expect(filed.status == 200, "\(reviewer) on \(code): \(filed.text)")
         }
         let deviations = try await Self.call(api(0), "GET", base + "/spot-check/deviations", token: tokens["office"]!)
         let overridden = Set((deviations.json["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
-        #expect(overridden == Set(units.filter(Self.overrides).map(\.code)))
+        #expect(overridden == Set(units.filter(\.overridden).map(\.code)))
 
         // Proposal: the tie at the 优秀 cut is reported, not broken; the office decides; confirms.
-        let undecided = Self.expected(units, favoured: [])
+        let undecided = SyntheticCounty.expected(units, favoured: [])
         #expect(undecided.tie.count == 2)
         response = try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!)
         #expect(response.status == 200, "\(response.text)")
@@ -307,7 +202,7 @@ struct TwoDaemonCycleTests {
         #expect((response.json["conflicts"] as? [Any])?.isEmpty == true)
         response = try await Self.call(api(1), "POST", base + "/grading/confirm", token: tokens["office"]!)
         #expect(response.status == 200, "\(response.text)")
-        let expected = Self.expected(units, favoured: [favoured]).grades
+        let expected = SyntheticCounty.expected(units, favoured: [favoured]).grades
         func grades(_ json: [String: Any]) -> [String: String] {
             Dictionary(uniqueKeysWithValues: (json["units"] as? [[String: Any]] ?? []).map { ($0["code"] as? String ?? "", $0["grade"] as? String ?? "") })
         }
@@ -330,11 +225,10 @@ struct TwoDaemonCycleTests {
         #expect(try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!).status == 409, "final results are locked")
 
         // Final quotas (tied-2023): ⌊(ratio + 5 with an award, if above 0) × 50 / 100⌋.
-        let policyRatio = ["excellent": 25, "good": 20, "qualified": 15, "poor": 0]
         for (index, unit) in units.enumerated() {
             let quota = try await Self.call(api(index), "GET", "\(base)/units/\(unit.code)/quota", token: tokens[unit.code]!).json
             let grade = expected[unit.code]!
-            let limit = (policyRatio[grade]! + (unit.award && policyRatio[grade]! > 0 ? 5 : 0)) * 50 / 100
+            let limit = SyntheticCounty.finalQuota(grade: grade, award: unit.award)
             #expect(quota["status"] as? String == "final")
             #expect(quota["unitGrade"] as? String == grade)
             #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == limit, "\(unit.code) \(grade) award \(unit.award)")

@@ -20,86 +20,14 @@ import Testing
 @Suite("Synthetic county")
 struct SyntheticCountyTests {
     static let county = "990201"
-    static let committees = ["agriculture", "culture", "education", "health"]
-
-    /// A small deterministic generator (SplitMix64), so the county is the same on every run.
-    struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
-    struct Unit {
-        var code: String
-        var committee: String
-        var hundredths: Int  // committee total
-        var poor: Int  // 差 points in the committee's sheet
-        var recheck: (hundredths: Int, poor: Int)?
-        var excellentStaff: Int
-        var award: Bool
-    }
-
-    /// A county-2021 sheet totalling `hundredths` / 100 with `poor` qualitative points rated 差.
-    static func sheet(_ hundredths: Int, poor: Int) -> String {
-        let rest = hundredths - 4300  // the fixed indicators below sum to 43.00
-        let key = min(rest, 2000)
-        let main = rest - key
-        func points(_ h: Int) -> String { String(format: "%d.%02d", h / 100, h % 100) }
-        let ratings = ["political", "cadre", "organisation", "conduct"].enumerated()
-            .map { #""\#($1)": "\#($0 < poor ? "poor" : "good")""# }.joined(separator: ", ")
-        return """
-            {"scores": {"key_tasks": \(points(key)), "main_duties": \(points(main)), "registration": 9, "innovation": 4, "excellence": 6,
-                        "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
-                        "dept_hrss": 2, "dept_finance": 2},
-             "qualitative": {\(ratings)}}
-            """
-    }
-
-    /// SPEC.md, independently: the counting total and 差, band, veto, 30 % cap, 10 % floor (county scope).
-    static func expectedGrades(_ units: [Unit]) -> [String: String] {
-        let ranks = ["excellent": 0, "good": 1, "qualified": 2, "poor": 3]
-        var counting: [String: (total: Int, poor: Int)] = [:]
-        for unit in units {
-            var use = (unit.hundredths, unit.poor)
-            if let r = unit.recheck, abs(r.hundredths - unit.hundredths) >= 500 || r.poor != unit.poor { use = (r.hundredths, r.poor) }
-            counting[unit.code] = use
-        }
-        var grade: [String: String] = [:]
-        for (code, c) in counting {
-            var g = c.total >= 9000 ? "excellent" : c.total >= 7000 ? "good" : c.total >= 6000 ? "qualified" : "poor"
-            let ceiling = c.poor >= 3 ? "poor" : c.poor == 2 ? "qualified" : c.poor == 1 ? "good" : "excellent"
-            if ranks[ceiling]! > ranks[g]! { g = ceiling }
-            grade[code] = g
-        }
-        let n = units.count
-        let cap = 30 * n / 100
-        let excellent = grade.filter { $0.value == "excellent" }.keys.sorted { counting[$0]!.total > counting[$1]!.total }
-        for code in excellent.dropFirst(cap) { grade[code] = "good" }
-        let floor = (10 * n + 99) / 100
-        let qualified = grade.values.count { $0 == "qualified" }
-        if qualified < floor {
-            let goods = grade.filter { $0.value == "good" }.keys.sorted { counting[$0]!.total < counting[$1]!.total }
-            for code in goods.prefix(floor - qualified) { grade[code] = "qualified" }
-        }
-        return grade
-    }
+    static let committees = SyntheticCounty.committees
 
     @Test("60 units, 4 committees, 3,000 staff: overrides, final grades and final quotas equal the independent computation")
     func wholeCycle() async throws {
-        var random = Seeded(state: 20_260_212)
+        var random = SeededRandom(seed: 20_260_212)
         // Totals: 5 in 合格, 32 in 良好, 23 in 优秀 bands (more than the 18 优秀 places), distinct, shuffled.
-        var totals = (0..<5).map { 6800 + 37 * $0 } + (0..<32).map { 7050 + 57 * $0 } + (0..<23).map { 9002 + 12 * $0 }
-        for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
-        var units = (0..<60).map { index in
-            Unit(code: RegistryAPITests.code(index + 1, division: Self.county), committee: Self.committees[index % 4], hundredths: totals[index],
-                 poor: 0, recheck: nil, excellentStaff: 5 + random.below(9), award: random.below(5) == 0)
-        }
+        let totals = (0..<5).map { 6800 + 37 * $0 } + (0..<32).map { 7050 + 57 * $0 } + (0..<23).map { 9002 + 12 * $0 }
+        var units = SyntheticCounty.units(county: Self.county, totals: totals, departments: ["dept"], random: &random)
         // Qualitative: two units with one 差, one with two, one with three.
         for (offset, poor) in [(3, 1), (11, 1), (20, 2), (33, 3)] { units[offset].poor = poor }
         // The sample: ⌈10 % × 15⌉ = 2 per committee, seeded; re-checks deviate by a seeded amount.
@@ -114,8 +42,7 @@ struct SyntheticCountyTests {
             if units[index].hundredths + delta > 9300 { delta = -delta }
             units[index].recheck = (units[index].hundredths + delta, position == 5 ? units[index].poor + 1 : units[index].poor)
         }
-        let expected = Self.expectedGrades(units)
-        let policyRatio = ["excellent": 25, "good": 20, "qualified": 15, "poor": 0]
+        let expected = SyntheticCounty.expected(units).grades
 
         let logger = TestCluster.logger("test.synthetic")
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
@@ -154,13 +81,9 @@ struct SyntheticCountyTests {
             #expect(try await call(.put, base, as: "office", #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#).status == .created)
             #expect(try await call(.put, base + "/units", as: "office", #"{"units": [\#(unitList.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#).status == .ok)
             for unit in unitList {
-                let response = try await call(.put, "\(base)/units/\(unit.code)/assessment", as: unit.committee, Self.sheet(unit.hundredths, poor: unit.poor))
+                let response = try await call(.put, "\(base)/units/\(unit.code)/assessment", as: unit.committee, SyntheticCounty.sheet(unit.hundredths, poor: unit.poor))
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
-                let staff = (1...50).map { n in
-                    n <= unit.excellentStaff ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
-                }
-                let roster = try await call(.put, "\(base)/units/\(unit.code)/roster", as: unit.code,
-                                            #"{"collectiveAward": \#(unit.award), "staff": [\#(staff.joined(separator: ","))]}"#)
+                let roster = try await call(.put, "\(base)/units/\(unit.code)/roster", as: unit.code, SyntheticCounty.roster(unit))
                 #expect(roster.status == .ok)
             }
             try await client.execute(
@@ -177,16 +100,15 @@ struct SyntheticCountyTests {
                     VALUES (\(Self.county), '2026', 1, \(unitList[index].code), \(unitList[index].committee), \("0.\(rank + 1)"), \(rank + 1))
                     """)
                 let recheck = unitList[index].recheck!
-                var body = Self.sheet(recheck.hundredths, poor: recheck.poor).trimmingCharacters(in: .whitespacesAndNewlines)
-                body.removeLast()
-                let response = try await call(.put, "\(base)/units/\(unitList[index].code)/recheck", as: "office", body + #", "reviewer": "核验组\#(rank)"}"#)
+                let response = try await call(.put, "\(base)/units/\(unitList[index].code)/recheck", as: "office",
+                                              SyntheticCounty.sheet(recheck.hundredths, poor: recheck.poor, reviewer: "核验组\(rank)"))
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
 
             // Overrides: ≥ 5.00 points or a different 差 count.
             let deviations = try FilingAPIFixture.json(try await call(.get, base + "/spot-check/deviations", as: "office"))
             let overridden = Set((deviations["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
-            let expectedOverridden = Set(unitList.filter { u in u.recheck.map { abs($0.hundredths - u.hundredths) >= 500 || $0.poor != u.poor } ?? false }.map(\.code))
+            let expectedOverridden = Set(unitList.filter(\.overridden).map(\.code))
             #expect(overridden == expectedOverridden)
             #expect((3...6).contains(expectedOverridden.count))  // -6.00, -5.00, ±5.50, the 差 count: never -4.99, ±2.00, -1.00, ±4.99
 
@@ -207,8 +129,7 @@ struct SyntheticCountyTests {
             for unit in unitList {
                 let quota = try FilingAPIFixture.json(try await call(.get, "\(base)/units/\(unit.code)/quota", as: unit.code))
                 let grade = expected[unit.code]!
-                let ratio = policyRatio[grade]! + (unit.award && policyRatio[grade]! > 0 ? 5 : 0)
-                let limit = ratio * 50 / 100
+                let limit = SyntheticCounty.finalQuota(grade: grade, award: unit.award)
                 #expect(quota["status"] as? String == "final")
                 #expect(quota["unitGrade"] as? String == grade)
                 #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == limit, "\(unit.code) \(grade) award \(unit.award)")
