@@ -76,9 +76,8 @@ struct CycleCreateCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "cycle create"
         let definition = try definition()
-        let (cycle, created) = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await CycleStore(client: client).put(county: target.county, definition: definition, actor: principal.actor, account: principal.account)
+        let (cycle, created) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await CycleStore(client: client).put(county: target.county, definition: definition, actor: principal.actor, account: principal.account)
         }
         print(created ? "考核周期已创建 cycle created" : "考核周期已更新 cycle updated")
         CycleCommand.printCycle(cycle)
@@ -108,8 +107,7 @@ struct CycleEnrolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "cycle enrol"
-        let (added, removed, count) = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
+        let (added, removed, count) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             let codes = all ? try await RegistryStore(client: client).units(county: target.county).map(\.code) : units
             let result = try await CycleStore(client: client).enrol(county: target.county, cycle: target.cycle, units: codes, actor: principal.actor)
             return (result.added, result.removed, codes.count)
@@ -133,10 +131,9 @@ struct CycleCloseStepCommand: AsyncParsableCommand {
         guard let filingStep = FilingStep(name: step) else {
             throw OfficeCommandContext.failure(command, "没有步骤“\(step)”(可选:self_assessment、assessment、roster) / unknown step")
         }
-        let closed = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await CycleStore(client: client).closeStep(county: target.county, cycle: target.cycle, step: filingStep,
-                                                                  actor: principal.actor, account: principal.account)
+        let closed = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await CycleStore(client: client).closeStep(county: target.county, cycle: target.cycle, step: filingStep,
+                                                           actor: principal.actor, account: principal.account)
         }
         print("\(closed.step.chinese) \(closed.step.rawValue) 已截止 closed at \(ShanghaiTime.format(closed.times.closesAt))")
     }

@@ -50,11 +50,8 @@ struct GradingProposeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "grading propose"
-        let result = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await GradingStore(client: client).propose(county: target.county, cycle: target.cycle, principal: principal)
-            }
+        let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).propose(county: target.county, cycle: target.cycle, principal: principal)
         }
         GradingCommand.printResult(result, units: units)
     }
@@ -88,11 +85,8 @@ struct GradingDecideCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "grading decide"
         let parsed = try decisions.map(Self.parse)
-        let result = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await GradingStore(client: client).decide(county: target.county, cycle: target.cycle, decisions: parsed, principal: principal)
-            }
+        let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).decide(county: target.county, cycle: target.cycle, decisions: parsed, principal: principal)
         }
         print("已记录\(parsed.count)项决定 \(parsed.count) decision(s) recorded")
         GradingCommand.printResult(result, units: false)
@@ -110,11 +104,8 @@ struct GradingConfirmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "grading confirm"
-        let result = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await GradingStore(client: client).confirm(county: target.county, cycle: target.cycle, principal: principal)
-            }
+        let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).confirm(county: target.county, cycle: target.cycle, principal: principal)
         }
         print("等次已确认 grades confirmed")
         GradingCommand.printResult(result, units: false)

@@ -45,9 +45,8 @@ struct AppealRecordCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "appeal record"
         let staffGrade = try AppealCommand.grade(grade, command: command)
-        let record = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await GradingStore(client: client).fileAppeal(
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).fileAppeal(
                 county: target.county, cycle: target.cycle, unit: unit, staffNo: staffNo, grade: staffGrade,
                 notifiedOn: notifiedOn, filedOn: filedOn, reason: reason, principal: principal)
         }
@@ -71,8 +70,7 @@ struct AppealDecideCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "appeal decide"
         let newGrade = try grade.map { try AppealCommand.grade($0, command: command) }
-        let record = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             let store = GradingStore(client: client)
             guard let appeal = try await store.appeal(county: target.county, id: id), appeal.cycle == target.cycle else {
                 throw OfficeCommandContext.failure(command, "考核周期“\(target.cycle)”没有第\(id)号复核申请 / no appeal \(id) in cycle \(target.cycle)")

@@ -64,8 +64,7 @@ struct ObjectionReviewCommand: AsyncParsableCommand {
         } else {
             newGrade = nil
         }
-        let record = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.committee], command: command)
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, roles: [.committee], command: command) { client, principal in
             let store = GradingStore(client: client)
             guard let objection = try await store.objection(county: target.county, id: id), objection.cycle == target.cycle else {
                 throw OfficeCommandContext.failure(command, "考核周期“\(target.cycle)”没有第\(id)号异议 / no objection \(id) in cycle \(target.cycle)")
@@ -76,9 +75,7 @@ struct ObjectionReviewCommand: AsyncParsableCommand {
             if let done = objection.outcome {
                 throw OfficeCommandContext.failure(command, "异议\(id)已由\(objection.reviewedBy ?? "?")复议(\(done)) / objection \(id) was already reviewed by \(objection.reviewedBy ?? "?"): \(done) [objection.already-reviewed]")
             }
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await store.reviewObjection(county: target.county, id: id, outcome: outcome, grade: newGrade, note: note, principal: principal)
-            }
+            return try await store.reviewObjection(county: target.county, id: id, outcome: outcome, grade: newGrade, note: note, principal: principal)
         }
         print("异议\(record.id)已复议 objection \(record.id) reviewed: \(record.outcome ?? "")" + (record.newGrade.map { ", \(record.oldGrade ?? "?") → \($0)" } ?? ""))
         for conflict in record.conflicts ?? [] { print("  冲突 conflict: \(conflict.message)") }

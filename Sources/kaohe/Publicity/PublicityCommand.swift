@@ -32,11 +32,8 @@ struct PublicityOpenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "publicity open"
-        let record = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await GradingStore(client: client).openPublicity(county: target.county, cycle: target.cycle, opensOn: opensOn, principal: principal)
-            }
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).openPublicity(county: target.county, cycle: target.cycle, opensOn: opensOn, principal: principal)
         }
         print("公示已开始 publicity opened")
         PublicityCommand.printWindow(record)
@@ -75,11 +72,8 @@ struct PublicityFinaliseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "publicity finalise"
-        let record = try await OfficeCommandContext.runStep(options, command: command) { client in
-            let principal = try await acting.principal(client: client, county: target.county, roles: [.office], command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
-                try await GradingStore(client: client).finalise(county: target.county, cycle: target.cycle, principal: principal)
-            }
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await GradingStore(client: client).finalise(county: target.county, cycle: target.cycle, principal: principal)
         }
         print("结果已最终确定 results final")
         PublicityCommand.printWindow(record)

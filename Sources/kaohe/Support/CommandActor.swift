@@ -52,3 +52,26 @@ extension OfficeCommandContext {
         }
     }
 }
+
+extension OfficeCommandContext {
+    /// Runs a step that `acting` takes in the cycle `target`, as the API would for that account: the
+    /// database is opened as in `runStep`, `--as` must name an enabled account with one of `roles`
+    /// (refused with a clear line otherwise), and a refusal that means "already done" says when and by
+    /// whom (`StepRefusal`). What every `--as` command (grading, publicity, objection review, appeals)
+    /// shares, so each states only its store call.
+    static func act<T>(
+        _ options: DaemonOptions,
+        target: CycleArguments,
+        acting: ActingAccount,
+        roles: Set<Role> = [.office],
+        command: String,
+        _ body: (PostgresClient, Principal) async throws -> T
+    ) async throws -> T {
+        try await runStep(options, command: command) { client in
+            let principal = try await acting.principal(client: client, county: target.county, roles: roles, command: command)
+            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
+                try await body(client, principal)
+            }
+        }
+    }
+}
