@@ -156,10 +156,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Starts the throwaway PostgreSQL cluster the integration tests share.
+        // Starts the throwaway PostgreSQL cluster the integration tests share; the synthetic county
+        // of the whole-cycle tests (enrolled through KaoheStore).
         .target(
             name: "KaoheTestSupport",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "KaoheStore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/KaoheTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -58,20 +58,9 @@ struct TwoDaemonCycleTests {
         options.acquireTimeout = .seconds(120)
         let client = PostgresClient(configuration: database, options: options, logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        var tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "双守护进程县", units: units)
         let registry = RegistryStore(client: client)
-        try await registry.enrol(
-            county: County(code: Self.county, name: "双守护进程县"),
-            committees: Self.committees.map { Committee(county: Self.county, id: $0, name: "\($0)专考委") },
-            departments: (0..<6).map { Department(county: Self.county, id: "dept\($0)", name: "主管部门\($0)") },
-            units: units.enumerated().map { UnitRecord(county: Self.county, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50) })
         let accounts = AccountStore(client: client)
-        var tokens: [String: String] = ["office": try await accounts.create(Principal(county: Self.county, account: "office", role: .office), displayName: "县事考办").token.secret]
-        for committee in Self.committees {
-            tokens[committee] = try await accounts.create(Principal(county: Self.county, account: committee, role: .committee, committee: committee), displayName: "专考委").token.secret
-        }
-        for (index, unit) in units.enumerated() {
-            tokens[unit.code] = try await accounts.create(Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code), displayName: "单位").token.secret
-        }
         // The reviewer register: some of a committee, some of a department (回避), some of neither.
         for index in 0..<12 {
             let id = "reviewer-\(index)"

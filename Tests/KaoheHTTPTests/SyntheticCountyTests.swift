@@ -47,19 +47,7 @@ struct SyntheticCountyTests {
         let logger = TestCluster.logger("test.synthetic")
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
-        try await RegistryStore(client: client).enrol(
-            county: County(code: Self.county, name: "合成县"),
-            committees: Self.committees.map { Committee(county: Self.county, id: $0, name: "\($0)专考委") },
-            departments: [Department(county: Self.county, id: "dept", name: "主管部门")],
-            units: units.enumerated().map { UnitRecord(county: Self.county, code: $1.code, name: "单位\($0)", committee: $1.committee, department: "dept", headcount: 50) })
-        let accounts = AccountStore(client: client)
-        var tokens: [String: String] = ["office": try await accounts.create(Principal(county: Self.county, account: "office", role: .office), displayName: "o").token.secret]
-        for committee in Self.committees {
-            tokens[committee] = try await accounts.create(Principal(county: Self.county, account: committee, role: .committee, committee: committee), displayName: "c").token.secret
-        }
-        for (index, unit) in units.enumerated() {
-            tokens[unit.code] = try await accounts.create(Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code), displayName: "u").token.secret
-        }
+        let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "合成县", units: units)
         let tokenTable = tokens
         let unitList = units
         let sample = sampled
