@@ -141,10 +141,21 @@ struct UnitsTable: Sendable {
         }
     }
 
-    /// `88.5 / 86` (score / re-check), or just the score.
+    /// `88.50 / 86.00` (score / re-check), or just the score.
     static func scoreText(_ row: Row) -> String {
-        let score = row.score.map { "\($0)" } ?? "—"
-        return row.recheck.map { "\(score) / \($0)" } ?? score
+        let score = row.score.map(points) ?? "—"
+        return row.recheck.map { "\(score) / \(points($0))" } ?? score
+    }
+
+    /// Scores as the assessment forms print them: two decimals (`90.80`, not `90.8`).
+    static func points(_ value: Decimal) -> String {
+        var rounded = Decimal()
+        var value = value
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        let text = "\(rounded)"
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        return decimals >= 2 ? text : text + String(repeating: "0", count: 2 - decimals)
     }
 
     /// `3 / 2` (优秀名额 / 已用), or empty before the roster.
@@ -160,8 +171,8 @@ struct UnitsTable: Sendable {
         for row in rows {
             var cells: [String] = [row.code, row.name, row.committee, row.department]
             for step in FilingStep.allCases { cells.append(statusName(row.statuses[step])) }
-            cells.append(row.score.map { "\($0)" } ?? "")
-            cells.append(row.recheck.map { "\($0)" } ?? "")
+            cells.append(row.score.map(points) ?? "")
+            cells.append(row.recheck.map(points) ?? "")
             cells.append(row.grade?.chinese ?? "")
             cells.append(row.quotaLimit.map { String($0) } ?? "")
             cells.append(row.quotaUsed.map { String($0) } ?? "")
