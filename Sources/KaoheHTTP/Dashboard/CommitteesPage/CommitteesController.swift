@@ -9,14 +9,7 @@ struct CommitteesController: Sendable {
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/committees"
-        router.get(RouterPath(base)) { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .committees)
-            return page.render("committees", try await view(page), title: "专考委对比")
-        }
-        router.get(RouterPath(base + ".csv")) { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .committees)
-            return try DataTable.download(try await view(page).tables, request: request, countyName: page.county.name)
-        }
+        dashboard.registerTablePage(on: router, path: base, current: .committees, template: "committees", title: "专考委对比", view: view)
     }
 
     func view(_ page: CyclePage) async throws -> CommitteesView {

@@ -5,7 +5,7 @@ import KaoheStore
 /// re-checked, how many deviated (the re-check's total or 差 count differs at all) and how many
 /// were overridden (the re-check replaced the committee's assessment), as rates and as an SVG
 /// chart. Percentages are whole and rounded down (`count × 100 / re-checked`), as every ratio.
-struct CommitteesView: Sendable {
+struct CommitteesView: Sendable, TabularView {
     var scopeNote: String?
     var chart: String
     var hasRows: Bool

@@ -5,7 +5,7 @@ import KaoheStore
 /// publicity window and where objections go. The page has a print stylesheet (`kaohe.css`
 /// `@media print`): only the heading, the window and the list are printed, with repeated table
 /// headers and no rows split across pages.
-struct PublicityListView: Sendable {
+struct PublicityListView: Sendable, TabularView {
     var scopeNote: String?
     /// The printed heading: county and cycle title, `XX县2026年度事业单位绩效考核结果公示`.
     var heading: String

@@ -14,22 +14,8 @@ struct ResultsController: Sendable {
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/results"
-        router.get(RouterPath(base)) { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .results)
-            return page.render("results", try await results(page), title: "考核结果")
-        }
-        router.get(RouterPath(base + ".csv")) { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .results)
-            return try DataTable.download(try await results(page).tables, request: request, countyName: page.county.name)
-        }
-        router.get(RouterPath(base + "/publicity")) { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .publicity)
-            return page.render("publicity", try await publicity(page), title: "公示名单")
-        }
-        router.get(RouterPath(base + "/publicity.csv")) { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .publicity)
-            return try DataTable.download(try await publicity(page).tables, request: request, countyName: page.county.name)
-        }
+        dashboard.registerTablePage(on: router, path: base, current: .results, template: "results", title: "考核结果", view: results)
+        dashboard.registerTablePage(on: router, path: base + "/publicity", current: .publicity, template: "publicity", title: "公示名单", view: publicity)
         router.post(RouterPath(base + "/decisions")) { request, context -> Response in
             try await recordDecision(request, try await dashboard.cyclePage(context, current: .results))
         }

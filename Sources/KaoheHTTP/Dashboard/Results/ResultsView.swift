@@ -5,7 +5,7 @@ import KaoheStore
 /// 考核结果 page: grade distribution per committee (SVG chart and table), the proposal with every
 /// unit's grade and reasons, open tie conflicts, the office's decisions, the confirmation state and
 /// the office's confirmation form. Everything is limited to the units the account sees.
-struct ResultsView: Sendable {
+struct ResultsView: Sendable, TabularView {
     var scopeNote: String?
     /// Whether a proposal exists.
     var hasGrading: Bool

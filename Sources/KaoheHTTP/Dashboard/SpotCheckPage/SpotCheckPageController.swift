@@ -13,14 +13,7 @@ struct SpotCheckPageController: Sendable {
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/spot-check"
-        router.get(RouterPath(base)) { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .spotCheck)
-            return page.render("spot-check", try await view(page), title: "随机抽查核验")
-        }
-        router.get(RouterPath(base + ".csv")) { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .spotCheck)
-            return try DataTable.download(try await view(page).tables, request: request, countyName: page.county.name)
-        }
+        dashboard.registerTablePage(on: router, path: base, current: .spotCheck, template: "spot-check", title: "随机抽查核验", view: view)
         router.get(RouterPath(base + "/record.json")) { request, context -> Response in
             let page = try await dashboard.cyclePage(context, current: .spotCheck)
             try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")

@@ -6,7 +6,7 @@ import KaoheStore
 /// strata), every draw of the cycle with redraw reasons, the selection with tickets and the
 /// reviewers drawn (双随机), each sampled unit's deviation and whether the re-check overrode, and
 /// how an observer recomputes the draw. Units outside the account's scope are left out.
-struct SpotCheckView: Sendable {
+struct SpotCheckView: Sendable, TabularView {
     var scopeNote: String?
     /// Whether a draw has been made.
     var drawn: Bool

@@ -1,0 +1,27 @@
+import Hummingbird
+import KaoheStore
+
+/// A page's view whose tables also download as CSV (`…/page.csv?table=…`).
+protocol TabularView: Sendable, SendableMetatype {
+    /// The page's tables, in page order.
+    var tables: [DataTable] { get }
+}
+
+extension Dashboard {
+    /// Registers a cycle page at `path` and its tables at `path + ".csv"`: both check access with
+    /// `cyclePage`, build the same view, and show or download it — so a page and its CSV never
+    /// disagree on rows or scope.
+    func registerTablePage<View: TabularView>(
+        on router: RouterGroup<KaoheRequestContext>, path: String, current: CyclePageKind, template: String, title: String,
+        view: @escaping @Sendable (CyclePage) async throws -> View
+    ) {
+        router.get(RouterPath(path)) { _, context -> DashboardPage in
+            let page = try await cyclePage(context, current: current)
+            return page.render(template, try await view(page), title: title)
+        }
+        router.get(RouterPath(path + ".csv")) { request, context -> Response in
+            let page = try await cyclePage(context, current: current)
+            return try DataTable.download(try await view(page).tables, request: request, countyName: page.county.name)
+        }
+    }
+}
