@@ -101,7 +101,7 @@ struct MigrationTests {
 
 @Suite("Bundled schema")
 struct BundledSchemaTests {
-    @Test("the bundle holds exactly the .sql files of Schema/ (else: touch Package.swift and rebuild)")
+    @Test("the bundle holds exactly the .sql files of Schema/ (else: make SwiftPM re-read Package.swift — it caches the manifest by content, so touching may not do — and rebuild)")
     func bundleMatchesFolder() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema").standardized
         let onDisk = try MigrationCatalog.load(directory: folder)
