@@ -44,22 +44,10 @@ public struct SpotCheckRecord: Sendable, Hashable, Codable {
     /// The format name of this record.
     public static let formatName = "kaohe.spot-check-draw/1"
 
-    /// A unit of the frozen population.
-    public struct PopulationUnit: Sendable, Hashable, Codable {
-        /// 统一社会信用代码.
-        public var code: String
-        /// 专考委 (the default stratum).
-        public var committee: String
-        /// 主管部门 (for 回避).
-        public var department: String?
-
-        /// Creates a unit.
-        public init(code: String, committee: String, department: String?) {
-            self.code = code
-            self.committee = committee
-            self.department = department
-        }
-    }
+    /// A unit of the frozen population: code, committee (the default stratum) and supervising
+    /// department (for 回避) — the same shape the reviewer draw reads (`ReviewedUnit`), so the record
+    /// and the rules cannot drift apart (the JSON keys are `code`, `committee`, `department`).
+    public typealias PopulationUnit = ReviewedUnit
 
     /// The reviewers drawn for one selected unit.
     public struct AssignedReviewers: Sendable, Hashable, Codable {
