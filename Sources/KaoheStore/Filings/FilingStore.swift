@@ -271,18 +271,7 @@ public struct FilingStore: Sendable {
             """
         )
         return try rows.map { row in
-            let score = try row.decode(String?.self, column: "score").flatMap { try? Score(parsing: $0) }
-            let quarters = try row.decode(String.self, column: "quarters").split(separator: ",").compactMap { QuarterResult(rawValue: String($0)) }
-            let staff = StaffRecord(
-                staffNo: try row.decode(String.self, column: "staff_no"), score: score,
-                grade: StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined,
-                sanction: Sanction(rawValue: try row.decode(String.self, column: "sanction")) ?? .none,
-                underInvestigation: try row.decode(Bool.self, column: "under_investigation"),
-                probation: try row.decode(Bool.self, column: "probation"),
-                leaveMonths: try row.decode(Int.self, column: "leave_months"),
-                unassignedMonths: try row.decode(Int.self, column: "unassigned_months"),
-                refused: try row.decode(Bool.self, column: "refused"), quarters: quarters
-            )
+            let staff = try StaffRecord(rosterRow: row)
             return RosterLine(
                 line: try row.decode(Int.self, column: "line"), staff: staff, name: try row.decode(String.self, column: "name"),
                 postCategory: try row.decode(String.self, column: "post_category"), level: try row.decode(String.self, column: "level")

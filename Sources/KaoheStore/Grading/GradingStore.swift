@@ -402,17 +402,7 @@ public struct GradingStore: Sendable {
                 current = (unit, try row.decode(Int.self, column: "version"), try row.decode(Bool.self, column: "award"),
                            UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor, [])
             }
-            let score = try row.decode(String?.self, column: "score").flatMap { try? Score(parsing: $0) }
-            let quarters = try row.decode(String.self, column: "quarters").split(separator: ",").compactMap { QuarterResult(rawValue: String($0)) }
-            current?.staff.append(StaffRecord(
-                staffNo: try row.decode(String.self, column: "staff_no"), score: score,
-                grade: StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined,
-                sanction: Sanction(rawValue: try row.decode(String.self, column: "sanction")) ?? .none,
-                underInvestigation: try row.decode(Bool.self, column: "under_investigation"),
-                probation: try row.decode(Bool.self, column: "probation"),
-                leaveMonths: try row.decode(Int.self, column: "leave_months"),
-                unassignedMonths: try row.decode(Int.self, column: "unassigned_months"),
-                refused: try row.decode(Bool.self, column: "refused"), quarters: quarters))
+            current?.staff.append(try StaffRecord(rosterRow: row))
         }
         flush()
         return outcomes
