@@ -80,22 +80,28 @@ public struct CountyHistoryStore: Sendable {
             SELECT c.cycle, c.kind, c.title, g.state, p.opens_on::text AS opens_on, p.opened_at, p.opened_by, p.closes_at,
                    g.proposed_at, g.proposed_by, g.confirmed_at, g.confirmed_by, g.finalised_at, g.finalised_by,
                    (SELECT count(*) FROM cycle_units cu WHERE cu.county = c.county AND cu.cycle = c.cycle) AS units,
-                   (SELECT count(*) FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS graded,
-                   (SELECT count(*) FILTER (WHERE grade = 'excellent') FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS excellent,
-                   (SELECT count(*) FILTER (WHERE grade = 'good') FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS good,
-                   (SELECT count(*) FILTER (WHERE grade = 'qualified') FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS qualified,
-                   (SELECT count(*) FILTER (WHERE grade = 'poor') FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS poor,
-                   (SELECT count(*) FILTER (WHERE source = 'recheck') FROM unit_grades ug WHERE ug.county = c.county AND ug.cycle = c.cycle) AS overrides,
+                   ug.graded, ug.excellent, ug.good, ug.qualified, ug.poor, ug.overrides,
                    (SELECT count(*) FROM spot_check_selections s JOIN spot_check_draws d
                         ON d.county = s.county AND d.cycle = s.cycle AND d.draw_no = s.draw_no AND d.superseded_at IS NULL
                      WHERE s.county = c.county AND s.cycle = c.cycle) AS draw_size,
                    (SELECT count(*) FROM spot_check_draws d WHERE d.county = c.county AND d.cycle = c.cycle AND d.drawn_at IS NOT NULL) AS draws,
-                   (SELECT count(*) FROM objections o WHERE o.county = c.county AND o.cycle = c.cycle) AS objections,
-                   (SELECT count(*) FROM objections o WHERE o.county = c.county AND o.cycle = c.cycle AND o.outcome = 'upheld') AS upheld,
+                   o.objections, o.upheld,
                    (SELECT count(*) FROM staff_appeals a WHERE a.county = c.county AND a.cycle = c.cycle) AS appeals
             FROM cycles c
             LEFT JOIN cycle_gradings g ON g.county = c.county AND g.cycle = c.cycle
             LEFT JOIN publicity_windows p ON p.county = c.county AND p.cycle = c.cycle
+            -- Each cycle's grades and objections are read once, every figure a filter of that one scan.
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS graded,
+                       count(*) FILTER (WHERE grade = 'excellent') AS excellent, count(*) FILTER (WHERE grade = 'good') AS good,
+                       count(*) FILTER (WHERE grade = 'qualified') AS qualified, count(*) FILTER (WHERE grade = 'poor') AS poor,
+                       count(*) FILTER (WHERE source = 'recheck') AS overrides
+                FROM unit_grades WHERE county = c.county AND cycle = c.cycle
+            ) ug
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS objections, count(*) FILTER (WHERE outcome = 'upheld') AS upheld
+                FROM objections WHERE county = c.county AND cycle = c.cycle
+            ) o
             WHERE c.county = \(county)
             ORDER BY c.cycle DESC
             """
