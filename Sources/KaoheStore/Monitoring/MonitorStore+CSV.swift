@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import Postgres
 
 /// 监控导出: the monitor's unit table as a CSV that Excel opens (UTF-8 with BOM), one row per
@@ -75,14 +76,9 @@ extension MonitorStore {
         }
     }
 
+    /// `优秀` for `excellent`: the office's term, as `UnitGrade` spells it.
     static func gradeLabel(_ grade: String) -> String {
-        switch grade {
-        case "excellent": "优秀"
-        case "good": "良好"
-        case "qualified": "合格"
-        case "poor": "较差"
-        default: grade
-        }
+        UnitGrade(rawValue: grade)?.chinese ?? grade
     }
 
     static func quotaLabel(_ status: String?) -> String {
