@@ -24,13 +24,13 @@ import Testing
 /// - a token for each role of the matrix — office, committee C1, unit U1, reviewer, auditor of
 ///   county A and the office of county B — and for the accounts that seed the filings.
 struct AuthorizationMatrixFixture {
-    static let countyA = "350121"
-    static let countyB = "350122"
+    static let countyA = TwoCountyWorld.county
+    static let countyB = TwoCountyWorld.otherCounty
     /// A county that does not exist.
     static let ghostCounty = "350199"
-    static let u1 = "91350100M000100Y43"
-    static let u2 = "911100001000084588"
-    static let u3 = "91310000775785552L"
+    static let u1 = TwoCountyWorld.unitA
+    static let u2 = TwoCountyWorld.unitB
+    static let u3 = TwoCountyWorld.unitC
     static let x1 = uscc(serial: 1, division: countyB)
     /// A well-formed code no county has registered.
     static let ghostUnit = uscc(serial: 999, division: countyA)
@@ -51,33 +51,14 @@ struct AuthorizationMatrixFixture {
 
     static func make(_ label: String = #function) async throws -> AuthorizationMatrixFixture {
         let logger = TestCluster.logger("test.authorization-matrix")
-        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), logger: logger)
-        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        let client = try await TwoCountyWorld.freshClient(label, logger: logger)
+        try await TwoCountyWorld.enrol(client, otherUnit: x1)
         let registry = RegistryStore(client: client)
-        try await registry.enrol(
-            county: County(code: countyA, name: "闽侯县"),
-            committees: [Committee(county: countyA, id: "education", name: "教育专业考核委员会"),
-                         Committee(county: countyA, id: "health", name: "卫健专业考核委员会")],
-            departments: [Department(county: countyA, id: "edu", name: "县教育局")],
-            units: [
-                UnitRecord(county: countyA, code: u1, name: "县第一中学", committee: "education", department: "edu", headcount: 80),
-                UnitRecord(county: countyA, code: u2, name: "县第二中学", committee: "education", department: "edu", headcount: 60),
-                UnitRecord(county: countyA, code: u3, name: "县医院", committee: "health", department: "edu", headcount: 300),
-            ]
-        )
-        try await registry.enrol(
-            county: County(code: countyB, name: "连江县"),
-            committees: [Committee(county: countyB, id: "education", name: "教育专业考核委员会")],
-            departments: [Department(county: countyB, id: "edu", name: "县教育局")],
-            units: [UnitRecord(county: countyB, code: x1, name: "连江一中", committee: "education", department: "edu", headcount: 50)]
-        )
         // Its committee and department (回避) rule out every unit for a real draw: only the recorded
         // draw of cycle 2026 assigns it, to U1.
         try await registry.addReviewer(ReviewerRecord(county: countyA, id: "wang.li", name: "王丽", committee: "health", department: "edu"), actor: "test")
 
-        let accounts = AccountStore(client: client)
-        var tokens: [String: String] = [:]
-        for principal in [
+        let tokens = try await TwoCountyWorld.tokens(client, for: [
             // The roles of the matrix.
             Principal(county: countyA, account: "office", role: .office),
             Principal(county: countyA, account: "committee", role: .committee, committee: "education"),
@@ -91,9 +72,7 @@ struct AuthorizationMatrixFixture {
             Principal(county: countyA, account: "committee-c2", role: .committee, committee: "health"),
             Principal(county: countyB, account: "unit-x1", role: .unit, unitCode: x1),
             Principal(county: countyB, account: "committee-b", role: .committee, committee: "education"),
-        ] {
-            tokens[principal.account] = try await accounts.create(principal, displayName: principal.account).token.secret
-        }
+        ])
 
         return AuthorizationMatrixFixture(client: client, tokens: tokens, logger: logger)
     }

@@ -14,12 +14,12 @@ import Testing
 /// A county with two committees, three units, accounts of every role, and a second county — on a
 /// fresh database of the shared test cluster — for the cycle and filing API tests.
 struct FilingAPIFixture {
-    static let county = "350121"
-    static let otherCounty = "350122"
+    static let county = TwoCountyWorld.county
+    static let otherCounty = TwoCountyWorld.otherCounty
     /// Units A and B (education), C (health).
-    static let unitA = "91350100M000100Y43"
-    static let unitB = "911100001000084588"
-    static let unitC = "91310000775785552L"
+    static let unitA = TwoCountyWorld.unitA
+    static let unitB = TwoCountyWorld.unitB
+    static let unitC = TwoCountyWorld.unitC
 
     let client: PostgresClient
     /// Bearer tokens by account: office, auditor, unit-a, unit-b, edu, health, other-office.
@@ -28,29 +28,9 @@ struct FilingAPIFixture {
 
     static func make(_ label: String = #function) async throws -> FilingAPIFixture {
         let logger = TestCluster.logger("test.filings")
-        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), logger: logger)
-        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
-        let registry = RegistryStore(client: client)
-        try await registry.enrol(
-            county: County(code: county, name: "闽侯县"),
-            committees: [Committee(county: county, id: "education", name: "教育专业考核委员会"),
-                         Committee(county: county, id: "health", name: "卫健专业考核委员会")],
-            departments: [Department(county: county, id: "edu", name: "县教育局")],
-            units: [
-                UnitRecord(county: county, code: unitA, name: "县第一中学", committee: "education", department: "edu", headcount: 80),
-                UnitRecord(county: county, code: unitB, name: "县第二中学", committee: "education", department: "edu", headcount: 60),
-                UnitRecord(county: county, code: unitC, name: "县医院", committee: "health", department: "edu", headcount: 300),
-            ]
-        )
-        try await registry.enrol(
-            county: County(code: otherCounty, name: "连江县"),
-            committees: [Committee(county: otherCounty, id: "education", name: "教育专业考核委员会")],
-            departments: [Department(county: otherCounty, id: "edu", name: "县教育局")],
-            units: [UnitRecord(county: otherCounty, code: unitA, name: "连江一中", committee: "education", department: "edu", headcount: 50)]
-        )
-        let accounts = AccountStore(client: client)
-        var tokens: [String: String] = [:]
-        for principal in [
+        let client = try await TwoCountyWorld.freshClient(label, logger: logger)
+        try await TwoCountyWorld.enrol(client, otherUnit: unitA)
+        let tokens = try await TwoCountyWorld.tokens(client, for: [
             Principal(county: county, account: "office", role: .office),
             Principal(county: county, account: "auditor", role: .auditor),
             Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA),
@@ -58,9 +38,7 @@ struct FilingAPIFixture {
             Principal(county: county, account: "edu", role: .committee, committee: "education"),
             Principal(county: county, account: "health", role: .committee, committee: "health"),
             Principal(county: otherCounty, account: "other-office", role: .office),
-        ] {
-            tokens[principal.account] = try await accounts.create(principal, displayName: principal.account).token.secret
-        }
+        ])
         return FilingAPIFixture(client: client, tokens: tokens)
     }
 
