@@ -14,9 +14,7 @@ func registerDashboard(on router: Router<KaoheRequestContext>, dependencies: App
     let open = router.group().add(middleware: PageMiddleware(templates: dashboard.templates))
     LoginController(dashboard: dashboard).register(on: open)
 
-    let pages = router.group()
-        .add(middleware: PageMiddleware(templates: dashboard.templates))
-        .add(middleware: SessionMiddleware(sessions: dashboard.sessions))
+    let pages = open.group().add(middleware: SessionMiddleware(sessions: dashboard.sessions))
     LogoutController(dashboard: dashboard).register(on: pages)
     HomeController(dashboard: dashboard).register(on: pages)
     OverviewController(dashboard: dashboard).register(on: pages)
