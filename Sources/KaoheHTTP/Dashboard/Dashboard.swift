@@ -76,16 +76,6 @@ struct CyclePage: Sendable {
     /// Whether the account sees the whole county (office, auditor).
     var countyWide: Bool { policy.seeCountyWide(county: county.code) == .allowed }
 
-    /// A line saying whose view this is, for accounts that see part of the county.
-    var scopeNote: String? {
-        switch principal.role {
-        case .office, .auditor: nil
-        case .committee: "仅显示本专业考核委员会负责考核的单位。"
-        case .unit: "仅显示本单位。"
-        case .reviewer: "仅显示分配给您核验的单位。"
-        }
-    }
-
     /// The link to a unit's page.
     func unitHref(_ code: String) -> String { "\(base)/units/\(code)" }
 

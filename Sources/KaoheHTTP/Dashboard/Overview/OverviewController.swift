@@ -26,11 +26,8 @@ struct OverviewController: Sendable {
         let page = try await dashboard.cyclePage(context, current: .overview)
         guard let monitor = try await CycleMonitor.load(dashboard.dependencies.client, county: page.county.code, cycle: page.cycle.definition.cycle)
         else { throw ProblemDetails.notFound("cycle") }
-        let committees = try await dashboard.registry.committees(county: page.county.code)
-        let view = OverviewView(
-            page: page, monitor: monitor.scoped(to: page),
-            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        )
+        let visibility = try await UnitVisibility.load(policy: page.policy, county: page.county.code, registry: dashboard.registry)
+        let view = OverviewView(page: page, monitor: monitor.scoped(to: page), visibility: visibility)
         return (page, view)
     }
 }

@@ -40,9 +40,10 @@ struct OverviewView {
     var objectionCount = 0
     var hasObjections = false
 
-    init(page: CyclePage, monitor: CycleMonitor, committeeNames: [String: String]) {
+    init(page: CyclePage, monitor: CycleMonitor, visibility: UnitVisibility) {
         let now = page.cycle.now
-        scopeNote = page.scopeNote
+        let committeeNames = visibility.committeeNames
+        scopeNote = visibility.scopeNote
         csvBase = page.base + "/overview.csv?table="
         let names = Dictionary(monitor.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         steps = page.cycle.steps.map { cycleStep in

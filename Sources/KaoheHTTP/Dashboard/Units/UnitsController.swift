@@ -35,11 +35,11 @@ struct UnitsController: Sendable {
         router.get("/counties/{county}/cycles/{cycle}/units") { request, context -> DashboardPage in
             let page = try await dashboard.cyclePage(context, current: .units)
             let query = UnitsTable.Query(Self.parameters(request))
-            let (table, committees) = try await load(page)
+            let (table, committees, visibility) = try await load(page)
             let rows = table.apply(query)
             let base = page.base + "/units"
             let view = UnitsView(
-                scopeNote: page.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
+                scopeNote: visibility.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
                 committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
                 statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
                 grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
@@ -68,7 +68,7 @@ struct UnitsController: Sendable {
         }
         router.get("/counties/{county}/cycles/{cycle}/units.csv") { request, context -> Response in
             let page = try await dashboard.cyclePage(context, current: .units)
-            let (table, _) = try await load(page)
+            let (table, _, _) = try await load(page)
             let rows = table.apply(UnitsTable.Query(Self.parameters(request)))
             return UnitsTable.csv(rows).download(named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览.csv")
         }
@@ -80,8 +80,9 @@ struct UnitsController: Sendable {
         return out
     }
 
-    /// The rows the account may see, and the committees it may filter by.
-    func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee]) {
+    /// The rows the account may see, the committees it may filter by, and the account's view of the
+    /// county (for the scope note, built from the registry reads already made here).
+    func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee], UnitVisibility) {
         let county = page.county.code, cycle = page.cycle.definition.cycle
         let client = dashboard.dependencies.client
         guard let monitor = try await CycleMonitor.load(client, county: county, cycle: cycle)?.scoped(to: page) else {
@@ -93,9 +94,13 @@ struct UnitsController: Sendable {
         async let totalsRead = MonitorStore(client: client).assessedTotals(county: county, cycle: cycle)
         let committees = try await committeesRead, departments = try await departmentsRead
         let units = try await unitsRead, totals = try await totalsRead
-        let committeeNames = Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let visibility = UnitVisibility(
+            policy: page.policy, county: county,
+            units: Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        let committeeNames = visibility.committeeNames
         let departmentNames = Dictionary(departments.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let departmentOf = Dictionary(units.map { ($0.code, $0.department) }, uniquingKeysWith: { a, _ in a })
+        let departmentOf = visibility.units.mapValues(\.department)
         let rechecks = Dictionary((monitor.deviations?.units ?? []).compactMap { d in d.recheckTotal.map { (d.unit, $0) } }, uniquingKeysWith: { a, _ in a })
         let rows = monitor.units.map { unit in
             UnitsTable.Row(
@@ -108,6 +113,6 @@ struct UnitsController: Sendable {
             )
         }
         let visibleCommittees = Set(monitor.units.map(\.committee))
-        return (UnitsTable(rows: rows), committees.filter { page.countyWide || visibleCommittees.contains($0.id) })
+        return (UnitsTable(rows: rows), committees.filter { page.countyWide || visibleCommittees.contains($0.id) }, visibility)
     }
 }
