@@ -71,8 +71,11 @@ public enum DemoCounty {
             store: AccountStore(client: client), county: county.code,
             committees: sectors.map { (id: $0.0, name: $0.1) }, units: registry.units, reviewers: registry.reviewers)
         let context = DemoContext(client: client, county: county.code, units: registry.units, accounts: accounts, logger: logger)
+        // The current cycle's on-time filings first, so its deadlines pass while the previous
+        // cycle is seeded rather than in a sleep.
+        let current = try await DemoCurrentCycle.start(context)
         try await DemoPreviousCycle.seed(context)
-        let draw = try await DemoCurrentCycle.seed(context)
+        let draw = try await DemoCurrentCycle.finish(context, current)
         let reviewer = draw.reviewerAssignments?.first?.reviewers.first?.id ?? reviewers[0].0
         try await DemoLogins.set(context, reviewer: reviewer)
         logger.info("seeded the demo county", metadata: [

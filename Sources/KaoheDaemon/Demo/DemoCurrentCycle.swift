@@ -11,8 +11,10 @@ import Logging
 /// 优秀 place waiting for the office's decision.
 ///
 /// Everything goes through the stores the API uses. Filings are stamped by the database clock, so
-/// "late" needs the deadline to pass while seeding: the on-time filings are made first, the
-/// deadline is set ``deadlineDelay`` after the start, and the late ones follow once it has passed.
+/// "late" needs the deadline to pass while seeding: ``start(_:)`` sets the deadline
+/// ``deadlineDelay`` ahead and makes the on-time filings; the caller seeds other things (the
+/// previous cycle) while it passes, and ``finish(_:_:)`` makes the late filings and the rest,
+/// waiting only for whatever of the delay is left.
 enum DemoCurrentCycle {
     static let cycle = "2026"
     /// The dice digits of the office's public draw (掷骰), fixed so the sample is the same every time.
@@ -92,8 +94,16 @@ enum DemoCurrentCycle {
         return total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0
     }
 
-    /// Seeds the cycle; returns its draw.
-    static func seed(_ context: DemoContext) async throws -> SpotCheckRecord {
+    /// The cycle opened with its on-time filings made, its two deadlines still to pass.
+    struct Started {
+        var plans: [Plan]
+        var random: DemoRandom
+        var deadline: Date
+    }
+
+    /// Creates the cycle with its self-assessment and assessment deadlines ``deadlineDelay`` ahead,
+    /// enrols the units and makes the on-time filings.
+    static func start(_ context: DemoContext) async throws -> Started {
         var random = DemoRandom(seed: 2026)
         let plans = plans(count: context.units.count, random: &random)
         let start = Date()
@@ -114,30 +124,24 @@ enum DemoCurrentCycle {
         let cycles = CycleStore(client: context.client)
         _ = try await cycles.put(county: context.county, definition: definition, actor: office.actor, account: office.account)
         _ = try await cycles.enrol(county: context.county, cycle: cycle, units: context.units.map(\.code), actor: office.actor)
-
-        let filings = FilingStore(client: context.client)
-        func file(_ filing: Filing) async throws {
-            for (unit, plan) in zip(context.units, plans) {
-                if plan.selfAssessment == filing {
-                    _ = try await filings.fileSelfAssessment(
-                        county: context.county, cycle: cycle, unit: unit.code,
-                        report: DemoReports.selfAssessment(unit, year: cycle, random: &random), principal: context.account(of: unit))
-                }
-                if plan.assessment == filing, let total = plan.total {
-                    _ = try await filings.fileAssessment(
-                        county: context.county, cycle: cycle, unit: unit.code,
-                        sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, fair: plan.fair, random: &random),
-                        principal: context.committee(of: unit))
-                }
-            }
-        }
-        try await file(.onTime)
-        let wait = deadline.timeIntervalSinceNow + 0.05
-        if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) } else {
+        try await file(.onTime, context, plans: plans, random: &random)
+        if Date() > deadline {
             context.logger.warning("demo: the on-time filings took longer than \(deadlineDelay) s; some are marked late")
         }
-        try await file(.late)
+        return Started(plans: plans, random: random, deadline: deadline)
+    }
 
+    /// Once the deadlines have passed (it waits for what is left of them): the late filings, the
+    /// rosters, the draw, the re-checks and the grading proposal. Returns the draw.
+    static func finish(_ context: DemoContext, _ started: Started) async throws -> SpotCheckRecord {
+        var random = started.random
+        let plans = started.plans
+        let wait = started.deadline.timeIntervalSinceNow + 0.05
+        if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1_000))) }
+        try await file(.late, context, plans: plans, random: &random)
+
+        let office = context.accounts.office
+        let filings = FilingStore(client: context.client)
         for (unit, plan) in zip(context.units, plans) where plan.roster {
             let shape = DemoPeople.RosterShape(staff: unit.headcount, excellentPercent: excellentPercent(plan),
                                                overQuota: plan.overQuota, boundBreaches: plan.boundBreaches)
@@ -152,6 +156,24 @@ enum DemoCurrentCycle {
         let grading = try await GradingStore(client: context.client).propose(county: context.county, cycle: cycle, principal: office)
         if grading.conflicts.isEmpty { context.logger.warning("demo: the grading proposal has no conflict") }
         return draw
+    }
+
+    /// Files the self-assessments and assessments the plans make `filing` (on time or late).
+    static func file(_ filing: Filing, _ context: DemoContext, plans: [Plan], random: inout DemoRandom) async throws {
+        let filings = FilingStore(client: context.client)
+        for (unit, plan) in zip(context.units, plans) {
+            if plan.selfAssessment == filing {
+                _ = try await filings.fileSelfAssessment(
+                    county: context.county, cycle: cycle, unit: unit.code,
+                    report: DemoReports.selfAssessment(unit, year: cycle, random: &random), principal: context.account(of: unit))
+            }
+            if plan.assessment == filing, let total = plan.total {
+                _ = try await filings.fileAssessment(
+                    county: context.county, cycle: cycle, unit: unit.code,
+                    sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, fair: plan.fair, random: &random),
+                    principal: context.committee(of: unit))
+            }
+        }
     }
 
     /// Re-checks (实地二次评价) by the assigned reviewers of up to five sampled units that have a
