@@ -105,7 +105,7 @@ public final class JobRunner: Service, Sendable {
                     try await ScheduledRunStore.markDone(on: connection, county: run.county, cycle: run.cycle, kind: run.kind,
                                                          by: actor, result: result)
                     logger.info("scheduled run done", metadata: ["result": "\(result)"])
-                case .notReady(let after):
+                case .notReady(let after, _):
                     try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
                     try await ScheduledRunStore.postpone(on: connection, run: run, after: after)
                 }
@@ -114,7 +114,7 @@ public final class JobRunner: Service, Sendable {
                 try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
                 try await ScheduledRunStore.recordFailure(on: connection, run: run, error: String(describing: error))
                 logger.warning("scheduled run failed; will retry", metadata: ["error": "\(String(describing: error))"])
-                return .notReady(after: .seconds(1))
+                return .notReady(after: .seconds(1), reason: "上次执行失败,稍后重试 / the last attempt failed; retrying")
             }
         }
     }
@@ -140,8 +140,8 @@ public final class JobRunner: Service, Sendable {
             case .done(let result):
                 try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: kind, by: actor, result: result)
                 return result
-            case .notReady:
-                throw CycleError(.conflict, "任务“\(kind)”的前置步骤尚未完成 / the run's precondition is not met yet", rule: "jobs.not-ready")
+            case .notReady(_, let reason):
+                throw CycleError(.conflict, "任务“\(kind)”暂不能执行:\(reason)", rule: "jobs.not-ready")
             }
         }
     }

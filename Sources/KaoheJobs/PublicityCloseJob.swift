@@ -15,6 +15,18 @@ public struct PublicityCloseJob: ScheduledJob {
     /// Finalises in the run's transaction, or waits.
     public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
         let (done, result) = try await GradingStore.closePublicity(on: connection, county: run.county, cycle: run.cycle, actor: context.actor)
-        return done ? .done(result) : .notReady(after: .seconds(600))
+        if done { return .done(result) }
+        return .notReady(after: .seconds(600), reason: Self.waiting(result["waiting"]))
+    }
+
+    /// What the cycle waits for, by the rule `GradingStore.closePublicity` names.
+    static func waiting(_ rule: String?) -> String {
+        switch rule {
+        case "publicity.not-open": "尚未公示,请先发布公示 / publicity has not been opened; open it first"
+        case "publicity.not-closed": "公示期未满,期满后自动确定最终结果 / the publicity window is still open; results are finalised when it closes"
+        case "publicity.objections-open": "尚有异议未复议,请先完成复议 / objections await 复议; decide them first"
+        case "publicity.conflicts-open": "尚有比例冲突未经县事考办研判,请先记录研判 / ratio conflicts await the office's ruling; record it first"
+        default: "公示尚不能结束(\(rule ?? "?")) / publicity cannot close yet (\(rule ?? "?"))"
+        }
     }
 }

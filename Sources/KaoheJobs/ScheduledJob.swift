@@ -14,7 +14,7 @@ public protocol ScheduledJob: Sendable {
     var kind: String { get }
 
     /// Does the work of `run`. Return `.done(result)` to mark the run done (with `result` as its
-    /// record), `.notReady(after:)` to leave it pending and look again later (a precondition not yet
+    /// record), `.notReady(after:reason:)` to leave it pending and look again later (a precondition not yet
     /// met; nothing written is kept). Throw to roll back and count a failed attempt.
     func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome
 }
@@ -23,8 +23,9 @@ public protocol ScheduledJob: Sendable {
 public enum JobOutcome: Sendable, Hashable {
     /// Done; the facts are stored as the run's `result`.
     case done([String: String])
-    /// Not yet possible; try again after this long.
-    case notReady(after: Duration)
+    /// Not yet possible; try again after this long. `reason` says what must happen first, in words a
+    /// clerk can act on (zh-CN / English): a hand trigger refuses with it.
+    case notReady(after: Duration, reason: String)
 }
 
 /// What a job gets besides its connection.

@@ -40,9 +40,13 @@ public struct SpotCheckDrawJob: ScheduledJob {
             WHERE county = \(run.county) AND cycle = \(run.cycle) AND superseded_at IS NULL
             """
         )
-        guard let row = frozen.first else { return .notReady(after: .seconds(1)) }
+        guard let row = frozen.first else {
+            return .notReady(after: .seconds(1), reason: "抽样总体尚未冻结,请先冻结总体并公布其哈希 / the population is not frozen yet; freeze it (and publish its hash) first")
+        }
         if try row.decode(Bool.self, column: "drawn") { return .done(["drawnBefore": "true"]) }
-        guard try row.decode(Bool.self, column: "scheduled") else { return .notReady(after: .seconds(60)) }
+        guard try row.decode(Bool.self, column: "scheduled") else {
+            return .notReady(after: .seconds(60), reason: "抽样总体由县事考办手工冻结,请由县事考办抽签(可现场掷骰) / the office froze the population by hand; the office draws it (dice at a public draw, or a system seed)")
+        }
         let record = try await SpotCheckStore.draw(on: connection, county: run.county, cycle: run.cycle, actor: context.actor, seed: nil)
         return .done(["drawNo": String(record.drawNo), "selected": String(record.selection?.selected.count ?? 0)])
     }
