@@ -147,15 +147,13 @@ struct UnitsTable: Sendable {
         return row.recheck.map { "\(score) / \(points($0))" } ?? score
     }
 
-    /// Scores as the assessment forms print them: two decimals (`90.80`, not `90.8`).
+    /// Scores as the assessment forms print them: two decimals (`90.80`, not `90.8`) — `Score`'s own
+    /// text, after rounding the monitor's figure to hundredths.
     static func points(_ value: Decimal) -> String {
-        var rounded = Decimal()
-        var value = value
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        let text = "\(rounded)"
-        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
-        let decimals = text.distance(from: dot, to: text.endIndex) - 1
-        return decimals >= 2 ? text : text + String(repeating: "0", count: 2 - decimals)
+        var hundredths = Decimal()
+        var value = value * 100
+        NSDecimalRound(&hundredths, &value, 0, .plain)
+        return Score(hundredths: NSDecimalNumber(decimal: hundredths).int64Value).description
     }
 
     /// `3 / 2` (优秀名额 / 已用), or empty before the roster.
