@@ -177,23 +177,29 @@ extension GradingStore {
         try await client.withConnection { try await Self.objection(on: $0, county: county, id: id) }
     }
 
-    /// The cycle's objections, oldest first.
+    /// The cycle's objections, oldest first (one statement).
     public func objections(county: String, cycle: String) async throws -> [ObjectionRecord] {
-        try await client.withConnection { connection in
-            try await connection.query("SELECT id FROM objections WHERE county = \(county) AND cycle = \(cycle) ORDER BY id").asyncMap {
-                try await Self.objection(on: connection, county: county, id: try $0.decode(Int64.self, column: "id"))!
-            }
-        }
+        try await client.query(
+            """
+            SELECT \(unescaped: Self.objectionColumns) FROM objections WHERE county = \(county) AND cycle = \(cycle) ORDER BY id
+            """
+        ).map(Self.objection)
     }
 
     static func objection(on connection: PostgresConnection, county: String, id: Int64) async throws -> ObjectionRecord? {
-        guard let row = try await connection.query(
-            """
-            SELECT cycle, unit_code, filed_by, filed_at, text, outcome, old_grade, new_grade, note, reviewed_by
-            FROM objections WHERE county = \(county) AND id = \(id)
-            """).first else { return nil }
-        return ObjectionRecord(
-            id: id, cycle: try row.decode(String.self, column: "cycle"), unit: try row.decode(String.self, column: "unit_code"),
+        try await connection.query(
+            "SELECT \(unescaped: objectionColumns) FROM objections WHERE county = \(county) AND id = \(id)"
+        ).first.map(objection)
+    }
+
+    /// The columns `objection(_:)` decodes.
+    static let objectionColumns = "id, cycle, unit_code, filed_by, filed_at, text, outcome, old_grade, new_grade, note, reviewed_by"
+
+    /// One row of `objections` selected with ``objectionColumns``.
+    static func objection(_ row: PostgresRow) throws -> ObjectionRecord {
+        ObjectionRecord(
+            id: try row.decode(Int64.self, column: "id"), cycle: try row.decode(String.self, column: "cycle"),
+            unit: try row.decode(String.self, column: "unit_code"),
             filedBy: try row.decode(String.self, column: "filed_by"), filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
             text: try row.decode(String.self, column: "text"), outcome: try row.decode(String?.self, column: "outcome"),
             oldGrade: try row.decode(String?.self, column: "old_grade"), newGrade: try row.decode(String?.self, column: "new_grade"),
@@ -400,13 +406,5 @@ extension GradingStore {
             lastDay: try row.decode(String.self, column: "last_day"), reason: try row.decode(String.self, column: "reason"),
             filedBy: try row.decode(String.self, column: "filed_by"), outcome: try row.decode(String?.self, column: "outcome"),
             decidedGrade: try row.decode(String?.self, column: "decided_grade"), note: try row.decode(String?.self, column: "note"))
-    }
-}
-
-extension Sequence {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
-        var result: [T] = []
-        for element in self { result.append(try await transform(element)) }
-        return result
     }
 }
