@@ -45,6 +45,10 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
     public func validated() throws(SchemeError) -> CyclePolicy {
         _ = try grading.validated()
         var issues: [FieldIssue] = []
+        if spotCheck.minimumPercent.value < SpotCheckDraw.hardFloorPercent {
+            issues.append(FieldIssue(field: "spotCheck.minimumPercent", rule: "minimum-rate",
+                                     message: "抽查比例下限为\(spotCheck.minimumPercent),文件规定不低于\(SpotCheckDraw.hardFloorPercent)%,请改为\(SpotCheckDraw.hardFloorPercent)至100 / the minimum rate \(spotCheck.minimumPercent) is below the documents' \(SpotCheckDraw.hardFloorPercent)%; set \(SpotCheckDraw.hardFloorPercent)–100"))
+        }
         if spotCheck.defaultPercent < spotCheck.minimumPercent {
             issues.append(FieldIssue(field: "spotCheck.defaultPercent", rule: "minimum-rate",
                                      message: "默认抽查比例低于下限 / default rate below the minimum"))

@@ -17,7 +17,7 @@ public enum SpotCheckDraw {
         let floor = max(policy.minimumPercent.value, Self.hardFloorPercent)
         guard percent.value >= floor else {
             throw SpotCheckError(field: "percent", rule: "minimum-rate",
-                                 message: "抽查比例\(percent)低于下限\(floor)%(不低于10%) / rate below the minimum \(floor) %")
+                                 message: "抽查比例\(percent)低于下限\(floor)%,请设为\(floor)%至100% / rate \(percent) is below the minimum \(floor)%; choose \(floor)–100%")
         }
         guard !population.isEmpty else {
             throw SpotCheckError(field: "units", rule: "empty-population", message: "抽样总体为空 / the population is empty")

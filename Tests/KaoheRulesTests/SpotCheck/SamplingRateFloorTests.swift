@@ -21,6 +21,17 @@ struct SamplingRateFloorTests {
         #expect(ten.selected.count == 1 + 2)  // ⌈10 % × 10⌉ + ⌈10 % × 20⌉
     }
 
+    @Test("a cycle policy whose own minimum is below 10 % is refused when it is loaded, naming the field")
+    func policyBelowTheFloor() throws {
+        var policy = try PolicyLoader.defaultCyclePolicy()
+        policy.spotCheck.minimumPercent = try Percentage(5)
+        policy.spotCheck.defaultPercent = try Percentage(5)
+        #expect(throws: SchemeError.self) { try policy.validated() }
+        do { _ = try policy.validated() } catch {
+            #expect(error.issues.map(\.field) == ["spotCheck.minimumPercent"])
+        }
+    }
+
     @Test("50 % of the county as one stratum: ⌈50 % × 30⌉ = 15, the lowest tickets county-wide")
     func oneStratum() throws {
         let seed = try DrawSeed("01382438112797316654")
