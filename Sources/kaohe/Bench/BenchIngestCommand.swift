@@ -8,7 +8,6 @@ import KaoheStore
 import Logging
 import NIOCore
 import Postgres
-import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -102,38 +101,16 @@ struct BenchIngestCommand: AsyncParsableCommand {
         say("setup took \(String(format: "%.1f", (clock.now - setupStart).seconds)) s")
 
         // kaohed's HTTP application in this process, with the pool, in one ServiceGroup.
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(
-            configuration: HTTPConfiguration(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(client: client, migrations: migrations, metrics: metrics),
-            logger: logger,
-            onServerRunning: { address in portContinuation.yield(address?.port ?? 0) }
-        )
-        let group = ServiceGroup(configuration: .init(services: [client, app], logger: logger))
-        let server = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
-        }
-        var portIterator = ports.makeAsyncIterator()
-        guard let port = await portIterator.next(), port > 0 else {
-            try await server.value
-            throw ValidationError("the HTTP server did not start")
-        }
-        let serverDescription = "in-process (buildApplication, Hummingbird on 127.0.0.1:\(port), pool of \(poolSize))"
-        say("server: \(serverDescription)")
-
-        do {
+        let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
+        let (results, serverDescription) = try await withInProcessServer(dependencies: dependencies, logger: logger) { port in
+            let serverDescription = "in-process (buildApplication, Hummingbird on 127.0.0.1:\(port), pool of \(poolSize))"
+            say("server: \(serverDescription)")
             let results = try await measureRuns(
                 client: client, plan: plan, setup: setup, port: port, binaries: binaries, workDirectory: workDirectory
             )
-            await group.triggerGracefulShutdown()
-            try await server.value
-            report(results, plan: plan, postgres: version, settings: settings, server: serverDescription)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await server.value
-            throw error
+            return (results, serverDescription)
         }
+        report(results, plan: plan, postgres: version, settings: settings, server: serverDescription)
     }
 
     struct RunResult {

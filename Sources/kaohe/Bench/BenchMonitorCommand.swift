@@ -6,7 +6,6 @@ import KaoheStore
 import Logging
 import NIOCore
 import Postgres
-import ServiceLifecycle
 
 /// `kaohe bench monitor`: the office's monitor of a county of 500 units and 25,000 staff (issue 5
 /// item 7: under 50 ms).
@@ -63,23 +62,8 @@ struct BenchMonitorCommand: AsyncParsableCommand {
             let built = try await county.build(client: client) { done in Self.say("  \(done) units filed") }
             Self.say("setup took \(String(format: "%.1f", (clock.now - setupStart).seconds)) s")
 
-            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-            let app = buildApplication(
-                configuration: HTTPConfiguration(host: "127.0.0.1", port: 0),
-                dependencies: AppDependencies(client: client, migrations: migrations, metrics: metrics),
-                logger: logger,
-                onServerRunning: { address in portContinuation.yield(address?.port ?? 0) })
-            let group = ServiceGroup(configuration: .init(services: [client, app], logger: logger))
-            let server = Task {
-                defer { portContinuation.finish() }
-                try await group.run()
-            }
-            var portIterator = ports.makeAsyncIterator()
-            guard let port = await portIterator.next(), port > 0 else {
-                try await server.value
-                throw ValidationError("the HTTP server did not start")
-            }
-            do {
+            let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
+            let (json, csv, direct) = try await withInProcessServer(dependencies: dependencies, logger: logger) { port in
                 let path = "/api/v1/counties/\(MonitorBenchCounty.county)/cycles/\(MonitorBenchCounty.cycle)/monitor"
                 let json = try await Self.timeGets(port: port, path: path, token: built.officeToken, runs: runs)
                 let csv = try await Self.timeGets(port: port, path: path + ".csv", token: built.officeToken, runs: runs)
@@ -90,17 +74,12 @@ struct BenchMonitorCommand: AsyncParsableCommand {
                     _ = try await store.monitor(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle)
                     if index >= 3 { direct.append((clock.now - start).seconds * 1000) }
                 }
-                await group.triggerGracefulShutdown()
-                try await server.value
-                Self.say("monitor of \(county.units) units, \(county.units * county.staffPerUnit) staff — \(runs) timed requests each, target < 50 ms:")
-                Self.say("  GET monitor      (JSON, \(json.bytes) bytes): \(Self.summary(json.milliseconds))  \(median(json.milliseconds) < 50 ? "meets" : "MISSES") the target")
-                Self.say("  GET monitor.csv  (CSV,  \(csv.bytes) bytes): \(Self.summary(csv.milliseconds))  \(median(csv.milliseconds) < 50 ? "meets" : "MISSES") the target")
-                Self.say("  MonitorStore.monitor (the SQL statement alone): \(Self.summary(direct))")
-            } catch {
-                await group.triggerGracefulShutdown()
-                _ = try? await server.value
-                throw error
+                return (json, csv, direct)
             }
+            Self.say("monitor of \(county.units) units, \(county.units * county.staffPerUnit) staff — \(runs) timed requests each, target < 50 ms:")
+            Self.say("  GET monitor      (JSON, \(json.bytes) bytes): \(Self.summary(json.milliseconds))  \(median(json.milliseconds) < 50 ? "meets" : "MISSES") the target")
+            Self.say("  GET monitor.csv  (CSV,  \(csv.bytes) bytes): \(Self.summary(csv.milliseconds))  \(median(csv.milliseconds) < 50 ? "meets" : "MISSES") the target")
+            Self.say("  MonitorStore.monitor (the SQL statement alone): \(Self.summary(direct))")
         }
     }
 
