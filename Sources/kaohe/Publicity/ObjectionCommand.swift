@@ -55,14 +55,11 @@ struct ObjectionReviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "objection review"
-        let newGrade: UnitGrade?
-        if let grade {
-            guard let parsed = UnitGrade(rawValue: grade) ?? UnitGrade(term: grade) else {
-                throw OfficeCommandContext.failure(command, "等次应为优秀、良好、合格或较差 / --grade must be excellent, good, qualified or poor")
+        let newGrade = try grade.map { text in
+            guard let parsed = UnitGrade(rawValue: text) ?? UnitGrade(term: text) else {
+                throw OfficeCommandContext.failure(command, "未知的等次“\(text)”,应为优秀、良好、合格或较差 / unknown grade \(text): --grade must be excellent, good, qualified or poor")
             }
-            newGrade = parsed
-        } else {
-            newGrade = nil
+            return parsed
         }
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, roles: [.committee], command: command) { client, principal in
             let store = GradingStore(client: client)
