@@ -49,7 +49,17 @@ public struct CSVTable: Sendable, Hashable {
 
     /// The position (0-based) of the first header column whose name is one of `names`.
     public func columnIndex(anyOf names: [String]) -> Int? {
-        header.firstIndex { column in names.contains { $0.csvHeaderEquals(column) } }
+        columnIndices([names])[0]
+    }
+
+    /// ``columnIndex(anyOf:)`` of every group of names, the header's names folded once (names
+    /// match as ``Swift/String/csvHeaderEquals(_:)`` says: equal, or equal lowercased).
+    public func columnIndices(_ groups: [[String]]) -> [Int?] {
+        let folded = header.map { $0.lowercased() }
+        return groups.map { names in
+            let wanted = Set(names.map { $0.lowercased() })
+            return folded.firstIndex { wanted.contains($0) }
+        }
     }
 
     /// Decodes the bytes of a CSV file (see the type's documentation for the rules).
@@ -87,6 +97,7 @@ struct CSVParser {
         while i < n {
             let rowLine = line
             var fields: [String] = []
+            fields.reserveCapacity(header?.count ?? 16)
             var allEmpty = true
             rowLoop: while true {
                 field.removeAll(keepingCapacity: true)
@@ -120,7 +131,10 @@ struct CSVParser {
                             message: "引号后面有多余的字符:带引号的字段结束后应是逗号或换行 / text after the closing quote (a quote inside a field must be doubled: \"\")")
                     }
                     allEmpty = false
+                    fields.append(String(decoding: field, as: UTF8.self))
                 } else {
+                    // Unquoted (most fields): the text is a run of the input, decoded from it directly.
+                    let start = i
                     while i < n {
                         let byte = bytes[i]
                         if byte == Self.comma || byte == Self.cr || byte == Self.lf { break }
@@ -129,12 +143,11 @@ struct CSVParser {
                                 line: line, column: column, rule: .quote,
                                 message: "字段中间出现引号:含引号的字段须整体用引号括起,并把其中的引号写成两个 / a quote inside an unquoted field (enclose the field in quotes and double the quote)")
                         }
-                        field.append(byte)
                         i += 1
                     }
-                    if !field.isEmpty { allEmpty = false }
+                    if i > start { allEmpty = false }
+                    fields.append(String(decoding: bytes[start..<i], as: UTF8.self))
                 }
-                fields.append(String(decoding: field, as: UTF8.self))
                 guard i < n else { break rowLoop }
                 switch bytes[i] {
                 case Self.comma:

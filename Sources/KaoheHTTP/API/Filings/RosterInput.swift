@@ -75,12 +75,10 @@ enum RosterInput {
                 detail: error.description, field: "line \(error.line), column \(error.column)", rule: error.rule.rawValue
             )
         }
-        var index: [String: Int] = [:]
-        for column in columns {
-            if let position = table.columnIndex(anyOf: column.names) { index[column.key] = position }
-        }
-        for required in ["staffNo", "grade"] where index[required] == nil {
-            let names = columns.first { $0.key == required }!.names
+        // Each column's position, resolved once: `position[c]` for column `c` of ``columns``.
+        let position = table.columnIndices(columns.map(\.names))
+        for column in [Column.staffNo, Column.grade] where position[column] == nil {
+            let names = columns[column].names
             throw CycleProblems.invalid("line 1", rule: "roster.header",
                                         "表头缺少“\(names[0])”列(或 \(names[1])) / the header lacks the \(names[1]) column")
         }
@@ -88,58 +86,94 @@ enum RosterInput {
             throw CycleProblems.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
         }
         return try table.rows.map { row in
-            func locate(_ key: String) -> String {
-                "line \(row.line), column \((index[key] ?? 0) + 1)"
+            func cell(_ column: Int) -> String {
+                "line \(row.line), column \((position[column] ?? 0) + 1)"
             }
-            func text(_ key: String) -> String? {
-                guard let position = index[key] else { return nil }
-                let value = trimmed(row.fields[position])
+            func locate(_ key: String) -> String {
+                cell(columns.firstIndex { $0.key == key } ?? Column.staffNo)
+            }
+            func text(_ column: Int) -> String? {
+                guard let field = position[column] else { return nil }
+                let value = trimmed(row.fields[field])
                 return value.isEmpty ? nil : value
             }
-            func flag(_ key: String) throws -> Bool? {
-                guard let value = text(key) else { return nil }
-                switch value.lowercased() {
-                case "是", "true", "1", "y", "yes": return true
-                case "否", "false", "0", "n", "no": return false
-                default:
-                    throw CycleProblems.invalid(locate(key), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
+            func flag(_ column: Int) throws -> Bool? {
+                guard let value = text(column) else { return nil }
+                guard let answer = yesNo(value) else {
+                    throw CycleProblems.invalid(cell(column), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
                 }
+                return answer
             }
-            func months(_ key: String) throws -> Int? {
-                guard let value = text(key) else { return nil }
+            func months(_ column: Int) throws -> Int? {
+                guard let value = text(column) else { return nil }
                 guard let number = Int(value) else {
-                    throw CycleProblems.invalid(locate(key), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
+                    throw CycleProblems.invalid(cell(column), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
                 }
                 return number
             }
             var score: Score?
-            if let value = text("score") {
+            if let value = text(Column.score) {
                 do { score = try Score(parsing: value) } catch let error as ScoreParseError {
-                    throw CycleProblems.invalid(locate("score"), rule: "score.\(error.rule.rawValue)", error.description)
+                    throw CycleProblems.invalid(cell(Column.score), rule: "score.\(error.rule.rawValue)", error.description)
                 }
             }
             let line = Line(
-                staffNo: text("staffNo") ?? "", name: text("name"), postCategory: text("postCategory"), level: text("level"),
-                score: score, grade: text("grade") ?? "", sanction: text("sanction"),
-                underInvestigation: try flag("underInvestigation"), probation: try flag("probation"),
-                leaveMonths: try months("leaveMonths"), unassignedMonths: try months("unassignedMonths"), refused: try flag("refused"),
-                quarters: text("quarters").map { $0.split(whereSeparator: { ";；、,，".contains($0) }).map { trimmed(String($0)) } }
+                staffNo: text(Column.staffNo) ?? "", name: text(Column.name), postCategory: text(Column.postCategory), level: text(Column.level),
+                score: score, grade: text(Column.grade) ?? "", sanction: text(Column.sanction),
+                underInvestigation: try flag(Column.underInvestigation), probation: try flag(Column.probation),
+                leaveMonths: try months(Column.leaveMonths), unassignedMonths: try months(Column.unassignedMonths), refused: try flag(Column.refused),
+                quarters: text(Column.quarters).map(quarterTerms)
             )
             return try make(line, number: row.line, locate: locate)
         }
     }
 
+    /// Positions in ``columns``.
+    enum Column {
+        static let staffNo = 0, name = 1, postCategory = 2, level = 3, score = 4, grade = 5, sanction = 6,
+                   underInvestigation = 7, probation = 8, leaveMonths = 9, unassignedMonths = 10, refused = 11, quarters = 12
+    }
+
+    /// 是/否, true/false, 1/0, y/n, yes/no (any case), or nil.
+    static func yesNo(_ value: String) -> Bool? {
+        if let answer = yesNoTerms.lookup(value) { return answer }
+        switch value.lowercased() {
+        case "是", "true", "1", "y", "yes": return true
+        case "否", "false", "0", "n", "no": return false
+        default: return nil
+        }
+    }
+
+    static let yesNoTerms = TermTable<Bool>([
+        ("是", true), ("true", true), ("1", true), ("y", true), ("yes", true),
+        ("否", false), ("false", false), ("0", false), ("n", false), ("no", false),
+    ])
+
+    /// A 季度结果 cell split at `;` `；` `、` `,` `，`, each term trimmed.
+    static func quarterTerms(_ text: String) -> [String] {
+        text.unicodeScalars.split(whereSeparator: { scalar in
+            switch scalar {
+            case ";", "；", "、", ",", "，": true
+            default: false
+            }
+        }).map { trimmed(String($0)) }
+    }
+
     /// Checks one line's values and terms; `locate` names a field for problems.
     static func make(_ line: Line, number: Int, locate: (String) -> String) throws -> RosterLine {
         let staffNo = trimmed(line.staffNo)
-        guard (1...64).contains(staffNo.count) else {
+        guard !staffNo.isEmpty, fits(staffNo, 64) else {
             throw CycleProblems.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
         }
-        for (key, value) in [("staffNo", staffNo), ("name", line.name ?? ""), ("postCategory", line.postCategory ?? ""), ("level", line.level ?? "")] {
-            guard value.count <= 100, !value.unicodeScalars.contains(where: { $0.value == 0 }) else {
+        func checkText(_ key: String, _ value: String) throws {
+            guard fits(value, 100), !value.utf8.contains(0) else {
                 throw CycleProblems.invalid(locate(key), rule: "roster.text", "文本过长或含有非法字符 / text too long or holds a NUL character")
             }
         }
+        try checkText("staffNo", staffNo)
+        try checkText("name", line.name ?? "")
+        try checkText("postCategory", line.postCategory ?? "")
+        try checkText("level", line.level ?? "")
         guard let grade = staffGrade(line.grade) else {
             throw CycleProblems.invalid(locate("grade"), rule: "roster.grade",
                                         "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade")
@@ -155,10 +189,11 @@ enum RosterInput {
         if let score = line.score, score.isNegative || score > Score(points: 1000) {
             throw CycleProblems.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)超出范围 / score out of range")
         }
-        for (key, value) in [("leaveMonths", line.leaveMonths), ("unassignedMonths", line.unassignedMonths)] {
-            if let value, !(0...12).contains(value) {
-                throw CycleProblems.invalid(locate(key), rule: "roster.months", "月数应为0–12 / months must be 0–12")
-            }
+        if let value = line.leaveMonths, !(0...12).contains(value) {
+            throw CycleProblems.invalid(locate("leaveMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
+        }
+        if let value = line.unassignedMonths, !(0...12).contains(value) {
+            throw CycleProblems.invalid(locate("unassignedMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
         }
         var quarters: [QuarterResult] = []
         for text in line.quarters ?? [] {
@@ -207,18 +242,33 @@ enum RosterInput {
         }
     }
 
+    /// At most `limit` characters. Most text is answered from its UTF-8 length (never fewer bytes
+    /// than characters) without counting grapheme clusters.
+    static func fits(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count <= limit || text.count <= limit
+    }
+
+    static let gradeTerms = TermTable(StaffGrade.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
+    static let sanctionTerms = TermTable(Sanction.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
+    static let quarterTable = TermTable<QuarterResult>(
+        QuarterResult.allCases.map { ($0.rawValue, $0) } + [("优秀", .excellent), ("良好", .good), ("称职", .competent), ("不称职", .incompetent)]
+    )
+
     static func staffGrade(_ text: String) -> StaffGrade? {
+        if let grade = gradeTerms.lookup(text) { return grade }
         if let grade = StaffGrade(rawValue: text) { return grade }
         return StaffGrade.allCases.first { $0.chinese == text }
     }
 
     static func sanction(_ text: String) -> Sanction? {
+        if let value = sanctionTerms.lookup(text) { return value }
         if let value = Sanction(rawValue: text) { return value }
         if text.isEmpty { return Sanction.none }
         return Sanction.allCases.first { $0.chinese == text }
     }
 
     static func quarter(_ text: String) -> QuarterResult? {
+        if let value = quarterTable.lookup(text) { return value }
         if let value = QuarterResult(rawValue: text) { return value }
         switch text {
         case "优秀": return .excellent
@@ -226,6 +276,28 @@ enum RosterInput {
         case "称职": return .competent
         case "不称职": return .incompetent
         default: return nil
+        }
+    }
+}
+
+/// Terms matched by their exact UTF-8 bytes: a roster holds a handful of terms in every line, and
+/// comparing Chinese text as `String` goes through Unicode normalisation each time. A miss is not
+/// an answer: callers fall back to `String` comparison, which also accepts a canonically
+/// equivalent spelling.
+struct TermTable<Value: Sendable>: Sendable {
+    let entries: [(bytes: [UInt8], value: Value)]
+
+    init(_ terms: [(String, Value)]) {
+        entries = terms.map { (Array($0.0.utf8), $0.1) }
+    }
+
+    func lookup(_ text: String) -> Value? {
+        var text = text
+        return text.withUTF8 { bytes in
+            for entry in entries where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+                return entry.value
+            }
+            return nil
         }
     }
 }
