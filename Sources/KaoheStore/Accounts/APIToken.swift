@@ -26,6 +26,6 @@ public struct APIToken: Sendable, Hashable {
 
     /// Lowercase hex SHA-256 of any token text.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Array(secret.utf8))
     }
 }

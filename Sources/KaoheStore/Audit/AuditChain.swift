@@ -191,7 +191,7 @@ public enum AuditChain {
     }
 
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Array(text.utf8))
     }
 }
 

@@ -56,7 +56,7 @@ public struct IdempotencyStore: Sendable {
         var hasher = SHA256()
         hasher.update(data: Array("\(method)\n\(path)\n".utf8))
         hasher.update(data: body)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// Claims `key` for a request with this fingerprint, or says why it cannot.

@@ -39,7 +39,7 @@ extension RegistryStore {
             committees: try await committees(county: county),
             departments: try await departments(county: county)
         ) { done, total in progress(UnitImportProgress(phase: .validating, done: done, total: total)) }
-        let fileHash = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let fileHash = Hex.sha256(bytes)
 
         do {
             return try await client.withTransaction { connection in

@@ -33,7 +33,7 @@ public struct Migration: Sendable, Hashable {
         self.version = version
         self.name = String(parts[1])
         self.sql = sql
-        self.checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.checksum = Hex.sha256(Array(sql.utf8))
     }
 }
 
