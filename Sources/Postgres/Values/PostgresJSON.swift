@@ -19,6 +19,39 @@ public struct PostgresJSON: Sendable, Hashable, PostgresEncodable, PostgresDecod
         self.bytes = Array(try encoder.encode(value))
     }
 
+    /// `envelope` encoded as a JSON object, with `member` added first holding `value` as it is
+    /// (already-encoded JSON is not decoded and encoded again). The keys stay sorted when `member`
+    /// sorts before all of the envelope's; `jsonb` does not mind either way.
+    public init<T: Encodable>(encoding envelope: T, prepending member: String, _ value: PostgresJSON) throws {
+        let outer = try PostgresJSON(encoding: envelope).bytes
+        precondition(outer.first == UInt8(ascii: "{"), "the envelope must encode as a JSON object")
+        var bytes: [UInt8]  // "member", as JSON
+        if member.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes = [UInt8(ascii: "\"")] + Array(member.utf8) + [UInt8(ascii: "\"")]
+        } else {
+            bytes = Array(try PostgresJSON(encoding: [member]).bytes.dropFirst().dropLast())  // ["member"] without the brackets
+        }
+        var result: [UInt8] = [UInt8(ascii: "{")]
+        result.reserveCapacity(outer.count + value.bytes.count + bytes.count + 2)
+        result.append(contentsOf: bytes)
+        result.append(UInt8(ascii: ":"))
+        result.append(contentsOf: value.bytes)
+        if outer.count > 2 { result.append(UInt8(ascii: ",")) }
+        result.append(contentsOf: outer.dropFirst())
+        self.bytes = result
+    }
+
+    /// A JSON array of the values, as they are.
+    public init(array values: [PostgresJSON]) {
+        var result: [UInt8] = [UInt8(ascii: "[")]
+        for (index, value) in values.enumerated() {
+            if index > 0 { result.append(UInt8(ascii: ",")) }
+            result.append(contentsOf: value.bytes)
+        }
+        result.append(UInt8(ascii: "]"))
+        self.bytes = result
+    }
+
     /// Decodes the JSON into a value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let decoder = JSONDecoder()

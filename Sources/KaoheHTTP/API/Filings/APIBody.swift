@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import KaoheStore
+import Postgres
 import NIOCore
 
 /// Reading request bodies and writing JSON responses for the cycle and filing API: size limits
@@ -184,6 +185,19 @@ enum APIBody {
         case is Double.Type, is Decimal.Type: "数字 number"
         default: type is any Collection.Type ? "数组 array" : "对象 object"
         }
+    }
+
+    /// A JSON response of `envelope` with a `content` member that is already JSON, encoded with the
+    /// same options (``PostgresJSON`` and ``json(_:status:)`` both sort keys and leave slashes
+    /// unescaped): spliced in as it is instead of being decoded and encoded again (for a roster,
+    /// that round trip cost more than reading its CSV). `content` sorts before every key of the
+    /// envelopes used here, so the bytes are what encoding the whole value would give.
+    static func json<Envelope: Encodable>(_ envelope: Envelope, content: PostgresJSON, status: HTTPResponse.Status = .ok) throws -> Response {
+        let bytes = try PostgresJSON(encoding: envelope, prepending: "content", content).bytes
+        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        response.headers[.contentType] = "application/json"
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// A JSON response (sorted keys, unescaped slashes) with the given status.

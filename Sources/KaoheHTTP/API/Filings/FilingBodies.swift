@@ -38,8 +38,35 @@ struct AssessmentInput: Decodable {
     }
 }
 
-/// One version of a filing as the API shows it.
+/// One version of a filing as the API shows it: the head, its content, and a roster's lines when
+/// asked for.
 struct FilingBody<Content: Encodable>: Encodable {
+    var head: FilingHead
+    var content: Content
+    /// Roster lines, when asked for (`?include=staff`).
+    var staff: [RosterLine]?
+
+    init(_ filing: FilingVersion, content: Content, staff: [RosterLine]? = nil) {
+        self.head = FilingHead(filing)
+        self.content = content
+        self.staff = staff
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case content, staff
+    }
+
+    /// The head's members, then `content` and `staff`, in one object.
+    func encode(to encoder: any Encoder) throws {
+        try head.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(content, forKey: .content)
+        try container.encodeIfPresent(staff, forKey: .staff)
+    }
+}
+
+/// Which version of which filing, who filed it and when.
+struct FilingHead: Encodable {
     var county: String
     var cycle: String
     var unit: String
@@ -49,11 +76,8 @@ struct FilingBody<Content: Encodable>: Encodable {
     var filedBy: String
     var deadline: String
     var late: Bool
-    var content: Content
-    /// Roster lines, when asked for (`?include=staff`).
-    var staff: [RosterLine]?
 
-    init(_ filing: FilingVersion, content: Content, staff: [RosterLine]? = nil) {
+    init(_ filing: FilingVersion) {
         self.county = filing.county
         self.cycle = filing.cycle
         self.unit = filing.unitCode
@@ -63,8 +87,6 @@ struct FilingBody<Content: Encodable>: Encodable {
         self.filedBy = filing.filedBy
         self.deadline = ShanghaiTime.format(filing.deadline)
         self.late = filing.late
-        self.content = content
-        self.staff = staff
     }
 }
 
