@@ -56,6 +56,37 @@ struct CopyTests {
         }
     }
 
+    @Test func rowsMadeAheadAreSentBehindLeadingFields() async throws {
+        try await withFreshConnection { connection in
+            try await connection.execute("CREATE TABLE t (owner text, version int4, id int8, s text)")
+            let tricky: [String?] = ["tab\there", "new\nline", "back\\slash", "cr\rlf", "\\N", nil, "", "\\.", "末尾\\"]
+            var rows = PostgresCopyRows()
+            for (i, value) in tricky.enumerated() {
+                rows.append(String(i))
+                rows.append(value)
+                rows.endRow()
+            }
+            #expect(rows.count == tricky.count)
+            var seen = 0
+            rows.forEachRow { row in
+                #expect(row.last == UInt8(ascii: "\n"))
+                #expect(row.dropLast().contains(UInt8(ascii: "\n")) == false)
+                seen += 1
+            }
+            #expect(seen == tricky.count)
+            let count = try await connection.copyFrom("COPY t (owner, version, id, s) FROM STDIN") { writer in
+                writer.append(rows, leading: ["单位\t甲", "1"])
+                writer.append(rows, leading: ["b", "2"])
+            }
+            #expect(count == 2 * tricky.count)
+            let stored = try await connection.query("SELECT owner, s FROM t WHERE version = 1 ORDER BY id")
+            #expect(try stored.map { try $0.decode(String?.self, column: "s") } == tricky)
+            #expect(try stored.allSatisfy { try $0.decode(String.self, column: "owner") == "单位\t甲" })
+            let second = try await connection.query("SELECT count(*) AS n FROM t WHERE owner = 'b' AND version = 2").first!
+            #expect(try second.decode(Int.self, column: "n") == tricky.count)
+        }
+    }
+
     @Test func typedValuesAndRawRows() async throws {
         try await withFreshConnection { connection in
             try await connection.execute("CREATE TABLE t (id int8, score numeric(5,2), at timestamptz, ok bool)")
