@@ -1,6 +1,6 @@
 import Foundation
 import KaoheRules
-import KaoheStore
+@testable import KaoheStore
 import KaoheTestSupport
 import Logging
 import Postgres
@@ -95,7 +95,7 @@ struct CycleFilingStoreTests {
         }
     }
 
-    @Test("a 20,000-line roster goes through COPY into staging and is merged as one version, with its violations")
+    @Test("a 20,000-line roster is COPYed into roster_rows in the filing's transaction, as one version, with its violations")
     func bigRoster() async throws {
         let client = try await setUp()
         try await openCycle(client)
@@ -140,6 +140,82 @@ struct CycleFilingStoreTests {
             "SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action = 'filing.roster'"
         ).first!
         #expect(try audit.decode(Int.self, column: "n") == 2)
+        await client.close()
+    }
+
+    @Test("filings written together each get their own outcome; when one fails the transaction, the others are written alone and only it fails")
+    func batchOutcomes() async throws {
+        let client = try await setUp()
+        try await openCycle(client)
+        func element(unit: String, kind: FilingStep, filedBy: String) throws -> PostgresJSON {
+            let header = FilingStore.FilingHeader(
+                county: Self.county, cycle: "2026", unit: unit, kind: kind.rawValue, filedBy: filedBy, actor: filedBy,
+                action: "filing.\(kind.rawValue)", object: "cycles/2026/units/\(unit)/\(kind.pathSegment)", details: [:]
+            )
+            return try PostgresJSON(encoding: header, prepending: "content", PostgresJSON(encoding: ["report": "自评"]))
+        }
+        let lines = FilingStore.copyRows((1...3).map { i in
+            RosterLine(line: i, staff: StaffRecord(staffNo: "S\(i)", score: Score(points: 80), grade: .competent), name: "职工\t\(i)",
+                       postCategory: "管理", level: "一般")
+        })
+        let batcher = FilingBatcher(client: client)
+        let filings = [
+            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: Self.unitA, element: try element(unit: Self.unitA, kind: .roster, filedBy: "unit-a"), lines: lines),
+            // No account "ghost": the filing row breaks its foreign key and the transaction fails.
+            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: Self.unitB, element: try element(unit: Self.unitB, kind: .selfAssessment, filedBy: "ghost")),
+            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: "91350100M000200Y4X",
+                                 element: try element(unit: "91350100M000200Y4X", kind: .selfAssessment, filedBy: "office")),
+        ]
+        let results = await batcher.write(batch: filings)
+        #expect(results.count == 3)
+        #expect((try? results[0].get())?.outcome == "filed")
+        #expect((try? results[0].get())?.version == 1)
+        #expect(throws: PostgresError.self) { try results[1].get() }
+        #expect((try? results[2].get())?.outcome == "not-enrolled")
+
+        let stored = try await client.query(
+            "SELECT unit_code, kind, filed_by FROM filings WHERE county = \(Self.county) ORDER BY unit_code"
+        )
+        #expect(try stored.map { try $0.decode(String.self, column: "filed_by") } == ["unit-a"])
+        let back = try await FilingStore(client: client).rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
+        #expect(back.map(\.name) == ["职工\t1", "职工\t2", "职工\t3"])
+        #expect(back.map(\.staff.staffNo) == ["S1", "S2", "S3"])
+        let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'").first!
+        #expect(try audit.decode(Int.self, column: "n") == 1)
+        await client.close()
+    }
+
+    @Test("concurrent rosters of many units are written together and each lands under its own unit and version")
+    func concurrentRosters() async throws {
+        let client = try await setUp()
+        try await openCycle(client)
+        let store = FilingStore(client: client)
+        let principals = [Self.unitA: unitAccount, Self.unitB: Principal(county: Self.county, account: "unit-b", role: .unit, unitCode: Self.unitB)]
+        _ = try await AccountStore(client: client).create(principals[Self.unitB]!, displayName: "unit-b")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 1...6 {
+                for unit in [Self.unitA, Self.unitB] {
+                    group.addTask {
+                        let lines = (1...round).map { i in
+                            RosterLine(line: i, staff: StaffRecord(staffNo: "\(unit.suffix(4))-\(i)", score: Score(points: 80), grade: .competent),
+                                       name: "职工\(i)", postCategory: "管理", level: "一般")
+                        }
+                        _ = try await store.fileRoster(county: Self.county, cycle: "2026", unit: unit, lines: lines, collectiveAward: false, principal: principals[unit]!)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for unit in [Self.unitA, Self.unitB] {
+            let history = try await store.history(county: Self.county, cycle: "2026", unit: unit, step: .roster)
+            #expect(history.map(\.version) == Array(1...6))
+            for filing in history {
+                let rows = try filing.decodeContent(RosterSummary.self).rows
+                let back = try await store.rosterLines(county: Self.county, cycle: "2026", unit: unit, version: filing.version)
+                #expect(back.count == rows)
+                #expect(back.allSatisfy { $0.staff.staffNo.hasPrefix(String(unit.suffix(4))) })
+            }
+        }
         await client.close()
     }
 

@@ -4,16 +4,25 @@ public import KaoheRules
 public import Postgres
 
 /// 报送: the three filings of a cycle — self-assessment, committee assessment, staff roster — each
-/// versioned. Every filing is one transaction: the unit's enrolment row is locked (filings of one
-/// unit are serialised), the step's times are read under a share lock (a concurrent hand-close
-/// waits) and compared with the database clock `now()`: before `opens_at` refused, after
-/// `closes_at` refused naming when it closed, after `deadline` stored and marked late. Then the
-/// next version is written with its audit entry.
+/// versioned. A filing is drafted first (its content computed from what it is based on: the
+/// previous self-assessment, the committee's latest assessment), then written, with the filings
+/// that arrive with it (``FilingBatcher``), by the database function `file_versions`
+/// (Schema/0009), all or nothing: the unit's enrolment row is
+/// locked (filings of one unit are serialised), the step's times are read under a share lock (a
+/// concurrent hand-close waits) and compared with the database clock `now()`: before `opens_at`
+/// refused, after `closes_at` refused naming when it closed, after `deadline` stored and marked
+/// late. If the draft's basis is no longer the latest, nothing is written and the draft is made
+/// again. Then the next version is written with its audit entry and a roster's lines.
 public struct FilingStore: Sendable {
     let client: PostgresClient
+    let batcher: FilingBatcher
 
-    /// A store on `client`.
-    public init(client: PostgresClient) { self.client = client }
+    /// A store on `client`. Filings made through one store are written in batches
+    /// (``FilingBatcher``): keep one store for the life of the server.
+    public init(client: PostgresClient) {
+        self.client = client
+        self.batcher = FilingBatcher(client: client)
+    }
 
     /// The most a self-assessment's attachment may hold: 20 MiB.
     public static let maxAttachmentBytes = 20 * 1024 * 1024
@@ -39,26 +48,32 @@ public struct FilingStore: Sendable {
 
     /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
     public func fileSelfAssessment(county: String, cycle: String, unit: String, report: String, principal: Principal) async throws -> FilingVersion {
-        try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) { connection, _ in
-            let previous = try await Self.latestContent(on: connection, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
-            let content = SelfAssessmentContent(report: report, attachments: previous?.attachments ?? [])
-            return (try PostgresJSON(encoding: content), ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)])
+        try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
+            let previous = try await Self.latest(on: client, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
+            let content = SelfAssessmentContent(report: report, attachments: previous.content?.attachments ?? [])
+            return FilingDraft(content: try PostgresJSON(encoding: content),
+                               details: ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)],
+                               basis: (.selfAssessment, previous.version))
         }
     }
 
     /// Adds or replaces one PDF attachment of the self-assessment: a new version carrying the
     /// latest report and every other attachment.
     public func putAttachment(county: String, cycle: String, unit: String, name: String, bytes: [UInt8], principal: Principal) async throws -> FilingVersion {
-        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) { connection, _ in
-            let previous = try await Self.latestContent(on: connection, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
-            var attachments = (previous?.attachments ?? []).filter { $0.name != name }
+        let sha256 = Hex.sha256(bytes)
+        return try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
+            let previous = try await Self.latest(on: client, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
+            var attachments = (previous.content?.attachments ?? []).filter { $0.name != name }
             guard attachments.count < Self.maxAttachments else {
                 throw CycleError(.invalid, "自评附件最多\(Self.maxAttachments)个 / at most \(Self.maxAttachments) attachments",
                                  field: "name", rule: "attachment.count")
             }
             attachments.append(AttachmentRef(name: name, sha256: sha256, size: bytes.count))
             attachments.sort { $0.name < $1.name }
+            let content = SelfAssessmentContent(report: previous.content?.report, attachments: attachments)
+            return FilingDraft(content: try PostgresJSON(encoding: content), details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
+                               basis: (.selfAssessment, previous.version))
+        } before: { connection in
             try await connection.execute(
                 """
                 INSERT INTO filing_attachments (county, cycle, unit_code, sha256, bytes, size)
@@ -66,8 +81,6 @@ public struct FilingStore: Sendable {
                 ON CONFLICT DO NOTHING
                 """
             )
-            let content = SelfAssessmentContent(report: previous?.report, attachments: attachments)
-            return (try PostgresJSON(encoding: content), ["attachment": name, "sha256": sha256, "size": String(bytes.count)])
         }
     }
 
@@ -87,47 +100,103 @@ public struct FilingStore: Sendable {
     /// 专考委考核: checks the sheet against the cycle's scheme (throws ``ScoreSheetError`` naming
     /// every indicator and rule that failed) and files it as a new version.
     public func fileAssessment(county: String, cycle: String, unit: String, sheet: UnitScoreSheet, principal: Principal) async throws -> FilingVersion {
-        try await file(county: county, cycle: cycle, unit: unit, step: .assessment, principal: principal) { connection, _ in
-            let scheme = try await Self.scheme(on: connection, county: county, cycle: cycle)
+        try await file(county: county, cycle: cycle, unit: unit, step: .assessment, principal: principal) {
+            let scheme = try await client.withConnection { try await Self.scheme(on: $0, county: county, cycle: cycle) }
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
-            return (try PostgresJSON(encoding: content), ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)])
+            return FilingDraft(content: try PostgresJSON(encoding: content),
+                               details: ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)])
         }
     }
 
     /// 工作人员考核名册: checks the roster with KaoheRules (bounds, duplicates, tier limits, and the
-    /// quota when a provisional grade exists: see ``RosterSummary``), then COPYs the lines into a
-    /// staging table and merges them into `roster_rows` under the new version, all in one transaction.
-    public func fileRoster(county: String, cycle: String, unit: String, lines: [RosterLine], collectiveAward: Bool, principal: Principal) async throws -> FilingVersion {
-        try await file(county: county, cycle: cycle, unit: unit, step: .roster, principal: principal) { connection, _ in
-            let summary = try await Self.checkRoster(on: connection, county: county, cycle: cycle, unit: unit, lines: lines, collectiveAward: collectiveAward)
-            return (try PostgresJSON(encoding: summary), [
+    /// quota when a provisional grade exists: see ``RosterSummary``), then stores the summary and the
+    /// lines under the new version, the lines by COPY straight into `roster_rows` in the filing's
+    /// transaction (``FilingBatcher``).
+    /// `basis`, when the caller read it already (``unitForRoster(county:cycle:code:)``), is used for
+    /// the first draft; a draft made again reads it afresh.
+    public func fileRoster(
+        county: String, cycle: String, unit: String, lines: [RosterLine], collectiveAward: Bool, principal: Principal, basis: RosterBasis? = nil
+    ) async throws -> FilingVersion {
+        let rows = Self.copyRows(lines)
+        var known = basis
+        return try await file(county: county, cycle: cycle, unit: unit, step: .roster, principal: principal, lines: rows) {
+            let basis: RosterBasis
+            if let given = known {
+                basis = given
+                known = nil
+            } else {
+                guard let read = try await unitForRoster(county: county, cycle: cycle, code: unit)?.basis else {
+                    throw CycleError(.notFound, "考核周期不存在 / cycle not found")
+                }
+                basis = read
+            }
+            let summary = try Self.checkRoster(lines, unit: unit, basis: basis, collectiveAward: collectiveAward)
+            return FilingDraft(content: try PostgresJSON(encoding: summary), details: [
                 "rows": String(summary.rows), "violations": String(summary.violations.count), "quota": summary.quotaStatus.rawValue,
-            ])
-        } afterInsert: { connection, version in
-            try await RosterStaging.merge(lines, on: connection, county: county, cycle: cycle, unit: unit, version: version)
+            ], basis: (.assessment, basis.assessmentVersion))
         }
     }
 
-    /// The roster's summary under the cycle's policy and the unit's provisional grade, if any.
-    static func checkRoster(
-        on connection: PostgresConnection, county: String, cycle: String, unit: String, lines: [RosterLine], collectiveAward: Bool
-    ) async throws -> RosterSummary {
-        let info = try await connection.query(
+    /// A roster's lines in COPY's text form, the columns of ``FilingBatcher/rosterColumns`` after the
+    /// filing's key.
+    static func copyRows(_ lines: [RosterLine]) -> PostgresCopyRows {
+        var rows = PostgresCopyRows(reservingBytes: lines.count * 96)
+        for line in lines {
+            let staff = line.staff
+            rows.append(String(line.line)); rows.append(staff.staffNo); rows.append(line.name); rows.append(line.postCategory)
+            rows.append(line.level); rows.append(staff.score?.description); rows.append(staff.grade.rawValue)
+            rows.append(staff.sanction.rawValue); rows.append(staff.underInvestigation ? "t" : "f"); rows.append(staff.probation ? "t" : "f")
+            rows.append(String(staff.leaveMonths)); rows.append(String(staff.unassignedMonths)); rows.append(staff.refused ? "t" : "f")
+            rows.append(staff.quarters.map(\.rawValue).joined(separator: ","))
+            rows.endRow()
+        }
+        return rows
+    }
+
+    /// What a roster is checked against: the cycle's roster policy, the unit's committee, and the
+    /// committee's latest assessment of the unit (its version and content; nil when none was filed).
+    public struct RosterBasis: Sendable {
+        var policy: String
+        var committee: String
+        var assessmentVersion: Int?
+        var assessment: PostgresJSON?
+    }
+
+    /// The unit as registered in the county, with the basis of its roster in `cycle` (nil when the
+    /// cycle does not exist), in one query; nil when the unit does not exist.
+    public func unitForRoster(county: String, cycle: String, code: String) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
+        let rows = try await client.query(
             """
-            SELECT c.policy, u.committee,
-                   (SELECT f.content FROM filings f
-                    WHERE f.county = c.county AND f.cycle = c.cycle AND f.unit_code = u.code AND f.kind = 'assessment'
-                    ORDER BY f.version DESC LIMIT 1) AS assessment
-            FROM cycles c JOIN units u ON u.county = c.county AND u.code = \(unit)
-            WHERE c.county = \(county) AND c.cycle = \(cycle)
+            SELECT u.county, u.code, u.name, u.committee, u.department, u.headcount, c.policy,
+                   a.version AS assessment_version, a.content AS assessment
+            FROM units u
+            LEFT JOIN cycles c ON c.county = u.county AND c.cycle = \(cycle)
+            LEFT JOIN LATERAL (SELECT f.version, f.content FROM filings f
+                               WHERE f.county = u.county AND f.cycle = \(cycle) AND f.unit_code = u.code AND f.kind = 'assessment'
+                               ORDER BY f.version DESC LIMIT 1) a ON true
+            WHERE u.county = \(county) AND u.code = \(code)
             """
         )
-        guard let row = info.first else { throw CycleError(.notFound, "考核周期不存在 / cycle not found") }
-        let policyID = try row.decode(String.self, column: "policy")
-        let committee = try row.decode(String.self, column: "committee")
+        guard let row = rows.first else { return nil }
+        let unit = UnitRecord(
+            county: try row.decode(String.self, column: "county"), code: try row.decode(String.self, column: "code"),
+            name: try row.decode(String.self, column: "name"), committee: try row.decode(String.self, column: "committee"),
+            department: try row.decode(String.self, column: "department"), headcount: try row.decode(Int.self, column: "headcount")
+        )
+        let basis = try row.decode(String?.self, column: "policy").map { policy in
+            RosterBasis(policy: policy, committee: unit.committee, assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
+                        assessment: try row.decode(PostgresJSON?.self, column: "assessment"))
+        }
+        return (unit, basis)
+    }
+
+    /// The roster's summary under the cycle's policy and the unit's provisional grade, if any.
+    static func checkRoster(_ lines: [RosterLine], unit: String, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
+        let policyID = basis.policy
+        let committee = basis.committee
         let policy = try BuiltInPolicies.rosterPolicy(policyID)
-        let assessment = try row.decode(PostgresJSON?.self, column: "assessment").map { try $0.decode(AssessmentContent.self) }
+        let assessment = try basis.assessment.map { try $0.decode(AssessmentContent.self) }
         let staff = lines.map(\.staff)
         if let assessment {
             let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
@@ -150,77 +219,90 @@ public struct FilingStore: Sendable {
         )
     }
 
-    /// The filing transaction shared by all three kinds; see the type's documentation.
+    /// What a filing stores, drafted before it is written: the content, the audit details, and the
+    /// filing (kind and version, nil when none existed) the content was computed from.
+    struct FilingDraft {
+        var content: PostgresJSON
+        var details: [String: String]
+        var basis: (step: FilingStep, version: Int?)?
+
+        init(content: PostgresJSON, details: [String: String], basis: (step: FilingStep, version: Int?)? = nil) {
+            self.content = content
+            self.details = details
+            self.basis = basis
+        }
+    }
+
+    /// One element of `file_versions`' batch (its `content` is added as already-encoded JSON).
+    struct FilingHeader: Encodable {
+        var county: String
+        var cycle: String
+        var unit: String
+        var kind: String
+        var filedBy: String
+        var actor: String
+        var action: String
+        var object: String
+        var details: [String: String]
+        var basisKind: String?
+        var basisVersion: Int?
+    }
+
+    /// How often a draft is made before the filing is given up. A draft is made again only when
+    /// another filing of the unit committed since the draft was made, so concurrent filings of one
+    /// unit all finish within as many rounds as there are of them.
+    static let maxDrafts = 64
+
+    /// Files one version; see the type's documentation. `draft` makes the content (again, when its
+    /// basis moved); `before`, when given, runs first in the same transaction (an attachment's
+    /// bytes); `lines` are a roster's lines, COPYed under the new version.
     func file(
-        county: String, cycle: String, unit: String, step: FilingStep, principal: Principal,
-        content: (PostgresConnection, Int) async throws -> (PostgresJSON, [String: String]),
-        afterInsert: (PostgresConnection, Int) async throws -> Void = { _, _ in }
+        county: String, cycle: String, unit: String, step: FilingStep, principal: Principal, lines: PostgresCopyRows? = nil,
+        draft: () async throws -> FilingDraft,
+        before: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> FilingVersion {
         do {
-            return try await client.withTransaction { connection in
-                // One round trip: the enrolment row locked (one unit's filings are serialised) and
-                // the step's times under a share lock (a concurrent hand-close waits).
-                let window = try await connection.query(
-                    """
-                    SELECT s.opens_at, s.deadline, s.closes_at, s.closed_by,
-                           now() < s.opens_at AS pending, now() >= s.closes_at AS closed, now() > s.deadline AS late
-                    FROM cycle_units cu
-                    JOIN cycle_steps s ON s.county = cu.county AND s.cycle = cu.cycle AND s.step = \(step.rawValue)
-                    WHERE cu.county = \(county) AND cu.cycle = \(cycle) AND cu.unit_code = \(unit)
-                    FOR UPDATE OF cu FOR SHARE OF s
-                    """
+            for _ in 1...Self.maxDrafts {
+                let made = try await draft()
+                let header = FilingHeader(
+                    county: county, cycle: cycle, unit: unit, kind: step.rawValue, filedBy: principal.account, actor: principal.actor,
+                    action: "filing.\(step.rawValue)", object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
+                    basisKind: made.basis?.step.rawValue, basisVersion: made.basis?.version
                 )
-                guard let times = window.first else {
-                    if try await connection.query(
-                        "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
-                    ).first == nil {
-                        throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
+                let answer = try await batcher.file(FilingBatcher.Filing(
+                    county: county, cycle: cycle, unit: unit, element: try PostgresJSON(encoding: header, prepending: "content", made.content),
+                    lines: lines, before: before
+                ))
+                switch answer.outcome {
+                case "filed":
+                    guard let version = answer.version, let filedAt = answer.filedAt, let deadline = answer.deadline, let late = answer.late else {
+                        throw StoreError(.invalidValue, "file_versions filed without a version", field: "version")
                     }
+                    return FilingVersion(
+                        county: county, cycle: cycle, unitCode: unit, step: step, version: version,
+                        filedBy: principal.account, filedAt: filedAt, deadline: deadline, late: late, content: made.content
+                    )
+                case "stale":
+                    continue
+                case "not-enrolled":
+                    throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
+                case "no-step":
                     throw CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
-                }
-                if try times.decode(Bool.self, column: "pending") {
-                    let opens = ShanghaiTime.format(try times.decode(Date.self, column: "opens_at"))
+                case "pending":
+                    let opens = answer.opensAt.map(ShanghaiTime.format) ?? "?"
                     throw CycleError(.stepNotOpen, "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
                                      rule: "cycle.step-not-open")
-                }
-                if try times.decode(Bool.self, column: "closed") {
-                    let closed = ShanghaiTime.format(try times.decode(Date.self, column: "closes_at"))
-                    let byHand = try times.decode(String?.self, column: "closed_by") != nil
+                case "closed":
+                    let closed = answer.closesAt.map(ShanghaiTime.format) ?? "?"
+                    let byHand = answer.closedBy != nil
                     throw CycleError(.stepClosed, "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
                                      rule: "cycle.step-closed")
+                case let other:
+                    throw StoreError(.invalidValue, "file_versions answered an unknown outcome \(other)", field: "outcome")
                 }
-                let deadline = try times.decode(Date.self, column: "deadline")
-                let late = try times.decode(Bool.self, column: "late")
-                // The next version, in a statement of its own: its snapshot is taken after the lock
-                // above was granted, so it sees the version a concurrent filing of this unit just
-                // committed (a subquery of the locking statement would not).
-                let next = try await connection.query(
-                    """
-                    SELECT coalesce(max(version), 0) + 1 AS next FROM filings
-                    WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND kind = \(step.rawValue)
-                    """
-                ).first!.decode(Int.self, column: "next")
-                let (json, details) = try await content(connection, next)
-                let inserted = try await connection.query(
-                    """
-                    INSERT INTO filings (county, cycle, unit_code, kind, version, filed_by, deadline, late, content)
-                    VALUES (\(county), \(cycle), \(unit), \(step.rawValue), \(next), \(principal.account), \(deadline), \(late), \(json))
-                    RETURNING filed_at
-                    """
-                )
-                try await afterInsert(connection, next)
-                var audit = details
-                audit["version"] = String(next)
-                audit["late"] = String(late)
-                try await FilingAudit.record(
-                    on: connection, county: county, actor: principal.actor, action: "filing.\(step.rawValue)",
-                    object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: audit
-                )
-                return FilingVersion(
-                    county: county, cycle: cycle, unitCode: unit, step: step, version: next, filedBy: principal.account,
-                    filedAt: try inserted.first!.decode(Date.self, column: "filed_at"), deadline: deadline, late: late, content: json
-                )
             }
+            throw CycleError(.conflict, "“\(step.chinese)”所依据的材料在报送过程中反复变更,请重试 / what this filing is based on kept changing while it was filed; try again",
+                             rule: "filing.basis-changed")
         } catch let error as CycleError {
             throw error
         } catch let error as ScoreSheetError {
@@ -298,6 +380,20 @@ public struct FilingStore: Sendable {
                 late: try row.decode(Bool.self, column: "late"), content: try row.decode(PostgresJSON.self, column: "content")
             )
         }
+    }
+
+    /// The latest version's number and content (both nil when nothing was filed), read on its own.
+    static func latest<T: Decodable>(
+        on client: PostgresClient, county: String, cycle: String, unit: String, step: FilingStep, as type: T.Type
+    ) async throws -> (version: Int?, content: T?) {
+        let rows = try await client.query(
+            """
+            SELECT version, content FROM filings WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND kind = \(step.rawValue)
+            ORDER BY version DESC LIMIT 1
+            """
+        )
+        guard let row = rows.first else { return (nil, nil) }
+        return (try row.decode(Int.self, column: "version"), try row.decode(PostgresJSON.self, column: "content").decode(type))
     }
 
     static func latestContent<T: Decodable>(

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import KaoheRules
 import KaoheStore
+import Postgres
 import NIOCore
 
 /// 报送: the three filings of a unit in a cycle, under
@@ -69,7 +70,7 @@ struct FilingsController: Sendable {
             let filing = try await CycleProblems.mapping {
                 try await store.fileSelfAssessment(county: target.county, cycle: target.cycle, unit: target.unit, report: input.report, principal: target.principal)
             }
-            return try Self.render(filing)
+            return try Self.renderFiled(filing)
         }
 
         api.write(.put, Self.base + "/self-assessment/attachments/{name}", idempotency: idempotency, maxBodySize: Self.maxAttachmentBody) { request, context in
@@ -83,7 +84,7 @@ struct FilingsController: Sendable {
             let filing = try await CycleProblems.mapping {
                 try await store.putAttachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name, bytes: bytes, principal: target.principal)
             }
-            return try Self.render(filing)
+            return try Self.renderFiled(filing)
         }
 
         api.on(.get, Self.base + "/self-assessment/attachments/{name}") { _, context -> Response in
@@ -110,12 +111,15 @@ struct FilingsController: Sendable {
             let filing = try await CycleProblems.mapping {
                 try await store.fileAssessment(county: target.county, cycle: target.cycle, unit: target.unit, sheet: sheet, principal: target.principal)
             }
-            return try Self.render(filing)
+            return try Self.renderFiled(filing)
         }
 
         // 工作人员考核名册
         api.write(.put, Self.base + "/roster", idempotency: idempotency, maxBodySize: Self.maxRosterBody) { request, context in
-            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "roster")
+            // The unit and what its roster is checked against, in one query.
+            let (target, basis) = try await authorize(context, action: .fileAsUnit, what: "roster") { county, cycle, code in
+                try await store.unitForRoster(county: county, cycle: cycle, code: code)
+            }
             try APIBody.requireMediaType(request, ["application/json", "text/csv"])
             let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
             let lines: [RosterLine]
@@ -133,9 +137,9 @@ struct FilingsController: Sendable {
             }
             let filing = try await CycleProblems.mapping {
                 try await store.fileRoster(county: target.county, cycle: target.cycle, unit: target.unit, lines: lines,
-                                           collectiveAward: award, principal: target.principal)
+                                           collectiveAward: award, principal: target.principal, basis: basis)
             }
-            return try Self.render(filing)
+            return try Self.renderFiled(filing)
         }
 
         for step in FilingStep.allCases {
@@ -173,13 +177,24 @@ struct FilingsController: Sendable {
     /// Checks the caller may take `action` on the unit named in the path; 404 outside its scope
     /// (other county, other committee, other unit, unknown unit), 403 for a role that may not.
     func authorize(_ context: KaoheRequestContext, store: FilingStore, action: Action, what: String) async throws -> Target {
+        try await authorize(context, action: action, what: what) { county, _, code in
+            try await store.unit(county: county, code: code).map { ($0, ()) }
+        }.target
+    }
+
+    /// ``authorize(_:store:action:what:)`` with the unit read by `lookup` (county, cycle, code),
+    /// which may read what the route needs next in the same query.
+    func authorize<Extra>(
+        _ context: KaoheRequestContext, action: Action, what: String,
+        lookup: (String, String, String) async throws -> (UnitRecord, Extra)?
+    ) async throws -> (target: Target, extra: Extra) {
         let principal = try context.requirePrincipal()
         let county = try context.parameters.require("county")
         let cycle = try context.parameters.require("cycle")
         let code = try context.parameters.require("code")
         let policy = AccessPolicy(principal)
         try policy.county(county).require("unit \(code)")
-        guard let unit = try await store.unit(county: county, code: code) else {
+        guard let (unit, extra) = try await lookup(county, cycle, code) else {
             throw ProblemDetails.notFound("unit \(code)")
         }
         let reference = AccessPolicy.UnitRef(unit)
@@ -193,7 +208,7 @@ struct FilingsController: Sendable {
         case .fileAsCommittee:
             try policy.fileAsCommittee(for: reference).require("the \(what) of unit \(code)", rule: "access.committee-files")
         }
-        return Target(principal: principal, county: county, cycle: cycle, unit: code)
+        return (Target(principal: principal, county: county, cycle: cycle, unit: code), extra)
     }
 
     /// The `{name}` of an attachment, percent-decoded: 1–120 characters, no path separators or
@@ -208,7 +223,13 @@ struct FilingsController: Sendable {
         return name
     }
 
-    /// The response for a version just filed.
+    /// The response for a version just filed: its content is spliced in as the store encoded it
+    /// (the same bytes a decode and re-encode would give, without the round trip).
+    static func renderFiled(_ filing: FilingVersion) throws -> Response {
+        try APIBody.json(FilingHead(filing), content: filing.content)
+    }
+
+    /// The response for a stored version.
     static func render(_ filing: FilingVersion) throws -> Response {
         switch filing.step {
         case .selfAssessment:

@@ -1,0 +1,168 @@
+import Foundation
+import Postgres
+import Synchronization
+
+/// Group commit for filings: the filings that arrive while others are being written are written
+/// together, in one transaction — one call of `file_versions` (Schema/0009) for the filing rows,
+/// one COPY of the filed rosters' lines into `roster_rows` under the versions it returned, one
+/// COMMIT — instead of a transaction, a statement and a commit each.
+///
+/// A filing is queued; when fewer than ``maxWriters`` batches are being written, a writer starts
+/// and takes everything queued (up to ``maxBatch`` filings), and goes on taking what was queued
+/// meanwhile until the queue is empty. Under no load a filing is therefore written at once, alone;
+/// under load each transaction carries what arrived during the previous one.
+///
+/// Every filing of a batch gets its own outcome: refusals ('closed', 'stale', …) are per filing and
+/// write nothing of it. If the transaction fails (a constraint, a lost connection), nothing of the
+/// batch was written, and its filings are written again one by one, so that the error reaches the
+/// filing that caused it and only that one. Filings are sorted by county, cycle and unit before the
+/// call, so that concurrent batches lock enrolment rows in the same order and cannot deadlock.
+final class FilingBatcher: Sendable {
+    /// One filing as written: its element of the batch, a roster's lines, and what must be
+    /// written first in the same transaction (an attachment's bytes).
+    struct Filing: Sendable {
+        var county: String
+        var cycle: String
+        var unit: String
+        var element: PostgresJSON
+        var lines: PostgresCopyRows?
+        var before: (@Sendable (PostgresConnection) async throws -> Void)?
+    }
+
+    /// What `file_versions` answered for one filing.
+    struct Outcome: Sendable {
+        var outcome: String
+        var version: Int?
+        var filedAt: Date?
+        var deadline: Date?
+        var late: Bool?
+        var opensAt: Date?
+        var closesAt: Date?
+        var closedBy: String?
+    }
+
+    private struct Queued {
+        var filing: Filing
+        var continuation: CheckedContinuation<Outcome, any Error>
+    }
+
+    private struct State {
+        var queue: [Queued] = []
+        var writers = 0
+    }
+
+    /// Batches written at once (each on a connection of its own): while one waits for the server,
+    /// the next is gathered and sent.
+    static let maxWriters = 2
+    /// The most filings one transaction carries.
+    static let maxBatch = 64
+
+    /// The columns of a roster's COPY: the filing's key (the leading fields), then a line's own.
+    static let rosterColumns = """
+        county, cycle, unit_code, version, line, staff_no, name, post_category, level, score, grade, \
+        sanction, under_investigation, probation, leave_months, unassigned_months, refused, quarters
+        """
+
+    private let client: PostgresClient
+    private let state = Mutex(State())
+
+    init(client: PostgresClient) { self.client = client }
+
+    /// Writes `filing` with whatever else is queued, and returns its outcome.
+    func file(_ filing: Filing) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            let startsWriter = state.withLock { state in
+                state.queue.append(Queued(filing: filing, continuation: continuation))
+                guard state.writers < Self.maxWriters else { return false }
+                state.writers += 1
+                return true
+            }
+            // Not a child task: a request that goes away must not cancel the batch it is in.
+            if startsWriter { Task { await self.write() } }
+        }
+    }
+
+    /// Writes batches until the queue is empty.
+    private func write() async {
+        while true {
+            let batch: [Queued] = state.withLock { state in
+                let taken = Array(state.queue.prefix(Self.maxBatch))
+                state.queue.removeFirst(taken.count)
+                if taken.isEmpty { state.writers -= 1 }
+                return taken
+            }
+            guard !batch.isEmpty else { return }
+            let sorted = batch.sorted { ($0.filing.county, $0.filing.cycle, $0.filing.unit) < ($1.filing.county, $1.filing.cycle, $1.filing.unit) }
+            let results = await write(batch: sorted.map(\.filing))
+            for (queued, result) in zip(sorted, results) { queued.continuation.resume(with: result) }
+        }
+    }
+
+    /// Writes `filings` (sorted) in one transaction, or, if that fails, each in a transaction of its
+    /// own: one result per filing, in order.
+    func write(batch filings: [Filing]) async -> [Result<Outcome, any Error>] {
+        do {
+            return try await write(filings).map { .success($0) }
+        } catch {
+            guard filings.count > 1 else { return [.failure(error)] }
+            var results: [Result<Outcome, any Error>] = []
+            for filing in filings {
+                do {
+                    results.append(.success(try await write([filing])[0]))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    /// One transaction: `before` of each filing, `file_versions`, the COPY of the filed lines.
+    /// Filings with nothing but their row are one statement, without BEGIN and COMMIT.
+    private func write(_ filings: [Filing]) async throws -> [Outcome] {
+        let batch = PostgresJSON(array: filings.map(\.element))
+        guard filings.contains(where: { $0.before != nil || ($0.lines?.count ?? 0) > 0 }) else {
+            return try await client.withConnection { try await Self.fileVersions(batch, count: filings.count, on: $0) }
+        }
+        return try await client.withTransaction { connection in
+            for filing in filings {
+                try await filing.before?(connection)
+            }
+            let outcomes = try await Self.fileVersions(batch, count: filings.count, on: connection)
+            let copies = zip(filings, outcomes).compactMap { filing, outcome -> (Filing, PostgresCopyRows, Int)? in
+                guard outcome.outcome == "filed", let version = outcome.version, let lines = filing.lines, lines.count > 0 else { return nil }
+                return (filing, lines, version)
+            }
+            if !copies.isEmpty {
+                _ = try await connection.copyFrom("COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN") { writer in
+                    for (filing, lines, version) in copies {
+                        writer.append(lines, leading: [filing.county, filing.cycle, filing.unit, String(version)])
+                        if writer.needsFlush { try await writer.flush() }
+                    }
+                }
+            }
+            return outcomes
+        }
+    }
+
+    private static func fileVersions(_ batch: PostgresJSON, count: Int, on connection: PostgresConnection) async throws -> [Outcome] {
+        let rows = try await connection.query(
+            """
+            SELECT filing, outcome, version, filed_at, deadline, late, opens_at, closes_at, closed_by
+            FROM file_versions(\(batch)) ORDER BY filing
+            """
+        )
+        let outcomes = try rows.map { row in
+            Outcome(
+                outcome: try row.decode(String.self, column: "outcome"), version: try row.decode(Int?.self, column: "version"),
+                filedAt: try row.decode(Date?.self, column: "filed_at"), deadline: try row.decode(Date?.self, column: "deadline"),
+                late: try row.decode(Bool?.self, column: "late"), opensAt: try row.decode(Date?.self, column: "opens_at"),
+                closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
+            )
+        }
+        guard outcomes.count == count else {
+            throw StoreError(.invalidValue, "file_versions answered \(outcomes.count) outcomes for \(count) filings", field: "outcome")
+        }
+        return outcomes
+    }
+}
