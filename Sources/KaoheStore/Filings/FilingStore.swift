@@ -36,8 +36,11 @@ public struct FilingStore: Sendable {
         let rows = try await client.query(
             "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
         )
-        guard let row = rows.first else { return nil }
-        return UnitRecord(
+        return try rows.first.map(Self.unitRecord)
+    }
+
+    static func unitRecord(_ row: PostgresRow) throws -> UnitRecord {
+        UnitRecord(
             county: try row.decode(String.self, column: "county"), code: try row.decode(String.self, column: "code"),
             name: try row.decode(String.self, column: "name"), committee: try row.decode(String.self, column: "committee"),
             department: try row.decode(String.self, column: "department"), headcount: try row.decode(Int.self, column: "headcount")
@@ -179,11 +182,7 @@ public struct FilingStore: Sendable {
             """
         )
         guard let row = rows.first else { return nil }
-        let unit = UnitRecord(
-            county: try row.decode(String.self, column: "county"), code: try row.decode(String.self, column: "code"),
-            name: try row.decode(String.self, column: "name"), committee: try row.decode(String.self, column: "committee"),
-            department: try row.decode(String.self, column: "department"), headcount: try row.decode(Int.self, column: "headcount")
-        )
+        let unit = try Self.unitRecord(row)
         let basis = try row.decode(String?.self, column: "policy").map { policy in
             RosterBasis(policy: policy, committee: unit.committee, assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
                         assessment: try row.decode(PostgresJSON?.self, column: "assessment"))
