@@ -14,6 +14,32 @@ extension PostgresConnection {
         _ copyStatement: PostgresQuery,
         _ body: (inout PostgresCopyWriter) async throws -> Void
     ) async throws -> Int {
+        try await copyFrom(isolation: isolation, copyStatement, formatOnGlobalPool: true, body)
+    }
+
+    /// COPYs rows formatted ahead of time, each part's rows behind its leading fields (see
+    /// ``PostgresCopyWriter/append(_:leading:)``). Nothing is left to format, so the rows are
+    /// handed over from where the caller runs (the connection's thread, inside `withConnection`)
+    /// without the two hops to the global pool and back that formatting in parallel costs.
+    public func copyFrom(
+        isolation: isolated (any Actor)? = #isolation,
+        _ copyStatement: PostgresQuery,
+        rows parts: [(rows: PostgresCopyRows, leading: [String?])]
+    ) async throws -> Int {
+        try await copyFrom(isolation: isolation, copyStatement, formatOnGlobalPool: false) { writer in
+            for part in parts {
+                writer.append(part.rows, leading: part.leading)
+                if writer.needsFlush { try await writer.flush() }
+            }
+        }
+    }
+
+    private func copyFrom(
+        isolation: isolated (any Actor)?,
+        _ copyStatement: PostgresQuery,
+        formatOnGlobalPool: Bool,
+        _ body: (inout PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
         guard copyStatement.bindings.isEmpty else {
             throw PostgresError(
                 code: .invalidParameter,
@@ -27,7 +53,11 @@ extension PostgresConnection {
         do {
             // Format on the global pool while this connection's thread sends the chunks, even
             // when the caller prefers the connection's thread.
-            try await withTaskExecutorPreference(globalConcurrentExecutor, isolation: isolation) {
+            if formatOnGlobalPool {
+                try await withTaskExecutorPreference(globalConcurrentExecutor, isolation: isolation) {
+                    try await body(&writer)
+                }
+            } else {
                 try await body(&writer)
             }
         } catch {
