@@ -15,8 +15,9 @@
 --      `basisKind` (a self-assessment carries the previous version's attachments, a roster's quota
 --      comes from the committee's latest assessment); if that is no longer the latest, nothing is
 --      written and the outcome is 'stale' (kaohed reads the basis again and files it again);
---   3. the next version, read in a statement of its own after the lock was granted (PL/pgSQL takes a
---      new snapshot per statement, so it sees a version a concurrent filing just committed);
+--   3. the next version, read in the same statement as the basis, after the lock was granted
+--      (PL/pgSQL takes a new snapshot per statement, so it sees a version a concurrent filing just
+--      committed);
 --   4. the filing row, and its audit entry (audit_pending, linked into the chain at commit by 0008's
 --      trigger) with the version and lateness added to its details.
 --
@@ -85,18 +86,20 @@ BEGIN
             CONTINUE;
         END IF;
 
-        IF f ? 'basisKind' THEN
-            SELECT max(x.version) INTO latest FROM filings x
-            WHERE x.county = f_county AND x.cycle = f_cycle AND x.unit_code = f_unit AND x.kind = f ->> 'basisKind';
-            IF latest IS DISTINCT FROM (f ->> 'basisVersion')::integer THEN
-                outcome := 'stale';
-                RETURN NEXT;
-                CONTINUE;
-            END IF;
+        -- The next version and the basis's latest version, in one read (the latter NULL when the
+        -- draft names no basis or none was filed).
+        SELECT coalesce(max(x.version) FILTER (WHERE x.kind = f_kind), 0) + 1,
+               max(x.version) FILTER (WHERE x.kind = f ->> 'basisKind')
+        INTO version, latest
+        FROM filings x
+        WHERE x.county = f_county AND x.cycle = f_cycle AND x.unit_code = f_unit
+          AND x.kind IN (f_kind, coalesce(f ->> 'basisKind', f_kind));
+        IF f ? 'basisKind' AND latest IS DISTINCT FROM (f ->> 'basisVersion')::integer THEN
+            outcome := 'stale';
+            version := NULL;
+            RETURN NEXT;
+            CONTINUE;
         END IF;
-
-        SELECT coalesce(max(x.version), 0) + 1 INTO version FROM filings x
-        WHERE x.county = f_county AND x.cycle = f_cycle AND x.unit_code = f_unit AND x.kind = f_kind;
         deadline := w.deadline;
         late := w.is_late;
         INSERT INTO filings AS x (county, cycle, unit_code, kind, version, filed_by, deadline, late, content)

@@ -84,31 +84,43 @@ final class FilingBatcher: Sendable {
 
     /// Writes batches until the queue is empty.
     private func write() async {
-        while true {
-            let batch: [Queued] = state.withLock { state in
-                let taken = Array(state.queue.prefix(Self.maxBatch))
-                state.queue.removeFirst(taken.count)
-                if taken.isEmpty { state.writers -= 1 }
-                return taken
-            }
-            guard !batch.isEmpty else { return }
-            let sorted = batch.sorted { ($0.filing.county, $0.filing.cycle, $0.filing.unit) < ($1.filing.county, $1.filing.cycle, $1.filing.unit) }
-            let results = await write(batch: sorted.map(\.filing))
-            for (queued, result) in zip(sorted, results) { queued.continuation.resume(with: result) }
+        while let batch = take() {
+            let results = await write(batch: batch.map(\.filing))
+            for (queued, result) in zip(batch, results) { queued.continuation.resume(with: result) }
         }
     }
 
+    /// The next batch, sorted, or nil when the queue is empty (and this writer then stops).
+    private func take() -> [Queued]? {
+        let batch: [Queued] = state.withLock { state in
+            let taken = Array(state.queue.prefix(Self.maxBatch))
+            state.queue.removeFirst(taken.count)
+            if taken.isEmpty { state.writers -= 1 }
+            return taken
+        }
+        guard !batch.isEmpty else { return nil }
+        return batch.sorted { ($0.filing.county, $0.filing.cycle, $0.filing.unit) < ($1.filing.county, $1.filing.cycle, $1.filing.unit) }
+    }
+
     /// Writes `filings` (sorted) in one transaction, or, if that fails, each in a transaction of its
-    /// own: one result per filing, in order.
+    /// own, on the same connection unless it broke: one result per filing, in order.
     func write(batch filings: [Filing]) async -> [Result<Outcome, any Error>] {
         do {
-            return try await write(filings).map { .success($0) }
+            return try await client.withConnection { await write(batch: filings, on: $0) }
         } catch {
-            guard filings.count > 1 else { return [.failure(error)] }
+            return filings.map { _ in .failure(error) }
+        }
+    }
+
+    private func write(batch filings: [Filing], on connection: PostgresConnection) async -> [Result<Outcome, any Error>] {
+        do {
+            return try await write(filings, on: connection).map { .success($0) }
+        } catch {
+            guard filings.count > 1, !connection.isBroken else { return filings.map { _ in .failure(error) } }
             var results: [Result<Outcome, any Error>] = []
             for filing in filings {
                 do {
-                    results.append(.success(try await write([filing])[0]))
+                    results.append(.success(try await write([filing], on: connection)[0]))
                 } catch {
                     results.append(.failure(error))
                 }
@@ -119,12 +131,12 @@ final class FilingBatcher: Sendable {
 
     /// One transaction: `before` of each filing, `file_versions`, the COPY of the filed lines.
     /// Filings with nothing but their row are one statement, without BEGIN and COMMIT.
-    private func write(_ filings: [Filing]) async throws -> [Outcome] {
+    private func write(_ filings: [Filing], on connection: PostgresConnection) async throws -> [Outcome] {
         let batch = PostgresJSON(array: filings.map(\.element))
         guard filings.contains(where: { $0.before != nil || ($0.lines?.count ?? 0) > 0 }) else {
-            return try await client.withConnection { try await Self.fileVersions(batch, count: filings.count, on: $0) }
+            return try await Self.fileVersions(batch, count: filings.count, on: connection)
         }
-        return try await client.withTransaction { connection in
+        return try await connection.withTransaction { connection in
             for filing in filings {
                 try await filing.before?(connection)
             }
@@ -134,12 +146,9 @@ final class FilingBatcher: Sendable {
                 return (filing, lines, version)
             }
             if !copies.isEmpty {
-                _ = try await connection.copyFrom("COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN") { writer in
-                    for (filing, lines, version) in copies {
-                        writer.append(lines, leading: [filing.county, filing.cycle, filing.unit, String(version)])
-                        if writer.needsFlush { try await writer.flush() }
-                    }
-                }
+                _ = try await connection.copyFrom("COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN", rows: copies.map { filing, lines, version in
+                    (lines, [filing.county, filing.cycle, filing.unit, String(version)])
+                })
             }
             return outcomes
         }
