@@ -9,8 +9,10 @@
 -- with the same locks, in the same order, to each filing of its batch:
 --
 --   1. the unit's enrolment row FOR UPDATE (one unit's filings are serialised) and the step's row
---      FOR SHARE (a concurrent hand-close waits), then the step window against now():
---      before opens_at 'pending', at or after closes_at 'closed', after the deadline stored as late;
+--      FOR SHARE (a concurrent hand-close waits), then the step window against the time the lock was
+--      granted (clock_timestamp(), not the transaction's start, which a batch may have passed a while
+--      ago): before opens_at 'pending', at or after closes_at 'closed', after the deadline stored as
+--      late; that time is the filing's filed_at, so one unit's versions are filed in time order;
 --   2. the basis check: the content was computed by kaohed from version `basisVersion` of the filing
 --      `basisKind` (a self-assessment carries the previous version's attachments, a roster's quota
 --      comes from the committee's latest assessment); if that is no longer the latest, nothing is
@@ -61,8 +63,7 @@ BEGIN
         version := NULL; filed_at := NULL; deadline := NULL; late := NULL;
         opens_at := NULL; closes_at := NULL; closed_by := NULL;
 
-        SELECT s.opens_at, s.deadline, s.closes_at, s.closed_by,
-               now() < s.opens_at AS pending, now() >= s.closes_at AS closed, now() > s.deadline AS is_late
+        SELECT s.opens_at, s.deadline, s.closes_at, s.closed_by, clock_timestamp() AS at
         INTO w
         FROM cycle_units cu
         JOIN cycle_steps s ON s.county = cu.county AND s.cycle = cu.cycle AND s.step = f_kind
@@ -75,12 +76,12 @@ BEGIN
             RETURN NEXT;
             CONTINUE;
         END IF;
-        IF w.pending THEN
+        IF w.at < w.opens_at THEN
             outcome := 'pending'; opens_at := w.opens_at;
             RETURN NEXT;
             CONTINUE;
         END IF;
-        IF w.closed THEN
+        IF w.at >= w.closes_at THEN
             outcome := 'closed'; closes_at := w.closes_at; closed_by := w.closed_by;
             RETURN NEXT;
             CONTINUE;
@@ -101,10 +102,10 @@ BEGIN
             CONTINUE;
         END IF;
         deadline := w.deadline;
-        late := w.is_late;
-        INSERT INTO filings AS x (county, cycle, unit_code, kind, version, filed_by, deadline, late, content)
-        VALUES (f_county, f_cycle, f_unit, f_kind, version, f ->> 'filedBy', deadline, late, f -> 'content')
-        RETURNING x.filed_at INTO filed_at;
+        late := w.at > w.deadline;
+        filed_at := w.at;
+        INSERT INTO filings (county, cycle, unit_code, kind, version, filed_by, filed_at, deadline, late, content)
+        VALUES (f_county, f_cycle, f_unit, f_kind, version, f ->> 'filedBy', filed_at, deadline, late, f -> 'content');
         INSERT INTO audit_pending (county, actor, action, object, details)
         VALUES (f_county, f ->> 'actor', f ->> 'action', f ->> 'object',
                 coalesce(f -> 'details', '{}') || jsonb_build_object('version', version::text, 'late', late::text));

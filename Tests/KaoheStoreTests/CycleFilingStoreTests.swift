@@ -236,6 +236,30 @@ struct CycleFilingStoreTests {
             return error.code == .stepClosed && error.message.contains(ShanghaiTime.format(closes))
         }
         #expect(try await store.history(county: Self.county, cycle: "2024", unit: Self.unitA, step: .selfAssessment).isEmpty)
+
+        // The closed step answers before the content: a sheet the scheme refuses, an attachment.
+        await #expect {
+            _ = try await store.fileAssessment(county: Self.county, cycle: "2024", unit: Self.unitA, sheet: Self.sheet(keyTasks: 999), principal: committeeAccount)
+        } throws: { error in
+            (error as? CycleError)?.code == .stepClosed
+        }
+        await #expect {
+            _ = try await store.putAttachment(county: Self.county, cycle: "2024", unit: Self.unitA, name: "说明.pdf",
+                                              bytes: Array("%PDF-1.4 closed".utf8), principal: unitAccount)
+        } throws: { error in
+            (error as? CycleError)?.code == .stepClosed
+        }
+        let blobs = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").first!
+        #expect(try blobs.decode(Int.self, column: "n") == 0)
+        // A unit outside the cycle is told so, for an attachment too, and nothing is stored.
+        await #expect {
+            _ = try await store.putAttachment(county: Self.county, cycle: "2025", unit: "91350100M000200Y4X", name: "说明.pdf",
+                                              bytes: Array("%PDF-1.4 stray".utf8), principal: office)
+        } throws: { error in
+            (error as? CycleError)?.rule == "cycle.enrolled"
+        }
+        let stray = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").first!
+        #expect(try stray.decode(Int.self, column: "n") == 0)
         await client.close()
     }
 

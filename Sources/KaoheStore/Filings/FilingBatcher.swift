@@ -18,15 +18,16 @@ import Synchronization
 /// filing that caused it and only that one. Filings are sorted by county, cycle and unit before the
 /// call, so that concurrent batches lock enrolment rows in the same order and cannot deadlock.
 final class FilingBatcher: Sendable {
-    /// One filing as written: its element of the batch, a roster's lines, and what must be
-    /// written first in the same transaction (an attachment's bytes).
+    /// One filing as written: its element of the batch, a roster's lines, and what is written with
+    /// it in the same transaction once it was filed (an attachment's bytes) — after the enrolment
+    /// row is locked, so that it takes no lock out of order, and never for a refused filing.
     struct Filing: Sendable {
         var county: String
         var cycle: String
         var unit: String
         var element: PostgresJSON
         var lines: PostgresCopyRows?
-        var before: (@Sendable (PostgresConnection) async throws -> Void)?
+        var whenFiled: (@Sendable (PostgresConnection) async throws -> Void)?
     }
 
     /// What `file_versions` answered for one filing.
@@ -129,18 +130,18 @@ final class FilingBatcher: Sendable {
         }
     }
 
-    /// One transaction: `before` of each filing, `file_versions`, the COPY of the filed lines.
-    /// Filings with nothing but their row are one statement, without BEGIN and COMMIT.
+    /// One transaction: `file_versions`, `whenFiled` of each filed filing, the COPY of the filed
+    /// lines. Filings with nothing but their row are one statement, without BEGIN and COMMIT.
     private func write(_ filings: [Filing], on connection: PostgresConnection) async throws -> [Outcome] {
         let batch = PostgresJSON(array: filings.map(\.element))
-        guard filings.contains(where: { $0.before != nil || ($0.lines?.count ?? 0) > 0 }) else {
+        guard filings.contains(where: { $0.whenFiled != nil || ($0.lines?.count ?? 0) > 0 }) else {
             return try await Self.fileVersions(batch, count: filings.count, on: connection)
         }
         return try await connection.withTransaction { connection in
-            for filing in filings {
-                try await filing.before?(connection)
-            }
             let outcomes = try await Self.fileVersions(batch, count: filings.count, on: connection)
+            for (filing, outcome) in zip(filings, outcomes) where outcome.outcome == "filed" {
+                try await filing.whenFiled?(connection)
+            }
             let copies = zip(filings, outcomes).compactMap { filing, outcome -> (Filing, PostgresCopyRows, Int)? in
                 guard outcome.outcome == "filed", let version = outcome.version, let lines = filing.lines, lines.count > 0 else { return nil }
                 return (filing, lines, version)

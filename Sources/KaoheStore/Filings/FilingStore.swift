@@ -9,10 +9,12 @@ public import Postgres
 /// that arrive with it (``FilingBatcher``), by the database function `file_versions`
 /// (Schema/0009), all or nothing: the unit's enrolment row is
 /// locked (filings of one unit are serialised), the step's times are read under a share lock (a
-/// concurrent hand-close waits) and compared with the database clock `now()`: before `opens_at`
+/// concurrent hand-close waits) and compared with the database clock when the lock was granted: before `opens_at`
 /// refused, after `closes_at` refused naming when it closed, after `deadline` stored and marked
 /// late. If the draft's basis is no longer the latest, nothing is written and the draft is made
-/// again. Then the next version is written with its audit entry and a roster's lines.
+/// again. Then the next version is written with its audit entry and a roster's lines. A draft that
+/// fails (content the scheme refuses) gives way to the step's own refusal: on a closed step the
+/// answer is that it closed, whatever the content.
 public struct FilingStore: Sendable {
     let client: PostgresClient
     let batcher: FilingBatcher
@@ -76,7 +78,7 @@ public struct FilingStore: Sendable {
             let content = SelfAssessmentContent(report: previous.content?.report, attachments: attachments)
             return FilingDraft(content: try PostgresJSON(encoding: content), details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
                                basis: (.selfAssessment, previous.version))
-        } before: { connection in
+        } whenFiled: { connection in
             try await connection.execute(
                 """
                 INSERT INTO filing_attachments (county, cycle, unit_code, sha256, bytes, size)
@@ -253,16 +255,24 @@ public struct FilingStore: Sendable {
     static let maxDrafts = 64
 
     /// Files one version; see the type's documentation. `draft` makes the content (again, when its
-    /// basis moved); `before`, when given, runs first in the same transaction (an attachment's
+    /// basis moved); `whenFiled`, when given, runs in the same transaction once the version is filed (an attachment's
     /// bytes); `lines` are a roster's lines, COPYed under the new version.
     func file(
         county: String, cycle: String, unit: String, step: FilingStep, principal: Principal, lines: PostgresCopyRows? = nil,
         draft: () async throws -> FilingDraft,
-        before: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+        whenFiled: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> FilingVersion {
         do {
             for _ in 1...Self.maxDrafts {
-                let made = try await draft()
+                let made: FilingDraft
+                do {
+                    made = try await draft()
+                } catch {
+                    // A closed or not yet open step, or a unit not enrolled, is the answer before
+                    // anything about the content (the draft checks the content).
+                    if let refusal = try await refusal(county: county, cycle: cycle, unit: unit, step: step) { throw refusal }
+                    throw error
+                }
                 let header = FilingHeader(
                     county: county, cycle: cycle, unit: unit, kind: step.rawValue, filedBy: principal.account, actor: principal.actor,
                     action: "filing.\(step.rawValue)", object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
@@ -270,7 +280,7 @@ public struct FilingStore: Sendable {
                 )
                 let answer = try await batcher.file(FilingBatcher.Filing(
                     county: county, cycle: cycle, unit: unit, element: try PostgresJSON(encoding: header, prepending: "content", made.content),
-                    lines: lines, before: before
+                    lines: lines, whenFiled: whenFiled
                 ))
                 switch answer.outcome {
                 case "filed":
@@ -283,21 +293,8 @@ public struct FilingStore: Sendable {
                     )
                 case "stale":
                     continue
-                case "not-enrolled":
-                    throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
-                case "no-step":
-                    throw CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
-                case "pending":
-                    let opens = answer.opensAt.map(ShanghaiTime.format) ?? "?"
-                    throw CycleError(.stepNotOpen, "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
-                                     rule: "cycle.step-not-open")
-                case "closed":
-                    let closed = answer.closesAt.map(ShanghaiTime.format) ?? "?"
-                    let byHand = answer.closedBy != nil
-                    throw CycleError(.stepClosed, "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
-                                     rule: "cycle.step-closed")
-                case let other:
-                    throw StoreError(.invalidValue, "file_versions answered an unknown outcome \(other)", field: "outcome")
+                case let outcome:
+                    throw Self.refusal(outcome, answer, cycle: cycle, unit: unit, step: step)
                 }
             }
             throw CycleError(.conflict, "“\(step.chinese)”所依据的材料在报送过程中反复变更,请重试 / what this filing is based on kept changing while it was filed; try again",
@@ -309,6 +306,51 @@ public struct FilingStore: Sendable {
         } catch {
             throw StoreError.translate(error, what: "\(step.rawValue) of unit \(unit)")
         }
+    }
+
+    /// The error for a refused filing: `outcome` as `file_versions` names it (Schema/0009).
+    static func refusal(_ outcome: String, _ answer: FilingBatcher.Outcome, cycle: String, unit: String, step: FilingStep) -> any Error {
+        switch outcome {
+        case "not-enrolled":
+            return CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
+        case "no-step":
+            return CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
+        case "pending":
+            let opens = answer.opensAt.map(ShanghaiTime.format) ?? "?"
+            return CycleError(.stepNotOpen, "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
+                              rule: "cycle.step-not-open")
+        case "closed":
+            let closed = answer.closesAt.map(ShanghaiTime.format) ?? "?"
+            let byHand = answer.closedBy != nil
+            return CycleError(.stepClosed, "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
+                              rule: "cycle.step-closed")
+        default:
+            return StoreError(.invalidValue, "file_versions answered an unknown outcome \(outcome)", field: "outcome")
+        }
+    }
+
+    /// Whether the step refuses filings of the unit now (the same answers as `file_versions`,
+    /// read without its locks), as the error to give; nil when it would accept one.
+    func refusal(county: String, cycle: String, unit: String, step: FilingStep) async throws -> (any Error)? {
+        let rows = try await client.query(
+            """
+            SELECT CASE WHEN cu.unit_code IS NULL THEN 'not-enrolled' WHEN s.step IS NULL THEN 'no-step'
+                        WHEN clock_timestamp() < s.opens_at THEN 'pending' WHEN clock_timestamp() >= s.closes_at THEN 'closed'
+                        ELSE 'open' END AS outcome,
+                   s.opens_at, s.closes_at, s.closed_by
+            FROM (VALUES (1)) AS one (x)
+            LEFT JOIN cycle_units cu ON cu.county = \(county) AND cu.cycle = \(cycle) AND cu.unit_code = \(unit)
+            LEFT JOIN cycle_steps s ON s.county = cu.county AND s.cycle = cu.cycle AND s.step = \(step.rawValue)
+            """
+        )
+        guard let row = rows.first else { return nil }
+        let outcome = try row.decode(String.self, column: "outcome")
+        guard outcome != "open" else { return nil }
+        let answer = FilingBatcher.Outcome(
+            outcome: outcome, opensAt: try row.decode(Date?.self, column: "opens_at"),
+            closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
+        )
+        return Self.refusal(outcome, answer, cycle: cycle, unit: unit, step: step)
     }
 
     // MARK: Reading
