@@ -48,21 +48,32 @@ enum RosterInput {
         }
     }
 
-    static let columns: [(key: String, names: [String])] = [
-        ("staffNo", ["工号", "staff_no", "staffNo"]),
-        ("name", ["姓名", "name"]),
-        ("postCategory", ["岗位类别", "post_category", "postCategory"]),
-        ("level", ["层级", "level"]),
-        ("score", ["测评分", "综合量化测评分", "score"]),
-        ("grade", ["拟定等次", "等次", "grade"]),
-        ("sanction", ["处分", "sanction"]),
-        ("underInvestigation", ["立案调查", "under_investigation", "underInvestigation"]),
-        ("probation", ["试用期", "probation"]),
-        ("leaveMonths", ["病事假月数", "leave_months", "leaveMonths"]),
-        ("unassignedMonths", ["未聘月数", "unassigned_months", "unassignedMonths"]),
-        ("refused", ["拒不参加", "refused"]),
-        ("quarters", ["季度结果", "quarters"]),
-    ]
+    /// The roster's columns, in the order of the template; a column's key is the JSON member's name.
+    enum Column: Int, CaseIterable {
+        case staffNo, name, postCategory, level, score, grade, sanction, underInvestigation, probation,
+             leaveMonths, unassignedMonths, refused, quarters
+
+        var key: String { "\(self)" }
+
+        /// The header names a CSV may use for it, Chinese first.
+        var names: [String] {
+            switch self {
+            case .staffNo: ["工号", "staff_no", "staffNo"]
+            case .name: ["姓名", "name"]
+            case .postCategory: ["岗位类别", "post_category", "postCategory"]
+            case .level: ["层级", "level"]
+            case .score: ["测评分", "综合量化测评分", "score"]
+            case .grade: ["拟定等次", "等次", "grade"]
+            case .sanction: ["处分", "sanction"]
+            case .underInvestigation: ["立案调查", "under_investigation", "underInvestigation"]
+            case .probation: ["试用期", "probation"]
+            case .leaveMonths: ["病事假月数", "leave_months", "leaveMonths"]
+            case .unassignedMonths: ["未聘月数", "unassigned_months", "unassignedMonths"]
+            case .refused: ["拒不参加", "refused"]
+            case .quarters: ["季度结果", "quarters"]
+            }
+        }
+    }
 
     /// Lines from CSV bytes (UTF-8 with or without BOM, or GB18030); problems name `line N, column M`.
     static func lines(fromCSV bytes: [UInt8]) throws -> [RosterLine] {
@@ -75,36 +86,35 @@ enum RosterInput {
                 detail: error.description, field: "line \(error.line), column \(error.column)", rule: error.rule.rawValue
             )
         }
-        // Each column's position, resolved once: `position[c]` for column `c` of ``columns``.
-        let position = table.columnIndices(columns.map(\.names))
-        for column in [Column.staffNo, Column.grade] where position[column] == nil {
-            let names = columns[column].names
+        // Each column's position in the file, resolved once.
+        let position = table.columnIndices(Column.allCases.map(\.names))
+        for column in [Column.staffNo, .grade] where position[column.rawValue] == nil {
             throw CycleProblems.invalid("line 1", rule: "roster.header",
-                                        "表头缺少“\(names[0])”列(或 \(names[1])) / the header lacks the \(names[1]) column")
+                                        "表头缺少“\(column.names[0])”列(或 \(column.names[1])) / the header lacks the \(column.names[1]) column")
         }
         guard table.rows.count <= maxLines else {
             throw CycleProblems.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
         }
         return try table.rows.map { row in
-            func cell(_ column: Int) -> String {
-                "line \(row.line), column \((position[column] ?? 0) + 1)"
+            func cell(_ column: Column) -> String {
+                "line \(row.line), column \((position[column.rawValue] ?? 0) + 1)"
             }
             func locate(_ key: String) -> String {
-                cell(columns.firstIndex { $0.key == key } ?? Column.staffNo)
+                cell(Column.allCases.first { $0.key == key } ?? .staffNo)
             }
-            func text(_ column: Int) -> String? {
-                guard let field = position[column] else { return nil }
+            func text(_ column: Column) -> String? {
+                guard let field = position[column.rawValue] else { return nil }
                 let value = trimmed(row.fields[field])
                 return value.isEmpty ? nil : value
             }
-            func flag(_ column: Int) throws -> Bool? {
+            func flag(_ column: Column) throws -> Bool? {
                 guard let value = text(column) else { return nil }
-                guard let answer = yesNo(value) else {
+                guard let answer = yesNoTerms.lookup(value, ignoringCase: true) else {
                     throw CycleProblems.invalid(cell(column), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
                 }
                 return answer
             }
-            func months(_ column: Int) throws -> Int? {
+            func months(_ column: Column) throws -> Int? {
                 guard let value = text(column) else { return nil }
                 guard let number = Int(value) else {
                     throw CycleProblems.invalid(cell(column), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
@@ -112,35 +122,19 @@ enum RosterInput {
                 return number
             }
             var score: Score?
-            if let value = text(Column.score) {
+            if let value = text(.score) {
                 do { score = try Score(parsing: value) } catch let error as ScoreParseError {
-                    throw CycleProblems.invalid(cell(Column.score), rule: "score.\(error.rule.rawValue)", error.description)
+                    throw CycleProblems.invalid(cell(.score), rule: "score.\(error.rule.rawValue)", error.description)
                 }
             }
             let line = Line(
-                staffNo: text(Column.staffNo) ?? "", name: text(Column.name), postCategory: text(Column.postCategory), level: text(Column.level),
-                score: score, grade: text(Column.grade) ?? "", sanction: text(Column.sanction),
-                underInvestigation: try flag(Column.underInvestigation), probation: try flag(Column.probation),
-                leaveMonths: try months(Column.leaveMonths), unassignedMonths: try months(Column.unassignedMonths), refused: try flag(Column.refused),
-                quarters: text(Column.quarters).map(quarterTerms)
+                staffNo: text(.staffNo) ?? "", name: text(.name), postCategory: text(.postCategory), level: text(.level),
+                score: score, grade: text(.grade) ?? "", sanction: text(.sanction),
+                underInvestigation: try flag(.underInvestigation), probation: try flag(.probation),
+                leaveMonths: try months(.leaveMonths), unassignedMonths: try months(.unassignedMonths), refused: try flag(.refused),
+                quarters: text(.quarters).map(splitQuarters)
             )
             return try make(line, number: row.line, locate: locate)
-        }
-    }
-
-    /// Positions in ``columns``.
-    enum Column {
-        static let staffNo = 0, name = 1, postCategory = 2, level = 3, score = 4, grade = 5, sanction = 6,
-                   underInvestigation = 7, probation = 8, leaveMonths = 9, unassignedMonths = 10, refused = 11, quarters = 12
-    }
-
-    /// 是/否, true/false, 1/0, y/n, yes/no (any case), or nil.
-    static func yesNo(_ value: String) -> Bool? {
-        if let answer = yesNoTerms.lookup(value) { return answer }
-        switch value.lowercased() {
-        case "是", "true", "1", "y", "yes": return true
-        case "否", "false", "0", "n", "no": return false
-        default: return nil
         }
     }
 
@@ -150,7 +144,7 @@ enum RosterInput {
     ])
 
     /// A 季度结果 cell split at `;` `；` `、` `,` `，`, each term trimmed.
-    static func quarterTerms(_ text: String) -> [String] {
+    static func splitQuarters(_ text: String) -> [String] {
         text.unicodeScalars.split(whereSeparator: { scalar in
             switch scalar {
             case ";", "；", "、", ",", "，": true
@@ -250,54 +244,37 @@ enum RosterInput {
 
     static let gradeTerms = TermTable(StaffGrade.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
     static let sanctionTerms = TermTable(Sanction.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
-    static let quarterTable = TermTable<QuarterResult>(
+    static let quarterResultTerms = TermTable<QuarterResult>(
         QuarterResult.allCases.map { ($0.rawValue, $0) } + [("优秀", .excellent), ("良好", .good), ("称职", .competent), ("不称职", .incompetent)]
     )
 
-    static func staffGrade(_ text: String) -> StaffGrade? {
-        if let grade = gradeTerms.lookup(text) { return grade }
-        if let grade = StaffGrade(rawValue: text) { return grade }
-        return StaffGrade.allCases.first { $0.chinese == text }
-    }
+    static func staffGrade(_ text: String) -> StaffGrade? { gradeTerms.lookup(text) }
 
     static func sanction(_ text: String) -> Sanction? {
-        if let value = sanctionTerms.lookup(text) { return value }
-        if let value = Sanction(rawValue: text) { return value }
-        if text.isEmpty { return Sanction.none }
-        return Sanction.allCases.first { $0.chinese == text }
+        text.isEmpty ? Sanction.none : sanctionTerms.lookup(text)
     }
 
-    static func quarter(_ text: String) -> QuarterResult? {
-        if let value = quarterTable.lookup(text) { return value }
-        if let value = QuarterResult(rawValue: text) { return value }
-        switch text {
-        case "优秀": return .excellent
-        case "良好": return .good
-        case "称职": return .competent
-        case "不称职": return .incompetent
-        default: return nil
-        }
-    }
+    static func quarter(_ text: String) -> QuarterResult? { quarterResultTerms.lookup(text) }
 }
 
-/// Terms matched by their exact UTF-8 bytes: a roster holds a handful of terms in every line, and
-/// comparing Chinese text as `String` goes through Unicode normalisation each time. A miss is not
-/// an answer: callers fall back to `String` comparison, which also accepts a canonically
-/// equivalent spelling.
+/// The terms a roster cell may hold, and what each means. Looked up by the text's exact UTF-8 bytes
+/// first: a roster holds a handful of terms in every line, and comparing Chinese text as `String`
+/// goes through Unicode normalisation each time. Only a miss is compared as `String` (which also
+/// accepts a canonically equivalent spelling), lowercased when case does not matter.
 struct TermTable<Value: Sendable>: Sendable {
-    let entries: [(bytes: [UInt8], value: Value)]
+    let entries: [(term: String, bytes: [UInt8], value: Value)]
 
     init(_ terms: [(String, Value)]) {
-        entries = terms.map { (Array($0.0.utf8), $0.1) }
+        entries = terms.map { ($0.0, Array($0.0.utf8), $0.1) }
     }
 
-    func lookup(_ text: String) -> Value? {
+    func lookup(_ text: String, ignoringCase: Bool = false) -> Value? {
         var text = text
-        return text.withUTF8 { bytes in
-            for entry in entries where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
-                return entry.value
-            }
-            return nil
+        let exact = text.withUTF8 { bytes in
+            entries.first { $0.bytes.count == bytes.count && $0.bytes.elementsEqual(bytes) }?.value
         }
+        if let exact { return exact }
+        let folded = ignoringCase ? text.lowercased() : text
+        return entries.first { (ignoringCase ? $0.term.lowercased() : $0.term) == folded }?.value
     }
 }
