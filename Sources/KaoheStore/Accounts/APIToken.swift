@@ -26,6 +26,6 @@ public struct APIToken: Sendable, Hashable {
 
     /// Lowercase hex SHA-256 of any token text.
     public static func hash(_ secret: String) -> String {
-        Hex.sha256(Array(secret.utf8))
+        Hex.sha256(secret)
     }
 }

@@ -191,7 +191,7 @@ public enum AuditChain {
     }
 
     static func sha256Hex(_ text: String) -> String {
-        Hex.sha256(Array(text.utf8))
+        Hex.sha256(text)
     }
 }
 

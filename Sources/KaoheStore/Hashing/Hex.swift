@@ -22,4 +22,9 @@ enum Hex {
     static func sha256<D: DataProtocol>(_ data: D) -> String {
         lowercase(SHA256.hash(data: data))
     }
+
+    /// The lowercase hex SHA-256 of the text's UTF-8 bytes.
+    static func sha256(_ text: String) -> String {
+        sha256(Array(text.utf8))
+    }
 }

@@ -33,7 +33,7 @@ public struct Migration: Sendable, Hashable {
         self.version = version
         self.name = String(parts[1])
         self.sql = sql
-        self.checksum = Hex.sha256(Array(sql.utf8))
+        self.checksum = Hex.sha256(sql)
     }
 }
 

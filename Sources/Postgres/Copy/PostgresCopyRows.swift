@@ -46,24 +46,12 @@ public struct PostgresCopyRows: Sendable {
     }
 
     static func escape(_ field: UnsafeBufferPointer<UInt8>, into bytes: inout [UInt8]) {
-        var plain = true
-        for byte in field where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-            plain = false
-            break
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 2 * field.count))
+        let end = bytes.withUnsafeMutableBufferPointer { all in
+            CopyText.escape(field, into: all.baseAddress! + start) - all.baseAddress!
         }
-        if plain {
-            bytes.append(contentsOf: field)
-            return
-        }
-        for byte in field {
-            switch byte {
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            default: bytes.append(byte)
-            }
-        }
+        bytes.removeLast(bytes.count - end)
     }
 }
 

@@ -146,8 +146,24 @@ final class CopyBuffer {
     /// Appends a field escaped for COPY's text format.
     func putEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
         reserve(2 * bytes.count)
-        var out = base + count
-        for byte in bytes {
+        count = CopyText.escape(bytes, into: base + count) - base
+    }
+
+    /// The bytes so far, as an array; empties the buffer.
+    func take() -> [UInt8] {
+        defer { count = 0 }
+        return Array(UnsafeBufferPointer(start: base, count: count))
+    }
+}
+
+/// COPY's text format.
+enum CopyText {
+    /// Writes `field` escaped (backslash, tab, newline and carriage return as `\\`, `\t`, `\n`,
+    /// `\r`) at `out`, which has room for twice its bytes; returns the position after the last
+    /// byte written.
+    static func escape(_ field: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var out = out
+        for byte in field {
             switch byte {
             case UInt8(ascii: "\\"):
                 out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "\\"); out += 2
@@ -161,12 +177,6 @@ final class CopyBuffer {
                 out[0] = byte; out += 1
             }
         }
-        count = out - base
-    }
-
-    /// The bytes so far, as an array; empties the buffer.
-    func take() -> [UInt8] {
-        defer { count = 0 }
-        return Array(UnsafeBufferPointer(start: base, count: count))
+        return out
     }
 }

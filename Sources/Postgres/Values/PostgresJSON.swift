@@ -20,21 +20,18 @@ public struct PostgresJSON: Sendable, Hashable, PostgresEncodable, PostgresDecod
     }
 
     /// `envelope` encoded as a JSON object, with `member` added first holding `value` as it is
-    /// (already-encoded JSON is not decoded and encoded again). The keys stay sorted when `member`
-    /// sorts before all of the envelope's; `jsonb` does not mind either way.
+    /// (already-encoded JSON is not decoded and encoded again). `member` is a plain key (printable
+    /// ASCII without quotes or backslashes, as every key in this code base). The keys stay sorted
+    /// when `member` sorts before all of the envelope's; `jsonb` does not mind either way.
     public init<T: Encodable>(encoding envelope: T, prepending member: String, _ value: PostgresJSON) throws {
         let outer = try PostgresJSON(encoding: envelope).bytes
         precondition(outer.first == UInt8(ascii: "{"), "the envelope must encode as a JSON object")
-        var bytes: [UInt8]  // "member", as JSON
-        if member.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            bytes = [UInt8(ascii: "\"")] + Array(member.utf8) + [UInt8(ascii: "\"")]
-        } else {
-            bytes = Array(try PostgresJSON(encoding: [member]).bytes.dropFirst().dropLast())  // ["member"] without the brackets
-        }
-        var result: [UInt8] = [UInt8(ascii: "{")]
-        result.reserveCapacity(outer.count + value.bytes.count + bytes.count + 2)
-        result.append(contentsOf: bytes)
-        result.append(UInt8(ascii: ":"))
+        precondition(member.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+                     "the member must be a plain key")
+        var result: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
+        result.reserveCapacity(outer.count + value.bytes.count + member.utf8.count + 4)
+        result.append(contentsOf: member.utf8)
+        result.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         result.append(contentsOf: value.bytes)
         if outer.count > 2 { result.append(UInt8(ascii: ",")) }
         result.append(contentsOf: outer.dropFirst())

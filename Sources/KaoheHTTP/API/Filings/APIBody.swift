@@ -193,19 +193,19 @@ enum APIBody {
     /// that round trip cost more than reading its CSV). `content` sorts before every key of the
     /// envelopes used here, so the bytes are what encoding the whole value would give.
     static func json<Envelope: Encodable>(_ envelope: Envelope, content: PostgresJSON, status: HTTPResponse.Status = .ok) throws -> Response {
-        let bytes = try PostgresJSON(encoding: envelope, prepending: "content", content).bytes
-        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-        response.headers[.contentType] = "application/json"
-        response.headers[.cacheControl] = "no-store"
-        return response
+        json(bytes: try PostgresJSON(encoding: envelope, prepending: "content", content).bytes, status: status)
     }
 
     /// A JSON response (sorted keys, unescaped slashes) with the given status.
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return json(bytes: try encoder.encode(value), status: status)
+    }
+
+    /// A response of JSON text already encoded, not to be cached.
+    private static func json<Bytes: Sequence<UInt8>>(bytes: Bytes, status: HTTPResponse.Status) -> Response {
+        var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         response.headers[.contentType] = "application/json"
         response.headers[.cacheControl] = "no-store"
         return response
