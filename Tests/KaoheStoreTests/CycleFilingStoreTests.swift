@@ -147,12 +147,12 @@ struct CycleFilingStoreTests {
     func batchOutcomes() async throws {
         let client = try await setUp()
         try await openCycle(client)
-        func element(unit: String, kind: FilingStep, filedBy: String) throws -> PostgresJSON {
-            let header = FilingStore.FilingHeader(
+        func filing(unit: String, kind: FilingStep, filedBy: String, lines: PostgresCopyRows? = nil) throws -> FilingBatcher.Filing {
+            let header = FilingBatcher.Header(
                 county: Self.county, cycle: "2026", unit: unit, kind: kind.rawValue, filedBy: filedBy, actor: filedBy,
                 action: "filing.\(kind.rawValue)", object: "cycles/2026/units/\(unit)/\(kind.pathSegment)", details: [:]
             )
-            return try PostgresJSON(encoding: header, prepending: "content", PostgresJSON(encoding: ["report": "自评"]))
+            return FilingBatcher.Filing(header: header, content: try PostgresJSON(encoding: ["report": "自评"]), lines: lines)
         }
         let lines = FilingStore.copyRows((1...3).map { i in
             RosterLine(line: i, staff: StaffRecord(staffNo: "S\(i)", score: Score(points: 80), grade: .competent), name: "职工\t\(i)",
@@ -160,18 +160,17 @@ struct CycleFilingStoreTests {
         })
         let batcher = FilingBatcher(client: client)
         let filings = [
-            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: Self.unitA, element: try element(unit: Self.unitA, kind: .roster, filedBy: "unit-a"), lines: lines),
+            try filing(unit: Self.unitA, kind: .roster, filedBy: "unit-a", lines: lines),
             // No account "ghost": the filing row breaks its foreign key and the transaction fails.
-            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: Self.unitB, element: try element(unit: Self.unitB, kind: .selfAssessment, filedBy: "ghost")),
-            FilingBatcher.Filing(county: Self.county, cycle: "2026", unit: "91350100M000200Y4X",
-                                 element: try element(unit: "91350100M000200Y4X", kind: .selfAssessment, filedBy: "office")),
+            try filing(unit: Self.unitB, kind: .selfAssessment, filedBy: "ghost"),
+            try filing(unit: "91350100M000200Y4X", kind: .selfAssessment, filedBy: "office"),
         ]
         let results = await batcher.write(batch: filings)
         #expect(results.count == 3)
-        #expect((try? results[0].get())?.outcome == "filed")
+        #expect((try? results[0].get())?.kind == .filed)
         #expect((try? results[0].get())?.version == 1)
         #expect(throws: PostgresError.self) { try results[1].get() }
-        #expect((try? results[2].get())?.outcome == "not-enrolled")
+        #expect((try? results[2].get())?.kind == .notEnrolled)
 
         let stored = try await client.query(
             "SELECT unit_code, kind, filed_by FROM filings WHERE county = \(Self.county) ORDER BY unit_code"

@@ -22,17 +22,40 @@ final class FilingBatcher: Sendable {
     /// it in the same transaction once it was filed (an attachment's bytes) — after the enrolment
     /// row is locked, so that it takes no lock out of order, and never for a refused filing.
     struct Filing: Sendable {
+        var header: Header
+        var content: PostgresJSON
+        var lines: PostgresCopyRows? = nil
+        var whenFiled: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+
+        /// Its element of `file_versions`' batch: the header's members and the content.
+        var element: PostgresJSON {
+            get throws { try PostgresJSON(encoding: header, prepending: "content", content) }
+        }
+    }
+
+    /// Who files what, and on what basis (the members of a batch element beside `content`).
+    struct Header: Sendable, Encodable {
         var county: String
         var cycle: String
         var unit: String
-        var element: PostgresJSON
-        var lines: PostgresCopyRows?
-        var whenFiled: (@Sendable (PostgresConnection) async throws -> Void)?
+        var kind: String
+        var filedBy: String
+        var actor: String
+        var action: String
+        var object: String
+        var details: [String: String]
+        var basisKind: String?
+        var basisVersion: Int?
     }
 
     /// What `file_versions` answered for one filing.
     struct Outcome: Sendable {
-        var outcome: String
+        /// The answers of `file_versions`, as it spells them.
+        enum Kind: String, Sendable {
+            case filed, stale, notEnrolled = "not-enrolled", noStep = "no-step", pending, closed
+        }
+
+        var kind: Kind
         var version: Int?
         var filedAt: Date?
         var deadline: Date?
@@ -100,7 +123,10 @@ final class FilingBatcher: Sendable {
             return taken
         }
         guard !batch.isEmpty else { return nil }
-        return batch.sorted { ($0.filing.county, $0.filing.cycle, $0.filing.unit) < ($1.filing.county, $1.filing.cycle, $1.filing.unit) }
+        return batch.sorted { a, b in
+            let (x, y) = (a.filing.header, b.filing.header)
+            return (x.county, x.cycle, x.unit) < (y.county, y.cycle, y.unit)
+        }
     }
 
     /// Writes `filings` (sorted) in one transaction, or, if that fails, each in a transaction of its
@@ -133,22 +159,22 @@ final class FilingBatcher: Sendable {
     /// One transaction: `file_versions`, `whenFiled` of each filed filing, the COPY of the filed
     /// lines. Filings with nothing but their row are one statement, without BEGIN and COMMIT.
     private func write(_ filings: [Filing], on connection: PostgresConnection) async throws -> [Outcome] {
-        let batch = PostgresJSON(array: filings.map(\.element))
+        let batch = PostgresJSON(array: try filings.map { try $0.element })
         guard filings.contains(where: { $0.whenFiled != nil || ($0.lines?.count ?? 0) > 0 }) else {
             return try await Self.fileVersions(batch, count: filings.count, on: connection)
         }
         return try await connection.withTransaction { connection in
             let outcomes = try await Self.fileVersions(batch, count: filings.count, on: connection)
-            for (filing, outcome) in zip(filings, outcomes) where outcome.outcome == "filed" {
+            for (filing, outcome) in zip(filings, outcomes) where outcome.kind == .filed {
                 try await filing.whenFiled?(connection)
             }
             let copies = zip(filings, outcomes).compactMap { filing, outcome -> (Filing, PostgresCopyRows, Int)? in
-                guard outcome.outcome == "filed", let version = outcome.version, let lines = filing.lines, lines.count > 0 else { return nil }
+                guard outcome.kind == .filed, let version = outcome.version, let lines = filing.lines, lines.count > 0 else { return nil }
                 return (filing, lines, version)
             }
             if !copies.isEmpty {
                 _ = try await connection.copyFrom("COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN", rows: copies.map { filing, lines, version in
-                    (lines, [filing.county, filing.cycle, filing.unit, String(version)])
+                    (lines, [filing.header.county, filing.header.cycle, filing.header.unit, String(version)])
                 })
             }
             return outcomes
@@ -164,7 +190,7 @@ final class FilingBatcher: Sendable {
         )
         let outcomes = try rows.map { row in
             Outcome(
-                outcome: try row.decode(String.self, column: "outcome"), version: try row.decode(Int?.self, column: "version"),
+                kind: try Outcome.kind(row), version: try row.decode(Int?.self, column: "version"),
                 filedAt: try row.decode(Date?.self, column: "filed_at"), deadline: try row.decode(Date?.self, column: "deadline"),
                 late: try row.decode(Bool?.self, column: "late"), opensAt: try row.decode(Date?.self, column: "opens_at"),
                 closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
@@ -174,5 +200,16 @@ final class FilingBatcher: Sendable {
             throw StoreError(.invalidValue, "file_versions answered \(outcomes.count) outcomes for \(count) filings", field: "outcome")
         }
         return outcomes
+    }
+}
+
+extension FilingBatcher.Outcome {
+    /// The row's `outcome` column as a ``Kind``.
+    static func kind(_ row: PostgresRow) throws -> Kind {
+        let text = try row.decode(String.self, column: "outcome")
+        guard let kind = Kind(rawValue: text) else {
+            throw StoreError(.invalidValue, "file_versions answered an unknown outcome \(text)", field: "outcome")
+        }
+        return kind
     }
 }

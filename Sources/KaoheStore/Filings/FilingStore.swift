@@ -54,11 +54,11 @@ public struct FilingStore: Sendable {
     /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
     public func fileSelfAssessment(county: String, cycle: String, unit: String, report: String, principal: Principal) async throws -> FilingVersion {
         try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
-            let previous = try await Self.latest(on: client, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
-            let content = SelfAssessmentContent(report: report, attachments: previous.content?.attachments ?? [])
+            let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
+            let content = SelfAssessmentContent(report: report, attachments: try previous?.decodeContent(SelfAssessmentContent.self).attachments ?? [])
             return FilingDraft(content: try PostgresJSON(encoding: content),
                                details: ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)],
-                               basis: (.selfAssessment, previous.version))
+                               basis: (.selfAssessment, previous?.version))
         }
     }
 
@@ -67,17 +67,18 @@ public struct FilingStore: Sendable {
     public func putAttachment(county: String, cycle: String, unit: String, name: String, bytes: [UInt8], principal: Principal) async throws -> FilingVersion {
         let sha256 = Hex.sha256(bytes)
         return try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
-            let previous = try await Self.latest(on: client, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self)
-            var attachments = (previous.content?.attachments ?? []).filter { $0.name != name }
+            let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
+            let previousContent = try previous?.decodeContent(SelfAssessmentContent.self)
+            var attachments = (previousContent?.attachments ?? []).filter { $0.name != name }
             guard attachments.count < Self.maxAttachments else {
                 throw CycleError(.invalid, "自评附件最多\(Self.maxAttachments)个 / at most \(Self.maxAttachments) attachments",
                                  field: "name", rule: "attachment.count")
             }
             attachments.append(AttachmentRef(name: name, sha256: sha256, size: bytes.count))
             attachments.sort { $0.name < $1.name }
-            let content = SelfAssessmentContent(report: previous.content?.report, attachments: attachments)
+            let content = SelfAssessmentContent(report: previousContent?.report, attachments: attachments)
             return FilingDraft(content: try PostgresJSON(encoding: content), details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
-                               basis: (.selfAssessment, previous.version))
+                               basis: (.selfAssessment, previous?.version))
         } whenFiled: { connection in
             try await connection.execute(
                 """
@@ -91,15 +92,13 @@ public struct FilingStore: Sendable {
 
     /// The named attachment of the latest self-assessment, with its bytes.
     public func attachment(county: String, cycle: String, unit: String, name: String) async throws -> (AttachmentRef, [UInt8])? {
-        try await client.withConnection { connection in
-            guard let content = try await Self.latestContent(on: connection, county: county, cycle: cycle, unit: unit, step: .selfAssessment, as: SelfAssessmentContent.self),
-                  let ref = content.attachments.first(where: { $0.name == name }) else { return nil }
-            let rows = try await connection.query(
-                "SELECT bytes FROM filing_attachments WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND sha256 = \(ref.sha256)"
-            )
-            guard let row = rows.first else { return nil }
-            return (ref, try row.decode([UInt8].self, column: "bytes"))
-        }
+        guard let latest = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment),
+              let ref = try latest.decodeContent(SelfAssessmentContent.self).attachments.first(where: { $0.name == name }) else { return nil }
+        let rows = try await client.query(
+            "SELECT bytes FROM filing_attachments WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND sha256 = \(ref.sha256)"
+        )
+        guard let row = rows.first else { return nil }
+        return (ref, try row.decode([UInt8].self, column: "bytes"))
     }
 
     /// 专考委考核: checks the sheet against the cycle's scheme (throws ``ScoreSheetError`` naming
@@ -234,21 +233,6 @@ public struct FilingStore: Sendable {
         }
     }
 
-    /// One element of `file_versions`' batch (its `content` is added as already-encoded JSON).
-    struct FilingHeader: Encodable {
-        var county: String
-        var cycle: String
-        var unit: String
-        var kind: String
-        var filedBy: String
-        var actor: String
-        var action: String
-        var object: String
-        var details: [String: String]
-        var basisKind: String?
-        var basisVersion: Int?
-    }
-
     /// How often a draft is made before the filing is given up. A draft is made again only when
     /// another filing of the unit committed since the draft was made, so concurrent filings of one
     /// unit all finish within as many rounds as there are of them.
@@ -273,17 +257,14 @@ public struct FilingStore: Sendable {
                     if let refusal = try await refusal(county: county, cycle: cycle, unit: unit, step: step) { throw refusal }
                     throw error
                 }
-                let header = FilingHeader(
+                let header = FilingBatcher.Header(
                     county: county, cycle: cycle, unit: unit, kind: step.rawValue, filedBy: principal.account, actor: principal.actor,
                     action: "filing.\(step.rawValue)", object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
                     basisKind: made.basis?.step.rawValue, basisVersion: made.basis?.version
                 )
-                let answer = try await batcher.file(FilingBatcher.Filing(
-                    county: county, cycle: cycle, unit: unit, element: try PostgresJSON(encoding: header, prepending: "content", made.content),
-                    lines: lines, whenFiled: whenFiled
-                ))
-                switch answer.outcome {
-                case "filed":
+                let answer = try await batcher.file(FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled))
+                if let refusal = Self.refusal(answer, cycle: cycle, unit: unit, step: step) { throw refusal }
+                if answer.kind == .filed {
                     guard let version = answer.version, let filedAt = answer.filedAt, let deadline = answer.deadline, let late = answer.late else {
                         throw StoreError(.invalidValue, "file_versions filed without a version", field: "version")
                     }
@@ -291,11 +272,8 @@ public struct FilingStore: Sendable {
                         county: county, cycle: cycle, unitCode: unit, step: step, version: version,
                         filedBy: principal.account, filedAt: filedAt, deadline: deadline, late: late, content: made.content
                     )
-                case "stale":
-                    continue
-                case let outcome:
-                    throw Self.refusal(outcome, answer, cycle: cycle, unit: unit, step: step)
                 }
+                // Stale: what the draft was computed from changed meanwhile; draft again.
             }
             throw CycleError(.conflict, "“\(step.chinese)”所依据的材料在报送过程中反复变更,请重试 / what this filing is based on kept changing while it was filed; try again",
                              rule: "filing.basis-changed")
@@ -308,35 +286,36 @@ public struct FilingStore: Sendable {
         }
     }
 
-    /// The error for a refused filing: `outcome` as `file_versions` names it (Schema/0009).
-    static func refusal(_ outcome: String, _ answer: FilingBatcher.Outcome, cycle: String, unit: String, step: FilingStep) -> any Error {
-        switch outcome {
-        case "not-enrolled":
+    /// The error for a filing `file_versions` (Schema/0009) refused; nil when it filed it or asked
+    /// for a new draft.
+    static func refusal(_ answer: FilingBatcher.Outcome, cycle: String, unit: String, step: FilingStep) -> CycleError? {
+        switch answer.kind {
+        case .filed, .stale:
+            return nil
+        case .notEnrolled:
             return CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
-        case "no-step":
+        case .noStep:
             return CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
-        case "pending":
+        case .pending:
             let opens = answer.opensAt.map(ShanghaiTime.format) ?? "?"
             return CycleError(.stepNotOpen, "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
                               rule: "cycle.step-not-open")
-        case "closed":
+        case .closed:
             let closed = answer.closesAt.map(ShanghaiTime.format) ?? "?"
             let byHand = answer.closedBy != nil
             return CycleError(.stepClosed, "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
                               rule: "cycle.step-closed")
-        default:
-            return StoreError(.invalidValue, "file_versions answered an unknown outcome \(outcome)", field: "outcome")
         }
     }
 
-    /// Whether the step refuses filings of the unit now (the same answers as `file_versions`,
-    /// read without its locks), as the error to give; nil when it would accept one.
-    func refusal(county: String, cycle: String, unit: String, step: FilingStep) async throws -> (any Error)? {
+    /// Whether the step refuses filings of the unit now, as the error to give (nil when it would
+    /// take one): `file_versions`' answers before it writes anything, read without its locks.
+    func refusal(county: String, cycle: String, unit: String, step: FilingStep) async throws -> CycleError? {
         let rows = try await client.query(
             """
             SELECT CASE WHEN cu.unit_code IS NULL THEN 'not-enrolled' WHEN s.step IS NULL THEN 'no-step'
                         WHEN clock_timestamp() < s.opens_at THEN 'pending' WHEN clock_timestamp() >= s.closes_at THEN 'closed'
-                        ELSE 'open' END AS outcome,
+                        ELSE 'filed' END AS outcome,
                    s.opens_at, s.closes_at, s.closed_by
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN cycle_units cu ON cu.county = \(county) AND cu.cycle = \(cycle) AND cu.unit_code = \(unit)
@@ -344,13 +323,11 @@ public struct FilingStore: Sendable {
             """
         )
         guard let row = rows.first else { return nil }
-        let outcome = try row.decode(String.self, column: "outcome")
-        guard outcome != "open" else { return nil }
         let answer = FilingBatcher.Outcome(
-            outcome: outcome, opensAt: try row.decode(Date?.self, column: "opens_at"),
+            kind: try FilingBatcher.Outcome.kind(row), opensAt: try row.decode(Date?.self, column: "opens_at"),
             closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
         )
-        return Self.refusal(outcome, answer, cycle: cycle, unit: unit, step: step)
+        return Self.refusal(answer, cycle: cycle, unit: unit, step: step)
     }
 
     // MARK: Reading
@@ -421,33 +398,6 @@ public struct FilingStore: Sendable {
                 late: try row.decode(Bool.self, column: "late"), content: try row.decode(PostgresJSON.self, column: "content")
             )
         }
-    }
-
-    /// The latest version's number and content (both nil when nothing was filed), read on its own.
-    static func latest<T: Decodable>(
-        on client: PostgresClient, county: String, cycle: String, unit: String, step: FilingStep, as type: T.Type
-    ) async throws -> (version: Int?, content: T?) {
-        let rows = try await client.query(
-            """
-            SELECT version, content FROM filings WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND kind = \(step.rawValue)
-            ORDER BY version DESC LIMIT 1
-            """
-        )
-        guard let row = rows.first else { return (nil, nil) }
-        return (try row.decode(Int.self, column: "version"), try row.decode(PostgresJSON.self, column: "content").decode(type))
-    }
-
-    static func latestContent<T: Decodable>(
-        on connection: PostgresConnection, county: String, cycle: String, unit: String, step: FilingStep, as type: T.Type
-    ) async throws -> T? {
-        let rows = try await connection.query(
-            """
-            SELECT content FROM filings WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND kind = \(step.rawValue)
-            ORDER BY version DESC LIMIT 1
-            """
-        )
-        guard let row = rows.first else { return nil }
-        return try row.decode(PostgresJSON.self, column: "content").decode(type)
     }
 
     static func scheme(on connection: PostgresConnection, county: String, cycle: String) async throws -> IndicatorScheme {
