@@ -25,7 +25,9 @@ import Darwin
 /// 13 columns of the roster template) over real HTTP/1.1 on loopback, from `--concurrency` clients
 /// with keep-alive connections; (b) the same staff rows — identical columns and values — loaded
 /// into the same table `roster_rows` by `psql -c "\copy … from '<file>'"` from a file in COPY text
-/// format. Rows/s, medians, the ratio API/COPY against the ≥ 0.5 target and the peak RSS are printed.
+/// format. Both start from bytes ready to send: the rosters' requests are made once before the
+/// first run, the COPY file before each \copy. Rows/s, medians, the ratio API/COPY against the
+/// ≥ 0.5 target and the peak RSS are printed.
 struct BenchIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
@@ -33,7 +35,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
         discussion: """
             Without --database-url a private PostgreSQL cluster is started in a temporary directory \
             (and removed afterwards). The HTTP server runs in this process; the peak RSS printed is \
-            this process's (server, pool and clients together). psql is taken from the PostgreSQL \
+            this process's (server, pool and clients together, with every roster's request held \
+            in memory: about 110 MB for the default million lines, made before the clock starts as \
+            psql's COPY file is written before its clock starts). psql is taken from the PostgreSQL \
             binaries directory.
             """
     )
@@ -46,6 +50,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     @Option(help: "Staff rows across all rosters (about staff/units per roster, varying ±60%).")
     var staff = 1_000_000
+
+    /// 2 by default: a first filing with a slip here and there (about one violation a roster).
+    @Option(help: "Percent of staff lines whose score is below their grade's threshold (each stores one violation with the roster); the other lines follow their grade.")
+    var violatingPercent = 2
 
     @Option(help: "How many times to run each measurement; medians are reported.")
     var runs = 3
@@ -63,6 +71,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
     /// 基准县: the county the bench creates (not a real division code).
     static let county = "990188"
     static let cycle = "2026"
+    static let rosterPolicy = "tied-2023"
 
     static let rosterColumns = """
         county, cycle, unit_code, kind, version, line, staff_no, name, post_category, level, score, grade, \
@@ -73,6 +82,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         guard runs > 0, units > 0, concurrency > 0, poolSize > 0 else {
             throw ValidationError("--runs, --units, --concurrency and --pool-size must be positive")
         }
+        guard (0...100).contains(violatingPercent) else { throw ValidationError("--violating-percent must be 0–100") }
         guard staff >= units else { throw ValidationError("--staff must be at least --units (every roster needs a line)") }
         guard staff / units <= 50_000 else { throw ValidationError("at most 50,000 staff per unit on average (a roster holds at most 100,000 lines)") }
         var logger = Logger(label: "kaohe.bench.ingest")
@@ -96,7 +106,11 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let setupStart = clock.now
         say("setting up: migrations, county \(Self.county), \(units.formatted()) units, \(units.formatted()) unit accounts, cycle \(Self.cycle) …")
         try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
-        let plan = RosterPlan(units: units, staff: staff)
+        let plan = RosterPlan(
+            units: units, staff: staff, violatingPercent: violatingPercent,
+            bounds: try PolicyLoader.rosterPolicy(Self.rosterPolicy).bounds
+        )
+        let violations = plan.violations
         let setup = try await Self.setUp(client: client, plan: plan)
         let version = try await client.query("SHOW server_version").single(String.self) ?? "?"
         let settings = try await client.query(
@@ -110,11 +124,11 @@ struct BenchIngestCommand: AsyncParsableCommand {
             let serverDescription = "in-process (buildApplication, Hummingbird on 127.0.0.1:\(port), pool of \(poolSize))"
             say("server: \(serverDescription)")
             let results = try await measureRuns(
-                client: client, plan: plan, setup: setup, port: port, binaries: binaries, workDirectory: workDirectory
+                client: client, plan: plan, violations: violations, setup: setup, port: port, binaries: binaries, workDirectory: workDirectory
             )
             return (results, serverDescription)
         }
-        report(results, plan: plan, postgres: version, settings: settings, server: serverDescription)
+        report(results, plan: plan, violations: violations, postgres: version, settings: settings, server: serverDescription)
     }
 
     struct RunResult {
@@ -125,7 +139,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     private func measureRuns(
-        client: PostgresClient, plan: RosterPlan, setup: Setup, port: Int, binaries: String, workDirectory: String
+        client: PostgresClient, plan: RosterPlan, violations: Int, setup: Setup, port: Int, binaries: String, workDirectory: String
     ) async throws -> [RunResult] {
         let conninfo = BenchPgCommand.conninfo(client.configuration)
         let copyFile = workDirectory + "/roster_rows.tsv"
@@ -144,6 +158,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
             try await client.withConnection { try await $0.simpleQuery("CHECKPOINT") }
         }
 
+        let requests = HTTPRosterClients.requests(plan: plan, setup: setup, port: port)
         var results: [RunResult] = []
         for run in 1...runs {
             try await clean()
@@ -151,7 +166,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
             // (a) the HTTP API.
             let apiStart = clock.now
-            try await HTTPRosterClients.fileAll(plan: plan, setup: setup, port: port, concurrency: concurrency)
+            try await HTTPRosterClients.fileAll(requests: requests, setup: setup, port: port, concurrency: concurrency)
             let apiSeconds = (clock.now - apiStart).seconds
             let apiVersion = try await client.query(
                 "SELECT max(version) FROM filings WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster'"
@@ -159,6 +174,15 @@ struct BenchIngestCommand: AsyncParsableCommand {
             let apiDigest = try await Self.digest(client: client, version: apiVersion)
             guard apiDigest.rows == plan.staff else {
                 throw ValidationError("the API stored \(apiDigest.rows) rows under version \(apiVersion), expected \(plan.staff)")
+            }
+            let stored = try await client.query(
+                """
+                SELECT coalesce(sum(jsonb_array_length(content -> 'violations')), 0)::bigint FROM filings
+                WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster' AND version = \(apiVersion)
+                """
+            ).single(Int.self) ?? -1
+            guard stored == violations else {
+                throw ValidationError("the API stored \(stored) violations with the rosters, expected \(violations) (one per line below its grade's threshold)")
             }
             let apiSample = try await Self.sample(client: client, version: apiVersion)
             say("run \(run)/\(runs): HTTP API    \(BenchPgCommand.format(Double(plan.staff) / apiSeconds)) rows/s (\(String(format: "%.1f", apiSeconds)) s)")
@@ -197,13 +221,13 @@ struct BenchIngestCommand: AsyncParsableCommand {
         return results
     }
 
-    private func report(_ results: [RunResult], plan: RosterPlan, postgres: String, settings: String, server: String) {
+    private func report(_ results: [RunResult], plan: RosterPlan, violations: Int, postgres: String, settings: String, server: String) {
         let api = median(results.map(\.apiRowsPerSecond))
         let copy = median(results.map(\.copyRowsPerSecond))
         let ratio = api / copy
         say("")
         say("kaohe bench ingest — PostgreSQL \(postgres) (\(settings)), unix socket")
-        say("\(plan.units.formatted()) rosters, \(plan.staff.formatted()) staff rows (\(plan.smallest)–\(plan.largest) per roster), \(concurrency) HTTP clients, text/csv; server \(server)")
+        say("\(plan.units.formatted()) rosters, \(plan.staff.formatted()) staff rows (\(plan.smallest)–\(plan.largest) per roster), \(violations.formatted()) violations stored with them (--violating-percent \(violatingPercent)), \(concurrency) HTTP clients, text/csv; server \(server)")
         // Same columns as the summary below: rows/s of each path, their ratio, then seconds taken.
         say(BenchPgCommand.row("run", "API rows/s", "\\copy rows/s", "ratio", "API s", "\\copy s"))
         for (index, result) in results.enumerated() {
@@ -301,7 +325,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         _ = try await cycles.put(
             county: county,
             definition: CycleDefinition(
-                cycle: cycle, kind: .annual, title: "2026年度事业单位绩效考核(基准测试)", scheme: "county-2021", policy: "tied-2023",
+                cycle: cycle, kind: .annual, title: "2026年度事业单位绩效考核(基准测试)", scheme: "county-2021", policy: rosterPolicy,
                 steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
             ),
             actor: office.actor, account: office.account

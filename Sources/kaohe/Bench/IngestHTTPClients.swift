@@ -10,15 +10,44 @@ import Darwin
 
 /// `--concurrency` clients, each on a thread of its own with one keep-alive HTTP/1.1 connection
 /// over a plain POSIX socket (blocking I/O never touches the cooperative pool the server runs on).
-/// Units are handed out from a shared counter; each client builds the unit's CSV, PUTs it and
+/// Units are handed out from a shared counter; each client sends the unit's prepared request and
 /// reads the whole response, which must be 200.
 enum HTTPRosterClients {
+    /// Every unit's whole `PUT …/roster` request (head and CSV body), made before the clock starts,
+    /// as psql's COPY file is written before its clock starts: both paths are timed from bytes
+    /// ready to send. (Generating a million CSV lines on the same 2 cores while the server works
+    /// would charge the API with the benchmark's own data generation.)
+    static func requests(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int) -> [[UInt8]] {
+        let prepared = Mutex([[UInt8]](repeating: [], count: plan.units))
+        let slices = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            var body: [UInt8] = []
+            body.reserveCapacity(64 * 1024)
+            var made: [(Int, [UInt8])] = []
+            for unit in stride(from: slice, to: plan.units, by: slices) {
+                plan.csv(unit: unit, into: &body)
+                let head = "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
+                    + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"
+                var request: [UInt8] = []
+                request.reserveCapacity(head.utf8.count + body.count)
+                request.append(contentsOf: head.utf8)
+                request.append(contentsOf: body)
+                made.append((unit, request))
+            }
+            prepared.withLock { all in
+                for (unit, request) in made { all[unit] = request }
+            }
+        }
+        return prepared.withLock { $0 }
+    }
+
     final class Shared: Sendable {
         let next = Atomic<Int>(0)
         let failure = Mutex<String?>(nil)
     }
 
-    static func fileAll(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int, concurrency: Int) async throws {
+    static func fileAll(requests: [[UInt8]], setup: BenchIngestCommand.Setup, port: Int, concurrency: Int) async throws {
         let shared = Shared()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let group = DispatchGroup()
@@ -27,10 +56,10 @@ enum HTTPRosterClients {
                 let thread = Thread {
                     defer { group.leave() }
                     do {
-                        try work(plan: plan, setup: setup, port: port, shared: shared)
+                        try work(requests: requests, setup: setup, port: port, shared: shared)
                     } catch {
                         shared.failure.withLock { $0 = $0 ?? "\(error)" }
-                        shared.next.store(plan.units, ordering: .relaxed)
+                        shared.next.store(requests.count, ordering: .relaxed)
                     }
                 }
                 thread.stackSize = 1 << 20
@@ -41,25 +70,14 @@ enum HTTPRosterClients {
         if let failure = shared.failure.withLock({ $0 }) { throw ValidationError("HTTP client: \(failure)") }
     }
 
-    static func work(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int, shared: Shared) throws {
+    static func work(requests: [[UInt8]], setup: BenchIngestCommand.Setup, port: Int, shared: Shared) throws {
         var connection = try LoopbackConnection(port: port)
         defer { connection.close() }
-        var body: [UInt8] = []
-        body.reserveCapacity(64 * 1024)
-        var request: [UInt8] = []
-        request.reserveCapacity(64 * 1024)
         while true {
             let unit = shared.next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard unit < plan.units else { return }
-            plan.csv(unit: unit, into: &body)
-            request.removeAll(keepingCapacity: true)
-            let head = "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
-                + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"
-            request.append(contentsOf: head.utf8)
-            request.append(contentsOf: body)
+            guard unit < requests.count else { return }
             if !connection.isOpen { connection = try LoopbackConnection(port: port) }
-            try connection.send(request)
+            try connection.send(requests[unit])
             let (status, responseBody) = try connection.receiveResponse()
             guard status == 200 else {
                 throw ValidationError("PUT roster of unit \(setup.codes[unit]) answered \(status): \(String(decoding: responseBody.prefix(500), as: UTF8.self))")

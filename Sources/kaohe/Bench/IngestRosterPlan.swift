@@ -4,15 +4,26 @@ import KaoheRules
 
 /// The staff rows of every unit, generated on demand from (unit, line) so that the HTTP clients
 /// and the COPY file see identical values without holding a million rows in memory.
+///
+/// Lines follow their grade as a clerk's roster does (a score within the grade's band, the grade a
+/// sanction, leave or probation requires), except `violatingPercent` of them, which are given a
+/// score below their grade's threshold on purpose: each of those breaks exactly one rule, so a
+/// roster's stored violations are known in advance (``violations``).
 struct RosterPlan: Sendable {
     let units: Int
     let staff: Int
     /// Lines per unit: about staff/units, ±60% in pairs so the total is exact.
     let sizes: [Int]
+    /// Percent of lines that break the score threshold of their grade.
+    let violatingPercent: Int
+    /// The roster policy's bounds (the bench cycle's policy, tied-2023).
+    let bounds: StaffBoundThresholds
 
-    init(units: Int, staff: Int) {
+    init(units: Int, staff: Int, violatingPercent: Int, bounds: StaffBoundThresholds) {
         self.units = units
         self.staff = staff
+        self.violatingPercent = violatingPercent
+        self.bounds = bounds
         let base = staff / units
         let spread = base * 3 / 5
         var sizes = [Int](repeating: base, count: units)
@@ -57,7 +68,8 @@ struct RosterPlan: Sendable {
         [], [], [], [.good, .competent, .competent, .good], [.excellent, .good, .good, .competent], [.competent, .competent, .competent, .competent],
     ]
 
-    static func line(unit: Int, line: Int) -> Line {
+    /// Line `line` (1-based) of unit `unit`, and whether it breaks a rule.
+    func line(unit: Int, line: Int) -> (line: Line, violating: Bool) {
         var hash = UInt64(truncatingIfNeeded: unit &* 1_000_003 &+ line) &* 0x9E37_79B9_7F4A_7C15
         hash ^= hash >> 29
         func pick(_ bound: Int) -> Int {
@@ -66,30 +78,67 @@ struct RosterPlan: Sendable {
             hash ^= hash >> 31
             return value
         }
-        let gradeDraw = pick(100)
-        let grade: StaffGrade = switch gradeDraw {
-        case 0..<12: .excellent
-        case 12..<95: .competent
-        case 95..<98: .basic
-        case 98: .undetermined
-        default: .incompetent
-        }
         let number = String(1_000_000 + line).dropFirst()
-        return Line(
+        var record = StaffRecord(
             staffNo: "GH" + number,
-            name: surnames[pick(surnames.count)] + givenNames[pick(givenNames.count)],
-            postCategory: postCategories[pick(postCategories.count)],
-            level: levels[pick(levels.count)],
-            score: Score(hundredths: Int64(6_000 + pick(4_001))),
-            grade: grade,
+            grade: .competent,
             sanction: pick(200) == 0 ? .warning : .none,
             underInvestigation: pick(500) == 0,
             probation: pick(30) == 0,
             leaveMonths: pick(25) == 0 ? 2 : 0,
             unassignedMonths: pick(100) == 0 ? 1 : 0,
             refused: pick(1_000) == 0,
-            quarters: quarterPatterns[pick(quarterPatterns.count)]
+            quarters: Self.quarterPatterns[pick(Self.quarterPatterns.count)]
         )
+        // The grade the rules require, else the clerk's choice (within what a warning allows).
+        if let (required, _) = GradeBound.required(for: record, bounds) {
+            record.grade = required
+        } else {
+            record.grade = switch pick(100) {
+            case 0..<12: record.sanction == .none ? .excellent : .competent
+            case 12..<97: .competent
+            default: .basic
+            }
+        }
+        // A score within the grade's band: from its threshold up to 100 (60–100 for the others).
+        let floor: Score = switch record.grade {
+        case .excellent: bounds.excellentMinScore
+        case .competent: bounds.competentMinScore
+        case .basic: bounds.basicMinScore
+        default: bounds.basicMinScore
+        }
+        let violating = record.grade.rank != nil && record.grade != .incompetent && pick(100) < violatingPercent
+        let score: Score = if violating {
+            Score(hundredths: floor.hundredths - 1 - Int64(pick(500)))  // up to 5 points short
+        } else {
+            Score(hundredths: floor.hundredths + Int64(pick(Int(10_000 - floor.hundredths) + 1)))
+        }
+        record.score = score
+        let made = Line(
+            staffNo: record.staffNo,
+            name: Self.surnames[pick(Self.surnames.count)] + Self.givenNames[pick(Self.givenNames.count)],
+            postCategory: Self.postCategories[pick(Self.postCategories.count)],
+            level: Self.levels[pick(Self.levels.count)],
+            score: score,
+            grade: record.grade,
+            sanction: record.sanction,
+            underInvestigation: record.underInvestigation,
+            probation: record.probation,
+            leaveMonths: record.leaveMonths,
+            unassignedMonths: record.unassignedMonths,
+            refused: record.refused,
+            quarters: record.quarters
+        )
+        return (made, violating)
+    }
+
+    /// How many lines of all rosters break a rule: the violations the API must store.
+    var violations: Int {
+        var count = 0
+        for unit in 0..<units {
+            for number in 1...sizes[unit] where line(unit: unit, line: number).violating { count += 1 }
+        }
+        return count
     }
 
     static let csvHeader = Array("\u{FEFF}工号,姓名,岗位类别,层级,测评分,拟定等次,处分,立案调查,试用期,病事假月数,未聘月数,拒不参加,季度结果\r\n".utf8)
@@ -103,7 +152,7 @@ struct RosterPlan: Sendable {
             bytes.append(UInt8(ascii: ","))
         }
         for number in 1...sizes[unit] {
-            let line = Self.line(unit: unit, line: number)
+            let line = self.line(unit: unit, line: number).line
             field(line.staffNo)
             field(line.name)
             field(line.postCategory)
@@ -152,7 +201,7 @@ struct RosterPlan: Sendable {
         }
         for unit in 0..<plan.units {
             for number in 1...plan.sizes[unit] {
-                let line = Self.line(unit: unit, line: number)
+                let line = plan.line(unit: unit, line: number).line
                 bytes.append(contentsOf: prefix)
                 bytes.append(contentsOf: codes[unit].utf8)
                 bytes.append(contentsOf: kindAndVersion)
