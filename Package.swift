@@ -6,7 +6,7 @@ import PackageDescription
 /// Every numbered migration in Schema/, bundled into the KaoheSchema target. (A test compares the
 /// bundle with the folder, so a migration added without the manifest being re-read is caught.
 /// SwiftPM caches this manifest by its text: with a migration added, edit this line as well —
-/// the newest is 0009_filings_in_batches.)
+/// the newest is 0010_audit_linked_per_transaction.)
 let migrationFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Schema")) ?? [])
     .filter { $0.hasSuffix(".sql") }
     .sorted()

@@ -159,6 +159,28 @@ struct AuditChainTests {
         await client.close()
     }
 
+    @Test("a transaction's entries for two counties are linked at commit, each county's in the order appended, with nothing left pending")
+    func oneTransactionManyEntries() async throws {
+        let client = try await migratedClient()
+        try await append(client, 2)
+        try await client.withTransaction { connection in
+            for i in 1...6 {
+                let county = i % 3 == 0 ? "990102" : "990101"
+                try await AuditChain.append(on: connection, county: county, actor: "a", action: "test.batch", object: "n:\(i)",
+                                            details: ["i": String(i)])
+            }
+        }
+        let rows = try await client.query(
+            "SELECT county, seq, object FROM audit_log WHERE action = 'test.batch' ORDER BY county, seq"
+        ).map { "\(try $0.decode(String.self, column: "county")) \(try $0.decode(Int.self, column: "seq")) \(try $0.decode(String.self, column: "object"))" }
+        #expect(rows == ["990101 3 n:1", "990101 4 n:2", "990101 5 n:4", "990101 6 n:5", "990102 1 n:3", "990102 2 n:6"])
+        #expect(try await client.query("SELECT count(*) FROM audit_pending").single(Int.self) == 0)
+        let heads = try await client.query("SELECT county || ':' || seq FROM audit_heads ORDER BY county").map { try $0.decode(String.self) }
+        #expect(heads == ["990101:6", "990102:2"])
+        #expect(try await AuditChain.verify(client: client, county: nil) == .intact(entries: 8))
+        await client.close()
+    }
+
     @Test("UPDATE and DELETE on audit_log are refused by the append-only trigger")
     func appendOnly() async throws {
         let client = try await migratedClient()
