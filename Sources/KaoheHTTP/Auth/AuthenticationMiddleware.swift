@@ -13,7 +13,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw ProblemDetails.unauthenticated
         }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let secret = String(header.dropFirst("bearer ".count)).trimmingBlanks()
         guard let principal = try await accounts.principal(forToken: secret) else {
             throw ProblemDetails.unauthenticated
         }

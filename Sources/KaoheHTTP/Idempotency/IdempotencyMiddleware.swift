@@ -99,7 +99,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     /// The key from the header: an sf-string (quoted, `\"` and `\\` escapes) or a bare token.
     static func parseKey(_ raw: String) throws -> String {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        var text = raw.trimmingBlanks()
         if text.hasPrefix("\"") {
             guard text.count >= 2, text.hasSuffix("\"") else { throw badKey() }
             text = String(text.dropFirst().dropLast())

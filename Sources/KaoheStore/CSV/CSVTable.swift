@@ -55,11 +55,14 @@ public struct CSVTable: Sendable, Hashable {
     /// ``columnIndex(anyOf:)`` of every group of names, the header's names folded once (names
     /// match as ``Swift/String/csvHeaderEquals(_:)`` says: equal, or equal lowercased).
     public func columnIndices(_ groups: [[String]]) -> [Int?] {
+        columnIndices(groups.map(CSVColumnNames.init))
+    }
+
+    /// ``columnIndices(_:)-([[String]])`` with the names folded beforehand (a reader that looks for
+    /// the same columns in every file keeps them in a `static let`).
+    public func columnIndices(_ groups: [CSVColumnNames]) -> [Int?] {
         let folded = header.map { $0.lowercased() }
-        return groups.map { names in
-            let wanted = Set(names.map { $0.lowercased() })
-            return folded.firstIndex { wanted.contains($0) }
-        }
+        return groups.map { names in folded.firstIndex { names.folded.contains($0) } }
     }
 
     /// Decodes the bytes of a CSV file (see the type's documentation for the rules).
@@ -67,6 +70,13 @@ public struct CSVTable: Sendable, Hashable {
         let text = try CSVEncoding.utf8(from: bytes)
         return try CSVParser(text).parse()
     }
+}
+
+/// The names a column may have in a CSV header, folded for matching once.
+public struct CSVColumnNames: Sendable {
+    let folded: Set<String>
+
+    public init(_ names: [String]) { folded = Set(names.map { $0.lowercased() }) }
 }
 
 extension String {

@@ -59,7 +59,7 @@ enum APIBody {
     /// The media type of the body, lowercased, without parameters.
     static func mediaType(_ request: Request) -> String? {
         request.headers[.contentType].map {
-            String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingBlanks().lowercased()
         }
     }
 

@@ -73,6 +73,9 @@ enum RosterInput {
             case .quarters: ["季度结果", "quarters"]
             }
         }
+
+        /// Every column's names, in column order, folded once for matching headers.
+        static let headerNames = allCases.map { CSVColumnNames($0.names) }
     }
 
     /// Lines from CSV bytes (UTF-8 with or without BOM, or GB18030); problems name `line N, column M`.
@@ -87,7 +90,7 @@ enum RosterInput {
             )
         }
         // Each column's position in the file, resolved once.
-        let position = table.columnIndices(Column.allCases.map(\.names))
+        let position = table.columnIndices(Column.headerNames)
         for column in [Column.staffNo, .grade] where position[column.rawValue] == nil {
             throw CycleProblems.invalid("line 1", rule: "roster.header",
                                         "表头缺少“\(column.names[0])”列(或 \(column.names[1])) / the header lacks the \(column.names[1]) column")
@@ -104,7 +107,7 @@ enum RosterInput {
             }
             func text(_ column: Column) -> String? {
                 guard let field = position[column.rawValue] else { return nil }
-                let value = trimmed(row.fields[field])
+                let value = row.fields[field].trimmingBlanks()
                 return value.isEmpty ? nil : value
             }
             func flag(_ column: Column) throws -> Bool? {
@@ -150,12 +153,12 @@ enum RosterInput {
             case ";", "；", "、", ",", "，": true
             default: false
             }
-        }).map { trimmed(String($0)) }
+        }).map { String($0).trimmingBlanks() }
     }
 
     /// Checks one line's values and terms; `locate` names a field for problems.
     static func make(_ line: Line, number: Int, locate: (String) -> String) throws -> RosterLine {
-        let staffNo = trimmed(line.staffNo)
+        let staffNo = line.staffNo.trimmingBlanks()
         guard !staffNo.isEmpty, fits(staffNo, 64) else {
             throw CycleProblems.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
         }
@@ -207,33 +210,6 @@ enum RosterInput {
             refused: line.refused ?? false, quarters: quarters
         )
         return RosterLine(line: number, staff: staff, name: line.name ?? "", postCategory: line.postCategory ?? "", level: line.level ?? "")
-    }
-
-    /// The text without leading and trailing spaces and tabs — what `trimmingCharacters(in:
-    /// .whitespaces)` returns (Unicode category Zs and U+0009), without its round trip through
-    /// NSString, which cost more than the rest of reading a roster. Untouched text is returned as is.
-    static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        // Most cells neither start nor end with a blank: answer from the first and last scalars.
-        if let head = scalars.first, let tail = scalars.last, !isBlank(head), !isBlank(tail) { return text }
-        guard let first = scalars.firstIndex(where: { !isBlank($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isBlank($0) })!
-        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
-        return String(scalars[first...last])
-    }
-
-    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII { return scalar == " " || scalar == "\t" }
-        return isWideBlank(scalar)
-    }
-
-    /// Unicode's space separators (category Zs) beyond ASCII: no-break space, ideographic space
-    /// (全角空格), and the typographic spaces — listed, not looked up, as this runs for every cell.
-    static func isWideBlank(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: true
-        default: false
-        }
     }
 
     /// At most `limit` characters. Most text is answered from its UTF-8 length (never fewer bytes

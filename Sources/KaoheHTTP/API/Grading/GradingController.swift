@@ -56,7 +56,7 @@ struct GradingController: Sendable {
             if scope.principal.role == .reviewer {
                 reviewer = scope.principal.reviewer ?? scope.principal.account
             } else {
-                guard let named, !named.trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard let named, !named.trimmingBlanks().isEmpty else {
                     throw CycleProblems.invalid("/reviewer", rule: "recheck.reviewer-required", "请填写核验人员 / name the reviewer")
                 }
                 reviewer = named

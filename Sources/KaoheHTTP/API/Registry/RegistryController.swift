@@ -137,7 +137,7 @@ struct RegistryController: Sendable {
 
     static func requireCSV(_ request: Request) throws {
         let mediaType = request.headers[.contentType]?
-            .split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .split(separator: ";").first.map { String($0).trimmingBlanks().lowercased() }
         guard let mediaType, csvMediaTypes.contains(mediaType) else {
             throw ProblemDetails(
                 status: .unsupportedMediaType, type: "/problems/unsupported-media-type", title: "请上传CSV文件 Unsupported media type",

@@ -29,7 +29,7 @@ struct LoginController: Sendable {
             guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
                   !cookie.isEmpty, constantTimeEquals(sent, cookie)
             else { throw DashboardRefusal.csrf }
-            let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingBlanks().lowercased()
             let password = body["password"] ?? ""
             guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
                   let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)

@@ -14,7 +14,7 @@ enum SessionCookie {
     static func isSecure(_ request: Request, configuration: DashboardConfiguration) -> Bool {
         if configuration.secureCookies { return true }
         let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? ""
-        return proto.split(separator: ",").first.map { $0.trimmingCharacters(in: CharacterSet.whitespaces).lowercased() } == "https"
+        return proto.split(separator: ",").first.map { String($0).trimmingBlanks().lowercased() } == "https"
     }
 
     /// The cookie carrying a new session's secret, for as long as the session can live.

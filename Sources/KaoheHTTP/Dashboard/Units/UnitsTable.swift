@@ -35,7 +35,7 @@ struct UnitsTable: Sendable {
             committee = parameters["committee"] ?? ""
             status = parameters["status"] ?? ""
             grade = parameters["grade"] ?? ""
-            text = (parameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
+            text = (parameters["q"] ?? "").trimmingBlanks()
             sort = parameters["sort"].flatMap(Column.init(rawValue:)) ?? .code
             ascending = parameters["dir"] != "desc"
         }
