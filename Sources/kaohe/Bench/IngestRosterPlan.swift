@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaoheRules
+import KaoheStore
 
 /// The staff rows of every unit, generated on demand from (unit, line) so that the HTTP clients
 /// and the COPY file see identical values without holding a million rows in memory.
@@ -42,23 +43,6 @@ struct RosterPlan: Sendable {
     var smallest: Int { sizes.min() ?? 0 }
     var largest: Int { sizes.max() ?? 0 }
 
-    /// One generated staff line, in the domain's terms.
-    struct Line {
-        var staffNo: String
-        var name: String
-        var postCategory: String
-        var level: String
-        var score: Score
-        var grade: StaffGrade
-        var sanction: Sanction
-        var underInvestigation: Bool
-        var probation: Bool
-        var leaveMonths: Int
-        var unassignedMonths: Int
-        var refused: Bool
-        var quarters: [QuarterResult]
-    }
-
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈").map(String.init)
     static let givenNames = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
                              "平", "刚", "桂英", "建华", "文", "华", "红梅", "志强", "海燕", "晓东", "丽娟", "国平", "春梅", "振华", "玉兰"]
@@ -68,8 +52,9 @@ struct RosterPlan: Sendable {
         [], [], [], [.good, .competent, .competent, .good], [.excellent, .good, .good, .competent], [.competent, .competent, .competent, .competent],
     ]
 
-    /// Line `line` (1-based) of unit `unit`, and whether it breaks a rule.
-    func line(unit: Int, line: Int) -> (line: Line, violating: Bool) {
+    /// Data line `line` (1-based) of unit `unit` — numbered as the API stores it, by its line in
+    /// the CSV, whose header is line 1 — and whether it breaks a rule.
+    func line(unit: Int, line: Int) -> (line: RosterLine, violating: Bool) {
         var hash = UInt64(truncatingIfNeeded: unit &* 1_000_003 &+ line) &* 0x9E37_79B9_7F4A_7C15
         hash ^= hash >> 29
         func pick(_ bound: Int) -> Int {
@@ -114,20 +99,12 @@ struct RosterPlan: Sendable {
             Score(hundredths: floor.hundredths + Int64(pick(Int(10_000 - floor.hundredths) + 1)))
         }
         record.score = score
-        let made = Line(
-            staffNo: record.staffNo,
+        let made = RosterLine(
+            line: line + 1,
+            staff: record,
             name: Self.surnames[pick(Self.surnames.count)] + Self.givenNames[pick(Self.givenNames.count)],
             postCategory: Self.postCategories[pick(Self.postCategories.count)],
-            level: Self.levels[pick(Self.levels.count)],
-            score: score,
-            grade: record.grade,
-            sanction: record.sanction,
-            underInvestigation: record.underInvestigation,
-            probation: record.probation,
-            leaveMonths: record.leaveMonths,
-            unassignedMonths: record.unassignedMonths,
-            refused: record.refused,
-            quarters: record.quarters
+            level: Self.levels[pick(Self.levels.count)]
         )
         return (made, violating)
     }
@@ -153,19 +130,20 @@ struct RosterPlan: Sendable {
         }
         for number in 1...sizes[unit] {
             let line = self.line(unit: unit, line: number).line
-            field(line.staffNo)
+            let staff = line.staff
+            field(staff.staffNo)
             field(line.name)
             field(line.postCategory)
             field(line.level)
-            field(line.score.description)
-            field(line.grade.chinese)
-            field(line.sanction == .none ? "" : line.sanction.chinese)
-            field(line.underInvestigation ? "是" : "否")
-            field(line.probation ? "是" : "否")
-            field(String(line.leaveMonths))
-            field(String(line.unassignedMonths))
-            field(line.refused ? "是" : "否")
-            bytes.append(contentsOf: line.quarters.map(Self.quarterChinese).joined(separator: "、").utf8)
+            field(staff.score.map(\.description) ?? "")
+            field(staff.grade.chinese)
+            field(staff.sanction == .none ? "" : staff.sanction.chinese)
+            field(staff.underInvestigation ? "是" : "否")
+            field(staff.probation ? "是" : "否")
+            field(String(staff.leaveMonths))
+            field(String(staff.unassignedMonths))
+            field(staff.refused ? "是" : "否")
+            bytes.append(contentsOf: staff.quarters.map(Self.quarterChinese).joined(separator: "、").utf8)
             bytes.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
         }
     }
@@ -202,23 +180,24 @@ struct RosterPlan: Sendable {
         for unit in 0..<plan.units {
             for number in 1...plan.sizes[unit] {
                 let line = plan.line(unit: unit, line: number).line
+                let staff = line.staff
                 bytes.append(contentsOf: prefix)
                 bytes.append(contentsOf: codes[unit].utf8)
                 bytes.append(contentsOf: kindAndVersion)
-                field(String(number + 1))  // the API stores the CSV line number; the header is line 1
-                field(line.staffNo)
+                field(String(line.line))
+                field(staff.staffNo)
                 field(line.name)
                 field(line.postCategory)
                 field(line.level)
-                field(line.score.description)
-                field(line.grade.rawValue)
-                field(line.sanction.rawValue)
-                flag(line.underInvestigation)
-                flag(line.probation)
-                field(String(line.leaveMonths))
-                field(String(line.unassignedMonths))
-                flag(line.refused)
-                bytes.append(contentsOf: line.quarters.map(\.rawValue).joined(separator: ",").utf8)
+                field(staff.score.map(\.description) ?? "\\N")
+                field(staff.grade.rawValue)
+                field(staff.sanction.rawValue)
+                flag(staff.underInvestigation)
+                flag(staff.probation)
+                field(String(staff.leaveMonths))
+                field(String(staff.unassignedMonths))
+                flag(staff.refused)
+                bytes.append(contentsOf: staff.quarters.map(\.rawValue).joined(separator: ",").utf8)
                 bytes.append(UInt8(ascii: "\n"))
             }
             if bytes.count >= 1 << 20 {
