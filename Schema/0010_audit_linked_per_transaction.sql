@@ -6,10 +6,11 @@
 -- head ten times in a row.
 --
 -- Now the first firing for a county links every pending entry of that county this transaction can
--- see from its own first one on, in the order they were appended (id): it locks the head once, computes each entry's seq,
--- prev_hash and hash exactly as before (same canonical text, see AuditChain.swift; each entry's time
--- is read from the clock as it is linked), inserts them in one statement, moves the head once and
--- deletes the pending rows. The later firings find their row gone and return.
+-- see from its own first one on, in the order they were appended (id): it locks the head once,
+-- computes each entry's seq, prev_hash and hash exactly as before (same canonical text, see
+-- AuditChain.swift; each entry's time is read from the clock as it is linked), inserts them in one
+-- statement, moves the head once and deletes the pending rows. The later firings find their row
+-- gone and return.
 --
 -- Why "every pending entry it can see" is exactly this transaction's: another transaction's pending
 -- rows are invisible until it commits, and by then its own firings have linked and deleted them
@@ -23,7 +24,7 @@ DECLARE
     head_hash  char(64);
     entry_at   timestamptz;
     p          record;
-    ids        bigint[] := '{}';
+    last_id    bigint;
     seqs       bigint[] := '{}';
     ats        timestamptz[] := '{}';
     actors     text[] := '{}';
@@ -53,7 +54,7 @@ BEGIN
     FOR p IN SELECT id, actor, action, object, details FROM audit_pending
              WHERE county = NEW.county AND id >= NEW.id ORDER BY id LOOP
         entry_at := clock_timestamp();
-        ids := ids || p.id;
+        last_id := p.id;
         seqs := seqs || (head_seq + 1);
         ats := ats || entry_at;
         actors := actors || p.actor;
@@ -75,9 +76,8 @@ BEGIN
          AS e(seq, at, actor, action, object, details, prev, hash)
     ORDER BY e.seq;
     UPDATE audit_heads SET seq = head_seq, hash = head_hash WHERE county = NEW.county;
-    -- The same rows as `ids` (the range holds no other live row this transaction can see), found by
-    -- an index range instead of a list the planner may answer with a scan of the whole table.
-    DELETE FROM audit_pending WHERE county = NEW.county AND id BETWEEN NEW.id AND ids[array_upper(ids, 1)];
+    -- The rows just linked: the range holds no other live row this transaction can see.
+    DELETE FROM audit_pending WHERE county = NEW.county AND id BETWEEN NEW.id AND last_id;
     RETURN NULL;
 END
 $$;

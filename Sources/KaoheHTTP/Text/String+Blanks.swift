@@ -1,8 +1,8 @@
 extension String {
-    /// The text without leading and trailing spaces and tabs — what `trimmingCharacters(in:
-    /// .whitespaces)` returns (Unicode category Zs and U+0009), without its round trip through
-    /// NSString, which costs more than the rest of reading a roster's cell, or a request's header.
-    /// Untouched text is returned as is.
+    /// The text without leading and trailing blanks (``Unicode/Scalar/isBlank``) — what
+    /// `trimmingCharacters(in: .whitespaces)` returns, without its round trip through NSString,
+    /// which costs more than the rest of reading a roster's cell, or a request's header. Untouched
+    /// text is returned as is.
     func trimmingBlanks() -> String {
         let scalars = unicodeScalars
         // Most text neither starts nor ends with a blank: answer from the first and last scalars.

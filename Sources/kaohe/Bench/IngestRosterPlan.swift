@@ -75,28 +75,24 @@ struct RosterPlan: Sendable {
             refused: pick(1_000) == 0,
             quarters: Self.quarterPatterns[pick(Self.quarterPatterns.count)]
         )
-        // The grade the rules require, else the clerk's choice (within what a warning allows).
+        // The grade the rules require (no score rule applies to it), else the clerk's choice
+        // (within what a warning allows), with a score from its threshold up to 100 — or, for
+        // `violatingPercent` of the lines, up to 5 points short of it.
+        var score = Score(hundredths: 6_000 + Int64(pick(4_001)))
+        var violating = false
         if let (required, _) = GradeBound.required(for: record, bounds) {
             record.grade = required
         } else {
-            record.grade = switch pick(100) {
-            case 0..<12: record.sanction == .none ? .excellent : .competent
-            case 12..<97: .competent
-            default: .basic
+            let threshold: Score
+            (record.grade, threshold) = switch pick(100) {
+            case 0..<12 where record.sanction == .none: (.excellent, bounds.excellentMinScore)
+            case 0..<97: (.competent, bounds.competentMinScore)
+            default: (.basic, bounds.basicMinScore)
             }
-        }
-        // A score within the grade's band: from its threshold up to 100 (60–100 for the others).
-        let floor: Score = switch record.grade {
-        case .excellent: bounds.excellentMinScore
-        case .competent: bounds.competentMinScore
-        case .basic: bounds.basicMinScore
-        default: bounds.basicMinScore
-        }
-        let violating = record.grade.rank != nil && record.grade != .incompetent && pick(100) < violatingPercent
-        let score: Score = if violating {
-            Score(hundredths: floor.hundredths - 1 - Int64(pick(500)))  // up to 5 points short
-        } else {
-            Score(hundredths: floor.hundredths + Int64(pick(Int(10_000 - floor.hundredths) + 1)))
+            violating = pick(100) < violatingPercent
+            score = violating
+                ? Score(hundredths: threshold.hundredths - 1 - Int64(pick(500)))
+                : Score(hundredths: threshold.hundredths + Int64(pick(Int(10_000 - threshold.hundredths) + 1)))
         }
         record.score = score
         let made = RosterLine(
