@@ -189,6 +189,10 @@ let package = Package(
             dependencies: [
                 "KaoheDaemon", "KaoheHTTP", "KaoheStore", "KaoheRules", "Postgres", "KaoheTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                // The daemons' HTTP API from outside (a NIO client: no URLSession).
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -32,6 +32,7 @@ struct ConfigurationTests {
     @Test("a flag beats the environment, which beats the file")
     func precedence() throws {
         let path = try file(#"{"http": {"port": 7001, "host": "0.0.0.0"}, "database": {"pool_size": 3}, "log_level": "debug", "demo": false}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let c = try DaemonConfiguration.resolve(
             flags: ["http.port": "7003"],
             environment: ["KAOHE_HTTP_PORT": "7002", "KAOHE_DATABASE_URL": "postgres://kaohe@db/kaohe"],
@@ -52,6 +53,7 @@ struct ConfigurationTests {
     @Test("KAOHE_CONFIG names the file when --config is absent")
     func configFromEnvironment() throws {
         let path = try file(#"{"http": {"port": 9100}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let c = try DaemonConfiguration.resolve(flags: [:], environment: ["KAOHE_CONFIG": path], configFile: nil)
         #expect(c.http.port == 9100)
     }
@@ -84,6 +86,7 @@ struct ConfigurationTests {
     @Test("a misspelt key in the file is an error, not a silent default")
     func unknownFileKey() throws {
         let path = try file(#"{"http": {"prot": 9000}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         #expect {
             try DaemonConfiguration.resolve(flags: [:], environment: [:], configFile: path)
         } throws: { error in
@@ -91,6 +94,7 @@ struct ConfigurationTests {
             return e.key == "http.prot" && e.message.contains("not a kaohe setting")
         }
         let broken = try file("{ not json")
+        defer { try? FileManager.default.removeItem(atPath: broken) }
         #expect(throws: ConfigurationError.self) {
             try DaemonConfiguration.resolve(flags: [:], environment: [:], configFile: broken)
         }

@@ -44,7 +44,13 @@ struct DaemonProcessTests {
     @Test("the embedded default: own cluster, demo county, clean stop, and the same cluster reused next time")
     func embeddedDefault() async throws {
         let dataDirectory = "/tmp/kaohe-test-embedded-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        // Should this process die first: kaohed's own cluster is stopped and the directory removed.
+        let embedded = EmbeddedCluster(configuration: .init(dataDirectory: dataDirectory + "/postgres"), logger: TestCluster.logger())
+        let lifeline = Lifeline.registerCluster(embedded, removing: dataDirectory)
+        defer {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+            lifeline.cancel()
+        }
         for round in 1...2 {
             let daemon = try DaemonProcess("kaohed", ["--port", "0", "--data-directory", dataDirectory])
             let base: URL

@@ -21,7 +21,6 @@ struct OfficeCLITests {
     func kaohe(_ database: PostgresConfiguration, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
         let process = try DaemonProcess("kaohe", arguments + ["--database-url", database.conninfo, "--log-level", "warning"])
         let status = try await process.waitForExit(timeout: .seconds(120))
-        try await Task.sleep(for: .milliseconds(100))
         return (status, process.standardOutput, process.standardError)
     }
 

@@ -9,24 +9,14 @@ import Testing
 @Suite struct SetPasswordCLITests {
     let logger = TestCluster.logger("test.set-password")
 
-    /// Runs `printf '%s\n' PASSWORD | kaohe account set-password … --database-url …`.
+    /// Runs `kaohe account set-password … --database-url …` with `PASSWORD\n` on standard input.
     func setPassword(_ database: PostgresConfiguration, _ password: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let kaohe = DaemonProcess.productsDirectory.appendingPathComponent("kaohe").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", #"printf '%s\n' "$PW" | exec "$@""#, "sh", kaohe, "account", "set-password"]
-            + arguments + ["--database-url", database.conninfo, "--log-level", "warning"]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KAOHE_") }
-        environment["PW"] = password
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let process = try DaemonProcess(
+            "kaohe", ["account", "set-password"] + arguments + ["--database-url", database.conninfo, "--log-level", "warning"],
+            input: Data((password + "\n").utf8)
+        )
+        let status = try await process.waitForExit(timeout: .seconds(120))
+        return (status, process.standardOutput, process.standardError)
     }
 
     @Test func setsAWebPasswordFromStandardInputAndRefusesAShortOne() async throws {

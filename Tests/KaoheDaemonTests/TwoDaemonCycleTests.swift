@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTypes
 import KaoheRules
 import KaoheStore
 import KaoheTestSupport
@@ -23,17 +21,11 @@ struct TwoDaemonCycleTests {
 
     /// One call to a daemon, as JSON.
     static func call(_ base: URL, _ method: String, _ path: String, token: String, _ json: String? = nil) async throws -> (status: Int, json: [String: Any], text: String) {
-        var request = URLRequest(url: URL(string: base.absoluteString + "api/v1" + path)!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let json {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(json.utf8)
-        }
-        request.timeoutInterval = 120
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as! HTTPURLResponse).statusCode, object, String(decoding: data, as: UTF8.self))
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if json != nil { headers[.contentType] = "application/json" }
+        let response = try await httpRequest(base, HTTPRequest.Method(rawValue: method)!, "/api/v1" + path, headers: headers, body: json)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] ?? [:]
+        return (response.status, object, response.body)
     }
 
     static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
@@ -72,13 +64,13 @@ struct TwoDaemonCycleTests {
 
         // Two daemons on the same database, each with its JobRunner.
         var daemons: [DaemonProcess] = []
-        defer { for daemon in daemons where daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGKILL) } }
+        defer { for daemon in daemons { daemon.kill() } }
         for _ in 0..<2 {
             daemons.append(try DaemonProcess("kaohed", ["--database-url", database.conninfo, "--port", "0", "--log-level", "warning"]))
         }
         var bases: [URL] = []
         for daemon in daemons { bases.append(try await daemon.waitForAddress()) }
-        let pids = daemons.map { $0.process.processIdentifier }
+        let pids = daemons.map(\.pid)
         func api(_ n: Int) -> URL { bases[n % 2] }
 
         // The cycle: the committee assessment closes 25 s from now on the database clock (assessments

@@ -9,27 +9,12 @@ import Testing
 /// `kaohed` as a separate process, killed with SIGKILL while its JobRunner draws.
 @Suite("Spot-check draw under SIGKILL")
 struct KilledDaemonTests {
-    /// The directory holding the built products (next to the test bundle).
-    static var productsDirectory: URL {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("kaohed").path) { return url }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug").standardized
-    }
-
-    static func startDaemon(_ configuration: PostgresConfiguration) throws -> Process {
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("kaohed")
+    static func startDaemon(_ configuration: PostgresConfiguration) throws -> TestProcess {
         let conninfo = configuration.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        process.arguments = ["--database-url", conninfo, "--port", "0", "--log-level", "warning"]
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KAOHE_") }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try TestProcess(
+            BuiltProducts.path("kaohed"), ["--database-url", conninfo, "--port", "0", "--log-level", "warning"],
+            environment: BuiltProducts.environment()
+        )
     }
 
     enum DrawState: String { case none, frozen, drawn }
@@ -80,8 +65,8 @@ struct KilledDaemonTests {
         for delay in [250, 450, 650, 850, 1100, 1400, 1800, 2400, 3200] {
             let process = try Self.startDaemon(configuration)
             try await Task.sleep(for: .milliseconds(delay))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            try await process.waitForExit()
             try await Task.sleep(for: .milliseconds(200))  // the server notices the closed connections and rolls back
             let state = try await checkInvariant(fixture)
             seen.append("\(delay)ms:\(state.rawValue)")
@@ -94,8 +79,8 @@ struct KilledDaemonTests {
             if state == .drawn { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        try await process.waitForExit()
         #expect(state == .drawn, "states after each kill: \(seen)")
         #expect(try await checkInvariant(fixture) == .drawn)
         #expect(try await fixture.count("SELECT count(*)::int FROM scheduled_runs WHERE kind LIKE 'spot_check.%' AND done_at IS NOT NULL") == 2)

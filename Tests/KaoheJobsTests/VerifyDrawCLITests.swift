@@ -10,17 +10,10 @@ import Testing
 /// Deploy/scripts/recompute_draw.py, the outside observer's recomputation.
 @Suite("verify-draw")
 struct VerifyDrawCLITests {
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a program to its end; its status and what it wrote (stdout, then stderr).
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await TestProcess.run(executable, arguments, environment: BuiltProducts.environment())
+        return (result.status, result.output + result.error)
     }
 
     @Test("an exported draw verifies (exit 0); a tampered one is a mismatch (exit 1)")
@@ -40,21 +33,21 @@ struct VerifyDrawCLITests {
         let bad = directory.appendingPathComponent("tampered.json")
         try SpotCheckRecord.encode(tampered).write(to: bad)
 
-        let kaohe = KilledDaemonTests.productsDirectory.appendingPathComponent("kaohe")
-        let match = try Self.run(kaohe, ["verify-draw", good.path])
+        let kaohe = BuiltProducts.path("kaohe")
+        let match = try await Self.run(kaohe, ["verify-draw", good.path])
         #expect(match.status == 0, "\(match.output)")
         #expect(match.output.hasPrefix("match"))
-        let mismatch = try Self.run(kaohe, ["verify-draw", bad.path])
+        let mismatch = try await Self.run(kaohe, ["verify-draw", bad.path])
         #expect(mismatch.status == 1)
         #expect(mismatch.output.contains("mismatch"))
 
         if let python = ProcessInfo.processInfo.environment["KAOHE_CONSISTENT_SAMPLER_PYTHON"] {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Deploy/scripts/recompute_draw.py").standardized
-            let outside = try Self.run(URL(fileURLWithPath: python), [script.path, good.path])
+            let outside = try await Self.run(python, [script.path, good.path])
             #expect(outside.status == 0, "\(outside.output)")
             #expect(outside.output.hasSuffix("\nMATCH\n"))
-            let outsideBad = try Self.run(URL(fileURLWithPath: python), [script.path, bad.path])
+            let outsideBad = try await Self.run(python, [script.path, bad.path])
             #expect(outsideBad.status == 1)
         }
     }

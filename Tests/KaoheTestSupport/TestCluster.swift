@@ -17,7 +17,8 @@ import Darwin
 /// the same start), under `/tmp/kaohe-test-<pid>-<random>/`. Tests get a database of their own
 /// with `freshDatabase()`, so they can run in parallel. Tests that stop or restart the server get
 /// a cluster of their own from `makePrivate()`. Every cluster is stopped (`pg_ctl stop -m
-/// immediate`) and the directory removed when the process exits.
+/// immediate`) and the directory removed when the process exits — by the exit handler, or by the
+/// `Lifeline` watcher when the process dies without running it (a crash, SIGKILL).
 public enum TestCluster {
     /// The shared cluster and how to reach its default database.
     public struct Handle: Sendable {
@@ -76,6 +77,8 @@ public enum TestCluster {
     private struct Registry {
         var root: String?
         var clusters: [EmbeddedCluster] = []
+        /// The lifeline's clean-up of each cluster and of the root, should this process die.
+        var lifelines: [Lifeline.Registration] = []
         var nextIndex = 0
         var exitHandlerInstalled = false
     }
@@ -106,17 +109,25 @@ public enum TestCluster {
             "shared_buffers": "64MB",
         ]
         let cluster = EmbeddedCluster(configuration: configuration, logger: logger("kaohe.test.cluster"))
-        registry.withLock { $0.clusters.append(cluster) }
+        let lifeline = Lifeline.registerCluster(cluster, removing: index == 1 ? (directory as NSString).deletingLastPathComponent : nil)
+        registry.withLock {
+            $0.clusters.append(cluster)
+            $0.lifelines.append(lifeline)
+        }
         return cluster
     }
 
     /// The exit handler: stops every cluster at once and removes the directory.
     private static func stopEverything() {
-        let (clusters, root) = registry.withLock { registry in
-            defer { registry.clusters = [] }
-            return (registry.clusters, registry.root)
+        let (clusters, root, lifelines) = registry.withLock { registry in
+            defer {
+                registry.clusters = []
+                registry.lifelines = []
+            }
+            return (registry.clusters, registry.root, registry.lifelines)
         }
         for cluster in clusters { cluster.stopImmediatelyBlocking() }
+        for lifeline in lifelines { lifeline.cancel() }
         guard let root else { return }
         // The servers' last processes may still be removing their files: retry briefly.
         for _ in 0..<20 {

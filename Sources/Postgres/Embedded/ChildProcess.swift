@@ -8,9 +8,9 @@ import Musl
 import Darwin
 #endif
 
-/// Runs a program to completion with stdin from /dev/null and stdout+stderr captured in an
-/// unlinked temporary file, never a pipe: pg_ctl leaves a daemonised postmaster behind, and
-/// anything of ours it inherited (CI's pipe) would stay open as long as it runs.
+/// Runs a program to completion (through `Spawn`) with stdin from /dev/null and stdout+stderr
+/// captured in an unlinked temporary file, never a pipe: pg_ctl leaves a daemonised postmaster
+/// behind, and anything of ours it inherited (CI's pipe) would stay open as long as it runs.
 enum ChildProcess {
     struct Outcome: Sendable {
         var status: Int32
@@ -33,47 +33,16 @@ enum ChildProcess {
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         defer { close(outputFD) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
-
-        // A clean signal state: the spawning thread may be a Dispatch worker with most signals
-        // blocked, and a child inherits the mask (pgbench -T never ends with SIGALRM blocked).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2] {
-            sigaddset(&defaults, signal)
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                executable, arguments, environment: environment ?? childEnvironment(),
+                descriptors: .init(output: outputFD, error: outputFD)
+            )
+        } catch {
+            return Outcome(status: -1, output: error.description)
         }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let environment = environment ?? childEnvironment()
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid = pid_t()
-        let spawnStatus = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawnStatus == 0 else {
-            return Outcome(status: -1, output: "could not start \(executable): \(String(cString: strerror(spawnStatus)))")
-        }
-        var waitStatus: Int32 = 0
-        while waitpid(pid, &waitStatus, 0) < 0 {
-            if errno != EINTR { return Outcome(status: -1, output: "waitpid failed: errno \(errno)") }
-        }
-        let exited = waitStatus & 0x7f == 0
-        let status = exited ? (waitStatus >> 8) & 0xff : 128 + (waitStatus & 0x7f)
+        let status = Spawn.waitBlocking(pid)
         return Outcome(status: status, output: readAll(outputFD))
     }
 

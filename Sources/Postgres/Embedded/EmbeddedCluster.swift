@@ -138,6 +138,15 @@ public struct EmbeddedCluster: Sendable {
         _ = context.runBlocking("pg_ctl", ["stop", "-D", configuration.dataDirectory, "-m", "immediate", "-w", "-t", "10"])
     }
 
+    /// The command line that stops this cluster at once (`pg_ctl stop -m immediate`, through
+    /// runuser when run as root), for a watcher process that must stop it once we are gone.
+    public func immediateStopCommand() throws -> [String] {
+        let (executable, arguments) = try prepare(creating: false).command(
+            "pg_ctl", ["stop", "-D", configuration.dataDirectory, "-m", "immediate", "-w", "-t", "10"]
+        )
+        return [executable] + arguments
+    }
+
     // MARK: Steps
 
     /// The resolved programs and OS user for one operation.
