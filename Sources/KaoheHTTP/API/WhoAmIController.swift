@@ -14,12 +14,15 @@ struct WhoAmIController: Sendable {
     }
 
     func register(on api: APIRoutes) {
-        api.on(.get, "/whoami") { _, context -> Body in
-            let principal = try context.requirePrincipal()
-            return Body(
-                county: principal.county, account: principal.account, role: principal.role.rawValue,
-                committee: principal.committee, unitCode: principal.unitCode, reviewer: principal.reviewer
-            )
-        }
+        api.on(.get, "/whoami", use: whoAmI)
+    }
+
+    /// `GET /whoami`.
+    @Sendable func whoAmI(_ request: Request, context: KaoheRequestContext) async throws -> Body {
+        let principal = try context.requirePrincipal()
+        return Body(
+            county: principal.county, account: principal.account, role: principal.role.rawValue,
+            committee: principal.committee, unitCode: principal.unitCode, reviewer: principal.reviewer
+        )
     }
 }

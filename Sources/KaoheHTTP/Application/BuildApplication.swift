@@ -32,7 +32,13 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
 }
 
 /// The router and the table of its `/api/v1` routes (for the OpenAPI check).
+///
+/// The composition root: every store is built here once, over the one pool, and each controller is
+/// handed the stores it uses (one `FilingStore`, so one `FilingBatcher`, for every route that files).
 public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (router: Router<KaoheRequestContext>, api: APIRoutes) {
+    let stores = Stores(
+        client: dependencies.client, migrations: dependencies.migrations, sessionPolicy: dependencies.dashboard.sessions, logger: logger
+    )
     let router = Router(context: KaoheRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
@@ -40,27 +46,31 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
     }
-    HealthController(dependencies: dependencies).register(on: router)
+    HealthController(migrations: stores.migrations).register(on: router)
     MetricsController(registry: dependencies.metrics).register(on: router)
-    registerDashboard(on: router, dependencies: dependencies)
+    registerDashboard(on: router, stores: stores, configuration: dependencies.dashboard)
 
     let api = APIRoutes(
         router: router,
-        group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: AccountStore(client: dependencies.client)))
+        group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: stores.accounts))
     )
-    registerAPI(api, dependencies: dependencies)
+    registerAPI(api, stores: stores)
     return (router, api)
 }
 
-/// Every `/api/v1` controller, in one place.
-func registerAPI(_ api: APIRoutes, dependencies: AppDependencies) {
+/// Every `/api/v1` controller, in one place, each with the stores it uses.
+func registerAPI(_ api: APIRoutes, stores: Stores) {
+    let idempotency = stores.idempotency
     OpenAPIController().register(on: api)
     WhoAmIController().register(on: api)
-    RegistryController(dependencies: dependencies).register(on: api)
-    CyclesController(dependencies: dependencies).register(on: api)
-    FilingsController(dependencies: dependencies).register(on: api)
-    SpotCheckController(dependencies: dependencies).register(on: api)
-    GradingController(dependencies: dependencies).register(on: api)
-    GradingInputsController(dependencies: dependencies).register(on: api)
-    MonitorExportController(dependencies: dependencies).register(on: api)
+    RegistryController(registry: stores.registry).register(on: api)
+    CyclesController(cycles: stores.cycles, idempotency: idempotency).register(on: api)
+    FilingsController(store: stores.filings, idempotency: idempotency).register(on: api)
+    SpotCheckController(store: stores.spotCheck, idempotency: idempotency).register(on: api)
+    RechecksController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
+    GradingController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
+    GradingInputsController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
+    PublicityController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
+    AppealsController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
+    MonitorController(monitor: stores.monitor, history: stores.history).register(on: api)
 }

@@ -13,11 +13,14 @@ import KaoheStore
 /// }
 /// ```
 struct Dashboard: Sendable {
-    let dependencies: AppDependencies
+    /// The stores, built once by `buildApplication`.
+    let stores: Stores
+    /// Templates, session rules, cookies.
+    let configuration: DashboardConfiguration
 
-    var templates: DashboardTemplates { dependencies.dashboard.templates }
-    var sessions: WebSessionStore { WebSessionStore(client: dependencies.client, policy: dependencies.dashboard.sessions) }
-    var registry: RegistryStore { RegistryStore(client: dependencies.client) }
+    var templates: DashboardTemplates { configuration.templates }
+    var sessions: WebSessionStore { stores.sessions }
+    var registry: RegistryStore { stores.registry }
 
     /// The chrome of a page outside any cycle (the cycle list).
     func chrome(_ session: WebSession, countyName: String, cycleTitle: String? = nil, nav: [NavLink] = []) -> PageChrome {
@@ -36,7 +39,7 @@ struct Dashboard: Sendable {
         let policy = AccessPolicy(session.principal)
         try policy.county(county).require("county \(county)")
         guard let countyRecord = try await registry.county(county),
-              let cycle = try await CycleStore(client: dependencies.client).cycle(county: county, cycle: cycleID)
+              let cycle = try await stores.cycles.cycle(county: county, cycle: cycleID)
         else { throw ProblemDetails.notFound("cycle \(cycleID)") }
         let base = "/counties/\(county)/cycles/\(cycleID)"
         let nav = CyclePageKind.allCases.map { NavLink(label: $0.label, href: base + $0.path, current: $0 == current) }

@@ -7,8 +7,8 @@ import KaoheStore
 /// to `/login`) and every POST its CSRF token.
 ///
 /// Add a page controller to the list at the end.
-func registerDashboard(on router: Router<KaoheRequestContext>, dependencies: AppDependencies) {
-    let dashboard = Dashboard(dependencies: dependencies)
+func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, configuration: DashboardConfiguration) {
+    let dashboard = Dashboard(stores: stores, configuration: configuration)
     StaticController(templates: dashboard.templates).register(on: router)
 
     let open = router.group().add(middleware: PageMiddleware(templates: dashboard.templates))

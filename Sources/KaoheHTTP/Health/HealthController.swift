@@ -6,22 +6,24 @@ import Logging
 /// `/healthz`: the process is alive. `/readyz`: the database answers and its migrations are
 /// current — what a load balancer or systemd watchdog should ask before sending traffic.
 struct HealthController: Sendable {
-    let dependencies: AppDependencies
+    let migrations: MigrationRunner
 
     func register(on router: Router<KaoheRequestContext>) {
-        router.get("/healthz") { _, _ -> Response in
-            Self.json(.ok, #"{"status":"alive"}"#)
-        }
-        router.get("/readyz") { _, context -> Response in
-            try await readiness(logger: context.logger)
-        }
+        router.get("/healthz", use: alive)
+        router.get("/readyz", use: ready)
     }
 
-    func readiness(logger: Logger) async throws -> Response {
-        let runner = MigrationRunner(client: dependencies.client, migrations: dependencies.migrations, logger: logger)
+    /// `GET /healthz`.
+    @Sendable func alive(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        Self.json(.ok, #"{"status":"alive"}"#)
+    }
+
+    /// `GET /readyz`.
+    @Sendable func ready(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let logger = context.logger
         let status: MigrationStatus
         do {
-            status = try await runner.status()
+            status = try await migrations.status()
         } catch {
             logger.warning("not ready: database unreachable", metadata: ["error": "\(error)"])
             throw ProblemDetails(

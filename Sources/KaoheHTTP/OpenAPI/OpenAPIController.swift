@@ -21,19 +21,18 @@ struct OpenAPIController: Sendable {
     }
 
     func register(on api: APIRoutes) {
-        let document = self.document
-        api.withoutAuthentication(.get, "/openapi.json") { _, context -> Response in
-            guard let document else {
-                context.logger.error("the bundled OpenAPI document (KaoheHTTP/OpenAPI/openapi.json) is missing")
-                throw ProblemDetails(
-                    status: .internalServerError, type: "/problems/internal", title: "内部错误 Internal error",
-                    detail: "The server could not complete the request. Quote the request id to the administrator."
-                )
-            }
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: document)))
-            response.headers[.contentType] = "application/json; charset=utf-8"
-            response.headers[.cacheControl] = "no-cache"
-            return response
+        api.withoutAuthentication(.get, "/openapi.json", use: openAPIDocument)
+    }
+
+    /// `GET /openapi.json`.
+    @Sendable func openAPIDocument(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        guard let document else {
+            context.logger.error("the bundled OpenAPI document (KaoheHTTP/OpenAPI/openapi.json) is missing")
+            throw ProblemDetails.internalError
         }
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        response.headers[.contentType] = "application/json; charset=utf-8"
+        response.headers[.cacheControl] = "no-cache"
+        return response
     }
 }

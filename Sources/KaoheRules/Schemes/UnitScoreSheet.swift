@@ -71,3 +71,16 @@ public struct ScoreSheetError: Error, Sendable, Hashable, CustomStringConvertibl
     /// All issues, one per line.
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
+
+extension ScoreSheetError: Refusal {
+    /// A score sheet the scheme refuses is invalid input.
+    public var refusalKind: RefusalKind { .invalid }
+    /// The first issue's rule.
+    public var rule: String? { issues.first?.rule }
+    /// The first issue's indicator, as a JSON pointer (`/scores/key_tasks`).
+    public var field: String? { issues.first.map { FieldPath.pointer($0.field) } }
+    /// Every issue: `pointer: message [rule]`, separated by semicolons.
+    public var detail: String {
+        issues.map { "\(FieldPath.pointer($0.field)): \($0.message) [\($0.rule)]" }.joined(separator: "; ")
+    }
+}

@@ -1,5 +1,7 @@
+public import KaoheRules
+
 /// Why a cycle or filing operation was refused, in the domain's terms. The HTTP layer maps each
-/// code to a status and an RFC 9457 problem with `field` and `rule`.
+/// refusal kind to a status and an RFC 9457 problem with `field` and `rule` (`Refusal`).
 public struct CycleError: Error, Sendable, CustomStringConvertible {
     /// What kind of refusal. Extensible.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -35,4 +37,20 @@ public struct CycleError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "CycleError(\(code)): \(message)" }
+}
+
+extension CycleError: Refusal {
+    /// The kind of refusal its code is.
+    public var refusalKind: RefusalKind {
+        switch code {
+        case .notFound: .notFound
+        case .stepClosed: .stepClosed
+        case .stepNotOpen: .stepNotOpen
+        case .conflict: .conflict
+        default: .invalid
+        }
+    }
+
+    /// The message.
+    public var detail: String { message }
 }

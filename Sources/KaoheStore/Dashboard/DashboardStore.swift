@@ -9,6 +9,36 @@ public struct DashboardStore: Sendable {
     /// A store over `client`.
     public init(client: PostgresClient) { self.client = client }
 
+    /// One cycle of a county in the dashboard's cycle list.
+    public struct CycleListEntry: Sendable, Hashable {
+        /// The cycle id (`2026`).
+        public var cycle: String
+        /// Its title.
+        public var title: String
+        /// Whether any of its steps has opened (by the database clock).
+        public var opened: Bool
+    }
+
+    /// The county's cycles, the most recently opened first (cycles not yet open after them).
+    public func cycleList(county: String) async throws -> [CycleListEntry] {
+        let rows = try await client.query(
+            """
+            SELECT c.cycle, c.title, coalesce(s.opens <= now(), false) AS opened
+            FROM cycles c
+            LEFT JOIN LATERAL (SELECT min(opens_at) AS opens FROM cycle_steps s
+                               WHERE s.county = c.county AND s.cycle = c.cycle) s ON true
+            WHERE c.county = \(county)
+            ORDER BY (s.opens <= now()) DESC NULLS LAST, s.opens DESC NULLS LAST, c.cycle DESC
+            """
+        )
+        return try rows.map { row in
+            CycleListEntry(
+                cycle: try row.decode(String.self, column: "cycle"), title: try row.decode(String.self, column: "title"),
+                opened: try row.decode(Bool.self, column: "opened")
+            )
+        }
+    }
+
     /// The audit entries that concern `unit` in `cycle`, newest first, at most `limit`:
     /// its filings and re-checks (`cycles/{cycle}/units/{unit}/…`), objections and staff appeals
     /// naming it (`details.unit`), and registry changes to the unit itself (`unit:{code}`).

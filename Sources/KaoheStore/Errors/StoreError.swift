@@ -1,4 +1,5 @@
 public import Postgres
+public import KaoheRules
 
 /// An error of the store, in the domain's terms. Postgres errors are translated here, at the
 /// boundary: the HTTP layer maps these to problem+json, never a raw SQLSTATE.
@@ -62,4 +63,23 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             return error
         }
     }
+}
+
+extension StoreError: Refusal {
+    /// Not found, duplicate, invalid, unavailable; anything else is a failure of ours.
+    public var refusalKind: RefusalKind {
+        switch code {
+        case .notFound: .notFound
+        case .duplicate: .duplicate
+        case .invalidReference, .invalidValue: .invalid
+        case .unavailable, .migrationsPending: .unavailable
+        default: .failure
+        }
+    }
+
+    /// `unique` for a duplicate; no other store error names a rule.
+    public var rule: String? { code == .duplicate ? "unique" : nil }
+
+    /// The message.
+    public var detail: String { message }
 }

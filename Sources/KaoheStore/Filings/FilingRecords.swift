@@ -157,3 +157,14 @@ public struct RosterSummary: Sendable, Hashable, Codable {
         self.violations = violations
     }
 }
+
+extension FilingVersion {
+    /// `envelope` encoded as a JSON object with this version's stored content spliced in, as it is,
+    /// as its first member `content` — instead of decoding the content and encoding it again (for a
+    /// roster that round trip cost more than reading its CSV). Keys are sorted and slashes left
+    /// unescaped, as in every JSON kaohe writes; `content` sorts before every key of the envelopes
+    /// used, so the bytes are what encoding the whole value would give.
+    public func json<Envelope: Encodable>(envelopedIn envelope: Envelope) throws -> [UInt8] {
+        try PostgresJSON(encoding: envelope, prepending: "content", content).bytes
+    }
+}

@@ -17,7 +17,7 @@ extension MonitorStore {
     /// The export and its file name (`示例县-2026年度-监控.csv`), or nil when the cycle does not exist.
     public func csv(county: String, cycle: String) async throws -> (document: ExcelCSV, fileName: String)? {
         guard let json = try await monitor(county: county, cycle: cycle) else { return nil }
-        let document = try JSONDecoder().decode(MonitorDocument.self, from: Data(json.bytes))
+        let document = try JSONDecoder().decode(MonitorDocument.self, from: Data(json))
         var names: [String: (committee: String, department: String)] = [:]
         var countyName = county
         for row in try await client.query(

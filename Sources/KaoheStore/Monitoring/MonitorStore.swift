@@ -25,9 +25,10 @@ public struct MonitorStore: Sendable {
     /// A store on `client`.
     public init(client: PostgresClient) { self.client = client }
 
-    /// The monitor document, or nil when the cycle does not exist.
-    public func monitor(county: String, cycle: String) async throws -> PostgresJSON? {
-        try await client.query(try Self.query(county: county, cycle: cycle, explain: false)).first?.decode(PostgresJSON.self, column: "document")
+    /// The monitor document's JSON bytes, or nil when the cycle does not exist.
+    public func monitor(county: String, cycle: String) async throws -> [UInt8]? {
+        try await client.query(try Self.query(county: county, cycle: cycle, explain: false)).first?
+            .decode(PostgresJSON.self, column: "document").bytes
     }
 
     /// The plan of the monitor's statement as run now (`EXPLAIN (ANALYZE, BUFFERS)`), for tuning.

@@ -1,4 +1,4 @@
-import KaoheRules
+public import KaoheRules
 
 /// 单位名册导入: the CSV the office uploads to enrol (or update) its units.
 ///
@@ -295,5 +295,23 @@ public struct UnitImportProgress: Sendable, Hashable {
         self.phase = phase
         self.done = done
         self.total = total
+    }
+}
+
+extension UnitImportError: Refusal {
+    /// A file that cannot be read as CSV is malformed; rows that break a rule are invalid.
+    public var refusalKind: RefusalKind { issues.first?.rule.hasPrefix("csv.") == true ? .malformed : .invalid }
+    /// The first issue's rule.
+    public var rule: String? { issues.first?.rule }
+    /// Where the first issue is: `line 7, column 1 (统一社会信用代码)`.
+    public var field: String? {
+        issues.first.map { "line \($0.line), column \($0.column)" + ($0.columnName.map { " (\($0))" } ?? "") }
+    }
+    /// The first 20 issues, one per line, then how many more.
+    public var detail: String {
+        var lines = issues.prefix(20).map(\.description)
+        let more = issues.count - lines.count + omitted
+        if more > 0 { lines.append("…另有\(more)处问题 / \(more) more issues") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -10,98 +10,102 @@ import KaoheStore
 /// - `PUT /counties/{county}/cycles/{cycle}/units` sets the enrolled units;
 /// - `POST /counties/{county}/cycles/{cycle}/steps/{step}/close` closes an open step now.
 struct CyclesController: Sendable {
-    let dependencies: AppDependencies
+    let cycles: CycleStore
+    let idempotency: IdempotencyStore
 
     /// Cycle definitions and enrolment lists are small.
     static let maxBodySize = 1024 * 1024
 
     func register(on api: APIRoutes) {
-        let idempotency = IdempotencyStore(client: dependencies.client)
-        let cycles = CycleStore(client: dependencies.client)
+        api.write(.put, "/counties/{county}/cycles/{cycle}", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: putCycle)
+        api.on(.get, "/counties/{county}/cycles/{cycle}", use: getCycle)
+        api.write(.put, "/counties/{county}/cycles/{cycle}/units", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: putUnits)
+        api.write(
+            .post, "/counties/{county}/cycles/{cycle}/steps/{step}/close", idempotency: idempotency, maxBodySize: Self.maxBodySize,
+            use: closeStep
+        )
+    }
 
-        api.write(.put, "/counties/{county}/cycles/{cycle}", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycleID = try context.parameters.require("cycle")
-            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(CycleInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
-            let definition = try Self.definition(cycle: cycleID, input: input)
-            let (cycle, created) = try await CycleProblems.mapping {
-                try await cycles.put(county: county, definition: definition, actor: principal.actor, account: principal.account)
-            }
-            return try APIBody.json(CycleBody(cycle), status: created ? .created : .ok)
-        }
+    /// `PUT …/cycles/{cycle}`: creates the cycle (201) or updates it before any step opens (200).
+    @Sendable func putCycle(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (principal, county, cycleID) = try Self.office(context)
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(CycleInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
+        let definition = try Self.definition(cycle: cycleID, input: input)
+        let (cycle, created) = try await cycles.put(county: county, definition: definition, actor: principal.actor, account: principal.account)
+        return try APIBody.json(CycleBody(cycle), status: created ? .created : .ok)
+    }
 
-        api.on(.get, "/counties/{county}/cycles/{cycle}") { _, context -> Response in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycleID = try context.parameters.require("cycle")
-            try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
-            guard let cycle = try await cycles.cycle(county: county, cycle: cycleID) else {
-                throw ProblemDetails.notFound("考核周期 cycle \(cycleID)")
-            }
-            return try APIBody.json(CycleBody(cycle))
+    /// `GET …/cycles/{cycle}`: the cycle with each step's state now.
+    @Sendable func getCycle(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let county = try context.parameters.require("county")
+        let cycleID = try context.parameters.require("cycle")
+        try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
+        guard let cycle = try await cycles.cycle(county: county, cycle: cycleID) else {
+            throw ProblemDetails.notFound("考核周期 cycle \(cycleID)")
         }
+        return try APIBody.json(CycleBody(cycle))
+    }
 
-        api.write(.put, "/counties/{county}/cycles/{cycle}/units", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycleID = try context.parameters.require("cycle")
-            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(EnrolmentInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
-            var seen = Set<String>()
-            for (index, code) in input.units.enumerated() {
-                do {
-                    _ = try UnifiedSocialCreditCode(code)
-                } catch let error as UnifiedSocialCreditCodeError {
-                    throw CycleProblems.invalid("/units/\(index)", rule: error.rule.identifier, error.description)
-                }
-                guard seen.insert(code).inserted else {
-                    throw CycleProblems.invalid("/units/\(index)", rule: "cycle.unit-duplicate", "单位“\(code)”重复 / unit listed twice")
-                }
+    /// `PUT …/cycles/{cycle}/units`: the enrolled units, each a valid code, none twice.
+    @Sendable func putUnits(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (principal, county, cycleID) = try Self.office(context)
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(EnrolmentInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
+        var seen = Set<String>()
+        for (index, code) in input.units.enumerated() {
+            do {
+                _ = try UnifiedSocialCreditCode(code)
+            } catch let error as UnifiedSocialCreditCodeError {
+                throw ProblemDetails.invalid("/units/\(index)", rule: error.rule.identifier, error.description)
             }
-            let (added, removed) = try await CycleProblems.mapping {
-                try await cycles.enrol(county: county, cycle: cycleID, units: input.units, actor: principal.actor)
+            guard seen.insert(code).inserted else {
+                throw ProblemDetails.invalid("/units/\(index)", rule: "cycle.unit-duplicate", "单位“\(code)”重复 / unit listed twice")
             }
-            return try APIBody.json(EnrolmentBody(cycle: cycleID, units: input.units.sorted(), added: added, removed: removed))
         }
+        let (added, removed) = try await cycles.enrol(county: county, cycle: cycleID, units: input.units, actor: principal.actor)
+        return try APIBody.json(EnrolmentBody(cycle: cycleID, units: input.units.sorted(), added: added, removed: removed))
+    }
 
-        api.write(.post, "/counties/{county}/cycles/{cycle}/steps/{step}/close", idempotency: idempotency, maxBodySize: Self.maxBodySize) { _, context in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycleID = try context.parameters.require("cycle")
-            let stepName = try context.parameters.require("step")
-            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
-            guard let step = FilingStep(name: stepName) else {
-                throw ProblemDetails.notFound("步骤 step \(stepName)")
-            }
-            let closed = try await CycleProblems.mapping {
-                try await cycles.closeStep(county: county, cycle: cycleID, step: step, actor: principal.actor, account: principal.account)
-            }
-            return try APIBody.json(CycleBody.Step(closed))
+    /// `POST …/steps/{step}/close`: closes an open step now.
+    @Sendable func closeStep(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (principal, county, cycleID) = try Self.office(context)
+        let stepName = try context.parameters.require("step")
+        guard let step = FilingStep(name: stepName) else {
+            throw ProblemDetails.notFound("步骤 step \(stepName)")
         }
+        let closed = try await cycles.closeStep(county: county, cycle: cycleID, step: step, actor: principal.actor, account: principal.account)
+        return try APIBody.json(CycleBody.Step(closed))
+    }
+
+    /// The office of the county in the path, and the cycle id.
+    static func office(_ context: KaoheRequestContext) throws -> (Principal, county: String, cycle: String) {
+        let principal = try context.requirePrincipal()
+        let county = try context.parameters.require("county")
+        let cycleID = try context.parameters.require("cycle")
+        try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
+        return (principal, county, cycleID)
     }
 
     /// The definition from the input and the defaults, or a 422 naming the field.
     static func definition(cycle: String, input: CycleInput) throws -> CycleDefinition {
         guard let kind = CycleDefaults.kind(of: cycle) else {
-            throw CycleProblems.invalid("cycle", rule: "cycle.id", "考核周期编号“\(cycle)”应为年度“2026”或季度“2026-Q1” / the cycle id must be YYYY or YYYY-Qn")
+            throw ProblemDetails.invalid("cycle", rule: "cycle.id", "考核周期编号“\(cycle)”应为年度“2026”或季度“2026-Q1” / the cycle id must be YYYY or YYYY-Qn")
         }
         if let given = input.kind, given != kind.rawValue {
-            throw CycleProblems.invalid("/kind", rule: "cycle.kind", "周期“\(cycle)”的类型应为\(kind.rawValue) / the cycle id makes this cycle \(kind.rawValue)")
+            throw ProblemDetails.invalid("/kind", rule: "cycle.kind", "周期“\(cycle)”的类型应为\(kind.rawValue) / the cycle id makes this cycle \(kind.rawValue)")
         }
         var steps = CycleDefaults.steps(for: cycle)
         for (name, given) in (input.steps ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let step = FilingStep(name: name) else {
-                throw CycleProblems.invalid("/steps/\(name)", rule: "cycle.step", "没有步骤“\(name)”(可选:self_assessment、assessment、roster) / unknown step")
+                throw ProblemDetails.invalid("/steps/\(name)", rule: "cycle.step", "没有步骤“\(name)”(可选:self_assessment、assessment、roster) / unknown step")
             }
             var times = steps[step]!
             func parse(_ text: String?, _ key: String, endOfDay: Bool) throws -> Date? {
                 guard let text else { return nil }
                 guard let date = ShanghaiTime.parse(text, dateMeansEndOfDay: endOfDay) else {
-                    throw CycleProblems.invalid("/steps/\(name)/\(key)", rule: "cycle.time-format",
+                    throw ProblemDetails.invalid("/steps/\(name)/\(key)", rule: "cycle.time-format",
                                                 "时间“\(text)”应为 ISO 8601(如 2026-12-31T23:59:59+08:00)或日期 2026-12-31 / use ISO 8601 with an offset, or a date")
                 }
                 return date
@@ -116,7 +120,7 @@ struct CyclesController: Sendable {
         }
         let title = input.title ?? (kind == .annual ? "\(cycle)年度事业单位绩效考核" : "\(cycle)季度事业单位绩效考核")
         guard title.count <= 200 else {
-            throw CycleProblems.invalid("/title", rule: "cycle.title", "标题最多200字 / the title is limited to 200 characters")
+            throw ProblemDetails.invalid("/title", rule: "cycle.title", "标题最多200字 / the title is limited to 200 characters")
         }
         var definition = CycleDefinition(
             cycle: cycle, kind: kind, title: title,
@@ -126,7 +130,7 @@ struct CyclesController: Sendable {
             definition.spotCheckPercent = spotCheck.percent
             if let strata = spotCheck.strata {
                 guard let value = Stratification(rawValue: strata) else {
-                    throw CycleProblems.invalid("/spotCheck/strata", rule: "cycle.spot-check-strata", "抽查分层应为 committee 或 county / committee or county")
+                    throw ProblemDetails.invalid("/spotCheck/strata", rule: "cycle.spot-check-strata", "抽查分层应为 committee 或 county / committee or county")
                 }
                 definition.spotCheckStrata = value
             }

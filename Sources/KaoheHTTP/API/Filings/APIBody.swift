@@ -2,7 +2,6 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import KaoheStore
-import Postgres
 import NIOCore
 
 /// Reading request bodies and writing JSON responses for the cycle and filing API: size limits
@@ -187,13 +186,10 @@ enum APIBody {
         }
     }
 
-    /// A JSON response of `envelope` with a `content` member that is already JSON, encoded with the
-    /// same options (``PostgresJSON`` and ``json(_:status:)`` both sort keys and leave slashes
-    /// unescaped): spliced in as it is instead of being decoded and encoded again (for a roster,
-    /// that round trip cost more than reading its CSV). `content` sorts before every key of the
-    /// envelopes used here, so the bytes are what encoding the whole value would give.
-    static func json<Envelope: Encodable>(_ envelope: Envelope, content: PostgresJSON, status: HTTPResponse.Status = .ok) throws -> Response {
-        json(bytes: try PostgresJSON(encoding: envelope, prepending: "content", content).bytes, status: status)
+    /// A JSON response of `envelope` with the stored content of `filing` spliced in as its
+    /// `content` member (`FilingVersion.json(envelopedIn:)`).
+    static func json<Envelope: Encodable>(_ envelope: Envelope, content filing: FilingVersion, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(bytes: try filing.json(envelopedIn: envelope), status: status)
     }
 
     /// A JSON response (sorted keys, unescaped slashes) with the given status.

@@ -24,7 +24,7 @@ struct AssessmentInput: Decodable {
         for (point, text) in qualitative.sorted(by: { $0.key < $1.key }) {
             let rating = QualitativeRating(rawValue: text) ?? QualitativeRating.allCases.first { $0.chinese == text }
             guard let rating else {
-                throw CycleProblems.invalid(
+                throw ProblemDetails.invalid(
                     "/qualitative/\(point)", rule: "qualitative-value",
                     "定性要点“\(point)”的评价“\(text)”无效,应为 好/中/差(good/fair/poor) / qualitative point \(point): “\(text)” is not good, fair or poor"
                 )

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import KaoheRules
 import KaoheStore
-import Postgres
 import NIOCore
 
 /// 报送: the three filings of a unit in a cycle, under
@@ -21,7 +20,8 @@ import NIOCore
 /// unit reads its filings. A unit outside the caller's scope is 404; a filing the caller's role may
 /// never make on a unit it can see is 403.
 struct FilingsController: Sendable {
-    let dependencies: AppDependencies
+    let store: FilingStore
+    let idempotency: IdempotencyStore
 
     /// Self-assessment JSON: 1 MiB.
     static let maxReportBody = 1024 * 1024
@@ -51,132 +51,156 @@ struct FilingsController: Sendable {
     }
 
     func register(on api: APIRoutes) {
-        let store = FilingStore(client: dependencies.client)
-        let idempotency = IdempotencyStore(client: dependencies.client)
-
-        // 自评报告
-        api.write(.put, Self.base + "/self-assessment", idempotency: idempotency, maxBodySize: Self.maxReportBody) { request, context in
-            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "self-assessment")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(SelfAssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxReportBody))
-            let report = input.report.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !report.isEmpty else {
-                throw CycleProblems.invalid("/report", rule: "self-assessment.report-required", "自评报告不能为空 / the report is empty")
-            }
-            guard input.report.count <= Self.maxReportCharacters else {
-                throw CycleProblems.invalid("/report", rule: "self-assessment.report-length",
-                                            "自评报告最多\(Self.maxReportCharacters)字 / at most \(Self.maxReportCharacters) characters")
-            }
-            let filing = try await CycleProblems.mapping {
-                try await store.fileSelfAssessment(county: target.county, cycle: target.cycle, unit: target.unit, report: input.report, principal: target.principal)
-            }
-            return try Self.renderFiled(filing)
-        }
-
-        api.write(.put, Self.base + "/self-assessment/attachments/{name}", idempotency: idempotency, maxBodySize: Self.maxAttachmentBody) { request, context in
-            let target = try await authorize(context, store: store, action: .fileAsUnit, what: "self-assessment")
-            let name = try Self.attachmentName(context)
-            try APIBody.requireMediaType(request, ["application/pdf"])
-            let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
-            guard bytes.starts(with: Array("%PDF-".utf8)) else {
-                throw CycleProblems.invalid("body", rule: "attachment.pdf-magic", "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)")
-            }
-            let filing = try await CycleProblems.mapping {
-                try await store.putAttachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name, bytes: bytes, principal: target.principal)
-            }
-            return try Self.renderFiled(filing)
-        }
-
-        api.on(.get, Self.base + "/self-assessment/attachments/{name}") { _, context -> Response in
-            let target = try await authorize(context, store: store, action: .read, what: "self-assessment")
-            let name = try Self.attachmentName(context)
-            guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name) else {
-                throw ProblemDetails.notFound("附件 attachment \(name)")
-            }
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-            response.headers[.contentType] = ref.contentType
-            // RFC 6266 / 8187: the UTF-8 name percent-encoded, only ASCII letters, digits and -._~ left as they are.
-            let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "attachment.pdf"
-            response.headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
-            return response
-        }
-
-        // 专考委考核
-        api.write(.put, Self.base + "/assessment", idempotency: idempotency, maxBodySize: Self.maxAssessmentBody) { request, context in
-            let target = try await authorize(context, store: store, action: .fileAsCommittee, what: "assessment")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(AssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxAssessmentBody))
-            let sheet = try input.sheet()
-            let filing = try await CycleProblems.mapping {
-                try await store.fileAssessment(county: target.county, cycle: target.cycle, unit: target.unit, sheet: sheet, principal: target.principal)
-            }
-            return try Self.renderFiled(filing)
-        }
-
-        // 工作人员考核名册
-        api.write(.put, Self.base + "/roster", idempotency: idempotency, maxBodySize: Self.maxRosterBody) { request, context in
-            // The unit and what its roster is checked against, in one query.
-            let (target, basis) = try await authorize(context, action: .fileAsUnit, what: "roster") { county, cycle, code in
-                try await store.unitForRoster(county: county, cycle: cycle, code: code)
-            }
-            try APIBody.requireMediaType(request, ["application/json", "text/csv"])
-            let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
-            let lines: [RosterLine]
-            let award: Bool
-            if APIBody.mediaType(request) == "text/csv" {
-                lines = try RosterInput.lines(fromCSV: bytes)
-                award = ["true", "1", "yes"].contains(request.uri.queryParameters.get("collectiveAward")?.lowercased() ?? "")
-            } else {
-                let body = try APIBody.decode(RosterInput.JSONBody.self, from: bytes)
-                lines = try RosterInput.lines(from: body)
-                award = body.collectiveAward ?? false
-            }
-            guard !lines.isEmpty else {
-                throw CycleProblems.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
-            }
-            let filing = try await CycleProblems.mapping {
-                try await store.fileRoster(county: target.county, cycle: target.cycle, unit: target.unit, lines: lines,
-                                           collectiveAward: award, principal: target.principal, basis: basis)
-            }
-            return try Self.renderFiled(filing)
-        }
-
+        api.write(.put, Self.base + "/self-assessment", idempotency: idempotency, maxBodySize: Self.maxReportBody, use: putSelfAssessment)
+        api.write(
+            .put, Self.base + "/self-assessment/attachments/{name}", idempotency: idempotency, maxBodySize: Self.maxAttachmentBody,
+            use: putAttachment
+        )
+        api.on(.get, Self.base + "/self-assessment/attachments/{name}", use: getAttachment)
+        api.write(.put, Self.base + "/assessment", idempotency: idempotency, maxBodySize: Self.maxAssessmentBody, use: putAssessment)
+        api.write(.put, Self.base + "/roster", idempotency: idempotency, maxBodySize: Self.maxRosterBody, use: putRoster)
         for step in FilingStep.allCases {
             let path = Self.base + "/" + step.pathSegment
-            api.on(.get, path) { request, context -> Response in
-                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
-                guard let filing = try await store.latest(county: target.county, cycle: target.cycle, unit: target.unit, step: step) else {
-                    throw ProblemDetails.notFound("\(step.chinese) \(step.pathSegment) of unit \(target.unit) (not filed)")
-                }
-                return try await Self.render(filing, store: store, request: request)
-            }
-            api.on(.get, path + "/history") { _, context -> Response in
-                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
-                let versions = try await store.history(county: target.county, cycle: target.cycle, unit: target.unit, step: step)
-                return try APIBody.json(HistoryBody(
-                    county: target.county, cycle: target.cycle, unit: target.unit, kind: step.rawValue,
-                    versions: versions.map {
-                        .init(version: $0.version, filedAt: ShanghaiTime.format($0.filedAt), filedBy: $0.filedBy, late: $0.late,
-                              deadline: ShanghaiTime.format($0.deadline))
-                    }
-                ))
-            }
-            api.on(.get, path + "/history/{version}") { request, context -> Response in
-                let target = try await authorize(context, store: store, action: .read, what: step.pathSegment)
-                guard let number = context.parameters.get("version", as: Int.self),
-                      let filing = try await store.version(county: target.county, cycle: target.cycle, unit: target.unit, step: step, version: number)
-                else {
-                    throw ProblemDetails.notFound("version \(context.parameters.get("version") ?? "") of \(step.pathSegment)")
-                }
-                return try await Self.render(filing, store: store, request: request)
-            }
+            api.on(.get, path) { request, context in try await getLatest(request, context: context, step: step) }
+            api.on(.get, path + "/history") { request, context in try await getHistory(request, context: context, step: step) }
+            api.on(.get, path + "/history/{version}") { request, context in try await getVersion(request, context: context, step: step) }
         }
+    }
+
+    /// 自评报告 `PUT …/self-assessment`: the report text.
+    @Sendable func putSelfAssessment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let target = try await authorize(context, action: .fileAsUnit, what: "self-assessment")
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(SelfAssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxReportBody))
+        let report = input.report.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !report.isEmpty else {
+            throw ProblemDetails.invalid("/report", rule: "self-assessment.report-required", "自评报告不能为空 / the report is empty")
+        }
+        guard input.report.count <= Self.maxReportCharacters else {
+            throw ProblemDetails.invalid(
+                "/report", rule: "self-assessment.report-length",
+                "自评报告最多\(Self.maxReportCharacters)字 / at most \(Self.maxReportCharacters) characters"
+            )
+        }
+        let filing = try await store.fileSelfAssessment(
+            county: target.county, cycle: target.cycle, unit: target.unit, report: input.report, principal: target.principal
+        )
+        return try Self.renderFiled(filing)
+    }
+
+    /// `PUT …/self-assessment/attachments/{name}`: a PDF.
+    @Sendable func putAttachment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let target = try await authorize(context, action: .fileAsUnit, what: "self-assessment")
+        let name = try Self.attachmentName(context)
+        try APIBody.requireMediaType(request, ["application/pdf"])
+        let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
+        guard bytes.starts(with: Array("%PDF-".utf8)) else {
+            throw ProblemDetails.invalid(
+                "body", rule: "attachment.pdf-magic", "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)"
+            )
+        }
+        let filing = try await store.putAttachment(
+            county: target.county, cycle: target.cycle, unit: target.unit, name: name, bytes: bytes, principal: target.principal
+        )
+        return try Self.renderFiled(filing)
+    }
+
+    /// `GET …/self-assessment/attachments/{name}`: the PDF, as a download.
+    @Sendable func getAttachment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let target = try await authorize(context, action: .read, what: "self-assessment")
+        let name = try Self.attachmentName(context)
+        guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name) else {
+            throw ProblemDetails.notFound("附件 attachment \(name)")
+        }
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        response.headers[.contentType] = ref.contentType
+        // RFC 6266 / 8187: the UTF-8 name percent-encoded, only ASCII letters, digits and -._~ left as they are.
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "attachment.pdf"
+        response.headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
+        return response
+    }
+
+    /// 专考委考核 `PUT …/assessment`: the committee's score sheet.
+    @Sendable func putAssessment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let target = try await authorize(context, action: .fileAsCommittee, what: "assessment")
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(AssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxAssessmentBody))
+        let sheet = try input.sheet()
+        let filing = try await store.fileAssessment(
+            county: target.county, cycle: target.cycle, unit: target.unit, sheet: sheet, principal: target.principal
+        )
+        return try Self.renderFiled(filing)
+    }
+
+    /// 工作人员考核名册 `PUT …/roster`: JSON or CSV.
+    @Sendable func putRoster(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        // The unit and what its roster is checked against, in one query.
+        let (target, basis) = try await authorize(context, action: .fileAsUnit, what: "roster") { county, cycle, code in
+            try await store.unitForRoster(county: county, cycle: cycle, code: code)
+        }
+        try APIBody.requireMediaType(request, ["application/json", "text/csv"])
+        let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
+        let lines: [RosterLine]
+        let award: Bool
+        if APIBody.mediaType(request) == "text/csv" {
+            lines = try RosterInput.lines(fromCSV: bytes)
+            award = ["true", "1", "yes"].contains(request.uri.queryParameters.get("collectiveAward")?.lowercased() ?? "")
+        } else {
+            let body = try APIBody.decode(RosterInput.JSONBody.self, from: bytes)
+            lines = try RosterInput.lines(from: body)
+            award = body.collectiveAward ?? false
+        }
+        guard !lines.isEmpty else {
+            throw ProblemDetails.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
+        }
+        let filing = try await store.fileRoster(
+            county: target.county, cycle: target.cycle, unit: target.unit, lines: lines,
+            collectiveAward: award, principal: target.principal, basis: basis
+        )
+        return try Self.renderFiled(filing)
+    }
+
+    /// `GET …/{step}`: the latest version.
+    func getLatest(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
+        let target = try await authorize(context, action: .read, what: step.pathSegment)
+        guard let filing = try await store.latest(county: target.county, cycle: target.cycle, unit: target.unit, step: step) else {
+            throw ProblemDetails.notFound("\(step.chinese) \(step.pathSegment) of unit \(target.unit) (not filed)")
+        }
+        return try await Self.render(filing, store: store, request: request)
+    }
+
+    /// `GET …/{step}/history`: every version, who and when.
+    func getHistory(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
+        let target = try await authorize(context, action: .read, what: step.pathSegment)
+        let versions = try await store.history(county: target.county, cycle: target.cycle, unit: target.unit, step: step)
+        return try APIBody.json(
+            HistoryBody(
+                county: target.county, cycle: target.cycle, unit: target.unit, kind: step.rawValue,
+                versions: versions.map {
+                    .init(
+                        version: $0.version, filedAt: ShanghaiTime.format($0.filedAt), filedBy: $0.filedBy, late: $0.late,
+                        deadline: ShanghaiTime.format($0.deadline)
+                    )
+                }
+            )
+        )
+    }
+
+    /// `GET …/{step}/history/{version}`: one version.
+    func getVersion(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
+        let target = try await authorize(context, action: .read, what: step.pathSegment)
+        guard let number = context.parameters.get("version", as: Int.self),
+            let filing = try await store.version(county: target.county, cycle: target.cycle, unit: target.unit, step: step, version: number)
+        else {
+            throw ProblemDetails.notFound("version \(context.parameters.get("version") ?? "") of \(step.pathSegment)")
+        }
+        return try await Self.render(filing, store: store, request: request)
     }
 
     /// Checks the caller may take `action` on the unit named in the path; 404 outside its scope
     /// (other county, other committee, other unit, unknown unit), 403 for a role that may not.
-    func authorize(_ context: KaoheRequestContext, store: FilingStore, action: Action, what: String) async throws -> Target {
+    func authorize(_ context: KaoheRequestContext, action: Action, what: String) async throws -> Target {
         try await authorize(context, action: action, what: what) { county, _, code in
             try await store.unit(county: county, code: code).map { ($0, ()) }
         }.target
@@ -218,7 +242,7 @@ struct FilingsController: Sendable {
         let name = raw.removingPercentEncoding ?? raw
         guard (1...120).contains(name.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
               !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw CycleProblems.invalid("name", rule: "attachment.name", "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters")
+            throw ProblemDetails.invalid("name", rule: "attachment.name", "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters")
         }
         return name
     }
@@ -226,7 +250,7 @@ struct FilingsController: Sendable {
     /// The response for a version just filed: its content is spliced in as the store encoded it
     /// (the same bytes a decode and re-encode would give, without the round trip).
     static func renderFiled(_ filing: FilingVersion) throws -> Response {
-        try APIBody.json(FilingHead(filing), content: filing.content)
+        try APIBody.json(FilingHead(filing), content: filing)
     }
 
     /// The response for a stored version.

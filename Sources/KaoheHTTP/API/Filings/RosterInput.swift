@@ -41,7 +41,7 @@ enum RosterInput {
     /// Lines from the JSON form; problems name the JSON pointer.
     static func lines(from body: JSONBody) throws -> [RosterLine] {
         guard body.staff.count <= maxLines else {
-            throw CycleProblems.invalid("/staff", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
+            throw ProblemDetails.invalid("/staff", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
         }
         return try body.staff.enumerated().map { index, line in
             try make(line, number: index + 1) { "/staff/\(index)/\($0)" }
@@ -92,11 +92,11 @@ enum RosterInput {
         // Each column's position in the file, resolved once.
         let position = table.columnIndices(Column.headerNames)
         for column in [Column.staffNo, .grade] where position[column.rawValue] == nil {
-            throw CycleProblems.invalid("line 1", rule: "roster.header",
+            throw ProblemDetails.invalid("line 1", rule: "roster.header",
                                         "表头缺少“\(column.names[0])”列(或 \(column.names[1])) / the header lacks the \(column.names[1]) column")
         }
         guard table.rows.count <= maxLines else {
-            throw CycleProblems.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
+            throw ProblemDetails.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
         }
         return try table.rows.map { row in
             func cell(_ column: Column) -> String {
@@ -113,21 +113,21 @@ enum RosterInput {
             func flag(_ column: Column) throws -> Bool? {
                 guard let value = text(column) else { return nil }
                 guard let answer = yesNoTerms.lookup(value, ignoringCase: true) else {
-                    throw CycleProblems.invalid(cell(column), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
+                    throw ProblemDetails.invalid(cell(column), rule: "roster.boolean", "“\(value)”应为 是/否 / must be yes or no")
                 }
                 return answer
             }
             func months(_ column: Column) throws -> Int? {
                 guard let value = text(column) else { return nil }
                 guard let number = Int(value) else {
-                    throw CycleProblems.invalid(cell(column), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
+                    throw ProblemDetails.invalid(cell(column), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
                 }
                 return number
             }
             var score: Score?
             if let value = text(.score) {
                 do { score = try Score(parsing: value) } catch let error as ScoreParseError {
-                    throw CycleProblems.invalid(cell(.score), rule: "score.\(error.rule.rawValue)", error.description)
+                    throw ProblemDetails.invalid(cell(.score), rule: "score.\(error.rule.rawValue)", error.description)
                 }
             }
             let line = Line(
@@ -160,11 +160,11 @@ enum RosterInput {
     static func make(_ line: Line, number: Int, locate: (String) -> String) throws -> RosterLine {
         let staffNo = line.staffNo.trimmingBlanks()
         guard !staffNo.isEmpty, fits(staffNo, 64) else {
-            throw CycleProblems.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
+            throw ProblemDetails.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
         }
         func checkText(_ key: String, _ value: String) throws {
             guard fits(value, 100), !value.utf8.contains(0) else {
-                throw CycleProblems.invalid(locate(key), rule: "roster.text", "文本过长或含有非法字符 / text too long or holds a NUL character")
+                throw ProblemDetails.invalid(locate(key), rule: "roster.text", "文本过长或含有非法字符 / text too long or holds a NUL character")
             }
         }
         try checkText("staffNo", staffNo)
@@ -172,36 +172,36 @@ enum RosterInput {
         try checkText("postCategory", line.postCategory ?? "")
         try checkText("level", line.level ?? "")
         guard let grade = staffGrade(line.grade) else {
-            throw CycleProblems.invalid(locate("grade"), rule: "roster.grade",
+            throw ProblemDetails.invalid(locate("grade"), rule: "roster.grade",
                                         "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade")
         }
         var sanction = Sanction.none
         if let text = line.sanction {
             guard let value = self.sanction(text) else {
-                throw CycleProblems.invalid(locate("sanction"), rule: "roster.sanction",
+                throw ProblemDetails.invalid(locate("sanction"), rule: "roster.sanction",
                                             "处分“\(text)”无效(无/警告/记过/降低岗位等级/撤职) / unknown sanction")
             }
             sanction = value
         }
         if let score = line.score, score.isNegative || score > Score(points: 1000) {
-            throw CycleProblems.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)超出范围 / score out of range")
+            throw ProblemDetails.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)超出范围 / score out of range")
         }
         if let value = line.leaveMonths, !(0...12).contains(value) {
-            throw CycleProblems.invalid(locate("leaveMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
+            throw ProblemDetails.invalid(locate("leaveMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
         }
         if let value = line.unassignedMonths, !(0...12).contains(value) {
-            throw CycleProblems.invalid(locate("unassignedMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
+            throw ProblemDetails.invalid(locate("unassignedMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")
         }
         var quarters: [QuarterResult] = []
         for text in line.quarters ?? [] {
             guard let value = quarter(text) else {
-                throw CycleProblems.invalid(locate("quarters"), rule: "roster.quarter",
+                throw ProblemDetails.invalid(locate("quarters"), rule: "roster.quarter",
                                             "季度结果“\(text)”无效(优秀/良好/称职/不称职) / unknown quarterly result")
             }
             quarters.append(value)
         }
         guard quarters.count <= 4 else {
-            throw CycleProblems.invalid(locate("quarters"), rule: "roster.quarter", "季度结果最多4个 / at most 4 quarters")
+            throw ProblemDetails.invalid(locate("quarters"), rule: "roster.quarter", "季度结果最多4个 / at most 4 quarters")
         }
         let staff = StaffRecord(
             staffNo: staffNo, score: line.score, grade: grade, sanction: sanction,

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import KaoheRules
 import KaoheStore
-import NIOCore
 
 /// What decides grades besides the scores, recorded by the office (county-wide or its units), under
 /// `/counties/{county}/cycles/{cycle}`:
@@ -13,81 +12,101 @@ import NIOCore
 /// - `PUT grading/ratio-rulings`: 比例研判, the office's rulings on ratio breaches 复议 left.
 /// The first three re-run a stored proposal at once; they are refused once publicity opened.
 struct GradingInputsController: Sendable {
-    let dependencies: AppDependencies
+    let grading: GradingStore
+    let filings: FilingStore
+    let idempotency: IdempotencyStore
 
     static let base = "/counties/{county}/cycles/{cycle}"
     static let maxBody = 64 * 1024
 
     func register(on api: APIRoutes) {
-        let grading = GradingStore(client: dependencies.client)
-        let filings = FilingStore(client: dependencies.client)
-        let idempotency = IdempotencyStore(client: dependencies.client)
+        api.write(.post, Self.base + "/units/{code}/grading-events", idempotency: idempotency, maxBodySize: Self.maxBody, use: recordEvent)
+        api.write(
+            .post, Self.base + "/units/{code}/grading-events/{number}/withdraw", idempotency: idempotency, maxBodySize: Self.maxBody,
+            use: withdrawEvent
+        )
+        api.write(
+            .put, Self.base + "/departments/{department}/result", idempotency: idempotency, maxBodySize: Self.maxBody,
+            use: recordDepartmentResult
+        )
+        api.write(.put, Self.base + "/grading/ratio-rulings", idempotency: idempotency, maxBodySize: Self.maxBody, use: setRatioRulings)
+    }
 
-        api.write(.post, Self.base + "/units/{code}/grading-events", idempotency: idempotency, maxBodySize: Self.maxBody) { request, context in
-            let scope = try GradingController.scope(context)
-            let code = try await GradingController.visibleUnit(context, scope: scope, filings: filings)
-            try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(code)", rule: "access.office")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(GradingEventInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-            guard let kind = GradingEventKind(rawValue: input.kind) ?? GradingEventKind.allCases.first(where: { $0.chinese == input.kind }) else {
-                throw CycleProblems.invalid("/kind", rule: "grading-event.kind",
-                                            "情形应为 direct-poor(直接确定为较差等次)或 not-excellent(不得确定为优秀等次) / kind must be direct-poor or not-excellent")
-            }
-            let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
-            let document = try Self.text(input.document, field: "/document", maximum: 200)
-            return try APIBody.json(try await CycleProblems.mapping {
-                try await grading.recordEvent(county: scope.county, cycle: scope.cycle, unit: code, kind: kind, reason: reason, document: document,
-                                              principal: scope.principal)
-            }, status: .created)
+    /// `POST units/{code}/grading-events`.
+    @Sendable func recordEvent(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.anyone(context)
+        let unit = try await scope.visibleUnit(context, filings: filings)
+        try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(unit.code)", rule: "access.office")
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(GradingEventInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
+        guard let kind = GradingEventKind(rawValue: input.kind) ?? GradingEventKind.allCases.first(where: { $0.chinese == input.kind }) else {
+            throw ProblemDetails.invalid(
+                "/kind", rule: "grading-event.kind",
+                "情形应为 direct-poor(直接确定为较差等次)或 not-excellent(不得确定为优秀等次) / kind must be direct-poor or not-excellent"
+            )
         }
+        let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
+        let document = try Self.text(input.document, field: "/document", maximum: 200)
+        let event = try await grading.recordEvent(
+            county: scope.county, cycle: scope.cycle, unit: unit.code, kind: kind, reason: reason, document: document,
+            principal: scope.principal
+        )
+        return try APIBody.json(event, status: .created)
+    }
 
-        api.write(.post, Self.base + "/units/{code}/grading-events/{number}/withdraw", idempotency: idempotency, maxBodySize: Self.maxBody) { request, context in
-            let scope = try GradingController.scope(context)
-            let code = try await GradingController.visibleUnit(context, scope: scope, filings: filings)
-            try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(code)", rule: "access.office")
-            guard let number = context.parameters.get("number", as: Int.self) else {
-                throw ProblemDetails.notFound("grading event \(context.parameters.get("number") ?? "")")
-            }
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(WithdrawInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-            let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
-            return try APIBody.json(try await CycleProblems.mapping {
-                try await grading.withdrawEvent(county: scope.county, cycle: scope.cycle, unit: code, number: number, reason: reason,
-                                                principal: scope.principal)
-            })
+    /// `POST units/{code}/grading-events/{number}/withdraw`.
+    @Sendable func withdrawEvent(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.anyone(context)
+        let unit = try await scope.visibleUnit(context, filings: filings)
+        try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(unit.code)", rule: "access.office")
+        guard let number = context.parameters.get("number", as: Int.self) else {
+            throw ProblemDetails.notFound("grading event \(context.parameters.get("number") ?? "")")
         }
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(WithdrawInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
+        let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
+        return try APIBody.json(
+            try await grading.withdrawEvent(
+                county: scope.county, cycle: scope.cycle, unit: unit.code, number: number, reason: reason, principal: scope.principal
+            )
+        )
+    }
 
-        api.write(.put, Self.base + "/departments/{department}/result", idempotency: idempotency, maxBodySize: Self.maxBody) { request, context in
-            let scope = try GradingController.office(context)
-            let department = try context.parameters.require("department")
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(DepartmentResultInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-            guard let grade = DepartmentGrade(rawValue: input.grade) else {
-                throw CycleProblems.invalid("/grade", rule: "department-result.grade",
-                                            "部门年度综合考核结果应为 excellent、good、qualified 或 failed / excellent, good, qualified or failed")
-            }
-            let document = try Self.text(input.document, field: "/document", maximum: 200)
-            return try APIBody.json(try await CycleProblems.mapping {
-                try await grading.recordDepartmentResult(county: scope.county, cycle: scope.cycle, department: department, grade: grade,
-                                                         document: document, principal: scope.principal)
-            })
+    /// `PUT departments/{department}/result`.
+    @Sendable func recordDepartmentResult(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.office(context)
+        let department = try context.parameters.require("department")
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(DepartmentResultInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
+        guard let grade = DepartmentGrade(rawValue: input.grade) else {
+            throw ProblemDetails.invalid(
+                "/grade", rule: "department-result.grade",
+                "部门年度综合考核结果应为 excellent、good、qualified 或 failed / excellent, good, qualified or failed"
+            )
         }
+        let document = try Self.text(input.document, field: "/document", maximum: 200)
+        return try APIBody.json(
+            try await grading.recordDepartmentResult(
+                county: scope.county, cycle: scope.cycle, department: department, grade: grade, document: document, principal: scope.principal
+            )
+        )
+    }
 
-        api.write(.put, Self.base + "/grading/ratio-rulings", idempotency: idempotency, maxBodySize: Self.maxBody) { request, context in
-            let scope = try GradingController.office(context)
-            try APIBody.requireMediaType(request, ["application/json"])
-            let input = try APIBody.decode(RatioRulingsInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-            return try APIBody.json(try await CycleProblems.mapping {
-                try await grading.setRatioRulings(county: scope.county, cycle: scope.cycle, rulings: input.rulings, principal: scope.principal)
-            })
-        }
+    /// `PUT grading/ratio-rulings`.
+    @Sendable func setRatioRulings(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.office(context)
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(RatioRulingsInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
+        return try APIBody.json(
+            try await grading.setRatioRulings(county: scope.county, cycle: scope.cycle, rulings: input.rulings, principal: scope.principal)
+        )
     }
 
     /// A required text field, trimmed, 1…`maximum` characters.
     static func text(_ value: String, field: String, maximum: Int) throws -> String {
         let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...maximum).contains(text.count) else {
-            throw CycleProblems.invalid(field, rule: "text.length", "应为1–\(maximum)字 / 1–\(maximum) characters")
+            throw ProblemDetails.invalid(field, rule: "text.length", "应为1–\(maximum)字 / 1–\(maximum) characters")
         }
         return text
     }

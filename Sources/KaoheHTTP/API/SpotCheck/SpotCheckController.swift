@@ -18,7 +18,8 @@ import NIOCore
 /// - `GET …/export` (office, auditor): the current draw record as JSON for `kaohe verify-draw`
 ///   and outside observers (`?draw=N` for an earlier, superseded one).
 struct SpotCheckController: Sendable {
-    let dependencies: AppDependencies
+    let store: SpotCheckStore
+    let idempotency: IdempotencyStore
 
     static let maxBodySize = 64 * 1024
 
@@ -49,76 +50,75 @@ struct SpotCheckController: Sendable {
     }
 
     func register(on api: APIRoutes) {
-        let idempotency = IdempotencyStore(client: dependencies.client)
-        let store = SpotCheckStore(client: dependencies.client)
         let base = "/counties/{county}/cycles/{cycle}/spot-check"
+        api.write(.post, base + "/freeze", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: freeze)
+        api.write(.post, base + "/draw", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: draw)
+        api.on(.get, base, use: draws)
+        api.on(.get, base + "/export", use: export)
+    }
 
-        api.write(.post, base + "/freeze", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycle = try context.parameters.require("cycle")
-            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
-            let input = try await Self.input(request)
-            let record = try await CycleProblems.mapping {
-                try await store.freeze(county: county, cycle: cycle, actor: principal.actor, reason: input.reason)
+    /// `POST …/freeze`.
+    @Sendable func freeze(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.office(context)
+        let input = try await Self.input(request)
+        let record = try await store.freeze(county: scope.county, cycle: scope.cycle, actor: scope.principal.actor, reason: input.reason)
+        return try Self.json(record, status: .created)
+    }
+
+    /// `POST …/draw`.
+    @Sendable func draw(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.office(context)
+        let input = try await Self.input(request)
+        var seed: DrawSeed?
+        if let text = input.seed {
+            do {
+                seed = try DrawSeed(text, minimumDiceDigits: try SpotCheckStore.policy().minimumDiceDigits)
+            } catch let error as DrawSeedError {
+                throw ProblemDetails.invalid("/seed", rule: "spot-check.seed", error.description)
             }
-            return try Self.json(record, status: .created)
         }
+        let record = try await store.draw(county: scope.county, cycle: scope.cycle, actor: scope.principal.actor, seed: seed, reason: input.reason)
+        return try Self.json(record, status: .created)
+    }
 
-        api.write(.post, base + "/draw", idempotency: idempotency, maxBodySize: Self.maxBodySize) { request, context in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycle = try context.parameters.require("cycle")
-            try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
-            let input = try await Self.input(request)
-            var seed: DrawSeed?
-            if let text = input.seed {
-                do { seed = try DrawSeed(text, minimumDiceDigits: try SpotCheckStore.policy().minimumDiceDigits) } catch let error as DrawSeedError {
-                    throw CycleProblems.invalid("/seed", rule: "spot-check.seed", error.description)
-                }
-            }
-            let record = try await CycleProblems.mapping {
-                try await store.draw(county: county, cycle: cycle, actor: principal.actor, seed: seed, reason: input.reason)
-            }
-            return try Self.json(record, status: .created)
+    /// `GET …/spot-check`: every draw in full (office, auditor), else the current draw's public part.
+    @Sendable func draws(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let scope = try CycleScope.anyone(context)
+        let (principal, county, cycle) = (scope.principal, scope.county, scope.cycle)
+        if AccessPolicy(principal).seeCountyWide(county: county) == .allowed {
+            let draws = try await store.all(county: county, cycle: cycle)
+            guard !draws.isEmpty else { throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)") }
+            return try Self.json(AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws))
         }
-
-        api.on(.get, base) { _, context -> Response in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycle = try context.parameters.require("cycle")
-            try AccessPolicy(principal).county(county).require("county \(county)")
-            if AccessPolicy(principal).seeCountyWide(county: county) == .allowed {
-                let draws = try await store.all(county: county, cycle: cycle)
-                guard !draws.isEmpty else { throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)") }
-                return try Self.json(AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws))
-            }
-            guard let current = try await store.current(county: county, cycle: cycle), let selection = current.selection else {
-                throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
-            }
-            let mine = principal.reviewer.map { id in
-                (current.reviewerAssignments ?? []).filter { $0.reviewers.contains { $0.id == id } }
-            }
-            return try Self.json(PublicDraw(
+        guard let current = try await store.current(county: county, cycle: cycle), let selection = current.selection else {
+            throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
+        }
+        let mine = principal.reviewer.map { id in
+            (current.reviewerAssignments ?? []).filter { $0.reviewers.contains { $0.id == id } }
+        }
+        return try Self.json(
+            PublicDraw(
                 drawNo: current.drawNo, populationHash: current.populationHash, populationSize: current.population.count,
                 seed: selection.seed, algorithm: selection.algorithm, algorithmVersion: selection.algorithmVersion,
-                percent: selection.percent.value, drawnAt: current.drawnAt, selected: selection.selected, myAssignments: mine))
-        }
+                percent: selection.percent.value, drawnAt: current.drawnAt, selected: selection.selected, myAssignments: mine
+            )
+        )
+    }
 
-        api.on(.get, base + "/export") { request, context -> Response in
-            let principal = try context.requirePrincipal()
-            let county = try context.parameters.require("county")
-            let cycle = try context.parameters.require("cycle")
-            try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
-            let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
-            let draws = try await store.all(county: county, cycle: cycle)
-            guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
-                throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
-            }
-            var response = try Self.json(record)
-            response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(county)-\(cycle)-\(record.drawNo).json\""
-            return response
+    /// `GET …/export`: one draw record as a download (`?draw=N`, else the current one).
+    @Sendable func export(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let county = try context.parameters.require("county")
+        let cycle = try context.parameters.require("cycle")
+        try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
+        let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
+        let draws = try await store.all(county: county, cycle: cycle)
+        guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
+            throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
         }
+        var response = try Self.json(record)
+        response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(county)-\(cycle)-\(record.drawNo).json\""
+        return response
     }
 
     static func input(_ request: Request) async throws -> DrawInput {

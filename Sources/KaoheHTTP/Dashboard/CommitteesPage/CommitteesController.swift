@@ -13,10 +13,9 @@ struct CommitteesController: Sendable {
     }
 
     func view(_ page: CyclePage) async throws -> CommitteesView {
-        let client = dashboard.dependencies.client
         let county = page.county.code, cycle = page.cycle.definition.cycle
-        let draw = try await SpotCheckStore(client: client).current(county: county, cycle: cycle)
-        let report = try? await GradingStore(client: client).deviations(county: county, cycle: cycle)
+        let draw = try await dashboard.stores.spotCheck.current(county: county, cycle: cycle)
+        let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
         return CommitteesView.build(
             enrolled: page.cycle.units, draw: draw, report: report,
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),

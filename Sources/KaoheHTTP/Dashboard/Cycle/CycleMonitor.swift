@@ -1,6 +1,5 @@
 import Foundation
 import KaoheStore
-import Postgres
 
 /// The monitor document (`MonitorStore`, the same one `GET …/monitor` serves) decoded for the
 /// dashboard's pages. It covers the whole county: pages filter it with `scoped(to:)` before showing
@@ -69,9 +68,9 @@ struct CycleMonitor: Decodable, Sendable {
     var deviations: Deviations?
 
     /// The monitor of a cycle; nil when the cycle does not exist.
-    static func load(_ client: PostgresClient, county: String, cycle: String) async throws -> CycleMonitor? {
-        guard let json = try await MonitorStore(client: client).monitor(county: county, cycle: cycle) else { return nil }
-        return try JSONDecoder().decode(CycleMonitor.self, from: Data(json.bytes))
+    static func load(_ store: MonitorStore, county: String, cycle: String) async throws -> CycleMonitor? {
+        guard let json = try await store.monitor(county: county, cycle: cycle) else { return nil }
+        return try JSONDecoder().decode(CycleMonitor.self, from: Data(json))
     }
 
     /// Only what `page`'s account may see: its units, their violations and objections, the conflicts

@@ -1,6 +1,5 @@
 import Hummingbird
 import KaoheStore
-import Postgres
 
 /// `/`: the logged-in account's current cycle — the one whose filing steps opened most recently (and
 /// have opened) — straight to its overview; with no such cycle, the list. `/cycles`: every cycle of
@@ -30,20 +29,8 @@ struct HomeController: Sendable {
     func load(_ context: KaoheRequestContext) async throws -> (WebSession, [CycleLink]) {
         guard let session = context.webSession else { throw HTTPError(.unauthorized) }
         let county = session.principal.county
-        let rows = try await dashboard.dependencies.client.query(
-            """
-            SELECT c.cycle, c.title, coalesce(s.opens <= now(), false) AS opened
-            FROM cycles c
-            LEFT JOIN LATERAL (SELECT min(opens_at) AS opens FROM cycle_steps s
-                               WHERE s.county = c.county AND s.cycle = c.cycle) s ON true
-            WHERE c.county = \(county)
-            ORDER BY (s.opens <= now()) DESC NULLS LAST, s.opens DESC NULLS LAST, c.cycle DESC
-            """
-        )
-        let cycles = try rows.map { row in
-            let cycle = try row.decode(String.self, column: "cycle")
-            return CycleLink(cycle: cycle, title: try row.decode(String.self, column: "title"),
-                             href: "/counties/\(county)/cycles/\(cycle)", opened: try row.decode(Bool.self, column: "opened"))
+        let cycles = try await dashboard.stores.dashboard.cycleList(county: county).map { entry in
+            CycleLink(cycle: entry.cycle, title: entry.title, href: "/counties/\(county)/cycles/\(entry.cycle)", opened: entry.opened)
         }
         return (session, cycles)
     }

@@ -1,6 +1,5 @@
 import Hummingbird
 import HTTPTypes
-import KaoheStore
 import Logging
 
 /// Wraps every dashboard route: adds the security headers to every answer, and turns every error
@@ -17,16 +16,9 @@ struct PageMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let refusal as DashboardRefusal {
             response = try page(refusal.status, refusal.message, request: request, context: context)
-        } catch let problem as ProblemDetails {
-            response = try page(problem.status, Self.message(for: problem.status), request: request, context: context)
-        } catch let error as StoreError {
-            let problem = ProblemMiddleware.problem(for: error, logger: context.logger)
-            response = try page(problem.status, Self.message(for: problem.status), request: request, context: context)
-        } catch let error as HTTPError {
-            response = try page(error.status, Self.message(for: error.status), request: request, context: context)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            response = try page(.internalServerError, Self.message(for: .internalServerError), request: request, context: context)
+            let problem = ProblemDetails.from(error, logger: context.logger)
+            response = try page(problem.status, Self.message(for: problem.status), request: request, context: context)
         }
         Self.addSecurityHeaders(&response.headers)
         return response

@@ -23,8 +23,7 @@ struct ResultsController: Sendable {
             let page = try await dashboard.cyclePage(context, current: .results)
             try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
             do {
-                _ = try await GradingStore(client: dashboard.dependencies.client)
-                    .confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
+                _ = try await dashboard.stores.grading.confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
             } catch let error as CycleError {
                 throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
             }
@@ -45,7 +44,7 @@ struct ResultsController: Sendable {
             throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
         }
         let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map { String($0.key.dropFirst("favoured_".count)) }.sorted()
-        let grading = GradingStore(client: dashboard.dependencies.client)
+        let grading = dashboard.stores.grading
         let cycle = page.cycle.definition.cycle
         let earlier = try await grading.current(county: page.county.code, cycle: cycle)?.decisions ?? []
         do {
@@ -62,18 +61,16 @@ struct ResultsController: Sendable {
     }
 
     func results(_ page: CyclePage) async throws -> ResultsView {
-        let client = dashboard.dependencies.client
         let cycle = page.cycle.definition.cycle
-        let result = try await GradingStore(client: client).current(county: page.county.code, cycle: cycle)
-        let stamp = try await DashboardStore(client: client).gradingStamp(county: page.county.code, cycle: cycle)
+        let result = try await dashboard.stores.grading.current(county: page.county.code, cycle: cycle)
+        let stamp = try await dashboard.stores.dashboard.gradingStamp(county: page.county.code, cycle: cycle)
         return ResultsView.build(result: result, stamp: stamp, visibility: try await visibility(page), base: page.base, cycle: cycle,
                                  csrf: page.session.csrfToken, isOffice: page.principal.role == .office)
     }
 
     func publicity(_ page: CyclePage) async throws -> PublicityListView {
-        let client = dashboard.dependencies.client
         let cycle = page.cycle.definition.cycle
-        let grading = GradingStore(client: client)
+        let grading = dashboard.stores.grading
         return PublicityListView.build(
             result: try await grading.current(county: page.county.code, cycle: cycle),
             publicity: try await grading.publicity(county: page.county.code, cycle: cycle),

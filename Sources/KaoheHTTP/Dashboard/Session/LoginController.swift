@@ -36,7 +36,7 @@ struct LoginController: Sendable {
             else {
                 return try await form(request, next: next, account: account, county: county, failed: true)
             }
-            let secure = SessionCookie.isSecure(request, configuration: dashboard.dependencies.dashboard)
+            let secure = SessionCookie.isSecure(request, configuration: dashboard.configuration)
             var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next), .cacheControl: "no-store"])
             response.setCookie(SessionCookie.session(secret, maxAge: dashboard.sessions.policy.absoluteSeconds, secure: secure))
             response.setCookie(SessionCookie.clearing(SessionCookie.loginCSRFName, secure: secure))
@@ -53,7 +53,7 @@ struct LoginController: Sendable {
         )
         let page = dashboard.templates.page("login", view, title: "登录", chrome: nil, status: failed ? .unauthorized : .ok)
         var response = page.response()
-        response.setCookie(SessionCookie.loginCSRF(token, secure: SessionCookie.isSecure(request, configuration: dashboard.dependencies.dashboard)))
+        response.setCookie(SessionCookie.loginCSRF(token, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration)))
         return response
     }
 

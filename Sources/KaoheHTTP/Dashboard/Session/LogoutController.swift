@@ -12,7 +12,7 @@ struct LogoutController: Sendable {
                 try await dashboard.sessions.logout(secret: secret)
             }
             var response = Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
-            response.setCookie(SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.dependencies.dashboard)))
+            response.setCookie(SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration)))
             return response
         }
     }

@@ -17,7 +17,7 @@ struct SpotCheckPageController: Sendable {
         router.get(RouterPath(base + "/record.json")) { request, context -> Response in
             let page = try await dashboard.cyclePage(context, current: .spotCheck)
             try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")
-            let draws = try await SpotCheckStore(client: dashboard.dependencies.client).all(county: page.county.code, cycle: page.cycle.definition.cycle)
+            let draws = try await dashboard.stores.spotCheck.all(county: page.county.code, cycle: page.cycle.definition.cycle)
             let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
             guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
                 throw ProblemDetails.notFound("spot check")
@@ -31,10 +31,9 @@ struct SpotCheckPageController: Sendable {
     }
 
     func view(_ page: CyclePage) async throws -> SpotCheckView {
-        let client = dashboard.dependencies.client
         let county = page.county.code, cycle = page.cycle.definition.cycle
-        let draws = try await SpotCheckStore(client: client).all(county: county, cycle: cycle)
-        let report = try? await GradingStore(client: client).deviations(county: county, cycle: cycle)
+        let draws = try await dashboard.stores.spotCheck.all(county: county, cycle: cycle)
+        let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
         let reviewers = try await dashboard.registry.reviewers(county: county)
         return SpotCheckView.build(
             draws: draws, deviations: report,

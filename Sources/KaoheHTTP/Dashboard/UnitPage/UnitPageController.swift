@@ -22,17 +22,16 @@ struct UnitPageController: Sendable {
     }
 
     func load(_ page: CyclePage, code: String) async throws -> UnitView {
-        let client = dashboard.dependencies.client
         let county = page.county.code, cycle = page.cycle.definition.cycle
         guard let unit = try await dashboard.registry.unit(county: county, code: code),
               page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
         else { throw ProblemDetails.notFound("unit \(code)") }
-        let filings = FilingStore(client: client)
+        let filings = dashboard.stores.filings
         var history: [FilingVersion] = []
         for step in FilingStep.allCases {
             history += try await filings.history(county: county, cycle: cycle, unit: code, step: step)
         }
-        let grading = GradingStore(client: client)
+        let grading = dashboard.stores.grading
         let result = try await grading.current(county: county, cycle: cycle)
         let quota = try? await grading.quota(county: county, cycle: cycle, unit: code)
         let committees = try await dashboard.registry.committees(county: county)
@@ -42,10 +41,10 @@ struct UnitPageController: Sendable {
             unit: unit, committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
             departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
             history: history, rechecks: try await grading.rechecks(county: county, cycle: cycle, unit: code),
-            draw: try await SpotCheckStore(client: client).current(county: county, cycle: cycle),
+            draw: try await dashboard.stores.spotCheck.current(county: county, cycle: cycle),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             graded: result?.units.first { $0.code == code }, gradingState: result?.state, quota: quota,
-            audit: try await DashboardStore(client: client).auditEntries(county: county, cycle: cycle, unit: code))
+            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code))
         return UnitView.build(input, base: page.base, cycle: cycle)
     }
 }

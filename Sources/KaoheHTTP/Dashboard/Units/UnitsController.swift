@@ -84,14 +84,13 @@ struct UnitsController: Sendable {
     /// county (for the scope note, built from the registry reads already made here).
     func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee], UnitVisibility) {
         let county = page.county.code, cycle = page.cycle.definition.cycle
-        let client = dashboard.dependencies.client
-        guard let monitor = try await CycleMonitor.load(client, county: county, cycle: cycle)?.scoped(to: page) else {
+        guard let monitor = try await CycleMonitor.load(dashboard.stores.monitor, county: county, cycle: cycle)?.scoped(to: page) else {
             throw ProblemDetails.notFound("cycle \(cycle)")
         }
         async let committeesRead = dashboard.registry.committees(county: county)
         async let departmentsRead = dashboard.registry.departments(county: county)
         async let unitsRead = dashboard.registry.units(county: county)
-        async let totalsRead = MonitorStore(client: client).assessedTotals(county: county, cycle: cycle)
+        async let totalsRead = dashboard.stores.monitor.assessedTotals(county: county, cycle: cycle)
         let committees = try await committeesRead, departments = try await departmentsRead
         let units = try await unitsRead, totals = try await totalsRead
         let visibility = UnitVisibility(

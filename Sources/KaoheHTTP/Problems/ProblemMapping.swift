@@ -1,0 +1,88 @@
+import Hummingbird
+import HTTPTypes
+import KaoheRules
+import Logging
+
+extension ProblemDetails {
+    /// The one mapping from an error leaving a handler to the problem a person is shown, used by
+    /// `ProblemMiddleware` (problem+json) and the dashboard (a zh-CN page, a message beside a
+    /// form's field):
+    /// - a `ProblemDetails` is itself;
+    /// - a domain `Refusal` (CycleError, StoreError, ScoreSheetError, …) maps by its kind to a 4xx
+    ///   (or 503) naming its field and rule;
+    /// - Hummingbird's `HTTPError` keeps its status;
+    /// - anything else, and a refusal of kind `.failure`, is logged in full and answered with a 500
+    ///   that leaks nothing.
+    static func from(_ error: any Error, logger: Logger) -> ProblemDetails {
+        switch error {
+        case let problem as ProblemDetails:
+            return problem
+        case let refusal as any Refusal:
+            switch refusal.refusalKind {
+            case .failure:
+                logger.error("store failure", metadata: ["error": "\(String(reflecting: refusal))"])
+                return .internalError
+            case .unavailable:
+                logger.warning("unavailable", metadata: ["error": "\(String(reflecting: refusal))"])
+                return ProblemDetails(refusal)
+            default:
+                return ProblemDetails(refusal)
+            }
+        case let error as HTTPError:
+            return ProblemDetails(
+                status: error.status, type: "about:blank", title: error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase
+            )
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return .internalError
+        }
+    }
+
+    /// The problem of a refusal: status, type and title from its kind; its detail, field and rule.
+    init(_ refusal: any Refusal) {
+        let kind = refusal.refusalKind
+        let (slug, title): (String, String) =
+            switch kind {
+            case .invalid: ("invalid", "数据不符合规则 Invalid data")
+            case .malformed: ("malformed", "无法读取 Malformed input")
+            case .notFound: ("not-found", "未找到 Not found")
+            case .conflict: ("conflict", "状态冲突 Conflict")
+            case .duplicate: ("duplicate", "已存在 Already exists")
+            case .stepNotOpen: ("step-not-open", "报送尚未开始 Step not open")
+            case .stepClosed: ("step-closed", "报送已截止 Step closed")
+            case .forbidden: ("forbidden", "无权操作 Forbidden")
+            case .unavailable: ("unavailable", "暂不可用 Unavailable")
+            case .failure: ("internal", "内部错误 Internal error")
+            }
+        let rule: String? =
+            switch kind {
+            case .stepClosed: refusal.rule ?? "cycle.step-closed"
+            case .stepNotOpen: refusal.rule ?? "cycle.step-not-open"
+            default: refusal.rule
+            }
+        self.init(
+            status: HTTPResponse.Status(code: kind.status), type: "/problems/" + slug, title: title,
+            detail: refusal.detail, field: refusal.field, rule: rule
+        )
+        if kind == .unavailable { headers[.retryAfter] = "5" }
+    }
+
+    /// 500: nothing about the cause, which is in the log under the request id.
+    static var internalError: ProblemDetails {
+        ProblemDetails(
+            status: .internalServerError, type: "/problems/internal", title: "内部错误 Internal error",
+            detail: "系统未能完成此请求，请将请求编号告知管理员。 The server could not complete the request. Quote the request id to the administrator."
+        )
+    }
+}
+
+extension ProblemDetails {
+    /// 422 for one input value that breaks `rule`.
+    static func invalid(_ field: String, rule: String, _ detail: String) -> ProblemDetails {
+        ProblemDetails(
+            status: .unprocessableContent, type: "/problems/invalid", title: "数据不符合规则 Invalid data",
+            detail: detail, field: field, rule: rule
+        )
+    }
+}

@@ -1,0 +1,50 @@
+public import Logging
+public import Postgres
+
+/// Every store of kaohe over one pool, built once by the composition root (the daemon's
+/// `buildApplication`, the CLI's command context) and handed to each controller, job and page as
+/// the stores it uses — as hummingbird-examples builds its repository once and hands it to
+/// `TodoController(repository:)`. One `FilingStore` means one `FilingBatcher`: filings from every
+/// route are written in the same batches.
+public struct Stores: Sendable {
+    /// Accounts and API tokens.
+    public let accounts: AccountStore
+    /// Browser sessions of the dashboard.
+    public let sessions: WebSessionStore
+    /// Counties, committees, departments, units, reviewers.
+    public let registry: RegistryStore
+    /// Cycles, their steps and enrolment.
+    public let cycles: CycleStore
+    /// Self-assessments, assessments and rosters.
+    public let filings: FilingStore
+    /// The spot check: freeze, draw, reviewers.
+    public let spotCheck: SpotCheckStore
+    /// Re-checks, grading, publicity, objections, appeals.
+    public let grading: GradingStore
+    /// The monitor document and its CSV.
+    public let monitor: MonitorStore
+    /// A county's history across cycles.
+    public let history: CountyHistoryStore
+    /// What the dashboard's pages read.
+    public let dashboard: DashboardStore
+    /// Idempotency keys of API writes.
+    public let idempotency: IdempotencyStore
+    /// Schema migrations (readiness).
+    public let migrations: MigrationRunner
+
+    /// Builds every store on `client`; `sessionPolicy` sets the dashboard's session rules.
+    public init(client: PostgresClient, migrations: [Migration], sessionPolicy: WebSessionPolicy = .init(), logger: Logger) {
+        accounts = AccountStore(client: client)
+        sessions = WebSessionStore(client: client, policy: sessionPolicy)
+        registry = RegistryStore(client: client)
+        cycles = CycleStore(client: client)
+        filings = FilingStore(client: client)
+        spotCheck = SpotCheckStore(client: client)
+        grading = GradingStore(client: client)
+        monitor = MonitorStore(client: client)
+        history = CountyHistoryStore(client: client)
+        dashboard = DashboardStore(client: client)
+        idempotency = IdempotencyStore(client: client)
+        self.migrations = MigrationRunner(client: client, migrations: migrations, logger: logger)
+    }
+}
