@@ -57,7 +57,7 @@ struct CyclesController: Sendable {
         for (index, code) in input.units.enumerated() {
             do {
                 _ = try UnifiedSocialCreditCode(code)
-            } catch let error as UnifiedSocialCreditCodeError {
+            } catch {
                 throw ProblemDetails.invalid("/units/\(index)", rule: error.rule.identifier, error.description)
             }
             guard seen.insert(code).inserted else {

@@ -12,17 +12,23 @@ struct HomeController: Sendable {
     struct CyclesView { var cycles: [CycleLink]; var hasCycles: Bool }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.get("/") { _, context -> Response in
-            let (session, cycles) = try await load(context)
-            if let current = cycles.first(where: \.opened) {
-                return Response(status: .seeOther, headers: [.location: current.href, .cacheControl: "no-store"])
-            }
-            return try await list(session, cycles)
+        router.get("/", use: home)
+        router.get("/cycles", use: cycles)
+    }
+
+    /// `/`: the current cycle's overview, or the list.
+    @Sendable func home(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (session, cycles) = try await load(context)
+        if let current = cycles.first(where: \.opened) {
+            return Response(status: .seeOther, headers: [.location: current.href, .cacheControl: "no-store"])
         }
-        router.get("/cycles") { _, context -> Response in
-            let (session, cycles) = try await load(context)
-            return try await list(session, cycles)
-        }
+        return try await list(session, cycles)
+    }
+
+    /// `/cycles`: every cycle of the county.
+    @Sendable func cycles(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (session, cycles) = try await load(context)
+        return try await list(session, cycles)
     }
 
     /// The county's cycles, the most recently opened first (cycles not yet open after them).

@@ -7,13 +7,15 @@ struct StaticController: Sendable {
     let templates: DashboardTemplates
 
     func register(on router: Router<KaoheRequestContext>) {
-        let css = templates.stylesheet
-        router.get("/static/kaohe.css") { _, _ -> Response in
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: css)))
-            response.headers[.contentType] = "text/css; charset=utf-8"
-            response.headers[.cacheControl] = "public, max-age=3600"
-            response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-            return response
-        }
+        router.get("/static/kaohe.css", use: stylesheet)
+    }
+
+    /// `/static/kaohe.css`.
+    @Sendable func stylesheet(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: templates.stylesheet)))
+        response.headers[.contentType] = "text/css; charset=utf-8"
+        response.headers[.cacheControl] = "public, max-age=3600"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return response
     }
 }

@@ -8,18 +8,24 @@ struct OverviewController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.get("/counties/{county}/cycles/{cycle}") { _, context -> DashboardPage in
-            let (page, view) = try await load(context)
-            return page.render("overview", view, title: "考核概况")
+        router.get("/counties/{county}/cycles/{cycle}", use: overview)
+        router.get("/counties/{county}/cycles/{cycle}/overview.csv", use: overviewCSV)
+    }
+
+    /// The overview page.
+    @Sendable func overview(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
+        let (page, view) = try await load(context)
+        return page.render("overview", view, title: "考核概况")
+    }
+
+    /// One of its tables (`?table=…`) as CSV.
+    @Sendable func overviewCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let (page, view) = try await load(context)
+        let id = request.uri.queryParameters["table"].map(String.init) ?? "steps"
+        guard let csv = OverviewCSV.table(id, of: view), let name = OverviewCSV.tables[id] else {
+            throw ProblemDetails.notFound("table \(id)")
         }
-        router.get("/counties/{county}/cycles/{cycle}/overview.csv") { request, context -> Response in
-            let (page, view) = try await load(context)
-            let id = request.uri.queryParameters["table"].map(String.init) ?? "steps"
-            guard let csv = OverviewCSV.table(id, of: view), let name = OverviewCSV.tables[id] else {
-                throw ProblemDetails.notFound("table \(id)")
-            }
-            return csv.download(named: "\(page.county.name)\(page.cycle.definition.cycle)\(name).csv")
-        }
+        return csv.download(named: "\(page.county.name)\(page.cycle.definition.cycle)\(name).csv")
     }
 
     func load(_ context: KaoheRequestContext) async throws -> (CyclePage, OverviewView) {

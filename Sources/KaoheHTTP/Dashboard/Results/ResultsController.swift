@@ -16,24 +16,26 @@ struct ResultsController: Sendable {
         let base = "/counties/{county}/cycles/{cycle}/results"
         dashboard.registerTablePage(on: router, path: base, current: .results, template: "results", title: "考核结果", view: results)
         dashboard.registerTablePage(on: router, path: base + "/publicity", current: .publicity, template: "publicity", title: "公示名单", view: publicity)
-        router.post(RouterPath(base + "/decisions")) { request, context -> Response in
-            try await recordDecision(request, try await dashboard.cyclePage(context, current: .results))
+        router.post(RouterPath(base + "/decisions"), use: recordDecision)
+        router.post(RouterPath(base + "/confirm"), use: confirm)
+    }
+
+    /// `POST …/results/confirm`: the office confirms the proposal.
+    @Sendable func confirm(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .results)
+        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        do {
+            _ = try await dashboard.stores.grading.confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
+        } catch let error as CycleError {
+            throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
         }
-        router.post(RouterPath(base + "/confirm")) { _, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .results)
-            try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
-            do {
-                _ = try await dashboard.stores.grading.confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
-            } catch let error as CycleError {
-                throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
-            }
-            return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
-        }
+        return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
     }
 
     /// `POST …/results/decisions`: records one more of the office's tie decisions (the ones already
     /// recorded stay), through the same `GradingStore.decide` as `PUT /api/v1/…/grading/decisions`.
-    func recordDecision(_ request: Request, _ page: CyclePage) async throws -> Response {
+    @Sendable func recordDecision(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .results)
         try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
         let form = try await FormBody.read(request)
         guard let cut = form["cut"].flatMap(CohortCut.init(rawValue:)) else {

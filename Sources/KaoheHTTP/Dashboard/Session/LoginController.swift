@@ -16,32 +16,39 @@ struct LoginController: Sendable {
     struct LoginView { var csrf: String; var next: String; var account: String; var failed: Bool; var counties: [CountyOption] }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.get("/login") { request, _ -> Response in
-            if let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,
-               try await dashboard.sessions.session(secret: secret) != nil {
-                return Response(status: .seeOther, headers: [.location: Self.safeNext(request.uri.queryParameters["next"].map(String.init))])
-            }
-            return try await form(request, next: request.uri.queryParameters["next"].map(String.init) ?? "", account: "", county: nil, failed: false)
+        router.get("/login", use: loginForm)
+        router.post("/login", use: login)
+    }
+
+    /// `GET /login`: the form, or straight on for a browser with a live session.
+    @Sendable func loginForm(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        if let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,
+            try await dashboard.sessions.session(secret: secret) != nil
+        {
+            return Response(status: .seeOther, headers: [.location: Self.safeNext(request.uri.queryParameters["next"].map(String.init))])
         }
-        router.post("/login") { request, _ -> Response in
-            let body = try await FormBody.read(request)
-            let next = body["next"] ?? ""
-            guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
-                  !cookie.isEmpty, constantTimeEquals(sent, cookie)
-            else { throw DashboardRefusal.csrf }
-            let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingBlanks().lowercased()
-            let password = body["password"] ?? ""
-            guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
-                  let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)
-            else {
-                return try await form(request, next: next, account: account, county: county, failed: true)
-            }
-            let secure = SessionCookie.isSecure(request, configuration: dashboard.configuration)
-            var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next), .cacheControl: "no-store"])
-            response.setCookie(SessionCookie.session(secret, maxAge: dashboard.sessions.policy.absoluteSeconds, secure: secure))
-            response.setCookie(SessionCookie.clearing(SessionCookie.loginCSRFName, secure: secure))
-            return response
+        return try await form(request, next: request.uri.queryParameters["next"].map(String.init) ?? "", account: "", county: nil, failed: false)
+    }
+
+    /// `POST /login`.
+    @Sendable func login(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let body = try await FormBody.read(request)
+        let next = body["next"] ?? ""
+        guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
+            !cookie.isEmpty, constantTimeEquals(sent, cookie)
+        else { throw DashboardRefusal.csrf }
+        let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingBlanks().lowercased()
+        let password = body["password"] ?? ""
+        guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
+            let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)
+        else {
+            return try await form(request, next: next, account: account, county: county, failed: true)
         }
+        let secure = SessionCookie.isSecure(request, configuration: dashboard.configuration)
+        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next), .cacheControl: "no-store"])
+        response.setCookie(SessionCookie.session(secret, maxAge: dashboard.sessions.policy.absoluteSeconds, secure: secure))
+        response.setCookie(SessionCookie.clearing(SessionCookie.loginCSRFName, secure: secure))
+        return response
     }
 
     func form(_ request: Request, next: String, account: String, county: String?, failed: Bool) async throws -> Response {

@@ -7,13 +7,16 @@ struct LogoutController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.post("/logout") { request, _ -> Response in
-            if let secret = request.cookies[SessionCookie.name]?.value {
-                try await dashboard.sessions.logout(secret: secret)
-            }
-            var response = Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
-            response.setCookie(SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration)))
-            return response
+        router.post("/logout", use: logout)
+    }
+
+    /// `POST /logout`.
+    @Sendable func logout(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        if let secret = request.cookies[SessionCookie.name]?.value {
+            try await dashboard.sessions.logout(secret: secret)
         }
+        var response = Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
+        response.setCookie(SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration)))
+        return response
     }
 }

@@ -14,20 +14,23 @@ struct SpotCheckPageController: Sendable {
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/spot-check"
         dashboard.registerTablePage(on: router, path: base, current: .spotCheck, template: "spot-check", title: "随机抽查核验", view: view)
-        router.get(RouterPath(base + "/record.json")) { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .spotCheck)
-            try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")
-            let draws = try await dashboard.stores.spotCheck.all(county: page.county.code, cycle: page.cycle.definition.cycle)
-            let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
-            guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
-                throw ProblemDetails.notFound("spot check")
-            }
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try SpotCheckRecord.encode(record))))
-            response.headers[.contentType] = "application/json"
-            response.headers[.cacheControl] = "no-store"
-            response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(page.county.code)-\(record.cycle)-\(record.drawNo).json\""
-            return response
+        router.get(RouterPath(base + "/record.json"), use: record)
+    }
+
+    /// `…/spot-check/record.json`: a draw record for `kaohe verify-draw` (office, auditor).
+    @Sendable func record(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .spotCheck)
+        try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")
+        let draws = try await dashboard.stores.spotCheck.all(county: page.county.code, cycle: page.cycle.definition.cycle)
+        let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
+        guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
+            throw ProblemDetails.notFound("spot check")
         }
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try SpotCheckRecord.encode(record))))
+        response.headers[.contentType] = "application/json"
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(page.county.code)-\(record.cycle)-\(record.drawNo).json\""
+        return response
     }
 
     func view(_ page: CyclePage) async throws -> SpotCheckView {

@@ -9,16 +9,22 @@ struct UnitPageController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.get("/counties/{county}/cycles/{cycle}/units/{code}") { _, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .units)
-            let view = try await load(page, code: try context.parameters.require("code"))
-            return page.render("unit", view, title: "\(view.name)")
-        }
-        router.get("/counties/{county}/cycles/{cycle}/units/{code}/tables.csv") { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .units)
-            let view = try await load(page, code: try context.parameters.require("code"))
-            return try DataTable.download(view.tables, request: request, countyName: page.county.name)
-        }
+        router.get("/counties/{county}/cycles/{cycle}/units/{code}", use: unitPage)
+        router.get("/counties/{county}/cycles/{cycle}/units/{code}/tables.csv", use: unitTable)
+    }
+
+    /// The unit's page.
+    @Sendable func unitPage(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
+        let page = try await dashboard.cyclePage(context, current: .units)
+        let view = try await load(page, code: try context.parameters.require("code"))
+        return page.render("unit", view, title: "\(view.name)")
+    }
+
+    /// One of its tables (`?table=…`) as CSV.
+    @Sendable func unitTable(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .units)
+        let view = try await load(page, code: try context.parameters.require("code"))
+        return try DataTable.download(view.tables, request: request, countyName: page.county.name)
     }
 
     func load(_ page: CyclePage, code: String) async throws -> UnitView {

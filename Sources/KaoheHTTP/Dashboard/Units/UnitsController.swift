@@ -32,46 +32,52 @@ struct UnitsController: Sendable {
     }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
-        router.get("/counties/{county}/cycles/{cycle}/units") { request, context -> DashboardPage in
-            let page = try await dashboard.cyclePage(context, current: .units)
-            let query = UnitsTable.Query(Self.parameters(request))
-            let (table, committees, visibility) = try await load(page)
-            let rows = table.apply(query)
-            let base = page.base + "/units"
-            let view = UnitsView(
-                scopeNote: visibility.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
-                committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
-                statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
-                grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
-                query: query.text, sort: query.sort.rawValue, dir: query.ascending ? "asc" : "desc",
-                columns: UnitsTable.Column.allCases.map { column in
-                    let current = column == query.sort
-                    return HeaderCell(
-                        label: column.label, href: base + "?" + query.queryString(sort: column, ascending: current ? !query.ascending : true),
-                        arrow: current ? (query.ascending ? "▲" : "▼") : nil
-                    )
-                },
-                rows: rows.map { row in
-                    func status(_ step: FilingStep) -> String { row.statuses[step] ?? "not_started" }
-                    return RowView(
-                        code: row.code, name: row.name, href: page.unitHref(row.code), committee: row.committee, department: row.department,
-                        selfAssessment: UnitsTable.statusName(status(.selfAssessment)), selfAssessmentClass: status(.selfAssessment),
-                        assessment: UnitsTable.statusName(status(.assessment)), assessmentClass: status(.assessment),
-                        roster: UnitsTable.statusName(status(.roster)), rosterClass: status(.roster),
-                        score: UnitsTable.scoreText(row), grade: row.grade?.chinese ?? "", quota: UnitsTable.quotaText(row),
-                        violations: row.violations
-                    )
-                },
-                count: rows.count
-            )
-            return page.render("units", view, title: "单位一览")
-        }
-        router.get("/counties/{county}/cycles/{cycle}/units.csv") { request, context -> Response in
-            let page = try await dashboard.cyclePage(context, current: .units)
-            let (table, _, _) = try await load(page)
-            let rows = table.apply(UnitsTable.Query(Self.parameters(request)))
-            return UnitsTable.csv(rows).download(named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览.csv")
-        }
+        router.get("/counties/{county}/cycles/{cycle}/units", use: units)
+        router.get("/counties/{county}/cycles/{cycle}/units.csv", use: unitsCSV)
+    }
+
+    /// The units table.
+    @Sendable func units(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
+        let page = try await dashboard.cyclePage(context, current: .units)
+        let query = UnitsTable.Query(Self.parameters(request))
+        let (table, committees, visibility) = try await load(page)
+        let rows = table.apply(query)
+        let base = page.base + "/units"
+        let view = UnitsView(
+            scopeNote: visibility.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
+            committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
+            statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
+            grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
+            query: query.text, sort: query.sort.rawValue, dir: query.ascending ? "asc" : "desc",
+            columns: UnitsTable.Column.allCases.map { column in
+                let current = column == query.sort
+                return HeaderCell(
+                    label: column.label, href: base + "?" + query.queryString(sort: column, ascending: current ? !query.ascending : true),
+                    arrow: current ? (query.ascending ? "▲" : "▼") : nil
+                )
+            },
+            rows: rows.map { row in
+                func status(_ step: FilingStep) -> String { row.statuses[step] ?? "not_started" }
+                return RowView(
+                    code: row.code, name: row.name, href: page.unitHref(row.code), committee: row.committee, department: row.department,
+                    selfAssessment: UnitsTable.statusName(status(.selfAssessment)), selfAssessmentClass: status(.selfAssessment),
+                    assessment: UnitsTable.statusName(status(.assessment)), assessmentClass: status(.assessment),
+                    roster: UnitsTable.statusName(status(.roster)), rosterClass: status(.roster),
+                    score: UnitsTable.scoreText(row), grade: row.grade?.chinese ?? "", quota: UnitsTable.quotaText(row),
+                    violations: row.violations
+                )
+            },
+            count: rows.count
+        )
+        return page.render("units", view, title: "单位一览")
+    }
+
+    /// The same rows (same query string) as CSV.
+    @Sendable func unitsCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .units)
+        let (table, _, _) = try await load(page)
+        let rows = table.apply(UnitsTable.Query(Self.parameters(request)))
+        return UnitsTable.csv(rows).download(named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览.csv")
     }
 
     static func parameters(_ request: Request) -> [String: String] {
