@@ -1,5 +1,4 @@
 public import KaoheStore
-public import Postgres
 
 /// 公示期满: at the publicity window's `closes_at` (the run is scheduled when the office opens
 /// 公示) the results are finalised — unless an objection still awaits 复议, in which case the run
@@ -13,8 +12,8 @@ public struct PublicityCloseJob: ScheduledJob {
     public var kind: String { GradingStore.publicityCloseKind }
 
     /// Finalises in the run's transaction, or waits.
-    public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
-        let (done, result) = try await GradingStore.closePublicity(on: connection, county: run.county, cycle: run.cycle, actor: context.actor)
+    public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
+        let (done, result) = try await GradingStore.closePublicity(in: transaction, county: run.county, cycle: run.cycle, actor: context.actor)
         if done { return .done(result) }
         return .notReady(after: .seconds(600), reason: Self.waiting(result["waiting"]))
     }

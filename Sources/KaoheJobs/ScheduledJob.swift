@@ -1,13 +1,12 @@
 public import KaoheStore
 public import Logging
-public import Postgres
 
 /// 定时任务: one kind of scheduled work (`spot_check.draw`, `publicity.close`, …).
 ///
 /// `run` is called inside the transaction that holds the claimed `scheduled_runs` row locked
-/// (`FOR UPDATE SKIP LOCKED`); everything it writes on `connection`, its audit entries included,
-/// commits together with the run being marked done, or not at all. Use the database clock
-/// (`now()`), not the process clock. Another module adds a kind by conforming a type and
+/// (`FOR UPDATE SKIP LOCKED`); everything it writes through store functions `in` that transaction,
+/// its audit entries included, commits together with the run being marked done, or not at all.
+/// The store's functions use the database clock (`now()`), not the process clock. Another module adds a kind by conforming a type and
 /// registering it in the `JobRegistry` it hands the `JobRunner`.
 public protocol ScheduledJob: Sendable {
     /// The `scheduled_runs.kind` this job performs.
@@ -16,16 +15,7 @@ public protocol ScheduledJob: Sendable {
     /// Does the work of `run`. Return `.done(result)` to mark the run done (with `result` as its
     /// record), `.notReady(after:reason:)` to leave it pending and look again later (a precondition not yet
     /// met; nothing written is kept). Throw to roll back and count a failed attempt.
-    func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome
-}
-
-/// What a job run did.
-public enum JobOutcome: Sendable, Hashable {
-    /// Done; the facts are stored as the run's `result`.
-    case done([String: String])
-    /// Not yet possible; try again after this long. `reason` says what must happen first, in words a
-    /// clerk can act on (zh-CN / English): a hand trigger refuses with it.
-    case notReady(after: Duration, reason: String)
+    func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome
 }
 
 /// What a job gets besides its connection.

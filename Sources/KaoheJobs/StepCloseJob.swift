@@ -1,6 +1,4 @@
-import Foundation
 public import KaoheStore
-public import Postgres
 
 /// 步骤截止: records that a filing step closed at its `closes_at`. Filings are refused from that
 /// instant by the filing rules themselves; the run writes the audit entry that says the step closed
@@ -14,18 +12,10 @@ public struct StepCloseJob: ScheduledJob {
     /// The close job of `step`.
     public init(step: FilingStep) { self.step = step }
 
-    public func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
-        let rows = try await connection.query(
-            """
-            SELECT closes_at, closed_by FROM cycle_steps
-            WHERE county = \(run.county) AND cycle = \(run.cycle) AND step = \(step.rawValue)
-            """
-        )
-        guard let row = rows.first else { return .done(["missing": "step"]) }
-        let closesAt = try row.decode(Date.self, column: "closes_at")
-        try await AuditChain.append(
-            on: connection, county: run.county, actor: context.actor, action: "cycle.step.closed",
-            object: "cycles/\(run.cycle)/steps/\(step.rawValue)", details: ["closesAt": ShanghaiTime.format(closesAt)])
+    public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
+        guard let closesAt = try await CycleStore.recordScheduledClose(
+            in: transaction, county: run.county, cycle: run.cycle, step: step, actor: context.actor
+        ) else { return .done(["missing": "step"]) }
         return .done(["closesAt": ShanghaiTime.format(closesAt)])
     }
 }

@@ -29,6 +29,8 @@ public struct Stores: Sendable {
     public let dashboard: DashboardStore
     /// Idempotency keys of API writes.
     public let idempotency: IdempotencyStore
+    /// Scheduled runs: what the jobs do, exactly once.
+    public let scheduledRuns: ScheduledRunStore
     /// Schema migrations (readiness).
     public let migrations: MigrationRunner
 
@@ -45,6 +47,7 @@ public struct Stores: Sendable {
         history = CountyHistoryStore(client: client)
         dashboard = DashboardStore(client: client)
         idempotency = IdempotencyStore(client: client)
+        scheduledRuns = ScheduledRunStore(client: client)
         self.migrations = MigrationRunner(client: client, migrations: migrations, logger: logger)
     }
 }

@@ -370,7 +370,7 @@ struct GradingAPITests {
             let id = (try F.json(response))["id"] as? Int ?? 0
             var registry = JobRegistry()
             registry.register(PublicityCloseJob())
-            let runner = JobRunner(client: f.client, registry: registry, actor: "daemon:test", logger: f.logger)
+            let runner = JobRunner(runs: ScheduledRunStore(client: f.client), registry: registry, actor: "daemon:test", logger: f.logger)
             #expect(await runner.runDue() == 0)  // not due before closes_at
             try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(F.county)")
             try await f.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'")

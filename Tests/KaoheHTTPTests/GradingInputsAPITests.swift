@@ -153,7 +153,7 @@ struct GradingInputsAPITests {
             #expect(problem.rule == "publicity.conflicts-open")
             #expect(problem.field == "/conflicts")
             #expect(problem.detail.contains("qualified-ratio"))
-            let runner = JobRunner(client: f.client, logger: TestCluster.logger("test.jobs"))
+            let runner = JobRunner(runs: ScheduledRunStore(client: f.client), logger: TestCluster.logger("test.jobs"))
             #expect(await runner.runDue() == 0)
             #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "confirmed")
 

@@ -20,8 +20,8 @@ struct JobRunnerTests {
         let configuration = fixture.client.configuration
         let second = PostgresClient(configuration: configuration, logger: logger)
         let runners = [
-            JobRunner(client: fixture.client, actor: "daemon:a", logger: logger),
-            JobRunner(client: second, actor: "daemon:b", logger: logger),
+            JobRunner(runs: ScheduledRunStore(client: fixture.client), actor: "daemon:a", logger: logger),
+            JobRunner(runs: ScheduledRunStore(client: second), actor: "daemon:b", logger: logger),
         ]
         // Both race through several rounds (the draw waits for its freeze to commit).
         let deadline = ContinuousClock.now + .seconds(60)
@@ -63,7 +63,7 @@ struct JobRunnerTests {
         let fixture = try await JobsFixture.make(unitCount: 20)
         try await fixture.makeCycle("2024", assessmentClosesIn: -86_400 * 3)  // due three days ago, nobody ran
         try await fixture.makeCycle("2025", assessmentClosesIn: 3600)         // due in an hour
-        let runner = JobRunner(client: fixture.client, pollInterval: .seconds(30), actor: "daemon:late", logger: logger)
+        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), pollInterval: .seconds(30), actor: "daemon:late", logger: logger)
         let task = Task { try await runner.run() }
         var drawn = 0
         for _ in 0..<100 {
@@ -90,12 +90,12 @@ struct JobRunnerTests {
         #expect(record.drawNo == 1 && record.seedSource == "dice")
         for kind in ["spot_check.freeze", "spot_check.draw"] {
             await #expect(throws: CycleError.self) {
-                try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: kind,
+                try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: kind,
                                             actor: fixture.office.actor, logger: logger)
             }
         }
         do {
-            _ = try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "spot_check.draw",
+            _ = try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "spot_check.draw",
                                             actor: fixture.office.actor, logger: logger)
         } catch let error as CycleError {
             #expect(error.rule == "jobs.already-done")
@@ -108,15 +108,15 @@ struct JobRunnerTests {
         }
         // Make everything due now: the runner finds nothing left to do for the draw.
         try await fixture.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 minute' WHERE kind LIKE 'spot_check.%'")
-        let runner = JobRunner(client: fixture.client, actor: "daemon:x", logger: logger)
+        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), actor: "daemon:x", logger: logger)
         await runner.runDue()
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws") == 1)
         #expect(try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.draw'") == 1)
         // A step close triggered by hand, then again: refused.
-        _ = try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
+        _ = try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
                                         actor: fixture.office.actor, logger: logger).isEmpty
         await #expect(throws: CycleError.self) {
-            try await JobRunner.trigger(client: fixture.client, county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
+            try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
                                         actor: fixture.office.actor, logger: logger)
         }
         await fixture.client.close()
@@ -128,7 +128,7 @@ struct JobRunnerTests {
         try await fixture.makeCycle("2026")  // freeze and draw due now
         let store = SpotCheckStore(client: fixture.client)
         _ = try await store.freeze(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, reason: nil)
-        let runner = JobRunner(client: fixture.client, actor: "daemon:w", logger: logger)
+        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), actor: "daemon:w", logger: logger)
         await runner.runDue()
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE drawn_at IS NOT NULL") == 0)
         let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor,
@@ -143,8 +143,8 @@ struct JobRunnerTests {
     func failureIsRecorded() async throws {
         struct Failing: ScheduledJob {
             let kind = "test.fail"
-            func run(_ run: ScheduledRun, on connection: PostgresConnection, context: JobContext) async throws -> JobOutcome {
-                try await AuditChain.append(on: connection, county: run.county, actor: context.actor, action: "test.partial", object: "x")
+            func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
+                try await AuditChain.append(on: transaction.connection, county: run.county, actor: context.actor, action: "test.partial", object: "x")
                 throw CycleError(.invalid, "boom")
             }
         }
@@ -156,7 +156,7 @@ struct JobRunnerTests {
         }
         var registry = JobRegistry.standard()
         registry.register(Failing())
-        let runner = JobRunner(client: fixture.client, registry: registry, actor: "daemon:f", logger: logger)
+        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), registry: registry, actor: "daemon:f", logger: logger)
         await runner.runDue()
         let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
         let failing = try #require(runs.first { $0.kind == "test.fail" })

@@ -69,13 +69,13 @@ public enum Daemon {
             }
         }
 
+        // The composition root: every store once, over the one pool, for the app and the jobs.
+        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
+        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
         let loginLines = demoLogins
         let app = buildApplication(
             configuration: configuration.http,
-            dependencies: AppDependencies(
-                client: client, migrations: migrations, metrics: metrics,
-                dashboard: DashboardConfiguration(secureCookies: configuration.http.secureCookies)
-            ),
+            dependencies: AppDependencies(stores: stores, metrics: metrics, dashboard: dashboard),
             logger: logger,
             onServerRunning: { address in
                 let port = address?.port ?? configuration.http.port
@@ -84,7 +84,7 @@ public enum Daemon {
                 for line in loginLines { announce(line) }
             }
         )
-        let jobs = JobRunner(client: client, logger: logger)
+        let jobs = JobRunner(runs: stores.scheduledRuns, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [client, jobs, app],

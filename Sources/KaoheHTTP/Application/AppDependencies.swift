@@ -1,25 +1,31 @@
 public import KaoheStore
 public import Postgres
 public import Prometheus
+public import Logging
 
 /// What the HTTP application needs from the daemon: passed down, never looked up globally.
 public struct AppDependencies: Sendable {
-    /// The connection pool.
-    public var client: PostgresClient
-    /// The migrations this build expects the database to have (for `/readyz`).
-    public var migrations: [Migration]
+    /// Every store, built once over the pool (the daemon shares them with its jobs).
+    public var stores: Stores
     /// The registry `/metrics` renders.
     public var metrics: PrometheusCollectorRegistry
     /// The web dashboard's templates and session rules.
     public var dashboard: DashboardConfiguration
 
-    /// Bundles the dependencies.
-    public init(client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry,
-                dashboard: DashboardConfiguration = .init()) {
-        self.client = client
-        self.migrations = migrations
+    /// Bundles the dependencies; `stores` must use `dashboard.sessions` as their session policy.
+    public init(stores: Stores, metrics: PrometheusCollectorRegistry, dashboard: DashboardConfiguration = .init()) {
+        self.stores = stores
         self.metrics = metrics
         self.dashboard = dashboard
+    }
+
+    /// The dependencies with stores built here on `client`, expecting `migrations` (for `/readyz`).
+    public init(
+        client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry, dashboard: DashboardConfiguration = .init(),
+        logger: Logger = Logger(label: "kaohe.http")
+    ) {
+        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
+        self.init(stores: stores, metrics: metrics, dashboard: dashboard)
     }
 }
 

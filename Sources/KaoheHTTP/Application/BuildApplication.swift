@@ -33,12 +33,10 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
 
 /// The router and the table of its `/api/v1` routes (for the OpenAPI check).
 ///
-/// The composition root: every store is built here once, over the one pool, and each controller is
-/// handed the stores it uses (one `FilingStore`, so one `FilingBatcher`, for every route that files).
+/// Each controller is handed the stores it uses, from the one set of stores the composition root
+/// built (one `FilingStore`, so one `FilingBatcher`, for every route that files).
 public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (router: Router<KaoheRequestContext>, api: APIRoutes) {
-    let stores = Stores(
-        client: dependencies.client, migrations: dependencies.migrations, sessionPolicy: dependencies.dashboard.sessions, logger: logger
-    )
+    let stores = dependencies.stores
     let router = Router(context: KaoheRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()

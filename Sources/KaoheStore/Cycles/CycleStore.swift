@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import KaoheRules
 public import Postgres
 
@@ -285,5 +285,22 @@ public struct CycleStore: Sendable {
         } catch {
             throw StoreError.translate(error, what: "cycle \(cycle)")
         }
+    }
+
+    /// 步骤截止 on schedule, in `transaction`: the audit entry saying the step closed at its
+    /// `closes_at`; the time it closed, or nil when the cycle has no such step.
+    public static func recordScheduledClose(
+        in transaction: StoreTransaction, county: String, cycle: String, step: FilingStep, actor: String
+    ) async throws -> Date? {
+        let rows = try await transaction.connection.query(
+            "SELECT closes_at FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle) AND step = \(step.rawValue)"
+        )
+        guard let row = rows.first else { return nil }
+        let closesAt = try row.decode(Date.self, column: "closes_at")
+        try await AuditChain.append(
+            on: transaction.connection, county: county, actor: actor, action: "cycle.step.closed",
+            object: "cycles/\(cycle)/steps/\(step.rawValue)", details: ["closesAt": ShanghaiTime.format(closesAt)]
+        )
+        return closesAt
     }
 }

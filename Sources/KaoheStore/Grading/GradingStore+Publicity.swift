@@ -87,7 +87,13 @@ extension GradingStore {
     /// 公示期满 for the scheduled run, in the run's transaction: finalises when the window has closed
     /// and no objection awaits review (`done` true), otherwise leaves everything as it is (`done`
     /// false: look again later). Already final counts as done.
-    public static func closePublicity(on connection: PostgresConnection, county: String, cycle: String, actor: String) async throws
+    public static func closePublicity(in transaction: StoreTransaction, county: String, cycle: String, actor: String) async throws
+        -> (done: Bool, result: [String: String])
+    {
+        try await closePublicity(on: transaction.connection, county: county, cycle: cycle, actor: actor)
+    }
+
+    static func closePublicity(on connection: PostgresConnection, county: String, cycle: String, actor: String) async throws
         -> (done: Bool, result: [String: String]) {
         guard try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil else {
             return (true, ["skipped": "no cycle"])

@@ -23,13 +23,113 @@ public struct ScheduledRun: Sendable, Hashable {
 
 /// `scheduled_runs`: the store side of KaoheJobs. Runs are created by the `cycle_steps` trigger
 /// (step closes, spot-check freeze and draw) or by `schedule` (other kinds such as `publicity.close`).
-public enum ScheduledRunStore {
+///
+/// How exactly-once holds: a run is one row. `performNext` claims a due row (`due_at <= now()` by
+/// the database clock) with `SELECT … FOR UPDATE SKIP LOCKED` inside a transaction, runs the job's
+/// work in that same transaction and sets `done_at` before committing. Another runner skips the
+/// locked row, and once the first commits the row is no longer pending; if the first dies, its
+/// transaction rolls back — the work and the mark vanish together — and the row is claimed again.
+/// Work that fails is rolled back to a savepoint and its failure recorded on the still-locked row
+/// (attempts, last error, back-off).
+public struct ScheduledRunStore: Sendable {
+    let client: PostgresClient
+
+    /// A store on `client`.
+    public init(client: PostgresClient) { self.client = client }
+
     /// The channel a JobRunner listens on; `schedule` notifies it (delivered at commit).
     public static let wakeChannel = "kaohe_jobs"
 
+    /// A wake-up whenever a run may have fallen due (a NOTIFY on `wakeChannel`), from a dedicated
+    /// connection that reconnects after the server restarts; wake-ups sent while it was
+    /// disconnected are lost, so a runner also looks at intervals.
+    public func wakeups() -> AsyncThrowingStream<Void, any Error> {
+        let notifications = client.notifications(channel: Self.wakeChannel)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await _ in notifications { continuation.yield() }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Claims the next due run of one of `kinds` and performs `work` on it in the run's own
+    /// transaction: `.done` marks the run done by `actor` with its result; `.notReady` rolls the
+    /// work back and postpones the run; a throw rolls the work back, records the failure on the run
+    /// (`failed` is told) and answers `.notReady` after a second. Nil when no run is due.
+    public func performNext(
+        kinds: [String], actor: String,
+        work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome,
+        failed: @Sendable (ScheduledRun, any Error) -> Void = { _, _ in }
+    ) async throws -> (run: ScheduledRun, outcome: JobOutcome)? {
+        try await client.withTransaction { connection -> (run: ScheduledRun, outcome: JobOutcome)? in
+            guard let run = try await Self.claimNext(on: connection, kinds: kinds) else { return nil }
+            try await connection.execute("SAVEPOINT scheduled_job")
+            do {
+                let outcome = try await work(run, StoreTransaction(connection))
+                switch outcome {
+                case .done(let result):
+                    try await Self.markDone(on: connection, county: run.county, cycle: run.cycle, kind: run.kind, by: actor, result: result)
+                case .notReady(let after, _):
+                    try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
+                    try await Self.postpone(on: connection, run: run, after: after)
+                }
+                return (run, outcome)
+            } catch {
+                try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
+                try await Self.recordFailure(on: connection, run: run, error: String(describing: error))
+                failed(run, error)
+                return (run, .notReady(after: .seconds(1), reason: "上次执行失败,稍后重试 / the last attempt failed; retrying"))
+            }
+        }
+    }
+
+    /// A hand trigger (CLI, API) of a run: waits for the run's row, refuses when it is done
+    /// already, performs `work` and marks the run done by `actor`, in one transaction. A
+    /// `.notReady` answer is refused with its reason.
+    public func trigger(
+        county: String, cycle: String, kind: String, actor: String,
+        work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome
+    ) async throws -> [String: String] {
+        try await client.withTransaction { connection in
+            guard let run = try await Self.lock(on: connection, county: county, cycle: cycle, kind: kind) else {
+                throw CycleError(.notFound, "考核周期“\(cycle)”没有任务“\(kind)” / no run \(kind) in cycle \(cycle)", rule: "jobs.run-exists")
+            }
+            if let doneAt = run.doneAt {
+                throw CycleError(
+                    .conflict,
+                    "任务“\(kind)”已于\(ShanghaiTime.format(doneAt))由\(run.doneBy ?? "?")完成 / already done at \(ShanghaiTime.format(doneAt)) by \(run.doneBy ?? "?")",
+                    rule: "jobs.already-done"
+                )
+            }
+            switch try await work(run, StoreTransaction(connection)) {
+            case .done(let result):
+                try await Self.markDone(on: connection, county: county, cycle: cycle, kind: kind, by: actor, result: result)
+                return result
+            case .notReady(_, let reason):
+                throw CycleError(.conflict, "任务“\(kind)”暂不能执行:\(reason)", rule: "jobs.not-ready")
+            }
+        }
+    }
+
+    /// Every run of a cycle, by due time.
+    public func runs(county: String, cycle: String) async throws -> [ScheduledRun] {
+        try await Self.runs(client: client, county: county, cycle: cycle)
+    }
+
+    /// Creates or moves a pending run in `transaction` (see `schedule(on:…)`).
+    public static func schedule(in transaction: StoreTransaction, county: String, cycle: String, kind: String, dueAt: Date) async throws {
+        try await schedule(on: transaction.connection, county: county, cycle: cycle, kind: kind, dueAt: dueAt)
+    }
+
     /// Creates or moves a pending run (a done run is left alone) and wakes the runners at commit.
     /// Call inside the transaction that makes the run necessary.
-    public static func schedule(on connection: PostgresConnection, county: String, cycle: String, kind: String, dueAt: Date) async throws {
+    package static func schedule(on connection: PostgresConnection, county: String, cycle: String, kind: String, dueAt: Date) async throws {
         try await connection.execute(
             """
             INSERT INTO scheduled_runs (county, cycle, kind, due_at) VALUES (\(county), \(cycle), \(kind), \(dueAt))
@@ -42,7 +142,7 @@ public enum ScheduledRunStore {
     /// Claims the next due run of one of `kinds` on `connection` inside the caller's transaction:
     /// `FOR UPDATE SKIP LOCKED`, so a run another daemon holds is skipped, not waited for; the row
     /// stays locked until the transaction ends. Due means `due_at <= now()` on the database clock.
-    public static func claimNext(on connection: PostgresConnection, kinds: [String]) async throws -> ScheduledRun? {
+    static func claimNext(on connection: PostgresConnection, kinds: [String]) async throws -> ScheduledRun? {
         let rows = try await connection.query(
             """
             SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error FROM scheduled_runs
@@ -56,7 +156,7 @@ public enum ScheduledRunStore {
     }
 
     /// Locks one run (waiting for a daemon that holds it) for a hand trigger; nil when there is no such run.
-    public static func lock(on connection: PostgresConnection, county: String, cycle: String, kind: String) async throws -> ScheduledRun? {
+    static func lock(on connection: PostgresConnection, county: String, cycle: String, kind: String) async throws -> ScheduledRun? {
         let rows = try await connection.query(
             """
             SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error FROM scheduled_runs
@@ -68,7 +168,7 @@ public enum ScheduledRunStore {
 
     /// Marks the run done (if it exists and is pending) in the caller's transaction. Returns whether it did.
     @discardableResult
-    public static func markDone(
+    static func markDone(
         on connection: PostgresConnection, county: String, cycle: String, kind: String, by: String, result: [String: String]
     ) async throws -> Bool {
         try await connection.execute(
@@ -81,7 +181,7 @@ public enum ScheduledRunStore {
     }
 
     /// Puts a run off until `after` from now without counting a failure (its precondition is not met yet).
-    public static func postpone(on connection: PostgresConnection, run: ScheduledRun, after: Duration) async throws {
+    static func postpone(on connection: PostgresConnection, run: ScheduledRun, after: Duration) async throws {
         let seconds = Double(after.components.seconds) + Double(after.components.attoseconds) / 1e18
         try await connection.execute(
             """
@@ -93,7 +193,7 @@ public enum ScheduledRunStore {
 
     /// Records a failed attempt (after the attempt's own writes were rolled back to a savepoint) and
     /// backs off: 2^attempts seconds, at most 10 minutes.
-    public static func recordFailure(on connection: PostgresConnection, run: ScheduledRun, error: String) async throws {
+    static func recordFailure(on connection: PostgresConnection, run: ScheduledRun, error: String) async throws {
         try await connection.execute(
             """
             UPDATE scheduled_runs SET attempts = attempts + 1, last_error = \(String(error.prefix(2000))),

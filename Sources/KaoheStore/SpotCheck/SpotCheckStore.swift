@@ -78,9 +78,50 @@ public struct SpotCheckStore: Sendable {
 
     // MARK: In a caller's transaction (jobs)
 
+    /// The cycle's current draw as the scheduled jobs see it.
+    public struct CurrentDraw: Sendable, Hashable {
+        /// Its number.
+        public var drawNo: Int
+        /// Whether it has been drawn (a seed and a selection exist).
+        public var drawn: Bool
+        /// Whether a daemon froze it on schedule (not the office by hand).
+        public var frozenOnSchedule: Bool
+    }
+
+    /// The current (not superseded) draw of the cycle, read in `transaction`; nil before a freeze.
+    public static func currentDraw(in transaction: StoreTransaction, county: String, cycle: String) async throws -> CurrentDraw? {
+        let rows = try await transaction.connection.query(
+            """
+            SELECT draw_no, drawn_at IS NOT NULL AS drawn, frozen_by LIKE 'daemon:%' AS scheduled FROM spot_check_draws
+            WHERE county = \(county) AND cycle = \(cycle) AND superseded_at IS NULL
+            """
+        )
+        return try rows.first.map { row in
+            CurrentDraw(
+                drawNo: try row.decode(Int.self, column: "draw_no"), drawn: try row.decode(Bool.self, column: "drawn"),
+                frozenOnSchedule: try row.decode(Bool.self, column: "scheduled")
+            )
+        }
+    }
+
+    /// `freeze(on:…)` in `transaction`.
+    public static func freeze(
+        in transaction: StoreTransaction, county: String, cycle: String, actor: String, reason: String?
+    ) async throws -> SpotCheckRecord {
+        try await freeze(on: transaction.connection, county: county, cycle: cycle, actor: actor, reason: reason)
+    }
+
+    /// `draw(on:…)` in `transaction`.
+    public static func draw(
+        in transaction: StoreTransaction, county: String, cycle: String, actor: String, seed: DrawSeed?
+    ) async throws -> SpotCheckRecord {
+        try await draw(on: transaction.connection, county: county, cycle: cycle, actor: actor, seed: seed)
+    }
+
+
     /// Freezes the enrolled units of the cycle as a new draw row (on `connection`, inside the caller's
     /// transaction), with its audit entry, and marks the `spot_check.freeze` run done.
-    public static func freeze(
+    static func freeze(
         on connection: PostgresConnection, county: String, cycle: String, actor: String, reason: String?
     ) async throws -> SpotCheckRecord {
         try await lockCycle(on: connection, county: county, cycle: cycle)
@@ -142,7 +183,7 @@ public struct SpotCheckStore: Sendable {
 
     /// Draws the current frozen draw of the cycle (on `connection`, inside the caller's transaction):
     /// seed, selection, reviewers, audit entry, and marks the `spot_check.draw` run done.
-    public static func draw(
+    static func draw(
         on connection: PostgresConnection, county: String, cycle: String, actor: String, seed given: DrawSeed?
     ) async throws -> SpotCheckRecord {
         try await lockCycle(on: connection, county: county, cycle: cycle)

@@ -120,7 +120,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
         // kaohed's HTTP application in this process, with the pool, in one ServiceGroup.
         let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
-        let (results, serverDescription) = try await withInProcessServer(dependencies: dependencies, logger: logger) { port in
+        let (results, serverDescription) = try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) { port in
             let serverDescription = "in-process (buildApplication, Hummingbird on 127.0.0.1:\(port), pool of \(poolSize))"
             say("server: \(serverDescription)")
             let results = try await measureRuns(

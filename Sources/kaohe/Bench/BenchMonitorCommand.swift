@@ -63,7 +63,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
             Self.say("setup took \(String(format: "%.1f", (clock.now - setupStart).seconds)) s")
 
             let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
-            let (json, csv, direct) = try await withInProcessServer(dependencies: dependencies, logger: logger) { port in
+            let (json, csv, direct) = try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) { port in
                 let path = "/api/v1/counties/\(MonitorBenchCounty.county)/cycles/\(MonitorBenchCounty.cycle)/monitor"
                 let json = try await Self.timeGets(port: port, path: path, token: built.officeToken, runs: runs)
                 let csv = try await Self.timeGets(port: port, path: path + ".csv", token: built.officeToken, runs: runs)

@@ -2,6 +2,7 @@ import ArgumentParser
 import KaoheHTTP
 import Logging
 import NIOCore
+import Postgres
 import ServiceLifecycle
 
 /// Runs kaohed's HTTP application in this process as kaohed runs it — `buildApplication` on
@@ -9,6 +10,7 @@ import ServiceLifecycle
 /// the server listens, then shuts the group down (also when `body` throws). For the benchmarks that
 /// measure over real HTTP (`kaohe bench ingest`, `kaohe bench monitor`).
 func withInProcessServer<Result>(
+    client: PostgresClient,
     dependencies: AppDependencies,
     logger: Logger,
     _ body: (_ port: Int) async throws -> Result
@@ -20,7 +22,7 @@ func withInProcessServer<Result>(
         logger: logger,
         onServerRunning: { address in portContinuation.yield(address?.port ?? 0) }
     )
-    let group = ServiceGroup(configuration: .init(services: [dependencies.client, app], logger: logger))
+    let group = ServiceGroup(configuration: .init(services: [client, app], logger: logger))
     let server = Task {
         defer { portContinuation.finish() }
         try await group.run()

@@ -167,7 +167,7 @@ struct JobsRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await OfficeCommandContext.run(options, command: "jobs run") { client, logger in
-            try await JobRunner.trigger(client: client, county: county, cycle: cycle, kind: kind,
+            try await JobRunner.trigger(runs: ScheduledRunStore(client: client), county: county, cycle: cycle, kind: kind,
                                         actor: OfficeCommandContext.actor, logger: logger)
         }
         print("\(kind) done: " + result.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
