@@ -75,7 +75,7 @@ struct DemoCountyTests {
         #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM rechecks WHERE county = \(c) AND cycle = '2025'") == 8)
 
         // Five demo logins, one per role, printed by kaohed; the office's password works.
-        let lines = try await DemoLogins.lines(client: client)
+        let lines = try await DemoLogins.lines(accounts: AccountStore(client: client))
         #expect(lines.count == 6)
         #expect(lines.contains { $0.contains("office") && $0.contains("demo-office") })
         #expect(lines.contains { $0.contains("reviewer") && $0.contains("r-") })

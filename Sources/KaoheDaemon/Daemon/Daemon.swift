@@ -51,14 +51,17 @@ public enum Daemon {
         options.maximumConnections = configuration.poolSize
         let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
         let migrations = try MigrationCatalog.bundled()
-        let runner = MigrationRunner(client: client, migrations: migrations, logger: logger)
+        // The composition root: every store once, over the one pool, for the app and the jobs.
+        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
+        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
+        let runner = stores.migrations
 
         var demoLogins: [String] = []
         if database.cluster != nil {
             try await runner.apply()
             if configuration.demo {
                 try await DemoCounty.seedIfEmpty(client: client, logger: logger)
-                demoLogins = try await DemoLogins.lines(client: client)
+                demoLogins = try await DemoLogins.lines(accounts: stores.accounts)
             }
         } else {
             let status = try await runner.status()
@@ -69,9 +72,6 @@ public enum Daemon {
             }
         }
 
-        // The composition root: every store once, over the one pool, for the app and the jobs.
-        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
-        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
         let loginLines = demoLogins
         let app = buildApplication(
             configuration: configuration.http,

@@ -1,6 +1,5 @@
 import Foundation
-import KaoheStore
-public import Postgres
+public import KaoheStore
 
 /// 示例账号: the five web logins of the demo county, one per role, with passwords everyone knows —
 /// they are printed when kaohed starts on its embedded demo, never for a configured database.
@@ -31,17 +30,10 @@ public enum DemoLogins {
 
     /// The lines kaohed prints under its address: county, account and password of each demo login
     /// that has a password in the database (none when the demo county is absent).
-    public static func lines(client: PostgresClient) async throws -> [String] {
-        let rows = try await client.query(
-            """
-            SELECT a.role, a.account, a.display_name FROM accounts a
-            WHERE a.county = \(DemoCounty.county.code) AND a.password_hash IS NOT NULL
-            """
-        )
+    public static func lines(accounts: AccountStore) async throws -> [String] {
         var found: [Role: (account: String, name: String)] = [:]
-        for row in rows {
-            guard let role = Role(rawValue: try row.decode(String.self, column: "role")) else { continue }
-            found[role] = (try row.decode(String.self, column: "account"), try row.decode(String.self, column: "display_name"))
+        for login in try await accounts.webLogins(county: DemoCounty.county.code) {
+            found[login.role] = (login.account, login.displayName)
         }
         guard !found.isEmpty else { return [] }
         var lines = ["示例县 \(DemoCounty.county.code) 的演示账号 (demo logins; 县 county \(DemoCounty.county.code)):"]

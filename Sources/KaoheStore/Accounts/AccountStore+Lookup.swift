@@ -14,4 +14,31 @@ extension AccountStore {
         )
         return try rows.first.map(Self.principal)
     }
+
+    /// An account that can log in to the dashboard (it has a web password).
+    public struct WebLogin: Sendable, Hashable {
+        /// Its role.
+        public var role: Role
+        /// Its account name.
+        public var account: String
+        /// 显示名.
+        public var displayName: String
+    }
+
+    /// The county's accounts that have a web password, by account.
+    public func webLogins(county: String) async throws -> [WebLogin] {
+        let rows = try await client.query(
+            """
+            SELECT role, account, display_name FROM accounts
+            WHERE county = \(county) AND password_hash IS NOT NULL ORDER BY account
+            """
+        )
+        return try rows.compactMap { row in
+            guard let role = Role(rawValue: try row.decode(String.self, column: "role")) else { return nil }
+            return WebLogin(
+                role: role, account: try row.decode(String.self, column: "account"),
+                displayName: try row.decode(String.self, column: "display_name")
+            )
+        }
+    }
 }
