@@ -19,20 +19,6 @@ struct RosterInputTests {
         #expect(lines[1].staff.quarters.isEmpty)
     }
 
-    @Test("trimmingBlanks trims what Foundation's .whitespaces trims — spaces, tabs, 全角, no-break and zero-width spaces — and nothing else")
-    func trimmingBlanksMatchesFoundation() {
-        let samples = ["", " ", "\t\u{3000} ", "a", " a ", "\u{3000}全角\u{3000}", "\u{A0}x\u{202F}", "a b", "\na\n", " \r\n",
-                       "\u{2003}em\u{2009}", "x\t", "\u{200B}zero-width\u{200B}", "优秀 "]
-        for sample in samples {
-            #expect(sample.trimmingBlanks() == sample.trimmingCharacters(in: .whitespaces), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
-        }
-        // Every scalar of the Basic Multilingual Plane is a blank exactly when Foundation says so.
-        let differing = (0...0xFFFF).compactMap(Unicode.Scalar.init).filter { $0.isBlank != CharacterSet.whitespaces.contains($0) }
-        #expect(differing.isEmpty, "\(differing.map { String($0.value, radix: 16) })")
-        #expect(" GH001 ".trimmingBlanks() == "GH001")
-        #expect("\u{3000}".trimmingBlanks() == "")
-    }
-
     @Test("an unknown term names its line and column; a missing required column names the header")
     func problemsPointAtTheCell() {
         #expect {

@@ -1,3 +1,4 @@
+import KaoheRules
 import Foundation
 public import KaoheHTTP
 public import Logging
@@ -87,7 +88,7 @@ extension DaemonConfiguration {
         func int(_ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
             guard let (text, source) = lookup(name) else { sources[name] = "default"; return value }
             sources[name] = source
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+            guard let number = Int(text.trimmingBlanks()), range.contains(number) else {
                 throw ConfigurationError(key: name, source: source, message: "\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
@@ -116,7 +117,7 @@ extension DaemonConfiguration {
         }
         let demo = try bool("demo", default: true)
         let secureCookies = try bool("http.secure_cookies", default: false)
-        if let url, url.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let url, url.trimmingBlanks().isEmpty {
             throw ConfigurationError(key: "database.url", source: sources["database.url"] ?? "", message: "is empty; leave it unset for the embedded database")
         }
         return DaemonConfiguration(

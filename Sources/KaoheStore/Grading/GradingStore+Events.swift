@@ -146,7 +146,7 @@ extension GradingStore {
                 throw CycleError(.invalid, "研判只针对比例冲突(excellent-ratio、qualified-ratio) / a ruling is about excellent-ratio or qualified-ratio",
                                  field: "/rulings/\(index)/kind", rule: "grading.ruling-kind")
             }
-            guard (1...200).contains(item.reference.trimmingCharacters(in: .whitespaces).count) else {
+            guard (1...200).contains(item.reference.trimmingBlanks().count) else {
                 throw CycleError(.invalid, "请填写研判依据(会议纪要文号),1–200字 / the decision's reference, 1–200 characters",
                                  field: "/rulings/\(index)/reference", rule: "grading.ruling-reference")
             }

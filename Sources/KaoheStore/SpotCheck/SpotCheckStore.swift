@@ -125,7 +125,7 @@ public struct SpotCheckStore: Sendable {
         on connection: PostgresConnection, county: String, cycle: String, actor: String, reason: String?
     ) async throws -> SpotCheckRecord {
         try await lockCycle(on: connection, county: county, cycle: cycle)
-        let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let reason = reason.map { $0.trimmingBlanksAndNewlines() }.flatMap { $0.isEmpty ? nil : $0 }
         var drawNo = 1
         if let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first {
             guard current.drawnAt != nil else {

@@ -1,3 +1,4 @@
+import KaoheRules
 import HTTPTypes
 import Foundation
 import Hummingbird

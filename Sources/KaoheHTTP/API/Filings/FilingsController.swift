@@ -72,7 +72,7 @@ struct FilingsController: Sendable {
         let target = try await authorize(context, action: .fileAsUnit, what: "self-assessment")
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(SelfAssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxReportBody))
-        let report = input.report.trimmingCharacters(in: .whitespacesAndNewlines)
+        let report = input.report.trimmingBlanksAndNewlines()
         guard !report.isEmpty else {
             throw ProblemDetails.invalid("/report", rule: "self-assessment.report-required", "自评报告不能为空 / the report is empty")
         }

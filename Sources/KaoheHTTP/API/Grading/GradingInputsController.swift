@@ -104,7 +104,7 @@ struct GradingInputsController: Sendable {
 
     /// A required text field, trimmed, 1…`maximum` characters.
     static func text(_ value: String, field: String, maximum: Int) throws -> String {
-        let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = value.trimmingBlanksAndNewlines()
         guard (1...maximum).contains(text.count) else {
             throw ProblemDetails.invalid(field, rule: "text.length", "应为1–\(maximum)字 / 1–\(maximum) characters")
         }

@@ -60,7 +60,7 @@ struct PublicityController: Sendable {
         }
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(ObjectionInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-        let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = input.text.trimmingBlanksAndNewlines()
         guard (1...10_000).contains(text.count) else {
             throw ProblemDetails.invalid("/text", rule: "objection.text", "异议内容应为1–10000字 / 1–10,000 characters")
         }

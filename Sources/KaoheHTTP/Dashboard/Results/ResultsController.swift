@@ -41,7 +41,7 @@ struct ResultsController: Sendable {
         guard let cut = form["cut"].flatMap(CohortCut.init(rawValue:)) else {
             throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:缺少冲突类型。")
         }
-        let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reference = (form["reference"] ?? "").trimmingBlanksAndNewlines()
         guard !reference.isEmpty else {
             throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
         }
