@@ -132,7 +132,7 @@ struct CycleCLITests {
         #expect(finalisedAgain.err.contains("finalised at") && finalisedAgain.err.contains("by zhang"))
 
         // 复核: recorded by the office, decided once.
-        let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d").first!.decode(String.self, column: "d")
+        let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d").one().decode(String.self, column: "d")
         let appeal = try await cli.kaohe(database, ["appeal", "record"] + c + ["--as", "zhang", "--unit", codes[0], "--staff-no", "7",
                                                                                 "--grade", "不合格", "--notified-on", today, "--reason", "不服"])
         #expect(appeal.status == 0, "\(appeal.err)")

@@ -14,7 +14,7 @@ struct DemoCountyTests {
 
     /// One whole number from a query with a column `n`.
     static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
-        try await client.query(query).first!.decode(Int.self, column: "n")
+        try await client.query(query).one().decode(Int.self, column: "n")
     }
 
     @Test("the current cycle is mid-way: filings on time, late and missing, the draw, re-checks with one override, an open conflict; the chain verifies; seeded once")

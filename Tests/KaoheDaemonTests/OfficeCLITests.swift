@@ -1,3 +1,4 @@
+import KaoheRules
 import Foundation
 import KaoheStore
 import KaoheTestSupport
@@ -25,11 +26,7 @@ struct OfficeCLITests {
     }
 
     static func code(_ serial: Int) -> String {
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-        let first17 = "12990102" + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: "990102", serial: serial).rawValue
     }
 
     @Test("registry commands write and audit; bad input is a clear error and a non-zero exit")

@@ -29,7 +29,7 @@ struct TwoDaemonCycleTests {
     }
 
     static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
-        try await client.query(query).first!.decode(Int.self, at: 0)
+        try await client.query(query).one().decode(Int.self, at: 0)
     }
 
     @Test("two kaohed processes: filings over either API, freeze/draw/publicity close by the jobs exactly once, results equal SPEC.md")
@@ -76,7 +76,7 @@ struct TwoDaemonCycleTests {
         // The cycle: the committee assessment closes 25 s from now on the database clock (assessments
         // took 0.3–4 s, the latter under the full parallel test suite); the freeze
         // and the draw are due then. Self-assessment and roster stay open.
-        let dbNow = try await client.query("SELECT now() AS now").first!.decode(Date.self, column: "now")
+        let dbNow = try await client.query("SELECT now() AS now").one().decode(Date.self, column: "now")
         func times(_ opens: TimeInterval, _ deadline: TimeInterval, _ closes: TimeInterval) -> String {
             #"{"opensAt": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(opens)))", "deadline": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(deadline)))", "closesAt": "\#(ShanghaiTime.format(dbNow.addingTimeInterval(closes)))"}"#
         }
@@ -196,7 +196,7 @@ struct TwoDaemonCycleTests {
         #expect(response.status == 201, "\(response.text)")
         var state = ""
         for _ in 0..<300 {
-            state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").first!.decode(String.self, column: "state")
+            state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").one().decode(String.self, column: "state")
             if state == "final" { break }
             try await Task.sleep(for: .milliseconds(200))
         }

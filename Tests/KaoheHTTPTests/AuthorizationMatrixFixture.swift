@@ -4,6 +4,7 @@ import HummingbirdTesting
 import HTTPTypes
 import NIOCore
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -42,11 +43,7 @@ struct AuthorizationMatrixFixture {
 
     /// A unified social credit code `12` + division + serial with its GB 32100 check symbol.
     static func uscc(serial: Int, division: String) -> String {
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-        let first17 = "12" + division + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
     static func make(_ label: String = #function) async throws -> AuthorizationMatrixFixture {

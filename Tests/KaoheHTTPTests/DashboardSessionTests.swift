@@ -155,7 +155,7 @@ import Testing
             try await browser.login(http, account: "office")
             let page = try await browser.get(http, DashboardFixture.cyclePath)
             let csrf = try #require(Browser.csrf(in: String(buffer: page.body)))
-            let before = try await f.client.query("SELECT count(*) AS n FROM audit_log").first!.decode(Int.self, column: "n")
+            let before = try await f.client.query("SELECT count(*) AS n FROM audit_log").one().decode(Int.self, column: "n")
 
             // Missing and wrong tokens: 403, nothing changes.
             #expect(try await browser.post(http, "/logout", form: []).status == .forbidden)
@@ -163,7 +163,7 @@ import Testing
             #expect(wrong.status == .forbidden)
             #expect(String(buffer: wrong.body).contains("未作任何更改"))
             #expect(try await f.client.query("SELECT 1 FROM web_sessions").count == 1)
-            #expect(try await f.client.query("SELECT count(*) AS n FROM audit_log").first!.decode(Int.self, column: "n") == before)
+            #expect(try await f.client.query("SELECT count(*) AS n FROM audit_log").one().decode(Int.self, column: "n") == before)
             #expect(try await browser.get(http, DashboardFixture.cyclePath).status == .ok)
 
             // With the token: the session row is gone, the old cookie is worthless.

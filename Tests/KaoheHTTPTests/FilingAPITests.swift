@@ -89,7 +89,7 @@ struct FilingAPITests {
             let withStaff = try F.json(try await f.call(http, .get, F.unitPath("roster") + "?include=staff", as: "unit-a"))
             #expect((withStaff["staff"] as? [Any])?.count == 4)
 
-            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action LIKE 'filing.%'").first!
+            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action LIKE 'filing.%'").one()
             #expect(try audit.decode(Int.self, column: "n") == 5)
         }
         await f.client.close()
@@ -309,7 +309,7 @@ struct FilingAPITests {
             let content = (try F.json(response))["content"] as? [String: Any]
             #expect(content?["rows"] as? Int == 20_000)
             #expect(content?["quotaStatus"] as? String == "unknown")
-            let count = try await f.client.query("SELECT count(*) AS n FROM roster_rows WHERE county = \(F.county) AND unit_code = \(F.unitA)").first!
+            let count = try await f.client.query("SELECT count(*) AS n FROM roster_rows WHERE county = \(F.county) AND unit_code = \(F.unitA)").one()
             #expect(try count.decode(Int.self, column: "n") == 20_000)
         }
         await f.client.close()

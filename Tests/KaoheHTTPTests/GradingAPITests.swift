@@ -143,7 +143,7 @@ struct GradingAPITests {
             #expect(reasons.first == "recheck-override")
 
             // A unit that was not sampled; a reviewer not assigned sees nothing.
-            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action = 'recheck.file'").first!
+            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action = 'recheck.file'").one()
             #expect(try audit.decode(Int.self, column: "n") == 3)
         }
         await f.client.close()
@@ -232,7 +232,7 @@ struct GradingAPITests {
             #expect(quota["unitGrade"] as? String == "good")
             #expect(quota["mustGiveUp"] as? Int == 1)
             #expect(quota["status"] as? String == "provisional")
-            var stored = try await f.client.query("SELECT unit_grade, final, must_give_up FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)").first!
+            var stored = try await f.client.query("SELECT unit_grade, final, must_give_up FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)").one()
             #expect(try stored.decode(String.self, column: "unit_grade") == "good")
             #expect(try stored.decode(Bool.self, column: "final") == false)
 
@@ -244,7 +244,7 @@ struct GradingAPITests {
             #expect((quota["quota"] as? [String: Any])?["provisional"] as? Bool == false)
             #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == 2)
             #expect((quota["violations"] as? [[String: Any]])?.contains { $0["rule"] as? String == "excellent-quota" } == true)
-            stored = try await f.client.query("SELECT final FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)").first!
+            stored = try await f.client.query("SELECT final FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)").one()
             #expect(try stored.decode(Bool.self, column: "final") == true)
 
             // Access: only the office decides; a unit sees only its own quota.
@@ -252,7 +252,7 @@ struct GradingAPITests {
             #expect(try await f.call(http, .get, F.unitPath("quota"), as: "unit-b").status == .notFound)
             #expect(try await f.call(http, .get, Self.grading, as: "auditor").status == .ok)
             let actions = try await f.client.query(
-                "SELECT string_agg(action, ',' ORDER BY seq) AS a FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.%'").first!
+                "SELECT string_agg(action, ',' ORDER BY seq) AS a FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.%'").one()
             #expect(try actions.decode(String.self, column: "a") == "grading.propose,grading.decide,grading.confirm")
         }
         await f.client.close()
@@ -286,7 +286,7 @@ struct GradingAPITests {
             #expect(body["closesAt"] as? String == "2026-02-26T23:59:59+08:00")
             #expect(body["workingDays"] as? Int == 5)
             let stored = try await f.client.query(
-                "SELECT closes_at = '2026-02-26T15:59:59Z'::timestamptz AS ok FROM publicity_windows WHERE county = \(F.county) AND cycle = '2025'").first!
+                "SELECT closes_at = '2026-02-26T15:59:59Z'::timestamptz AS ok FROM publicity_windows WHERE county = \(F.county) AND cycle = '2025'").one()
             #expect(try stored.decode(Bool.self, column: "ok"))
             #expect(try await f.call(http, .post, path + "/open", as: "office").status == .conflict)
             #expect((try F.json(try await f.call(http, .get, path, as: "unit-a")))["open"] as? Bool == false)
@@ -381,7 +381,7 @@ struct GradingAPITests {
             #expect(await runner.runDue() == 1)
             #expect(await runner.runDue() == 0)
             #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "final")
-            let run = try await f.client.query("SELECT done_by FROM scheduled_runs WHERE county = \(F.county) AND kind = 'publicity.close'").first!
+            let run = try await f.client.query("SELECT done_by FROM scheduled_runs WHERE county = \(F.county) AND kind = 'publicity.close'").one()
             #expect(try run.decode(String?.self, column: "done_by") == "daemon:test")
             let hand = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(try F.problem(hand).rule == "cycle.results-final")

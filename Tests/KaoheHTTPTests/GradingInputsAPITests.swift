@@ -84,7 +84,7 @@ struct GradingInputsAPITests {
             #expect(Self.grades(body) == [Self.a: "good", Self.b: "qualified", Self.c: "good"])
             #expect((body["events"] as? [Any])?.count == 1)
             let stored = try await f.client.query(
-                "SELECT count(*)::int AS n, count(withdrawn_at)::int AS w FROM grading_events WHERE county = \(F.county)").first!
+                "SELECT count(*)::int AS n, count(withdrawn_at)::int AS w FROM grading_events WHERE county = \(F.county)").one()
             #expect(try stored.decode(Int.self, column: "n") == 2 && stored.decode(Int.self, column: "w") == 1)
             let audit = try await f.client.query(
                 "SELECT action FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.event.%' ORDER BY seq").map { try $0.decode(String.self, column: "action") }
@@ -127,7 +127,7 @@ struct GradingInputsAPITests {
             body = try F.json(try await f.call(http, .get, Self.grading, as: "office"))
             #expect(Self.grades(body) == [Self.a: "good", Self.b: "qualified", Self.c: "good"])
             let details = try await f.client.query(
-                "SELECT details->>'oldGrade' AS old FROM audit_log WHERE county = \(F.county) AND action = 'grading.department-result' ORDER BY seq DESC LIMIT 1").first!
+                "SELECT details->>'oldGrade' AS old FROM audit_log WHERE county = \(F.county) AND action = 'grading.department-result' ORDER BY seq DESC LIMIT 1").one()
             #expect(try details.decode(String?.self, column: "old") == "failed")
         }
         await f.client.close()
@@ -205,7 +205,7 @@ struct GradingInputsAPITests {
                 SELECT d.percent, d.stratification, (SELECT count(*)::int FROM spot_check_selections s
                     WHERE s.county = d.county AND s.cycle = d.cycle AND s.draw_no = d.draw_no) AS selected
                 FROM spot_check_draws d WHERE d.county = \(F.county) AND d.cycle = '2027'
-                """).first!
+                """).one()
             #expect(try draw.decode(Int.self, column: "percent") == 50)
             #expect(try draw.decode(String.self, column: "stratification") == "county")
             #expect(try draw.decode(Int.self, column: "selected") == 2)  // ⌈50 % × 3⌉, one stratum

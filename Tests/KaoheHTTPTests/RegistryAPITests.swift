@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -19,11 +20,7 @@ struct RegistryAPITests {
 
     /// Valid unified social credit codes: `12` + division + serial, with the GB 32100 check symbol.
     static func code(_ serial: Int, division: String = "990101") -> String {
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-        let first17 = "12" + division + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
     /// The seeded world: county 990101 with units 1–3 (education) and 4–5 (health), county 990102

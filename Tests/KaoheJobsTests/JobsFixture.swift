@@ -14,14 +14,9 @@ struct JobsFixture {
     let office = Principal(county: county, account: "office", role: .office)
     let units: [UnitRecord]
 
-    static let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
     /// A valid 统一社会信用代码 for a serial number.
     static func code(_ serial: Int) -> String {
-        let first17 = "12" + county + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: county, serial: serial).rawValue
     }
 
     /// Committee of unit `i`: uneven strata (i mod 7 spread over four committees).
@@ -91,6 +86,6 @@ struct JobsFixture {
     }
 
     func count(_ query: PostgresQuery) async throws -> Int {
-        try await client.query(query).first!.decode(Int.self, at: 0)
+        try await client.query(query).one().decode(Int.self, at: 0)
     }
 }

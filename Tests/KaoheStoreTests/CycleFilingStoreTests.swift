@@ -116,7 +116,7 @@ struct CycleFilingStoreTests {
         #expect(summary.quota == nil)
         let stored = try await client.query(
             "SELECT count(*) AS n, count(DISTINCT staff_no) AS d FROM roster_rows WHERE county = \(Self.county) AND unit_code = \(Self.unitA) AND version = 1"
-        ).first!
+        ).one()
         #expect(try stored.decode(Int.self, column: "n") == 20_000)
         #expect(try stored.decode(Int.self, column: "d") == 20_000)
         let back = try await store.rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
@@ -138,7 +138,7 @@ struct CycleFilingStoreTests {
         #expect(provisional.violations.contains { $0.rule == .warningNotExcellent } == false)
         let audit = try await client.query(
             "SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action = 'filing.roster'"
-        ).first!
+        ).one()
         #expect(try audit.decode(Int.self, column: "n") == 2)
         await client.close()
     }
@@ -179,7 +179,7 @@ struct CycleFilingStoreTests {
         let back = try await FilingStore(client: client).rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
         #expect(back.map(\.name) == ["职工\t1", "职工\t2", "职工\t3"])
         #expect(back.map(\.staff.staffNo) == ["S1", "S2", "S3"])
-        let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'").first!
+        let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'").one()
         #expect(try audit.decode(Int.self, column: "n") == 1)
         await client.close()
     }
@@ -248,7 +248,7 @@ struct CycleFilingStoreTests {
         } throws: { error in
             (error as? CycleError)?.code == .stepClosed
         }
-        let blobs = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").first!
+        let blobs = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").one()
         #expect(try blobs.decode(Int.self, column: "n") == 0)
         // A unit outside the cycle is told so, for an attachment too, and nothing is stored.
         await #expect {
@@ -257,7 +257,7 @@ struct CycleFilingStoreTests {
         } throws: { error in
             (error as? CycleError)?.rule == "cycle.enrolled"
         }
-        let stray = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").first!
+        let stray = try await client.query("SELECT count(*) AS n FROM filing_attachments WHERE county = \(Self.county)").one()
         #expect(try stray.decode(Int.self, column: "n") == 0)
         await client.close()
     }

@@ -37,7 +37,7 @@ struct MigrationTests {
         let tables = try await client.query(
             "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('counties','committees','departments','units','accounts')"
         )
-        #expect(try tables.first!.decode(Int.self, column: "n") == 5)
+        #expect(try tables.one().decode(Int.self, column: "n") == 5)
         await client.close()
     }
 
@@ -52,7 +52,7 @@ struct MigrationTests {
         let (x, y) = try await (first, second)
         #expect(x.count + y.count == migrations.count)
         let rows = try await a.query("SELECT count(*)::int AS n FROM kaohe_migrations")
-        #expect(try rows.first!.decode(Int.self, column: "n") == migrations.count)
+        #expect(try rows.one().decode(Int.self, column: "n") == migrations.count)
         await a.close()
         await b.close()
     }
@@ -85,8 +85,8 @@ struct MigrationTests {
         let rows = try await client.query(
             "SELECT to_regclass('half_done') IS NULL AS gone, to_regclass('kaohe_migrations') IS NULL AS no_bookkeeping"
         )
-        #expect(try rows.first!.decode(Bool.self, column: "gone"))
-        #expect(try rows.first!.decode(Bool.self, column: "no_bookkeeping"))
+        #expect(try rows.one().decode(Bool.self, column: "gone"))
+        #expect(try rows.one().decode(Bool.self, column: "no_bookkeeping"))
         await client.close()
     }
 

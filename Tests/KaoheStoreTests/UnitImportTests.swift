@@ -1,3 +1,4 @@
+import KaoheRules
 import Foundation
 import KaoheStore
 import KaoheTestSupport
@@ -8,13 +9,8 @@ import Testing
 
 /// Valid unified social credit codes for tests: `12` + division + serial, with the GB 32100 check symbol.
 enum TestCodes {
-    static let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
     static func code(_ serial: Int, division: String = "990101") -> String {
-        let first17 = "12" + division + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
     /// The same code with a wrong check symbol.

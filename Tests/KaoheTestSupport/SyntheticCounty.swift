@@ -1,25 +1,5 @@
+public import KaoheRules
 import Foundation
-
-/// SplitMix64: a small deterministic generator, so a synthetic county is the same on every run.
-/// (Test data only; draws use `ConsistentSampler`.)
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// A generator whose sequence follows from `seed` alone.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A whole number in `0..<n`.
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 /// One unit of a synthetic county: its committee's total, 差 points, the re-check if sampled, and
 /// its roster (50 staff, the first `excellentStaff` of them 优秀; a collective award or not).
@@ -51,11 +31,7 @@ public enum SyntheticCounty {
 
     /// A valid 统一社会信用代码 (SPEC.md "Units") for a serial number in `division`.
     public static func code(_ serial: Int, division: String) -> String {
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-        let first17 = "12" + division + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
     /// One unit per total, the totals shuffled by `random`; unit `i` gets code serial `i + 1`, the

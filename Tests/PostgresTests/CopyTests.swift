@@ -82,7 +82,7 @@ struct CopyTests {
             let stored = try await connection.query("SELECT owner, s FROM t WHERE version = 1 ORDER BY id")
             #expect(try stored.map { try $0.decode(String?.self, column: "s") } == tricky)
             #expect(try stored.allSatisfy { try $0.decode(String.self, column: "owner") == "单位\t甲" })
-            let second = try await connection.query("SELECT count(*) AS n FROM t WHERE owner = 'b' AND version = 2").first!
+            let second = try await connection.query("SELECT count(*) AS n FROM t WHERE owner = 'b' AND version = 2").one()
             #expect(try second.decode(Int.self, column: "n") == tricky.count)
         }
     }

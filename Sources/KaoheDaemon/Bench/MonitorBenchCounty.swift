@@ -32,11 +32,7 @@ public struct MonitorBenchCounty: Sendable {
 
     /// The `serial`th unit's code: `12990101` + 9 digits + the GB 32100 check symbol.
     public static func code(_ serial: Int) -> String {
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-        let first17 = "12990101" + String(format: "%09d", serial)
-        let sum = zip(first17, weights).reduce(0) { $0 + charset.firstIndex(of: $1.0)! * $1.1 }
-        return first17 + String(charset[(31 - sum % 31) % 31])
+        UnifiedSocialCreditCode.publicInstitution(division: "990101", serial: serial).rawValue
     }
 
     /// What was built: the office's account and token (to call the API as the office).

@@ -62,7 +62,7 @@ enum DemoCurrentCycle {
         return totals
     }
 
-    static func plans(count: Int, random: inout DemoRandom) -> [Plan] {
+    static func plans(count: Int, random: inout SeededRandom) -> [Plan] {
         var totals = totals()
         for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
         var plans: [Plan] = []
@@ -97,14 +97,14 @@ enum DemoCurrentCycle {
     /// The cycle opened with its on-time filings made, its two deadlines still to pass.
     struct Started {
         var plans: [Plan]
-        var random: DemoRandom
+        var random: SeededRandom
         var deadline: Date
     }
 
     /// Creates the cycle with its self-assessment and assessment deadlines ``deadlineDelay`` ahead,
     /// enrols the units and makes the on-time filings.
     static func start(_ context: DemoContext) async throws -> Started {
-        var random = DemoRandom(seed: 2026)
+        var random = SeededRandom(seed: 2026)
         let plans = plans(count: context.units.count, random: &random)
         let start = Date()
         let deadline = Date(timeIntervalSince1970: (start.timeIntervalSince1970 + deadlineDelay).rounded(.up))
@@ -159,7 +159,7 @@ enum DemoCurrentCycle {
     }
 
     /// Files the self-assessments and assessments the plans make `filing` (on time or late).
-    static func file(_ filing: Filing, _ context: DemoContext, plans: [Plan], random: inout DemoRandom) async throws {
+    static func file(_ filing: Filing, _ context: DemoContext, plans: [Plan], random: inout SeededRandom) async throws {
         let filings = FilingStore(client: context.client)
         for (unit, plan) in zip(context.units, plans) {
             if plan.selfAssessment == filing {
@@ -179,7 +179,7 @@ enum DemoCurrentCycle {
     /// Re-checks (实地二次评价) by the assigned reviewers of up to five sampled units that have a
     /// committee assessment: one 6.20 points below its committee's (it overrides), the others
     /// within a few points (they do not); the remaining sampled units are still to be visited.
-    static func fileRechecks(_ context: DemoContext, plans: [Plan], draw: SpotCheckRecord, random: inout DemoRandom) async throws {
+    static func fileRechecks(_ context: DemoContext, plans: [Plan], draw: SpotCheckRecord, random: inout SeededRandom) async throws {
         let index = Dictionary(uniqueKeysWithValues: context.units.enumerated().map { ($1.code, $0) })
         let selected = (draw.selection?.selected ?? []).map(\.code).filter { plans[index[$0]!].total != nil }
         let overriding = selected.first { (7_700...8_860).contains(plans[index[$0]!].total!) }

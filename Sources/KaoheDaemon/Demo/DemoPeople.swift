@@ -16,7 +16,7 @@ enum DemoPeople {
     ).map(String.init)
 
     /// A name: surname + one or two given characters (two more often, as among younger staff).
-    static func name(_ random: inout DemoRandom) -> String {
+    static func name(_ random: inout SeededRandom) -> String {
         var name = random.pick(surnames) + random.pick(givenCharacters)
         if random.chance(70) { name += random.pick(givenCharacters) }
         return name
@@ -34,7 +34,7 @@ enum DemoPeople {
     /// A unit's roster: leaders, middle managers and staff with scores and proposed grades
     /// consistent with their scores, plus the probation, leave and investigation cases every real
     /// roster has, and the violations `shape` asks for.
-    static func roster(_ shape: RosterShape, random: inout DemoRandom) -> [RosterLine] {
+    static func roster(_ shape: RosterShape, random: inout SeededRandom) -> [RosterLine] {
         var lines: [RosterLine] = []
         for index in 0..<shape.staff {
             let level = index < max(1, shape.staff / 25) ? "领导班子" : index < max(2, shape.staff / 6) ? "中层" : "一般"

@@ -24,7 +24,7 @@ enum DemoPreviousCycle {
     }
 
     static func seed(_ context: DemoContext) async throws {
-        var random = DemoRandom(seed: 2025)
+        var random = SeededRandom(seed: 2025)
         var totals = totals()
         for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
         let office = context.accounts.office

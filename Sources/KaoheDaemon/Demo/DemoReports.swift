@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 
 /// 自评报告: the text of a unit's self-assessment, assembled from the unit's name, headcount and
@@ -13,7 +14,7 @@ enum DemoReports {
     ]
 
     /// The report of `unit` for cycle `year`.
-    static func selfAssessment(_ unit: UnitRecord, year: String, random: inout DemoRandom) -> String {
+    static func selfAssessment(_ unit: UnitRecord, year: String, random: inout SeededRandom) -> String {
         var done = achievements
         var lines: [String] = []
         for _ in 0..<3 { lines.append(done.remove(at: random.below(done.count))) }

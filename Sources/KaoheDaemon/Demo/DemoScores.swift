@@ -16,7 +16,7 @@ enum DemoScores {
 
     /// A sheet totalling `hundredths` / 100 (0…10,000) with `poor` points rated 差 and, when
     /// `fair`, one rated 中.
-    static func sheet(hundredths total: Int, poor: Int, fair: Bool = false, random: inout DemoRandom) -> UnitScoreSheet {
+    static func sheet(hundredths total: Int, poor: Int, fair: Bool = false, random: inout SeededRandom) -> UnitScoreSheet {
         var points = indicators.map { $0.max * total / 10_000 }
         points[1] += total - points.reduce(0, +)  // the rounding remainder goes to 主要职责
         // Unevenness between related indicators, keeping the total and every maximum.

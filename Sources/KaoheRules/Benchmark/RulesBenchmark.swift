@@ -45,7 +45,7 @@ public struct RulesBenchmark: Sendable {
 
     /// Generates the province deterministically.
     public func generate(scheme: IndicatorScheme, roster policy: RosterPolicy) -> Province {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         var filings: [(code: String, committee: String, county: Int, sheet: UnitScoreSheet)] = []
         filings.reserveCapacity(units)
         var rosters: [[StaffRecord]] = []
@@ -130,20 +130,5 @@ public struct RulesBenchmark: Sendable {
         }
         return Outcome(units: province.filings.count, staff: staff, distribution: distribution, conflicts: conflicts,
                        violations: violations, totalOfTotals: totalOfTotals)
-    }
-}
-
-/// A small deterministic generator for synthetic data (not for draws: those use ``ConsistentSampler``).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

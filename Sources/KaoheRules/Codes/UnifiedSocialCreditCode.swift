@@ -54,11 +54,23 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
         return charset[(31 - sum % 31) % 31]
     }
 
+    /// The code of a public institution (`12`) registered in `division` (6 digits) with the
+    /// 9-digit `serial` as its organisation code, check symbol computed: the codes of the demo
+    /// county, the benchmarks' and the tests' synthetic counties.
+    public static func publicInstitution(division: String, serial: Int) -> UnifiedSocialCreditCode {
+        precondition(division.utf8.count == 6 && division.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        precondition((0..<1_000_000_000).contains(serial))
+        let digits = String(serial)
+        let first17 = "12" + division + String(repeating: "0", count: 9 - digits.count) + digits
+        // Digits only: every character is in the charset, so the check symbol exists and the code is valid.
+        return try! UnifiedSocialCreditCode(first17 + String(checkSymbol(forFirst17: first17)!))
+    }
+
     /// 登记管理部门代码 (position 1): `1` is the staffing office (机构编制).
-    public var registrationAuthority: Character { rawValue.first! }
+    public var registrationAuthority: Character { rawValue[rawValue.startIndex] }
 
     /// 机构类别代码 (position 2).
-    public var organisationCategory: Character { rawValue.dropFirst().first! }
+    public var organisationCategory: Character { rawValue[rawValue.index(after: rawValue.startIndex)] }
 
     /// 登记管理机关行政区划码 (positions 3–8).
     public var administrativeDivision: Substring { rawValue.dropFirst(2).prefix(6) }

@@ -21,7 +21,7 @@ public struct DrawSeed: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func random() -> DrawSeed {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return try! DrawSeed(hex(bytes))
+        return try! DrawSeed(Hex.lowercase(bytes))
     }
 
     /// The seed text.

@@ -1,3 +1,4 @@
+import KaoheRules
 import Foundation
 import Crypto
 

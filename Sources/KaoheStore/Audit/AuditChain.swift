@@ -1,3 +1,4 @@
+import KaoheRules
 import Crypto
 import Foundation
 public import Postgres

@@ -26,7 +26,7 @@ extension GradingStore {
                 SELECT \(county), \(cycle), \(unit), coalesce(max(event_no), 0) + 1, \(kind.rawValue), \(reason), \(document), \(principal.account)
                 FROM grading_events WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)
                 RETURNING event_no
-                """).first!.decode(Int.self, column: "event_no")
+                """).one().decode(Int.self, column: "event_no")
             var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
             if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
             try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.event.record",
@@ -99,7 +99,7 @@ extension GradingStore {
                 ON CONFLICT (county, cycle, department) DO UPDATE SET grade = EXCLUDED.grade, document = EXCLUDED.document,
                     recorded_by = EXCLUDED.recorded_by, recorded_at = now()
                 RETURNING recorded_at
-                """).first!
+                """).one()
             var details = ["department": department, "grade": grade.rawValue, "document": document]
             if let old { details["oldGrade"] = old }
             if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
@@ -157,7 +157,7 @@ extension GradingStore {
             }
             let conflicts = try await connection.query(
                 "SELECT conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
-            ).first!.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
+            ).one().decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
             var rulings: [RatioRuling] = []
             for (index, item) in input.enumerated() {
                 guard let conflict = conflicts.first(where: { $0.kind == item.kind && $0.scope == item.scope }) else {

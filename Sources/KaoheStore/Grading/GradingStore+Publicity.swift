@@ -1,6 +1,6 @@
 import Foundation
 public import KaoheRules
-public import Postgres
+import Postgres
 
 /// 公示, 异议/复议, finalisation, and staff appeals (复核).
 extension GradingStore {
@@ -50,7 +50,7 @@ extension GradingStore {
     }
 
     static func today(on connection: PostgresConnection) async throws -> String {
-        try await connection.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today").first!.decode(String.self, column: "today")
+        try await connection.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today").one().decode(String.self, column: "today")
     }
 
     static func publicity(on connection: PostgresConnection, county: String, cycle: String) async throws -> PublicityRecord? {
@@ -118,7 +118,7 @@ extension GradingStore {
                               rule: "publicity.not-closed")
         }
         let open = try await connection.query(
-            "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL").first!.decode(Int.self, column: "n")
+            "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL").one().decode(Int.self, column: "n")
         guard open == 0 else {
             return CycleError(.conflict, "尚有\(open)件异议未复议 / \(open) objection(s) await review", rule: "publicity.objections-open")
         }
@@ -171,7 +171,7 @@ extension GradingStore {
                 """
                 INSERT INTO objections (county, cycle, unit_code, filed_by, text) VALUES (\(county), \(cycle), \(unit), \(principal.account), \(text))
                 RETURNING id
-                """).first!.decode(Int64.self, column: "id")
+                """).one().decode(Int64.self, column: "id")
             try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "objection.file",
                                          object: "cycles/\(cycle)/objections/\(id)", details: ["unit": unit, "characters": String(text.count)])
             return try await Self.objection(on: connection, county: county, id: id)!
@@ -235,7 +235,7 @@ extension GradingStore {
             let unit = existing.unit
             let old = try await connection.query(
                 "SELECT grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) FOR UPDATE"
-            ).first!.decode(String.self, column: "grade")
+            ).one().decode(String.self, column: "grade")
             var conflicts: [CohortConflict]?
             var newGrade: String?
             if let grade, grade.rawValue != old {
@@ -319,7 +319,7 @@ extension GradingStore {
                     VALUES (\(county), \(cycle), \(unit), \(staffNo), \(grade.rawValue), \(notified.description)::date, \(filedDay.description)::date,
                             \(lastDay.description)::date, \(reason), \(principal.account))
                     RETURNING id
-                    """).first!.decode(Int64.self, column: "id")
+                    """).one().decode(Int64.self, column: "id")
                 try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "appeal.file",
                                              object: "cycles/\(cycle)/appeals/\(id)",
                                              details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description])

@@ -26,7 +26,7 @@ extension GradingStore {
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
             let next = try await connection.query(
                 "SELECT coalesce(max(version), 0) + 1 AS next FROM rechecks WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
-            ).first!.decode(Int.self, column: "next")
+            ).one().decode(Int.self, column: "next")
             let inserted = try await connection.query(
                 """
                 INSERT INTO rechecks (county, cycle, unit_code, version, draw_no, reviewer, filed_by, total, poor_count, content)
@@ -44,7 +44,7 @@ extension GradingStore {
             try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "recheck.file",
                                          object: "cycles/\(cycle)/units/\(unit)/recheck", details: details)
             return RecheckVersion(unit: unit, version: next, reviewer: reviewer, filedBy: principal.account,
-                                  filedAt: ShanghaiTime.format(try inserted.first!.decode(Date.self, column: "filed_at")), content: content, comparison: comparison)
+                                  filedAt: ShanghaiTime.format(try inserted.one().decode(Date.self, column: "filed_at")), content: content, comparison: comparison)
         }
     }
 

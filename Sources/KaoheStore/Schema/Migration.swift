@@ -1,3 +1,4 @@
+import KaoheRules
 public import Foundation
 import Crypto
 import KaoheSchema

@@ -29,4 +29,13 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         guard let first else { return nil }
         return try first.decode(type, at: 0)
     }
+
+    /// The row a statement always returns (an aggregate, `INSERT … RETURNING` of one row): the
+    /// first, or `.unexpectedResponse` when there is none — an error to report, never a crash.
+    public func one(file: String = #fileID, line: Int = #line) throws -> PostgresRow {
+        guard let first else {
+            throw PostgresError(code: .unexpectedResponse, message: "the statement returned no row", file: file, line: line)
+        }
+        return first
+    }
 }
