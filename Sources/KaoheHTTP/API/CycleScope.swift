@@ -4,6 +4,11 @@ import KaoheStore
 /// Who asks about which cycle of which county: the checks the cycle-wide routes share. A county
 /// other than the caller's is 404 (its existence does not leak); a role that may not is 403.
 struct CycleScope: Sendable {
+    /// The path of a cycle, under `/api/v1`: every cycle-wide route starts with it.
+    static let path = "/counties/{county}/cycles/{cycle}"
+    /// The most a cycle-wide JSON request may send (score sheets, decisions, objections): 256 KiB.
+    static let maxBody = 256 * 1024
+
     var principal: Principal
     var county: String
     var cycle: String

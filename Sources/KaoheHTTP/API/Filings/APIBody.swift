@@ -106,26 +106,6 @@ enum APIBody {
         }.joined()
     }
 
-    /// A JSON pointer from a KaoheRules field path (`scores.key_tasks`, `awards[0].points`).
-    static func pointer(fromRulesField field: String) -> String {
-        var out = ""
-        var segment = ""
-        func flush() {
-            if !segment.isEmpty { out += "/" + segment }
-            segment = ""
-        }
-        for character in field {
-            switch character {
-            case ".": flush()
-            case "[": flush()
-            case "]": flush()
-            default: segment.append(character)
-            }
-        }
-        flush()
-        return out.isEmpty ? "/" : out
-    }
-
     static func problem(for error: DecodingError, bytes: [UInt8]) -> ProblemDetails {
         func invalid(_ field: String, _ rule: String, _ detail: String) -> ProblemDetails {
             ProblemDetails(status: .unprocessableContent, type: "/problems/invalid", title: "数据不符合规则 Invalid data",

@@ -11,8 +11,8 @@ struct GradingController: Sendable {
     let filings: FilingStore
     let idempotency: IdempotencyStore
 
-    static let base = "/counties/{county}/cycles/{cycle}"
-    static let maxBody = 256 * 1024
+    static let base = CycleScope.path
+    static let maxBody = CycleScope.maxBody
 
     func register(on api: APIRoutes) {
         api.write(.post, Self.base + "/grading/proposal", idempotency: idempotency, maxBodySize: Self.maxBody, use: propose)

@@ -16,7 +16,7 @@ struct GradingInputsController: Sendable {
     let filings: FilingStore
     let idempotency: IdempotencyStore
 
-    static let base = "/counties/{county}/cycles/{cycle}"
+    static let base = CycleScope.path
     static let maxBody = 64 * 1024
 
     func register(on api: APIRoutes) {

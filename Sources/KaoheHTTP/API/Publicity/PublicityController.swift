@@ -15,8 +15,8 @@ struct PublicityController: Sendable {
     let filings: FilingStore
     let idempotency: IdempotencyStore
 
-    static let base = "/counties/{county}/cycles/{cycle}"
-    static let maxBody = 256 * 1024
+    static let base = CycleScope.path
+    static let maxBody = CycleScope.maxBody
 
     func register(on api: APIRoutes) {
         api.write(.post, Self.base + "/publicity/open", idempotency: idempotency, maxBodySize: Self.maxBody, use: open)

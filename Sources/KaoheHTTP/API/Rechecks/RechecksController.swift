@@ -12,8 +12,8 @@ struct RechecksController: Sendable {
     let filings: FilingStore
     let idempotency: IdempotencyStore
 
-    static let base = "/counties/{county}/cycles/{cycle}"
-    static let maxBody = 256 * 1024
+    static let base = CycleScope.path
+    static let maxBody = CycleScope.maxBody
 
     func register(on api: APIRoutes) {
         api.write(.put, Self.base + "/units/{code}/recheck", idempotency: idempotency, maxBodySize: Self.maxBody, use: putRecheck)
