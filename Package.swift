@@ -152,10 +152,39 @@ let package = Package(
                 "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks/: apart from the product (never installed, not a product), but built and
+        // tested by every `swift build` and CI run so they cannot rot. See Benchmarks/README.md.
+        .target(
+            name: "KaoheBenchWorkloads",
+            dependencies: ["KaoheRules", "KaoheStore", "Postgres"],
+            path: "Benchmarks/KaoheBenchWorkloads",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kaohe-bench",
+            dependencies: [
+                "KaoheBenchWorkloads",
+                "KaoheDaemon",
+                "KaoheHTTP",
+                "KaoheRules",
+                "KaoheStore",
+                "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 // bench ingest runs kaohed's HTTP app in-process: its ServiceGroup, its bound address.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            path: "Benchmarks/kaohe-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KaoheBenchTests",
+            dependencies: ["KaoheBenchWorkloads", "KaoheRules"],
+            path: "Benchmarks/Tests/KaoheBenchTests",
             swiftSettings: swiftSettings
         ),
         // Starts the throwaway PostgreSQL cluster the integration tests share; the synthetic county

@@ -9,21 +9,12 @@ struct KaoheCommand: AsyncParsableCommand {
         discussion: "Commands that use the database take the same settings as kaohed (flags, KAOHE_* environment, --config file).",
         subcommands: [
             MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self,
-            RulesCommand.self, BenchCommand.self,
+            RulesCommand.self,
             CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
             ImportCommand.self, AccountCommand.self, AuditCommand.self,
             DrawCommand.self, VerifyDrawCommand.self, JobsCommand.self,
             CycleCommand.self, GradingCommand.self, PublicityCommand.self, ObjectionCommand.self, AppealCommand.self,
             ExportCommand.self,
         ]
-    )
-}
-
-/// `kaohe bench …`: benchmarks that print figures (never timed assertions in tests).
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Measure speed and memory and print the figures.",
-        subcommands: [BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self, BenchMonitorCommand.self]
     )
 }

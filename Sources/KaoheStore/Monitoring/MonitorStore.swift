@@ -31,13 +31,9 @@ public struct MonitorStore: Sendable {
             .decode(PostgresJSON.self, column: "document").bytes
     }
 
-    /// The plan of the monitor's statement as run now (`EXPLAIN (ANALYZE, BUFFERS)`), for tuning.
-    public func explain(county: String, cycle: String) async throws -> String {
-        try await client.query(try Self.query(county: county, cycle: cycle, explain: true)).map { try $0.decode(String.self, column: "QUERY PLAN") }
-            .joined(separator: "\n")
-    }
-
-    static func query(county: String, cycle: String, explain: Bool) throws -> PostgresQuery {
+    /// The monitor's statement; with `explain`, prefixed with `EXPLAIN (ANALYZE, BUFFERS)` (for
+    /// `kaohe-bench monitor --explain`).
+    package static func query(county: String, cycle: String, explain: Bool) throws -> PostgresQuery {
         let policy = try GradingStore.cyclePolicy().recheck
         let threshold = policy.pointsThreshold.description
         let onPoor = policy.onPoorCountDifference

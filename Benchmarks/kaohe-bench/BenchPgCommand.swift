@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import Postgres
 
-/// `kaohe bench pg`: the Postgres module against PostgreSQL's own clients, in one run.
+/// `kaohe-bench pg`: the Postgres module against PostgreSQL's own clients, in one run.
 ///
 /// (a) COPY FROM STDIN of the same rows through `PostgresConnection.copyFrom` and through
 ///     `psql -c "\copy … from '<file>'"`;
@@ -116,7 +116,7 @@ struct BenchPgCommand: AsyncParsableCommand {
         let preparedRatio = Self.median(tripsOurs) / Self.median(tripsPgbenchPrepared)
         let hoppingRatio = Self.median(tripsHopping) / Self.median(tripsPgbench)
         print("")
-        print("kaohe bench pg — PostgreSQL \(version), unix socket, \(rows.formatted()) rows per COPY, \(seconds) s per SELECT run, medians of \(runs) runs")
+        print("kaohe-bench pg — PostgreSQL \(version), unix socket, \(rows.formatted()) rows per COPY, \(seconds) s per SELECT run, medians of \(runs) runs")
         print(Self.row("measurement", "ours", "reference", "ratio", "target", "met"))
         print(Self.row(
             "COPY rows/s (vs psql \\copy)", Self.format(Self.median(copyOurs)), Self.format(Self.median(copyPsql)),

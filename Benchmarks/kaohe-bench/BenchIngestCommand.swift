@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import KaoheDaemon
 import KaoheHTTP
+import KaoheBenchWorkloads
 import KaoheRules
 import KaoheStore
 import Logging
@@ -14,7 +15,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `kaohe bench ingest`: a county's roster filing season, in one run (issue 4 item 11).
+/// `kaohe-bench ingest`: a county's roster filing season, in one run (issue 4 item 11).
 ///
 /// Setup, not timed: a county with committees and `--units` units (valid unified social credit
 /// codes), one unit account with a token each, cycle 2026 whose roster step is open, and kaohed's
@@ -226,7 +227,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let copy = median(results.map(\.copyRowsPerSecond))
         let ratio = api / copy
         say("")
-        say("kaohe bench ingest — PostgreSQL \(postgres) (\(settings)), unix socket")
+        say("kaohe-bench ingest — PostgreSQL \(postgres) (\(settings)), unix socket")
         say("\(plan.units.formatted()) rosters, \(plan.staff.formatted()) staff rows (\(plan.smallest)–\(plan.largest) per roster), \(violations.formatted()) violations stored with them (--violating-percent \(violatingPercent)), \(concurrency) HTTP clients, text/csv; server \(server)")
         // Same columns as the summary below: rows/s of each path, their ratio, then seconds taken.
         say(BenchPgCommand.row("run", "API rows/s", "\\copy rows/s", "ratio", "API s", "\\copy s"))

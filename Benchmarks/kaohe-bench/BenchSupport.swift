@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Postgres
 
-/// Helpers the benchmarks share (`kaohe bench pg`, `kaohe bench ingest`).
+/// Helpers the benchmarks share (`kaohe-bench pg`, `kaohe-bench ingest`).
 
 /// The median of the runs' figures (the mean of the middle two for an even count; 0 for none).
 func median(_ values: [Double]) -> Double {

@@ -1,8 +1,12 @@
+import KaoheBenchWorkloads
 import KaoheRules
 import Testing
 
-@Suite("kaohe bench rules workload")
+@Suite("kaohe-bench rules workload")
 struct RulesBenchmarkTests {
+    func countyScheme() throws -> IndicatorScheme { try SchemeLoader.builtIn("county-2021") }
+    func gradingPolicy() throws -> GradingPolicy { try PolicyLoader.defaultCyclePolicy().grading }
+
     @Test("a small province grades every unit, checks every roster and respects the ratios")
     func smallProvince() throws {
         let scheme = try countyScheme()

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Runs kaohed's HTTP application in this process as kaohed runs it — `buildApplication` on
 /// 127.0.0.1 with a free port, in one ServiceGroup with the pool — calls `body` with the port once
 /// the server listens, then shuts the group down (also when `body` throws). For the benchmarks that
-/// measure over real HTTP (`kaohe bench ingest`, `kaohe bench monitor`).
+/// measure over real HTTP (`kaohe-bench ingest`, `kaohe-bench monitor`).
 func withInProcessServer<Result>(
     client: PostgresClient,
     dependencies: AppDependencies,

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Glibc
+import KaoheBenchWorkloads
 import KaoheRules
 
-/// `kaohe bench rules`: grade 50,000 units and check the rosters of 1,500,000 staff (a province)
+/// `kaohe-bench rules`: grade 50,000 units and check the rosters of 1,500,000 staff (a province)
 /// in one run, in integer and two-decimal fixed-point arithmetic; prints wall time and peak memory.
 struct BenchRulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,16 +2,17 @@ import ArgumentParser
 import Foundation
 import KaoheDaemon
 import KaoheHTTP
+import KaoheBenchWorkloads
 import KaoheStore
 import Logging
 import NIOCore
 import Postgres
 
-/// `kaohe bench monitor`: the office's monitor of a county of 500 units and 25,000 staff (issue 5
+/// `kaohe-bench monitor`: the office's monitor of a county of 500 units and 25,000 staff (issue 5
 /// item 7: under 50 ms).
 ///
-/// Setup, not timed: the county `MonitorBenchCounty` builds (the generator the opt-in
-/// `MonitorBenchmarkTests` use too) in a private cluster or `--database-url`, and kaohed's HTTP
+/// Setup, not timed: the county `MonitorBenchCounty` builds in a private cluster or
+/// `--database-url`, and kaohed's HTTP
 /// application running in this process (`buildApplication` on 127.0.0.1, a free port, in a
 /// ServiceGroup with the pool, as kaohed runs it).
 ///
@@ -32,6 +33,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
     @Option(help: "Units in the county.") var units = 500
     @Option(help: "Staff in each unit's roster.") var staffPerUnit = 50
     @Option(help: "Timed requests of each kind.") var runs = 30
+    @Flag(help: "Also print the plan of the monitor's statement as run (EXPLAIN (ANALYZE, BUFFERS)).") var explain = false
 
     /// A line on standard output at once (also when it is a file).
     static func say(_ line: String) {
@@ -51,6 +53,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let county = MonitorBenchCounty(units: units, staffPerUnit: staffPerUnit)
         let runs = runs
+        let explain = explain
         try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { Self.say($0) }) { configuration, _, _ in
             let metrics = Bootstrap.process(logLevel: .warning)
             let client = PostgresClient(configuration: configuration, logger: logger)
@@ -80,6 +83,10 @@ struct BenchMonitorCommand: AsyncParsableCommand {
             Self.say("  GET monitor      (JSON, \(json.bytes) bytes): \(Self.summary(json.milliseconds))  \(median(json.milliseconds) < 50 ? "meets" : "MISSES") the target")
             Self.say("  GET monitor.csv  (CSV,  \(csv.bytes) bytes): \(Self.summary(csv.milliseconds))  \(median(csv.milliseconds) < 50 ? "meets" : "MISSES") the target")
             Self.say("  MonitorStore.monitor (the SQL statement alone): \(Self.summary(direct))")
+            if explain {
+                let plan = try await client.query(try MonitorStore.query(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle, explain: true))
+                Self.say(try plan.map { try $0.decode(String.self, column: "QUERY PLAN") }.joined(separator: "\n"))
+            }
         }
     }
 

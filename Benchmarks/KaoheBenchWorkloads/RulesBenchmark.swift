@@ -1,4 +1,6 @@
-/// The `kaohe bench rules` workload: a synthetic province (50,000 units in counties of 500, 30
+public import KaoheRules
+
+/// The `kaohe-bench rules` workload: a synthetic province (50,000 units in counties of 500, 30
 /// staff each: 1,500,000 staff) graded and roster-checked in one run, all in integer and
 /// two-decimal fixed-point arithmetic.
 public struct RulesBenchmark: Sendable {
