@@ -314,7 +314,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 }
             }
             try await AuditChain.append(
-                on: connection, county: county, actor: "cli:bench", action: "account.create",
+                on: connection, county: county, actor: "cli:bench", action: .accountCreate,
                 object: "accounts:unit-1…unit-\(plan.units)", details: ["role": "unit", "count": String(plan.units)]
             )
         }

@@ -144,7 +144,7 @@ struct JobRunnerTests {
         struct Failing: ScheduledJob {
             let kind = "test.fail"
             func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-                try await AuditChain.append(on: transaction.connection, county: run.county, actor: context.actor, action: "test.partial", object: "x")
+                try await AuditChain.append(on: transaction.connection, county: run.county, actor: context.actor, action: .named("test.partial"), object: "x")
                 throw CycleError(.invalid, "boom")
             }
         }

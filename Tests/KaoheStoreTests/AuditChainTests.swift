@@ -27,7 +27,7 @@ struct AuditChainTests {
         for i in 1...n {
             let seq = try await client.withTransaction { connection in
                 try await AuditChain.appendNow(
-                    on: connection, county: county, actor: "990101/clerk", action: "test.step",
+                    on: connection, county: county, actor: "990101/clerk", action: .named("test.step"),
                     object: "unit:91350100M000100Y43", details: ["i": String(i), "名称": "示例县第一中学\n\"引号\""]
                 )
             }
@@ -91,7 +91,7 @@ struct AuditChainTests {
         struct Abort: Error {}
         await #expect(throws: Abort.self) {
             try await client.withTransaction { connection in
-                try await AuditChain.append(on: connection, county: "990101", actor: "a", action: "b", object: "c")
+                try await AuditChain.append(on: connection, county: "990101", actor: "a", action: .named("b"), object: "c")
                 throw Abort()
             }
         }
@@ -107,7 +107,7 @@ struct AuditChainTests {
             for i in 0..<40 {
                 group.addTask {
                     try await client.withTransaction { connection in
-                        try await AuditChain.append(on: connection, county: "990101", actor: "task\(i)", action: "test.concurrent", object: "n:\(i)")
+                        try await AuditChain.append(on: connection, county: "990101", actor: "task\(i)", action: .named("test.concurrent"), object: "n:\(i)")
                     }
                 }
             }
@@ -124,15 +124,15 @@ struct AuditChainTests {
     func headFreeUntilCommit() async throws {
         let client = try await migratedClient()
         try await client.withTransaction { first in
-            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: "test.open", object: "n:1")
+            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: .named("test.open"), object: "n:1")
             // While `first` is open, a second transaction appends and commits. Were the head locked
             // by `first`, this would wait and lock_timeout would fail it.
             try await client.withTransaction { second in
                 try await second.execute("SET LOCAL lock_timeout = '2s'")
-                try await AuditChain.append(on: second, county: "990101", actor: "fast", action: "test.commit", object: "n:2")
+                try await AuditChain.append(on: second, county: "990101", actor: "fast", action: .named("test.commit"), object: "n:2")
             }
             #expect(try await client.query("SELECT actor FROM audit_log WHERE county = '990101'").single(String.self) == "fast")
-            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: "test.second", object: "n:3")
+            try await AuditChain.append(on: first, county: "990101", actor: "slow", action: .named("test.second"), object: "n:3")
         }
         let entries = try await client.query("SELECT seq, actor, action FROM audit_log WHERE county = '990101' ORDER BY seq").map {
             "\(try $0.decode(Int64.self, column: "seq")) \(try $0.decode(String.self, column: "actor")) \(try $0.decode(String.self, column: "action"))"
@@ -147,9 +147,9 @@ struct AuditChainTests {
         let client = try await migratedClient()
         try await append(client, 2)
         let seq = try await client.withTransaction { connection in
-            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: "test.before", object: "n:1")
-            let seq = try await AuditChain.appendNow(on: connection, county: "990101", actor: "a", action: "test.now", object: "n:2")
-            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: "test.after", object: "n:3")
+            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: .named("test.before"), object: "n:1")
+            let seq = try await AuditChain.appendNow(on: connection, county: "990101", actor: "a", action: .named("test.now"), object: "n:2")
+            try await AuditChain.append(on: connection, county: "990101", actor: "a", action: .named("test.after"), object: "n:3")
             return seq
         }
         #expect(seq == 4)
@@ -166,7 +166,7 @@ struct AuditChainTests {
         try await client.withTransaction { connection in
             for i in 1...6 {
                 let county = i % 3 == 0 ? "990102" : "990101"
-                try await AuditChain.append(on: connection, county: county, actor: "a", action: "test.batch", object: "n:\(i)",
+                try await AuditChain.append(on: connection, county: county, actor: "a", action: .named("test.batch"), object: "n:\(i)",
                                             details: ["i": String(i)])
             }
         }
@@ -283,7 +283,7 @@ struct AuditChainTests {
         let client = try await migratedClient()
         try await client.withTransaction { connection in
             for i in 0..<25 {
-                try await AuditChain.append(on: connection, county: "990101", actor: "bulk", action: "test.bulk", object: "n:\(i)")
+                try await AuditChain.append(on: connection, county: "990101", actor: "bulk", action: .named("test.bulk"), object: "n:\(i)")
             }
         }
         #expect(try await AuditChain.verify(client: client, county: "990101", batchSize: 7) == .intact(entries: 25))

@@ -31,7 +31,7 @@ struct DashboardStoreTests {
         ]
         for entry in entries {
             try await client.withTransaction { connection in
-                try await AuditChain.append(on: connection, county: entry.county, actor: "\(entry.county)/clerk", action: "test.step",
+                try await AuditChain.append(on: connection, county: entry.county, actor: "\(entry.county)/clerk", action: .named("test.step"),
                                             object: entry.object, details: entry.details)
             }
         }

@@ -64,7 +64,7 @@ public struct AccountStore: Sendable {
                 details["unit"] = principal.unitCode
                 details["reviewer"] = principal.reviewer
                 try await AuditChain.append(
-                    on: connection, county: principal.county, actor: actor, action: "account.create",
+                    on: connection, county: principal.county, actor: actor, action: .accountCreate,
                     object: "account:\(principal.account)", details: details
                 )
                 return issued
@@ -103,7 +103,7 @@ public struct AccountStore: Sendable {
                 }
                 let issued = try await Self.issueToken(on: connection, county: county, account: account, label: label)
                 try await AuditChain.append(
-                    on: connection, county: county, actor: actor, action: "token.issue",
+                    on: connection, county: county, actor: actor, action: .tokenIssue,
                     object: "token:\(issued.tokenID.uuidString.lowercased())", details: ["account": account, "label": label]
                 )
                 return issued
@@ -139,7 +139,7 @@ public struct AccountStore: Sendable {
             )
             guard let account = try rows.single(String.self) else { return false }
             try await AuditChain.append(
-                on: connection, county: county, actor: actor, action: "token.revoke",
+                on: connection, county: county, actor: actor, action: .tokenRevoke,
                 object: "token:\(tokenID.uuidString.lowercased())", details: ["account": account]
             )
             return true

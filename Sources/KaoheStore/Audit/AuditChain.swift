@@ -77,7 +77,7 @@ public enum AuditChain {
         on connection: PostgresConnection,
         county: String,
         actor: String,
-        action: String,
+        action: AuditAction,
         object: String,
         details: [String: String] = [:]
     ) async throws {
@@ -85,7 +85,7 @@ public enum AuditChain {
         try await connection.execute(
             """
             INSERT INTO audit_pending (county, actor, action, object, details)
-            VALUES (\(county), \(actor), \(action), \(object), \(detailsJSON)::jsonb)
+            VALUES (\(county), \(actor), \(action.name), \(object), \(detailsJSON)::jsonb)
             """
         )
     }
@@ -97,7 +97,7 @@ public enum AuditChain {
         on connection: PostgresConnection,
         county: String,
         actor: String,
-        action: String,
+        action: AuditAction,
         object: String,
         details: [String: String] = [:]
     ) async throws -> Int64 {

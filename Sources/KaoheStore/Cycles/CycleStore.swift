@@ -101,7 +101,7 @@ public struct CycleStore: Sendable {
                     details["\(step.rawValue).closesAt"] = ShanghaiTime.format(times.closesAt)
                 }
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: created ? "cycle.create" : "cycle.update",
+                    on: connection, county: county, actor: actor, action: created ? .cycleCreate : .cycleUpdate,
                     object: "cycles/\(definition.cycle)", details: details
                 )
                 guard let cycle = try await Self.read(on: connection, county: county, cycle: definition.cycle) else {
@@ -228,7 +228,7 @@ public struct CycleStore: Sendable {
                 }
                 try await connection.execute("UPDATE cycles SET updated_at = now() WHERE county = \(county) AND cycle = \(cycle)")
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: "cycle.enrol", object: "cycles/\(cycle)/units",
+                    on: connection, county: county, actor: actor, action: .cycleEnrol, object: "cycles/\(cycle)/units",
                     details: ["added": added.joined(separator: ","), "removed": removed.joined(separator: ","), "count": String(wanted.count)]
                 )
                 return (added, removed)
@@ -271,7 +271,7 @@ public struct CycleStore: Sendable {
                     """
                 )
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: "cycle.step.close",
+                    on: connection, county: county, actor: actor, action: .cycleStepClose,
                     object: "cycles/\(cycle)/steps/\(step.rawValue)", details: [:]
                 )
                 guard let read = try await Self.read(on: connection, county: county, cycle: cycle),
@@ -298,7 +298,7 @@ public struct CycleStore: Sendable {
         guard let row = rows.first else { return nil }
         let closesAt = try row.decode(Date.self, column: "closes_at")
         try await AuditChain.append(
-            on: transaction.connection, county: county, actor: actor, action: "cycle.step.closed",
+            on: transaction.connection, county: county, actor: actor, action: .cycleStepClosed,
             object: "cycles/\(cycle)/steps/\(step.rawValue)", details: ["closesAt": ShanghaiTime.format(closesAt)]
         )
         return closesAt

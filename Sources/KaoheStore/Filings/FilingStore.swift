@@ -259,7 +259,7 @@ public struct FilingStore: Sendable {
                 }
                 let header = FilingBatcher.Header(
                     county: county, cycle: cycle, unit: unit, kind: step.rawValue, filedBy: principal.account, actor: principal.actor,
-                    action: "filing.\(step.rawValue)", object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
+                    action: AuditAction.filing(step).name, object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
                     basisKind: made.basis?.step.rawValue, basisVersion: made.basis?.version
                 )
                 let answer = try await batcher.file(FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled))

@@ -29,7 +29,7 @@ extension GradingStore {
                 """).one().decode(Int.self, column: "event_no")
             var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
             if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.event.record",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingEventRecord,
                                          object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
             return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
@@ -52,7 +52,7 @@ extension GradingStore {
             }
             var details = ["unit": unit, "reason": reason]
             if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.event.withdraw",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingEventWithdraw,
                                          object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
             return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
@@ -103,7 +103,7 @@ extension GradingStore {
             var details = ["department": department, "grade": grade.rawValue, "document": document]
             if let old { details["oldGrade"] = old }
             if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.department-result",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingDepartmentResult,
                                          object: "cycles/\(cycle)/departments/\(department)/result", details: details)
             return DepartmentResultRecord(department: department, grade: grade, document: document, recordedBy: principal.account,
                                           recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at")))
@@ -169,7 +169,7 @@ extension GradingStore {
             try await connection.execute(
                 "UPDATE cycle_gradings SET ratio_rulings = \(try PostgresJSON(encoding: rulings)) WHERE county = \(county) AND cycle = \(cycle)")
             try await FilingAudit.record(
-                on: connection, county: county, actor: principal.actor, action: "grading.ratio-rulings", object: "cycles/\(cycle)/grading",
+                on: connection, county: county, actor: principal.actor, action: .gradingRatioRulings, object: "cycles/\(cycle)/grading",
                 details: ["rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.joined(separator: "+")):\($0.reference)" }.joined(separator: "; "),
                           "open": String(RatioRuling.open(conflicts, rulings: rulings).count)])
             return try await Self.load(on: connection, county: county, cycle: cycle)!

@@ -37,7 +37,7 @@ extension GradingStore {
                 INSERT INTO scheduled_runs (county, cycle, kind, due_at) VALUES (\(county), \(cycle), \(Self.publicityCloseKind), \(window.closesAt))
                 ON CONFLICT (county, cycle, kind) DO NOTHING
                 """)
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "publicity.open",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .publicityOpen,
                                          object: "cycles/\(cycle)/publicity",
                                          details: ["opensOn": window.opensOn.description, "closesAt": window.closesAtText, "workingDays": String(window.workingDays)])
             return try await Self.publicity(on: connection, county: county, cycle: cycle)!
@@ -142,7 +142,7 @@ extension GradingStore {
             WHERE county = \(county) AND cycle = \(cycle)
             """)
         try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: true)
-        try await FilingAudit.record(on: connection, county: county, actor: actor, action: "publicity.finalise",
+        try await FilingAudit.record(on: connection, county: county, actor: actor, action: .publicityFinalise,
                                      object: "cycles/\(cycle)/publicity", details: ["by": account == nil ? "schedule" : "hand"])
     }
 
@@ -172,7 +172,7 @@ extension GradingStore {
                 INSERT INTO objections (county, cycle, unit_code, filed_by, text) VALUES (\(county), \(cycle), \(unit), \(principal.account), \(text))
                 RETURNING id
                 """).one().decode(Int64.self, column: "id")
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "objection.file",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .objectionFile,
                                          object: "cycles/\(cycle)/objections/\(id)", details: ["unit": unit, "characters": String(text.count)])
             return try await Self.objection(on: connection, county: county, id: id)!
         }
@@ -266,7 +266,7 @@ extension GradingStore {
                 """)
             var details = ["unit": unit, "outcome": outcome, "oldGrade": old]
             if let newGrade { details["newGrade"] = newGrade; details["conflicts"] = String(conflicts?.count ?? 0) }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "objection.review",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .objectionReview,
                                          object: "cycles/\(cycle)/objections/\(id)", details: details)
             var record = try await Self.objection(on: connection, county: county, id: id)!
             record.conflicts = conflicts
@@ -320,7 +320,7 @@ extension GradingStore {
                             \(lastDay.description)::date, \(reason), \(principal.account))
                     RETURNING id
                     """).one().decode(Int64.self, column: "id")
-                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "appeal.file",
+                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .appealFile,
                                              object: "cycles/\(cycle)/appeals/\(id)",
                                              details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description])
                 return try await Self.appeal(on: connection, county: county, id: id)!
@@ -382,7 +382,7 @@ extension GradingStore {
                            decided_by = \(principal.account), decided_at = now()
                     WHERE county = \(county) AND id = \(id)
                     """)
-                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "appeal.decide",
+                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .appealDecide,
                                              object: "cycles/\(cycle)/appeals/\(id)", details: ["outcome": outcome, "grade": grade?.rawValue ?? ""])
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }

@@ -41,7 +41,7 @@ extension GradingStore {
                 details["difference"] = comparison.difference.description
                 details["overridden"] = String(comparison.overridden)
             }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "recheck.file",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .recheckFile,
                                          object: "cycles/\(cycle)/units/\(unit)/recheck", details: details)
             return RecheckVersion(unit: unit, version: next, reviewer: reviewer, filedBy: principal.account,
                                   filedAt: ShanghaiTime.format(try inserted.one().decode(Date.self, column: "filed_at")), content: content, comparison: comparison)

@@ -39,7 +39,7 @@ public struct GradingStore: Sendable {
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
             let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
             let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.propose",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingPropose,
                                          object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
             return result
         }
@@ -56,7 +56,7 @@ public struct GradingStore: Sendable {
             let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
             var details = Self.auditSummary(result)
             details["decisions"] = decisions.map { "\($0.cut.rawValue):\($0.favoured.joined(separator: "+")):\($0.reference)" }.joined(separator: "; ")
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.decide",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingDecide,
                                          object: "cycles/\(cycle)/grading", details: details)
             return result
         }
@@ -81,7 +81,7 @@ public struct GradingStore: Sendable {
             try await connection.execute(
                 "UPDATE cycle_gradings SET confirmed_by = \(principal.account), confirmed_at = now() WHERE county = \(county) AND cycle = \(cycle)"
             )
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: "grading.confirm",
+            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingConfirm,
                                          object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
             return result
         }

@@ -93,7 +93,7 @@ extension RegistryStore {
                 ]
                 details["source"] = source
                 let seq = try await AuditChain.appendNow(
-                    on: connection, county: county, actor: actor, action: "unit.import", object: "county:\(county)", details: details
+                    on: connection, county: county, actor: actor, action: .unitImport, object: "county:\(county)", details: details
                 )
                 progress(UnitImportProgress(phase: .writing, done: total, total: total))
                 return UnitImportSummary(

@@ -35,7 +35,7 @@ public struct RegistryStore: Sendable {
                     )
                 }
                 try await AuditChain.append(
-                    on: connection, county: county.code, actor: actor, action: "county.enrol", object: "county:\(county.code)",
+                    on: connection, county: county.code, actor: actor, action: .countyEnrol, object: "county:\(county.code)",
                     details: [
                         "name": county.name, "committees": String(committees.count),
                         "departments": String(departments.count), "units": String(units.count),
@@ -56,7 +56,7 @@ public struct RegistryStore: Sendable {
             try await client.withTransaction { connection in
                 try await connection.execute("INSERT INTO counties (county, name) VALUES (\(county.code), \(county.name))")
                 try await AuditChain.append(
-                    on: connection, county: county.code, actor: actor, action: "county.create",
+                    on: connection, county: county.code, actor: actor, action: .countyCreate,
                     object: "county:\(county.code)", details: ["name": county.name]
                 )
             }
@@ -69,7 +69,7 @@ public struct RegistryStore: Sendable {
     public func addCommittee(_ committee: Committee, actor: String) async throws {
         try RegistryRules.check(id: committee.id, field: "committee", pattern: RegistryRules.sectorID)
         try RegistryRules.check(name: committee.name, field: "name", maximum: 100)
-        try await insert(county: committee.county, actor: actor, what: "committee \(committee.id)", action: "committee.add",
+        try await insert(county: committee.county, actor: actor, what: "committee \(committee.id)", action: .committeeAdd,
                          object: "committee:\(committee.id)", details: ["name": committee.name]) { connection in
             try await connection.execute(
                 "INSERT INTO committees (county, committee, name) VALUES (\(committee.county), \(committee.id), \(committee.name))"
@@ -81,7 +81,7 @@ public struct RegistryStore: Sendable {
     public func addDepartment(_ department: Department, actor: String) async throws {
         try RegistryRules.check(id: department.id, field: "department", pattern: RegistryRules.sectorID)
         try RegistryRules.check(name: department.name, field: "name", maximum: 100)
-        try await insert(county: department.county, actor: actor, what: "department \(department.id)", action: "department.add",
+        try await insert(county: department.county, actor: actor, what: "department \(department.id)", action: .departmentAdd,
                          object: "department:\(department.id)", details: ["name": department.name]) { connection in
             try await connection.execute(
                 "INSERT INTO departments (county, department, name) VALUES (\(department.county), \(department.id), \(department.name))"
@@ -96,7 +96,7 @@ public struct RegistryStore: Sendable {
         var details = ["name": reviewer.name]
         details["committee"] = reviewer.committee
         details["department"] = reviewer.department
-        try await insert(county: reviewer.county, actor: actor, what: "reviewer \(reviewer.id)", action: "reviewer.add",
+        try await insert(county: reviewer.county, actor: actor, what: "reviewer \(reviewer.id)", action: .reviewerAdd,
                          object: "reviewer:\(reviewer.id)", details: details) { connection in
             try await connection.execute(
                 """
@@ -110,7 +110,7 @@ public struct RegistryStore: Sendable {
     /// Runs one insert and its audit entry in a transaction, after checking the county exists (so a
     /// missing county is `notFound`, not a foreign-key puzzle).
     private func insert(
-        county: String, actor: String, what: String, action: String, object: String, details: [String: String],
+        county: String, actor: String, what: String, action: AuditAction, object: String, details: [String: String],
         _ body: @Sendable (PostgresConnection) async throws -> Void
     ) async throws {
         do {

@@ -40,7 +40,7 @@ public struct WebSessionStore: Sendable {
                 "DELETE FROM web_sessions WHERE county = \(county) AND account = \(account) RETURNING 1"
             ).count
             try await AuditChain.append(
-                on: connection, county: county, actor: actor, action: "account.password.set",
+                on: connection, county: county, actor: actor, action: .accountPasswordSet,
                 object: "account:\(account)", details: ["sessions_ended": String(ended)]
             )
         }
@@ -90,7 +90,7 @@ public struct WebSessionStore: Sendable {
                 """
             )
             try await AuditChain.append(
-                on: connection, county: county, actor: "\(county)/\(account)", action: "session.login", object: "account:\(account)"
+                on: connection, county: county, actor: "\(county)/\(account)", action: .sessionLogin, object: "account:\(account)"
             )
             guard let session = try await Self.session(on: connection, hash: APIToken.hash(secret)) else {
                 throw StoreError(.notFound, "the new session of \(account) could not be read back", field: "account")
@@ -115,7 +115,7 @@ public struct WebSessionStore: Sendable {
             )
             let locked = try rows.first?.decode(Bool?.self, column: "locked") ?? false
             try await AuditChain.append(
-                on: connection, county: county, actor: "anonymous", action: locked ? "session.locked" : "session.login_failed",
+                on: connection, county: county, actor: "anonymous", action: locked ? .sessionLocked : .sessionLoginFailed,
                 object: "account:\(account)"
             )
         }
@@ -170,7 +170,7 @@ public struct WebSessionStore: Sendable {
             let county = try row.decode(String.self, column: "county")
             let account = try row.decode(String.self, column: "account")
             try await AuditChain.append(
-                on: connection, county: county, actor: "\(county)/\(account)", action: "session.logout", object: "account:\(account)"
+                on: connection, county: county, actor: "\(county)/\(account)", action: .sessionLogout, object: "account:\(account)"
             )
             return true
         }

@@ -142,7 +142,7 @@ public struct SpotCheckStore: Sendable {
                 WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
                 """
             )
-            try await AuditChain.append(on: connection, county: county, actor: actor, action: "spot_check.supersede",
+            try await AuditChain.append(on: connection, county: county, actor: actor, action: .spotCheckSupersede,
                                         object: "cycles/\(cycle)/spot-check/\(current.drawNo)", details: ["reason": reason])
             drawNo = current.drawNo + 1
         }
@@ -170,7 +170,7 @@ public struct SpotCheckStore: Sendable {
                     now(), \(actor), \(drawNo == 1 ? nil : reason))
             """
         )
-        try await AuditChain.append(on: connection, county: county, actor: actor, action: "spot_check.freeze",
+        try await AuditChain.append(on: connection, county: county, actor: actor, action: .spotCheckFreeze,
                                     object: "cycles/\(cycle)/spot-check/\(drawNo)",
                                     details: ["populationHash": hash, "populationSize": String(population.count)])
         try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: "spot_check.freeze", by: actor,
@@ -269,7 +269,7 @@ public struct SpotCheckStore: Sendable {
             )
         }
         try await AuditChain.append(
-            on: connection, county: county, actor: actor, action: "spot_check.draw",
+            on: connection, county: county, actor: actor, action: .spotCheckDraw,
             object: "cycles/\(cycle)/spot-check/\(current.drawNo)",
             details: ["seed": seed.text, "seedSource": given == nil ? "csprng" : "dice", "populationHash": current.populationHash,
                       "selected": String(rank), "reviewersAssigned": String(aUnits.count)])
