@@ -101,9 +101,9 @@ struct MigrationTests {
 
 @Suite("Bundled schema")
 struct BundledSchemaTests {
-    @Test("the bundle holds exactly the .sql files of Schema/ (else: make SwiftPM re-read Package.swift — it caches the manifest by content, so touching may not do — and rebuild)")
+    @Test("the bundle holds exactly the .sql files of Schema/Migrations")
     func bundleMatchesFolder() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema/Migrations").standardized
         let onDisk = try MigrationCatalog.load(directory: folder)
         let bundled = try MigrationCatalog.bundled()
         #expect(bundled.map(\.label) == onDisk.map(\.label))

@@ -40,7 +40,7 @@ public struct Migration: Sendable, Hashable {
 
 /// Where migrations come from.
 public enum MigrationCatalog {
-    /// The migrations built into kaohe: the `Schema/` folder, bundled as a resource of KaoheStore.
+    /// The migrations built into kaohe: `Schema/Migrations/`, bundled as a folder of KaoheSchema.
     public static func bundled() throws(StoreError) -> [Migration] {
         guard let url = KaoheSchema.directory else {
             throw StoreError(.invalidMigration, "the bundled Schema/ migrations are missing from this build")

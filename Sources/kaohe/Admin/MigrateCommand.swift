@@ -9,7 +9,7 @@ import Postgres
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply the pending schema migrations (Schema/NNNN_name.sql) to the database.",
+        abstract: "Apply the pending schema migrations (Schema/Migrations/NNNN_name.sql) to the database.",
         discussion: "Against an external database kaohed refuses to serve until this has run. --status only lists them."
     )
 
