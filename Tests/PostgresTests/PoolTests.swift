@@ -80,20 +80,25 @@ struct PoolTests {
         try await client.execute("CREATE TABLE t (id int8 PRIMARY KEY)")
         try await client.execute("INSERT INTO t SELECT generate_series(1, 100)")
 
+        // Workers query until each has answered 10 queries after the restart (or 60 s pass): the
+        // test waits for work, not for a fixed time, so a loaded machine only makes it slower.
         let stop = ManagedAtomicFlag()
+        let restarted = ManagedAtomicFlag()
         let workers = Task {
-            try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in
+            try await withThrowingTaskGroup(of: (ok: Int, okAfter: Int, failed: Int).self) { group in
                 for worker in 0..<8 {
                     group.addTask {
                         var ok = 0
+                        var okAfter = 0
                         var failed = 0
                         var i = 0
-                        while !stop.isSet {
+                        while !stop.isSet && okAfter < 10 {
                             i += 1
                             do {
                                 let rows = try await client.query("SELECT id FROM t WHERE id = \((worker * 13 + i) % 100 + 1)")
                                 #expect(rows.count == 1)
                                 ok += 1
+                                if restarted.isSet { okAfter += 1 }
                             } catch let error as PostgresError {
                                 // In-flight statements may fail while the server goes down; nothing else may.
                                 #expect(error.isConnectionLevel, "\(String(reflecting: error))")
@@ -101,18 +106,27 @@ struct PoolTests {
                                 try await Task.sleep(for: .milliseconds(20))
                             }
                         }
-                        return (ok, failed)
+                        return (ok, okAfter, failed)
                     }
                 }
-                return try await group.reduce(into: (ok: 0, failed: 0)) { $0.ok += $1.ok; $0.failed += $1.failed }
+                return try await group.reduce(into: (ok: 0, okAfter: 0, failed: 0)) {
+                    $0.ok += $1.ok
+                    $0.okAfter += $1.okAfter
+                    $0.failed += $1.failed
+                }
             }
         }
         try await Task.sleep(for: .milliseconds(500))
         try await cluster.restart()
-        try await Task.sleep(for: .milliseconds(1000))
-        stop.set()
+        restarted.set()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            stop.set()
+        }
         let counts = try await workers.value
-        #expect(counts.ok > 100)
+        watchdog.cancel()
+        #expect(counts.okAfter == 80, "every worker answered 10 queries after the restart: \(counts)")
+        #expect(counts.ok > counts.okAfter, "and some before it")
 
         // After the restart, without recreating the client: every query succeeds.
         for i in 1...100 {
