@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "KaoheRules",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings

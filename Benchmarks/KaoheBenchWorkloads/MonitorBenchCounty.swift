@@ -1,6 +1,6 @@
 import Foundation
-public import KaoheStore
 import KaoheRules
+public import KaoheStore
 public import Postgres
 
 /// 监控基准县: the county the monitor is measured on (issue 5 item 7: 500 units, 25,000 staff) —
@@ -54,8 +54,16 @@ public struct MonitorBenchCounty: Sendable {
             committees: Self.committees.map { Committee(county: county, id: $0, name: "\($0)专考委") },
             departments: [Department(county: county, id: "dept", name: "主管部门")],
             units: codes.enumerated().map {
-                UnitRecord(county: county, code: $1, name: "单位\($0)", committee: Self.committees[$0 % Self.committees.count], department: "dept", headcount: staffPerUnit)
-            })
+                UnitRecord(
+                    county: county,
+                    code: $1,
+                    name: "单位\($0)",
+                    committee: Self.committees[$0 % Self.committees.count],
+                    department: "dept",
+                    headcount: staffPerUnit
+                )
+            }
+        )
         let accounts = AccountStore(client: client)
         let office = Principal(county: county, account: "office", role: .office)
         let token = try await accounts.create(office, displayName: "县事考办").token.secret
@@ -66,13 +74,25 @@ public struct MonitorBenchCounty: Sendable {
             committeePrincipals[committee] = principal
         }
         let now = Date()
-        let times = StepTimes(opensAt: now.addingTimeInterval(-86_400), deadline: now.addingTimeInterval(86_400), closesAt: now.addingTimeInterval(2 * 86_400))
+        let times = StepTimes(
+            opensAt: now.addingTimeInterval(-86_400),
+            deadline: now.addingTimeInterval(86_400),
+            closesAt: now.addingTimeInterval(2 * 86_400)
+        )
         let cycles = CycleStore(client: client)
         _ = try await cycles.put(
             county: county,
-            definition: CycleDefinition(cycle: Self.cycle, kind: .annual, title: "2026年度事业单位绩效考核", scheme: "county-2021", policy: "tied-2023",
-                                        steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })),
-            actor: office.actor, account: office.account)
+            definition: CycleDefinition(
+                cycle: Self.cycle,
+                kind: .annual,
+                title: "2026年度事业单位绩效考核",
+                scheme: "county-2021",
+                policy: "tied-2023",
+                steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
+            ),
+            actor: office.actor,
+            account: office.account
+        )
         _ = try await cycles.enrol(county: county, cycle: Self.cycle, units: codes, actor: office.actor)
         let filings = FilingStore(client: client)
         let roster = (1...staffPerUnit).map { n -> RosterLine in
@@ -82,9 +102,21 @@ public struct MonitorBenchCounty: Sendable {
         }
         for (index, code) in codes.enumerated() {
             let committee = committeePrincipals[Self.committees[index % Self.committees.count]]!
-            _ = try await filings.fileAssessment(county: county, cycle: Self.cycle, unit: code, sheet: Self.sheet(keyTasksHundredths: 500 + 3 * index),
-                                                 principal: committee)
-            _ = try await filings.fileRoster(county: county, cycle: Self.cycle, unit: code, lines: roster, collectiveAward: false, principal: office)
+            _ = try await filings.fileAssessment(
+                county: county,
+                cycle: Self.cycle,
+                unit: code,
+                sheet: Self.sheet(keyTasksHundredths: 500 + 3 * index),
+                principal: committee
+            )
+            _ = try await filings.fileRoster(
+                county: county,
+                cycle: Self.cycle,
+                unit: code,
+                lines: roster,
+                collectiveAward: false,
+                principal: office
+            )
             if (index + 1) % 100 == 0 { progress(index + 1) }
         }
         _ = try await GradingStore(client: client).propose(county: county, cycle: Self.cycle, principal: office)
@@ -95,8 +127,10 @@ public struct MonitorBenchCounty: Sendable {
     /// A county-2021 sheet: 71 points besides 重点任务, all qualitative points 好.
     static func sheet(keyTasksHundredths: Int) -> UnitScoreSheet {
         var scores: [String: Score] = ["key_tasks": Score(hundredths: Int64(keyTasksHundredths))]
-        for (id, points) in [("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6), ("staff_eval", 3), ("client_eval", 4),
-                             ("leader_eval", 9), ("dept_organisation", 2), ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+        for (id, points) in [
+            ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6), ("staff_eval", 3), ("client_eval", 4),
+            ("leader_eval", 9), ("dept_organisation", 2), ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2),
+        ] {
             scores[id] = Score(points: points)
         }
         let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })

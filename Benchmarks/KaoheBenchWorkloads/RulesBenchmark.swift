@@ -68,9 +68,11 @@ public struct RulesBenchmark: Sendable {
             var qualitative: [String: QualitativeRating] = [:]
             for point in scheme.qualitative { qualitative[point.id] = ratings[Int(random.next() % UInt64(ratings.count))] }
             let sheet = UnitScoreSheet(
-                scores: scores, qualitative: qualitative,
+                scores: scores,
+                qualitative: qualitative,
                 additions: random.next() % 4 == 0 ? [ScoreAdjustment(points: Score(hundredths: 150), reason: "市级表彰")] : [],
-                deductions: random.next() % 5 == 0 ? [ScoreAdjustment(points: Score(hundredths: 200), reason: "整改不力")] : [])
+                deductions: random.next() % 5 == 0 ? [ScoreAdjustment(points: Score(hundredths: 200), reason: "整改不力")] : []
+            )
             filings.append((code, "committee-\(index % 15)", index / unitsPerCounty, sheet))
 
             var roster: [StaffRecord] = []
@@ -81,9 +83,15 @@ public struct RulesBenchmark: Sendable {
                 let roll = random.next() % 100
                 switch roll {
                 case 0: record.sanction = .warning
-                case 1: record.underInvestigation = true; record.grade = .undetermined
-                case 2: record.leaveMonths = 7; record.grade = .excluded
-                case 3: record.quarters = [.competent, .incompetent, .good, .competent]; record.grade = .basic
+                case 1:
+                    record.underInvestigation = true
+                    record.grade = .undetermined
+                case 2:
+                    record.leaveMonths = 7
+                    record.grade = .excluded
+                case 3:
+                    record.quarters = [.competent, .incompetent, .good, .competent]
+                    record.grade = .basic
                 default: break
                 }
                 if record.grade == .competent {
@@ -97,7 +105,12 @@ public struct RulesBenchmark: Sendable {
     }
 
     /// Grades every unit per county and checks every roster against its unit's grade.
-    public func run(_ province: Province, scheme: IndicatorScheme, grading: GradingPolicy, roster: RosterPolicy)
+    public func run(
+        _ province: Province,
+        scheme: IndicatorScheme,
+        grading: GradingPolicy,
+        roster: RosterPolicy
+    )
         throws -> Outcome
     {
         var distribution: [UnitGrade: Int] = [:]
@@ -130,7 +143,13 @@ public struct RulesBenchmark: Sendable {
             }
             start = end
         }
-        return Outcome(units: province.filings.count, staff: staff, distribution: distribution, conflicts: conflicts,
-                       violations: violations, totalOfTotals: totalOfTotals)
+        return Outcome(
+            units: province.filings.count,
+            staff: staff,
+            distribution: distribution,
+            conflicts: conflicts,
+            violations: violations,
+            totalOfTotals: totalOfTotals
+        )
     }
 }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import KaoheBenchWorkloads
 import KaoheDaemon
 import KaoheHTTP
-import KaoheBenchWorkloads
 import KaoheRules
 import KaoheStore
 import Logging
 import NIOCore
 import Postgres
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,7 +44,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Use this database instead of a private cluster (postgres:// URL or key=value conninfo). It is migrated; county \(Self.county) must not exist yet.")
+    @Option(
+        help:
+            "Use this database instead of a private cluster (postgres:// URL or key=value conninfo). It is migrated; county \(Self.county) must not exist yet."
+    )
     var databaseURL: String?
 
     @Option(help: "Units that file a roster.")
@@ -53,7 +57,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
     var staff = 1_000_000
 
     /// 2 by default: a first filing with a slip here and there (about one violation a roster).
-    @Option(help: "Percent of staff lines whose score is below their grade's threshold (each stores one violation with the roster); the other lines follow their grade.")
+    @Option(
+        help:
+            "Percent of staff lines whose score is below their grade's threshold (each stores one violation with the roster); the other lines follow their grade."
+    )
     var violatingPercent = 2
 
     @Option(help: "How many times to run each measurement; medians are reported.")
@@ -85,10 +92,15 @@ struct BenchIngestCommand: AsyncParsableCommand {
         }
         guard (0...100).contains(violatingPercent) else { throw ValidationError("--violating-percent must be 0–100") }
         guard staff >= units else { throw ValidationError("--staff must be at least --units (every roster needs a line)") }
-        guard staff / units <= 50_000 else { throw ValidationError("at most 50,000 staff per unit on average (a roster holds at most 100,000 lines)") }
+        guard staff / units <= 50_000 else {
+            throw ValidationError("at most 50,000 staff per unit on average (a roster holds at most 100,000 lines)")
+        }
         var logger = Logger(label: "kaohe.bench.ingest")
         logger.logLevel = .warning
-        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { say($0) }) { configuration, binaries, workDirectory in
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: say) {
+            configuration,
+            binaries,
+            workDirectory in
             try await measure(configuration: configuration, binaries: binaries, workDirectory: workDirectory, logger: logger)
         }
     }
@@ -105,27 +117,39 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
         let clock = ContinuousClock()
         let setupStart = clock.now
-        say("setting up: migrations, county \(Self.county), \(units.formatted()) units, \(units.formatted()) unit accounts, cycle \(Self.cycle) …")
+        say(
+            "setting up: migrations, county \(Self.county), \(units.formatted()) units, \(units.formatted()) unit accounts, cycle \(Self.cycle) …"
+        )
         try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
         let plan = RosterPlan(
-            units: units, staff: staff, violatingPercent: violatingPercent,
+            units: units,
+            staff: staff,
+            violatingPercent: violatingPercent,
             bounds: try PolicyLoader.rosterPolicy(Self.rosterPolicy).bounds
         )
         let violations = plan.violations
         let setup = try await Self.setUp(client: client, plan: plan)
         let version = try await client.query("SHOW server_version").single(String.self) ?? "?"
-        let settings = try await client.query(
-            "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level')"
-        ).single(String.self) ?? ""
+        let settings =
+            try await client.query(
+                "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level')"
+            ).single(String.self) ?? ""
         say("setup took \(String(format: "%.1f", (clock.now - setupStart).seconds)) s")
 
         // kaohed's HTTP application in this process, with the pool, in one ServiceGroup.
         let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
-        let (results, serverDescription) = try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) { port in
+        let (results, serverDescription) = try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) {
+            port in
             let serverDescription = "in-process (buildApplication, Hummingbird on 127.0.0.1:\(port), pool of \(poolSize))"
             say("server: \(serverDescription)")
             let results = try await measureRuns(
-                client: client, plan: plan, violations: violations, setup: setup, port: port, binaries: binaries, workDirectory: workDirectory
+                client: client,
+                plan: plan,
+                violations: violations,
+                setup: setup,
+                port: port,
+                binaries: binaries,
+                workDirectory: workDirectory
             )
             return (results, serverDescription)
         }
@@ -140,15 +164,22 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     private func measureRuns(
-        client: PostgresClient, plan: RosterPlan, violations: Int, setup: Setup, port: Int, binaries: String, workDirectory: String
+        client: PostgresClient,
+        plan: RosterPlan,
+        violations: Int,
+        setup: Setup,
+        port: Int,
+        binaries: String,
+        workDirectory: String
     ) async throws -> [RunResult] {
         let conninfo = BenchPgCommand.conninfo(client.configuration)
         let copyFile = workDirectory + "/roster_rows.tsv"
         // TRUNCATE only when the table holds nothing but the bench county (always so on a private
         // cluster); otherwise delete the county's rows and vacuum.
-        let othersHaveRows = try await client.query(
-            "SELECT EXISTS (SELECT 1 FROM roster_rows WHERE county <> \(Self.county)) AS others"
-        ).single(Bool.self) ?? true
+        let othersHaveRows =
+            try await client.query(
+                "SELECT EXISTS (SELECT 1 FROM roster_rows WHERE county <> \(Self.county)) AS others"
+            ).single(Bool.self) ?? true
         func clean() async throws {
             if othersHaveRows {
                 try await client.execute("DELETE FROM roster_rows WHERE county = \(Self.county)")
@@ -169,24 +200,30 @@ struct BenchIngestCommand: AsyncParsableCommand {
             let apiStart = clock.now
             try await HTTPRosterClients.fileAll(requests: requests, setup: setup, port: port, concurrency: concurrency)
             let apiSeconds = (clock.now - apiStart).seconds
-            let apiVersion = try await client.query(
-                "SELECT max(version) FROM filings WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster'"
-            ).single(Int.self) ?? 0
+            let apiVersion =
+                try await client.query(
+                    "SELECT max(version) FROM filings WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster'"
+                ).single(Int.self) ?? 0
             let apiDigest = try await Self.digest(client: client, version: apiVersion)
             guard apiDigest.rows == plan.staff else {
                 throw ValidationError("the API stored \(apiDigest.rows) rows under version \(apiVersion), expected \(plan.staff)")
             }
-            let stored = try await client.query(
-                """
-                SELECT coalesce(sum(jsonb_array_length(content -> 'violations')), 0)::bigint FROM filings
-                WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster' AND version = \(apiVersion)
-                """
-            ).single(Int.self) ?? -1
+            let stored =
+                try await client.query(
+                    """
+                    SELECT coalesce(sum(jsonb_array_length(content -> 'violations')), 0)::bigint FROM filings
+                    WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster' AND version = \(apiVersion)
+                    """
+                ).single(Int.self) ?? -1
             guard stored == violations else {
-                throw ValidationError("the API stored \(stored) violations with the rosters, expected \(violations) (one per line below its grade's threshold)")
+                throw ValidationError(
+                    "the API stored \(stored) violations with the rosters, expected \(violations) (one per line below its grade's threshold)"
+                )
             }
             let apiSample = try await Self.sample(client: client, version: apiVersion)
-            say("run \(run)/\(runs): HTTP API    \(BenchPgCommand.format(Double(plan.staff) / apiSeconds)) rows/s (\(String(format: "%.1f", apiSeconds)) s)")
+            say(
+                "run \(run)/\(runs): HTTP API    \(BenchPgCommand.format(Double(plan.staff) / apiSeconds)) rows/s (\(String(format: "%.1f", apiSeconds)) s)"
+            )
 
             // (b) psql \copy of the same rows, under a filing version of their own (same constraints).
             try await clean()
@@ -198,26 +235,44 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'roster' AND version = \(apiVersion)
                 """
             )
-            try RosterPlan.writeCopyFile(copyFile, plan: plan, codes: setup.codes, county: Self.county, cycle: Self.cycle, version: copyVersion)
+            try RosterPlan.writeCopyFile(
+                copyFile,
+                plan: plan,
+                codes: setup.codes,
+                county: Self.county,
+                cycle: Self.cycle,
+                version: copyVersion
+            )
             try await client.withConnection { try await $0.simpleQuery("CHECKPOINT") }
             let copyStart = clock.now
-            let (status, output) = await BenchPgCommand.runTool(binaries + "/psql", [
-                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
-                "-c", "\\copy roster_rows (\(Self.rosterColumns)) from '\(copyFile)'",
-            ])
+            let (status, output) = await BenchPgCommand.runTool(
+                binaries + "/psql",
+                [
+                    "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
+                    "-c", "\\copy roster_rows (\(Self.rosterColumns)) from '\(copyFile)'",
+                ]
+            )
             let copySeconds = (clock.now - copyStart).seconds
             guard status == 0 else { throw ValidationError("psql \\copy failed (exit \(status)): \(output)") }
             let copyDigest = try await Self.digest(client: client, version: copyVersion)
             guard copyDigest == apiDigest else {
                 let copied = try await Self.sample(client: client, version: copyVersion)
-                throw ValidationError("the COPY rows differ from the API's: \(copyDigest) vs \(apiDigest); first rows copied \(copied), stored through the API \(apiSample)")
+                throw ValidationError(
+                    "the COPY rows differ from the API's: \(copyDigest) vs \(apiDigest); first rows copied \(copied), stored through the API \(apiSample)"
+                )
             }
             try? FileManager.default.removeItem(atPath: copyFile)
-            say("run \(run)/\(runs): psql \\copy \(BenchPgCommand.format(Double(plan.staff) / copySeconds)) rows/s (\(String(format: "%.1f", copySeconds)) s)")
-            results.append(RunResult(
-                apiRowsPerSecond: Double(plan.staff) / apiSeconds, apiSeconds: apiSeconds,
-                copyRowsPerSecond: Double(plan.staff) / copySeconds, copySeconds: copySeconds
-            ))
+            say(
+                "run \(run)/\(runs): psql \\copy \(BenchPgCommand.format(Double(plan.staff) / copySeconds)) rows/s (\(String(format: "%.1f", copySeconds)) s)"
+            )
+            results.append(
+                RunResult(
+                    apiRowsPerSecond: Double(plan.staff) / apiSeconds,
+                    apiSeconds: apiSeconds,
+                    copyRowsPerSecond: Double(plan.staff) / copySeconds,
+                    copySeconds: copySeconds
+                )
+            )
         }
         return results
     }
@@ -228,26 +283,45 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let ratio = api / copy
         say("")
         say("kaohe-bench ingest — PostgreSQL \(postgres) (\(settings)), unix socket")
-        say("\(plan.units.formatted()) rosters, \(plan.staff.formatted()) staff rows (\(plan.smallest)–\(plan.largest) per roster), \(violations.formatted()) violations stored with them (--violating-percent \(violatingPercent)), \(concurrency) HTTP clients, text/csv; server \(server)")
+        say(
+            "\(plan.units.formatted()) rosters, \(plan.staff.formatted()) staff rows (\(plan.smallest)–\(plan.largest) per roster), \(violations.formatted()) violations stored with them (--violating-percent \(violatingPercent)), \(concurrency) HTTP clients, text/csv; server \(server)"
+        )
         // Same columns as the summary below: rows/s of each path, their ratio, then seconds taken.
         say(BenchPgCommand.row("run", "API rows/s", "\\copy rows/s", "ratio", "API s", "\\copy s"))
         for (index, result) in results.enumerated() {
-            say(BenchPgCommand.row(
-                "\(index + 1)", BenchPgCommand.format(result.apiRowsPerSecond), BenchPgCommand.format(result.copyRowsPerSecond),
-                String(format: "%.2f", result.apiRowsPerSecond / result.copyRowsPerSecond),
-                String(format: "%.1f", result.apiSeconds), String(format: "%.1f", result.copySeconds)
-            ))
+            say(
+                BenchPgCommand.row(
+                    "\(index + 1)",
+                    BenchPgCommand.format(result.apiRowsPerSecond),
+                    BenchPgCommand.format(result.copyRowsPerSecond),
+                    String(format: "%.2f", result.apiRowsPerSecond / result.copyRowsPerSecond),
+                    String(format: "%.1f", result.apiSeconds),
+                    String(format: "%.1f", result.copySeconds)
+                )
+            )
         }
-        say(BenchPgCommand.row(
-            "median", BenchPgCommand.format(api), BenchPgCommand.format(copy), String(format: "%.2f", ratio),
-            String(format: "%.1f", median(results.map(\.apiSeconds))), String(format: "%.1f", median(results.map(\.copySeconds)))
-        ))
+        say(
+            BenchPgCommand.row(
+                "median",
+                BenchPgCommand.format(api),
+                BenchPgCommand.format(copy),
+                String(format: "%.2f", ratio),
+                String(format: "%.1f", median(results.map(\.apiSeconds))),
+                String(format: "%.1f", median(results.map(\.copySeconds)))
+            )
+        )
         say("")
         say(BenchPgCommand.row("measurement", "API", "psql \\copy", "ratio", "target", "met"))
-        say(BenchPgCommand.row(
-            "roster rows/s (HTTP API vs \\copy)", BenchPgCommand.format(api), BenchPgCommand.format(copy),
-            String(format: "%.2f", ratio), "≥ 0.50", ratio >= 0.5 ? "yes" : "NO"
-        ))
+        say(
+            BenchPgCommand.row(
+                "roster rows/s (HTTP API vs \\copy)",
+                BenchPgCommand.format(api),
+                BenchPgCommand.format(copy),
+                String(format: "%.2f", ratio),
+                "≥ 0.50",
+                ratio >= 0.5 ? "yes" : "NO"
+            )
+        )
         say("peak RSS of this kaohe process (server, pool, clients): \(Self.peakRSSMebibytes()) MiB")
     }
 
@@ -264,8 +338,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
         guard try await registry.county(county) == nil else {
             throw ValidationError("county \(county) already exists in this database; run the bench on a fresh one")
         }
-        let sectors = [("education", "教育"), ("health", "卫生健康"), ("agriculture", "农业农村"), ("culture", "文化旅游"),
-                       ("transport", "交通运输"), ("natural-resources", "自然资源"), ("civil-affairs", "民政"), ("general", "综合")]
+        let sectors = [
+            ("education", "教育"), ("health", "卫生健康"), ("agriculture", "农业农村"), ("culture", "文化旅游"),
+            ("transport", "交通运输"), ("natural-resources", "自然资源"), ("civil-affairs", "民政"), ("general", "综合"),
+        ]
         let committees = sectors.map(\.0)
         try await registry.enrol(
             county: County(code: county, name: "基准县"),
@@ -314,22 +390,35 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 }
             }
             try await AuditChain.append(
-                on: connection, county: county, actor: "cli:bench", action: .accountCreate,
-                object: "accounts:unit-1…unit-\(plan.units)", details: ["role": "unit", "count": String(plan.units)]
+                on: connection,
+                county: county,
+                actor: "cli:bench",
+                action: .accountCreate,
+                object: "accounts:unit-1…unit-\(plan.units)",
+                details: ["role": "unit", "count": String(plan.units)]
             )
         }
 
         // Cycle 2026: every step opened a day ago, deadline in 30 days; all units enrolled.
         let now = Date()
-        let times = StepTimes(opensAt: now.addingTimeInterval(-86_400), deadline: now.addingTimeInterval(30 * 86_400), closesAt: now.addingTimeInterval(37 * 86_400))
+        let times = StepTimes(
+            opensAt: now.addingTimeInterval(-86_400),
+            deadline: now.addingTimeInterval(30 * 86_400),
+            closesAt: now.addingTimeInterval(37 * 86_400)
+        )
         let cycles = CycleStore(client: client)
         _ = try await cycles.put(
             county: county,
             definition: CycleDefinition(
-                cycle: cycle, kind: .annual, title: "2026年度事业单位绩效考核(基准测试)", scheme: "county-2021", policy: rosterPolicy,
+                cycle: cycle,
+                kind: .annual,
+                title: "2026年度事业单位绩效考核(基准测试)",
+                scheme: "county-2021",
+                policy: rosterPolicy,
                 steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
             ),
-            actor: office.actor, account: office.account
+            actor: office.actor,
+            account: office.account
         )
         _ = try await cycles.enrol(county: county, cycle: cycle, units: codes, actor: office.actor)
         // Statistics for what the setup filled, as autovacuum would have them in a county that has
@@ -340,7 +429,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
         // A real county's tables are never analysed empty: autovacuum skips a table until 50 rows
         // changed, and an unanalysed table is planned as at least 10 pages (index scans).
         try await client.withConnection {
-            try await $0.simpleQuery("VACUUM ANALYZE counties, committees, departments, units, accounts, api_tokens, cycles, cycle_steps, cycle_units")
+            try await $0.simpleQuery(
+                "VACUUM ANALYZE counties, committees, departments, units, accounts, api_tokens, cycles, cycle_steps, cycle_units"
+            )
         }
         return Setup(codes: codes, tokens: tokens)
     }

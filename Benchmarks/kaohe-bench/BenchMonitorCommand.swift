@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import KaoheBenchWorkloads
 import KaoheDaemon
 import KaoheHTTP
-import KaoheBenchWorkloads
 import KaoheStore
 import Logging
 import NIOCore
@@ -25,7 +25,8 @@ struct BenchMonitorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Benchmark the monitor (JSON and CSV) of a county of 500 units and 25,000 staff through the HTTP application.",
-        discussion: "Without --database-url a private PostgreSQL cluster is started in a temporary directory (and removed afterwards). Build in release for figures that mean something."
+        discussion:
+            "Without --database-url a private PostgreSQL cluster is started in a temporary directory (and removed afterwards). Build in release for figures that mean something."
     )
 
     @Option(help: "Use this database instead of a private cluster. It is migrated; county \(MonitorBenchCounty.county) must not exist yet.")
@@ -54,14 +55,16 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         let county = MonitorBenchCounty(units: units, staffPerUnit: staffPerUnit)
         let runs = runs
         let explain = explain
-        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { Self.say($0) }) { configuration, _, _ in
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: Self.say) { configuration, _, _ in
             let metrics = Bootstrap.process(logLevel: .warning)
             let client = PostgresClient(configuration: configuration, logger: logger)
             let migrations = try MigrationCatalog.bundled()
             try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
             let clock = ContinuousClock()
             let setupStart = clock.now
-            Self.say("setting up county \(MonitorBenchCounty.county): \(county.units) units, \(county.units * county.staffPerUnit) staff, assessments, rosters, the grading proposal …")
+            Self.say(
+                "setting up county \(MonitorBenchCounty.county): \(county.units) units, \(county.units * county.staffPerUnit) staff, assessments, rosters, the grading proposal …"
+            )
             let built = try await county.build(client: client) { done in Self.say("  \(done) units filed") }
             Self.say("setup took \(String(format: "%.1f", (clock.now - setupStart).seconds)) s")
 
@@ -79,12 +82,20 @@ struct BenchMonitorCommand: AsyncParsableCommand {
                 }
                 return (json, csv, direct)
             }
-            Self.say("monitor of \(county.units) units, \(county.units * county.staffPerUnit) staff — \(runs) timed requests each, target < 50 ms:")
-            Self.say("  GET monitor      (JSON, \(json.bytes) bytes): \(Self.summary(json.milliseconds))  \(median(json.milliseconds) < 50 ? "meets" : "MISSES") the target")
-            Self.say("  GET monitor.csv  (CSV,  \(csv.bytes) bytes): \(Self.summary(csv.milliseconds))  \(median(csv.milliseconds) < 50 ? "meets" : "MISSES") the target")
+            Self.say(
+                "monitor of \(county.units) units, \(county.units * county.staffPerUnit) staff — \(runs) timed requests each, target < 50 ms:"
+            )
+            Self.say(
+                "  GET monitor      (JSON, \(json.bytes) bytes): \(Self.summary(json.milliseconds))  \(median(json.milliseconds) < 50 ? "meets" : "MISSES") the target"
+            )
+            Self.say(
+                "  GET monitor.csv  (CSV,  \(csv.bytes) bytes): \(Self.summary(csv.milliseconds))  \(median(csv.milliseconds) < 50 ? "meets" : "MISSES") the target"
+            )
             Self.say("  MonitorStore.monitor (the SQL statement alone): \(Self.summary(direct))")
             if explain {
-                let plan = try await client.query(try MonitorStore.query(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle, explain: true))
+                let plan = try await client.query(
+                    try MonitorStore.query(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle, explain: true)
+                )
                 Self.say(try plan.map { try $0.decode(String.self, column: "QUERY PLAN") }.joined(separator: "\n"))
             }
         }

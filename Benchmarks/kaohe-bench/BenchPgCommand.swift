@@ -16,6 +16,9 @@ import Postgres
 /// Each measurement runs `--runs` times, alternating ours and theirs; the medians and their ratio
 /// are printed with the targets (COPY ≥ 0.9 of psql, round trips ≥ 0.8 of pgbench).
 struct BenchPgCommand: AsyncParsableCommand {
+    /// A line on standard output.
+    static func announce(_ line: String) { print(line) }
+
     static let configuration = CommandConfiguration(
         commandName: "pg",
         abstract: "Benchmark the Postgres module against psql \\copy and pgbench.",
@@ -25,7 +28,10 @@ struct BenchPgCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Use this database instead of a private cluster (postgres:// URL or key=value conninfo). Tables bench_copy and bench_lookup are dropped and recreated.")
+    @Option(
+        help:
+            "Use this database instead of a private cluster (postgres:// URL or key=value conninfo). Tables bench_copy and bench_lookup are dropped and recreated."
+    )
     var databaseURL: String?
 
     @Option(help: "How many times to run each measurement; medians are reported.")
@@ -46,7 +52,10 @@ struct BenchPgCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "kaohe.bench.pg")
         logger.logLevel = .warning
-        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: { print($0) }) { configuration, binaries, workDirectory in
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: Self.announce) {
+            configuration,
+            binaries,
+            workDirectory in
             try await measure(configuration: configuration, binaries: binaries, workDirectory: workDirectory, logger: logger)
         }
     }
@@ -54,28 +63,32 @@ struct BenchPgCommand: AsyncParsableCommand {
     private func measure(configuration: PostgresConfiguration, binaries: String, workDirectory: String, logger: Logger) async throws {
         let connection = try await PostgresConnection.connect(configuration: configuration, logger: logger)
         let version = try await connection.query("SHOW server_version").single(String.self) ?? "?"
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             DROP TABLE IF EXISTS bench_copy, bench_lookup;
             CREATE TABLE bench_copy (id bigint, unit_code text, name text, score numeric(5,2), filed_at timestamptz);
             CREATE TABLE bench_lookup (id bigint PRIMARY KEY, unit_code text, name text, score numeric(5,2), filed_at timestamptz);
-            """)
+            """
+        )
 
         // The same rows for both COPY paths: in memory for ours, in a file for psql.
         print("preparing \(rows.formatted()) rows …")
         let data = Self.makeRows(count: rows)
         let rowsFile = workDirectory + "/rows.tsv"
         try Self.copyText(data).write(to: URL(fileURLWithPath: rowsFile))
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             INSERT INTO bench_lookup
             SELECT g, 'U' || (g % 977), '单位 ' || g, (g % 100) + 0.25, now() FROM generate_series(1, \(lookupRows)) g;
             ANALYZE bench_lookup;
-            """)
+            """
+        )
         let script = workDirectory + "/select.sql"
         try """
-            \\set id random(1, \(lookupRows))
-            SELECT id, unit_code, name, score FROM bench_lookup WHERE id = :id;
+        \\set id random(1, \(lookupRows))
+        SELECT id, unit_code, name, score FROM bench_lookup WHERE id = :id;
 
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let conninfo = Self.conninfo(configuration)
 
         var copyOurs: [Double] = []
@@ -104,7 +117,9 @@ struct BenchPgCommand: AsyncParsableCommand {
 
             tripsPgbench.append(try await roundTripsThroughPgbench(binaries: binaries, conninfo: conninfo, script: script, mode: "simple"))
             print("pgbench \(Self.format(tripsPgbench.last!))/s,", terminator: " ")
-            tripsPgbenchPrepared.append(try await roundTripsThroughPgbench(binaries: binaries, conninfo: conninfo, script: script, mode: "prepared"))
+            tripsPgbenchPrepared.append(
+                try await roundTripsThroughPgbench(binaries: binaries, conninfo: conninfo, script: script, mode: "prepared")
+            )
             print("pgbench -M prepared \(Self.format(tripsPgbenchPrepared.last!))/s")
         }
         await client.close()
@@ -116,24 +131,50 @@ struct BenchPgCommand: AsyncParsableCommand {
         let preparedRatio = Self.median(tripsOurs) / Self.median(tripsPgbenchPrepared)
         let hoppingRatio = Self.median(tripsHopping) / Self.median(tripsPgbench)
         print("")
-        print("kaohe-bench pg — PostgreSQL \(version), unix socket, \(rows.formatted()) rows per COPY, \(seconds) s per SELECT run, medians of \(runs) runs")
+        print(
+            "kaohe-bench pg — PostgreSQL \(version), unix socket, \(rows.formatted()) rows per COPY, \(seconds) s per SELECT run, medians of \(runs) runs"
+        )
         print(Self.row("measurement", "ours", "reference", "ratio", "target", "met"))
-        print(Self.row(
-            "COPY rows/s (vs psql \\copy)", Self.format(Self.median(copyOurs)), Self.format(Self.median(copyPsql)),
-            String(format: "%.2f", copyRatio), "≥ 0.90", copyRatio >= 0.9 ? "yes" : "NO"
-        ))
-        print(Self.row(
-            "SELECT round trips/s (vs pgbench)", Self.format(Self.median(tripsOurs)), Self.format(Self.median(tripsPgbench)),
-            String(format: "%.2f", tripsRatio), "≥ 0.80", tripsRatio >= 0.8 ? "yes" : "NO"
-        ))
-        print(Self.row(
-            "  ours hopping from the global pool", Self.format(Self.median(tripsHopping)), Self.format(Self.median(tripsPgbench)),
-            String(format: "%.2f", hoppingRatio), "—", "—"
-        ))
-        print(Self.row(
-            "  ours vs pgbench -M prepared", Self.format(Self.median(tripsOurs)), Self.format(Self.median(tripsPgbenchPrepared)),
-            String(format: "%.2f", preparedRatio), "—", "—"
-        ))
+        print(
+            Self.row(
+                "COPY rows/s (vs psql \\copy)",
+                Self.format(Self.median(copyOurs)),
+                Self.format(Self.median(copyPsql)),
+                String(format: "%.2f", copyRatio),
+                "≥ 0.90",
+                copyRatio >= 0.9 ? "yes" : "NO"
+            )
+        )
+        print(
+            Self.row(
+                "SELECT round trips/s (vs pgbench)",
+                Self.format(Self.median(tripsOurs)),
+                Self.format(Self.median(tripsPgbench)),
+                String(format: "%.2f", tripsRatio),
+                "≥ 0.80",
+                tripsRatio >= 0.8 ? "yes" : "NO"
+            )
+        )
+        print(
+            Self.row(
+                "  ours hopping from the global pool",
+                Self.format(Self.median(tripsHopping)),
+                Self.format(Self.median(tripsPgbench)),
+                String(format: "%.2f", hoppingRatio),
+                "—",
+                "—"
+            )
+        )
+        print(
+            Self.row(
+                "  ours vs pgbench -M prepared",
+                Self.format(Self.median(tripsOurs)),
+                Self.format(Self.median(tripsPgbenchPrepared)),
+                String(format: "%.2f", preparedRatio),
+                "—",
+                "—"
+            )
+        )
     }
 
     // MARK: Measurements
@@ -155,10 +196,13 @@ struct BenchPgCommand: AsyncParsableCommand {
     private func copyThroughPsql(binaries: String, conninfo: String, file: String, connection: PostgresConnection) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
-        let (status, output) = await Self.runTool(binaries + "/psql", [
-            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
-            "-c", "\\copy bench_copy (id, unit_code, name, score, filed_at) from '\(file)'",
-        ])
+        let (status, output) = await Self.runTool(
+            binaries + "/psql",
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
+                "-c", "\\copy bench_copy (id, unit_code, name, score, filed_at) from '\(file)'",
+            ]
+        )
         let elapsed = clock.now - start
         guard status == 0 else { throw ValidationError("psql \\copy failed (exit \(status)): \(output)") }
         let copied = try await connection.query("SELECT count(*) FROM bench_copy").single(Int.self) ?? 0
@@ -204,13 +248,16 @@ struct BenchPgCommand: AsyncParsableCommand {
     }
 
     private func roundTripsThroughPgbench(binaries: String, conninfo: String, script: String, mode: String) async throws -> Double {
-        let (status, output) = await Self.runTool(binaries + "/pgbench", [
-            "-n", "-f", script, "-c", "1", "-T", String(seconds), "-M", mode, conninfo,
-        ])
+        let (status, output) = await Self.runTool(
+            binaries + "/pgbench",
+            [
+                "-n", "-f", script, "-c", "1", "-T", String(seconds), "-M", mode, conninfo,
+            ]
+        )
         guard status == 0 else { throw ValidationError("pgbench failed (exit \(status)): \(output)") }
         // "tps = 12345.678901 (without initial connection time)"
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
+            let tps = Double(line.dropFirst(6).prefix(while: { $0 != " " }))
         else { throw ValidationError("could not read tps from pgbench's output: \(output)") }
         return tps
     }

@@ -39,7 +39,9 @@ struct BenchRulesCommand: AsyncParsableCommand {
             let elapsed = clock.now - start
             timings.append(elapsed)
             let grades = UnitGrade.allCases.map { "\($0.chinese) \(outcome.distribution[$0] ?? 0)" }.joined(separator: ", ")
-            print("run \(run): \(milliseconds(elapsed)) ms — \(outcome.units) units graded (\(grades); \(outcome.conflicts) tie conflicts), \(outcome.staff) staff checked (\(outcome.violations) violations)")
+            print(
+                "run \(run): \(milliseconds(elapsed)) ms — \(outcome.units) units graded (\(grades); \(outcome.conflicts) tie conflicts), \(outcome.staff) staff checked (\(outcome.violations) violations)"
+            )
         }
         let median = timings.sorted()[timings.count / 2]
         print("median: \(milliseconds(median)) ms over \(timings.count) runs; peak memory (max RSS): \(peakMemoryMiB()) MiB")

@@ -20,7 +20,6 @@ extension Duration {
     }
 }
 
-
 /// Runs a benchmark against `databaseURL`, or else a private PostgreSQL cluster started in a fresh
 /// temporary directory (stopped on Ctrl-C too); the directory is removed afterwards.
 func withBenchDatabase(
@@ -36,7 +35,9 @@ func withBenchDatabase(
 
     var cluster: EmbeddedCluster?
     var signalSources: [any DispatchSourceSignal] = []
-    defer { signalSources.forEach { $0.cancel() } }
+    defer {
+        for source in signalSources { source.cancel() }
+    }
     let configuration: PostgresConfiguration
     if let databaseURL {
         configuration = try PostgresConfiguration(url: databaseURL)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +27,8 @@ enum HTTPRosterClients {
             var made: [(Int, [UInt8])] = []
             for unit in stride(from: slice, to: plan.units, by: slices) {
                 plan.csv(unit: unit, into: &body)
-                let head = "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
+                let head =
+                    "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
                     + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"
                 var request: [UInt8] = []
@@ -80,7 +82,9 @@ enum HTTPRosterClients {
             try connection.send(requests[unit])
             let (status, responseBody) = try connection.receiveResponse()
             guard status == 200 else {
-                throw ValidationError("PUT roster of unit \(setup.codes[unit]) answered \(status): \(String(decoding: responseBody.prefix(500), as: UTF8.self))")
+                throw ValidationError(
+                    "PUT roster of unit \(setup.codes[unit]) answered \(status): \(String(decoding: responseBody.prefix(500), as: UTF8.self))"
+                )
             }
         }
     }
@@ -164,7 +168,8 @@ struct LoopbackConnection {
         let head = buffer[..<headerEnd!]
         let prefix = Array("HTTP/1.1 ".utf8)
         guard head.count >= 12, head.starts(with: prefix),
-              let status = Int(String(decoding: head[9..<12], as: UTF8.self)) else {
+            let status = Int(String(decoding: head[9..<12], as: UTF8.self))
+        else {
             throw ValidationError("malformed response: \(String(decoding: head.prefix(200), as: UTF8.self))")
         }
         var length = 0

@@ -44,12 +44,15 @@ struct RosterPlan: Sendable {
     var largest: Int { sizes.max() ?? 0 }
 
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈").map(String.init)
-    static let givenNames = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-                             "平", "刚", "桂英", "建华", "文", "华", "红梅", "志强", "海燕", "晓东", "丽娟", "国平", "春梅", "振华", "玉兰"]
+    static let givenNames = [
+        "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
+        "平", "刚", "桂英", "建华", "文", "华", "红梅", "志强", "海燕", "晓东", "丽娟", "国平", "春梅", "振华", "玉兰",
+    ]
     static let postCategories = ["专业技术", "管理", "工勤技能", "专业技术", "专业技术"]
     static let levels = ["初级", "中级", "副高级", "正高级", "八级职员", "九级职员", "技术工二级", "中级", "初级"]
     static let quarterPatterns: [[QuarterResult]] = [
-        [], [], [], [.good, .competent, .competent, .good], [.excellent, .good, .good, .competent], [.competent, .competent, .competent, .competent],
+        [], [], [], [.good, .competent, .competent, .good], [.excellent, .good, .good, .competent],
+        [.competent, .competent, .competent, .competent],
     ]
 
     /// Data line `line` (1-based) of unit `unit` — numbered as the API stores it, by its line in
@@ -84,13 +87,15 @@ struct RosterPlan: Sendable {
             record.grade = required
         } else {
             let threshold: Score
-            (record.grade, threshold) = switch pick(100) {
-            case 0..<12 where record.sanction == .none: (.excellent, bounds.excellentMinScore)
-            case 0..<97: (.competent, bounds.competentMinScore)
-            default: (.basic, bounds.basicMinScore)
-            }
+            (record.grade, threshold) =
+                switch pick(100) {
+                case 0..<12 where record.sanction == .none: (.excellent, bounds.excellentMinScore)
+                case 0..<97: (.competent, bounds.competentMinScore)
+                default: (.basic, bounds.basicMinScore)
+                }
             violating = pick(100) < violatingPercent
-            score = violating
+            score =
+                violating
                 ? Score(hundredths: threshold.hundredths - 1 - Int64(pick(500)))
                 : Score(hundredths: threshold.hundredths + Int64(pick(Int(10_000 - threshold.hundredths) + 1)))
         }
@@ -157,7 +162,8 @@ struct RosterPlan: Sendable {
     /// (No generated value holds a tab, newline or backslash, so nothing needs escaping.)
     static func writeCopyFile(_ path: String, plan: RosterPlan, codes: [String], county: String, cycle: String, version: Int) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw ValidationError("cannot write \(path)")
         }
         defer { try? handle.close() }

@@ -9,5 +9,7 @@ cleanup() {
   for pid in $(pgrep -f 'postgres -D /tmp/kaohe-test-' 2>/dev/null || true); do kill -INT "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# The house style (.swift-format, Hummingbird's settings at 140 columns): any finding fails the run.
+swift format lint --strict --recursive --parallel Sources Tests Benchmarks Schema Package.swift
 swift build --build-tests
 swift test --skip-build "$@"

@@ -24,8 +24,11 @@ public final class JobRunner: Service, Sendable {
     /// A runner on `runs` for the jobs in `registry`. `actor` names this daemon in audit entries
     /// and `done_by` (default `daemon:<host>/<pid>`).
     public init(
-        runs: ScheduledRunStore, registry: JobRegistry = .standard(), pollInterval: Duration = .seconds(2),
-        actor: String? = nil, logger: Logger
+        runs: ScheduledRunStore,
+        registry: JobRegistry = .standard(),
+        pollInterval: Duration = .seconds(2),
+        actor: String? = nil,
+        logger: Logger
     ) {
         self.runs = runs
         self.registry = registry
@@ -113,8 +116,13 @@ public final class JobRunner: Service, Sendable {
     /// A hand trigger (CLI, API) of a run kind: waits for the run's row, refuses when it is done
     /// already, performs the job as `actor` and marks the run done by `actor`, in one transaction.
     public static func trigger(
-        runs: ScheduledRunStore, registry: JobRegistry = .standard(), county: String, cycle: String, kind: String,
-        actor: String, logger: Logger
+        runs: ScheduledRunStore,
+        registry: JobRegistry = .standard(),
+        county: String,
+        cycle: String,
+        kind: String,
+        actor: String,
+        logger: Logger
     ) async throws -> [String: String] {
         guard let job = registry.job(for: kind) else {
             throw CycleError(.notFound, "没有名为“\(kind)”的定时任务 / no job kind \(kind)", field: "/kind", rule: "jobs.kind")

@@ -13,7 +13,12 @@ public struct PublicityCloseJob: ScheduledJob {
 
     /// Finalises in the run's transaction, or waits.
     public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-        let (done, result) = try await GradingStore.closePublicity(in: transaction, county: run.county, cycle: run.cycle, actor: context.actor)
+        let (done, result) = try await GradingStore.closePublicity(
+            in: transaction,
+            county: run.county,
+            cycle: run.cycle,
+            actor: context.actor
+        )
         if done { return .done(result) }
         return .notReady(after: .seconds(600), reason: Self.waiting(result["waiting"]))
     }

@@ -14,7 +14,13 @@ public struct SpotCheckFreezeJob: ScheduledJob {
         if let current = try await SpotCheckStore.currentDraw(in: transaction, county: run.county, cycle: run.cycle) {
             return .done(["frozenBefore": String(current.drawNo)])
         }
-        let record = try await SpotCheckStore.freeze(in: transaction, county: run.county, cycle: run.cycle, actor: context.actor, reason: nil)
+        let record = try await SpotCheckStore.freeze(
+            in: transaction,
+            county: run.county,
+            cycle: run.cycle,
+            actor: context.actor,
+            reason: nil
+        )
         return .done([
             "drawNo": String(record.drawNo), "populationHash": record.populationHash, "populationSize": String(record.population.count),
         ])
@@ -43,7 +49,8 @@ public struct SpotCheckDrawJob: ScheduledJob {
         guard current.frozenOnSchedule else {
             return .notReady(
                 after: .seconds(60),
-                reason: "抽样总体由县事考办手工冻结,请由县事考办抽签(可现场掷骰) / the office froze the population by hand; the office draws it (dice at a public draw, or a system seed)"
+                reason:
+                    "抽样总体由县事考办手工冻结,请由县事考办抽签(可现场掷骰) / the office froze the population by hand; the office draws it (dice at a public draw, or a system seed)"
             )
         }
         let record = try await SpotCheckStore.draw(in: transaction, county: run.county, cycle: run.cycle, actor: context.actor, seed: nil)

@@ -13,9 +13,15 @@ public struct StepCloseJob: ScheduledJob {
     public init(step: FilingStep) { self.step = step }
 
     public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-        guard let closesAt = try await CycleStore.recordScheduledClose(
-            in: transaction, county: run.county, cycle: run.cycle, step: step, actor: context.actor
-        ) else { return .done(["missing": "step"]) }
+        guard
+            let closesAt = try await CycleStore.recordScheduledClose(
+                in: transaction,
+                county: run.county,
+                cycle: run.cycle,
+                step: step,
+                actor: context.actor
+            )
+        else { return .done(["missing": "step"]) }
         return .done(["closesAt": ShanghaiTime.format(closesAt)])
     }
 }

@@ -1,8 +1,8 @@
+import Foundation
 import KaoheDaemon
 import KaoheHTTP
 import Logging
 import Testing
-import Foundation
 
 @Suite("Daemon configuration")
 struct ConfigurationTests {
@@ -31,7 +31,9 @@ struct ConfigurationTests {
 
     @Test("a flag beats the environment, which beats the file")
     func precedence() throws {
-        let path = try file(#"{"http": {"port": 7001, "host": "0.0.0.0"}, "database": {"pool_size": 3}, "log_level": "debug", "demo": false}"#)
+        let path = try file(
+            #"{"http": {"port": 7001, "host": "0.0.0.0"}, "database": {"pool_size": 3}, "log_level": "debug", "demo": false}"#
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let c = try DaemonConfiguration.resolve(
             flags: ["http.port": "7003"],

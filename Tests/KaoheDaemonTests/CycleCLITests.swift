@@ -22,34 +22,53 @@ struct CycleCLITests {
             county: County(code: Self.county, name: "测试县"),
             committees: [Committee(county: Self.county, id: "education", name: "教育专考委")],
             departments: [Department(county: Self.county, id: "edu-bureau", name: "县教育局")],
-            units: codes.enumerated().map { UnitRecord(county: Self.county, code: $1, name: "第\($0 + 1)中学", committee: "education", department: "edu-bureau", headcount: 40) })
+            units: codes.enumerated().map {
+                UnitRecord(
+                    county: Self.county,
+                    code: $1,
+                    name: "第\($0 + 1)中学",
+                    committee: "education",
+                    department: "edu-bureau",
+                    headcount: 40
+                )
+            }
+        )
         let accounts = AccountStore(client: client)
         _ = try await accounts.create(Principal(county: Self.county, account: "zhang", role: .office), displayName: "张伟")
-        _ = try await accounts.create(Principal(county: Self.county, account: "edu", role: .committee, committee: "education"), displayName: "教育专考委")
+        _ = try await accounts.create(
+            Principal(county: Self.county, account: "edu", role: .committee, committee: "education"),
+            displayName: "教育专考委"
+        )
         return (database, client, codes)
     }
 
     static func sheet(keyTasks: Int) -> UnitScoreSheet {
         var scores: [String: Score] = [:]
-        for (id, points) in [("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
-                             ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
-                             ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+        for (id, points) in [
+            ("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
+            ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
+            ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2),
+        ] {
             scores[id] = Score(points: points)
         }
         let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })
         return UnitScoreSheet(scores: scores, qualitative: good)
     }
 
-    @Test("create → enrol → propose → decide → confirm → publicity → 复议 → finalise → appeal → export, by CLI; refusals exit 1 and say when a step was done")
+    @Test(
+        "create → enrol → propose → decide → confirm → publicity → 复议 → finalise → appeal → export, by CLI; refusals exit 1 and say when a step was done"
+    )
     func wholeCycle() async throws {
         let (database, client, codes) = try await seeded()
         let c = ["--county", Self.county, "--cycle", "2026"]
         let now = Date()
         var create = ["cycle", "create"] + c + ["--as", "zhang"]
         for step in ["self_assessment", "assessment", "roster"] {
-            create += ["--opens", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))",
-                       "--deadline", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(3600)))",
-                       "--closes", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(7200)))"]
+            create += [
+                "--opens", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))",
+                "--deadline", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(3600)))",
+                "--closes", "\(step)=\(ShanghaiTime.format(now.addingTimeInterval(7200)))",
+            ]
         }
         let created = try await cli.kaohe(database, create)
         #expect(created.status == 0, "\(created.err)")
@@ -71,14 +90,27 @@ struct CycleCLITests {
         // Totals 82…91 except the two lowest, tied at 81: the 合格 floor (⌈10 % × 10⌉ = 1) cuts the tie.
         let committee = Principal(county: Self.county, account: "edu", role: .committee, committee: "education")
         for (index, code) in codes.enumerated() {
-            _ = try await FilingStore(client: client).fileAssessment(county: Self.county, cycle: "2026", unit: code,
-                                                                     sheet: Self.sheet(keyTasks: max(10, 9 + index)), principal: committee)
+            _ = try await FilingStore(client: client).fileAssessment(
+                county: Self.county,
+                cycle: "2026",
+                unit: code,
+                sheet: Self.sheet(keyTasks: max(10, 9 + index)),
+                principal: committee
+            )
         }
         // The first unit's roster: staff 7 graded 不合格 (who appeals below).
-        let roster = [RosterLine(line: 1, staff: StaffRecord(staffNo: "6", score: Score(points: 80), grade: .competent)),
-                      RosterLine(line: 2, staff: StaffRecord(staffNo: "7", score: Score(points: 50), grade: .incompetent))]
-        _ = try await FilingStore(client: client).fileRoster(county: Self.county, cycle: "2026", unit: codes[0], lines: roster, collectiveAward: false,
-                                                             principal: Principal(county: Self.county, account: "zhang", role: .office))
+        let roster = [
+            RosterLine(line: 1, staff: StaffRecord(staffNo: "6", score: Score(points: 80), grade: .competent)),
+            RosterLine(line: 2, staff: StaffRecord(staffNo: "7", score: Score(points: 50), grade: .incompetent)),
+        ]
+        _ = try await FilingStore(client: client).fileRoster(
+            county: Self.county,
+            cycle: "2026",
+            unit: codes[0],
+            lines: roster,
+            collectiveAward: false,
+            principal: Principal(county: Self.county, account: "zhang", role: .office)
+        )
         let proposed = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "zhang", "--units"])
         #expect(proposed.status == 0, "\(proposed.err)")
         #expect(proposed.out.contains("qualified-floor"))
@@ -87,7 +119,10 @@ struct CycleCLITests {
         #expect(early.err.contains("grading.conflicts-unresolved"))
         let badDecision = try await cli.kaohe(database, ["grading", "decide"] + c + ["--as", "zhang", "--decision", "cap:x"])
         #expect(badDecision.status != 0)
-        let decided = try await cli.kaohe(database, ["grading", "decide"] + c + ["--as", "zhang", "--decision", "qualified-floor:\(codes[0]):会议纪要3号"])
+        let decided = try await cli.kaohe(
+            database,
+            ["grading", "decide"] + c + ["--as", "zhang", "--decision", "qualified-floor:\(codes[0]):会议纪要3号"]
+        )
         #expect(decided.status == 0, "\(decided.err)")
         #expect(decided.out.contains("无冲突"))
         let confirmed = try await cli.kaohe(database, ["grading", "confirm"] + c + ["--as", "zhang"])
@@ -109,7 +144,13 @@ struct CycleCLITests {
 
         // 异议 during publicity; 复议 is the committee's: the office account is refused.
         let office = Principal(county: Self.county, account: "zhang", role: .office)
-        let objection = try await GradingStore(client: client).fileObjection(county: Self.county, cycle: "2026", unit: codes[3], text: "得分有误", principal: office)
+        let objection = try await GradingStore(client: client).fileObjection(
+            county: Self.county,
+            cycle: "2026",
+            unit: codes[3],
+            text: "得分有误",
+            principal: office
+        )
         let review = ["objection", "review"] + c + ["--id", String(objection.id), "--outcome", "rejected", "--note", "经复议维持原等次"]
         let byOffice = try await cli.kaohe(database, review + ["--as", "zhang"])
         #expect(byOffice.status == 1)
@@ -132,9 +173,17 @@ struct CycleCLITests {
         #expect(finalisedAgain.err.contains("finalised at") && finalisedAgain.err.contains("by zhang"))
 
         // 复核: recorded by the office, decided once.
-        let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d").one().decode(String.self, column: "d")
-        let appeal = try await cli.kaohe(database, ["appeal", "record"] + c + ["--as", "zhang", "--unit", codes[0], "--staff-no", "7",
-                                                                                "--grade", "不合格", "--notified-on", today, "--reason", "不服"])
+        let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d").one().decode(
+            String.self,
+            column: "d"
+        )
+        let appeal = try await cli.kaohe(
+            database,
+            ["appeal", "record"] + c + [
+                "--as", "zhang", "--unit", codes[0], "--staff-no", "7",
+                "--grade", "不合格", "--notified-on", today, "--reason", "不服",
+            ]
+        )
         #expect(appeal.status == 0, "\(appeal.err)")
         let appealID = try #require(appeal.out.firstMatch(of: /appeal #(\d+)/)?.1).description
         let decide = ["appeal", "decide"] + c + ["--as", "zhang", "--id", appealID, "--outcome", "changed", "--grade", "基本合格"]
@@ -153,7 +202,9 @@ struct CycleCLITests {
         let monitorLines = String(decoding: monitor, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(monitorLines.count == 11)
         #expect(monitorLines.contains { $0.hasPrefix(codes[9]) && $0.contains("89.00") && $0.contains("良好") && $0.contains("县教育局") })
-        #expect(try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0)
+        #expect(
+            try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0
+        )
         let history = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/h.csv")), as: UTF8.self)
         #expect(history.contains("2026,2026年度事业单位绩效考核,final,10,10"))
         #expect(try await cli.kaohe(database, ["cycle", "list", "--county", Self.county]).out.contains("final"))
@@ -162,10 +213,15 @@ struct CycleCLITests {
 
         // The audit trail names the office's account, exactly as the API would.
         let actions = try await client.query(
-            "SELECT action, actor FROM audit_log WHERE county = \(Self.county) AND (action LIKE 'grading.%' OR action LIKE 'publicity.%') ORDER BY seq")
+            "SELECT action, actor FROM audit_log WHERE county = \(Self.county) AND (action LIKE 'grading.%' OR action LIKE 'publicity.%') ORDER BY seq"
+        )
         let pairs = try actions.map { "\(try $0.decode(String.self, column: "action")) \(try $0.decode(String.self, column: "actor"))" }
-        #expect(pairs == ["grading.propose 990103/zhang", "grading.decide 990103/zhang", "grading.confirm 990103/zhang",
-                          "publicity.open 990103/zhang", "publicity.finalise 990103/zhang"])
+        #expect(
+            pairs == [
+                "grading.propose 990103/zhang", "grading.decide 990103/zhang", "grading.confirm 990103/zhang",
+                "publicity.open 990103/zhang", "publicity.finalise 990103/zhang",
+            ]
+        )
         await client.close()
     }
 }

@@ -17,7 +17,12 @@ final class DaemonProcess: Sendable {
     let process: TestProcess
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws {
-        process = try TestProcess(BuiltProducts.path(executable), arguments, environment: BuiltProducts.environment(environment), input: input)
+        process = try TestProcess(
+            BuiltProducts.path(executable),
+            arguments,
+            environment: BuiltProducts.environment(environment),
+            input: input
+        )
     }
 
     var standardOutput: String { process.standardOutput }
@@ -56,14 +61,23 @@ struct DaemonTestError: Error, CustomStringConvertible {
 /// One HTTP request to a running daemon (HummingbirdTesting's NIO client: no URLSession, whose
 /// Linux implementation watches curl's sockets with Dispatch sources).
 func httpRequest(
-    _ base: URL, _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: String? = nil
+    _ base: URL,
+    _ method: HTTPRequest.Method,
+    _ path: String,
+    headers: HTTPFields = [:],
+    body: String? = nil
 ) async throws -> (status: Int, headers: HTTPFields, body: String) {
     let request = TestClient.Request(
-        path, method: method, authority: "\(base.host ?? "127.0.0.1"):\(base.port ?? 80)", headers: headers,
+        path,
+        method: method,
+        authority: "\(base.host ?? "127.0.0.1"):\(base.port ?? 80)",
+        headers: headers,
         body: body.map { ByteBuffer(string: $0) }
     )
     let response = try await TestClient.withClient(
-        host: base.host ?? "127.0.0.1", port: base.port ?? 80, configuration: .init(timeout: .seconds(120))
+        host: base.host ?? "127.0.0.1",
+        port: base.port ?? 80,
+        configuration: .init(timeout: .seconds(120))
     ) { client in
         try await client.execute(request)
     }

@@ -54,7 +54,10 @@ struct DaemonProcessTests {
         for round in 1...2 {
             let daemon = try DaemonProcess("kaohed", ["--port", "0", "--data-directory", dataDirectory])
             let base: URL
-            do { base = try await daemon.waitForAddress() } catch { daemon.terminate(); throw error }
+            do { base = try await daemon.waitForAddress() } catch {
+                daemon.terminate()
+                throw error
+            }
             let home = try await httpGet(base)
             #expect(home.status == 200)
             #expect(home.body.contains("示例县"))
@@ -62,12 +65,17 @@ struct DaemonProcessTests {
             #expect(home.body.contains("示例县（990101）"))
             #expect(home.body.components(separatedBy: "<option").count == 2, "round \(round): the demo county is seeded once")
             for _ in 0..<50 where !daemon.standardOutput.contains("demo-auditor") { try await Task.sleep(for: .milliseconds(100)) }
-            #expect(daemon.standardOutput.contains("账号 office") && daemon.standardOutput.contains("密码 demo-office"),
-                    "round \(round): kaohed prints the demo logins")
+            #expect(
+                daemon.standardOutput.contains("账号 office") && daemon.standardOutput.contains("密码 demo-office"),
+                "round \(round): kaohed prints the demo logins"
+            )
             #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
             daemon.terminate()
             #expect(try await daemon.waitForExit() == 0)
-            #expect(!FileManager.default.fileExists(atPath: dataDirectory + "/postgres/postmaster.pid"), "the cluster stopped with the daemon")
+            #expect(
+                !FileManager.default.fileExists(atPath: dataDirectory + "/postgres/postmaster.pid"),
+                "the cluster stopped with the daemon"
+            )
         }
         #expect(FileManager.default.fileExists(atPath: dataDirectory + "/postgres/PG_VERSION"))
     }

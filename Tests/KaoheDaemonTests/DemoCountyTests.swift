@@ -17,7 +17,9 @@ struct DemoCountyTests {
         try await client.query(query).one().decode(Int.self, column: "n")
     }
 
-    @Test("the current cycle is mid-way: filings on time, late and missing, the draw, re-checks with one override, an open conflict; the chain verifies; seeded once")
+    @Test(
+        "the current cycle is mid-way: filings on time, late and missing, the draw, re-checks with one override, an open conflict; the chain verifies; seeded once"
+    )
     func midCycle() async throws {
         let logger = TestCluster.logger("test.demo")
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
@@ -30,31 +32,66 @@ struct DemoCountyTests {
         #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM units WHERE county = \(c)") == 48)
         #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM cycle_units WHERE county = \(c) AND cycle = '2026'") == 48)
         // Self-assessments: 45 of 48 filed, 4 of them late (more only if the machine was very slow).
-        let selfAssessed = "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'self_assessment'" as PostgresQuery
+        let selfAssessed =
+            "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'self_assessment'"
+            as PostgresQuery
         #expect(try await Self.count(client, selfAssessed) == 45)
-        let lateSelf = try await Self.count(client, "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'self_assessment' AND late")
+        let lateSelf = try await Self.count(
+            client,
+            "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'self_assessment' AND late"
+        )
         #expect(lateSelf >= 4 && lateSelf < 45)
         // Committee assessments: 44 of 48, at least 2 late; rosters: 43 of 48, some with violations.
-        #expect(try await Self.count(client, "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'assessment'") == 44)
-        #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'assessment' AND late") >= 2)
-        #expect(try await Self.count(client, "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'roster'") == 43)
+        #expect(
+            try await Self.count(
+                client,
+                "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'assessment'"
+            ) == 44
+        )
+        #expect(
+            try await Self.count(
+                client,
+                "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'assessment' AND late"
+            ) >= 2
+        )
+        #expect(
+            try await Self.count(
+                client,
+                "SELECT count(DISTINCT unit_code)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'roster'"
+            ) == 43
+        )
         #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM roster_rows WHERE county = \(c) AND cycle = '2026'") > 2_000)
-        #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'roster' AND (content->>'mustGiveUp')::int > 0") >= 3)
+        #expect(
+            try await Self.count(
+                client,
+                "SELECT count(*)::int AS n FROM filings WHERE county = \(c) AND cycle = '2026' AND kind = 'roster' AND (content->>'mustGiveUp')::int > 0"
+            ) >= 3
+        )
 
         // The draw: ≥ 10 % of the units, each stratum ⌈10 % × 12⌉ = 2, two reviewers each, 回避 respected.
         let draw = try #require(try await SpotCheckStore(client: client).current(county: c, cycle: "2026"))
         #expect(draw.drawnAt != nil)
         #expect(draw.seedSource == "dice")
-        let selected = try await Self.count(client, "SELECT count(*)::int AS n FROM spot_check_selections WHERE county = \(c) AND cycle = '2026' AND draw_no = \(draw.drawNo)")
+        let selected = try await Self.count(
+            client,
+            "SELECT count(*)::int AS n FROM spot_check_selections WHERE county = \(c) AND cycle = '2026' AND draw_no = \(draw.drawNo)"
+        )
         #expect(selected == 8)
         #expect(selected * 10 >= 48)
-        #expect(try await Self.count(client, """
-            SELECT count(*)::int AS n FROM reviewer_assignments a
-            JOIN units u ON u.county = a.county AND u.code = a.unit_code
-            JOIN reviewers r ON r.county = a.county AND r.reviewer = a.reviewer
-            WHERE a.county = \(c) AND a.cycle = '2026' AND (r.committee = u.committee OR r.department = u.department)
-            """) == 0)
-        #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM reviewer_assignments WHERE county = \(c) AND cycle = '2026'") == 16)
+        #expect(
+            try await Self.count(
+                client,
+                """
+                SELECT count(*)::int AS n FROM reviewer_assignments a
+                JOIN units u ON u.county = a.county AND u.code = a.unit_code
+                JOIN reviewers r ON r.county = a.county AND r.reviewer = a.reviewer
+                WHERE a.county = \(c) AND a.cycle = '2026' AND (r.committee = u.committee OR r.department = u.department)
+                """
+            ) == 0
+        )
+        #expect(
+            try await Self.count(client, "SELECT count(*)::int AS n FROM reviewer_assignments WHERE county = \(c) AND cycle = '2026'") == 16
+        )
 
         // Re-checks: five filed, exactly one overrides its committee's assessment.
         let deviations = try await GradingStore(client: client).deviations(county: c, cycle: "2026")

@@ -1,5 +1,5 @@
-import KaoheRules
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -40,11 +40,22 @@ struct OfficeCLITests {
         let again = try await kaohe(database, ["county", "create", "--code", "990102", "--name", "某县"])
         #expect(again.status == 1)
         #expect(again.err.contains("already exists"))
-        #expect(try await kaohe(database, ["committee", "add", "--county", "990102", "--id", "education", "--name", "教育专业考核委员会"]).status == 0)
+        #expect(
+            try await kaohe(database, ["committee", "add", "--county", "990102", "--id", "education", "--name", "教育专业考核委员会"]).status == 0
+        )
         #expect(try await kaohe(database, ["department", "add", "--county", "990102", "--id", "edu-bureau", "--name", "县教育局"]).status == 0)
-        let reviewer = try await kaohe(database, ["reviewer", "add", "--county", "990102", "--id", "wang.li", "--name", "王丽", "--committee", "education", "--department", "edu-bureau"])
+        let reviewer = try await kaohe(
+            database,
+            [
+                "reviewer", "add", "--county", "990102", "--id", "wang.li", "--name", "王丽", "--committee", "education", "--department",
+                "edu-bureau",
+            ]
+        )
         #expect(reviewer.status == 0)
-        let badRef = try await kaohe(database, ["reviewer", "add", "--county", "990102", "--id", "li", "--name", "李", "--committee", "nosuch"])
+        let badRef = try await kaohe(
+            database,
+            ["reviewer", "add", "--county", "990102", "--id", "li", "--name", "李", "--committee", "nosuch"]
+        )
         #expect(badRef.status == 1)
         #expect(badRef.err.contains("does not exist"))
         let noCounty = try await kaohe(database, ["committee", "add", "--county", "990199", "--id", "x", "--name", "x"])
@@ -52,7 +63,11 @@ struct OfficeCLITests {
         #expect(noCounty.err.contains("990199"))
 
         let actions = try await client.query("SELECT action, actor FROM audit_log WHERE county = '990102' ORDER BY seq")
-        #expect(try actions.map { try $0.decode(String.self, column: "action") } == ["county.create", "committee.add", "department.add", "reviewer.add"])
+        #expect(
+            try actions.map { try $0.decode(String.self, column: "action") } == [
+                "county.create", "committee.add", "department.add", "reviewer.add",
+            ]
+        )
         #expect(try actions[0].decode(String.self, column: "actor").hasPrefix("cli:"))
         await client.close()
     }
@@ -61,14 +76,23 @@ struct OfficeCLITests {
     func accountCommands() async throws {
         let (database, client) = try await migrated()
         try await RegistryStore(client: client).createCounty(County(code: "990102", name: "某县"), actor: "t")
-        let badRole = try await kaohe(database, ["account", "create", "--county", "990102", "--account", "x", "--role", "boss", "--name", "x"])
+        let badRole = try await kaohe(
+            database,
+            ["account", "create", "--county", "990102", "--account", "x", "--role", "boss", "--name", "x"]
+        )
         #expect(badRole.status != 0)
         #expect(badRole.err.contains("--role"))
-        let noCommittee = try await kaohe(database, ["account", "create", "--county", "990102", "--account", "x", "--role", "committee", "--name", "x"])
+        let noCommittee = try await kaohe(
+            database,
+            ["account", "create", "--county", "990102", "--account", "x", "--role", "committee", "--name", "x"]
+        )
         #expect(noCommittee.status == 1)
         #expect(noCommittee.err.contains("--committee"))
 
-        let created = try await kaohe(database, ["account", "create", "--county", "990102", "--account", "clerk", "--role", "office", "--name", "张伟"])
+        let created = try await kaohe(
+            database,
+            ["account", "create", "--county", "990102", "--account", "clerk", "--role", "office", "--name", "张伟"]
+        )
         #expect(created.status == 0)
         let token = try #require(created.out.firstMatch(of: /token:\s+(kh_[A-Za-z0-9_-]+)/)?.1).description
         let tokenID = try #require(created.out.firstMatch(of: /token id: ([0-9a-f-]{36})/)?.1).description
@@ -94,7 +118,9 @@ struct OfficeCLITests {
         await client.close()
     }
 
-    @Test("import units: a good file is stored; a bad checksum on line 7 names line 7 and stores nothing; audit verify proves the chain and names a tampered entry")
+    @Test(
+        "import units: a good file is stored; a bad checksum on line 7 names line 7 and stores nothing; audit verify proves the chain and names a tampered entry"
+    )
     func importAndVerify() async throws {
         let (database, client) = try await migrated()
         let store = RegistryStore(client: client)

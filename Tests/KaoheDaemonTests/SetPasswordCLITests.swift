@@ -10,9 +10,14 @@ import Testing
     let logger = TestCluster.logger("test.set-password")
 
     /// Runs `kaohe account set-password … --database-url …` with `PASSWORD\n` on standard input.
-    func setPassword(_ database: PostgresConfiguration, _ password: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+    func setPassword(
+        _ database: PostgresConfiguration,
+        _ password: String,
+        _ arguments: [String]
+    ) async throws -> (status: Int32, out: String, err: String) {
         let process = try DaemonProcess(
-            "kaohe", ["account", "set-password"] + arguments + ["--database-url", database.conninfo, "--log-level", "warning"],
+            "kaohe",
+            ["account", "set-password"] + arguments + ["--database-url", database.conninfo, "--log-level", "warning"],
             input: Data((password + "\n").utf8)
         )
         let status = try await process.waitForExit(timeout: .seconds(120))
@@ -33,7 +38,11 @@ import Testing
         let noFlag = try await setPassword(database, "long enough password", account)
         #expect(noFlag.status != 0)
         #expect(noFlag.err.contains("--password-stdin"))
-        let unknown = try await setPassword(database, "long enough password", ["--county", "990102", "--account", "nobody", "--password-stdin"])
+        let unknown = try await setPassword(
+            database,
+            "long enough password",
+            ["--county", "990102", "--account", "nobody", "--password-stdin"]
+        )
         #expect(unknown.status == 1)
         #expect(unknown.err.contains("nobody"))
 
@@ -44,7 +53,9 @@ import Testing
         let sessions = WebSessionStore(client: client)
         #expect(try await sessions.login(county: "990102", account: "zhang", password: "long enough password") != nil)
         #expect(try await sessions.login(county: "990102", account: "zhang", password: "short") == nil)
-        let actions = try await client.query("SELECT action FROM audit_log WHERE county = '990102' ORDER BY seq").map { try $0.decode(String.self, column: "action") }
+        let actions = try await client.query("SELECT action FROM audit_log WHERE county = '990102' ORDER BY seq").map {
+            try $0.decode(String.self, column: "action")
+        }
         #expect(actions.contains("account.password.set"))
         await client.close()
     }

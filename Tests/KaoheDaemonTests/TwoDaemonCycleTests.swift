@@ -20,7 +20,13 @@ struct TwoDaemonCycleTests {
     static let committees = SyntheticCounty.committees
 
     /// One call to a daemon, as JSON.
-    static func call(_ base: URL, _ method: String, _ path: String, token: String, _ json: String? = nil) async throws -> (status: Int, json: [String: Any], text: String) {
+    static func call(
+        _ base: URL,
+        _ method: String,
+        _ path: String,
+        token: String,
+        _ json: String? = nil
+    ) async throws -> (status: Int, json: [String: Any], text: String) {
         var headers: HTTPFields = [.authorization: "Bearer \(token)"]
         if json != nil { headers[.contentType] = "application/json" }
         let response = try await httpRequest(base, HTTPRequest.Method(rawValue: method)!, "/api/v1" + path, headers: headers, body: json)
@@ -56,10 +62,20 @@ struct TwoDaemonCycleTests {
         // The reviewer register: some of a committee, some of a department (回避), some of neither.
         for index in 0..<12 {
             let id = "reviewer-\(index)"
-            try await registry.addReviewer(ReviewerRecord(county: Self.county, id: id, name: "核验员\(index)",
-                                                          committee: index % 3 == 0 ? Self.committees[index % 4] : nil,
-                                                          department: index % 3 == 1 ? "dept\(index % 6)" : nil), actor: "test")
-            tokens[id] = try await accounts.create(Principal(county: Self.county, account: id, role: .reviewer, reviewer: id), displayName: "核验员").token.secret
+            try await registry.addReviewer(
+                ReviewerRecord(
+                    county: Self.county,
+                    id: id,
+                    name: "核验员\(index)",
+                    committee: index % 3 == 0 ? Self.committees[index % 4] : nil,
+                    department: index % 3 == 1 ? "dept\(index % 6)" : nil
+                ),
+                actor: "test"
+            )
+            tokens[id] = try await accounts.create(
+                Principal(county: Self.county, account: id, role: .reviewer, reviewer: id),
+                displayName: "核验员"
+            ).token.secret
         }
 
         // Two daemons on the same database, each with its JobRunner.
@@ -82,28 +98,53 @@ struct TwoDaemonCycleTests {
         }
         let open = times(-86_400, 86_400, 2 * 86_400)
         let base = "/counties/\(Self.county)/cycles/\(Self.cycle)"
-        var response = try await Self.call(api(0), "PUT", base, token: tokens["office"]!,
-            #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(open), "assessment": \#(times(-86_400, 25, 25)), "roster": \#(open)}}"#)
+        var response = try await Self.call(
+            api(0),
+            "PUT",
+            base,
+            token: tokens["office"]!,
+            #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(open), "assessment": \#(times(-86_400, 25, 25)), "roster": \#(open)}}"#
+        )
         #expect(response.status == 201, "\(response.text)")
-        response = try await Self.call(api(1), "PUT", base + "/units", token: tokens["office"]!, #"{"units": [\#(units.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#)
+        response = try await Self.call(
+            api(1),
+            "PUT",
+            base + "/units",
+            token: tokens["office"]!,
+            #"{"units": [\#(units.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#
+        )
         #expect(response.status == 200, "\(response.text)")
 
         // Assessments first (they must be in before the step closes), then the 3,000-staff rosters.
         let started = ContinuousClock.now
         for (index, unit) in units.enumerated() {
-            let filed = try await Self.call(api(index), "PUT", "\(base)/units/\(unit.code)/assessment", token: tokens[unit.committee]!, SyntheticCounty.sheet(unit.hundredths, poor: unit.poor))
+            let filed = try await Self.call(
+                api(index),
+                "PUT",
+                "\(base)/units/\(unit.code)/assessment",
+                token: tokens[unit.committee]!,
+                SyntheticCounty.sheet(unit.hundredths, poor: unit.poor)
+            )
             #expect(filed.status == 200, "\(filed.text)")
         }
         let assessmentTime = ContinuousClock.now - started
         for (index, unit) in units.enumerated() {
-            let filed = try await Self.call(api(index + 1), "PUT", "\(base)/units/\(unit.code)/roster", token: tokens[unit.code]!, SyntheticCounty.roster(unit))
+            let filed = try await Self.call(
+                api(index + 1),
+                "PUT",
+                "\(base)/units/\(unit.code)/roster",
+                token: tokens[unit.code]!,
+                SyntheticCounty.roster(unit)
+            )
             #expect(filed.status == 200, "\(filed.text)")
         }
 
         // The draw happens by itself once the step closes: wait for it (up to 3 minutes).
         var draw: SpotCheckRecord?
         for _ in 0..<900 {
-            if let current = try await SpotCheckStore(client: client).current(county: Self.county, cycle: Self.cycle), current.drawnAt != nil {
+            if let current = try await SpotCheckStore(client: client).current(county: Self.county, cycle: Self.cycle),
+                current.drawnAt != nil
+            {
                 draw = current
                 break
             }
@@ -158,12 +199,21 @@ struct TwoDaemonCycleTests {
             }
             units[index] = unit
             let reviewer = try #require((drawn.reviewerAssignments ?? []).first { $0.unitCode == code }?.reviewers.first?.id)
-            let filed = try await Self.call(api(position), "PUT", "\(base)/units/\(code)/recheck", token: tokens[reviewer]!,
-                                            SyntheticCounty.sheet(unit.recheck!.hundredths, poor: unit.recheck!.poor))
+            let filed = try await Self.call(
+                api(position),
+                "PUT",
+                "\(base)/units/\(code)/recheck",
+                token: tokens[reviewer]!,
+                SyntheticCounty.sheet(unit.recheck!.hundredths, poor: unit.recheck!.poor)
+            )
             #expect(filed.status == 200, "\(reviewer) on \(code): \(filed.text)")
         }
         let deviations = try await Self.call(api(0), "GET", base + "/spot-check/deviations", token: tokens["office"]!)
-        let overridden = Set((deviations.json["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
+        let overridden = Set(
+            (deviations.json["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap {
+                $0["unit"] as? String
+            }
+        )
         #expect(overridden == Set(units.filter(\.overridden).map(\.code)))
 
         // Proposal: the tie at the 优秀 cut is reported, not broken; the office decides; confirms.
@@ -177,15 +227,24 @@ struct TwoDaemonCycleTests {
         #expect(conflicts.first?["units"] as? [String] == undecided.tie)
         #expect(try await Self.call(api(0), "POST", base + "/grading/confirm", token: tokens["office"]!).status == 409)
         let favoured = undecided.tie.last!  // not the first by code: the decision, not an order, decides
-        response = try await Self.call(api(0), "PUT", base + "/grading/decisions", token: tokens["office"]!,
-                                       #"{"decisions": [{"cut": "excellent-cap", "favoured": ["\#(favoured)"], "reference": "考核办会议纪要〔2026〕3号"}]}"#)
+        response = try await Self.call(
+            api(0),
+            "PUT",
+            base + "/grading/decisions",
+            token: tokens["office"]!,
+            #"{"decisions": [{"cut": "excellent-cap", "favoured": ["\#(favoured)"], "reference": "考核办会议纪要〔2026〕3号"}]}"#
+        )
         #expect(response.status == 200, "\(response.text)")
         #expect((response.json["conflicts"] as? [Any])?.isEmpty == true)
         response = try await Self.call(api(1), "POST", base + "/grading/confirm", token: tokens["office"]!)
         #expect(response.status == 200, "\(response.text)")
         let expected = SyntheticCounty.expected(units, favoured: [favoured]).grades
         func grades(_ json: [String: Any]) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: (json["units"] as? [[String: Any]] ?? []).map { ($0["code"] as? String ?? "", $0["grade"] as? String ?? "") })
+            Dictionary(
+                uniqueKeysWithValues: (json["units"] as? [[String: Any]] ?? []).map {
+                    ($0["code"] as? String ?? "", $0["grade"] as? String ?? "")
+                }
+            )
         }
         #expect(grades(response.json) == expected)
         #expect(expected.values.count { $0 == "excellent" } == 18)
@@ -196,14 +255,18 @@ struct TwoDaemonCycleTests {
         #expect(response.status == 201, "\(response.text)")
         var state = ""
         for _ in 0..<300 {
-            state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").one().decode(String.self, column: "state")
+            state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").one()
+                .decode(String.self, column: "state")
             if state == "final" { break }
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(state == "final")
         response = try await Self.call(api(1), "GET", base + "/grading", token: tokens["office"]!)
         #expect(grades(response.json) == expected)
-        #expect(try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!).status == 409, "final results are locked")
+        #expect(
+            try await Self.call(api(1), "POST", base + "/grading/proposal", token: tokens["office"]!).status == 409,
+            "final results are locked"
+        )
 
         // Final quotas (tied-2023): ⌊(ratio + 5 with an award, if above 0) × 50 / 100⌋.
         for (index, unit) in units.enumerated() {
@@ -223,17 +286,31 @@ struct TwoDaemonCycleTests {
         for kind in ["spot_check.freeze", "spot_check.draw", "publicity.close", "step.close.assessment"] {
             let run = runs.first { $0.kind == kind }
             #expect(run?.doneAt != nil, "\(kind) not done")
-            #expect(run.flatMap(\.doneBy).map { by in by.hasPrefix("daemon:") && daemonActors.contains { by.hasSuffix($0) } } == true, "\(kind) done by \(run?.doneBy ?? "nobody")")
+            #expect(
+                run.flatMap(\.doneBy).map { by in by.hasPrefix("daemon:") && daemonActors.contains { by.hasSuffix($0) } } == true,
+                "\(kind) done by \(run?.doneBy ?? "nobody")"
+            )
         }
         #expect(try await Self.count(client, "SELECT count(*)::int FROM spot_check_draws") == 1)
         for action in ["spot_check.freeze", "spot_check.draw", "publicity.finalise", "grading.confirm"] {
-            #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = \(action)") == 1, "\(action)")
+            #expect(
+                try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = \(action)")
+                    == 1,
+                "\(action)"
+            )
         }
-        #expect(try await Self.count(client, "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.step.closed' AND object LIKE '%/assessment'") == 1)
+        #expect(
+            try await Self.count(
+                client,
+                "SELECT count(*)::int FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.step.closed' AND object LIKE '%/assessment'"
+            ) == 1
+        )
         let verification = try await AuditChain.verify(client: client, county: Self.county)
         if case .broken = verification { Issue.record("audit chain: \(verification)") }
-        print("two daemons \(pids): " + runs.filter { $0.doneAt != nil }.map { "\($0.kind) by \($0.doneBy ?? "?")" }.joined(separator: ", ")
-              + "; assessments filed in \(assessmentTime)")
+        print(
+            "two daemons \(pids): " + runs.filter { $0.doneAt != nil }.map { "\($0.kind) by \($0.doneBy ?? "?")" }.joined(separator: ", ")
+                + "; assessments filed in \(assessmentTime)"
+        )
 
         for daemon in daemons { daemon.terminate() }
         for daemon in daemons { #expect(try await daemon.waitForExit() == 0) }

@@ -14,9 +14,11 @@ struct AccessPolicyTests {
 
     @Test("who sees which unit; everything of another county is notFound")
     func seeing() {
-        let office = policy(.office), auditor = policy(.auditor)
+        let office = policy(.office)
+        let auditor = policy(.auditor)
         let committee = policy(.committee, committee: "education")
-        let self_ = policy(.unit, unit: "A"), reviewer = policy(.reviewer, reviewer: "r")
+        let self_ = policy(.unit, unit: "A")
+        let reviewer = policy(.reviewer, reviewer: "r")
         #expect([office, auditor, committee, self_].map { $0.see(unit: unit) } == Array(repeating: .allowed, count: 4))
         #expect(reviewer.see(unit: unit) == .notFound)
         #expect(committee.see(unit: otherCommitteeUnit) == .notFound)

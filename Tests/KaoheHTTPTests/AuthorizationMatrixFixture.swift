@@ -1,13 +1,13 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
+import NIOCore
 import Postgres
 import Prometheus
 import Testing
@@ -53,23 +53,29 @@ struct AuthorizationMatrixFixture {
         let registry = RegistryStore(client: client)
         // Its committee and department (回避) rule out every unit for a real draw: only the recorded
         // draw of cycle 2026 assigns it, to U1.
-        try await registry.addReviewer(ReviewerRecord(county: countyA, id: "wang.li", name: "王丽", committee: "health", department: "edu"), actor: "test")
+        try await registry.addReviewer(
+            ReviewerRecord(county: countyA, id: "wang.li", name: "王丽", committee: "health", department: "edu"),
+            actor: "test"
+        )
 
-        let tokens = try await TwoCountyWorld.tokens(client, for: [
-            // The roles of the matrix.
-            Principal(county: countyA, account: "office", role: .office),
-            Principal(county: countyA, account: "committee", role: .committee, committee: "education"),
-            Principal(county: countyA, account: "unit", role: .unit, unitCode: u1),
-            Principal(county: countyA, account: "reviewer", role: .reviewer, reviewer: "wang.li"),
-            Principal(county: countyA, account: "auditor", role: .auditor),
-            Principal(county: countyB, account: "office-b", role: .office),
-            // Accounts that seed the other units' filings.
-            Principal(county: countyA, account: "unit-u2", role: .unit, unitCode: u2),
-            Principal(county: countyA, account: "unit-u3", role: .unit, unitCode: u3),
-            Principal(county: countyA, account: "committee-c2", role: .committee, committee: "health"),
-            Principal(county: countyB, account: "unit-x1", role: .unit, unitCode: x1),
-            Principal(county: countyB, account: "committee-b", role: .committee, committee: "education"),
-        ])
+        let tokens = try await TwoCountyWorld.tokens(
+            client,
+            for: [
+                // The roles of the matrix.
+                Principal(county: countyA, account: "office", role: .office),
+                Principal(county: countyA, account: "committee", role: .committee, committee: "education"),
+                Principal(county: countyA, account: "unit", role: .unit, unitCode: u1),
+                Principal(county: countyA, account: "reviewer", role: .reviewer, reviewer: "wang.li"),
+                Principal(county: countyA, account: "auditor", role: .auditor),
+                Principal(county: countyB, account: "office-b", role: .office),
+                // Accounts that seed the other units' filings.
+                Principal(county: countyA, account: "unit-u2", role: .unit, unitCode: u2),
+                Principal(county: countyA, account: "unit-u3", role: .unit, unitCode: u3),
+                Principal(county: countyA, account: "committee-c2", role: .committee, committee: "health"),
+                Principal(county: countyB, account: "unit-x1", role: .unit, unitCode: x1),
+                Principal(county: countyB, account: "committee-b", role: .committee, committee: "education"),
+            ]
+        )
 
         return AuthorizationMatrixFixture(client: client, tokens: tokens, logger: logger)
     }
@@ -78,7 +84,11 @@ struct AuthorizationMatrixFixture {
     /// and the table of its `/api/v1` routes.
     func build() throws -> (application: some ApplicationProtocol, routes: [APIRoute]) {
         let (router, api) = buildRoutes(
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
         return (Application(router: router, logger: logger), api.routes)
@@ -86,8 +96,13 @@ struct AuthorizationMatrixFixture {
 
     /// Sends one request; `token` nil sends none.
     func send(
-        _ http: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?,
-        body: [UInt8]? = nil, contentType: String? = nil, idempotencyKey: String? = nil
+        _ http: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        body: [UInt8]? = nil,
+        contentType: String? = nil,
+        idempotencyKey: String? = nil
     ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -97,8 +112,14 @@ struct AuthorizationMatrixFixture {
     }
 
     /// Sends a setup request as `account` and requires a 2xx.
-    func setUp(_ http: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as account: String,
-               body: [UInt8]? = nil, contentType: String = "application/json") async throws {
+    func setUp(
+        _ http: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as account: String,
+        body: [UInt8]? = nil,
+        contentType: String = "application/json"
+    ) async throws {
         let response = try await send(http, method, path, token: tokens[account]!, body: body, contentType: body == nil ? nil : contentType)
         guard (200..<300).contains(response.status.code) else {
             throw FixtureError(description: "setup \(method) \(path) as \(account): \(response.status) \(String(buffer: response.body))")
@@ -110,12 +131,14 @@ struct AuthorizationMatrixFixture {
     static let pdf = Array("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n".utf8)
     /// A county-2021 score sheet totalling 71 + `keyTasks`.
     static func sheet(keyTasks: Int, reviewer: String? = nil) -> [UInt8] {
-        Array("""
-        {"scores": {"key_tasks": \(keyTasks), "main_duties": 28, "registration": 9, "innovation": 4, "excellence": 6,
-                    "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
-                    "dept_hrss": 2, "dept_finance": 2},
-         "qualitative": {"political": "好", "cadre": "好", "organisation": "中", "conduct": "好"}\(reviewer.map { #", "reviewer": "\#($0)""# } ?? "")}
-        """.utf8)
+        Array(
+            """
+            {"scores": {"key_tasks": \(keyTasks), "main_duties": 28, "registration": 9, "innovation": 4, "excellence": 6,
+                        "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2,
+                        "dept_hrss": 2, "dept_finance": 2},
+             "qualitative": {"political": "好", "cadre": "好", "organisation": "中", "conduct": "好"}\(reviewer.map { #", "reviewer": "\#($0)""# } ?? "")}
+            """.utf8
+        )
     }
 
     /// Each unit's key-task score: committee totals 89 (U1, X1), 88 (U2), 87 (U3).
@@ -127,7 +150,10 @@ struct AuthorizationMatrixFixture {
     static func committeeAccount(_ unit: String) -> String {
         [u1: "committee", u2: "committee", u3: "committee-c2"][unit] ?? "committee-b"
     }
-    static let roster = Array(#"{"staff": [{"staffNo": "001", "name": "张三", "score": 80, "grade": "合格"}, {"staffNo": "002", "name": "李四", "score": 65, "grade": "基本合格"}]}"#.utf8)
+    static let roster = Array(
+        #"{"staff": [{"staffNo": "001", "name": "张三", "score": 80, "grade": "合格"}, {"staffNo": "002", "name": "李四", "score": 65, "grade": "基本合格"}]}"#
+            .utf8
+    )
     static let report = Array(#"{"report": "本年度完成重点任务……"}"#.utf8)
 
     /// Opens the cycles and files version 1 of every filing of every unit.
@@ -140,8 +166,13 @@ struct AuthorizationMatrixFixture {
         for (county, office, units) in [(Self.countyA, "office", [Self.u1, Self.u2, Self.u3]), (Self.countyB, "office-b", [Self.x1])] {
             for id in ["2026", "2026-Q1", "2026-Q2"] {
                 try await setUp(http, .put, "/api/v1/counties/\(county)/cycles/\(id)", as: office, body: cycle)
-                try await setUp(http, .put, "/api/v1/counties/\(county)/cycles/\(id)/units", as: office,
-                                body: Array(#"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#.utf8))
+                try await setUp(
+                    http,
+                    .put,
+                    "/api/v1/counties/\(county)/cycles/\(id)/units",
+                    as: office,
+                    body: Array(#"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#.utf8)
+                )
             }
         }
         for (county, code, unitAccount, committeeAccount) in [
@@ -150,7 +181,14 @@ struct AuthorizationMatrixFixture {
         ] {
             let base = "/api/v1/counties/\(county)/cycles/2026/units/\(code)"
             try await setUp(http, .put, base + "/self-assessment", as: unitAccount, body: Self.report)
-            try await setUp(http, .put, base + "/self-assessment/attachments/seed.pdf", as: unitAccount, body: Self.pdf, contentType: "application/pdf")
+            try await setUp(
+                http,
+                .put,
+                base + "/self-assessment/attachments/seed.pdf",
+                as: unitAccount,
+                body: Self.pdf,
+                contentType: "application/pdf"
+            )
             try await setUp(http, .put, base + "/assessment", as: committeeAccount, body: Self.sheet(keyTasks: Self.keyTasks(code)))
             try await setUp(http, .put, base + "/roster", as: unitAccount, body: Self.roster)
         }
@@ -167,20 +205,23 @@ struct AuthorizationMatrixFixture {
                 seed, seed_source, algorithm, algorithm_version, percent, stratification, reviewers_per_unit, reviewer_register, drawn_at, drawn_by)
             VALUES (\(county), '2026', 1, '[]', repeat('0', 64), \(units.count), now(), 'office', '01382438112797316654', 'dice',
                     'consistent_sampler', '1', 10, 'committee', 1, '[]', now(), 'office')
-            """)
+            """
+        )
         for (rank, unit) in units.enumerated() {
             try await client.execute(
                 """
                 INSERT INTO spot_check_selections (county, cycle, draw_no, unit_code, stratum, ticket, rank)
                 VALUES (\(county), '2026', 1, \(unit), 'county', \("0.\(rank + 1)"), \(rank + 1))
-                """)
+                """
+            )
         }
         for (unit, reviewer) in assigned {
             try await client.execute(
                 """
                 INSERT INTO reviewer_assignments (county, cycle, draw_no, unit_code, reviewer, ticket, rank)
                 VALUES (\(county), '2026', 1, \(unit), \(reviewer), '0.5', 1)
-                """)
+                """
+            )
         }
     }
 
@@ -204,8 +245,13 @@ struct AuthorizationMatrixFixture {
             let county = try row.decode(String.self, column: "county")
             let id = try row.decode(Int64.self, column: "id")
             let unit = try row.decode(String.self, column: "unit_code")
-            try await setUp(http, .put, "/api/v1/counties/\(county)/cycles/2026/objections/\(id)/review", as: Self.committeeAccount(unit),
-                            body: Array(#"{"outcome": "rejected"}"#.utf8))
+            try await setUp(
+                http,
+                .put,
+                "/api/v1/counties/\(county)/cycles/2026/objections/\(id)/review",
+                as: Self.committeeAccount(unit),
+                body: Array(#"{"outcome": "rejected"}"#.utf8)
+            )
         }
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
+import NIOCore
 import Postgres
 import Testing
 
@@ -201,14 +201,20 @@ struct AuthorizationMatrixTests {
                 }
                 // The shape follows from the path: unit routes have a cell for every target,
                 // county-wide routes for U1 (county A) and X1 (county B), the others for U1 only.
-                let applies: [Bool] = isUnitRoute(path) ? [true, true, true, true]
+                let applies: [Bool] =
+                    isUnitRoute(path)
+                    ? [true, true, true, true]
                     : path.contains("{county}") ? [true, false, false, true] : [true, false, false, false]
                 if zip(expectations, applies).contains(where: { ($0 == .notApplicable) == $1 }) {
-                    Issue.record("matrix line \(index + 1), \(role): “\(cell)” must have a cell exactly for the targets that apply to \(path)")
+                    Issue.record(
+                        "matrix line \(index + 1), \(role): “\(cell)” must have a cell exactly for the targets that apply to \(path)"
+                    )
                 }
                 cells[role] = expectations
             }
-            rows.append(Row(route: "\(method.rawValue) \(path)", method: method, path: path, body: fields[2], cells: cells, line: index + 1))
+            rows.append(
+                Row(route: "\(method.rawValue) \(path)", method: method, path: path, body: fields[2], cells: cells, line: index + 1)
+            )
         }
         return rows
     }
@@ -218,7 +224,10 @@ struct AuthorizationMatrixTests {
     /// Counts requests, for fresh cycle ids, attachment names and idempotency keys.
     final class Counter: @unchecked Sendable {  // used by one task at a time
         var value = 0
-        func next() -> Int { value += 1; return value }
+        func next() -> Int {
+            value += 1
+            return value
+        }
     }
 
     /// The valid body `kind` for a request on `target`, and its media type.
@@ -262,7 +271,11 @@ struct AuthorizationMatrixTests {
         case "rulings":
             return (Array(#"{"rulings": []}"#.utf8), json)
         case "appeal":
-            return (Array(#"{"staffNo": "002", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "测评分统计有误"}"#.utf8), json)
+            return (
+                Array(
+                    #"{"staffNo": "002", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "测评分统计有误"}"#.utf8
+                ), json
+            )
         case "appeal-outcome":
             return (Array(#"{"outcome": "upheld", "note": "维持原等次"}"#.utf8), json)
         default:
@@ -288,7 +301,15 @@ struct AuthorizationMatrixTests {
     /// attachment name to upload; the latest objection on the target unit, the latest appeal of the
     /// target county. `county`, `unit` and `id` replace the target's (for requests about things
     /// that do not exist).
-    static func path(_ row: Row, target: Target, f: F, county: String? = nil, unit: String? = nil, id: String? = nil, n: Int) async throws -> Substitution {
+    static func path(
+        _ row: Row,
+        target: Target,
+        f: F,
+        county: String? = nil,
+        unit: String? = nil,
+        id: String? = nil,
+        n: Int
+    ) async throws -> Substitution {
         var cycle = "2026"
         if row.method == .put && row.path.hasSuffix("/cycles/{cycle}") { cycle = String(2040 + n) }
         if row.path.hasSuffix("/close") { cycle = "2026-Q1" }
@@ -371,14 +392,26 @@ struct AuthorizationMatrixTests {
             var observedLines: [String] = []
             var checked = 0
 
-            func send(_ row: Row, role: Role, target: Target, county: String? = nil, unit: String? = nil, id: String? = nil)
-                async throws -> (response: TestResponse, values: [String]) {
+            func send(
+                _ row: Row,
+                role: Role,
+                target: Target,
+                county: String? = nil,
+                unit: String? = nil,
+                id: String? = nil
+            )
+                async throws -> (response: TestResponse, values: [String])
+            {
                 let n = counter.next()
                 let body = Self.body(row.body, target: target)
                 let substitution = try await Self.path(row, target: target, f: f, county: county, unit: unit, id: id, n: n)
                 let response = try await f.send(
-                    http, row.method, substitution.path,
-                    token: role.account.map { f.tokens[$0]! }, body: body?.bytes, contentType: body?.contentType,
+                    http,
+                    row.method,
+                    substitution.path,
+                    token: role.account.map { f.tokens[$0]! },
+                    body: body?.bytes,
+                    contentType: body?.contentType,
                     idempotencyKey: row.method == .get ? nil : "matrix-\(n)"
                 )
                 return (response, substitution.values)
@@ -400,7 +433,9 @@ struct AuthorizationMatrixTests {
                         observed.append(Expectation.observed(status))
                         let what = "\(row.route) as \(role) on \(target)"
                         guard expected.matches(status) else {
-                            failures.append("\(what): expected \(expected.rawValue), got \(status) \(String(buffer: response.body).prefix(300))")
+                            failures.append(
+                                "\(what): expected \(expected.rawValue), got \(status) \(String(buffer: response.body).prefix(300))"
+                            )
                             continue
                         }
                         if status >= 400 && response.headers[.contentType] != "application/problem+json" {
@@ -411,14 +446,17 @@ struct AuthorizationMatrixTests {
                         // Existence must not leak: the same request for a unit or objection (in the
                         // caller's own county) or a county that does not exist answers the same problem.
                         let sameCounty = Self.isUnitRoute(row.path) && role.county == target.county
-                        let ghost = !sameCounty
+                        let ghost =
+                            !sameCounty
                             ? try await send(row, role: role, target: target, county: F.ghostCounty)
                             : row.path.contains("{code}")
-                            ? try await send(row, role: role, target: target, unit: F.ghostUnit)
-                            : try await send(row, role: role, target: target, id: "999999")
+                                ? try await send(row, role: role, target: target, unit: F.ghostUnit)
+                                : try await send(row, role: role, target: target, id: "999999")
                         let decoder = JSONDecoder()
                         let real = try decoder.decode(Problem.self, from: Data(response.body.readableBytesView)).normalized(values)
-                        let none = try decoder.decode(Problem.self, from: Data(ghost.response.body.readableBytesView)).normalized(ghost.values)
+                        let none = try decoder.decode(Problem.self, from: Data(ghost.response.body.readableBytesView)).normalized(
+                            ghost.values
+                        )
                         if real != none {
                             failures.append("\(what): the 404 differs from the one for something that does not exist: \(real) vs \(none)")
                         }
@@ -430,12 +468,15 @@ struct AuthorizationMatrixTests {
             return (failures, observedLines, checked)
         }
         #expect(checked >= 400, "only \(checked) combinations were sent")
-        #expect(failures.isEmpty, """
+        #expect(
+            failures.isEmpty,
+            """
             \(failures.count) of \(checked) combinations disagree with the matrix:
             \(failures.joined(separator: "\n"))
             observed (roles: \(Role.allCases.map(\.rawValue).joined(separator: " "))):
             \(observedLines.joined(separator: "\n"))
-            """)
+            """
+        )
         await f.client.close()
     }
 }

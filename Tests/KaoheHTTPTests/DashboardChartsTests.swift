@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import KaoheHTTP
 import KaoheRules
 import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// The server-drawn SVG charts: well-formed XML, accessible title and description, escaped text,
 /// segment lengths proportional to the figures, no script.
@@ -42,10 +43,14 @@ struct DashboardChartsTests {
 
     @Test("grade distribution: a stacked bar per committee, segments proportional and adding up to the bar")
     func gradeDistribution() throws {
-        let chart = GradeDistributionChart(title: "各专考委等次分布", rows: [
-            .init(label: "教育专考委", counts: [.excellent: 3, .good: 5, .qualified: 1, .poor: 1]),
-            .init(label: "卫生专考委", counts: [.excellent: 1, .good: 4]),
-        ], barWidth: 400)
+        let chart = GradeDistributionChart(
+            title: "各专考委等次分布",
+            rows: [
+                .init(label: "教育专考委", counts: [.excellent: 3, .good: 5, .qualified: 1, .poor: 1]),
+                .init(label: "卫生专考委", counts: [.excellent: 1, .good: 4]),
+            ],
+            barWidth: 400
+        )
         let svg = chart.svg()
         let document = try Self.parse(svg)
         let root = try #require(document.rootElement())
@@ -92,7 +97,11 @@ struct DashboardChartsTests {
         #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot; &#39;单&#39;"))
         #expect(svg.contains("t &lt;b&gt;"))
 
-        let rates = PercentBarChart(title: "\u{1}改判率", series: ["a&b"], categories: [.init(label: "</svg>", percents: [30], details: ["3/10"])])
+        let rates = PercentBarChart(
+            title: "\u{1}改判率",
+            series: ["a&b"],
+            categories: [.init(label: "</svg>", percents: [30], details: ["3/10"])]
+        )
         let rateSVG = rates.svg()
         _ = try Self.parse(rateSVG)
         #expect(rateSVG.contains("&lt;/svg&gt;"))
@@ -111,11 +120,16 @@ struct DashboardChartsTests {
 
     @Test("percent bars: lengths on a common 0–100 % axis, figures written out, Chinese labels")
     func percentBars() throws {
-        let chart = PercentBarChart(title: "各专考委核验偏差率与改判率", series: ["偏差率", "改判率"], categories: [
-            .init(label: "教育专业考核委员会", percents: [50, 25], details: ["2/4", "1/4"]),
-            .init(label: "卫生专考委", percents: [0, 100]),
-            .init(label: "超界", percents: [140, -3]),
-        ], axisWidth: 200)
+        let chart = PercentBarChart(
+            title: "各专考委核验偏差率与改判率",
+            series: ["偏差率", "改判率"],
+            categories: [
+                .init(label: "教育专业考核委员会", percents: [50, 25], details: ["2/4", "1/4"]),
+                .init(label: "卫生专考委", percents: [0, 100]),
+                .init(label: "超界", percents: [140, -3]),
+            ],
+            axisWidth: 200
+        )
         let svg = chart.svg()
         _ = try Self.parse(svg)
         let bars = Self.rects(svg, carrying: "data-percent")

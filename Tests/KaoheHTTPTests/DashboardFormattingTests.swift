@@ -1,6 +1,7 @@
 import Foundation
-@testable import KaoheHTTP
 import Testing
+
+@testable import KaoheHTTP
 
 @Suite("Dashboard number formatting")
 struct DashboardFormattingTests {

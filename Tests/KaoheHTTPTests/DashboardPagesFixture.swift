@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -24,20 +24,41 @@ struct DashboardPagesFixture {
     static let base = "/counties/\(F.county)/cycles/2026"
 
     /// `keyTasks` gives A, B and C's key-task points (totals 71 + each); equal totals make a tie conflict.
-    static func make(_ label: String = #function, propose: Bool = true, keyTasks: (String, String, String) = ("18", "17", "16")) async throws -> DashboardPagesFixture {
+    static func make(
+        _ label: String = #function,
+        propose: Bool = true,
+        keyTasks: (String, String, String) = ("18", "17", "16")
+    ) async throws -> DashboardPagesFixture {
         let f = try await F.make(label)
         var fixture = DashboardPagesFixture(f: f)
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
-            try await GradingAPITests.assess(f, http, [(F.unitA, "edu", keyTasks.0), (F.unitB, "edu", keyTasks.1), (F.unitC, "health", keyTasks.2)])
+            try await GradingAPITests.assess(
+                f,
+                http,
+                [(F.unitA, "edu", keyTasks.0), (F.unitB, "edu", keyTasks.1), (F.unitC, "health", keyTasks.2)]
+            )
             try await f.client.execute("INSERT INTO reviewers (county, reviewer, name) VALUES (\(F.county), 'rev1', '核验员甲')")
             _ = try await AccountStore(client: f.client).create(
-                Principal(county: F.county, account: "rev1", role: .reviewer, reviewer: "rev1"), displayName: "核验员甲")
+                Principal(county: F.county, account: "rev1", role: .reviewer, reviewer: "rev1"),
+                displayName: "核验员甲"
+            )
             try await GradingAPITests.draw(f, units: [F.unitA, F.unitC], assigned: [F.unitC])
-            var response = try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: GradingAPITests.recheck(F.sheet(keyTasks: "13")))
+            var response = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck"),
+                as: "office",
+                json: GradingAPITests.recheck(F.sheet(keyTasks: "13"))
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
-            response = try await f.call(http, .put, F.unitPath("recheck", unit: F.unitC), as: "office",
-                                        json: GradingAPITests.recheck(F.sheet(keyTasks: keyTasks.2), reviewer: "rev1"))
+            response = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck", unit: F.unitC),
+                as: "office",
+                json: GradingAPITests.recheck(F.sheet(keyTasks: keyTasks.2), reviewer: "rev1")
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             if propose {
                 response = try await f.call(http, .post, GradingAPITests.grading + "/proposal", as: "office", json: "{}")
@@ -47,8 +68,10 @@ struct DashboardPagesFixture {
         var policy = WebSessionPolicy()
         policy.bcryptCost = 4
         let store = WebSessionStore(client: f.client, policy: policy)
-        for (county, account) in [(F.county, "office"), (F.county, "auditor"), (F.county, "edu"), (F.county, "health"), (F.county, "unit-a"),
-                                  (F.county, "unit-b"), (F.county, "rev1"), (F.otherCounty, "other-office")] {
+        for (county, account) in [
+            (F.county, "office"), (F.county, "auditor"), (F.county, "edu"), (F.county, "health"), (F.county, "unit-a"),
+            (F.county, "unit-b"), (F.county, "rev1"), (F.otherCounty, "other-office"),
+        ] {
             try await store.setPassword(county: county, account: account, password: "dashboard-pass-1")
             let login = try #require(try await store.login(county: county, account: account, password: "dashboard-pass-1"))
             fixture.sessions[account] = ("kaohe_session=" + login.secret, login.session.csrfToken)
@@ -62,14 +85,24 @@ struct DashboardPagesFixture {
     }
 
     /// POST a form in `account`'s session; `csrf` nil leaves the token out.
-    func post(_ http: some TestClientProtocol, _ path: String, as account: String, csrf: String?, fields: [String: String] = [:]) async throws -> TestResponse {
+    func post(
+        _ http: some TestClientProtocol,
+        _ path: String,
+        as account: String,
+        csrf: String?,
+        fields: [String: String] = [:]
+    ) async throws -> TestResponse {
         var all = fields
         if let csrf { all["_csrf"] = csrf }
-        let body = all.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let body = all.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(
+            separator: "&"
+        )
         return try await http.executeRequest(
-            uri: path, method: .post,
+            uri: path,
+            method: .post,
             headers: [.cookie: sessions[account]!.cookie, .contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: body))
+            body: ByteBuffer(string: body)
+        )
     }
 
     static func text(_ response: TestResponse) -> String { String(buffer: response.body) }

@@ -30,7 +30,10 @@ import Testing
                     #expect(response.status == .ok, "\(account) \(path)")
                     let html = String(buffer: response.body)
                     for (unit, name) in Self.names {
-                        #expect(html.contains(name) == sees.contains(unit), "\(account) \(path): \(name) shown? expected \(sees.contains(unit))")
+                        #expect(
+                            html.contains(name) == sees.contains(unit),
+                            "\(account) \(path): \(name) shown? expected \(sees.contains(unit))"
+                        )
                     }
                     #expect(!html.contains(Self.otherCountyUnit))
                     #expect(!html.contains(FilingAPIFixture.unitC) || sees.contains("C"), "\(account) \(path): unit C's code leaked")
@@ -83,9 +86,13 @@ import Testing
             #expect(try await names("?q=医院") == ["县医院"])
             #expect(try await names("?q=" + FilingAPIFixture.unitB.lowercased()) == ["县第二中学"])
             #expect(try await names("?status=not_started") == [])
-            #expect(try await names("?sort=code&dir=asc") == ["县第二中学", "县医院", "县第一中学"].sorted { a, b in
-                let code = ["县第一中学": FilingAPIFixture.unitA, "县第二中学": FilingAPIFixture.unitB, "县医院": FilingAPIFixture.unitC]
-                return code[a]! < code[b]! })
+            #expect(
+                try await names("?sort=code&dir=asc")
+                    == ["县第二中学", "县医院", "县第一中学"].sorted { a, b in
+                        let code = ["县第一中学": FilingAPIFixture.unitA, "县第二中学": FilingAPIFixture.unitB, "县医院": FilingAPIFixture.unitC]
+                        return code[a]! < code[b]!
+                    }
+            )
             let byNameDesc = try await names("?sort=name&dir=desc")
             #expect(byNameDesc == Array(try await names("?sort=name&dir=asc").reversed()))
             // Filters keep the committee a committee account cannot see out of its dropdown.
@@ -127,8 +134,10 @@ import Testing
             var other = Browser()
             try await other.login(http, county: FilingAPIFixture.otherCounty, account: "other-office")
             var notFound: [String] = []
-            for path in [DashboardFixture.cyclePath, DashboardFixture.cyclePath + "/units", DashboardFixture.cyclePath + "/units.csv",
-                         "/counties/\(FilingAPIFixture.otherCounty)/cycles/2026"] {
+            for path in [
+                DashboardFixture.cyclePath, DashboardFixture.cyclePath + "/units", DashboardFixture.cyclePath + "/units.csv",
+                "/counties/\(FilingAPIFixture.otherCounty)/cycles/2026",
+            ] {
                 let response = try await other.get(http, path)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")

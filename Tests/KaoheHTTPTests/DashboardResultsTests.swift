@@ -1,12 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheRules
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -91,7 +91,8 @@ struct DashboardResultsTests {
             #expect(response.headers[.location] == Self.results)
             #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .confirmed)
             let audited = try await d.f.client.query(
-                "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.confirm' AND actor LIKE '%office'")
+                "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.confirm' AND actor LIKE '%office'"
+            )
             #expect(try audited.single(Int.self) == 1)
 
             let page = D.text(try await d.get(http, Self.results, as: "office"))
@@ -150,7 +151,12 @@ struct DashboardResultsConflictTests {
             #expect(page.contains("由县事考办决定"))
 
             // Confirming anyway (a stale form) is refused with the store's reason, nothing changes.
-            var response = try await d.post(http, DashboardResultsTests.results + "/confirm", as: "office", csrf: d.sessions["office"]!.csrf)
+            var response = try await d.post(
+                http,
+                DashboardResultsTests.results + "/confirm",
+                as: "office",
+                csrf: d.sessions["office"]!.csrf
+            )
             #expect(response.status == .conflict)
             let grading = GradingStore(client: d.f.client)
             #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .proposed)
@@ -161,24 +167,46 @@ struct DashboardResultsConflictTests {
             #expect(page.contains("name=\"favoured_\(F.unitC)\""))
             #expect(!D.text(try await d.get(http, DashboardResultsTests.results, as: "edu")).contains("/results/decisions"))
             let decisions = DashboardResultsTests.results + "/decisions"
-            response = try await d.post(http, decisions, as: "office", csrf: nil, fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号"])
+            response = try await d.post(
+                http,
+                decisions,
+                as: "office",
+                csrf: nil,
+                fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号"]
+            )
             #expect(response.status == .forbidden)
-            response = try await d.post(http, decisions, as: "office", csrf: d.sessions["office"]!.csrf,
-                                        fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on"])
+            response = try await d.post(
+                http,
+                decisions,
+                as: "office",
+                csrf: d.sessions["office"]!.csrf,
+                fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on"]
+            )
             #expect(response.status == .unprocessableContent)
             #expect(try await grading.current(county: F.county, cycle: "2026")?.conflicts.count == 1)
-            response = try await d.post(http, decisions, as: "edu", csrf: d.sessions["edu"]!.csrf,
-                                        fields: ["cut": "qualified-floor", "reference": "x", "favoured_\(F.unitA)": "on", "favoured_\(F.unitB)": "on"])
+            response = try await d.post(
+                http,
+                decisions,
+                as: "edu",
+                csrf: d.sessions["edu"]!.csrf,
+                fields: ["cut": "qualified-floor", "reference": "x", "favoured_\(F.unitA)": "on", "favoured_\(F.unitB)": "on"]
+            )
             #expect(response.status == .forbidden)
-            response = try await d.post(http, decisions, as: "office", csrf: d.sessions["office"]!.csrf,
-                                        fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on", "favoured_\(F.unitB)": "on"])
+            response = try await d.post(
+                http,
+                decisions,
+                as: "office",
+                csrf: d.sessions["office"]!.csrf,
+                fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on", "favoured_\(F.unitB)": "on"]
+            )
             #expect(response.status == .seeOther)
             let decided = try #require(try await grading.current(county: F.county, cycle: "2026"))
             #expect(decided.conflicts.isEmpty)
             #expect(decided.decisions.map(\.reference) == ["县考办〔2026〕3号"])
             #expect(decided.units.first { $0.code == F.unitC }?.grade == .qualified)
             let audited = try await d.f.client.query(
-                "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.decide'")
+                "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.decide'"
+            )
             #expect(try audited.single(Int.self) == 1)
             page = D.text(try await d.get(http, DashboardResultsTests.results, as: "office"))
             #expect(page.contains("<button type=\"submit\">确认等次建议</button>"))

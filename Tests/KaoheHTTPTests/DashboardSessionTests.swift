@@ -26,7 +26,9 @@ import Testing
             #expect(!cookie.contains("Secure"), "plain HTTP: no Secure flag")
             // Only the hash of the session id is stored.
             let secret = try #require(browser.cookies["kaohe_session"])
-            let stored = try await f.client.query("SELECT session_hash FROM web_sessions").map { try $0.decode(String.self, column: "session_hash") }
+            let stored = try await f.client.query("SELECT session_hash FROM web_sessions").map {
+                try $0.decode(String.self, column: "session_hash")
+            }
             #expect(stored == [APIToken.hash(secret)])
             // Home goes to the current (opened) cycle's overview; /cycles lists them all.
             let home = try await browser.get(http, "/")
@@ -53,8 +55,11 @@ import Testing
             let form = try await browser.get(http, "/login", headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
             let csrf = Browser.csrf(in: String(buffer: form.body)) ?? ""
             let response = try await browser.post(
-                http, "/login", form: [("_csrf", csrf), ("county", DashboardFixture.county), ("account", "edu"), ("password", DashboardFixture.password)],
-                headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+                http,
+                "/login",
+                form: [("_csrf", csrf), ("county", DashboardFixture.county), ("account", "edu"), ("password", DashboardFixture.password)],
+                headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"]
+            )
             #expect(response.status == .seeOther)
             let cookie = try #require(browser.lastSetCookies.first { $0.hasPrefix("kaohe_session=") })
             #expect(cookie.contains("Secure"))
@@ -115,8 +120,13 @@ import Testing
         let f = try await DashboardFixture.make()
         try await f.app().test(.router) { http in
             var browser = Browser()
-            let response = try await browser.post(http, "/login", form: [
-                ("county", DashboardFixture.county), ("account", "office"), ("password", DashboardFixture.password)])
+            let response = try await browser.post(
+                http,
+                "/login",
+                form: [
+                    ("county", DashboardFixture.county), ("account", "office"), ("password", DashboardFixture.password),
+                ]
+            )
             #expect(response.status == .forbidden)
             #expect(String(buffer: response.body).contains("CSRF"))
             #expect(browser.cookies["kaohe_session"] == nil)
@@ -189,7 +199,9 @@ import Testing
             try await old.login(http, account: "auditor")
             #expect(try await idle.get(http, DashboardFixture.cyclePath).status == .ok)
             let idleSeconds = DashboardFixture.policy.idleSeconds + 60
-            try await f.client.query("UPDATE web_sessions SET last_seen_at = now() - \(idleSeconds) * interval '1 second' WHERE account = 'office'")
+            try await f.client.query(
+                "UPDATE web_sessions SET last_seen_at = now() - \(idleSeconds) * interval '1 second' WHERE account = 'office'"
+            )
             try await f.client.query("UPDATE web_sessions SET expires_at = now() - interval '1 second' WHERE account = 'auditor'")
             for var browser in [idle, old] {
                 let response = try await browser.get(http, DashboardFixture.cyclePath)

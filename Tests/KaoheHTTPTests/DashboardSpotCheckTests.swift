@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -25,8 +25,8 @@ struct DashboardSpotCheckTests {
             let office = try await d.get(http, Self.path, as: "office")
             #expect(office.status == .ok)
             var page = D.text(office)
-            #expect(page.contains("01382438112797316654"))           // the seed
-            #expect(page.contains(String(repeating: "0", count: 64))) // the population hash
+            #expect(page.contains("01382438112797316654"))  // the seed
+            #expect(page.contains(String(repeating: "0", count: 64)))  // the population hash
             #expect(page.contains("consistent_sampler"))
             #expect(page.contains("kaohe verify-draw"))
             #expect(page.contains("recompute_draw.py"))

@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -32,14 +32,14 @@ struct DashboardUnitPageTests {
             #expect(page.contains("县第一中学"))
             #expect(page.contains("教育专业考核委员会"))
             #expect(page.contains("县教育局"))
-            #expect(page.contains("专考委考核"))          // the assessment filing in the history
-            #expect(page.contains("89.00"))                // the committee's total
-            #expect(page.contains("84.00"))                // the re-check's total
-            #expect(page.contains("按核验结果计分"))        // overridden
+            #expect(page.contains("专考委考核"))  // the assessment filing in the history
+            #expect(page.contains("89.00"))  // the committee's total
+            #expect(page.contains("84.00"))  // the re-check's total
+            #expect(page.contains("按核验结果计分"))  // overridden
             #expect(page.contains("第 1 次抽查抽中本单位"))
             #expect(page.contains("优秀名额"))
             #expect(page.contains("审计记录"))
-            #expect(page.contains("recheck"))              // the re-check's audit entry names the unit's object
+            #expect(page.contains("recheck"))  // the re-check's audit entry names the unit's object
             #expect(!page.contains("县医院"))
 
             // The audit entries are the unit's own: none of unit C's.
@@ -54,8 +54,10 @@ struct DashboardUnitPageTests {
                 #expect(try await d.get(http, Self.unit(F.unitA), as: account).status == .ok, "\(account)")
             }
             // Outside the scope: the same 404 page as a unit that does not exist.
-            for (account, code) in [("unit-a", F.unitB), ("unit-b", F.unitA), ("edu", F.unitC), ("health", F.unitA), ("rev1", F.unitA),
-                                    ("office", "911111111111111111")] {
+            for (account, code) in [
+                ("unit-a", F.unitB), ("unit-b", F.unitA), ("edu", F.unitC), ("health", F.unitA), ("rev1", F.unitA),
+                ("office", "911111111111111111"),
+            ] {
                 let response = try await d.get(http, Self.unit(code), as: account)
                 #expect(response.status == .notFound, "\(account) \(code)")
                 #expect(!D.text(response).contains("县第"))

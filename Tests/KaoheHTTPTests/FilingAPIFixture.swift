@@ -1,12 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
 import Logging
+import NIOCore
 import Postgres
 import Prometheus
 import Testing
@@ -30,22 +30,29 @@ struct FilingAPIFixture {
         let logger = TestCluster.logger("test.filings")
         let client = try await TwoCountyWorld.freshClient(label, logger: logger)
         try await TwoCountyWorld.enrol(client, otherUnit: unitA)
-        let tokens = try await TwoCountyWorld.tokens(client, for: [
-            Principal(county: county, account: "office", role: .office),
-            Principal(county: county, account: "auditor", role: .auditor),
-            Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA),
-            Principal(county: county, account: "unit-b", role: .unit, unitCode: unitB),
-            Principal(county: county, account: "edu", role: .committee, committee: "education"),
-            Principal(county: county, account: "health", role: .committee, committee: "health"),
-            Principal(county: otherCounty, account: "other-office", role: .office),
-        ])
+        let tokens = try await TwoCountyWorld.tokens(
+            client,
+            for: [
+                Principal(county: county, account: "office", role: .office),
+                Principal(county: county, account: "auditor", role: .auditor),
+                Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA),
+                Principal(county: county, account: "unit-b", role: .unit, unitCode: unitB),
+                Principal(county: county, account: "edu", role: .committee, committee: "education"),
+                Principal(county: county, account: "health", role: .committee, committee: "health"),
+                Principal(county: otherCounty, account: "other-office", role: .office),
+            ]
+        )
         return FilingAPIFixture(client: client, tokens: tokens)
     }
 
     func app() throws -> some ApplicationProtocol {
         buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
     }
@@ -58,8 +65,14 @@ struct FilingAPIFixture {
 
     /// Sends a request as `account`.
     func call(
-        _ http: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as account: String,
-        json: String? = nil, body: [UInt8]? = nil, contentType: String? = nil, key: String? = nil
+        _ http: some TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as account: String,
+        json: String? = nil,
+        body: [UInt8]? = nil,
+        contentType: String? = nil,
+        key: String? = nil
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.authorization: "Bearer \(tokens[account]!)"]
         var bytes = body
@@ -74,17 +87,33 @@ struct FilingAPIFixture {
 
     /// Creates cycle `cycle` with every step opened a day ago, the deadline `deadlineIn` from now
     /// and closing `closesIn` from now, and enrols all three units.
-    func openCycle(_ http: some TestClientProtocol, _ cycle: String = "2026", deadlineIn: TimeInterval = 86_400, closesIn: TimeInterval = 2 * 86_400) async throws {
+    func openCycle(
+        _ http: some TestClientProtocol,
+        _ cycle: String = "2026",
+        deadlineIn: TimeInterval = 86_400,
+        closesIn: TimeInterval = 2 * 86_400
+    ) async throws {
         let now = Date()
         let step = """
             {"opensAt": "\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))", "deadline": "\(ShanghaiTime.format(now.addingTimeInterval(deadlineIn)))", "closesAt": "\(ShanghaiTime.format(now.addingTimeInterval(closesIn)))"}
             """
-        let response = try await call(http, .put, "\(Self.cycleBase)/\(cycle)", as: "office", json: """
-            {"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \(step), "assessment": \(step), "roster": \(step)}}
-            """)
+        let response = try await call(
+            http,
+            .put,
+            "\(Self.cycleBase)/\(cycle)",
+            as: "office",
+            json: """
+                {"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \(step), "assessment": \(step), "roster": \(step)}}
+                """
+        )
         #expect(response.status == .created, "\(String(buffer: response.body))")
-        let enrol = try await call(http, .put, "\(Self.cycleBase)/\(cycle)/units", as: "office",
-                                   json: #"{"units": ["\#(Self.unitA)", "\#(Self.unitB)", "\#(Self.unitC)"]}"#)
+        let enrol = try await call(
+            http,
+            .put,
+            "\(Self.cycleBase)/\(cycle)/units",
+            as: "office",
+            json: #"{"units": ["\#(Self.unitA)", "\#(Self.unitB)", "\#(Self.unitC)"]}"#
+        )
         #expect(enrol.status == .ok, "\(String(buffer: enrol.body))")
     }
 

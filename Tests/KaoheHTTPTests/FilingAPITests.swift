@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -34,7 +34,14 @@ struct FilingAPITests {
 
             let pdf = Array("%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n".utf8)
             let name = "述职报告.pdf".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            response = try await f.call(http, .put, F.unitPath("self-assessment/attachments/\(name)"), as: "unit-a", body: pdf, contentType: "application/pdf")
+            response = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment/attachments/\(name)"),
+                as: "unit-a",
+                body: pdf,
+                contentType: "application/pdf"
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             body = try F.json(response)
             #expect(body["version"] as? Int == 2)
@@ -78,7 +85,14 @@ struct FilingAPITests {
                 004,赵六,专业技术,一般,75,合格,
 
                 """
-            response = try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", body: Array(csv.utf8), contentType: "text/csv; charset=utf-8")
+            response = try await f.call(
+                http,
+                .put,
+                F.unitPath("roster"),
+                as: "unit-a",
+                body: Array(csv.utf8),
+                contentType: "text/csv; charset=utf-8"
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             let summary = (try F.json(response))["content"] as? [String: Any]
             #expect(summary?["rows"] as? Int == 4)
@@ -89,7 +103,9 @@ struct FilingAPITests {
             let withStaff = try F.json(try await f.call(http, .get, F.unitPath("roster") + "?include=staff", as: "unit-a"))
             #expect((withStaff["staff"] as? [Any])?.count == 4)
 
-            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action LIKE 'filing.%'").one()
+            let audit = try await f.client.query(
+                "SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action LIKE 'filing.%'"
+            ).one()
             #expect(try audit.decode(Int.self, column: "n") == 5)
         }
         await f.client.close()
@@ -100,9 +116,23 @@ struct FilingAPITests {
         let f = try await F.make()
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
-            let first = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "一"}"#, key: "\"key-1\"")
+            let first = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment"),
+                as: "unit-a",
+                json: #"{"report": "一"}"#,
+                key: "\"key-1\""
+            )
             #expect(first.status == .ok)
-            let replay = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "一"}"#, key: "\"key-1\"")
+            let replay = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment"),
+                as: "unit-a",
+                json: #"{"report": "一"}"#,
+                key: "\"key-1\""
+            )
             #expect(replay.status == .ok)
             #expect(Array(buffer: replay.body) == Array(buffer: first.body))
             #expect(replay.headers[.contentType] == first.headers[.contentType])
@@ -110,19 +140,46 @@ struct FilingAPITests {
             let history = try F.json(try await f.call(http, .get, F.unitPath("self-assessment/history"), as: "unit-a"))
             #expect((history["versions"] as? [Any])?.count == 1)
 
-            let other = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "二"}"#, key: "\"key-1\"")
+            let other = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment"),
+                as: "unit-a",
+                json: #"{"report": "二"}"#,
+                key: "\"key-1\""
+            )
             #expect(other.status == .unprocessableContent)
             #expect(try F.problem(other).rule == "idempotency.key-reused")
 
             // The same key for another account is that account's own.
-            let b = try await f.call(http, .put, F.unitPath("self-assessment", cycle: "2026", unit: F.unitB), as: "unit-b", json: #"{"report": "一"}"#, key: "\"key-1\"")
+            let b = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment", cycle: "2026", unit: F.unitB),
+                as: "unit-b",
+                json: #"{"report": "一"}"#,
+                key: "\"key-1\""
+            )
             #expect(b.status == .ok)
             #expect((try F.json(b))["unit"] as? String == F.unitB)
 
             // A key whose first request is still running.
             _ = try await IdempotencyStore(client: f.client).claim(
-                county: F.county, account: "unit-a", key: "key-2", fingerprint: String(repeating: "0", count: 64), method: "PUT", path: "/x")
-            let inFlight = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "三"}"#, key: "key-2")
+                county: F.county,
+                account: "unit-a",
+                key: "key-2",
+                fingerprint: String(repeating: "0", count: 64),
+                method: "PUT",
+                path: "/x"
+            )
+            let inFlight = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment"),
+                as: "unit-a",
+                json: #"{"report": "三"}"#,
+                key: "key-2"
+            )
             #expect(inFlight.status == .conflict)
             #expect(try F.problem(inFlight).rule == "idempotency.in-flight")
 
@@ -133,7 +190,14 @@ struct FilingAPITests {
             #expect(deniedAgain.status == .forbidden)
             #expect(Array(buffer: deniedAgain.body) == Array(buffer: denied.body))
 
-            let bad = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "四"}"#, key: "\"unterminated")
+            let bad = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment"),
+                as: "unit-a",
+                json: #"{"report": "四"}"#,
+                key: "\"unterminated"
+            )
             #expect(bad.status == .badRequest)
             #expect(try F.problem(bad).rule == "idempotency.key-format")
         }
@@ -145,10 +209,18 @@ struct FilingAPITests {
         let f = try await F.make()
         try await f.app().test(.router) { http in
             try await f.openCycle(http, "2025", deadlineIn: -3600, closesIn: 3600)
-            let late = try await f.call(http, .put, F.unitPath("self-assessment", cycle: "2025", unit: F.unitA), as: "unit-a", json: #"{"report": "迟交"}"#)
+            let late = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment", cycle: "2025", unit: F.unitA),
+                as: "unit-a",
+                json: #"{"report": "迟交"}"#
+            )
             #expect(late.status == .ok)
             #expect((try F.json(late))["late"] as? Bool == true)
-            let history = try F.json(try await f.call(http, .get, F.unitPath("self-assessment/history", cycle: "2025", unit: F.unitA), as: "office"))
+            let history = try F.json(
+                try await f.call(http, .get, F.unitPath("self-assessment/history", cycle: "2025", unit: F.unitA), as: "office")
+            )
             #expect((history["versions"] as? [[String: Any]])?.first?["late"] as? Bool == true)
 
             try await f.openCycle(http, "2024", deadlineIn: -7200, closesIn: -60)
@@ -156,7 +228,13 @@ struct FilingAPITests {
             let steps = cycle["steps"] as? [[String: Any]] ?? []
             #expect(steps.first?["state"] as? String == "closed")
             let closesAt = steps.first?["closesAt"] as? String ?? "?"
-            let refused = try await f.call(http, .put, F.unitPath("self-assessment", cycle: "2024", unit: F.unitA), as: "unit-a", json: #"{"report": "太晚"}"#)
+            let refused = try await f.call(
+                http,
+                .put,
+                F.unitPath("self-assessment", cycle: "2024", unit: F.unitA),
+                as: "unit-a",
+                json: #"{"report": "太晚"}"#
+            )
             #expect(refused.status == .conflict)
             let problem = try F.problem(refused)
             #expect(problem.rule == "cycle.step-closed")
@@ -167,7 +245,13 @@ struct FilingAPITests {
             let closed = try await f.call(http, .post, "\(F.cycleBase)/2026/steps/roster/close", as: "office")
             #expect(closed.status == .ok)
             #expect((try F.json(closed))["state"] as? String == "closed")
-            let roster = try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: #"{"staff": [{"staffNo": "1", "grade": "competent"}]}"#)
+            let roster = try await f.call(
+                http,
+                .put,
+                F.unitPath("roster"),
+                as: "unit-a",
+                json: #"{"staff": [{"staffNo": "1", "grade": "competent"}]}"#
+            )
             #expect(roster.status == .conflict)
             #expect(try F.problem(roster).detail.contains("closed by the office"))
             let again = try await f.call(http, .post, "\(F.cycleBase)/2026/steps/roster/close", as: "office")
@@ -188,13 +272,18 @@ struct FilingAPITests {
             try await f.openCycle(http)
             #expect(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "x"}"#).status == .ok)
             // Other unit, other committee, other county, unknown unit: 404.
-            #expect(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-b", json: #"{"report": "x"}"#).status == .notFound)
+            #expect(
+                try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-b", json: #"{"report": "x"}"#).status == .notFound
+            )
             #expect(try await f.call(http, .get, F.unitPath("self-assessment"), as: "unit-b").status == .notFound)
             #expect(try await f.call(http, .get, F.unitPath("self-assessment"), as: "health").status == .notFound)
             #expect(try await f.call(http, .put, F.unitPath("assessment"), as: "health", json: F.sheet()).status == .notFound)
             #expect(try await f.call(http, .get, F.unitPath("self-assessment"), as: "other-office").status == .notFound)
             #expect(try await f.call(http, .put, "\(F.cycleBase)/2027", as: "other-office", json: "{}").status == .notFound)
-            #expect(try await f.call(http, .get, F.unitPath("self-assessment", cycle: "2026", unit: "12350100MB0000001X"), as: "office").status == .notFound)
+            #expect(
+                try await f.call(http, .get, F.unitPath("self-assessment", cycle: "2026", unit: "12350100MB0000001X"), as: "office").status
+                    == .notFound
+            )
             // Visible, but the role may never do it: 403.
             #expect(try await f.call(http, .put, F.unitPath("self-assessment"), as: "edu", json: #"{"report": "x"}"#).status == .forbidden)
             #expect(try await f.call(http, .put, F.unitPath("assessment"), as: "office", json: F.sheet()).status == .forbidden)
@@ -207,7 +296,15 @@ struct FilingAPITests {
             #expect(try await f.call(http, .get, F.unitPath("self-assessment"), as: "edu").status == .ok)
             #expect(try await f.call(http, .get, F.unitPath("self-assessment"), as: "unit-a").status == .ok)
             // A unit not enrolled in the cycle.
-            #expect(try await f.call(http, .put, F.unitPath("self-assessment", cycle: "2030", unit: F.unitA), as: "unit-a", json: #"{"report": "x"}"#).status == .notFound)
+            #expect(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("self-assessment", cycle: "2030", unit: F.unitA),
+                    as: "unit-a",
+                    json: #"{"report": "x"}"#
+                ).status == .notFound
+            )
         }
         await f.client.close()
     }
@@ -217,7 +314,9 @@ struct FilingAPITests {
         let f = try await F.make()
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
-            var problem = try F.problem(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: "{\"report\": \n \"x\" ,, }"))
+            var problem = try F.problem(
+                try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: "{\"report\": \n \"x\" ,, }")
+            )
             #expect(problem.status == 400)
             #expect(problem.rule == "json.syntax")
             #expect(problem.field?.hasPrefix("line 2, column") == true, "\(problem.field ?? "-") \(problem.detail)")
@@ -234,36 +333,69 @@ struct FilingAPITests {
 
             problem = try F.problem(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(keyTasks: "-1")))
             #expect(problem.rule == "below-zero")
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(extraScore: #", "bonus": 3"#)))
+            problem = try F.problem(
+                try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(extraScore: #", "bonus": 3"#))
+            )
             #expect(problem.rule == "unknown-indicator")
             #expect(problem.field == "/scores/bonus")
             problem = try F.problem(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(political: "great")))
             #expect(problem.rule == "qualitative-value")
             #expect(problem.field == "/qualitative/political")
             #expect(try await f.call(http, .get, F.unitPath("assessment/history"), as: "edu").status == .ok)
-            #expect((try F.json(try await f.call(http, .get, F.unitPath("assessment/history"), as: "edu"))["versions"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try F.json(try await f.call(http, .get, F.unitPath("assessment/history"), as: "edu"))["versions"] as? [Any])?.isEmpty
+                    == true
+            )
 
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a",
-                                                     body: Array("工号,拟定等次\n001,优秀\n002,\"合格\n".utf8), contentType: "text/csv"))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("roster"),
+                    as: "unit-a",
+                    body: Array("工号,拟定等次\n001,优秀\n002,\"合格\n".utf8),
+                    contentType: "text/csv"
+                )
+            )
             #expect(problem.status == 400)
             #expect(problem.rule == "csv.quote")
             #expect(problem.field?.hasPrefix("line 3, column 2") == true, "\(problem.field ?? "-")")
 
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a",
-                                                     body: Array("工号,姓名,拟定等次\n001,张三,优秀\n002,李四,很好\n".utf8), contentType: "text/csv"))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("roster"),
+                    as: "unit-a",
+                    body: Array("工号,姓名,拟定等次\n001,张三,优秀\n002,李四,很好\n".utf8),
+                    contentType: "text/csv"
+                )
+            )
             #expect(problem.status == 422)
             #expect(problem.field == "line 3, column 3")
             #expect(problem.rule == "roster.grade")
 
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a",
-                                                     body: Array("姓名\n张三\n".utf8), contentType: "text/csv"))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("roster"),
+                    as: "unit-a",
+                    body: Array("姓名\n张三\n".utf8),
+                    contentType: "text/csv"
+                )
+            )
             #expect(problem.rule == "roster.header")
 
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: #"{"staff": [{"staffNo": "1", "grade": 5}]}"#))
+            problem = try F.problem(
+                try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: #"{"staff": [{"staffNo": "1", "grade": 5}]}"#)
+            )
             #expect(problem.status == 422)
             #expect(problem.field == "/staff/0/grade")
 
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", body: [1, 2, 3], contentType: "application/xml"))
+            problem = try F.problem(
+                try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", body: [1, 2, 3], contentType: "application/xml")
+            )
             #expect(problem.status == 415)
 
             // Over the limit: 413 problem, never a 500.
@@ -271,11 +403,27 @@ struct FilingAPITests {
             problem = try F.problem(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: huge))
             #expect(problem.status == 413)
             #expect(problem.rule == "body.max-size")
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("self-assessment/attachments/a.pdf"), as: "unit-a",
-                                                     body: [UInt8](repeating: 0x25, count: FilingStore.maxAttachmentBytes + 1), contentType: "application/pdf"))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("self-assessment/attachments/a.pdf"),
+                    as: "unit-a",
+                    body: [UInt8](repeating: 0x25, count: FilingStore.maxAttachmentBytes + 1),
+                    contentType: "application/pdf"
+                )
+            )
             #expect(problem.status == 413)
-            problem = try F.problem(try await f.call(http, .put, F.unitPath("self-assessment/attachments/a.pdf"), as: "unit-a",
-                                                     body: Array("<html>".utf8), contentType: "application/pdf"))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("self-assessment/attachments/a.pdf"),
+                    as: "unit-a",
+                    body: Array("<html>".utf8),
+                    contentType: "application/pdf"
+                )
+            )
             #expect(problem.status == 422)
             #expect(problem.rule == "attachment.pdf-magic")
 
@@ -283,12 +431,24 @@ struct FilingAPITests {
             problem = try F.problem(try await f.call(http, .put, "\(F.cycleBase)/2027", as: "office", json: #"{"scheme": "nosuch"}"#))
             #expect(problem.field == "/scheme")
             #expect(problem.rule == "cycle.scheme")
-            problem = try F.problem(try await f.call(http, .put, "\(F.cycleBase)/2027", as: "office", json: #"{"steps": {"assessment": {"deadline": "31/01/2028"}}}"#))
+            problem = try F.problem(
+                try await f.call(
+                    http,
+                    .put,
+                    "\(F.cycleBase)/2027",
+                    as: "office",
+                    json: #"{"steps": {"assessment": {"deadline": "31/01/2028"}}}"#
+                )
+            )
             #expect(problem.field == "/steps/assessment/deadline")
-            problem = try F.problem(try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: #"{"units": ["91350100M000100Y44"]}"#))
+            problem = try F.problem(
+                try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: #"{"units": ["91350100M000100Y44"]}"#)
+            )
             #expect(problem.field == "/units/0")
             #expect(problem.rule == "uscc-checksum")
-            problem = try F.problem(try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: #"{"units": ["12350100MB0000001X"]}"#))
+            problem = try F.problem(
+                try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: #"{"units": ["12350100MB0000001X"]}"#)
+            )
             #expect(problem.rule == "registry.unit" || problem.rule == "uscc-checksum")
         }
         await f.client.close()
@@ -309,7 +469,9 @@ struct FilingAPITests {
             let content = (try F.json(response))["content"] as? [String: Any]
             #expect(content?["rows"] as? Int == 20_000)
             #expect(content?["quotaStatus"] as? String == "unknown")
-            let count = try await f.client.query("SELECT count(*) AS n FROM roster_rows WHERE county = \(F.county) AND unit_code = \(F.unitA)").one()
+            let count = try await f.client.query(
+                "SELECT count(*) AS n FROM roster_rows WHERE county = \(F.county) AND unit_code = \(F.unitA)"
+            ).one()
             #expect(try count.decode(Int.self, column: "n") == 20_000)
         }
         await f.client.close()

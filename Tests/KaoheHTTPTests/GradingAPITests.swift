@@ -1,12 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheJobs
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -29,20 +29,23 @@ struct GradingAPITests {
                 seed, seed_source, algorithm, algorithm_version, percent, stratification, reviewers_per_unit, reviewer_register, drawn_at, drawn_by)
             VALUES (\(F.county), \(cycle), 1, '[]', repeat('0', 64), 3, now(), 'office', '01382438112797316654', 'dice',
                     'consistent_sampler', '1', 10, 'committee', 1, '[]', now(), 'office')
-            """)
+            """
+        )
         for (rank, unit) in units.enumerated() {
             try await f.client.execute(
                 """
                 INSERT INTO spot_check_selections (county, cycle, draw_no, unit_code, stratum, ticket, rank)
                 VALUES (\(F.county), \(cycle), 1, \(unit), 'county', \("0.\(rank + 1)"), \(rank + 1))
-                """)
+                """
+            )
         }
         for unit in assigned {
             try await f.client.execute(
                 """
                 INSERT INTO reviewer_assignments (county, cycle, draw_no, unit_code, reviewer, ticket, rank)
                 VALUES (\(F.county), \(cycle), 1, \(unit), 'rev1', '0.5', 1)
-                """)
+                """
+            )
         }
     }
 
@@ -50,7 +53,9 @@ struct GradingAPITests {
     static func reviewer(_ f: F) async throws -> String {
         try await f.client.execute("INSERT INTO reviewers (county, reviewer, name) VALUES (\(F.county), 'rev1', '核验员甲')")
         return try await AccountStore(client: f.client).create(
-            Principal(county: F.county, account: "rev1", role: .reviewer, reviewer: "rev1"), displayName: "rev1").token.secret
+            Principal(county: F.county, account: "rev1", role: .reviewer, reviewer: "rev1"),
+            displayName: "rev1"
+        ).token.secret
     }
 
     static func recheck(_ sheet: String, reviewer: String = "张核验") -> String {
@@ -62,7 +67,13 @@ struct GradingAPITests {
     /// Files the committee assessments with these key-task scores (sheet total = 71 + keyTasks).
     static func assess(_ f: F, _ http: some TestClientProtocol, _ scores: [(String, String, String)]) async throws {
         for (unit, committee, keyTasks) in scores {
-            let response = try await f.call(http, .put, F.unitPath("assessment", unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks))
+            let response = try await f.call(
+                http,
+                .put,
+                F.unitPath("assessment", unit: unit),
+                as: committee,
+                json: F.sheet(keyTasks: keyTasks)
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
         }
     }
@@ -94,7 +105,8 @@ struct GradingAPITests {
             #expect(try F.problem(response).rule == "recheck.no-draw")
             try await Self.draw(f, units: [Self.a, Self.b, Self.c])
 
-            response = try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: Self.recheck(F.sheet(keyTasks: "13")))  // 84.00
+            // 84.00
+            response = try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: Self.recheck(F.sheet(keyTasks: "13")))
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             var body = try F.json(response)
             #expect(body["version"] as? Int == 1)
@@ -102,13 +114,25 @@ struct GradingAPITests {
             #expect(comparison?["overridden"] as? Bool == true)
             #expect((comparison?["difference"] as? NSNumber)?.doubleValue == 5)
 
-            response = try await f.call(http, .put, F.unitPath("recheck", unit: Self.b), as: "office", json: Self.recheck(F.sheet(keyTasks: "13.01")))  // 84.01
+            response = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck", unit: Self.b),
+                as: "office",
+                json: Self.recheck(F.sheet(keyTasks: "13.01"))
+            )  // 84.01
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             comparison = (try F.json(response))["comparison"] as? [String: Any]
             #expect(comparison?["overridden"] as? Bool == false)
             #expect((comparison?["difference"] as? NSNumber)?.doubleValue == 4.99)
 
-            response = try await f.call(http, .put, F.unitPath("recheck", unit: Self.c), as: "office", json: Self.recheck(F.sheet(political: "poor")))  // 89.00, one 差
+            response = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck", unit: Self.c),
+                as: "office",
+                json: Self.recheck(F.sheet(political: "poor"))
+            )  // 89.00, one 差
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             comparison = (try F.json(response))["comparison"] as? [String: Any]
             #expect(comparison?["overridden"] as? Bool == true)
@@ -121,7 +145,12 @@ struct GradingAPITests {
 
             // Deviations and override rates per committee.
             body = try F.json(try await f.call(http, .get, "\(F.cycleBase)/2026/spot-check/deviations", as: "auditor"))
-            let committees = (body["committees"] as? [[String: Any]] ?? []).map { ($0["committee"] as? String ?? "", $0["rechecked"] as? Int ?? -1, $0["overridden"] as? Int ?? -1, $0["overridePercent"] as? Int ?? -1) }
+            let committees = (body["committees"] as? [[String: Any]] ?? []).map {
+                (
+                    $0["committee"] as? String ?? "", $0["rechecked"] as? Int ?? -1, $0["overridden"] as? Int ?? -1,
+                    $0["overridePercent"] as? Int ?? -1
+                )
+            }
             #expect(committees.map(\.0) == ["education", "health"])
             #expect(committees.map(\.1) == [2, 1])
             #expect(committees.map(\.2) == [1, 1])
@@ -143,7 +172,9 @@ struct GradingAPITests {
             #expect(reasons.first == "recheck-override")
 
             // A unit that was not sampled; a reviewer not assigned sees nothing.
-            let audit = try await f.client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action = 'recheck.file'").one()
+            let audit = try await f.client.query(
+                "SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action = 'recheck.file'"
+            ).one()
             #expect(try audit.decode(Int.self, column: "n") == 3)
         }
         await f.client.close()
@@ -158,9 +189,12 @@ struct GradingAPITests {
             try await Self.assess(f, http, [(Self.a, "edu", "18"), (Self.b, "edu", "18")])
             try await Self.draw(f, units: [Self.a, Self.b], assigned: [Self.a])
             func asReviewer(_ unit: String) async throws -> TestResponse {
-                try await http.executeRequest(uri: F.unitPath("recheck", unit: unit), method: .put,
-                                              headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
-                                              body: ByteBuffer(string: F.sheet(keyTasks: "17")))
+                try await http.executeRequest(
+                    uri: F.unitPath("recheck", unit: unit),
+                    method: .put,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                    body: ByteBuffer(string: F.sheet(keyTasks: "17"))
+                )
             }
             var response = try await asReviewer(Self.a)
             #expect(response.status == .ok, "\(String(buffer: response.body))")
@@ -175,13 +209,21 @@ struct GradingAPITests {
             #expect(try F.problem(response).rule == "recheck.not-sampled")
             #expect(try await f.call(http, .put, F.unitPath("recheck"), as: "edu", json: Self.recheck(F.sheet())).status == .forbidden)
             #expect(try await f.call(http, .put, F.unitPath("recheck"), as: "health", json: Self.recheck(F.sheet())).status == .notFound)
-            let bad = try await f.call(http, .put, F.unitPath("recheck", unit: Self.b), as: "office", json: Self.recheck(F.sheet(keyTasks: "25")))
+            let bad = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck", unit: Self.b),
+                as: "office",
+                json: Self.recheck(F.sheet(keyTasks: "25"))
+            )
             #expect(try F.problem(bad).rule == "above-max")
         }
         await f.client.close()
     }
 
-    @Test("a tie conflict blocks confirmation until the office decides; quota provisional then final; rosters re-checked on every grade change")
+    @Test(
+        "a tie conflict blocks confirmation until the office decides; quota provisional then final; rosters re-checked on every grade change"
+    )
     func proposalDecisionConfirm() async throws {
         let f = try await F.make()
         try await f.app().test(.router) { http in
@@ -216,12 +258,22 @@ struct GradingAPITests {
             #expect((quota["quota"] as? [String: Any])?["provisional"] as? Bool == true)
 
             // A decision naming the wrong number of units is refused; the right one resolves the tie.
-            response = try await f.call(http, .put, Self.grading + "/decisions", as: "office",
-                                        json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(Self.a)", "\#(Self.b)"], "reference": "县考办〔2026〕3号"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                Self.grading + "/decisions",
+                as: "office",
+                json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(Self.a)", "\#(Self.b)"], "reference": "县考办〔2026〕3号"}]}"#
+            )
             #expect(response.status == .unprocessableContent)
             #expect(try F.problem(response).rule == "grading.decision-seats")
-            response = try await f.call(http, .put, Self.grading + "/decisions", as: "office",
-                                        json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(Self.a)"], "reference": "县考办〔2026〕3号"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                Self.grading + "/decisions",
+                as: "office",
+                json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(Self.a)"], "reference": "县考办〔2026〕3号"}]}"#
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             body = try F.json(response)
             #expect((body["conflicts"] as? [Any])?.isEmpty == true)
@@ -232,7 +284,9 @@ struct GradingAPITests {
             #expect(quota["unitGrade"] as? String == "good")
             #expect(quota["mustGiveUp"] as? Int == 1)
             #expect(quota["status"] as? String == "provisional")
-            var stored = try await f.client.query("SELECT unit_grade, final, must_give_up FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)").one()
+            var stored = try await f.client.query(
+                "SELECT unit_grade, final, must_give_up FROM roster_checks WHERE county = \(F.county) AND unit_code = \(Self.a)"
+            ).one()
             #expect(try stored.decode(String.self, column: "unit_grade") == "good")
             #expect(try stored.decode(Bool.self, column: "final") == false)
 
@@ -252,7 +306,8 @@ struct GradingAPITests {
             #expect(try await f.call(http, .get, F.unitPath("quota"), as: "unit-b").status == .notFound)
             #expect(try await f.call(http, .get, Self.grading, as: "auditor").status == .ok)
             let actions = try await f.client.query(
-                "SELECT string_agg(action, ',' ORDER BY seq) AS a FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.%'").one()
+                "SELECT string_agg(action, ',' ORDER BY seq) AS a FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.%'"
+            ).one()
             #expect(try actions.decode(String.self, column: "a") == "grading.propose,grading.decide,grading.confirm")
         }
         await f.client.close()
@@ -262,13 +317,26 @@ struct GradingAPITests {
     static func confirmed(_ f: F, _ http: some TestClientProtocol, cycle: String = "2026") async throws {
         try await f.openCycle(http, cycle)
         for (unit, committee, keyTasks) in [(a, "edu", "14"), (b, "edu", "14"), (c, "health", "17")] {
-            let response = try await f.call(http, .put, F.unitPath("assessment", cycle: cycle, unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks))
+            let response = try await f.call(
+                http,
+                .put,
+                F.unitPath("assessment", cycle: cycle, unit: unit),
+                as: committee,
+                json: F.sheet(keyTasks: keyTasks)
+            )
             #expect(response.status == .ok)
         }
         let base = "\(F.cycleBase)/\(cycle)/grading"
         #expect(try await f.call(http, .post, base + "/proposal", as: "office").status == .ok)
-        #expect(try await f.call(http, .put, base + "/decisions", as: "office",
-                                 json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(a)"], "reference": "3号"}]}"#).status == .ok)
+        #expect(
+            try await f.call(
+                http,
+                .put,
+                base + "/decisions",
+                as: "office",
+                json: #"{"decisions": [{"cut": "qualified-floor", "favoured": ["\#(a)"], "reference": "3号"}]}"#
+            ).status == .ok
+        )
         let confirm = try await f.call(http, .post, base + "/confirm", as: "office")
         #expect(confirm.status == .ok, "\(String(buffer: confirm.body))")
     }
@@ -286,7 +354,8 @@ struct GradingAPITests {
             #expect(body["closesAt"] as? String == "2026-02-26T23:59:59+08:00")
             #expect(body["workingDays"] as? Int == 5)
             let stored = try await f.client.query(
-                "SELECT closes_at = '2026-02-26T15:59:59Z'::timestamptz AS ok FROM publicity_windows WHERE county = \(F.county) AND cycle = '2025'").one()
+                "SELECT closes_at = '2026-02-26T15:59:59Z'::timestamptz AS ok FROM publicity_windows WHERE county = \(F.county) AND cycle = '2025'"
+            ).one()
             #expect(try stored.decode(Bool.self, column: "ok"))
             #expect(try await f.call(http, .post, path + "/open", as: "office").status == .conflict)
             #expect((try F.json(try await f.call(http, .get, path, as: "unit-a")))["open"] as? Bool == false)
@@ -306,12 +375,27 @@ struct GradingAPITests {
             #expect(response.status == .created, "\(String(buffer: response.body))")
             #expect((try F.json(response))["open"] as? Bool == true)
 
-            response = try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-b", json: #"{"text": "本单位得分与实际不符,请求复议"}"#)
+            response = try await f.call(
+                http,
+                .post,
+                F.unitPath("objections", unit: Self.b),
+                as: "unit-b",
+                json: #"{"text": "本单位得分与实际不符,请求复议"}"#
+            )
             #expect(response.status == .created, "\(String(buffer: response.body))")
             let id = (try F.json(response))["id"] as? Int ?? 0
-            #expect(try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "auditor", json: #"{"text": "x"}"#).status == .forbidden)
-            #expect(try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "health", json: #"{"text": "x"}"#).status == .notFound)
-            #expect(try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-a", json: #"{"text": "x"}"#).status == .notFound)
+            #expect(
+                try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "auditor", json: #"{"text": "x"}"#).status
+                    == .forbidden
+            )
+            #expect(
+                try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "health", json: #"{"text": "x"}"#).status
+                    == .notFound
+            )
+            #expect(
+                try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-a", json: #"{"text": "x"}"#).status
+                    == .notFound
+            )
 
             response = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(response.status == .conflict)
@@ -320,8 +404,12 @@ struct GradingAPITests {
 
             // 复议 by the unit's committee only: B 合格 → 良好; no unit is 合格 any more: a ratio conflict.
             let review = "\(F.cycleBase)/2026/objections/\(id)/review"
-            #expect(try await f.call(http, .put, review, as: "health", json: #"{"outcome": "upheld", "grade": "good"}"#).status == .notFound)
-            #expect(try await f.call(http, .put, review, as: "office", json: #"{"outcome": "upheld", "grade": "good"}"#).status == .forbidden)
+            #expect(
+                try await f.call(http, .put, review, as: "health", json: #"{"outcome": "upheld", "grade": "good"}"#).status == .notFound
+            )
+            #expect(
+                try await f.call(http, .put, review, as: "office", json: #"{"outcome": "upheld", "grade": "good"}"#).status == .forbidden
+            )
             response = try await f.call(http, .put, review, as: "edu", json: #"{"outcome": "upheld", "grade": "良好", "note": "复核得分有误"}"#)
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             var body = try F.json(response)
@@ -340,8 +428,13 @@ struct GradingAPITests {
             #expect(try F.problem(response).rule == "objection.not-in-publicity")
             response = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(try F.problem(response).rule == "publicity.conflicts-open")
-            response = try await f.call(http, .put, Self.grading + "/ratio-rulings", as: "office",
-                                        json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": "纪要〔2026〕4号"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                Self.grading + "/ratio-rulings",
+                as: "office",
+                json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": "纪要〔2026〕4号"}]}"#
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             response = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")
@@ -373,15 +466,21 @@ struct GradingAPITests {
             let runner = JobRunner(runs: ScheduledRunStore(client: f.client), registry: registry, actor: "daemon:test", logger: f.logger)
             #expect(await runner.runDue() == 0)  // not due before closes_at
             try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(F.county)")
-            try await f.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'")
+            try await f.client.execute(
+                "UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'"
+            )
             #expect(await runner.runDue() == 0)  // an objection awaits review: postponed
             #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "confirmed")
-            #expect(try await f.call(http, .put, "\(F.cycleBase)/2026/objections/\(id)/review", as: "edu", json: #"{"outcome": "rejected"}"#).status == .ok)
+            #expect(
+                try await f.call(http, .put, "\(F.cycleBase)/2026/objections/\(id)/review", as: "edu", json: #"{"outcome": "rejected"}"#)
+                    .status == .ok
+            )
             try await f.client.execute("UPDATE scheduled_runs SET retry_at = NULL WHERE county = \(F.county) AND kind = 'publicity.close'")
             #expect(await runner.runDue() == 1)
             #expect(await runner.runDue() == 0)
             #expect((try F.json(try await f.call(http, .get, Self.grading, as: "office")))["state"] as? String == "final")
-            let run = try await f.client.query("SELECT done_by FROM scheduled_runs WHERE county = \(F.county) AND kind = 'publicity.close'").one()
+            let run = try await f.client.query("SELECT done_by FROM scheduled_runs WHERE county = \(F.county) AND kind = 'publicity.close'")
+                .one()
             #expect(try run.decode(String?.self, column: "done_by") == "daemon:test")
             let hand = try await f.call(http, .post, Self.publicity + "/finalise", as: "office")
             #expect(try F.problem(hand).rule == "cycle.results-final")
@@ -398,9 +497,18 @@ struct GradingAPITests {
             let path = F.unitPath("appeals")
             // Only someone on the unit's latest roster, with the grade it gives them, and an appealable one.
             for (json, rule, field) in [
-                (#"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.staff-not-on-roster", "/staffNo"),
-                (#"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.grade-not-appealable", "/staffNo"),
-                (#"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#, "appeal.grade-mismatch", "/grade"),
+                (
+                    #"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
+                    "appeal.staff-not-on-roster", "/staffNo"
+                ),
+                (
+                    #"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
+                    "appeal.grade-not-appealable", "/staffNo"
+                ),
+                (
+                    #"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
+                    "appeal.grade-mismatch", "/grade"
+                ),
             ] {
                 let refused = try await f.call(http, .post, path, as: "unit-a", json: json)
                 #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body))")
@@ -408,26 +516,54 @@ struct GradingAPITests {
                 #expect(try F.problem(refused).field == field)
             }
             // Told Thu 12 Feb 2026: the 10th working day after is Wed 4 Mar (14 and 28 Feb are 调休 working days).
-            var response = try await f.call(http, .post, path, as: "unit-a",
-                                            json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "测评分统计有误"}"#)
+            var response = try await f.call(
+                http,
+                .post,
+                path,
+                as: "unit-a",
+                json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "测评分统计有误"}"#
+            )
             #expect(response.status == .created, "\(String(buffer: response.body))")
             var body = try F.json(response)
             #expect(body["lastDay"] as? String == "2026-03-04")
             let id = body["id"] as? Int ?? 0
-            response = try await f.call(http, .post, path, as: "unit-a",
-                                        json: #"{"staffNo": "010", "grade": "基本合格", "notifiedOn": "2026-02-12", "filedOn": "2026-03-05", "reason": "x"}"#)
+            response = try await f.call(
+                http,
+                .post,
+                path,
+                as: "unit-a",
+                json: #"{"staffNo": "010", "grade": "基本合格", "notifiedOn": "2026-02-12", "filedOn": "2026-03-05", "reason": "x"}"#
+            )
             #expect(response.status == .unprocessableContent)
             #expect(try F.problem(response).rule == "appeal.too-late")
-            response = try await f.call(http, .post, path, as: "unit-a",
-                                        json: #"{"staffNo": "001", "grade": "excellent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#)
+            response = try await f.call(
+                http,
+                .post,
+                path,
+                as: "unit-a",
+                json: #"{"staffNo": "001", "grade": "excellent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#
+            )
             #expect(try F.problem(response).rule == "appeal.grade-not-appealable")
-            #expect(try await f.call(http, .post, path, as: "edu",
-                                     json: #"{"staffNo": "1", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#).status == .forbidden)
+            #expect(
+                try await f.call(
+                    http,
+                    .post,
+                    path,
+                    as: "edu",
+                    json: #"{"staffNo": "1", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#
+                ).status == .forbidden
+            )
 
             let decide = "\(F.cycleBase)/2026/appeals/\(id)"
             #expect(try await f.call(http, .put, decide, as: "unit-a", json: #"{"outcome": "upheld"}"#).status == .forbidden)
             #expect(try await f.call(http, .put, decide, as: "office", json: #"{"outcome": "changed"}"#).status == .unprocessableContent)
-            response = try await f.call(http, .put, decide, as: "office", json: #"{"outcome": "changed", "grade": "competent", "note": "经复核改为合格"}"#)
+            response = try await f.call(
+                http,
+                .put,
+                decide,
+                as: "office",
+                json: #"{"outcome": "changed", "grade": "competent", "note": "经复核改为合格"}"#
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             body = try F.json(response)
             #expect(body["outcome"] as? String == "changed")
@@ -444,9 +580,14 @@ struct GradingAPITests {
             try await f.openCycle(http)
             try await Self.assess(f, http, [(Self.a, "edu", "14"), (Self.b, "edu", "14"), (Self.c, "health", "17")])
             #expect(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: Self.roster).status == .ok)
-            #expect(try await f.call(http, .put, F.unitPath("self-assessment", unit: Self.b), as: "unit-b", json: #"{"report": "自评"}"#).status == .ok)
+            #expect(
+                try await f.call(http, .put, F.unitPath("self-assessment", unit: Self.b), as: "unit-b", json: #"{"report": "自评"}"#).status
+                    == .ok
+            )
             try await Self.draw(f, units: [Self.a, Self.c])
-            #expect(try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: Self.recheck(F.sheet(keyTasks: "8"))).status == .ok)  // 79 vs 85
+            #expect(
+                try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: Self.recheck(F.sheet(keyTasks: "8"))).status == .ok
+            )  // 79 vs 85
             #expect(try await f.call(http, .post, Self.grading + "/proposal", as: "office").status == .ok)
 
             let response = try await f.call(http, .get, "\(F.cycleBase)/2026/monitor", as: "auditor")
@@ -454,8 +595,16 @@ struct GradingAPITests {
             let body = try F.json(response)
             let units = Self.units(body)
             #expect(units.count == 3)
-            #expect(units[Self.a]?["steps"] as? [String: String] == ["self_assessment": "not_started", "assessment": "filed", "roster": "draft"])
-            #expect(units[Self.b]?["steps"] as? [String: String] == ["self_assessment": "filed", "assessment": "filed", "roster": "not_started"])
+            #expect(
+                units[Self.a]?["steps"] as? [String: String] == [
+                    "self_assessment": "not_started", "assessment": "filed", "roster": "draft",
+                ]
+            )
+            #expect(
+                units[Self.b]?["steps"] as? [String: String] == [
+                    "self_assessment": "filed", "assessment": "filed", "roster": "not_started",
+                ]
+            )
             #expect(units[Self.a]?["gradeSource"] as? String == "recheck")
             let quota = units[Self.a]?["quota"] as? [String: Any]
             #expect(quota?["status"] as? String == "provisional")
@@ -463,7 +612,11 @@ struct GradingAPITests {
             #expect(quota?["limit"] as? Int == 1)  // A is 合格 (79.00): 15 % of 10
             #expect(quota?["mustGiveUp"] as? Int == 2)
             #expect((units[Self.b]?["quota"] as? [String: Any])?["status"] as? String == "unknown")
-            #expect((body["violations"] as? [[String: Any]])?.contains { $0["unit"] as? String == Self.a && $0["rule"] as? String == "excellent-quota" } == true)
+            #expect(
+                (body["violations"] as? [[String: Any]])?.contains {
+                    $0["unit"] as? String == Self.a && $0["rule"] as? String == "excellent-quota"
+                } == true
+            )
             let distribution = body["distribution"] as? [String: [String: Int]]
             #expect(distribution?["education"]?.values.reduce(0, +) == 2)
             #expect(distribution?["health"] == ["good": 1])

@@ -1,12 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheJobs
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -31,14 +31,19 @@ struct GradingInputsAPITests {
         (units(body)[unit]?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
     }
 
-    @Test("直接确定为较差 and 不得确定为优秀 events: office only, audited, honoured by the proposal at once, withdrawn on record, shown in grading and monitor")
+    @Test(
+        "直接确定为较差 and 不得确定为优秀 events: office only, audited, honoured by the proposal at once, withdrawn on record, shown in grading and monitor"
+    )
     func events() async throws {
         let f = try await F.make()
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
             // A 91.00 (band 优秀), B 85.00, C 88.00: three units, so no 优秀 place (⌊30 % × 3⌋ = 0) and one 合格 (⌈10 % × 3⌉).
             for (unit, committee, keyTasks) in [(Self.a, "edu", "20"), (Self.b, "edu", "14"), (Self.c, "health", "17")] {
-                #expect(try await f.call(http, .put, F.unitPath("assessment", unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks)).status == .ok)
+                #expect(
+                    try await f.call(http, .put, F.unitPath("assessment", unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks))
+                        .status == .ok
+                )
             }
             let events = F.unitPath("grading-events", unit: Self.c)
             let veto = #"{"kind": "direct-poor", "reason": "安全生产一票否决", "document": "县应急局通报〔2026〕3号"}"#
@@ -49,7 +54,13 @@ struct GradingInputsAPITests {
             #expect(response.status == .unprocessableContent)
             #expect(try F.problem(response).rule == "grading-event.kind")
             #expect(try F.problem(response).field == "/kind")
-            response = try await f.call(http, .post, events, as: "office", json: #"{"kind": "direct-poor", "reason": " ", "document": "y"}"#)
+            response = try await f.call(
+                http,
+                .post,
+                events,
+                as: "office",
+                json: #"{"kind": "direct-poor", "reason": " ", "document": "y"}"#
+            )
             #expect(try F.problem(response).field == "/reason")
 
             // Before any proposal: recorded; the proposal honours it.
@@ -64,13 +75,22 @@ struct GradingInputsAPITests {
             #expect(message.contains("安全生产一票否决") && message.contains("县应急局通报〔2026〕3号"))
 
             // While a proposal exists: a 不得确定为优秀 event on A re-runs it at once (Chinese kind accepted).
-            response = try await f.call(http, .post, F.unitPath("grading-events", unit: Self.a), as: "office",
-                                        json: #"{"kind": "不得确定为优秀等次", "reason": "审计发现违规发放津补贴", "document": "县审计局〔2026〕7号"}"#)
+            response = try await f.call(
+                http,
+                .post,
+                F.unitPath("grading-events", unit: Self.a),
+                as: "office",
+                json: #"{"kind": "不得确定为优秀等次", "reason": "审计发现违规发放津补贴", "document": "县审计局〔2026〕7号"}"#
+            )
             #expect(response.status == .created, "\(String(buffer: response.body))")
             body = try F.json(try await f.call(http, .get, Self.grading, as: "auditor"))
             #expect(Self.rules(body, Self.a) == ["band", "not-excellent"])
-            #expect((body["events"] as? [[String: Any]])?.map { "\($0["unit"] as? String ?? "")#\($0["number"] as? Int ?? 0):\($0["kind"] as? String ?? "")" }
-                    == ["\(Self.c)#1:direct-poor", "\(Self.a)#1:not-excellent"])  // by unit code
+            #expect(
+                (body["events"] as? [[String: Any]])?.map {
+                    "\($0["unit"] as? String ?? "")#\($0["number"] as? Int ?? 0):\($0["kind"] as? String ?? "")"
+                }
+                    == ["\(Self.c)#1:direct-poor", "\(Self.a)#1:not-excellent"]
+            )  // by unit code
             let monitor = try F.json(try await f.call(http, .get, "\(F.cycleBase)/2026/monitor", as: "office"))
             #expect((monitor["gradingEvents"] as? [Any])?.count == 2)
 
@@ -84,10 +104,12 @@ struct GradingInputsAPITests {
             #expect(Self.grades(body) == [Self.a: "good", Self.b: "qualified", Self.c: "good"])
             #expect((body["events"] as? [Any])?.count == 1)
             let stored = try await f.client.query(
-                "SELECT count(*)::int AS n, count(withdrawn_at)::int AS w FROM grading_events WHERE county = \(F.county)").one()
+                "SELECT count(*)::int AS n, count(withdrawn_at)::int AS w FROM grading_events WHERE county = \(F.county)"
+            ).one()
             #expect(try stored.decode(Int.self, column: "n") == 2 && stored.decode(Int.self, column: "w") == 1)
             let audit = try await f.client.query(
-                "SELECT action FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.event.%' ORDER BY seq").map { try $0.decode(String.self, column: "action") }
+                "SELECT action FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.event.%' ORDER BY seq"
+            ).map { try $0.decode(String.self, column: "action") }
             #expect(audit == ["grading.event.record", "grading.event.record", "grading.event.withdraw"])
 
             // Once publicity opened, grades change only through 复议.
@@ -106,12 +128,22 @@ struct GradingInputsAPITests {
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
             for (unit, committee, keyTasks) in [(Self.a, "edu", "20"), (Self.b, "edu", "14"), (Self.c, "health", "17")] {
-                #expect(try await f.call(http, .put, F.unitPath("assessment", unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks)).status == .ok)
+                #expect(
+                    try await f.call(http, .put, F.unitPath("assessment", unit: unit), as: committee, json: F.sheet(keyTasks: keyTasks))
+                        .status == .ok
+                )
             }
             let path = "\(F.cycleBase)/2026/departments/edu/result"
             #expect(try await f.call(http, .put, path, as: "edu", json: #"{"grade": "failed", "document": "x"}"#).status == .forbidden)
-            #expect(try await f.call(http, .put, "\(F.cycleBase)/2026/departments/nope/result", as: "office",
-                                     json: #"{"grade": "failed", "document": "x"}"#).status == .notFound)
+            #expect(
+                try await f.call(
+                    http,
+                    .put,
+                    "\(F.cycleBase)/2026/departments/nope/result",
+                    as: "office",
+                    json: #"{"grade": "failed", "document": "x"}"#
+                ).status == .notFound
+            )
             var response = try await f.call(http, .put, path, as: "office", json: #"{"grade": "bad", "document": "x"}"#)
             #expect(try F.problem(response).rule == "department-result.grade")
             #expect(try await f.call(http, .post, Self.grading + "/proposal", as: "office").status == .ok)
@@ -127,7 +159,8 @@ struct GradingInputsAPITests {
             body = try F.json(try await f.call(http, .get, Self.grading, as: "office"))
             #expect(Self.grades(body) == [Self.a: "good", Self.b: "qualified", Self.c: "good"])
             let details = try await f.client.query(
-                "SELECT details->>'oldGrade' AS old FROM audit_log WHERE county = \(F.county) AND action = 'grading.department-result' ORDER BY seq DESC LIMIT 1").one()
+                "SELECT details->>'oldGrade' AS old FROM audit_log WHERE county = \(F.county) AND action = 'grading.department-result' ORDER BY seq DESC LIMIT 1"
+            ).one()
             #expect(try details.decode(String?.self, column: "old") == "failed")
         }
         await f.client.close()
@@ -141,10 +174,18 @@ struct GradingInputsAPITests {
             #expect(try await f.call(http, .post, "\(F.cycleBase)/2026/publicity/open", as: "office").status == .created)
             var response = try await f.call(http, .post, F.unitPath("objections", unit: Self.b), as: "unit-b", json: #"{"text": "请求复议"}"#)
             let id = (try F.json(response))["id"] as? Int ?? 0
-            response = try await f.call(http, .put, "\(F.cycleBase)/2026/objections/\(id)/review", as: "edu", json: #"{"outcome": "upheld", "grade": "good"}"#)
+            response = try await f.call(
+                http,
+                .put,
+                "\(F.cycleBase)/2026/objections/\(id)/review",
+                as: "edu",
+                json: #"{"outcome": "upheld", "grade": "good"}"#
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             try await f.client.execute("UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(F.county)")
-            try await f.client.execute("UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'")
+            try await f.client.execute(
+                "UPDATE scheduled_runs SET due_at = now() - interval '1 second' WHERE county = \(F.county) AND kind = 'publicity.close'"
+            )
 
             // No 合格 left: qualified-ratio in the county. Neither the office nor the job may finalise.
             response = try await f.call(http, .post, "\(F.cycleBase)/2026/publicity/finalise", as: "office")
@@ -160,14 +201,38 @@ struct GradingInputsAPITests {
             // Rulings: only on an open breach, with a reference; then finalisation proceeds (here: by the job).
             let rulings = Self.grading + "/ratio-rulings"
             #expect(try await f.call(http, .put, rulings, as: "edu", json: #"{"rulings": []}"#).status == .forbidden)
-            response = try await f.call(http, .put, rulings, as: "office", json: #"{"rulings": [{"kind": "excellent-ratio", "scope": "county", "reference": "1号"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                rulings,
+                as: "office",
+                json: #"{"rulings": [{"kind": "excellent-ratio", "scope": "county", "reference": "1号"}]}"#
+            )
             #expect(try F.problem(response).rule == "grading.ruling-unmatched")
-            response = try await f.call(http, .put, rulings, as: "office", json: #"{"rulings": [{"kind": "qualified-floor", "scope": "county", "reference": "1号"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                rulings,
+                as: "office",
+                json: #"{"rulings": [{"kind": "qualified-floor", "scope": "county", "reference": "1号"}]}"#
+            )
             #expect(try F.problem(response).rule == "grading.ruling-kind")
-            response = try await f.call(http, .put, rulings, as: "office", json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": " "}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                rulings,
+                as: "office",
+                json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": " "}]}"#
+            )
             #expect(try F.problem(response).field == "/rulings/0/reference")
-            response = try await f.call(http, .put, rulings, as: "office",
-                                        json: #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": "县事考委会议纪要〔2026〕4号", "note": "复议改判后据实确定"}]}"#)
+            response = try await f.call(
+                http,
+                .put,
+                rulings,
+                as: "office",
+                json:
+                    #"{"rulings": [{"kind": "qualified-ratio", "scope": "county", "reference": "县事考委会议纪要〔2026〕4号", "note": "复议改判后据实确定"}]}"#
+            )
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             let body = try F.json(response)
             #expect((body["openConflicts"] as? [Any])?.isEmpty == true)
@@ -196,7 +261,10 @@ struct GradingInputsAPITests {
             #expect(response.status == .created, "\(String(buffer: response.body))")
             let spotCheck = (try F.json(response))["spotCheck"] as? [String: Any]
             #expect(spotCheck?["percent"] as? Int == 50 && spotCheck?["strata"] as? String == "county")
-            #expect(try await f.call(http, .put, base + "/units", as: "office", json: #"{"units": ["\#(Self.a)", "\#(Self.b)", "\#(Self.c)"]}"#).status == .ok)
+            #expect(
+                try await f.call(http, .put, base + "/units", as: "office", json: #"{"units": ["\#(Self.a)", "\#(Self.b)", "\#(Self.c)"]}"#)
+                    .status == .ok
+            )
             #expect(try await f.call(http, .post, base + "/spot-check/freeze", as: "office").status == .created)
             response = try await f.call(http, .post, base + "/spot-check/draw", as: "office", json: #"{"seed": "01382438112797316654"}"#)
             #expect(response.status == .created, "\(String(buffer: response.body))")
@@ -205,7 +273,8 @@ struct GradingInputsAPITests {
                 SELECT d.percent, d.stratification, (SELECT count(*)::int FROM spot_check_selections s
                     WHERE s.county = d.county AND s.cycle = d.cycle AND s.draw_no = d.draw_no) AS selected
                 FROM spot_check_draws d WHERE d.county = \(F.county) AND d.cycle = '2027'
-                """).one()
+                """
+            ).one()
             #expect(try draw.decode(Int.self, column: "percent") == 50)
             #expect(try draw.decode(String.self, column: "stratification") == "county")
             #expect(try draw.decode(Int.self, column: "selected") == 2)  // ⌈50 % × 3⌉, one stratum

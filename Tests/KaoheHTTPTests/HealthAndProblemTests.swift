@@ -18,7 +18,11 @@ struct HealthAndProblemTests {
     func app(client: PostgresClient) throws -> some ApplicationProtocol {
         buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
     }
@@ -66,7 +70,8 @@ struct HealthAndProblemTests {
         options.connectTimeout = .seconds(1)
         let client = PostgresClient(
             configuration: .unixSocket(directory: "/tmp/kaohe-no-such-socket", port: 1, user: "kaohe", database: "kaohe"),
-            options: options, logger: logger
+            options: options,
+            logger: logger
         )
         try await app(client: client).test(.router) { http in
             try await http.execute(uri: "/readyz", method: .get) { response in
@@ -93,7 +98,8 @@ struct HealthAndProblemTests {
     @Test("/metrics renders the Prometheus text format of the registry it was given")
     func metricsRenderRegistry() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "kaohe_test", unitName: "total", helpText: "a test counter")).increment(by: Int64(3))
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "kaohe_test", unitName: "total", helpText: "a test counter"))
+            .increment(by: Int64(3))
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         let app = buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),

@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -28,14 +28,22 @@ struct MonitorExportAPITests {
             try await f.openCycle(http)
             try await G.assess(f, http, [(G.a, "edu", "14"), (G.b, "edu", "15"), (G.c, "health", "17")])
             try await G.draw(f, units: [G.a, G.c])
-            #expect(try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: G.recheck(F.sheet(keyTasks: "8"))).status == .ok)  // 79 vs 85
+            #expect(
+                try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: G.recheck(F.sheet(keyTasks: "8"))).status == .ok
+            )  // 79 vs 85
             #expect(try await f.call(http, .post, G.grading + "/proposal", as: "office").status == .ok)
 
             let response = try await f.call(http, .get, "\(F.cycleBase)/2026/monitor.csv", as: "auditor")
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
             let disposition = response.headers[.contentDisposition] ?? ""
-            #expect(disposition.contains("filename*=UTF-8''" + "闽侯县-2026年度-监控.csv".addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._")))!))
+            #expect(
+                disposition.contains(
+                    "filename*=UTF-8''" + "闽侯县-2026年度-监控.csv".addingPercentEncoding(
+                        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))
+                    )!
+                )
+            )
             #expect(Array(Array(buffer: response.body).prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = Self.lines(response)
             #expect(lines.count == 4)
@@ -67,7 +75,9 @@ struct MonitorExportAPITests {
             try await f.openCycle(http)
             try await G.assess(f, http, [(G.a, "edu", "14"), (G.b, "edu", "15"), (G.c, "health", "17")])
             try await G.draw(f, units: [G.a, G.c])
-            #expect(try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: G.recheck(F.sheet(keyTasks: "8"))).status == .ok)
+            #expect(
+                try await f.call(http, .put, F.unitPath("recheck"), as: "office", json: G.recheck(F.sheet(keyTasks: "8"))).status == .ok
+            )
             #expect(try await f.call(http, .post, G.grading + "/proposal", as: "office").status == .ok)
             response = try await f.call(http, .post, G.grading + "/confirm", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")

@@ -1,12 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
 import KaoheStore
 import KaoheTestSupport
 import Logging
+import NIOCore
 import Postgres
 import Prometheus
 import Testing
@@ -29,7 +29,11 @@ struct OpenAPITests {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         let (router, api) = buildRoutes(
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
         try await Application(router: router, logger: logger).test(.router) { http in
@@ -58,7 +62,10 @@ struct OpenAPITests {
         guard ref.hasPrefix("#/") else { return nil }
         var current: Any? = document
         for key in ref.dropFirst(2).split(separator: "/") {
-            current = (current as? [String: Any])?[String(key).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")]
+            current =
+                (current as? [String: Any])?[
+                    String(key).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+                ]
         }
         return current
     }
@@ -71,8 +78,12 @@ struct OpenAPITests {
             #expect(anonymous.status == .ok)
             #expect(anonymous.headers[.contentType] == "application/json; charset=utf-8")
             #expect(anonymous.headers[HTTPField.Name("X-Request-Id")!] != nil)
-            let badToken = try await http.executeRequest(uri: "/api/v1/openapi.json", method: .get,
-                                                         headers: [.authorization: "Bearer kh_not-a-token"], body: nil)
+            let badToken = try await http.executeRequest(
+                uri: "/api/v1/openapi.json",
+                method: .get,
+                headers: [.authorization: "Bearer kh_not-a-token"],
+                body: nil
+            )
             #expect(badToken.status == .ok)
             #expect(Array(buffer: badToken.body) == Array(buffer: anonymous.body))
             // The group's authentication still guards its own routes, beside and under the document's path.
@@ -118,7 +129,11 @@ struct OpenAPITests {
                 let parameters = ((entry.item["parameters"] as? [Any] ?? []) + (operation["parameters"] as? [Any] ?? []))
                     .compactMap { Self.resolve($0, in: document) as? [String: Any] }
                 let declared = Set(parameters.filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String })
-                let inPath = Set(entry.path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
+                let inPath = Set(
+                    entry.path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map {
+                        String($0.dropFirst().dropLast())
+                    }
+                )
                 #expect(declared == inPath, "\(key): path parameters declared \(declared.sorted()), in the path \(inPath.sorted())")
                 for parameter in parameters where parameter["in"] as? String == "path" {
                     #expect(parameter["required"] as? Bool == true, "\(key): path parameter \(parameter["name"] ?? "?") must be required")
@@ -128,12 +143,18 @@ struct OpenAPITests {
                 guard let route = served.routes.first(where: { $0.description == key }) else { continue }
                 let security = operation["security"] as? [[String: Any]] ?? document["security"] as? [[String: Any]] ?? []
                 let needsBearer = security.contains { $0["bearer"] != nil }
-                #expect(needsBearer == route.authenticated, "\(key): the document says bearer \(needsBearer), the route \(route.authenticated)")
+                #expect(
+                    needsBearer == route.authenticated,
+                    "\(key): the document says bearer \(needsBearer), the route \(route.authenticated)"
+                )
                 if route.authenticated {
                     #expect(responses["401"] != nil, "\(key) needs a token but does not document 401")
                 }
                 let idempotencyKey = parameters.contains { $0["in"] as? String == "header" && $0["name"] as? String == "Idempotency-Key" }
-                #expect(idempotencyKey == route.idempotent, "\(key): the document says Idempotency-Key \(idempotencyKey), the route \(route.idempotent)")
+                #expect(
+                    idempotencyKey == route.idempotent,
+                    "\(key): the document says Idempotency-Key \(idempotencyKey), the route \(route.idempotent)"
+                )
 
                 // Every 4xx/5xx is problem+json with the Problem schema.
                 for (status, value) in responses where status.hasPrefix("4") || status.hasPrefix("5") {
@@ -165,7 +186,9 @@ struct OpenAPITests {
             #expect(properties == ["type", "title", "status", "detail", "field", "rule", "requestId"])
 
             let operations = Self.operations(document)
-            let mediaTypes = Set(operations.values.flatMap { (($0.operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]).keys })
+            let mediaTypes = Set(
+                operations.values.flatMap { (($0.operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]).keys }
+            )
             #expect(mediaTypes == ["application/json", "text/csv", "application/pdf"])
 
             var unresolved: [String] = []
@@ -181,8 +204,10 @@ struct OpenAPITests {
             #expect(unresolved.isEmpty, "unresolved $refs: \(unresolved)")
 
             let tags = document["tags"] as? [[String: Any]] ?? []
-            #expect(tags.allSatisfy { ($0["name"] as? String)?.unicodeScalars.contains { $0.value > 0x2E80 } == true },
-                    "every tag names itself in Chinese and English")
+            #expect(
+                tags.allSatisfy { ($0["name"] as? String)?.unicodeScalars.contains { $0.value > 0x2E80 } == true },
+                "every tag names itself in Chinese and English"
+            )
         }
     }
 }

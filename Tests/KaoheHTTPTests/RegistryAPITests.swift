@@ -42,12 +42,25 @@ struct RegistryAPITests {
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         let registry = RegistryStore(client: client)
         func unit(_ n: Int, _ committee: String, county: String = "990101") -> UnitRecord {
-            UnitRecord(county: county, code: Self.code(n, division: county), name: "单位\(n)", committee: committee, department: committee + "-bureau", headcount: n * 10)
+            UnitRecord(
+                county: county,
+                code: Self.code(n, division: county),
+                name: "单位\(n)",
+                committee: committee,
+                department: committee + "-bureau",
+                headcount: n * 10
+            )
         }
         try await registry.enrol(
             county: County(code: "990101", name: "示例县"),
-            committees: [Committee(county: "990101", id: "education", name: "教育专业考核委员会"), Committee(county: "990101", id: "health", name: "卫生健康专业考核委员会")],
-            departments: [Department(county: "990101", id: "education-bureau", name: "县教育局"), Department(county: "990101", id: "health-bureau", name: "县卫生健康局")],
+            committees: [
+                Committee(county: "990101", id: "education", name: "教育专业考核委员会"),
+                Committee(county: "990101", id: "health", name: "卫生健康专业考核委员会"),
+            ],
+            departments: [
+                Department(county: "990101", id: "education-bureau", name: "县教育局"),
+                Department(county: "990101", id: "health-bureau", name: "县卫生健康局"),
+            ],
             units: [unit(1, "education"), unit(2, "education"), unit(3, "education"), unit(4, "health"), unit(5, "health")]
         )
         try await registry.enrol(
@@ -64,7 +77,10 @@ struct RegistryAPITests {
             client: client,
             office: try await Self.token(accounts, Principal(county: "990101", account: "clerk", role: .office)),
             auditor: try await Self.token(accounts, Principal(county: "990101", account: "jijian", role: .auditor)),
-            committee: try await Self.token(accounts, Principal(county: "990101", account: "edu", role: .committee, committee: "education")),
+            committee: try await Self.token(
+                accounts,
+                Principal(county: "990101", account: "edu", role: .committee, committee: "education")
+            ),
             unit: try await Self.token(accounts, Principal(county: "990101", account: "school1", role: .unit, unitCode: Self.code(1))),
             reviewer: try await Self.token(accounts, Principal(county: "990101", account: "wang", role: .reviewer, reviewer: "wang.li")),
             otherOffice: try await Self.token(accounts, Principal(county: "990102", account: "clerk", role: .office)),
@@ -91,13 +107,23 @@ struct RegistryAPITests {
     func app(_ client: PostgresClient) throws -> some ApplicationProtocol {
         buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
     }
 
     struct UnitList: Decodable {
-        struct Unit: Decodable { var code: String; var name: String; var committee: String; var department: String; var headcount: Int }
+        struct Unit: Decodable {
+            var code: String
+            var name: String
+            var committee: String
+            var department: String
+            var headcount: Int
+        }
         var county: String
         var units: [Unit]
     }
@@ -128,11 +154,26 @@ struct RegistryAPITests {
     func listByScope() async throws {
         let world = try await world()
         try await app(world.client).test(.router) { http in
-            do { let value = try await codes(http, world.office); #expect(value == (1...5).map { Self.code($0) }.sorted()) }
-            do { let value = try await codes(http, world.auditor); #expect(value.count == 5) }
-            do { let value = try await codes(http, world.committee); #expect(value == (1...3).map { Self.code($0) }.sorted()) }
-            do { let value = try await codes(http, world.unit); #expect(value == [Self.code(1)]) }
-            do { let value = try await codes(http, world.reviewer); #expect(value == []) }
+            do {
+                let value = try await codes(http, world.office)
+                #expect(value == (1...5).map { Self.code($0) }.sorted())
+            }
+            do {
+                let value = try await codes(http, world.auditor)
+                #expect(value.count == 5)
+            }
+            do {
+                let value = try await codes(http, world.committee)
+                #expect(value == (1...3).map { Self.code($0) }.sorted())
+            }
+            do {
+                let value = try await codes(http, world.unit)
+                #expect(value == [Self.code(1)])
+            }
+            do {
+                let value = try await codes(http, world.reviewer)
+                #expect(value == [])
+            }
         }
         await world.client.close()
     }
@@ -141,19 +182,51 @@ struct RegistryAPITests {
     func oneUnitByScope() async throws {
         let world = try await world()
         try await app(world.client).test(.router) { http in
-            do { let value = try await status(http, world.office, Self.code(4)); #expect(value == .ok) }
-            do { let value = try await status(http, world.auditor, Self.code(4)); #expect(value == .ok) }
-            do { let value = try await status(http, world.committee, Self.code(2)); #expect(value == .ok) }
-            do { let value = try await status(http, world.committee, Self.code(4)); #expect(value == .notFound) }
-            do { let value = try await status(http, world.unit, Self.code(1)); #expect(value == .ok) }
-            do { let value = try await status(http, world.unit, Self.code(1).lowercased()); #expect(value == .ok) }
-            do { let value = try await status(http, world.unit, Self.code(2)); #expect(value == .notFound) }
-            do { let value = try await status(http, world.reviewer, Self.code(1)); #expect(value == .notFound) }
+            do {
+                let value = try await status(http, world.office, Self.code(4))
+                #expect(value == .ok)
+            }
+            do {
+                let value = try await status(http, world.auditor, Self.code(4))
+                #expect(value == .ok)
+            }
+            do {
+                let value = try await status(http, world.committee, Self.code(2))
+                #expect(value == .ok)
+            }
+            do {
+                let value = try await status(http, world.committee, Self.code(4))
+                #expect(value == .notFound)
+            }
+            do {
+                let value = try await status(http, world.unit, Self.code(1))
+                #expect(value == .ok)
+            }
+            do {
+                let value = try await status(http, world.unit, Self.code(1).lowercased())
+                #expect(value == .ok)
+            }
+            do {
+                let value = try await status(http, world.unit, Self.code(2))
+                #expect(value == .notFound)
+            }
+            do {
+                let value = try await status(http, world.reviewer, Self.code(1))
+                #expect(value == .notFound)
+            }
 
-            let hidden = try await http.execute(uri: "/api/v1/counties/990101/units/\(Self.code(4))", method: .get, headers: headers(world.committee)) { response in
+            let hidden = try await http.execute(
+                uri: "/api/v1/counties/990101/units/\(Self.code(4))",
+                method: .get,
+                headers: headers(world.committee)
+            ) { response in
                 try JSONDecoder().decode(Problem.self, from: Data(response.body.readableBytesView))
             }
-            let missing = try await http.execute(uri: "/api/v1/counties/990101/units/\(Self.code(99))", method: .get, headers: headers(world.committee)) { response in
+            let missing = try await http.execute(
+                uri: "/api/v1/counties/990101/units/\(Self.code(99))",
+                method: .get,
+                headers: headers(world.committee)
+            ) { response in
                 try JSONDecoder().decode(Problem.self, from: Data(response.body.readableBytesView))
             }
             #expect(hidden.status == 404)
@@ -167,14 +240,21 @@ struct RegistryAPITests {
     func otherCountyIs404() async throws {
         let world = try await world()
         try await app(world.client).test(.router) { http in
-            for uri in ["/api/v1/counties/990101/units", "/api/v1/counties/990101/units/\(Self.code(1))", "/api/v1/counties/990101/reviewers"] {
+            for uri in [
+                "/api/v1/counties/990101/units", "/api/v1/counties/990101/units/\(Self.code(1))", "/api/v1/counties/990101/reviewers",
+            ] {
                 try await http.execute(uri: uri, method: .get, headers: headers(world.otherOffice)) { response in
                     #expect(response.status == .notFound, "\(uri)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
             let csv = "code,name,committee,department,headcount\n\(Self.code(9)),x,education,education-bureau,1\n"
-            try await http.execute(uri: "/api/v1/counties/990101/units", method: .put, headers: headers(world.otherOffice, contentType: "text/csv"), body: ByteBuffer(string: csv)) { response in
+            try await http.execute(
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.otherOffice, contentType: "text/csv"),
+                body: ByteBuffer(string: csv)
+            ) { response in
                 #expect(response.status == .notFound)
             }
             // Its own county is fine.
@@ -218,11 +298,15 @@ struct RegistryAPITests {
                 #expect(response.status == .unauthorized)
             }
             // Revoking a live token takes effect on the next request.
-            try await http.execute(uri: "/api/v1/counties/990101/units", method: .get, headers: headers(world.office)) { #expect($0.status == .ok) }
+            try await http.execute(uri: "/api/v1/counties/990101/units", method: .get, headers: headers(world.office)) {
+                #expect($0.status == .ok)
+            }
             let list = try await AccountStore(client: world.client).list(county: "990101")
             let clerkToken = try #require(list.first { $0.principal.account == "clerk" }?.tokens.first?.id)
             try await AccountStore(client: world.client).revoke(county: "990101", tokenID: clerkToken)
-            try await http.execute(uri: "/api/v1/counties/990101/units", method: .get, headers: headers(world.office)) { #expect($0.status == .unauthorized) }
+            try await http.execute(uri: "/api/v1/counties/990101/units", method: .get, headers: headers(world.office)) {
+                #expect($0.status == .unauthorized)
+            }
         }
         await world.client.close()
     }
@@ -230,13 +314,16 @@ struct RegistryAPITests {
     @Test("PUT units (text/csv) by the office imports through the same code path and lists the counts")
     func putImports() async throws {
         let world = try await world()
-        let csv = "统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\r\n"
+        let csv =
+            "统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\r\n"
             + "\(Self.code(1)),单位1改名,education,education-bureau,10\r\n"
             + "\(Self.code(6)),新单位6,health,health-bureau,60\r\n"
         try await app(world.client).test(.router) { http in
             let result = try await http.execute(
-                uri: "/api/v1/counties/990101/units", method: .put,
-                headers: headers(world.office, contentType: "text/csv; charset=utf-8"), body: ByteBuffer(string: csv)
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.office, contentType: "text/csv; charset=utf-8"),
+                body: ByteBuffer(string: csv)
             ) { response in
                 #expect(response.status == .ok)
                 return try JSONDecoder().decode(ImportResult.self, from: Data(response.body.readableBytesView))
@@ -247,7 +334,9 @@ struct RegistryAPITests {
             #expect(result.sha256.count == 64)
         }
         #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: Self.code(1))?.name == "单位1改名")
-        let actor = try await world.client.query("SELECT actor FROM audit_log WHERE county = '990101' AND action = 'unit.import'").single(String.self)
+        let actor = try await world.client.query("SELECT actor FROM audit_log WHERE county = '990101' AND action = 'unit.import'").single(
+            String.self
+        )
         #expect(actor == "990101/clerk")
         await world.client.close()
     }
@@ -264,8 +353,10 @@ struct RegistryAPITests {
         let body = lines.joined(separator: "\n")
         try await app(world.client).test(.router) { http in
             try await http.execute(
-                uri: "/api/v1/counties/990101/units", method: .put,
-                headers: headers(world.office, contentType: "text/csv"), body: ByteBuffer(string: body)
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.office, contentType: "text/csv"),
+                body: ByteBuffer(string: body)
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -286,28 +377,36 @@ struct RegistryAPITests {
         let gb18030 = try Self.gb18030(text)
         try await app(world.client).test(.router) { http in
             try await http.execute(
-                uri: "/api/v1/counties/990101/units", method: .put,
-                headers: headers(world.office, contentType: "text/csv"), body: ByteBuffer(bytes: gb18030)
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.office, contentType: "text/csv"),
+                body: ByteBuffer(bytes: gb18030)
             ) { response in
                 #expect(response.status == .ok)
             }
             for token in [world.committee, world.auditor, world.unit] {
                 try await http.execute(
-                    uri: "/api/v1/counties/990101/units", method: .put,
-                    headers: headers(token, contentType: "text/csv"), body: ByteBuffer(string: text)
+                    uri: "/api/v1/counties/990101/units",
+                    method: .put,
+                    headers: headers(token, contentType: "text/csv"),
+                    body: ByteBuffer(string: text)
                 ) { response in
                     #expect(response.status == .forbidden)
                 }
             }
             try await http.execute(
-                uri: "/api/v1/counties/990101/units", method: .put,
-                headers: headers(world.office, contentType: "application/json"), body: ByteBuffer(string: "{}")
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.office, contentType: "application/json"),
+                body: ByteBuffer(string: "{}")
             ) { response in
                 #expect(response.status == .unsupportedMediaType)
             }
             try await http.execute(
-                uri: "/api/v1/counties/990101/units", method: .put,
-                headers: headers(world.office, contentType: "text/csv"), body: ByteBuffer(string: "code,name\n1,\"unclosed\n")
+                uri: "/api/v1/counties/990101/units",
+                method: .put,
+                headers: headers(world.office, contentType: "text/csv"),
+                body: ByteBuffer(string: "code,name\n1,\"unclosed\n")
             ) { response in
                 #expect(response.status == .badRequest)
                 let problem = try JSONDecoder().decode(Problem.self, from: Data(response.body.readableBytesView))
@@ -323,14 +422,20 @@ struct RegistryAPITests {
     func routeTable() async throws {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         let (_, api) = buildRoutes(
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
             logger: logger
         )
         let routes = Set(api.routes.map(\.description))
-        #expect(routes.isSuperset(of: [
-            "GET /api/v1/counties/{county}/units", "PUT /api/v1/counties/{county}/units",
-            "GET /api/v1/counties/{county}/units/{code}", "GET /api/v1/counties/{county}/reviewers",
-        ]))
+        #expect(
+            routes.isSuperset(of: [
+                "GET /api/v1/counties/{county}/units", "PUT /api/v1/counties/{county}/units",
+                "GET /api/v1/counties/{county}/units/{code}", "GET /api/v1/counties/{county}/reviewers",
+            ])
+        )
         await client.close()
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import KaoheRules
 import KaoheStore
-@testable import KaoheHTTP
 import Testing
+
+@testable import KaoheHTTP
 
 /// Reading a roster CSV: header aliases, terms in Chinese or English, and where problems point.
 @Suite("Roster input")

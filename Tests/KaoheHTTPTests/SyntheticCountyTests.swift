@@ -1,13 +1,13 @@
-import KaoheRules
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import NIOCore
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
+import NIOCore
 import Postgres
 import Prometheus
 import Testing
@@ -54,8 +54,13 @@ struct SyntheticCountyTests {
         let sample = sampled
         let app = buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(client: client, migrations: try MigrationCatalog.bundled(), metrics: PrometheusCollectorRegistry()),
-            logger: logger)
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
+            logger: logger
+        )
         try await app.test(.router) { http in
             func call(_ method: HTTPRequest.Method, _ path: String, as who: String, _ json: String? = nil) async throws -> TestResponse {
                 var headers: HTTPFields = [.authorization: "Bearer \(tokenTable[who]!)"]
@@ -67,10 +72,29 @@ struct SyntheticCountyTests {
             let step = """
                 {"opensAt": "\(ShanghaiTime.format(now.addingTimeInterval(-86_400)))", "deadline": "\(ShanghaiTime.format(now.addingTimeInterval(86_400)))", "closesAt": "\(ShanghaiTime.format(now.addingTimeInterval(2 * 86_400)))"}
                 """
-            #expect(try await call(.put, base, as: "office", #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#).status == .created)
-            #expect(try await call(.put, base + "/units", as: "office", #"{"units": [\#(unitList.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#).status == .ok)
+            #expect(
+                try await call(
+                    .put,
+                    base,
+                    as: "office",
+                    #"{"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#
+                ).status == .created
+            )
+            #expect(
+                try await call(
+                    .put,
+                    base + "/units",
+                    as: "office",
+                    #"{"units": [\#(unitList.map { "\"\($0.code)\"" }.joined(separator: ","))]}"#
+                ).status == .ok
+            )
             for unit in unitList {
-                let response = try await call(.put, "\(base)/units/\(unit.code)/assessment", as: unit.committee, SyntheticCounty.sheet(unit.hundredths, poor: unit.poor))
+                let response = try await call(
+                    .put,
+                    "\(base)/units/\(unit.code)/assessment",
+                    as: unit.committee,
+                    SyntheticCounty.sheet(unit.hundredths, poor: unit.poor)
+                )
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
                 let roster = try await call(.put, "\(base)/units/\(unit.code)/roster", as: unit.code, SyntheticCounty.roster(unit))
                 #expect(roster.status == .ok)
@@ -81,22 +105,32 @@ struct SyntheticCountyTests {
                     seed, seed_source, algorithm, algorithm_version, percent, stratification, reviewers_per_unit, reviewer_register, drawn_at, drawn_by)
                 VALUES (\(Self.county), '2026', 1, '[]', repeat('0', 64), 60, now(), 'office', '20260212', 'dice', 'consistent_sampler', '1', 10,
                         'committee', 0, '[]', now(), 'office')
-                """)
+                """
+            )
             for (rank, index) in sample.enumerated() {
                 try await client.execute(
                     """
                     INSERT INTO spot_check_selections (county, cycle, draw_no, unit_code, stratum, ticket, rank)
                     VALUES (\(Self.county), '2026', 1, \(unitList[index].code), \(unitList[index].committee), \("0.\(rank + 1)"), \(rank + 1))
-                    """)
+                    """
+                )
                 let recheck = unitList[index].recheck!
-                let response = try await call(.put, "\(base)/units/\(unitList[index].code)/recheck", as: "office",
-                                              SyntheticCounty.sheet(recheck.hundredths, poor: recheck.poor, reviewer: "核验组\(rank)"))
+                let response = try await call(
+                    .put,
+                    "\(base)/units/\(unitList[index].code)/recheck",
+                    as: "office",
+                    SyntheticCounty.sheet(recheck.hundredths, poor: recheck.poor, reviewer: "核验组\(rank)")
+                )
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
 
             // Overrides: ≥ 5.00 points or a different 差 count.
             let deviations = try FilingAPIFixture.json(try await call(.get, base + "/spot-check/deviations", as: "office"))
-            let overridden = Set((deviations["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap { $0["unit"] as? String })
+            let overridden = Set(
+                (deviations["units"] as? [[String: Any]] ?? []).filter { $0["overridden"] as? Bool == true }.compactMap {
+                    $0["unit"] as? String
+                }
+            )
             let expectedOverridden = Set(unitList.filter(\.overridden).map(\.code))
             #expect(overridden == expectedOverridden)
             #expect((3...6).contains(expectedOverridden.count))  // -6.00, -5.00, ±5.50, the 差 count: never -4.99, ±2.00, -1.00, ±4.99
@@ -107,7 +141,11 @@ struct SyntheticCountyTests {
             response = try await call(.post, base + "/grading/confirm", as: "office")
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             body = try FilingAPIFixture.json(response)
-            let grades = Dictionary(uniqueKeysWithValues: (body["units"] as? [[String: Any]] ?? []).map { ($0["code"] as? String ?? "", $0["grade"] as? String ?? "") })
+            let grades = Dictionary(
+                uniqueKeysWithValues: (body["units"] as? [[String: Any]] ?? []).map {
+                    ($0["code"] as? String ?? "", $0["grade"] as? String ?? "")
+                }
+            )
             #expect(grades == expected)
             #expect(grades.values.count { $0 == "excellent" } == 18)
 

@@ -27,8 +27,10 @@ enum TwoCountyWorld {
         let registry = RegistryStore(client: client)
         try await registry.enrol(
             county: County(code: county, name: "闽侯县"),
-            committees: [Committee(county: county, id: "education", name: "教育专业考核委员会"),
-                         Committee(county: county, id: "health", name: "卫健专业考核委员会")],
+            committees: [
+                Committee(county: county, id: "education", name: "教育专业考核委员会"),
+                Committee(county: county, id: "health", name: "卫健专业考核委员会"),
+            ],
             departments: [Department(county: county, id: "edu", name: "县教育局")],
             units: [
                 UnitRecord(county: county, code: unitA, name: "县第一中学", committee: "education", department: "edu", headcount: 80),
@@ -40,7 +42,9 @@ enum TwoCountyWorld {
             county: County(code: otherCounty, name: "连江县"),
             committees: [Committee(county: otherCounty, id: "education", name: "教育专业考核委员会")],
             departments: [Department(county: otherCounty, id: "edu", name: "县教育局")],
-            units: [UnitRecord(county: otherCounty, code: otherUnit, name: "连江一中", committee: "education", department: "edu", headcount: 50)]
+            units: [
+                UnitRecord(county: otherCounty, code: otherUnit, name: "连江一中", committee: "education", department: "edu", headcount: 50)
+            ]
         )
     }
 

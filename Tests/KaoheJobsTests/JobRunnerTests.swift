@@ -30,7 +30,8 @@ struct JobRunnerTests {
                 for runner in runners { for _ in 0..<3 { group.addTask { await runner.runDue() } } }
             }
             let pending = try await fixture.count(
-                "SELECT count(*)::int FROM scheduled_runs WHERE done_at IS NULL AND due_at <= now()")
+                "SELECT count(*)::int FROM scheduled_runs WHERE done_at IS NULL AND due_at <= now()"
+            )
             if pending == 0 { break }
             try await Task.sleep(for: .milliseconds(300))
         }
@@ -41,19 +42,25 @@ struct JobRunnerTests {
             #expect(selected == fixture.expectedSampleSize())
             for action in ["spot_check.freeze", "spot_check.draw"] {
                 let entries = try await fixture.count(
-                    "SELECT count(*)::int FROM audit_log WHERE action = \(action) AND object = \("cycles/\(cycle)/spot-check/1")")
+                    "SELECT count(*)::int FROM audit_log WHERE action = \(action) AND object = \("cycles/\(cycle)/spot-check/1")"
+                )
                 #expect(entries == 1, "\(action) of \(cycle)")
             }
             let closed = try await fixture.count(
-                "SELECT count(*)::int FROM audit_log WHERE action = 'cycle.step.closed' AND object = \("cycles/\(cycle)/steps/assessment")")
+                "SELECT count(*)::int FROM audit_log WHERE action = 'cycle.step.closed' AND object = \("cycles/\(cycle)/steps/assessment")"
+            )
             #expect(closed == 1)
         }
         let undone = try await fixture.count(
-            "SELECT count(*)::int FROM scheduled_runs WHERE due_at <= now() AND (done_at IS NULL OR attempts > 0)")
+            "SELECT count(*)::int FROM scheduled_runs WHERE due_at <= now() AND (done_at IS NULL OR attempts > 0)"
+        )
         #expect(undone == 0)
         let doers = try await fixture.client.query("SELECT DISTINCT done_by FROM scheduled_runs WHERE done_by IS NOT NULL")
         #expect(Set(try doers.map { try $0.decode(String.self, at: 0) }).isSubset(of: ["daemon:a", "daemon:b"]))
-        #expect(try await AuditChain.verify(client: fixture.client, county: JobsFixture.county) == .intact(entries: try await fixture.count("SELECT count(*)::int FROM audit_log")))
+        #expect(
+            try await AuditChain.verify(client: fixture.client, county: JobsFixture.county)
+                == .intact(entries: try await fixture.count("SELECT count(*)::int FROM audit_log"))
+        )
         await second.close()
         await fixture.client.close()
     }
@@ -62,8 +69,13 @@ struct JobRunnerTests {
     func catchUpAtStart() async throws {
         let fixture = try await JobsFixture.make(unitCount: 20)
         try await fixture.makeCycle("2024", assessmentClosesIn: -86_400 * 3)  // due three days ago, nobody ran
-        try await fixture.makeCycle("2025", assessmentClosesIn: 3600)         // due in an hour
-        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), pollInterval: .seconds(30), actor: "daemon:late", logger: logger)
+        try await fixture.makeCycle("2025", assessmentClosesIn: 3600)  // due in an hour
+        let runner = JobRunner(
+            runs: ScheduledRunStore(client: fixture.client),
+            pollInterval: .seconds(30),
+            actor: "daemon:late",
+            logger: logger
+        )
         let task = Task { try await runner.run() }
         var drawn = 0
         for _ in 0..<100 {
@@ -85,18 +97,35 @@ struct JobRunnerTests {
         let fixture = try await JobsFixture.make(unitCount: 20)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)  // not due yet: the office draws early by hand
         let store = SpotCheckStore(client: fixture.client)
-        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor,
-                                          seed: try DrawSeed("01382438112797316654"), reason: nil)
+        let record = try await store.draw(
+            county: JobsFixture.county,
+            cycle: "2026",
+            actor: fixture.office.actor,
+            seed: try DrawSeed("01382438112797316654"),
+            reason: nil
+        )
         #expect(record.drawNo == 1 && record.seedSource == "dice")
         for kind in ["spot_check.freeze", "spot_check.draw"] {
             await #expect(throws: CycleError.self) {
-                try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: kind,
-                                            actor: fixture.office.actor, logger: logger)
+                try await JobRunner.trigger(
+                    runs: ScheduledRunStore(client: fixture.client),
+                    county: JobsFixture.county,
+                    cycle: "2026",
+                    kind: kind,
+                    actor: fixture.office.actor,
+                    logger: logger
+                )
             }
         }
         do {
-            _ = try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "spot_check.draw",
-                                            actor: fixture.office.actor, logger: logger)
+            _ = try await JobRunner.trigger(
+                runs: ScheduledRunStore(client: fixture.client),
+                county: JobsFixture.county,
+                cycle: "2026",
+                kind: "spot_check.draw",
+                actor: fixture.office.actor,
+                logger: logger
+            )
         } catch let error as CycleError {
             #expect(error.rule == "jobs.already-done")
         }
@@ -113,11 +142,23 @@ struct JobRunnerTests {
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws") == 1)
         #expect(try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.draw'") == 1)
         // A step close triggered by hand, then again: refused.
-        _ = try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
-                                        actor: fixture.office.actor, logger: logger).isEmpty
+        _ = try await JobRunner.trigger(
+            runs: ScheduledRunStore(client: fixture.client),
+            county: JobsFixture.county,
+            cycle: "2026",
+            kind: "step.close.roster",
+            actor: fixture.office.actor,
+            logger: logger
+        ).isEmpty
         await #expect(throws: CycleError.self) {
-            try await JobRunner.trigger(runs: ScheduledRunStore(client: fixture.client), county: JobsFixture.county, cycle: "2026", kind: "step.close.roster",
-                                        actor: fixture.office.actor, logger: logger)
+            try await JobRunner.trigger(
+                runs: ScheduledRunStore(client: fixture.client),
+                county: JobsFixture.county,
+                cycle: "2026",
+                kind: "step.close.roster",
+                actor: fixture.office.actor,
+                logger: logger
+            )
         }
         await fixture.client.close()
     }
@@ -131,8 +172,13 @@ struct JobRunnerTests {
         let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), actor: "daemon:w", logger: logger)
         await runner.runDue()
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE drawn_at IS NOT NULL") == 0)
-        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor,
-                                          seed: try DrawSeed("66666123456789012345678"), reason: nil)
+        let record = try await store.draw(
+            county: JobsFixture.county,
+            cycle: "2026",
+            actor: fixture.office.actor,
+            seed: try DrawSeed("66666123456789012345678"),
+            reason: nil
+        )
         #expect(record.seedSource == "dice" && record.drawNo == 1)
         let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
         #expect(runs.filter { $0.kind.hasPrefix("spot_check.") }.allSatisfy { $0.doneBy == fixture.office.actor })
@@ -144,15 +190,26 @@ struct JobRunnerTests {
         struct Failing: ScheduledJob {
             let kind = "test.fail"
             func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-                try await AuditChain.append(on: transaction.connection, county: run.county, actor: context.actor, action: .named("test.partial"), object: "x")
+                try await AuditChain.append(
+                    on: transaction.connection,
+                    county: run.county,
+                    actor: context.actor,
+                    action: .named("test.partial"),
+                    object: "x"
+                )
                 throw CycleError(.invalid, "boom")
             }
         }
         let fixture = try await JobsFixture.make(unitCount: 10)
         try await fixture.makeCycle("2026")
         try await fixture.client.withTransaction { connection in
-            try await ScheduledRunStore.schedule(on: connection, county: JobsFixture.county, cycle: "2026", kind: "test.fail",
-                                                 dueAt: Date().addingTimeInterval(-10))
+            try await ScheduledRunStore.schedule(
+                on: connection,
+                county: JobsFixture.county,
+                cycle: "2026",
+                kind: "test.fail",
+                dueAt: Date().addingTimeInterval(-10)
+            )
         }
         var registry = JobRegistry.standard()
         registry.register(Failing())

@@ -26,7 +26,11 @@ struct JobsFixture {
 
     /// A migrated database with the county, `unitCount` units and 12 reviewers (some of a committee,
     /// some of a department, some of neither).
-    static func make(unitCount: Int = 60, configuration: PostgresConfiguration? = nil, label: String = #function) async throws -> JobsFixture {
+    static func make(
+        unitCount: Int = 60,
+        configuration: PostgresConfiguration? = nil,
+        label: String = #function
+    ) async throws -> JobsFixture {
         let logger = TestCluster.logger("test.jobs")
         let configuration = if let configuration { configuration } else { try await TestCluster.freshDatabase(label) }
         var options = PostgresClient.Options()
@@ -34,13 +38,21 @@ struct JobsFixture {
         let client = PostgresClient(configuration: configuration, options: options, logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         let units = (1...unitCount).map {
-            UnitRecord(county: county, code: code($0), name: "单位\($0)", committee: committee(of: $0), department: department(of: $0), headcount: 10)
+            UnitRecord(
+                county: county,
+                code: code($0),
+                name: "单位\($0)",
+                committee: committee(of: $0),
+                department: department(of: $0),
+                headcount: 10
+            )
         }
         try await RegistryStore(client: client).enrol(
             county: County(code: county, name: "示例县"),
             committees: committees.map { Committee(county: county, id: $0, name: $0 + "专业考核委员会") },
             departments: committees.flatMap { c in [0, 1].map { Department(county: county, id: "\(c)-dept\($0)", name: "\(c)主管部门\($0)") } },
-            units: [])
+            units: []
+        )
         try await client.execute(
             """
             INSERT INTO units (county, code, name, committee, department, headcount)
@@ -53,8 +65,16 @@ struct JobsFixture {
         for index in 0..<12 {
             let committee: String? = index % 3 == 0 ? committees[index % 4] : nil
             let department: String? = index % 3 == 1 ? "\(committees[index % 4])-dept\(index % 2)" : nil
-            try await registry.addReviewer(ReviewerRecord(county: county, id: "reviewer-\(index)", name: "核验员\(index)",
-                                                          committee: committee, department: department), actor: "test")
+            try await registry.addReviewer(
+                ReviewerRecord(
+                    county: county,
+                    id: "reviewer-\(index)",
+                    name: "核验员\(index)",
+                    committee: committee,
+                    department: department
+                ),
+                actor: "test"
+            )
         }
         let fixture = JobsFixture(client: client, units: units)
         _ = try await AccountStore(client: client).create(fixture.office, displayName: "县考核办")
@@ -68,10 +88,19 @@ struct JobsFixture {
         var steps: [FilingStep: StepTimes] = [:]
         for step in FilingStep.allCases {
             let closes = step == .assessment ? now.addingTimeInterval(assessmentClosesIn) : now.addingTimeInterval(86_400)
-            steps[step] = StepTimes(opensAt: now.addingTimeInterval(-86_400 * 30), deadline: closes.addingTimeInterval(-60), closesAt: closes)
+            steps[step] = StepTimes(
+                opensAt: now.addingTimeInterval(-86_400 * 30),
+                deadline: closes.addingTimeInterval(-60),
+                closesAt: closes
+            )
         }
         let definition = CycleDefinition(cycle: cycle, kind: .annual, title: "测试", scheme: "county-2021", policy: "tied-2023", steps: steps)
-        _ = try await CycleStore(client: client).put(county: Self.county, definition: definition, actor: office.actor, account: office.account)
+        _ = try await CycleStore(client: client).put(
+            county: Self.county,
+            definition: definition,
+            actor: office.actor,
+            account: office.account
+        )
         try await client.execute(
             """
             INSERT INTO cycle_units (county, cycle, unit_code)

@@ -12,7 +12,8 @@ struct KilledDaemonTests {
     static func startDaemon(_ configuration: PostgresConfiguration) throws -> TestProcess {
         let conninfo = configuration.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return try TestProcess(
-            BuiltProducts.path("kaohed"), ["--database-url", conninfo, "--port", "0", "--log-level", "warning"],
+            BuiltProducts.path("kaohed"),
+            ["--database-url", conninfo, "--port", "0", "--log-level", "warning"],
             environment: BuiltProducts.environment()
         )
     }
@@ -83,7 +84,9 @@ struct KilledDaemonTests {
         try await process.waitForExit()
         #expect(state == .drawn, "states after each kill: \(seen)")
         #expect(try await checkInvariant(fixture) == .drawn)
-        #expect(try await fixture.count("SELECT count(*)::int FROM scheduled_runs WHERE kind LIKE 'spot_check.%' AND done_at IS NOT NULL") == 2)
+        #expect(
+            try await fixture.count("SELECT count(*)::int FROM scheduled_runs WHERE kind LIKE 'spot_check.%' AND done_at IS NOT NULL") == 2
+        )
         print("SIGKILL states: \(seen.joined(separator: " "))")
         await fixture.client.close()
     }

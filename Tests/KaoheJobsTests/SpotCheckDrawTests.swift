@@ -31,8 +31,13 @@ struct SpotCheckDrawTests {
 
         // Independently: SPEC.md's draw over the enrolled units with the office's seed.
         let policy = try SpotCheckStore.policy()
-        let expected = try SpotCheckDraw.draw(population: fixture.units.map { DrawUnit(code: $0.code, committee: $0.committee) },
-                                              seed: seed, percent: policy.defaultPercent, strata: .committee, policy: policy)
+        let expected = try SpotCheckDraw.draw(
+            population: fixture.units.map { DrawUnit(code: $0.code, committee: $0.committee) },
+            seed: seed,
+            percent: policy.defaultPercent,
+            strata: .committee,
+            policy: policy
+        )
         let selection = try #require(record.selection)
         #expect(selection == expected)
         #expect(selection.selected.count == fixture.expectedSampleSize())
@@ -43,7 +48,8 @@ struct SpotCheckDrawTests {
         #expect(exported.verify().matches, "\(exported.verify().mismatches)")
         var tampered = exported
         tampered.selection?.strata[0].selected[0].code = fixture.units.map(\.code).first { code in
-            !selection.selected.contains { $0.code == code } && fixture.units.first { $0.code == code }?.committee == selection.strata[0].name
+            !selection.selected.contains { $0.code == code }
+                && fixture.units.first { $0.code == code }?.committee == selection.strata[0].name
         }!
         #expect(!tampered.verify().matches)
         var otherSeed = exported
@@ -74,8 +80,13 @@ struct SpotCheckDrawTests {
                 try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: reason)
             }
         }
-        let second = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil,
-                                          reason: "主管部门调整,总体有误 / population was wrong")
+        let second = try await store.draw(
+            county: JobsFixture.county,
+            cycle: "2026",
+            actor: fixture.office.actor,
+            seed: nil,
+            reason: "主管部门调整,总体有误 / population was wrong"
+        )
         #expect(second.drawNo == 2 && second.redrawReason != nil)
         let all = try await store.all(county: JobsFixture.county, cycle: "2026")
         #expect(all.map(\.drawNo) == [1, 2])
@@ -104,14 +115,18 @@ struct SpotCheckDrawTests {
         #expect(violations == 0)
         let assignments = try #require(record.reviewerAssignments)
         #expect(assignments.count == record.selection?.selected.count)
-        #expect(assignments.allSatisfy { $0.reviewers.count + $0.shortfall == 2 && Set($0.reviewers.map(\.id)).count == $0.reviewers.count })
+        #expect(
+            assignments.allSatisfy { $0.reviewers.count + $0.shortfall == 2 && Set($0.reviewers.map(\.id)).count == $0.reviewers.count }
+        )
         #expect(assignments.contains { !$0.reviewers.isEmpty })
 
         // A reviewer account: its token yields exactly the units it is assigned.
         let reviewerID = try #require(assignments.first { !$0.reviewers.isEmpty }?.reviewers.first?.id)
         let accounts = AccountStore(client: fixture.client)
-        let (token, _) = try await accounts.create(Principal(county: JobsFixture.county, account: "rev", role: .reviewer, reviewer: reviewerID),
-                                                   displayName: "核验员")
+        let (token, _) = try await accounts.create(
+            Principal(county: JobsFixture.county, account: "rev", role: .reviewer, reviewer: reviewerID),
+            displayName: "核验员"
+        )
         let principal = try #require(try await accounts.principal(forToken: token.secret))
         let expected = Set(assignments.filter { $0.reviewers.contains { $0.id == reviewerID } }.map(\.unitCode))
         #expect(principal.assignedUnits == expected)

@@ -21,9 +21,16 @@ struct VerifyDrawCLITests {
         let fixture = try await JobsFixture.make(unitCount: 70)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)
         let record = try await SpotCheckStore(client: fixture.client).draw(
-            county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: try DrawSeed("27182818284590452353602874"), reason: nil)
+            county: JobsFixture.county,
+            cycle: "2026",
+            actor: fixture.office.actor,
+            seed: try DrawSeed("27182818284590452353602874"),
+            reason: nil
+        )
         await fixture.client.close()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kaohe-verify-draw-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kaohe-verify-draw-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("draw.json")

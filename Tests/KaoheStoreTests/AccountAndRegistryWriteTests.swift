@@ -16,7 +16,9 @@ struct AccountAndRegistryWriteTests {
     }
 
     func actions(_ client: PostgresClient, county: String) async throws -> [String] {
-        try await client.query("SELECT action FROM audit_log WHERE county = \(county) ORDER BY seq").map { try $0.decode(String.self, column: "action") }
+        try await client.query("SELECT action FROM audit_log WHERE county = \(county) ORDER BY seq").map {
+            try $0.decode(String.self, column: "action")
+        }
     }
 
     @Test("county, committee, department and reviewer writes each append their audit entry")
@@ -26,9 +28,16 @@ struct AccountAndRegistryWriteTests {
         try await store.createCounty(County(code: "990102", name: "某县"), actor: "cli:root")
         try await store.addCommittee(Committee(county: "990102", id: "education", name: "教育专业考核委员会"), actor: "cli:root")
         try await store.addDepartment(Department(county: "990102", id: "edu-bureau", name: "县教育局"), actor: "cli:root")
-        try await store.addReviewer(ReviewerRecord(county: "990102", id: "wang.li", name: "王丽", committee: "education", department: "edu-bureau"), actor: "cli:root")
+        try await store.addReviewer(
+            ReviewerRecord(county: "990102", id: "wang.li", name: "王丽", committee: "education", department: "edu-bureau"),
+            actor: "cli:root"
+        )
         #expect(try await actions(client, county: "990102") == ["county.create", "committee.add", "department.add", "reviewer.add"])
-        #expect(try await store.reviewers(county: "990102") == [ReviewerRecord(county: "990102", id: "wang.li", name: "王丽", committee: "education", department: "edu-bureau")])
+        #expect(
+            try await store.reviewers(county: "990102") == [
+                ReviewerRecord(county: "990102", id: "wang.li", name: "王丽", committee: "education", department: "edu-bureau")
+            ]
+        )
         #expect(try await store.committees(county: "990102").map(\.id) == ["education"])
         #expect(try await AuditChain.verify(client: client, county: nil) == .intact(entries: 4))
         await client.close()
@@ -39,15 +48,30 @@ struct AccountAndRegistryWriteTests {
         let client = try await migratedClient()
         let store = RegistryStore(client: client)
         func code(_ body: () async throws -> Void) async -> (StoreError.Code, String?)? {
-            do { try await body(); return nil } catch let error as StoreError { return (error.code, error.field) } catch { return nil }
+            do {
+                try await body()
+                return nil
+            } catch let error as StoreError { return (error.code, error.field) } catch { return nil }
         }
         #expect(await code { try await store.createCounty(County(code: "99010", name: "x"), actor: "t") }! == (.invalidValue, "county"))
         #expect(await code { try await store.createCounty(County(code: "990102", name: ""), actor: "t") }! == (.invalidValue, "name"))
         try await store.createCounty(County(code: "990102", name: "某县"), actor: "t")
         #expect(await code { try await store.createCounty(County(code: "990102", name: "某县"), actor: "t") }!.0 == .duplicate)
-        #expect(await code { try await store.addCommittee(Committee(county: "990102", id: "Edu cation", name: "x"), actor: "t") }! == (.invalidValue, "committee"))
-        #expect(await code { try await store.addCommittee(Committee(county: "990199", id: "edu", name: "x"), actor: "t") }! == (.notFound, "county"))
-        #expect(await code { try await store.addReviewer(ReviewerRecord(county: "990102", id: "li", name: "李", committee: "nosuch"), actor: "t") }!.0 == .invalidReference)
+        #expect(
+            await code { try await store.addCommittee(Committee(county: "990102", id: "Edu cation", name: "x"), actor: "t") }! == (
+                .invalidValue, "committee"
+            )
+        )
+        #expect(
+            await code { try await store.addCommittee(Committee(county: "990199", id: "edu", name: "x"), actor: "t") }! == (
+                .notFound, "county"
+            )
+        )
+        #expect(
+            await code {
+                try await store.addReviewer(ReviewerRecord(county: "990102", id: "li", name: "李", committee: "nosuch"), actor: "t")
+            }!.0 == .invalidReference
+        )
         #expect(try await actions(client, county: "990102") == ["county.create"])
         await client.close()
     }
@@ -55,7 +79,13 @@ struct AccountAndRegistryWriteTests {
     @Test("enrol appends one county.enrol entry")
     func enrolIsAudited() async throws {
         let client = try await migratedClient()
-        try await RegistryStore(client: client).enrol(county: County(code: "990101", name: "示例县"), committees: [], departments: [], units: [], actor: "demo")
+        try await RegistryStore(client: client).enrol(
+            county: County(code: "990101", name: "示例县"),
+            committees: [],
+            departments: [],
+            units: [],
+            actor: "demo"
+        )
         #expect(try await actions(client, county: "990101") == ["county.enrol"])
         await client.close()
     }
@@ -91,9 +121,11 @@ struct AccountAndRegistryWriteTests {
         #expect(list[0].tokens.map(\.label) == ["laptop", "phone"])
         #expect(!"\(list)".contains(first.token.hash))
 
-        #expect(try await actions(client, county: "990101") == [
-            "county.create", "committee.add", "account.create", "token.issue", "token.revoke", "account.create",
-        ])
+        #expect(
+            try await actions(client, county: "990101") == [
+                "county.create", "committee.add", "account.create", "token.issue", "token.revoke", "account.create",
+            ]
+        )
         #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 6))
         await client.close()
     }
@@ -104,12 +136,32 @@ struct AccountAndRegistryWriteTests {
         try await RegistryStore(client: client).createCounty(County(code: "990101", name: "示例县"), actor: "t")
         let accounts = AccountStore(client: client)
         func code(_ body: () async throws -> Void) async -> (StoreError.Code, String?)? {
-            do { try await body(); return nil } catch let error as StoreError { return (error.code, error.field) } catch { return nil }
+            do {
+                try await body()
+                return nil
+            } catch let error as StoreError { return (error.code, error.field) } catch { return nil }
         }
-        #expect(await code { _ = try await accounts.create(Principal(county: "990101", account: "c", role: .committee), displayName: "x") }! == (.invalidValue, "committee"))
-        #expect(await code { _ = try await accounts.create(Principal(county: "990101", account: "o", role: .office, unitCode: "x"), displayName: "x") }! == (.invalidValue, "unit"))
-        #expect(await code { _ = try await accounts.create(Principal(county: "990101", account: "Bad Id", role: .office), displayName: "x") }! == (.invalidValue, "account"))
-        #expect(await code { _ = try await accounts.create(Principal(county: "990101", account: "c", role: .committee, committee: "nosuch"), displayName: "x") }!.0 == .invalidReference)
+        #expect(
+            await code { _ = try await accounts.create(Principal(county: "990101", account: "c", role: .committee), displayName: "x") }!
+                == (.invalidValue, "committee")
+        )
+        #expect(
+            await code {
+                _ = try await accounts.create(Principal(county: "990101", account: "o", role: .office, unitCode: "x"), displayName: "x")
+            }! == (.invalidValue, "unit")
+        )
+        #expect(
+            await code { _ = try await accounts.create(Principal(county: "990101", account: "Bad Id", role: .office), displayName: "x") }!
+                == (.invalidValue, "account")
+        )
+        #expect(
+            await code {
+                _ = try await accounts.create(
+                    Principal(county: "990101", account: "c", role: .committee, committee: "nosuch"),
+                    displayName: "x"
+                )
+            }!.0 == .invalidReference
+        )
         #expect(await code { _ = try await accounts.issueToken(county: "990101", account: "nobody") }!.0 == .notFound)
         #expect(try await accounts.list(county: "990101").isEmpty)
         await client.close()

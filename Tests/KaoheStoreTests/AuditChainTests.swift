@@ -27,8 +27,12 @@ struct AuditChainTests {
         for i in 1...n {
             let seq = try await client.withTransaction { connection in
                 try await AuditChain.appendNow(
-                    on: connection, county: county, actor: "990101/clerk", action: .named("test.step"),
-                    object: "unit:91350100M000100Y43", details: ["i": String(i), "名称": "示例县第一中学\n\"引号\""]
+                    on: connection,
+                    county: county,
+                    actor: "990101/clerk",
+                    action: .named("test.step"),
+                    object: "unit:91350100M000100Y43",
+                    details: ["i": String(i), "名称": "示例县第一中学\n\"引号\""]
                 )
             }
             seqs.append(seq)
@@ -107,14 +111,22 @@ struct AuditChainTests {
             for i in 0..<40 {
                 group.addTask {
                     try await client.withTransaction { connection in
-                        try await AuditChain.append(on: connection, county: "990101", actor: "task\(i)", action: .named("test.concurrent"), object: "n:\(i)")
+                        try await AuditChain.append(
+                            on: connection,
+                            county: "990101",
+                            actor: "task\(i)",
+                            action: .named("test.concurrent"),
+                            object: "n:\(i)"
+                        )
                     }
                 }
             }
             try await group.waitForAll()
         }
         #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 40))
-        let actors = try await client.query("SELECT actor FROM audit_log WHERE county = '990101' ORDER BY seq").map { try $0.decode(String.self, column: "actor") }
+        let actors = try await client.query("SELECT actor FROM audit_log WHERE county = '990101' ORDER BY seq").map {
+            try $0.decode(String.self, column: "actor")
+        }
         #expect(Set(actors) == Set((0..<40).map { "task\($0)" }))
         #expect(try await client.query("SELECT count(*)::int AS n FROM audit_pending").single(Int.self) == 0)
         await client.close()
@@ -148,12 +160,20 @@ struct AuditChainTests {
         try await append(client, 2)
         let seq = try await client.withTransaction { connection in
             try await AuditChain.append(on: connection, county: "990101", actor: "a", action: .named("test.before"), object: "n:1")
-            let seq = try await AuditChain.appendNow(on: connection, county: "990101", actor: "a", action: .named("test.now"), object: "n:2")
+            let seq = try await AuditChain.appendNow(
+                on: connection,
+                county: "990101",
+                actor: "a",
+                action: .named("test.now"),
+                object: "n:2"
+            )
             try await AuditChain.append(on: connection, county: "990101", actor: "a", action: .named("test.after"), object: "n:3")
             return seq
         }
         #expect(seq == 4)
-        let actions = try await client.query("SELECT action FROM audit_log WHERE county = '990101' AND seq > 2 ORDER BY seq").map { try $0.decode(String.self, column: "action") }
+        let actions = try await client.query("SELECT action FROM audit_log WHERE county = '990101' AND seq > 2 ORDER BY seq").map {
+            try $0.decode(String.self, column: "action")
+        }
         #expect(actions == ["test.before", "test.now", "test.after"])
         #expect(try await AuditChain.verify(client: client, county: "990101") == .intact(entries: 5))
         await client.close()
@@ -166,16 +186,26 @@ struct AuditChainTests {
         try await client.withTransaction { connection in
             for i in 1...6 {
                 let county = i % 3 == 0 ? "990102" : "990101"
-                try await AuditChain.append(on: connection, county: county, actor: "a", action: .named("test.batch"), object: "n:\(i)",
-                                            details: ["i": String(i)])
+                try await AuditChain.append(
+                    on: connection,
+                    county: county,
+                    actor: "a",
+                    action: .named("test.batch"),
+                    object: "n:\(i)",
+                    details: ["i": String(i)]
+                )
             }
         }
         let rows = try await client.query(
             "SELECT county, seq, object FROM audit_log WHERE action = 'test.batch' ORDER BY county, seq"
-        ).map { "\(try $0.decode(String.self, column: "county")) \(try $0.decode(Int.self, column: "seq")) \(try $0.decode(String.self, column: "object"))" }
+        ).map {
+            "\(try $0.decode(String.self, column: "county")) \(try $0.decode(Int.self, column: "seq")) \(try $0.decode(String.self, column: "object"))"
+        }
         #expect(rows == ["990101 3 n:1", "990101 4 n:2", "990101 5 n:4", "990101 6 n:5", "990102 1 n:3", "990102 2 n:6"])
         #expect(try await client.query("SELECT count(*) FROM audit_pending").single(Int.self) == 0)
-        let heads = try await client.query("SELECT county || ':' || seq FROM audit_heads ORDER BY county").map { try $0.decode(String.self) }
+        let heads = try await client.query("SELECT county || ':' || seq FROM audit_heads ORDER BY county").map {
+            try $0.decode(String.self)
+        }
         #expect(heads == ["990101:6", "990102:2"])
         #expect(try await AuditChain.verify(client: client, county: nil) == .intact(entries: 8))
         await client.close()
@@ -201,7 +231,10 @@ struct AuditChainTests {
         try await append(client, 5)
         try await tamper(client, "UPDATE audit_log SET details = details || '{\"i\": \"99\"}' WHERE county = '990101' AND seq = 3")
         let outcome = try await AuditChain.verify(client: client, county: "990101")
-        guard case .broken(let county, let seq, let reason) = outcome else { Issue.record("expected broken, got \(outcome)"); return }
+        guard case .broken(let county, let seq, let reason) = outcome else {
+            Issue.record("expected broken, got \(outcome)")
+            return
+        }
         #expect(county == "990101")
         #expect(seq == 3)
         #expect(reason.contains("hash"))
@@ -229,7 +262,10 @@ struct AuditChainTests {
         try await append(client, 5)
         try await tamper(client, "DELETE FROM audit_log WHERE county = '990101' AND seq = 3")
         let outcome = try await AuditChain.verify(client: client, county: "990101")
-        guard case .broken(_, let seq, let reason) = outcome else { Issue.record("expected broken, got \(outcome)"); return }
+        guard case .broken(_, let seq, let reason) = outcome else {
+            Issue.record("expected broken, got \(outcome)")
+            return
+        }
         #expect(seq == 4)
         #expect(reason.contains("3"))
         await client.close()

@@ -57,10 +57,12 @@ struct CSVTableTests {
     @Test("quoted fields hold commas, doubled quotes and line breaks; the next row's line number counts them")
     func quoting() throws {
         let table = try decode("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n3,,\"\"\n")
-        #expect(table.rows == [
-            CSVRow(line: 2, fields: ["x, y", "say \"hi\"", "two\nlines"]),
-            CSVRow(line: 4, fields: ["3", "", ""]),
-        ])
+        #expect(
+            table.rows == [
+                CSVRow(line: 2, fields: ["x, y", "say \"hi\"", "two\nlines"]),
+                CSVRow(line: 4, fields: ["3", "", ""]),
+            ]
+        )
     }
 
     @Test("blank lines and all-empty rows are skipped; a last row without newline is read")

@@ -1,10 +1,11 @@
 import Foundation
 import KaoheRules
-@testable import KaoheStore
 import KaoheTestSupport
 import Logging
 import Postgres
 import Testing
+
+@testable import KaoheStore
 
 /// Cycles, filings and idempotency keys against a real cluster.
 @Suite("Cycle and filing store")
@@ -39,25 +40,47 @@ struct CycleFilingStoreTests {
     }
 
     /// A definition whose steps are all open now, deadlines an hour ahead.
-    func openDefinition(_ cycle: String = "2026", deadlineOffset: TimeInterval = 3600, closesOffset: TimeInterval = 7200) -> CycleDefinition {
+    func openDefinition(_ cycle: String = "2026", deadlineOffset: TimeInterval = 3600, closesOffset: TimeInterval = 7200) -> CycleDefinition
+    {
         let now = Date()
-        let times = StepTimes(opensAt: now.addingTimeInterval(-86_400), deadline: now.addingTimeInterval(deadlineOffset),
-                              closesAt: now.addingTimeInterval(closesOffset))
-        return CycleDefinition(cycle: cycle, kind: .annual, title: "测试", scheme: "county-2021", policy: "tied-2023",
-                               steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) }))
+        let times = StepTimes(
+            opensAt: now.addingTimeInterval(-86_400),
+            deadline: now.addingTimeInterval(deadlineOffset),
+            closesAt: now.addingTimeInterval(closesOffset)
+        )
+        return CycleDefinition(
+            cycle: cycle,
+            kind: .annual,
+            title: "测试",
+            scheme: "county-2021",
+            policy: "tied-2023",
+            steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
+        )
     }
 
     func openCycle(_ client: PostgresClient, _ definition: CycleDefinition? = nil) async throws {
         let definition = definition ?? openDefinition()
-        _ = try await CycleStore(client: client).put(county: Self.county, definition: definition, actor: office.actor, account: office.account)
-        _ = try await CycleStore(client: client).enrol(county: Self.county, cycle: definition.cycle, units: [Self.unitA, Self.unitB], actor: office.actor)
+        _ = try await CycleStore(client: client).put(
+            county: Self.county,
+            definition: definition,
+            actor: office.actor,
+            account: office.account
+        )
+        _ = try await CycleStore(client: client).enrol(
+            county: Self.county,
+            cycle: definition.cycle,
+            units: [Self.unitA, Self.unitB],
+            actor: office.actor
+        )
     }
 
     static func sheet(keyTasks: Int = 18) -> UnitScoreSheet {
         var scores: [String: Score] = [:]
-        for (id, points) in [("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
-                             ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
-                             ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2)] {
+        for (id, points) in [
+            ("key_tasks", keyTasks), ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6),
+            ("staff_eval", 3), ("client_eval", 4), ("leader_eval", 9), ("dept_organisation", 2),
+            ("dept_staffing", 2), ("dept_hrss", 2), ("dept_finance", 2),
+        ] {
             scores[id] = Score(points: points)
         }
         let good = Dictionary(uniqueKeysWithValues: ["political", "cadre", "organisation", "conduct"].map { ($0, QualitativeRating.good) })
@@ -100,13 +123,28 @@ struct CycleFilingStoreTests {
         let client = try await setUp()
         try await openCycle(client)
         let lines = (1...20_000).map { i in
-            RosterLine(line: i, staff: StaffRecord(staffNo: String(format: "S%05d", i), score: Score(points: i % 10 == 0 ? 95 : 80),
-                                                   grade: i % 10 == 0 ? .excellent : .competent,
-                                                   sanction: i == 7 ? .warning : .none),
-                       name: "职工\(i)", postCategory: "专业技术", level: "一般")
+            RosterLine(
+                line: i,
+                staff: StaffRecord(
+                    staffNo: String(format: "S%05d", i),
+                    score: Score(points: i % 10 == 0 ? 95 : 80),
+                    grade: i % 10 == 0 ? .excellent : .competent,
+                    sanction: i == 7 ? .warning : .none
+                ),
+                name: "职工\(i)",
+                postCategory: "专业技术",
+                level: "一般"
+            )
         }
         let store = FilingStore(client: client)
-        let filed = try await store.fileRoster(county: Self.county, cycle: "2026", unit: Self.unitA, lines: lines, collectiveAward: false, principal: unitAccount)
+        let filed = try await store.fileRoster(
+            county: Self.county,
+            cycle: "2026",
+            unit: Self.unitA,
+            lines: lines,
+            collectiveAward: false,
+            principal: unitAccount
+        )
         #expect(filed.version == 1)
         #expect(!filed.late)
         let summary = try filed.decodeContent(RosterSummary.self)
@@ -125,8 +163,21 @@ struct CycleFilingStoreTests {
         #expect(back[9].staff.score == Score(points: 95))
 
         // With a committee assessment the quota becomes provisional and the excess is counted.
-        _ = try await store.fileAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, sheet: Self.sheet(), principal: committeeAccount)
-        let second = try await store.fileRoster(county: Self.county, cycle: "2026", unit: Self.unitA, lines: Array(lines.prefix(100)), collectiveAward: false, principal: unitAccount)
+        _ = try await store.fileAssessment(
+            county: Self.county,
+            cycle: "2026",
+            unit: Self.unitA,
+            sheet: Self.sheet(),
+            principal: committeeAccount
+        )
+        let second = try await store.fileRoster(
+            county: Self.county,
+            cycle: "2026",
+            unit: Self.unitA,
+            lines: Array(lines.prefix(100)),
+            collectiveAward: false,
+            principal: unitAccount
+        )
         #expect(second.version == 2)
         let provisional = try second.decodeContent(RosterSummary.self)
         #expect(provisional.quotaStatus == .provisional)
@@ -143,21 +194,37 @@ struct CycleFilingStoreTests {
         await client.close()
     }
 
-    @Test("filings written together each get their own outcome; when one fails the transaction, the others are written alone and only it fails")
+    @Test(
+        "filings written together each get their own outcome; when one fails the transaction, the others are written alone and only it fails"
+    )
     func batchOutcomes() async throws {
         let client = try await setUp()
         try await openCycle(client)
         func filing(unit: String, kind: FilingStep, filedBy: String, lines: PostgresCopyRows? = nil) throws -> FilingBatcher.Filing {
             let header = FilingBatcher.Header(
-                county: Self.county, cycle: "2026", unit: unit, kind: kind.rawValue, filedBy: filedBy, actor: filedBy,
-                action: "filing.\(kind.rawValue)", object: "cycles/2026/units/\(unit)/\(kind.pathSegment)", details: [:]
+                county: Self.county,
+                cycle: "2026",
+                unit: unit,
+                kind: kind.rawValue,
+                filedBy: filedBy,
+                actor: filedBy,
+                action: "filing.\(kind.rawValue)",
+                object: "cycles/2026/units/\(unit)/\(kind.pathSegment)",
+                details: [:]
             )
             return FilingBatcher.Filing(header: header, content: try PostgresJSON(encoding: ["report": "自评"]), lines: lines)
         }
-        let lines = FilingStore.copyRows((1...3).map { i in
-            RosterLine(line: i, staff: StaffRecord(staffNo: "S\(i)", score: Score(points: 80), grade: .competent), name: "职工\t\(i)",
-                       postCategory: "管理", level: "一般")
-        })
+        let lines = FilingStore.copyRows(
+            (1...3).map { i in
+                RosterLine(
+                    line: i,
+                    staff: StaffRecord(staffNo: "S\(i)", score: Score(points: 80), grade: .competent),
+                    name: "职工\t\(i)",
+                    postCategory: "管理",
+                    level: "一般"
+                )
+            }
+        )
         let batcher = FilingBatcher(client: client)
         let filings = [
             try filing(unit: Self.unitA, kind: .roster, filedBy: "unit-a", lines: lines),
@@ -179,7 +246,8 @@ struct CycleFilingStoreTests {
         let back = try await FilingStore(client: client).rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
         #expect(back.map(\.name) == ["职工\t1", "职工\t2", "职工\t3"])
         #expect(back.map(\.staff.staffNo) == ["S1", "S2", "S3"])
-        let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'").one()
+        let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'")
+            .one()
         #expect(try audit.decode(Int.self, column: "n") == 1)
         await client.close()
     }
@@ -189,17 +257,31 @@ struct CycleFilingStoreTests {
         let client = try await setUp()
         try await openCycle(client)
         let store = FilingStore(client: client)
-        let principals = [Self.unitA: unitAccount, Self.unitB: Principal(county: Self.county, account: "unit-b", role: .unit, unitCode: Self.unitB)]
+        let principals = [
+            Self.unitA: unitAccount, Self.unitB: Principal(county: Self.county, account: "unit-b", role: .unit, unitCode: Self.unitB),
+        ]
         _ = try await AccountStore(client: client).create(principals[Self.unitB]!, displayName: "unit-b")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for round in 1...6 {
                 for unit in [Self.unitA, Self.unitB] {
                     group.addTask {
                         let lines = (1...round).map { i in
-                            RosterLine(line: i, staff: StaffRecord(staffNo: "\(unit.suffix(4))-\(i)", score: Score(points: 80), grade: .competent),
-                                       name: "职工\(i)", postCategory: "管理", level: "一般")
+                            RosterLine(
+                                line: i,
+                                staff: StaffRecord(staffNo: "\(unit.suffix(4))-\(i)", score: Score(points: 80), grade: .competent),
+                                name: "职工\(i)",
+                                postCategory: "管理",
+                                level: "一般"
+                            )
                         }
-                        _ = try await store.fileRoster(county: Self.county, cycle: "2026", unit: unit, lines: lines, collectiveAward: false, principal: principals[unit]!)
+                        _ = try await store.fileRoster(
+                            county: Self.county,
+                            cycle: "2026",
+                            unit: unit,
+                            lines: lines,
+                            collectiveAward: false,
+                            principal: principals[unit]!
+                        )
                     }
                 }
             }
@@ -223,13 +305,25 @@ struct CycleFilingStoreTests {
         let client = try await setUp()
         try await openCycle(client, openDefinition("2025", deadlineOffset: -60, closesOffset: 3600))
         let store = FilingStore(client: client)
-        let late = try await store.fileSelfAssessment(county: Self.county, cycle: "2025", unit: Self.unitA, report: "自评", principal: unitAccount)
+        let late = try await store.fileSelfAssessment(
+            county: Self.county,
+            cycle: "2025",
+            unit: Self.unitA,
+            report: "自评",
+            principal: unitAccount
+        )
         #expect(late.late)
 
         try await openCycle(client, openDefinition("2024", deadlineOffset: -7200, closesOffset: -60))
         let closes = try await CycleStore(client: client).cycle(county: Self.county, cycle: "2024")!.steps[0].times.closesAt
         await #expect {
-            _ = try await store.fileSelfAssessment(county: Self.county, cycle: "2024", unit: Self.unitA, report: "自评", principal: unitAccount)
+            _ = try await store.fileSelfAssessment(
+                county: Self.county,
+                cycle: "2024",
+                unit: Self.unitA,
+                report: "自评",
+                principal: unitAccount
+            )
         } throws: { error in
             guard let error = error as? CycleError else { return false }
             return error.code == .stepClosed && error.message.contains(ShanghaiTime.format(closes))
@@ -238,13 +332,25 @@ struct CycleFilingStoreTests {
 
         // The closed step answers before the content: a sheet the scheme refuses, an attachment.
         await #expect {
-            _ = try await store.fileAssessment(county: Self.county, cycle: "2024", unit: Self.unitA, sheet: Self.sheet(keyTasks: 999), principal: committeeAccount)
+            _ = try await store.fileAssessment(
+                county: Self.county,
+                cycle: "2024",
+                unit: Self.unitA,
+                sheet: Self.sheet(keyTasks: 999),
+                principal: committeeAccount
+            )
         } throws: { error in
             (error as? CycleError)?.code == .stepClosed
         }
         await #expect {
-            _ = try await store.putAttachment(county: Self.county, cycle: "2024", unit: Self.unitA, name: "说明.pdf",
-                                              bytes: Array("%PDF-1.4 closed".utf8), principal: unitAccount)
+            _ = try await store.putAttachment(
+                county: Self.county,
+                cycle: "2024",
+                unit: Self.unitA,
+                name: "说明.pdf",
+                bytes: Array("%PDF-1.4 closed".utf8),
+                principal: unitAccount
+            )
         } throws: { error in
             (error as? CycleError)?.code == .stepClosed
         }
@@ -252,8 +358,14 @@ struct CycleFilingStoreTests {
         #expect(try blobs.decode(Int.self, column: "n") == 0)
         // A unit outside the cycle is told so, for an attachment too, and nothing is stored.
         await #expect {
-            _ = try await store.putAttachment(county: Self.county, cycle: "2025", unit: "91350100M000200Y4X", name: "说明.pdf",
-                                              bytes: Array("%PDF-1.4 stray".utf8), principal: office)
+            _ = try await store.putAttachment(
+                county: Self.county,
+                cycle: "2025",
+                unit: "91350100M000200Y4X",
+                name: "说明.pdf",
+                bytes: Array("%PDF-1.4 stray".utf8),
+                principal: office
+            )
         } throws: { error in
             (error as? CycleError)?.rule == "cycle.enrolled"
         }
@@ -271,7 +383,13 @@ struct CycleFilingStoreTests {
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 1...8 {
                 group.addTask {
-                    try await store.fileSelfAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, report: "第\(i)稿", principal: principal).version
+                    try await store.fileSelfAssessment(
+                        county: Self.county,
+                        cycle: "2026",
+                        unit: Self.unitA,
+                        report: "第\(i)稿",
+                        principal: principal
+                    ).version
                 }
             }
             var versions: [Int] = []
@@ -282,7 +400,13 @@ struct CycleFilingStoreTests {
         #expect(history.map(\.version) == Array(1...8))
         #expect(history.allSatisfy { $0.filedBy == "unit-a" && !$0.late })
 
-        let closed = try await CycleStore(client: client).closeStep(county: Self.county, cycle: "2026", step: .selfAssessment, actor: office.actor, account: office.account)
+        let closed = try await CycleStore(client: client).closeStep(
+            county: Self.county,
+            cycle: "2026",
+            step: .selfAssessment,
+            actor: office.actor,
+            account: office.account
+        )
         #expect(closed.state == .closed)
         #expect(closed.closedBy == "office")
         await #expect {
@@ -299,18 +423,41 @@ struct CycleFilingStoreTests {
         let keys = IdempotencyStore(client: client)
         let print1 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("1".utf8))
         let print2 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("2".utf8))
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .claimed)
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .inFlight)
-        #expect(try await keys.claim(county: Self.county, account: "unit-a", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .claimed)
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
+                == .claimed
+        )
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
+                == .inFlight
+        )
+        #expect(
+            try await keys.claim(county: Self.county, account: "unit-a", key: "k", fingerprint: print2, method: "PUT", path: "/a")
+                == .claimed
+        )
         let stored = StoredResponse(status: 200, contentType: "application/json", body: Array("{\"v\":1}".utf8))
         try await keys.complete(county: Self.county, account: "office", key: "k", response: stored)
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .replay(stored))
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .mismatch)
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
+                == .replay(stored)
+        )
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a")
+                == .mismatch
+        )
         // An expired key is forgotten.
-        try await client.execute("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k' AND account = 'office'")
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a") == .claimed)
+        try await client.execute(
+            "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k' AND account = 'office'"
+        )
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a")
+                == .claimed
+        )
         try await keys.release(county: Self.county, account: "office", key: "k")
-        #expect(try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a") == .claimed)
+        #expect(
+            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
+                == .claimed
+        )
         await client.close()
     }
 }

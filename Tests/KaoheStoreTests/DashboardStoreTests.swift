@@ -11,7 +11,9 @@ struct DashboardStoreTests {
     let logger = TestCluster.logger("test.dashboard-store")
     static let unit = "91350100M000100Y43", other = "911100001000084588"
 
-    @Test("audit entries of a unit: its filings and re-checks, objections and appeals naming it, its registry entry — nothing else, newest first")
+    @Test(
+        "audit entries of a unit: its filings and re-checks, objections and appeals naming it, its registry entry — nothing else, newest first"
+    )
     func unitAuditEntries() async throws {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
@@ -20,19 +22,25 @@ struct DashboardStoreTests {
             ("990101", "cycles/2026/units/\(Self.unit)/self-assessment", [:], true),
             ("990101", "cycles/2026/units/\(Self.unit)/recheck", ["unit": Self.unit], true),
             ("990101", "cycles/2026/units/\(Self.other)/roster", [:], false),
-            ("990101", "cycles/2025/units/\(Self.unit)/roster", [:], false),        // another cycle
+            ("990101", "cycles/2025/units/\(Self.unit)/roster", [:], false),  // another cycle
             ("990101", "cycles/2026/objections/7", ["unit": Self.unit], true),
             ("990101", "cycles/2026/objections/8", ["unit": Self.other], false),
             ("990101", "cycles/2026/appeals/3", ["unit": Self.unit, "staffNo": "001"], true),
-            ("990101", "cycles/2026/grading", ["unit": Self.unit], false),          // only objections and appeals are read by details
+            ("990101", "cycles/2026/grading", ["unit": Self.unit], false),  // only objections and appeals are read by details
             ("990101", "unit:\(Self.unit)", [:], true),
-            ("990102", "cycles/2026/units/\(Self.unit)/roster", [:], false),         // another county
-            ("990101", "cycles/2026/units/\(Self.unit)X/roster", [:], false),        // not a path below the unit
+            ("990102", "cycles/2026/units/\(Self.unit)/roster", [:], false),  // another county
+            ("990101", "cycles/2026/units/\(Self.unit)X/roster", [:], false),  // not a path below the unit
         ]
         for entry in entries {
             try await client.withTransaction { connection in
-                try await AuditChain.append(on: connection, county: entry.county, actor: "\(entry.county)/clerk", action: .named("test.step"),
-                                            object: entry.object, details: entry.details)
+                try await AuditChain.append(
+                    on: connection,
+                    county: entry.county,
+                    actor: "\(entry.county)/clerk",
+                    action: .named("test.step"),
+                    object: entry.object,
+                    details: entry.details
+                )
             }
         }
         let store = DashboardStore(client: client)

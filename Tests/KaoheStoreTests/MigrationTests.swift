@@ -76,9 +76,10 @@ struct MigrationTests {
     @Test("a failing migration leaves nothing behind")
     func failingMigrationRollsBack() async throws {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
-        let broken = try MigrationCatalog.bundled() + [
-            try Migration(fileName: "0999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT * FROM no_such_table;")
-        ]
+        let broken =
+            try MigrationCatalog.bundled() + [
+                try Migration(fileName: "0999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT * FROM no_such_table;")
+            ]
         await #expect(throws: PostgresError.self) {
             try await MigrationRunner(client: client, migrations: broken, logger: logger).apply()
         }
@@ -103,7 +104,8 @@ struct MigrationTests {
 struct BundledSchemaTests {
     @Test("the bundle holds exactly the .sql files of Schema/Migrations")
     func bundleMatchesFolder() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema/Migrations").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema/Migrations")
+            .standardized
         let onDisk = try MigrationCatalog.load(directory: folder)
         let bundled = try MigrationCatalog.bundled()
         #expect(bundled.map(\.label) == onDisk.map(\.label))

@@ -26,7 +26,9 @@ struct RegistryStoreTests {
     func enrolAndRead() async throws {
         let client = try await migratedClient()
         try await RegistryStore(client: client).enrol(
-            county: county, committees: [committee], departments: [department],
+            county: county,
+            committees: [committee],
+            departments: [department],
             units: [unit("91350100M000100Y43"), unit("911100001000084588")]
         )
         let store = RegistryStore(client: client)
@@ -41,7 +43,9 @@ struct RegistryStoreTests {
         let client = try await migratedClient()
         await #expect {
             try await RegistryStore(client: client).enrol(
-                county: county, committees: [committee], departments: [department],
+                county: county,
+                committees: [committee],
+                departments: [department],
                 units: [unit("91350100M000100Y43"), unit("911100001000084588", committee: "nosuch")]
             )
         } throws: { error in
@@ -68,7 +72,12 @@ struct RegistryStoreTests {
     func schemaChecks() async throws {
         let client = try await migratedClient()
         await #expect(throws: StoreError.self) {
-            try await RegistryStore(client: client).enrol(county: County(code: "35012", name: "x"), committees: [], departments: [], units: [])
+            try await RegistryStore(client: client).enrol(
+                county: County(code: "35012", name: "x"),
+                committees: [],
+                departments: [],
+                units: []
+            )
         }
         try await RegistryStore(client: client).enrol(county: county, committees: [committee], departments: [department], units: [])
         await #expect(throws: (any Error).self) {

@@ -1,5 +1,5 @@
-import KaoheRules
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -76,7 +76,9 @@ struct UnitImportTests {
         #expect(units.first { $0.code == TestCodes.code(3) }?.name == "示例县第3中学")
         #expect(units.first { $0.code == TestCodes.code(3) }?.headcount == 3)
 
-        let audit = try await client.query("SELECT seq, actor, action, details->>'rows' AS rows, details->>'sha256' AS sha FROM audit_log WHERE county = '990101' ORDER BY seq DESC LIMIT 1")
+        let audit = try await client.query(
+            "SELECT seq, actor, action, details->>'rows' AS rows, details->>'sha256' AS sha FROM audit_log WHERE county = '990101' ORDER BY seq DESC LIMIT 1"
+        )
         #expect(try audit[0].decode(Int64.self, column: "seq") == summary.auditSeq)
         #expect(try audit[0].decode(String.self, column: "action") == "unit.import")
         #expect(try audit[0].decode(String.self, column: "actor") == "990101/clerk")
@@ -119,23 +121,27 @@ struct UnitImportTests {
     func collectsAllIssues() async throws {
         let client = try await enrolledClient()
         let store = RegistryStore(client: client)
-        let csv = Self.header + [
-            "\(TestCodes.code(1)),好单位,education,edu-bureau,10",          // 2
-            "\(TestCodes.code(2)),未知委员会,nosuch,edu-bureau,10",          // 3
-            "\(TestCodes.code(3)),未知部门,education,nosuch,10",             // 4
-            "\(TestCodes.code(4)),人数不对,education,edu-bureau,-1",         // 5
-            "\(TestCodes.code(5)),人数不对,education,edu-bureau,8.5",        // 6
-            "\(TestCodes.code(1)),重复代码,education,edu-bureau,10",          // 7
-            "12990101ABC,太短,education,edu-bureau,10",                      // 8
-            "\(TestCodes.code(6).prefix(17))I,非法字符,education,edu-bureau,1", // 9
-            "\(TestCodes.code(7)),,education,edu-bureau,1",                  // 10
-        ].joined(separator: "\n")
+        let csv =
+            Self.header
+            + [
+                "\(TestCodes.code(1)),好单位,education,edu-bureau,10",  // 2
+                "\(TestCodes.code(2)),未知委员会,nosuch,edu-bureau,10",  // 3
+                "\(TestCodes.code(3)),未知部门,education,nosuch,10",  // 4
+                "\(TestCodes.code(4)),人数不对,education,edu-bureau,-1",  // 5
+                "\(TestCodes.code(5)),人数不对,education,edu-bureau,8.5",  // 6
+                "\(TestCodes.code(1)),重复代码,education,edu-bureau,10",  // 7
+                "12990101ABC,太短,education,edu-bureau,10",  // 8
+                "\(TestCodes.code(6).prefix(17))I,非法字符,education,edu-bureau,1",  // 9
+                "\(TestCodes.code(7)),,education,edu-bureau,1",  // 10
+            ].joined(separator: "\n")
         let error = try #require(await importError { try await store.importUnits(county: "990101", csv: Array(csv.utf8), actor: "t") })
         let found = error.issues.map { "\($0.line):\($0.column):\($0.rule)" }
-        #expect(found == [
-            "3:3:unit.committee", "4:4:unit.department", "5:5:unit.headcount", "6:5:unit.headcount",
-            "7:1:unit.duplicate", "8:1:uscc.length", "9:1:uscc.character", "10:2:unit.name",
-        ])
+        #expect(
+            found == [
+                "3:3:unit.committee", "4:4:unit.department", "5:5:unit.headcount", "6:5:unit.headcount",
+                "7:1:unit.duplicate", "8:1:uscc.length", "9:1:uscc.character", "10:2:unit.name",
+            ]
+        )
         #expect(error.issues.first { $0.rule == "unit.duplicate" }?.message.contains("第2行") == true)
         #expect(try await store.units(county: "990101").isEmpty)
         await client.close()
@@ -148,9 +154,11 @@ struct UnitImportTests {
         let csv = Self.header + "\(TestCodes.code(1)),好单位,education,edu-bureau,10\n\(TestCodes.code(2)),坏\"引号,education,edu-bureau,1\n"
         let error = try #require(await importError { try await store.importUnits(county: "990101", csv: Array(csv.utf8), actor: "t") })
         #expect(error.issues.map { "\($0.line):\($0.column):\($0.rule)" } == ["3:2:csv.quote"])
-        let missing = try #require(await importError {
-            try await store.importUnits(county: "990101", csv: Array("code,name,committee\n1,2,3\n".utf8), actor: "t")
-        })
+        let missing = try #require(
+            await importError {
+                try await store.importUnits(county: "990101", csv: Array("code,name,committee\n1,2,3\n".utf8), actor: "t")
+            }
+        )
         #expect(Set(missing.issues.map(\.rule)) == ["import.header"])
         #expect(missing.issues.count == 2)
         #expect(try await store.units(county: "990101").isEmpty)
@@ -161,7 +169,8 @@ struct UnitImportTests {
     func gb18030() async throws {
         let client = try await enrolledClient()
         let store = RegistryStore(client: client)
-        let text = Self.header.replacingOccurrences(of: "\n", with: "\r\n")
+        let text =
+            Self.header.replacingOccurrences(of: "\n", with: "\r\n")
             + "\(TestCodes.code(1)),示例县第一中学,教育专业考核委员会,县教育局,80\r\n"
             + "\(TestCodes.code(2)),\"示例县人民医院,住院部\",health,health-bureau,300\r\n"
         let bytes = try CSVTableTests.iconv(text, to: "GB18030")
@@ -178,7 +187,12 @@ struct UnitImportTests {
     func englishHeaders() async throws {
         let client = try await enrolledClient()
         let store = RegistryStore(client: client)
-        let csv = [0xEF, 0xBB, 0xBF] + Array("No.,Headcount,Name,Code,Department,Committee,Remarks\r\n1,12,Clinic,\(TestCodes.code(9).lowercased()),health-bureau,health,x\r\n".utf8)
+        let csv =
+            [0xEF, 0xBB, 0xBF]
+            + Array(
+                "No.,Headcount,Name,Code,Department,Committee,Remarks\r\n1,12,Clinic,\(TestCodes.code(9).lowercased()),health-bureau,health,x\r\n"
+                    .utf8
+            )
         let summary = try await store.importUnits(county: "990101", csv: csv, actor: "t")
         #expect(summary.inserted == 1)
         #expect(try await store.unit(county: "990101", code: TestCodes.code(9))?.headcount == 12)
@@ -190,7 +204,8 @@ struct UnitImportTests {
         let client = try await enrolledClient()
         let store = RegistryStore(client: client)
         _ = try await store.importUnits(county: "990101", csv: Array((Self.header + rows(1...4)).utf8), actor: "t")
-        let csv = Self.header
+        let csv =
+            Self.header
             + "\(TestCodes.code(1)),改名后的学校,health,health-bureau,99\n"
             + "\(TestCodes.code(2)),示例县第2中学,education,edu-bureau,2\n"
             + "\(TestCodes.code(5)),新增单位,education,edu-bureau,5\n"
@@ -200,7 +215,17 @@ struct UnitImportTests {
         #expect(summary.updated == 1)
         #expect(summary.unchanged == 1)
         let updated = try #require(try await store.unit(county: "990101", code: TestCodes.code(1)))
-        #expect(updated == UnitRecord(county: "990101", code: TestCodes.code(1), name: "改名后的学校", committee: "health", department: "health-bureau", headcount: 99))
+        #expect(
+            updated
+                == UnitRecord(
+                    county: "990101",
+                    code: TestCodes.code(1),
+                    name: "改名后的学校",
+                    committee: "health",
+                    department: "health-bureau",
+                    headcount: 99
+                )
+        )
         #expect(try await store.units(county: "990101").count == 5)
         await client.close()
     }
@@ -208,7 +233,9 @@ struct UnitImportTests {
     @Test("an unknown county is notFound")
     func unknownCounty() async throws {
         let client = try await enrolledClient()
-        await #expect { try await RegistryStore(client: client).importUnits(county: "990199", csv: Array(Self.header.utf8), actor: "t") } throws: { error in
+        await #expect {
+            try await RegistryStore(client: client).importUnits(county: "990199", csv: Array(Self.header.utf8), actor: "t")
+        } throws: { error in
             (error as? StoreError)?.code == .notFound
         }
         await client.close()

@@ -71,8 +71,11 @@ public final class Lifeline: Sendable {
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"]
         do {
             watcherPID = try Spawn.start(
-                "/bin/sh", ["-c", Self.watcherScript, "kaohe-lifeline", directory], environment: environment,
-                descriptors: .init(input: ends[0]), newProcessGroup: true
+                "/bin/sh",
+                ["-c", Self.watcherScript, "kaohe-lifeline", directory],
+                environment: environment,
+                descriptors: .init(input: ends[0]),
+                newProcessGroup: true
             )
         } catch {
             close(ends[0])

@@ -1,5 +1,5 @@
-public import KaoheRules
 import Foundation
+public import KaoheRules
 
 /// One unit of a synthetic county: its committee's total, 差 points, the re-check if sampled, and
 /// its roster (50 staff, the first `excellentStaff` of them 优秀; a collective award or not).
@@ -41,9 +41,16 @@ public enum SyntheticCounty {
         var totals = totals
         for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
         return totals.indices.map { index in
-            SyntheticUnit(code: code(index + 1, division: county), committee: committees[index % committees.count],
-                          department: departments[index % departments.count], hundredths: totals[index], poor: 0, recheck: nil,
-                          excellentStaff: 5 + random.below(9), award: random.below(5) == 0)
+            SyntheticUnit(
+                code: code(index + 1, division: county),
+                committee: committees[index % committees.count],
+                department: departments[index % departments.count],
+                hundredths: totals[index],
+                poor: 0,
+                recheck: nil,
+                excellentStaff: 5 + random.below(9),
+                award: random.below(5) == 0
+            )
         }
     }
 
@@ -67,7 +74,8 @@ public enum SyntheticCounty {
     /// The unit's roster as the API's JSON body: 50 staff, the first `excellentStaff` 优秀 (95), the rest 称职 (80).
     public static func roster(_ unit: SyntheticUnit) -> String {
         let staff = (1...50).map { n in
-            n <= unit.excellentStaff ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
+            n <= unit.excellentStaff
+                ? #"{"staffNo": "\#(n)", "score": 95, "grade": "excellent"}"# : #"{"staffNo": "\#(n)", "score": 80, "grade": "competent"}"#
         }
         return #"{"collectiveAward": \#(unit.award), "staff": [\#(staff.joined(separator: ","))]}"#
     }

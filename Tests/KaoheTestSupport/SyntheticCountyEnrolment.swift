@@ -1,26 +1,42 @@
-public import Postgres
 import KaoheStore
+public import Postgres
 
 extension SyntheticCounty {
     /// Enrols the county `code` (named `name`) with the four committees, the units' departments and
     /// the units (50 staff each), and creates an account for the office (`office`), each committee
     /// (its id) and each unit (`unit-<index>`). Returns their API tokens: `office`, the committee
     /// ids, and the unit codes.
-    public static func enrol(client: PostgresClient, county code: String, name: String, units: [SyntheticUnit]) async throws -> [String: String] {
+    public static func enrol(
+        client: PostgresClient,
+        county code: String,
+        name: String,
+        units: [SyntheticUnit]
+    ) async throws -> [String: String] {
         var departments: [String] = []
         for unit in units where !departments.contains(unit.department) { departments.append(unit.department) }
         try await RegistryStore(client: client).enrol(
             county: County(code: code, name: name),
             committees: committees.map { Committee(county: code, id: $0, name: "\($0)专考委") },
             departments: departments.map { Department(county: code, id: $0, name: "主管部门\($0)") },
-            units: units.enumerated().map { UnitRecord(county: code, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50) })
+            units: units.enumerated().map {
+                UnitRecord(county: code, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50)
+            }
+        )
         let accounts = AccountStore(client: client)
-        var tokens = ["office": try await accounts.create(Principal(county: code, account: "office", role: .office), displayName: "县事考办").token.secret]
+        var tokens = [
+            "office": try await accounts.create(Principal(county: code, account: "office", role: .office), displayName: "县事考办").token.secret
+        ]
         for committee in committees {
-            tokens[committee] = try await accounts.create(Principal(county: code, account: committee, role: .committee, committee: committee), displayName: "专考委").token.secret
+            tokens[committee] = try await accounts.create(
+                Principal(county: code, account: committee, role: .committee, committee: committee),
+                displayName: "专考委"
+            ).token.secret
         }
         for (index, unit) in units.enumerated() {
-            tokens[unit.code] = try await accounts.create(Principal(county: code, account: "unit-\(index)", role: .unit, unitCode: unit.code), displayName: "单位").token.secret
+            tokens[unit.code] = try await accounts.create(
+                Principal(county: code, account: "unit-\(index)", role: .unit, unitCode: unit.code),
+                displayName: "单位"
+            ).token.secret
         }
         return tokens
     }

@@ -33,7 +33,10 @@ public final class TestProcess: Sendable {
     ///   - input: the bytes the child reads on stdin (nil: /dev/null).
     ///   - lifeline: what terminates the process group should this process die first.
     public init(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil,
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        input: Data? = nil,
         lifeline: Lifeline? = .shared
     ) throws {
         var template = Array("/tmp/kaohe-process-XXXXXX".utf8CString)
@@ -56,8 +59,11 @@ public final class TestProcess: Sendable {
         }
         do {
             pid = try Spawn.start(
-                executable, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
-                descriptors: .init(input: standardInput, output: output, error: error), newProcessGroup: true
+                executable,
+                arguments,
+                environment: environment ?? ProcessInfo.processInfo.environment,
+                descriptors: .init(input: standardInput, output: output, error: error),
+                newProcessGroup: true
             )
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
@@ -78,7 +84,10 @@ public final class TestProcess: Sendable {
 
     /// Runs `executable` to its end and returns its status and output.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil,
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        input: Data? = nil,
         timeout: Duration = .seconds(120)
     ) async throws -> (status: Int32, output: String, error: String) {
         let process = try TestProcess(executable, arguments, environment: environment, input: input)

@@ -13,7 +13,9 @@ struct ChildProcessTests {
     @Test("a child inherits only stdin, stdout and stderr, even descriptors opened without close-on-exec")
     func childInheritsNothingElse() async throws {
         // A file and a pipe opened without FD_CLOEXEC, as Foundation's Pipe makes them.
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("kaohe-inherit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kaohe-inherit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         let file = open(marker, O_RDWR | O_CREAT, 0o600)
         var ends: [Int32] = [-1, -1]
         #expect(file >= 0 && pipe(&ends) == 0)
@@ -35,7 +37,11 @@ struct ChildProcessTests {
 
     @Test("a process's stdin, stdout, stderr and exit status reach the test; a signal's number is 128 + it")
     func standardStreamsAndStatus() async throws {
-        let echo = try await TestProcess.run("/bin/sh", ["-c", "read line; echo \"out:$line\"; echo err >&2; exit 3"], input: Data("数据\n".utf8))
+        let echo = try await TestProcess.run(
+            "/bin/sh",
+            ["-c", "read line; echo \"out:$line\"; echo err >&2; exit 3"],
+            input: Data("数据\n".utf8)
+        )
         #expect(echo.status == 3)
         #expect(echo.output == "out:数据\n")
         #expect(echo.error == "err\n")
@@ -47,10 +53,14 @@ struct ChildProcessTests {
         #expect(throws: TestProcessError.self) { _ = try TestProcess("/nonexistent/program", []) }
     }
 
-    @Test("when the line is cut (the test process died), the watcher ends process groups, then runs the stop and remove actions, but no cancelled one")
+    @Test(
+        "when the line is cut (the test process died), the watcher ends process groups, then runs the stop and remove actions, but no cancelled one"
+    )
     func lifelineCleansUp() async throws {
         let lifeline = try Lifeline()
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kaohe-lifeline-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kaohe-lifeline-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // A child that ignores SIGTERM, with a grandchild in its group: both must go.

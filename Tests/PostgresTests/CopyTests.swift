@@ -7,15 +7,20 @@ import Testing
 struct CopyTests {
     @Test func hundredThousandRowsRoundTripExactly() async throws {
         try await withFreshConnection { connection in
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 CREATE TABLE filing (id int8 PRIMARY KEY, unit_code text, name text, score numeric(5,2), filed_at timestamptz)
-                """)
+                """
+            )
             let base = 1_735_689_600  // 2025-01-01 UTC
             func row(_ i: Int) -> [String?] {
                 [
                     String(i), "U\(i % 977)", i % 10 == 0 ? nil : "单位 \(i)\tT\\\n",
                     "\(i % 100).\(String(format: "%02d", i % 97))",
-                    "2025-01-01 00:00:00+00".replacingOccurrences(of: "00:00:00", with: String(format: "%02d:%02d:%02d", (i / 3600) % 24, (i / 60) % 60, i % 60)),
+                    "2025-01-01 00:00:00+00".replacingOccurrences(
+                        of: "00:00:00",
+                        with: String(format: "%02d:%02d:%02d", (i / 3600) % 24, (i / 60) % 60, i % 60)
+                    ),
                 ]
             }
             let count = try await connection.copyFrom("COPY filing (id, unit_code, name, score, filed_at) FROM STDIN") { writer in
@@ -31,7 +36,8 @@ struct CopyTests {
             for (index, stored) in rows.enumerated() {
                 let i = index + 1
                 let expected = row(i)
-                let same = try stored.decode(Int.self, column: "id") == i
+                let same =
+                    try stored.decode(Int.self, column: "id") == i
                     && stored.decode(String.self, column: "unit_code") == expected[1]
                     && stored.decode(String?.self, column: "name") == expected[2]
                     && stored.decode(Decimal.self, column: "score") == Decimal(string: expected[3]!)!

@@ -8,14 +8,16 @@ struct DecodingTests {
     @Test func decodesEachType() async throws {
         try await withFreshConnection { connection in
             let id = UUID()
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT 42::int4 AS i4, 9007199254740993::int8 AS i8, 7::int2 AS i2,
                        2.5::float8 AS f8, 93.25::numeric(5,2) AS score, 'hello 你好'::text AS t,
                        'x'::varchar(3) AS v, true AS yes, false AS no,
                        '2024-03-01 08:30:00.123456+08'::timestamptz AS at,
                        \(id)::uuid AS id, '{"b": 1, "a": [true]}'::jsonb AS doc, '\\x00ff10'::bytea AS raw,
                        NULL::int8 AS missing, NULL::text AS nothing
-                """)
+                """
+            )
             let row = try #require(rows.first)
             #expect(try row.decode(Int.self, column: "i4") == 42)
             #expect(try row.decode(Int32.self, column: "i4") == 42)
@@ -48,12 +50,16 @@ struct DecodingTests {
             let bytes: [UInt8] = [0, 1, 2, 254, 255]
             let score = Decimal(string: "-12345678901234567890.123456789")!
             let optionalMissing: Int? = nil
-            let row = try #require(try await connection.query("""
-                SELECT \(42) AS i, \(Int64.max) AS big, \(Int32.min) AS small, \(0.1) AS d, \(score) AS score,
-                       \("it's \"quoted\" \\ and\ttabbed") AS s, \(true) AS b, \(when) AS at, \(id) AS id,
-                       \(json) AS doc, \(bytes) AS raw, \(optionalMissing) AS missing,
-                       \(Substring("sub")) AS sub, \(Date.distantPast) AS past
-                """).first)
+            let row = try #require(
+                try await connection.query(
+                    """
+                    SELECT \(42) AS i, \(Int64.max) AS big, \(Int32.min) AS small, \(0.1) AS d, \(score) AS score,
+                           \("it's \"quoted\" \\ and\ttabbed") AS s, \(true) AS b, \(when) AS at, \(id) AS id,
+                           \(json) AS doc, \(bytes) AS raw, \(optionalMissing) AS missing,
+                           \(Substring("sub")) AS sub, \(Date.distantPast) AS past
+                    """
+                ).first
+            )
             #expect(try row.decode(Int.self, column: "i") == 42)
             #expect(try row.decode(Int64.self, column: "big") == Int64.max)
             #expect(try row.decode(Int32.self, column: "small") == Int32.min)
@@ -76,7 +82,9 @@ struct DecodingTests {
         try await withFreshConnection { connection in
             let codes = PostgresArray<String>(["a", "b,c", "d\"e", "f\\g", nil, "NULL", ""])
             let numbers = PostgresArray<Int>([1, 2, 3])
-            let row = try #require(try await connection.query("SELECT \(codes) AS codes, \(numbers) AS numbers, 2 = ANY(\(numbers)) AS has2").first)
+            let row = try #require(
+                try await connection.query("SELECT \(codes) AS codes, \(numbers) AS numbers, 2 = ANY(\(numbers)) AS has2").first
+            )
             #expect(try row.decode(PostgresArray<String>.self, column: "codes").elements == codes.elements)
             #expect(try row.decode(PostgresArray<Int>.self, column: "numbers").elements == [1, 2, 3])
             #expect(try row.decode(Bool.self, column: "has2"))

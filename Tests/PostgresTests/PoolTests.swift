@@ -1,8 +1,9 @@
-import Synchronization
 import Foundation
 import KaoheTestSupport
-@testable import Postgres
+import Synchronization
 import Testing
+
+@testable import Postgres
 
 @Suite("Connection pool")
 struct PoolTests {

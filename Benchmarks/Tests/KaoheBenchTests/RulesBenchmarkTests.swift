@@ -18,8 +18,11 @@ struct RulesBenchmarkTests {
         #expect(outcome.staff == 60_000)
         #expect(outcome.distribution.values.reduce(0, +) == 2_000)
         #expect((outcome.distribution[.excellent] ?? 0) <= 4 * atMost(percent: 30, of: 500))
-        #expect(outcome.violations > 0) // the generator plants warnings on rosters
+        #expect(outcome.violations > 0)  // the generator plants warnings on rosters
         // Deterministic: the same seed gives the same figures.
-        #expect(try bench.run(bench.generate(scheme: scheme, roster: roster), scheme: scheme, grading: try gradingPolicy(), roster: roster) == outcome)
+        #expect(
+            try bench.run(bench.generate(scheme: scheme, roster: roster), scheme: scheme, grading: try gradingPolicy(), roster: roster)
+                == outcome
+        )
     }
 }

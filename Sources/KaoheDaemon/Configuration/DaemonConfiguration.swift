@@ -1,6 +1,6 @@
-import KaoheRules
 import Foundation
 public import KaoheHTTP
+import KaoheRules
 public import Logging
 
 /// Everything the daemon (and the CLI that shares its configuration) reads at start.
@@ -55,7 +55,11 @@ extension DaemonConfiguration {
         "database.pool_size": Key(name: "database.pool_size", environment: "KAOHE_DATABASE_POOL_SIZE", path: ["database", "pool_size"]),
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
-        "http.secure_cookies": Key(name: "http.secure_cookies", environment: "KAOHE_HTTP_SECURE_COOKIES", path: ["http", "secure_cookies"]),
+        "http.secure_cookies": Key(
+            name: "http.secure_cookies",
+            environment: "KAOHE_HTTP_SECURE_COOKIES",
+            path: ["http", "secure_cookies"]
+        ),
         "data_directory": Key(name: "data_directory", environment: "KAOHE_DATA_DIRECTORY", path: ["data_directory"]),
         "log_level": Key(name: "log_level", environment: "KAOHE_LOG_LEVEL", path: ["log_level"]),
         "demo": Key(name: "demo", environment: "KAOHE_DEMO", path: ["demo"]),
@@ -81,20 +85,33 @@ extension DaemonConfiguration {
             return nil
         }
         func string(_ name: String) -> String? {
-            guard let (value, source) = lookup(name) else { sources[name] = "default"; return nil }
+            guard let (value, source) = lookup(name) else {
+                sources[name] = "default"
+                return nil
+            }
             sources[name] = source
             return value
         }
         func int(_ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let (text, source) = lookup(name) else { sources[name] = "default"; return value }
+            guard let (text, source) = lookup(name) else {
+                sources[name] = "default"
+                return value
+            }
             sources[name] = source
             guard let number = Int(text.trimmingBlanks()), range.contains(number) else {
-                throw ConfigurationError(key: name, source: source, message: "\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigurationError(
+                    key: name,
+                    source: source,
+                    message: "\"\(text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)"
+                )
             }
             return number
         }
         func bool(_ name: String, default value: Bool) throws(ConfigurationError) -> Bool {
-            guard let (text, source) = lookup(name) else { sources[name] = "default"; return value }
+            guard let (text, source) = lookup(name) else {
+                sources[name] = "default"
+                return value
+            }
             sources[name] = source
             switch text.lowercased() {
             case "1", "true", "yes", "on": return true
@@ -111,14 +128,19 @@ extension DaemonConfiguration {
         let levelText = string("log_level") ?? "info"
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigurationError(
-                key: "log_level", source: sources["log_level"] ?? "default",
+                key: "log_level",
+                source: sources["log_level"] ?? "default",
                 message: "\"\(levelText)\" is not one of trace, debug, info, notice, warning, error, critical"
             )
         }
         let demo = try bool("demo", default: true)
         let secureCookies = try bool("http.secure_cookies", default: false)
         if let url, url.trimmingBlanks().isEmpty {
-            throw ConfigurationError(key: "database.url", source: sources["database.url"] ?? "", message: "is empty; leave it unset for the embedded database")
+            throw ConfigurationError(
+                key: "database.url",
+                source: sources["database.url"] ?? "",
+                message: "is empty; leave it unset for the embedded database"
+            )
         }
         return DaemonConfiguration(
             databaseURL: url,
@@ -183,11 +205,17 @@ enum ConfigFileValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([String: ConfigFileValue].self) { self = .object(value) }
-        else { self = .other }
+        if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([String: ConfigFileValue].self) {
+            self = .object(value)
+        } else {
+            self = .other
+        }
     }
 
     var scalarText: String? {

@@ -25,11 +25,18 @@ public struct DaemonOptions: ParsableArguments, Sendable {
     public var port: String?
 
     /// `data_directory`.
-    @Option(name: .customLong("data-directory"), help: "Where the embedded cluster lives (KAOHE_DATA_DIRECTORY; default ~/.local/share/kaohe, /var/lib/kaohe for root).")
+    @Option(
+        name: .customLong("data-directory"),
+        help: "Where the embedded cluster lives (KAOHE_DATA_DIRECTORY; default ~/.local/share/kaohe, /var/lib/kaohe for root)."
+    )
     public var dataDirectory: String?
 
     /// `http.secure_cookies`.
-    @Option(name: .customLong("secure-cookies"), help: "Always mark the dashboard's session cookie Secure: true or false (KAOHE_HTTP_SECURE_COOKIES, default false: Secure only behind X-Forwarded-Proto: https).")
+    @Option(
+        name: .customLong("secure-cookies"),
+        help:
+            "Always mark the dashboard's session cookie Secure: true or false (KAOHE_HTTP_SECURE_COOKIES, default false: Secure only behind X-Forwarded-Proto: https)."
+    )
     public var secureCookies: String?
 
     /// `log_level`.
@@ -37,7 +44,10 @@ public struct DaemonOptions: ParsableArguments, Sendable {
     public var logLevel: String?
 
     /// `demo`.
-    @Option(name: .customLong("demo"), help: "Seed the demo county into an empty embedded database: true or false (KAOHE_DEMO, default true).")
+    @Option(
+        name: .customLong("demo"),
+        help: "Seed the demo county into an empty embedded database: true or false (KAOHE_DEMO, default true)."
+    )
     public var demo: String?
 
     /// ArgumentParser's initialiser.

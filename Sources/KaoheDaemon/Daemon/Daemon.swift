@@ -68,7 +68,10 @@ public enum Daemon {
             guard status.isCurrent else {
                 await client.close()
                 let names = status.pending.map { $0.label }.joined(separator: ", ")
-                throw StartError(description: "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again")
+                throw StartError(
+                    description:
+                        "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again"
+                )
             }
         }
 

@@ -28,8 +28,13 @@ struct DemoAccounts {
     static func reviewerAccount(_ reviewer: String) -> String { "r-\(reviewer)" }
 
     /// Creates every account (each with its audit entry `account.create`).
-    static func create(store: AccountStore, county: String, committees: [(id: String, name: String)], units: [UnitRecord],
-                       reviewers: [ReviewerRecord]) async throws -> DemoAccounts {
+    static func create(
+        store: AccountStore,
+        county: String,
+        committees: [(id: String, name: String)],
+        units: [UnitRecord],
+        reviewers: [ReviewerRecord]
+    ) async throws -> DemoAccounts {
         let office = Principal(county: county, account: officeAccount, role: .office)
         _ = try await store.create(office, displayName: "县事考办 周建华", tokenLabel: "示例")
         let auditor = Principal(county: county, account: auditorAccount, role: .auditor)

@@ -24,8 +24,11 @@ struct DemoContext: Sendable {
     static func step(opensDay: Int, deadlineDay: Int, graceDays: Int = 7, today: Date = Date()) -> StepTimes {
         let day = Self.shanghaiDay(today)
         let deadline = ShanghaiTime.endOfDay(day.adding(days: deadlineDay))
-        return StepTimes(opensAt: ShanghaiTime.instant(day.adding(days: opensDay)), deadline: deadline,
-                         closesAt: deadline.addingTimeInterval(TimeInterval(graceDays * 86_400)))
+        return StepTimes(
+            opensAt: ShanghaiTime.instant(day.adding(days: opensDay)),
+            deadline: deadline,
+            closesAt: deadline.addingTimeInterval(TimeInterval(graceDays * 86_400))
+        )
     }
 
     /// The civil date in Asia/Shanghai of an instant.

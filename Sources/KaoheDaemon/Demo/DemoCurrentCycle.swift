@@ -110,16 +110,24 @@ enum DemoCurrentCycle {
         let deadline = Date(timeIntervalSince1970: (start.timeIntervalSince1970 + deadlineDelay).rounded(.up))
         let today = DemoContext.shanghaiDay(start)
         func passed(opensDay: Int) -> StepTimes {
-            StepTimes(opensAt: ShanghaiTime.instant(today.adding(days: opensDay)), deadline: deadline,
-                      closesAt: deadline.addingTimeInterval(CycleDefaults.grace))
+            StepTimes(
+                opensAt: ShanghaiTime.instant(today.adding(days: opensDay)),
+                deadline: deadline,
+                closesAt: deadline.addingTimeInterval(CycleDefaults.grace)
+            )
         }
         let definition = CycleDefinition(
-            cycle: cycle, kind: .annual, title: "\(cycle)年度事业单位绩效考核", scheme: "county-2021", policy: "tied-2023",
+            cycle: cycle,
+            kind: .annual,
+            title: "\(cycle)年度事业单位绩效考核",
+            scheme: "county-2021",
+            policy: "tied-2023",
             steps: [
                 .selfAssessment: passed(opensDay: -35),
                 .assessment: passed(opensDay: -25),
                 .roster: DemoContext.step(opensDay: -35, deadlineDay: 9, today: start),
-            ])
+            ]
+        )
         let office = context.accounts.office
         let cycles = CycleStore(client: context.client)
         _ = try await cycles.put(county: context.county, definition: definition, actor: office.actor, account: office.account)
@@ -143,15 +151,29 @@ enum DemoCurrentCycle {
         let office = context.accounts.office
         let filings = FilingStore(client: context.client)
         for (unit, plan) in zip(context.units, plans) where plan.roster {
-            let shape = DemoPeople.RosterShape(staff: unit.headcount, excellentPercent: excellentPercent(plan),
-                                               overQuota: plan.overQuota, boundBreaches: plan.boundBreaches)
-            _ = try await filings.fileRoster(county: context.county, cycle: cycle, unit: unit.code,
-                                             lines: DemoPeople.roster(shape, random: &random),
-                                             collectiveAward: unit.headcount % 11 == 0, principal: context.account(of: unit))
+            let shape = DemoPeople.RosterShape(
+                staff: unit.headcount,
+                excellentPercent: excellentPercent(plan),
+                overQuota: plan.overQuota,
+                boundBreaches: plan.boundBreaches
+            )
+            _ = try await filings.fileRoster(
+                county: context.county,
+                cycle: cycle,
+                unit: unit.code,
+                lines: DemoPeople.roster(shape, random: &random),
+                collectiveAward: unit.headcount % 11 == 0,
+                principal: context.account(of: unit)
+            )
         }
 
         let draw = try await SpotCheckStore(client: context.client).draw(
-            county: context.county, cycle: cycle, actor: office.actor, seed: try DrawSeed(drawSeed), reason: nil)
+            county: context.county,
+            cycle: cycle,
+            actor: office.actor,
+            seed: try DrawSeed(drawSeed),
+            reason: nil
+        )
         try await fileRechecks(context, plans: plans, draw: draw, random: &random)
         let grading = try await GradingStore(client: context.client).propose(county: context.county, cycle: cycle, principal: office)
         if grading.conflicts.isEmpty { context.logger.warning("demo: the grading proposal has no conflict") }
@@ -164,14 +186,21 @@ enum DemoCurrentCycle {
         for (unit, plan) in zip(context.units, plans) {
             if plan.selfAssessment == filing {
                 _ = try await filings.fileSelfAssessment(
-                    county: context.county, cycle: cycle, unit: unit.code,
-                    report: DemoReports.selfAssessment(unit, year: cycle, random: &random), principal: context.account(of: unit))
+                    county: context.county,
+                    cycle: cycle,
+                    unit: unit.code,
+                    report: DemoReports.selfAssessment(unit, year: cycle, random: &random),
+                    principal: context.account(of: unit)
+                )
             }
             if plan.assessment == filing, let total = plan.total {
                 _ = try await filings.fileAssessment(
-                    county: context.county, cycle: cycle, unit: unit.code,
+                    county: context.county,
+                    cycle: cycle,
+                    unit: unit.code,
                     sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, fair: plan.fair, random: &random),
-                    principal: context.committee(of: unit))
+                    principal: context.committee(of: unit)
+                )
             }
         }
     }
@@ -182,7 +211,8 @@ enum DemoCurrentCycle {
     static func fileRechecks(_ context: DemoContext, plans: [Plan], draw: SpotCheckRecord, random: inout SeededRandom) async throws {
         let index = Dictionary(uniqueKeysWithValues: context.units.enumerated().map { ($1.code, $0) })
         let selected = (draw.selection?.selected ?? []).map(\.code).filter { plans[index[$0]!].total != nil }
-        let overriding = selected.first { (7_700...8_860).contains(plans[index[$0]!].total!) }
+        let overriding =
+            selected.first { (7_700...8_860).contains(plans[index[$0]!].total!) }
             ?? selected.first { (6_000..<7_000).contains(plans[index[$0]!].total!) }
         let assignments = Dictionary(uniqueKeysWithValues: (draw.reviewerAssignments ?? []).map { ($0.unitCode, $0.reviewers.map(\.id)) })
         let chosen = ([overriding].compactMap { $0 } + selected.filter { $0 != overriding }).prefix(5)
@@ -198,8 +228,13 @@ enum DemoCurrentCycle {
                 total = min(10_000, max(0, plan.total! + random.within(-300...250)))
             }
             _ = try await store.fileRecheck(
-                county: context.county, cycle: cycle, unit: code, reviewer: reviewer,
-                sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, random: &random), principal: principal)
+                county: context.county,
+                cycle: cycle,
+                unit: code,
+                reviewer: reviewer,
+                sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, random: &random),
+                principal: principal
+            )
         }
     }
 }

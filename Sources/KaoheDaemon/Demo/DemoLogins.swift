@@ -39,7 +39,9 @@ public enum DemoLogins {
         var lines = ["示例县 \(DemoCounty.county.code) 的演示账号 (demo logins; 县 county \(DemoCounty.county.code)):"]
         for (role, password) in passwords {
             guard let login = found[role] else { continue }
-            lines.append("  \(role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) 账号 \(login.account.padding(toLength: 18, withPad: " ", startingAt: 0)) 密码 \(password)   (\(login.name))")
+            lines.append(
+                "  \(role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) 账号 \(login.account.padding(toLength: 18, withPad: " ", startingAt: 0)) 密码 \(password)   (\(login.name))"
+            )
         }
         return lines
     }

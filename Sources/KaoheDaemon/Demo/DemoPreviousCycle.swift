@@ -30,8 +30,13 @@ enum DemoPreviousCycle {
         let office = context.accounts.office
         let step = DemoContext.step(opensDay: -400, deadlineDay: 0)
         let definition = CycleDefinition(
-            cycle: cycle, kind: .annual, title: "\(cycle)年度事业单位绩效考核", scheme: "county-2021", policy: "tied-2023",
-            steps: [.selfAssessment: step, .assessment: step, .roster: step])
+            cycle: cycle,
+            kind: .annual,
+            title: "\(cycle)年度事业单位绩效考核",
+            scheme: "county-2021",
+            policy: "tied-2023",
+            steps: [.selfAssessment: step, .assessment: step, .roster: step]
+        )
         let cycles = CycleStore(client: context.client)
         _ = try await cycles.put(county: context.county, definition: definition, actor: office.actor, account: office.account)
         _ = try await cycles.enrol(county: context.county, cycle: cycle, units: context.units.map(\.code), actor: office.actor)
@@ -39,32 +44,67 @@ enum DemoPreviousCycle {
         let filings = FilingStore(client: context.client)
         for (unit, total) in zip(context.units, totals) {
             _ = try await filings.fileSelfAssessment(
-                county: context.county, cycle: cycle, unit: unit.code,
-                report: DemoReports.selfAssessment(unit, year: cycle, random: &random), principal: context.account(of: unit))
+                county: context.county,
+                cycle: cycle,
+                unit: unit.code,
+                report: DemoReports.selfAssessment(unit, year: cycle, random: &random),
+                principal: context.account(of: unit)
+            )
             _ = try await filings.fileAssessment(
-                county: context.county, cycle: cycle, unit: unit.code,
+                county: context.county,
+                cycle: cycle,
+                unit: unit.code,
                 sheet: DemoScores.sheet(hundredths: total, poor: 0, fair: random.chance(15), random: &random),
-                principal: context.committee(of: unit))
-            let shape = DemoPeople.RosterShape(staff: unit.headcount, excellentPercent: total >= 9_000 ? 25 : total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0,
-                                               overQuota: false, boundBreaches: 0)
-            _ = try await filings.fileRoster(county: context.county, cycle: cycle, unit: unit.code, lines: DemoPeople.roster(shape, random: &random),
-                                             collectiveAward: false, principal: context.account(of: unit))
+                principal: context.committee(of: unit)
+            )
+            let shape = DemoPeople.RosterShape(
+                staff: unit.headcount,
+                excellentPercent: total >= 9_000 ? 25 : total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0,
+                overQuota: false,
+                boundBreaches: 0
+            )
+            _ = try await filings.fileRoster(
+                county: context.county,
+                cycle: cycle,
+                unit: unit.code,
+                lines: DemoPeople.roster(shape, random: &random),
+                collectiveAward: false,
+                principal: context.account(of: unit)
+            )
         }
         for filingStep in FilingStep.allCases {
-            _ = try await cycles.closeStep(county: context.county, cycle: cycle, step: filingStep, actor: office.actor, account: office.account)
+            _ = try await cycles.closeStep(
+                county: context.county,
+                cycle: cycle,
+                step: filingStep,
+                actor: office.actor,
+                account: office.account
+            )
         }
 
         let draw = try await SpotCheckStore(client: context.client).draw(
-            county: context.county, cycle: cycle, actor: office.actor, seed: try DrawSeed(drawSeed), reason: nil)
+            county: context.county,
+            cycle: cycle,
+            actor: office.actor,
+            seed: try DrawSeed(drawSeed),
+            reason: nil
+        )
         let byCode = Dictionary(uniqueKeysWithValues: zip(context.units.map(\.code), totals))
         let grading = GradingStore(client: context.client)
         for assignment in draw.reviewerAssignments ?? [] {
             guard let reviewer = assignment.reviewers.first?.id, var principal = context.accounts.reviewers[reviewer],
-                  let total = byCode[assignment.unitCode] else { continue }
+                let total = byCode[assignment.unitCode]
+            else { continue }
             principal.assignedUnits = [assignment.unitCode]
             let recheck = min(10_000, max(0, total + random.within(-250...200)))
-            _ = try await grading.fileRecheck(county: context.county, cycle: cycle, unit: assignment.unitCode, reviewer: reviewer,
-                                              sheet: DemoScores.sheet(hundredths: recheck, poor: 0, random: &random), principal: principal)
+            _ = try await grading.fileRecheck(
+                county: context.county,
+                cycle: cycle,
+                unit: assignment.unitCode,
+                reviewer: reviewer,
+                sheet: DemoScores.sheet(hundredths: recheck, poor: 0, random: &random),
+                principal: principal
+            )
         }
         _ = try await grading.propose(county: context.county, cycle: cycle, principal: office)
         _ = try await grading.confirm(county: context.county, cycle: cycle, principal: office)

@@ -22,7 +22,8 @@ enum DemoScores {
         // Unevenness between related indicators, keeping the total and every maximum.
         for (a, b) in [(0, 1), (3, 4), (6, 7), (2, 5)] {
             let shift = random.within(-120...120)
-            let moved = shift >= 0 ? min(shift, points[b], indicators[a].max - points[a]) : -min(-shift, points[a], indicators[b].max - points[b])
+            let moved =
+                shift >= 0 ? min(shift, points[b], indicators[a].max - points[a]) : -min(-shift, points[a], indicators[b].max - points[b])
             points[a] += moved
             points[b] -= moved
         }

@@ -21,8 +21,12 @@ struct WhoAmIController: Sendable {
     @Sendable func whoAmI(_ request: Request, context: KaoheRequestContext) async throws -> Body {
         let principal = try context.requirePrincipal()
         return Body(
-            county: principal.county, account: principal.account, role: principal.role.rawValue,
-            committee: principal.committee, unitCode: principal.unitCode, reviewer: principal.reviewer
+            county: principal.county,
+            account: principal.account,
+            role: principal.role.rawValue,
+            committee: principal.committee,
+            unitCode: principal.unitCode,
+            reviewer: principal.reviewer
         )
     }
 }

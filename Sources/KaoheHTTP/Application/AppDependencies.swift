@@ -1,7 +1,7 @@
 public import KaoheStore
+public import Logging
 public import Postgres
 public import Prometheus
-public import Logging
 
 /// What the HTTP application needs from the daemon: passed down, never looked up globally.
 public struct AppDependencies: Sendable {
@@ -21,7 +21,10 @@ public struct AppDependencies: Sendable {
 
     /// The dependencies with stores built here on `client`, expecting `migrations` (for `/readyz`).
     public init(
-        client: PostgresClient, migrations: [Migration], metrics: PrometheusCollectorRegistry, dashboard: DashboardConfiguration = .init(),
+        client: PostgresClient,
+        migrations: [Migration],
+        metrics: PrometheusCollectorRegistry,
+        dashboard: DashboardConfiguration = .init(),
         logger: Logger = Logger(label: "kaohe.http")
     ) {
         let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)

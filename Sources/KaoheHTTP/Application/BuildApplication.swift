@@ -1,7 +1,7 @@
 public import Hummingbird
+import KaoheStore
 public import Logging
 public import NIOCore
-import KaoheStore
 
 /// Builds the HTTP application: routes, middleware, error mapping. The daemon runs it in its
 /// ServiceGroup after the pool; tests run it against a real cluster.

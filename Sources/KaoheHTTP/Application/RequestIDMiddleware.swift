@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Returns the request id that Hummingbird put in the log metadata as `X-Request-Id`, so a clerk's
 /// report of a failed request can be found in the logs.

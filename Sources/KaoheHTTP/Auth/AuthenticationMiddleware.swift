@@ -1,8 +1,8 @@
-import KaoheRules
 import Foundation
 import Hummingbird
-import Logging
+import KaoheRules
 import KaoheStore
+import Logging
 
 /// Authenticates `/api/v1` requests by their bearer token (`Authorization: Bearer kh_…`). A missing,
 /// unknown or revoked token is a 401 problem; nothing below runs.

@@ -25,8 +25,13 @@ struct Dashboard: Sendable {
     /// The chrome of a page outside any cycle (the cycle list).
     func chrome(_ session: WebSession, countyName: String, cycleTitle: String? = nil, nav: [NavLink] = []) -> PageChrome {
         PageChrome(
-            countyName: countyName, cycleTitle: cycleTitle, account: session.principal.account, displayName: session.displayName,
-            roleName: session.principal.role.chinese, csrf: session.csrfToken, nav: nav
+            countyName: countyName,
+            cycleTitle: cycleTitle,
+            account: session.principal.account,
+            displayName: session.displayName,
+            roleName: session.principal.role.chinese,
+            csrf: session.csrfToken,
+            nav: nav
         )
     }
 
@@ -39,13 +44,17 @@ struct Dashboard: Sendable {
         let policy = AccessPolicy(session.principal)
         try policy.county(county).require("county \(county)")
         guard let countyRecord = try await registry.county(county),
-              let cycle = try await stores.cycles.cycle(county: county, cycle: cycleID)
+            let cycle = try await stores.cycles.cycle(county: county, cycle: cycleID)
         else { throw ProblemDetails.notFound("cycle \(cycleID)") }
         let base = "/counties/\(county)/cycles/\(cycleID)"
         let nav = CyclePageKind.allCases.map { NavLink(label: $0.label, href: base + $0.path, current: $0 == current) }
         let title = cycle.definition.title.isEmpty ? cycleID : "\(cycle.definition.title)（\(cycleID)）"
         return CyclePage(
-            session: session, policy: policy, county: countyRecord, cycle: cycle, base: base,
+            session: session,
+            policy: policy,
+            county: countyRecord,
+            cycle: cycle,
+            base: base,
             chrome: chrome(session, countyName: countyRecord.name, cycleTitle: title, nav: nav),
             templates: templates
         )

@@ -1,7 +1,7 @@
-import KaoheRules
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import NIOCore
 
@@ -43,8 +43,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.string, body: body)
 
         switch try await store.claim(
-            county: principal.county, account: principal.account, key: key, fingerprint: fingerprint,
-            method: request.method.rawValue, path: request.uri.path
+            county: principal.county,
+            account: principal.account,
+            key: key,
+            fingerprint: fingerprint,
+            method: request.method.rawValue,
+            path: request.uri.path
         ) {
         case .replay(let stored):
             var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
@@ -53,15 +57,21 @@ struct IdempotencyMiddleware: RouterMiddleware {
             return response
         case .mismatch:
             throw ProblemDetails(
-                status: .unprocessableContent, type: "/problems/idempotency-key-reused", title: "幂等键已用于其他请求 Idempotency key reused",
+                status: .unprocessableContent,
+                type: "/problems/idempotency-key-reused",
+                title: "幂等键已用于其他请求 Idempotency key reused",
                 detail: "Idempotency-Key “\(key)” 已用于另一个请求(方法、路径或内容不同);请换一个新键 / this key was used for a different request; use a new key.",
-                field: "Idempotency-Key", rule: "idempotency.key-reused"
+                field: "Idempotency-Key",
+                rule: "idempotency.key-reused"
             )
         case .inFlight:
             var problem = ProblemDetails(
-                status: .conflict, type: "/problems/idempotency-in-flight", title: "请求仍在处理 Request in flight",
+                status: .conflict,
+                type: "/problems/idempotency-in-flight",
+                title: "请求仍在处理 Request in flight",
                 detail: "使用 Idempotency-Key “\(key)” 的请求仍在处理中,请稍后重试 / a request with this key is still being processed; retry shortly.",
-                field: "Idempotency-Key", rule: "idempotency.in-flight"
+                field: "Idempotency-Key",
+                rule: "idempotency.in-flight"
             )
             problem.headers = [.retryAfter: "1"]
             throw problem
@@ -91,7 +101,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var stored = response
         let bytes = try await Self.collect(response.body)
         try await store.complete(
-            county: principal.county, account: principal.account, key: key,
+            county: principal.county,
+            account: principal.account,
+            key: key,
             response: StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: bytes)
         )
         stored.body = .init(byteBuffer: ByteBuffer(bytes: bytes))
@@ -128,9 +140,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     static func badKey() -> ProblemDetails {
         ProblemDetails(
-            status: .badRequest, type: "/problems/idempotency-key", title: "幂等键格式错误 Bad idempotency key",
-            detail: "Idempotency-Key 应为 1–255 个可打印 ASCII 字符的字符串,如 \"8e03978e-40d5-43e8-bc93-6894a57f9324\" / the key must be a string of 1–255 printable ASCII characters.",
-            field: "Idempotency-Key", rule: "idempotency.key-format"
+            status: .badRequest,
+            type: "/problems/idempotency-key",
+            title: "幂等键格式错误 Bad idempotency key",
+            detail:
+                "Idempotency-Key 应为 1–255 个可打印 ASCII 字符的字符串,如 \"8e03978e-40d5-43e8-bc93-6894a57f9324\" / the key must be a string of 1–255 printable ASCII characters.",
+            field: "Idempotency-Key",
+            rule: "idempotency.key-format"
         )
     }
 
@@ -157,7 +173,10 @@ extension APIRoutes {
     /// Adds a write route whose requests may carry an `Idempotency-Key` (see `IdempotencyMiddleware`).
     /// `maxBodySize` bounds the body the middleware reads to fingerprint it.
     func write(
-        _ method: HTTPRequest.Method, _ path: String, idempotency store: IdempotencyStore, maxBodySize: Int,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        idempotency store: IdempotencyStore,
+        maxBodySize: Int,
         use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Response
     ) {
         let middleware = IdempotencyMiddleware(store: store, maxBodySize: maxBodySize)

@@ -15,7 +15,8 @@ struct OpenAPIController: Sendable {
     let document: [UInt8]?
 
     init() {
-        let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "OpenAPI")
+        let url =
+            Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "OpenAPI")
             ?? Bundle.module.url(forResource: "openapi", withExtension: "json")
         self.document = url.flatMap { try? Data(contentsOf: $0) }.map { Array($0) }
     }

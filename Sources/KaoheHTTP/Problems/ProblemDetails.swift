@@ -1,6 +1,6 @@
-public import Hummingbird
-public import HTTPTypes
 import Foundation
+public import HTTPTypes
+public import Hummingbird
 
 /// An RFC 9457 problem: the body of every 4xx and 5xx kaohe sends, as `application/problem+json`.
 /// `field` names the input that failed and `rule` the rule it broke, so a clerk can correct it.

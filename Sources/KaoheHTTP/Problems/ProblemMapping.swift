@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import KaoheRules
 import Logging
 
@@ -30,7 +30,9 @@ extension ProblemDetails {
             }
         case let error as HTTPError:
             return ProblemDetails(
-                status: error.status, type: "about:blank", title: error.status.reasonPhrase,
+                status: error.status,
+                type: "about:blank",
+                title: error.status.reasonPhrase,
                 detail: error.body ?? error.status.reasonPhrase
             )
         default:
@@ -62,8 +64,12 @@ extension ProblemDetails {
             default: refusal.rule
             }
         self.init(
-            status: HTTPResponse.Status(code: kind.status), type: "/problems/" + slug, title: title,
-            detail: refusal.detail, field: refusal.field, rule: rule
+            status: HTTPResponse.Status(code: kind.status),
+            type: "/problems/" + slug,
+            title: title,
+            detail: refusal.detail,
+            field: refusal.field,
+            rule: rule
         )
         if kind == .unavailable { headers[.retryAfter] = "5" }
     }
@@ -71,7 +77,9 @@ extension ProblemDetails {
     /// 500: nothing about the cause, which is in the log under the request id.
     static var internalError: ProblemDetails {
         ProblemDetails(
-            status: .internalServerError, type: "/problems/internal", title: "内部错误 Internal error",
+            status: .internalServerError,
+            type: "/problems/internal",
+            title: "内部错误 Internal error",
             detail: "系统未能完成此请求，请将请求编号告知管理员。 The server could not complete the request. Quote the request id to the administrator."
         )
     }
@@ -81,8 +89,12 @@ extension ProblemDetails {
     /// 422 for one input value that breaks `rule`.
     static func invalid(_ field: String, rule: String, _ detail: String) -> ProblemDetails {
         ProblemDetails(
-            status: .unprocessableContent, type: "/problems/invalid", title: "数据不符合规则 Invalid data",
-            detail: detail, field: field, rule: rule
+            status: .unprocessableContent,
+            type: "/problems/invalid",
+            title: "数据不符合规则 Invalid data",
+            detail: detail,
+            field: field,
+            rule: rule
         )
     }
 }

@@ -24,7 +24,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init(parsing text: String) throws(CalendarError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else {
             throw CalendarError(rule: "date-format", message: "日期“\(text)”格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
         }
         try self.init(year: year, month: month, day: day)

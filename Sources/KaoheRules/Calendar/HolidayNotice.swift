@@ -15,8 +15,14 @@ public struct HolidayNotice: Sendable, Hashable, Codable {
     public var makeUpWorkdays: [CivilDate]
 
     /// Creates a notice.
-    public init(year: Int, source: String, timeZone: String, utcOffsetSeconds: Int, holidays: [HolidayPeriod],
-                makeUpWorkdays: [CivilDate]) {
+    public init(
+        year: Int,
+        source: String,
+        timeZone: String,
+        utcOffsetSeconds: Int,
+        holidays: [HolidayPeriod],
+        makeUpWorkdays: [CivilDate]
+    ) {
         self.year = year
         self.source = source
         self.timeZone = timeZone
@@ -52,7 +58,10 @@ public struct HolidayNotice: Sendable, Hashable, Codable {
             problems.append("utcOffsetSeconds: 时区偏移不合理 / offset out of range")
         }
         guard problems.isEmpty else {
-            throw CalendarError(rule: "calendar-data", message: "\(year)年节假日数据有误 / calendar data invalid: " + problems.joined(separator: "; "))
+            throw CalendarError(
+                rule: "calendar-data",
+                message: "\(year)年节假日数据有误 / calendar data invalid: " + problems.joined(separator: "; ")
+            )
         }
         return self
     }

@@ -70,8 +70,10 @@ public struct WorkingDayCalendar: Sendable, Hashable {
     /// Whether `date` is a working day. Throws if its year's notice is not loaded.
     public func isWorkingDay(_ date: CivilDate) throws(CalendarError) -> Bool {
         guard notices[date.year] != nil else {
-            throw CalendarError(rule: "year-not-loaded",
-                                message: "未载入\(date.year)年的节假日安排,请先导入该年数据 / holiday notice for \(date.year) not loaded")
+            throw CalendarError(
+                rule: "year-not-loaded",
+                message: "未载入\(date.year)年的节假日安排,请先导入该年数据 / holiday notice for \(date.year) not loaded"
+            )
         }
         let day = date.daysSinceEpoch
         if makeUpDays.contains(day) { return true }
@@ -96,8 +98,10 @@ public struct WorkingDayCalendar: Sendable, Hashable {
     /// The UTC offset in seconds for dates of `year` (from its notice).
     public func utcOffsetSeconds(year: Int) throws(CalendarError) -> Int {
         guard let notice = notices[year] else {
-            throw CalendarError(rule: "year-not-loaded",
-                                message: "未载入\(year)年的节假日安排,请先导入该年数据 / holiday notice for \(year) not loaded")
+            throw CalendarError(
+                rule: "year-not-loaded",
+                message: "未载入\(year)年的节假日安排,请先导入该年数据 / holiday notice for \(year) not loaded"
+            )
         }
         return notice.utcOffsetSeconds
     }

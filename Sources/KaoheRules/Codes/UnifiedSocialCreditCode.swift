@@ -27,7 +27,10 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
             let byte = (raw >= UInt8(ascii: "a") && raw <= UInt8(ascii: "z")) ? raw - 32 : raw
             guard let value = Self.value(of: byte) else {
                 throw UnifiedSocialCreditCodeError(
-                    code: text, rule: .invalidCharacter(Character(Unicode.Scalar(raw))), position: index + 1)
+                    code: text,
+                    rule: .invalidCharacter(Character(Unicode.Scalar(raw))),
+                    position: index + 1
+                )
             }
             normalized.append(byte)
             if index < 17 { sum += value * Self.weights[index] }
@@ -36,7 +39,10 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
         let found = Character(Unicode.Scalar(normalized[17]))
         guard expected == found else {
             throw UnifiedSocialCreditCodeError(
-                code: text, rule: .checkSymbolMismatch(expected: expected, found: found), position: 18)
+                code: text,
+                rule: .checkSymbolMismatch(expected: expected, found: found),
+                position: 18
+            )
         }
         self.rawValue = String(decoding: normalized, as: UTF8.self)
     }

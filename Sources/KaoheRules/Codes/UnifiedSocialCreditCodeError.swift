@@ -39,9 +39,11 @@ public struct UnifiedSocialCreditCodeError: Error, Sendable, Hashable, CustomStr
         case .wrongLength(let count):
             return "统一社会信用代码“\(code)”应为18位,实为\(count)位 / must have 18 characters, has \(count)"
         case .invalidCharacter(let character):
-            return "统一社会信用代码“\(code)”第\(position ?? 0)位字符“\(character)”不合法(只允许数字和 ABCDEFGHJKLMNPQRTUWXY) / invalid character at position \(position ?? 0)"
+            return
+                "统一社会信用代码“\(code)”第\(position ?? 0)位字符“\(character)”不合法(只允许数字和 ABCDEFGHJKLMNPQRTUWXY) / invalid character at position \(position ?? 0)"
         case .checkSymbolMismatch(let expected, let found):
-            return "统一社会信用代码“\(code)”校验不通过:第18位校验码应为“\(expected)”,实为“\(found)”,请核对第1–18位 / checksum fails at position 18: expected \(expected), found \(found)"
+            return
+                "统一社会信用代码“\(code)”校验不通过:第18位校验码应为“\(expected)”,实为“\(found)”,请核对第1–18位 / checksum fails at position 18: expected \(expected), found \(found)"
         }
     }
 }

@@ -14,7 +14,13 @@ public enum DrawDryRun {
     }
 
     /// Runs the draw under an explicit policy.
-    public static func run(input: Data, seed: String, percent: Int?, strata: Stratification?, policy: SpotCheckPolicy)
+    public static func run(
+        input: Data,
+        seed: String,
+        percent: Int?,
+        strata: Stratification?,
+        policy: SpotCheckPolicy
+    )
         throws(DryRunError) -> SpotCheckSelection
     {
         let drawSeed: DrawSeed
@@ -45,8 +51,13 @@ public enum DrawDryRun {
         }
         guard issues.isEmpty else { throw DryRunError(issues: issues) }
         do {
-            return try SpotCheckDraw.draw(population: units, seed: drawSeed, percent: rate,
-                                          strata: strata ?? policy.defaultStrata, policy: policy)
+            return try SpotCheckDraw.draw(
+                population: units,
+                seed: drawSeed,
+                percent: rate,
+                strata: strata ?? policy.defaultStrata,
+                policy: policy
+            )
         } catch {
             throw DryRunError(field: error.field, rule: error.rule, message: error.message)
         }

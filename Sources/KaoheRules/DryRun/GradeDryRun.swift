@@ -22,7 +22,12 @@ public enum GradeDryRun {
     }
 
     /// Runs the dry run with an explicit scheme and grading policy.
-    public static func run(input: Data, scheme: IndicatorScheme, grading: GradingPolicy, scope: CohortScope)
+    public static func run(
+        input: Data,
+        scheme: IndicatorScheme,
+        grading: GradingPolicy,
+        scope: CohortScope
+    )
         throws(DryRunError) -> GradeDryRunOutput
     {
         let request: GradeDryRunInput
@@ -45,15 +50,24 @@ public enum GradeDryRun {
                 issues.append(FieldIssue(field: "\(prefix).committee", rule: "required", message: "缺少专考委 / committee required"))
             }
             let sheet = UnitScoreSheet(
-                scores: unit.scores, qualitative: unit.qualitative, notAssigned: Set(unit.notAssigned ?? []),
+                scores: unit.scores,
+                qualitative: unit.qualitative,
+                notAssigned: Set(unit.notAssigned ?? []),
                 awards: unit.awards,
                 additions: unit.additions.map { [ScoreAdjustment(points: $0, reason: "试算加分 / dry-run additions")] } ?? [],
-                deductions: unit.deductions.map { [ScoreAdjustment(points: $0, reason: "试算减分 / dry-run deductions")] } ?? [])
+                deductions: unit.deductions.map { [ScoreAdjustment(points: $0, reason: "试算减分 / dry-run deductions")] } ?? []
+            )
             do {
                 let assessed = try scheme.assess(sheet)
-                units.append(UnitForGrading(code: code, committee: unit.committee, assessed: assessed,
-                                            vetoEvents: unit.veto == true ? ["一票否决 / veto recorded"] : [],
-                                            departmentGrade: unit.departmentGrade))
+                units.append(
+                    UnitForGrading(
+                        code: code,
+                        committee: unit.committee,
+                        assessed: assessed,
+                        vetoEvents: unit.veto == true ? ["一票否决 / veto recorded"] : [],
+                        departmentGrade: unit.departmentGrade
+                    )
+                )
             } catch {
                 issues += error.issues.map { FieldIssue(field: "\(prefix).\($0.field)", rule: $0.rule, message: $0.message) }
             }
@@ -70,8 +84,12 @@ public enum GradeDryRun {
         }
         let distribution = proposal.distribution
         return GradeDryRunOutput(
-            scheme: scheme.id, scope: scope, units: proposal.units, conflicts: proposal.conflicts,
-            distribution: Dictionary(uniqueKeysWithValues: UnitGrade.allCases.map { ($0.rawValue, distribution[$0] ?? 0) }))
+            scheme: scheme.id,
+            scope: scope,
+            units: proposal.units,
+            conflicts: proposal.conflicts,
+            distribution: Dictionary(uniqueKeysWithValues: UnitGrade.allCases.map { ($0.rawValue, distribution[$0] ?? 0) })
+        )
     }
 }
 

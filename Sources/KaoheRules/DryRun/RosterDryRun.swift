@@ -5,24 +5,46 @@ public import Foundation
 /// `message`), plus the quota's percent and whether it is provisional.
 public enum RosterDryRun {
     /// Runs the check with a built-in roster policy.
-    public static func run(input: Data, unitGrade: String, policyId: String, award: Bool, gradeIsFinal: Bool)
+    public static func run(
+        input: Data,
+        unitGrade: String,
+        policyId: String,
+        award: Bool,
+        gradeIsFinal: Bool
+    )
         throws(DryRunError) -> Data
     {
         let policy: RosterPolicy
         do { policy = try PolicyLoader.rosterPolicy(policyId) } catch {
             throw DryRunError(field: "--policy", rule: "unknown-policy", message: error.description)
         }
-        return RulesJSON.encode(try run(input: input, unitGrade: unitGrade, policy: policy, award: award,
-                                        gradeIsFinal: gradeIsFinal))
+        return RulesJSON.encode(
+            try run(
+                input: input,
+                unitGrade: unitGrade,
+                policy: policy,
+                award: award,
+                gradeIsFinal: gradeIsFinal
+            )
+        )
     }
 
     /// Runs the check with an explicit policy.
-    public static func run(input: Data, unitGrade: String, policy: RosterPolicy, award: Bool, gradeIsFinal: Bool)
+    public static func run(
+        input: Data,
+        unitGrade: String,
+        policy: RosterPolicy,
+        award: Bool,
+        gradeIsFinal: Bool
+    )
         throws(DryRunError) -> RosterDryRunOutput
     {
         guard let grade = UnitGrade(term: unitGrade) else {
-            throw DryRunError(field: "--unit-grade", rule: "unit-grade",
-                              message: "单位等次“\(unitGrade)”无效,应为 excellent/good/qualified/poor(优秀/良好/合格/较差) / unknown unit grade")
+            throw DryRunError(
+                field: "--unit-grade",
+                rule: "unit-grade",
+                message: "单位等次“\(unitGrade)”无效,应为 excellent/good/qualified/poor(优秀/良好/合格/较差) / unknown unit grade"
+            )
         }
         let request: RosterDryRunInput
         do { request = try RulesJSON.decode(RosterDryRunInput.self, from: input, name: "stdin") } catch {
@@ -34,18 +56,30 @@ public enum RosterDryRun {
                 issues.append(FieldIssue(field: "staff[\(index)].staffNo", rule: "required", message: "缺少工号 / staff number required"))
             }
             if staff.leaveMonths < 0 || staff.leaveMonths > 12 || staff.unassignedMonths < 0 || staff.unassignedMonths > 12 {
-                issues.append(FieldIssue(field: "staff[\(index)].leaveMonths", rule: "months-range", message: "月数应在0–12之间 / months must be 0–12"))
+                issues.append(
+                    FieldIssue(field: "staff[\(index)].leaveMonths", rule: "months-range", message: "月数应在0–12之间 / months must be 0–12")
+                )
             }
             if staff.quarters.count > 4 {
-                issues.append(FieldIssue(field: "staff[\(index)].quarters", rule: "quarters-count", message: "季度结果最多4个 / at most 4 quarters"))
+                issues.append(
+                    FieldIssue(field: "staff[\(index)].quarters", rule: "quarters-count", message: "季度结果最多4个 / at most 4 quarters")
+                )
             }
         }
         guard issues.isEmpty else { throw DryRunError(issues: issues) }
         let report = RosterCheck(policy: policy).check(request.staff, unitGrade: grade, gradeIsFinal: gradeIsFinal, award: award)
         return RosterDryRunOutput(
-            policy: policy.id, unitGrade: grade, participants: report.participants, quota: report.quota.limit,
-            quotaPercent: report.quota.percent, provisional: report.quota.provisional, quotaSummary: report.quota.summary,
-            excellent: report.excellent, mustGiveUp: report.mustGiveUp, violations: report.violations)
+            policy: policy.id,
+            unitGrade: grade,
+            participants: report.participants,
+            quota: report.quota.limit,
+            quotaPercent: report.quota.percent,
+            provisional: report.quota.provisional,
+            quotaSummary: report.quota.summary,
+            excellent: report.excellent,
+            mustGiveUp: report.mustGiveUp,
+            violations: report.violations
+        )
     }
 }
 

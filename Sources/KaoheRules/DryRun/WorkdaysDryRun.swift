@@ -9,7 +9,11 @@ public enum WorkdaysDryRun {
     }
 
     /// The result as a value.
-    public static func compute(from: String, days: Int, extraCalendars: [(name: String, data: Data)] = [])
+    public static func compute(
+        from: String,
+        days: Int,
+        extraCalendars: [(name: String, data: Data)] = []
+    )
         throws(DryRunError) -> WorkdaysDryRunOutput
     {
         let start: CivilDate

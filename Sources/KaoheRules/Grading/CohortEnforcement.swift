@@ -31,21 +31,42 @@ public struct CohortEnforcement: Sendable {
         }
         if let department = unit.departmentGrade, let ceiling = policy.ceiling(for: department), ceiling.rank > grade.rank {
             grade = ceiling
-            reasons.append(GradeReason(rule: "department-ceiling", grade: grade,
-                                       message: "主管部门年度综合考核结果为\(department.rawValue),本单位最高为\(ceiling.chinese)"))
+            reasons.append(
+                GradeReason(
+                    rule: "department-ceiling",
+                    grade: grade,
+                    message: "主管部门年度综合考核结果为\(department.rawValue),本单位最高为\(ceiling.chinese)"
+                )
+            )
         }
         if !unit.excellenceBars.isEmpty, grade == .excellent {
             grade = .good
-            reasons.append(GradeReason(rule: "not-excellent", grade: .good,
-                                       message: "不得确定为优秀等次的情形:\(unit.excellenceBars.joined(separator: "、")),最高为良好"))
+            reasons.append(
+                GradeReason(
+                    rule: "not-excellent",
+                    grade: .good,
+                    message: "不得确定为优秀等次的情形:\(unit.excellenceBars.joined(separator: "、")),最高为良好"
+                )
+            )
         }
         if !unit.vetoEvents.isEmpty {
             grade = .poor
-            reasons.append(GradeReason(rule: "direct-poor", grade: .poor,
-                                       message: "一票否决情形:\(unit.vetoEvents.joined(separator: "、")),直接确定为较差"))
+            reasons.append(
+                GradeReason(
+                    rule: "direct-poor",
+                    grade: .poor,
+                    message: "一票否决情形:\(unit.vetoEvents.joined(separator: "、")),直接确定为较差"
+                )
+            )
         }
-        return GradeProposal(code: unit.code, committee: unit.committee, total: unit.total, band: band,
-                             grade: grade, reasons: reasons)
+        return GradeProposal(
+            code: unit.code,
+            committee: unit.committee,
+            total: unit.total,
+            band: band,
+            grade: grade,
+            reasons: reasons
+        )
     }
 
     /// Grades every unit: proposals in input order and the conflicts the office must decide.
@@ -67,7 +88,9 @@ public struct CohortEnforcement: Sendable {
         // 篇十二 (五): each department's own shares first, where its result has a share cap.
         var byDepartment: [String: (cap: DepartmentShareCap, members: [Int])] = [:]
         for (index, unit) in units.enumerated() {
-            guard let department = unit.department, let result = unit.departmentGrade, let cap = policy.shareCap(for: result) else { continue }
+            guard let department = unit.department, let result = unit.departmentGrade, let cap = policy.shareCap(for: result) else {
+                continue
+            }
             byDepartment[department, default: (cap, [])].members.append(index)
         }
         for department in byDepartment.keys.sorted() {
@@ -80,8 +103,17 @@ public struct CohortEnforcement: Sendable {
                 let goods = members.count(where: { proposals[$0].grade == .good })
                 let limit = percent.atMost(of: members.count)
                 if goods > limit {
-                    try lowerLowestGoods(name, members, need: goods - limit, message: "良好不超过\(percent)×\(members.count)=\(limit)个(\(name))",
-                                         rule: "department-good-cap", &proposals, &conflicts, decisions, &used)
+                    try lowerLowestGoods(
+                        name,
+                        members,
+                        need: goods - limit,
+                        message: "良好不超过\(percent)×\(members.count)=\(limit)个(\(name))",
+                        rule: "department-good-cap",
+                        &proposals,
+                        &conflicts,
+                        decisions,
+                        &used
+                    )
                 }
             }
         }
@@ -90,21 +122,30 @@ public struct CohortEnforcement: Sendable {
             try enforceQualifiedFloor(cohort.name, cohort.members, &proposals, &conflicts, decisions, &used)
         }
         if let unused = used.firstIndex(of: false) {
-            throw TieDecisionError(index: unused, rule: "decision-unmatched",
-                                   message: "该决定涉及的单位不构成当前的并列冲突(得分可能已变化),请重新研判 / the decision matches no current tie")
+            throw TieDecisionError(
+                index: unused,
+                rule: "decision-unmatched",
+                message: "该决定涉及的单位不构成当前的并列冲突(得分可能已变化),请重新研判 / the decision matches no current tie"
+            )
         }
         return CohortProposal(units: proposals, conflicts: conflicts)
     }
 
     private func enforceExcellentCap(
-        _ name: String, _ members: [Int], _ proposals: inout [GradeProposal], _ conflicts: inout [CohortConflict],
-        _ decisions: [TieDecision], _ used: inout [Bool], percent: Percentage? = nil
+        _ name: String,
+        _ members: [Int],
+        _ proposals: inout [GradeProposal],
+        _ conflicts: inout [CohortConflict],
+        _ decisions: [TieDecision],
+        _ used: inout [Bool],
+        percent: Percentage? = nil
     ) throws(TieDecisionError) {
         let percent = percent ?? policy.excellentMaxPercent
         let limit = percent.atMost(of: members.count)
         // Best first; equal totals by code only to make the output deterministic.
         let candidates = members.filter { proposals[$0].grade == .excellent }.sorted {
-            proposals[$0].total != proposals[$1].total ? proposals[$0].total > proposals[$1].total
+            proposals[$0].total != proposals[$1].total
+                ? proposals[$0].total > proposals[$1].total
                 : proposals[$0].code < proposals[$1].code
         }
         guard candidates.count > limit else { return }
@@ -121,35 +162,60 @@ public struct CohortEnforcement: Sendable {
             if let (decision, keep) = try resolve(.excellentCap, tied: tied, seats: seats, proposals, decisions, &used) {
                 for index in tied where keep.contains(proposals[index].code) {
                     skip.insert(index)
-                    proposals[index].reasons.append(GradeReason(
-                        rule: "office-decision", grade: .excellent,
-                        message: "并列\(tiedTotal)分,经县事考办决定(\(decision.reference))保留优秀"))
+                    proposals[index].reasons.append(
+                        GradeReason(
+                            rule: "office-decision",
+                            grade: .excellent,
+                            message: "并列\(tiedTotal)分,经县事考办决定(\(decision.reference))保留优秀"
+                        )
+                    )
                 }
             } else {
                 let codes = tied.map { proposals[$0].code }.sorted()
-                conflicts.append(CohortConflict(
-                    kind: CohortCut.excellentCap.rawValue, scope: name, total: tiedTotal, units: codes, seats: seats,
-                    message: "\(name):\(codes.count)个单位并列\(tiedTotal)分,争最后\(seats)个优秀名额(\(capMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"))
+                conflicts.append(
+                    CohortConflict(
+                        kind: CohortCut.excellentCap.rawValue,
+                        scope: name,
+                        total: tiedTotal,
+                        units: codes,
+                        seats: seats,
+                        message:
+                            "\(name):\(codes.count)个单位并列\(tiedTotal)分,争最后\(seats)个优秀名额(\(capMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"
+                    )
+                )
                 for index in tied {
                     skip.insert(index)
                     proposals[index].grade = .good
-                    proposals[index].reasons.append(GradeReason(
-                        rule: "tie-conflict", grade: .good,
-                        message: "与\(codes.count - 1)个单位并列\(tiedTotal)分,跨越优秀名额线,待县事考办决定;暂定良好"))
+                    proposals[index].reasons.append(
+                        GradeReason(
+                            rule: "tie-conflict",
+                            grade: .good,
+                            message: "与\(codes.count - 1)个单位并列\(tiedTotal)分,跨越优秀名额线,待县事考办决定;暂定良好"
+                        )
+                    )
                 }
             }
         }
         for position in firstDemoted..<candidates.count where !skip.contains(candidates[position]) {
             let index = candidates[position]
             proposals[index].grade = .good
-            proposals[index].reasons.append(GradeReason(
-                rule: "excellent-cap", grade: .good, message: "\(capMessage),按总分排第\(position + 1)位,调整为良好"))
+            proposals[index].reasons.append(
+                GradeReason(
+                    rule: "excellent-cap",
+                    grade: .good,
+                    message: "\(capMessage),按总分排第\(position + 1)位,调整为良好"
+                )
+            )
         }
     }
 
     private func enforceQualifiedFloor(
-        _ name: String, _ members: [Int], _ proposals: inout [GradeProposal], _ conflicts: inout [CohortConflict],
-        _ decisions: [TieDecision], _ used: inout [Bool]
+        _ name: String,
+        _ members: [Int],
+        _ proposals: inout [GradeProposal],
+        _ conflicts: inout [CohortConflict],
+        _ decisions: [TieDecision],
+        _ used: inout [Bool]
     ) throws(TieDecisionError) {
         let floor = policy.qualifiedMinPercent.atLeast(of: members.count)
         let qualified = members.count(where: { proposals[$0].grade == .qualified })
@@ -158,24 +224,48 @@ public struct CohortEnforcement: Sendable {
         let floorMessage = "合格不少于\(policy.qualifiedMinPercent)×\(members.count)=\(floor)个(\(name))"
         let goods = members.count(where: { proposals[$0].grade == .good })
         if goods < need {
-            conflicts.append(CohortConflict(
-                kind: "qualified-shortfall", scope: name, total: .zero, units: [], seats: need - goods,
-                message: "\(name):\(floorMessage),但可调整的良好单位只有\(goods)个,仍差\(need - goods)个;请县事考办研究"))
+            conflicts.append(
+                CohortConflict(
+                    kind: "qualified-shortfall",
+                    scope: name,
+                    total: .zero,
+                    units: [],
+                    seats: need - goods,
+                    message: "\(name):\(floorMessage),但可调整的良好单位只有\(goods)个,仍差\(need - goods)个;请县事考办研究"
+                )
+            )
         }
-        try lowerLowestGoods(name, members, need: min(need, goods), message: floorMessage, rule: "qualified-floor",
-                             &proposals, &conflicts, decisions, &used)
+        try lowerLowestGoods(
+            name,
+            members,
+            need: min(need, goods),
+            message: floorMessage,
+            rule: "qualified-floor",
+            &proposals,
+            &conflicts,
+            decisions,
+            &used
+        )
     }
 
     /// Lowers the `need` lowest-ranked 良好 of `members` to 合格; a tie across the cut is a
     /// `qualified-floor` conflict (or settled by the office's decision).
     private func lowerLowestGoods(
-        _ name: String, _ members: [Int], need: Int, message floorMessage: String, rule: String,
-        _ proposals: inout [GradeProposal], _ conflicts: inout [CohortConflict], _ decisions: [TieDecision], _ used: inout [Bool]
+        _ name: String,
+        _ members: [Int],
+        need: Int,
+        message floorMessage: String,
+        rule: String,
+        _ proposals: inout [GradeProposal],
+        _ conflicts: inout [CohortConflict],
+        _ decisions: [TieDecision],
+        _ used: inout [Bool]
     ) throws(TieDecisionError) {
         guard need > 0 else { return }
         // Lowest first.
         let goods = members.filter { proposals[$0].grade == .good }.sorted {
-            proposals[$0].total != proposals[$1].total ? proposals[$0].total < proposals[$1].total
+            proposals[$0].total != proposals[$1].total
+                ? proposals[$0].total < proposals[$1].total
                 : proposals[$0].code > proposals[$1].code
         }
         var lower = Array(goods.prefix(need))
@@ -189,20 +279,36 @@ public struct CohortEnforcement: Sendable {
             if let (decision, keep) = try resolve(.qualifiedFloor, tied: tied, seats: seats, proposals, decisions, &used) {
                 lower.removeAll { keep.contains(proposals[$0].code) }
                 for index in tied where keep.contains(proposals[index].code) {
-                    proposals[index].reasons.append(GradeReason(
-                        rule: "office-decision", grade: .good,
-                        message: "并列\(tiedTotal)分,经县事考办决定(\(decision.reference))保留良好"))
+                    proposals[index].reasons.append(
+                        GradeReason(
+                            rule: "office-decision",
+                            grade: .good,
+                            message: "并列\(tiedTotal)分,经县事考办决定(\(decision.reference))保留良好"
+                        )
+                    )
                 }
             } else {
                 let codes = tied.map { proposals[$0].code }.sorted()
-                conflicts.append(CohortConflict(
-                    kind: CohortCut.qualifiedFloor.rawValue, scope: name, total: tiedTotal, units: codes, seats: seats,
-                    message: "\(name):\(codes.count)个良好单位并列\(tiedTotal)分,其中\(toLower)个须调整为合格(\(floorMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"))
+                conflicts.append(
+                    CohortConflict(
+                        kind: CohortCut.qualifiedFloor.rawValue,
+                        scope: name,
+                        total: tiedTotal,
+                        units: codes,
+                        seats: seats,
+                        message:
+                            "\(name):\(codes.count)个良好单位并列\(tiedTotal)分,其中\(toLower)个须调整为合格(\(floorMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"
+                    )
+                )
                 for index in tied {
                     proposals[index].grade = .qualified
-                    proposals[index].reasons.append(GradeReason(
-                        rule: "tie-conflict", grade: .qualified,
-                        message: "与\(codes.count - 1)个单位并列\(tiedTotal)分,跨越合格比例线,待县事考办决定;暂定合格"))
+                    proposals[index].reasons.append(
+                        GradeReason(
+                            rule: "tie-conflict",
+                            grade: .qualified,
+                            message: "与\(codes.count - 1)个单位并列\(tiedTotal)分,跨越合格比例线,待县事考办决定;暂定合格"
+                        )
+                    )
                 }
                 let tiedSet = Set(tied)
                 lower.removeAll { tiedSet.contains($0) }
@@ -210,14 +316,23 @@ public struct CohortEnforcement: Sendable {
         }
         for index in lower {
             proposals[index].grade = .qualified
-            proposals[index].reasons.append(GradeReason(
-                rule: rule, grade: .qualified, message: "\(floorMessage),总分在良好单位中居后,调整为合格"))
+            proposals[index].reasons.append(
+                GradeReason(
+                    rule: rule,
+                    grade: .qualified,
+                    message: "\(floorMessage),总分在良好单位中居后,调整为合格"
+                )
+            )
         }
     }
 
     /// The decision for this tie, if one was recorded: it must name tied units only, exactly `seats` of them.
     private func resolve(
-        _ cut: CohortCut, tied: [Int], seats: Int, _ proposals: [GradeProposal], _ decisions: [TieDecision],
+        _ cut: CohortCut,
+        tied: [Int],
+        seats: Int,
+        _ proposals: [GradeProposal],
+        _ decisions: [TieDecision],
         _ used: inout [Bool]
     ) throws(TieDecisionError) -> (TieDecision, Set<String>)? {
         let tiedCodes = Set(tied.map { proposals[$0].code })
@@ -226,8 +341,12 @@ public struct CohortEnforcement: Sendable {
             guard !favoured.isEmpty ? favoured.isSubset(of: tiedCodes) : false else { continue }
             used[index] = true
             guard favoured.count == seats, decision.favoured.count == seats else {
-                throw TieDecisionError(index: index, rule: "decision-seats",
-                                       message: "并列单位中应有\(seats)个获得较好等次,决定中列了\(decision.favoured.count)个 / the decision must name exactly \(seats) of the tied units")
+                throw TieDecisionError(
+                    index: index,
+                    rule: "decision-seats",
+                    message:
+                        "并列单位中应有\(seats)个获得较好等次,决定中列了\(decision.favoured.count)个 / the decision must name exactly \(seats) of the tied units"
+                )
             }
             return (decision, favoured)
         }

@@ -23,16 +23,30 @@ public struct CohortRatioCheck: Sendable {
             let cap = policy.excellentMaxPercent.atMost(of: members.count)
             let excellent = members.filter { $0.grade == .excellent }.map(\.code).sorted()
             if excellent.count > cap {
-                conflicts.append(CohortConflict(
-                    kind: "excellent-ratio", scope: name, total: .zero, units: excellent, seats: cap,
-                    message: "\(name):优秀\(excellent.count)个,超过\(policy.excellentMaxPercent)×\(members.count)=\(cap)个;请县事考办研究"))
+                conflicts.append(
+                    CohortConflict(
+                        kind: "excellent-ratio",
+                        scope: name,
+                        total: .zero,
+                        units: excellent,
+                        seats: cap,
+                        message: "\(name):优秀\(excellent.count)个,超过\(policy.excellentMaxPercent)×\(members.count)=\(cap)个;请县事考办研究"
+                    )
+                )
             }
             let floor = policy.qualifiedMinPercent.atLeast(of: members.count)
             let qualified = members.count { $0.grade == .qualified }
             if qualified < floor {
-                conflicts.append(CohortConflict(
-                    kind: "qualified-ratio", scope: name, total: .zero, units: members.filter { $0.grade == .qualified }.map(\.code).sorted(),
-                    seats: floor, message: "\(name):合格\(qualified)个,少于\(policy.qualifiedMinPercent)×\(members.count)=\(floor)个;请县事考办研究"))
+                conflicts.append(
+                    CohortConflict(
+                        kind: "qualified-ratio",
+                        scope: name,
+                        total: .zero,
+                        units: members.filter { $0.grade == .qualified }.map(\.code).sorted(),
+                        seats: floor,
+                        message: "\(name):合格\(qualified)个,少于\(policy.qualifiedMinPercent)×\(members.count)=\(floor)个;请县事考办研究"
+                    )
+                )
             }
         }
         return conflicts

@@ -17,8 +17,12 @@ public struct GradingPolicy: Sendable, Hashable, Codable {
     public var departmentShareCaps: [String: DepartmentShareCap]?
 
     /// Creates a policy.
-    public init(bands: [GradeBand], excellentMaxPercent: Percentage, qualifiedMinPercent: Percentage,
-                departmentCeilings: [DepartmentGrade: UnitGrade] = [:]) {
+    public init(
+        bands: [GradeBand],
+        excellentMaxPercent: Percentage,
+        qualifiedMinPercent: Percentage,
+        departmentCeilings: [DepartmentGrade: UnitGrade] = [:]
+    ) {
         self.bands = bands
         self.excellentMaxPercent = excellentMaxPercent
         self.qualifiedMinPercent = qualifiedMinPercent
@@ -42,20 +46,40 @@ public struct GradingPolicy: Sendable, Hashable, Codable {
         var issues: [FieldIssue] = []
         let grades = bands.map(\.grade)
         if grades != [.excellent, .good, .qualified] {
-            issues.append(FieldIssue(field: "grading.bands", rule: "band-grades",
-                                     message: "分数段须依次为 excellent、good、qualified / bands must be excellent, good, qualified"))
+            issues.append(
+                FieldIssue(
+                    field: "grading.bands",
+                    rule: "band-grades",
+                    message: "分数段须依次为 excellent、good、qualified / bands must be excellent, good, qualified"
+                )
+            )
         }
         for index in bands.indices.dropFirst() where bands[index].atLeast >= bands[index - 1].atLeast {
-            issues.append(FieldIssue(field: "grading.bands[\(index)].atLeast", rule: "band-order",
-                                     message: "分数线须从高到低 / thresholds must descend"))
+            issues.append(
+                FieldIssue(
+                    field: "grading.bands[\(index)].atLeast",
+                    rule: "band-order",
+                    message: "分数线须从高到低 / thresholds must descend"
+                )
+            )
         }
         for key in departmentCeilings.keys.sorted() where DepartmentGrade(rawValue: key) == nil {
-            issues.append(FieldIssue(field: "grading.departmentCeilings.\(key)", rule: "known-grade",
-                                     message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"))
+            issues.append(
+                FieldIssue(
+                    field: "grading.departmentCeilings.\(key)",
+                    rule: "known-grade",
+                    message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"
+                )
+            )
         }
         for key in (departmentShareCaps ?? [:]).keys.sorted() where DepartmentGrade(rawValue: key) == nil {
-            issues.append(FieldIssue(field: "grading.departmentShareCaps.\(key)", rule: "known-grade",
-                                     message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"))
+            issues.append(
+                FieldIssue(
+                    field: "grading.departmentShareCaps.\(key)",
+                    rule: "known-grade",
+                    message: "部门考核结果“\(key)”未知(excellent/good/qualified/failed) / unknown department result"
+                )
+            )
         }
         guard issues.isEmpty else { throw SchemeError(scheme: "grading", issues: issues) }
         return self

@@ -18,8 +18,14 @@ public struct UnitForGrading: Sendable, Hashable {
     public var department: String?
 
     /// Creates a unit to grade.
-    public init(code: String, committee: String, total: Score, qualitativeCeiling: QualitativeCeiling? = nil,
-                vetoEvents: [String] = [], departmentGrade: DepartmentGrade? = nil) {
+    public init(
+        code: String,
+        committee: String,
+        total: Score,
+        qualitativeCeiling: QualitativeCeiling? = nil,
+        vetoEvents: [String] = [],
+        departmentGrade: DepartmentGrade? = nil
+    ) {
         self.code = code
         self.committee = committee
         self.total = total
@@ -29,10 +35,22 @@ public struct UnitForGrading: Sendable, Hashable {
     }
 
     /// A unit from an assessed score sheet.
-    public init(code: String, committee: String, assessed: AssessedScores, vetoEvents: [String] = [],
-                departmentGrade: DepartmentGrade? = nil, excellenceBars: [String] = []) {
-        self.init(code: code, committee: committee, total: assessed.total,
-                  qualitativeCeiling: assessed.qualitativeCeiling, vetoEvents: vetoEvents, departmentGrade: departmentGrade)
+    public init(
+        code: String,
+        committee: String,
+        assessed: AssessedScores,
+        vetoEvents: [String] = [],
+        departmentGrade: DepartmentGrade? = nil,
+        excellenceBars: [String] = []
+    ) {
+        self.init(
+            code: code,
+            committee: committee,
+            total: assessed.total,
+            qualitativeCeiling: assessed.qualitativeCeiling,
+            vetoEvents: vetoEvents,
+            departmentGrade: departmentGrade
+        )
         self.excellenceBars = excellenceBars
     }
 }

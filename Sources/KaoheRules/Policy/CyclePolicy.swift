@@ -25,9 +25,19 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
     public var defaultCohortScope: CohortScope
 
     /// Creates a policy.
-    public init(id: String, title: String, source: String, grading: GradingPolicy, spotCheck: SpotCheckPolicy,
-                recheck: RecheckPolicy, publicityWorkingDays: Int, staffReviewWorkingDays: Int, defaultScheme: String,
-                defaultRosterPolicy: String, defaultCohortScope: CohortScope) {
+    public init(
+        id: String,
+        title: String,
+        source: String,
+        grading: GradingPolicy,
+        spotCheck: SpotCheckPolicy,
+        recheck: RecheckPolicy,
+        publicityWorkingDays: Int,
+        staffReviewWorkingDays: Int,
+        defaultScheme: String,
+        defaultRosterPolicy: String,
+        defaultCohortScope: CohortScope
+    ) {
         self.id = id
         self.title = title
         self.source = source
@@ -46,12 +56,23 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         _ = try grading.validated()
         var issues: [FieldIssue] = []
         if spotCheck.minimumPercent.value < SpotCheckDraw.hardFloorPercent {
-            issues.append(FieldIssue(field: "spotCheck.minimumPercent", rule: "minimum-rate",
-                                     message: "抽查比例下限为\(spotCheck.minimumPercent),文件规定不低于\(SpotCheckDraw.hardFloorPercent)%,请改为\(SpotCheckDraw.hardFloorPercent)至100 / the minimum rate \(spotCheck.minimumPercent) is below the documents' \(SpotCheckDraw.hardFloorPercent)%; set \(SpotCheckDraw.hardFloorPercent)–100"))
+            issues.append(
+                FieldIssue(
+                    field: "spotCheck.minimumPercent",
+                    rule: "minimum-rate",
+                    message:
+                        "抽查比例下限为\(spotCheck.minimumPercent),文件规定不低于\(SpotCheckDraw.hardFloorPercent)%,请改为\(SpotCheckDraw.hardFloorPercent)至100 / the minimum rate \(spotCheck.minimumPercent) is below the documents' \(SpotCheckDraw.hardFloorPercent)%; set \(SpotCheckDraw.hardFloorPercent)–100"
+                )
+            )
         }
         if spotCheck.defaultPercent < spotCheck.minimumPercent {
-            issues.append(FieldIssue(field: "spotCheck.defaultPercent", rule: "minimum-rate",
-                                     message: "默认抽查比例低于下限 / default rate below the minimum"))
+            issues.append(
+                FieldIssue(
+                    field: "spotCheck.defaultPercent",
+                    rule: "minimum-rate",
+                    message: "默认抽查比例低于下限 / default rate below the minimum"
+                )
+            )
         }
         if spotCheck.minimumDiceDigits < 1 || spotCheck.reviewersPerUnit < 1 {
             issues.append(FieldIssue(field: "spotCheck", rule: "positive", message: "须为正整数 / must be positive"))

@@ -23,8 +23,14 @@ public enum PolicyLoader {
     /// A built-in roster policy by id.
     public static func rosterPolicy(_ id: String) throws(SchemeLoadError) -> RosterPolicy {
         guard rosterPolicyIds.contains(id) else {
-            throw .file(DataFileError(file: "Policies/roster-\(id).json", field: "", rule: "not-found",
-                                      message: "没有名为“\(id)”的名册政策(可选:\(rosterPolicyIds.joined(separator: "、"))) / unknown roster policy"))
+            throw .file(
+                DataFileError(
+                    file: "Policies/roster-\(id).json",
+                    field: "",
+                    rule: "not-found",
+                    message: "没有名为“\(id)”的名册政策(可选:\(rosterPolicyIds.joined(separator: "、"))) / unknown roster policy"
+                )
+            )
         }
         let data: Data
         do { data = try BuiltInData.data(folder: "Policies", name: "roster-\(id)") } catch { throw .file(error) }

@@ -41,18 +41,34 @@ public enum RulesJSON {
             let field = path(context.codingPath + [key])
             return DataFileError(file: name, field: field, rule: "missing-field", message: "缺少字段“\(key.stringValue)” / missing field")
         case .typeMismatch(let type, let context):
-            return DataFileError(file: name, field: path(context.codingPath), rule: "wrong-type",
-                                 message: "类型不对,应为\(describe(type)) / wrong type, expected \(describe(type))")
+            return DataFileError(
+                file: name,
+                field: path(context.codingPath),
+                rule: "wrong-type",
+                message: "类型不对,应为\(describe(type)) / wrong type, expected \(describe(type))"
+            )
         case .valueNotFound(let type, let context):
-            return DataFileError(file: name, field: path(context.codingPath), rule: "missing-value",
-                                 message: "缺少值,应为\(describe(type)) / value missing")
+            return DataFileError(
+                file: name,
+                field: path(context.codingPath),
+                rule: "missing-value",
+                message: "缺少值,应为\(describe(type)) / value missing"
+            )
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                return DataFileError(file: name, field: "", rule: "json-syntax",
-                                     message: "不是有效的 JSON / not valid JSON: \(context.debugDescription)")
+                return DataFileError(
+                    file: name,
+                    field: "",
+                    rule: "json-syntax",
+                    message: "不是有效的 JSON / not valid JSON: \(context.debugDescription)"
+                )
             }
-            return DataFileError(file: name, field: path(context.codingPath), rule: "invalid-value",
-                                 message: context.debugDescription)
+            return DataFileError(
+                file: name,
+                field: path(context.codingPath),
+                rule: "invalid-value",
+                message: context.debugDescription
+            )
         @unknown default:
             return DataFileError(file: name, field: "", rule: "json-syntax", message: "\(error)")
         }

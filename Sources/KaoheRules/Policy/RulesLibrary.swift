@@ -11,8 +11,12 @@ public struct RulesLibrary: Sendable {
     public var calendar: WorkingDayCalendar
 
     /// Creates a library from loaded parts.
-    public init(schemes: [String: IndicatorScheme], cyclePolicy: CyclePolicy, rosterPolicies: [String: RosterPolicy],
-                calendar: WorkingDayCalendar) {
+    public init(
+        schemes: [String: IndicatorScheme],
+        cyclePolicy: CyclePolicy,
+        rosterPolicies: [String: RosterPolicy],
+        calendar: WorkingDayCalendar
+    ) {
         self.schemes = schemes
         self.cyclePolicy = cyclePolicy
         self.rosterPolicies = rosterPolicies

@@ -25,32 +25,56 @@ public enum GradeBound {
     }
 
     /// Appends every bound the proposed grade breaks to `violations`.
-    public static func check(_ staff: StaffRecord, _ thresholds: StaffBoundThresholds,
-                             into violations: inout [RosterViolation]) {
+    public static func check(
+        _ staff: StaffRecord,
+        _ thresholds: StaffBoundThresholds,
+        into violations: inout [RosterViolation]
+    ) {
         if let score = staff.score, score.isNegative || score > Score(points: 100) {
-            violations.append(RosterViolation(staffNo: staff.staffNo, rule: .scoreRange,
-                                              message: "测评分\(score)应在0–100之间 / score must be 0–100"))
+            violations.append(
+                RosterViolation(
+                    staffNo: staff.staffNo,
+                    rule: .scoreRange,
+                    message: "测评分\(score)应在0–100之间 / score must be 0–100"
+                )
+            )
         }
         if let (grade, rule) = required(for: staff, thresholds) {
             if staff.grade != grade {
-                violations.append(RosterViolation(staffNo: staff.staffNo, rule: rule,
-                                                  message: "\(reason(rule, staff)),应为“\(grade.chinese)”,现为“\(staff.grade.chinese)”"))
+                violations.append(
+                    RosterViolation(
+                        staffNo: staff.staffNo,
+                        rule: rule,
+                        message: "\(reason(rule, staff)),应为“\(grade.chinese)”,现为“\(staff.grade.chinese)”"
+                    )
+                )
             }
             return
         }
         guard let rank = staff.grade.rank else {
             let rule: RosterRule = staff.grade == .undetermined ? .undeterminedNeedsReason : .excludedNeedsReason
-            let needs = staff.grade == .undetermined
+            let needs =
+                staff.grade == .undetermined
                 ? "立案调查未结案或首次就业试用期内"
                 : "病事假或未聘累计超过\(thresholds.leaveMonthsOver)个月"
-            violations.append(RosterViolation(staffNo: staff.staffNo, rule: rule,
-                                              message: "“\(staff.grade.chinese)”须有依据(\(needs)),未登记相应情形"))
+            violations.append(
+                RosterViolation(
+                    staffNo: staff.staffNo,
+                    rule: rule,
+                    message: "“\(staff.grade.chinese)”须有依据(\(needs)),未登记相应情形"
+                )
+            )
             return
         }
         func ceiling(_ best: StaffGrade, _ rule: RosterRule, _ why: @autoclosure () -> String) {
             if rank < best.rank! {
-                violations.append(RosterViolation(staffNo: staff.staffNo, rule: rule,
-                                                  message: "\(why()),最高为“\(best.chinese)”,现为“\(staff.grade.chinese)”"))
+                violations.append(
+                    RosterViolation(
+                        staffNo: staff.staffNo,
+                        rule: rule,
+                        message: "\(why()),最高为“\(best.chinese)”,现为“\(staff.grade.chinese)”"
+                    )
+                )
             }
         }
         switch staff.sanction {
@@ -62,7 +86,11 @@ public enum GradeBound {
         }
         if let score = staff.score {
             let best = scoreCeiling(score, thresholds)
-            ceiling(best, .scoreThreshold, "综合量化测评分\(score)(优秀需≥\(thresholds.excellentMinScore),合格需≥\(thresholds.competentMinScore),基本合格需≥\(thresholds.basicMinScore))")
+            ceiling(
+                best,
+                .scoreThreshold,
+                "综合量化测评分\(score)(优秀需≥\(thresholds.excellentMinScore),合格需≥\(thresholds.competentMinScore),基本合格需≥\(thresholds.basicMinScore))"
+            )
         }
         if !staff.quarters.isEmpty {
             let failed = staff.quarters.count(where: { $0 == .incompetent })

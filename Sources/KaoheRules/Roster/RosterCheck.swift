@@ -18,31 +18,61 @@ public struct RosterCheck: Sendable {
             GradeBound.check(staff[index], policy.bounds, into: &violations)
         }
         for index in Self.duplicateIndices(staff) {
-            violations.append(RosterViolation(staffNo: staff[index].staffNo, rule: .duplicateStaffNo,
-                                              message: "工号“\(staff[index].staffNo)”在名册中重复 / duplicate staff number"))
+            violations.append(
+                RosterViolation(
+                    staffNo: staff[index].staffNo,
+                    rule: .duplicateStaffNo,
+                    message: "工号“\(staff[index].staffNo)”在名册中重复 / duplicate staff number"
+                )
+            )
         }
         let participants = staff.count - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
-        let quota = ExcellentQuota(unitGrade: unitGrade, gradeIsFinal: gradeIsFinal, award: award,
-                                   participants: participants, policy: policy)
+        let quota = ExcellentQuota(
+            unitGrade: unitGrade,
+            gradeIsFinal: gradeIsFinal,
+            award: award,
+            participants: participants,
+            policy: policy
+        )
         let excellent = counts[StaffGrade.excellent.index]
         let excess = Swift.max(0, excellent - quota.limit)
         if excess > 0 {
-            violations.append(RosterViolation(staffNo: nil, rule: .excellentQuota,
-                                              message: "评定优秀\(excellent)人,超过\(quota.summary),须减少\(excess)人"))
+            violations.append(
+                RosterViolation(
+                    staffNo: nil,
+                    rule: .excellentQuota,
+                    message: "评定优秀\(excellent)人,超过\(quota.summary),须减少\(excess)人"
+                )
+            )
         }
         for limit in policy.tierLimits {
             let count = limit.grades.reduce(0) { $0 + counts[$1.index] }
             if let max = limit.maxPercent, count > max.atMost(of: participants) {
-                violations.append(RosterViolation(staffNo: nil, rule: .tierCap,
-                                                  message: "\(limit.name)\(count)人,超过\(max)×\(participants)=\(max.atMost(of: participants))人的上限"))
+                violations.append(
+                    RosterViolation(
+                        staffNo: nil,
+                        rule: .tierCap,
+                        message: "\(limit.name)\(count)人,超过\(max)×\(participants)=\(max.atMost(of: participants))人的上限"
+                    )
+                )
             }
             if let min = limit.minPercent, count < min.atLeast(of: participants) {
-                violations.append(RosterViolation(staffNo: nil, rule: .tierFloor,
-                                                  message: "\(limit.name)\(count)人,低于\(min)×\(participants)=\(min.atLeast(of: participants))人的下限"))
+                violations.append(
+                    RosterViolation(
+                        staffNo: nil,
+                        rule: .tierFloor,
+                        message: "\(limit.name)\(count)人,低于\(min)×\(participants)=\(min.atLeast(of: participants))人的下限"
+                    )
+                )
             }
         }
-        return RosterReport(participants: participants, quota: quota, excellent: excellent, mustGiveUp: excess,
-                            violations: violations)
+        return RosterReport(
+            participants: participants,
+            quota: quota,
+            excellent: excellent,
+            mustGiveUp: excess,
+            violations: violations
+        )
     }
 }
 

@@ -21,13 +21,21 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
     public var bounds: StaffBoundThresholds
 
     /// Creates a policy.
-    public init(id: String, title: String, source: String, excellentPercentByUnitGrade: [UnitGrade: Percentage],
-                awardBonusPercent: Int, tierLimits: [TierLimit], bounds: StaffBoundThresholds) {
+    public init(
+        id: String,
+        title: String,
+        source: String,
+        excellentPercentByUnitGrade: [UnitGrade: Percentage],
+        awardBonusPercent: Int,
+        tierLimits: [TierLimit],
+        bounds: StaffBoundThresholds
+    ) {
         self.id = id
         self.title = title
         self.source = source
         self.excellentPercentByUnitGrade = Dictionary(
-            uniqueKeysWithValues: excellentPercentByUnitGrade.map { ($0.key.rawValue, $0.value) })
+            uniqueKeysWithValues: excellentPercentByUnitGrade.map { ($0.key.rawValue, $0.value) }
+        )
         self.awardBonusPercent = awardBonusPercent
         self.tierLimits = tierLimits
         self.bounds = bounds
@@ -45,30 +53,55 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
     public func validated() throws(SchemeError) -> RosterPolicy {
         var issues: [FieldIssue] = []
         for grade in UnitGrade.allCases where excellentPercentByUnitGrade[grade.rawValue] == nil {
-            issues.append(FieldIssue(field: "excellentPercentByUnitGrade.\(grade.rawValue)", rule: "required",
-                                     message: "缺少单位等次“\(grade.chinese)”对应的优秀比例 / ratio missing"))
+            issues.append(
+                FieldIssue(
+                    field: "excellentPercentByUnitGrade.\(grade.rawValue)",
+                    rule: "required",
+                    message: "缺少单位等次“\(grade.chinese)”对应的优秀比例 / ratio missing"
+                )
+            )
         }
         for key in excellentPercentByUnitGrade.keys.sorted() where UnitGrade(rawValue: key) == nil {
-            issues.append(FieldIssue(field: "excellentPercentByUnitGrade.\(key)", rule: "known-grade",
-                                     message: "单位等次“\(key)”未知 / unknown unit grade"))
+            issues.append(
+                FieldIssue(
+                    field: "excellentPercentByUnitGrade.\(key)",
+                    rule: "known-grade",
+                    message: "单位等次“\(key)”未知 / unknown unit grade"
+                )
+            )
         }
         if !(0...100).contains(awardBonusPercent) {
             issues.append(FieldIssue(field: "awardBonusPercent", rule: "range", message: "奖励加成应在0–100之间 / must be 0…100"))
         }
         for (index, limit) in tierLimits.enumerated() {
             if limit.grades.isEmpty || limit.grades.contains(where: { !$0.isGraded }) {
-                issues.append(FieldIssue(field: "tierLimits[\(index)].grades", rule: "graded-tiers",
-                                         message: "等次限制只能针对优秀/合格/基本合格/不合格 / only graded tiers"))
+                issues.append(
+                    FieldIssue(
+                        field: "tierLimits[\(index)].grades",
+                        rule: "graded-tiers",
+                        message: "等次限制只能针对优秀/合格/基本合格/不合格 / only graded tiers"
+                    )
+                )
             }
             if limit.maxPercent == nil && limit.minPercent == nil {
-                issues.append(FieldIssue(field: "tierLimits[\(index)]", rule: "limit-required",
-                                         message: "须给出上限或下限 / give maxPercent or minPercent"))
+                issues.append(
+                    FieldIssue(
+                        field: "tierLimits[\(index)]",
+                        rule: "limit-required",
+                        message: "须给出上限或下限 / give maxPercent or minPercent"
+                    )
+                )
             }
         }
         let b = bounds
         if !(b.excellentMinScore > b.competentMinScore && b.competentMinScore > b.basicMinScore) {
-            issues.append(FieldIssue(field: "bounds", rule: "threshold-order",
-                                     message: "分数线须依次递减(优秀>合格>基本合格) / thresholds must descend"))
+            issues.append(
+                FieldIssue(
+                    field: "bounds",
+                    rule: "threshold-order",
+                    message: "分数线须依次递减(优秀>合格>基本合格) / thresholds must descend"
+                )
+            )
         }
         guard issues.isEmpty else { throw SchemeError(scheme: id, issues: issues) }
         return self
@@ -113,8 +146,15 @@ public struct StaffBoundThresholds: Sendable, Hashable, Codable {
     public var incompetentQuartersForBasic: Int
 
     /// Creates thresholds.
-    public init(excellentMinScore: Score, competentMinScore: Score, basicMinScore: Score, leaveMonthsOver: Int,
-                unassignedMonthsOver: Int, incompetentQuartersForIncompetent: Int, incompetentQuartersForBasic: Int) {
+    public init(
+        excellentMinScore: Score,
+        competentMinScore: Score,
+        basicMinScore: Score,
+        leaveMonthsOver: Int,
+        unassignedMonthsOver: Int,
+        incompetentQuartersForIncompetent: Int,
+        incompetentQuartersForBasic: Int
+    ) {
         self.excellentMinScore = excellentMinScore
         self.competentMinScore = competentMinScore
         self.basicMinScore = basicMinScore

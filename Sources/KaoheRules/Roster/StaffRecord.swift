@@ -22,9 +22,18 @@ public struct StaffRecord: Sendable, Hashable, Codable {
     public var quarters: [QuarterResult]
 
     /// Creates a record; facts default to none.
-    public init(staffNo: String, score: Score? = nil, grade: StaffGrade, sanction: Sanction = .none,
-                underInvestigation: Bool = false, probation: Bool = false, leaveMonths: Int = 0,
-                unassignedMonths: Int = 0, refused: Bool = false, quarters: [QuarterResult] = []) {
+    public init(
+        staffNo: String,
+        score: Score? = nil,
+        grade: StaffGrade,
+        sanction: Sanction = .none,
+        underInvestigation: Bool = false,
+        probation: Bool = false,
+        leaveMonths: Int = 0,
+        unassignedMonths: Int = 0,
+        refused: Bool = false,
+        quarters: [QuarterResult] = []
+    ) {
         self.staffNo = staffNo
         self.score = score
         self.grade = grade
@@ -54,6 +63,7 @@ public struct StaffRecord: Sendable, Hashable, Codable {
             leaveMonths: try container.decodeIfPresent(Int.self, forKey: .leaveMonths) ?? 0,
             unassignedMonths: try container.decodeIfPresent(Int.self, forKey: .unassignedMonths) ?? 0,
             refused: try container.decodeIfPresent(Bool.self, forKey: .refused) ?? false,
-            quarters: try container.decodeIfPresent([QuarterResult].self, forKey: .quarters) ?? [])
+            quarters: try container.decodeIfPresent([QuarterResult].self, forKey: .quarters) ?? []
+        )
     }
 }

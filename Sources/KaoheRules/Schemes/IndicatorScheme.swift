@@ -26,10 +26,17 @@ public struct IndicatorScheme: Sendable, Hashable, Codable {
 
     /// Creates a scheme; call ``validated()`` before use.
     public init(
-        id: String, title: String, source: String, totalPoints: Score,
-        qualitative: [QualitativePoint], qualitativeVeto: [QualitativeVetoRule],
-        groups: [IndicatorGroup], indicators: [Indicator], awards: AwardCaps?,
-        adjustments: AdjustmentCaps, committeeWeighted: Bool
+        id: String,
+        title: String,
+        source: String,
+        totalPoints: Score,
+        qualitative: [QualitativePoint],
+        qualitativeVeto: [QualitativeVetoRule],
+        groups: [IndicatorGroup],
+        indicators: [Indicator],
+        awards: AwardCaps?,
+        adjustments: AdjustmentCaps,
+        committeeWeighted: Bool
     ) {
         self.id = id
         self.title = title
@@ -55,7 +62,11 @@ public struct IndicatorScheme: Sendable, Hashable, Codable {
             guard count >= rule.atLeast else { continue }
             if result == nil || rule.ceiling.rank > result!.ceiling.rank {
                 result = QualitativeCeiling(
-                    ceiling: rule.ceiling, poorCount: poorCount, notGoodCount: notGoodCount, rule: rule)
+                    ceiling: rule.ceiling,
+                    poorCount: poorCount,
+                    notGoodCount: notGoodCount,
+                    rule: rule
+                )
             }
         }
         return result

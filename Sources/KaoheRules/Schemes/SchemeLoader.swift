@@ -8,8 +8,14 @@ public enum SchemeLoader {
     /// A built-in scheme by id, validated.
     public static func builtIn(_ id: String) throws(SchemeLoadError) -> IndicatorScheme {
         guard builtInIds.contains(id) else {
-            throw .file(DataFileError(file: "Schemes/\(id).json", field: "", rule: "not-found",
-                                      message: "没有名为“\(id)”的考核指标体系(可选:\(builtInIds.joined(separator: "、"))) / unknown scheme"))
+            throw .file(
+                DataFileError(
+                    file: "Schemes/\(id).json",
+                    field: "",
+                    rule: "not-found",
+                    message: "没有名为“\(id)”的考核指标体系(可选:\(builtInIds.joined(separator: "、"))) / unknown scheme"
+                )
+            )
         }
         let data: Data
         do { data = try BuiltInData.data(folder: "Schemes", name: id) } catch { throw .file(error) }

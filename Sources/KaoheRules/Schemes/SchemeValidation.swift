@@ -21,8 +21,11 @@ extension IndicatorScheme {
         }
         if qualitative.isEmpty { issue("qualitative", "required", "至少需要一个定性要点 / at least one point") }
         for (index, rule) in qualitativeVeto.enumerated() where rule.atLeast < 1 || rule.atLeast > qualitative.count {
-            issue("qualitativeVeto[\(index)].atLeast", "veto-count",
-                  "否决条件个数应在1–\(qualitative.count)之间 / count must be 1…\(qualitative.count)")
+            issue(
+                "qualitativeVeto[\(index)].atLeast",
+                "veto-count",
+                "否决条件个数应在1–\(qualitative.count)之间 / count must be 1…\(qualitative.count)"
+            )
         }
 
         var groupIds = Set<String>()
@@ -34,8 +37,11 @@ extension IndicatorScheme {
                 if range.min > range.max {
                     issue("groups[\(index)].range", "range-order", "分值范围下限大于上限 / min above max")
                 } else if !range.contains(group.max) {
-                    issue("groups[\(index)].max", "group-range",
-                          "“\(group.name)”分值\(group.max)不在\(range)范围内 / weight outside its range")
+                    issue(
+                        "groups[\(index)].max",
+                        "group-range",
+                        "“\(group.name)”分值\(group.max)不在\(range)范围内 / weight outside its range"
+                    )
                 }
             }
         }
@@ -49,8 +55,11 @@ extension IndicatorScheme {
                 issue("indicators[\(index)].id", "unique-id", "指标编号“\(indicator.id)”重复 / duplicate id")
             }
             if !groupIds.contains(indicator.group) {
-                issue("indicators[\(index)].group", "known-group",
-                      "指标“\(indicator.id)”所属一级指标“\(indicator.group)”不存在 / unknown group")
+                issue(
+                    "indicators[\(index)].group",
+                    "known-group",
+                    "指标“\(indicator.id)”所属一级指标“\(indicator.group)”不存在 / unknown group"
+                )
             }
             if indicator.max <= .zero {
                 issue("indicators[\(index)].max", "positive", "指标“\(indicator.id)”分值必须大于0 / max must be positive")
@@ -59,15 +68,21 @@ extension IndicatorScheme {
         for (index, indicator) in indicators.enumerated() {
             guard let target = indicator.whenNotAssigned else { continue }
             if target == indicator.id || !indicators.contains(where: { $0.id == target }) {
-                issue("indicators[\(index)].whenNotAssigned", "known-indicator",
-                      "未承担时分值转入的指标“\(target)”不存在 / unknown target indicator")
+                issue(
+                    "indicators[\(index)].whenNotAssigned",
+                    "known-indicator",
+                    "未承担时分值转入的指标“\(target)”不存在 / unknown target indicator"
+                )
             }
         }
         for group in groups {
             let sum = indicators.filter { $0.group == group.id }.map(\.max).sum()
             if sum != group.max {
-                issue("groups.\(group.id)", "group-sum",
-                      "“\(group.name)”下二级指标分值合计\(sum),应为\(group.max) / indicators must sum to the group")
+                issue(
+                    "groups.\(group.id)",
+                    "group-sum",
+                    "“\(group.name)”下二级指标分值合计\(sum),应为\(group.max) / indicators must sum to the group"
+                )
             }
         }
 
@@ -75,11 +90,17 @@ extension IndicatorScheme {
             if let indicator = indicators.first(where: { $0.id == awards.indicator }) {
                 for (key, cap) in awards.caps.sorted(by: { $0.key < $1.key }) {
                     if AwardLevel(rawValue: key) == nil {
-                        issue("awards.caps.\(key)", "known-level",
-                              "奖励级别“\(key)”未知(应为 national/provincial/city/county) / unknown level")
+                        issue(
+                            "awards.caps.\(key)",
+                            "known-level",
+                            "奖励级别“\(key)”未知(应为 national/provincial/city/county) / unknown level"
+                        )
                     } else if cap <= .zero || cap > indicator.max {
-                        issue("awards.caps.\(key)", "award-cap",
-                              "级别上限\(cap)应大于0且不超过指标分值\(indicator.max) / cap must be within the indicator's max")
+                        issue(
+                            "awards.caps.\(key)",
+                            "award-cap",
+                            "级别上限\(cap)应大于0且不超过指标分值\(indicator.max) / cap must be within the indicator's max"
+                        )
                     }
                 }
             } else {

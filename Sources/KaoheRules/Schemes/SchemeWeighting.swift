@@ -16,18 +16,35 @@ extension IndicatorScheme {
     /// ``validated()`` (each group within its range, the total 100).
     public func weighted(_ weighting: SchemeWeighting) throws(SchemeError) -> IndicatorScheme {
         guard committeeWeighted else {
-            throw SchemeError(scheme: id, issues: [.init(
-                field: "weighting", rule: "fixed-weights",
-                message: "体系“\(id)”的分值固定,专考委不能调整 / this scheme's weights are fixed")])
+            throw SchemeError(
+                scheme: id,
+                issues: [
+                    .init(
+                        field: "weighting",
+                        rule: "fixed-weights",
+                        message: "体系“\(id)”的分值固定,专考委不能调整 / this scheme's weights are fixed"
+                    )
+                ]
+            )
         }
         var issues: [SchemeError.Issue] = []
         for key in weighting.indicatorMax.keys.sorted() where indicator(key) == nil {
-            issues.append(.init(field: "weighting.\(key)", rule: "known-indicator",
-                                message: "指标“\(key)”不在体系“\(id)”中 / not an indicator of this scheme"))
+            issues.append(
+                .init(
+                    field: "weighting.\(key)",
+                    rule: "known-indicator",
+                    message: "指标“\(key)”不在体系“\(id)”中 / not an indicator of this scheme"
+                )
+            )
         }
         for indicator in indicators where weighting.indicatorMax[indicator.id] == nil {
-            issues.append(.init(field: "weighting.\(indicator.id)", rule: "required",
-                                message: "缺少指标“\(indicator.id)”(\(indicator.name))的分值 / missing"))
+            issues.append(
+                .init(
+                    field: "weighting.\(indicator.id)",
+                    rule: "required",
+                    message: "缺少指标“\(indicator.id)”(\(indicator.name))的分值 / missing"
+                )
+            )
         }
         guard issues.isEmpty else { throw SchemeError(scheme: id, issues: issues) }
         var copy = self

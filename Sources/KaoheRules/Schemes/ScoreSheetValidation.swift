@@ -27,13 +27,16 @@ extension IndicatorScheme {
                 continue
             }
             if sheet.scores[key] != nil {
-                issue("scores.\(key)", "scored-but-not-assigned",
-                      "未承担“\(indicator.name)”的单位不应填写该项得分,其分值已计入“\(indicator.whenNotAssigned!)” / remove this score: its points move to \(indicator.whenNotAssigned!)")
+                issue(
+                    "scores.\(key)",
+                    "scored-but-not-assigned",
+                    "未承担“\(indicator.name)”的单位不应填写该项得分,其分值已计入“\(indicator.whenNotAssigned!)” / remove this score: its points move to \(indicator.whenNotAssigned!)"
+                )
             }
         }
 
         var quantitative = Score.zero
-        var known = 0 // sheet scores that name an indicator of the scheme
+        var known = 0  // sheet scores that name an indicator of the scheme
         for index in indicators.indices {
             let id = indicators[index].id
             let filed = sheet.scores[id]
@@ -43,12 +46,16 @@ extension IndicatorScheme {
                 issue("scores.\(id)", "missing-score", "缺少指标“\(id)”(\(indicators[index].name))的得分 / score missing")
                 continue
             }
-            let max = sheet.notAssigned.isEmpty ? indicators[index].max : effectiveMax(of: indicators[index], notAssigned: sheet.notAssigned)
+            let max =
+                sheet.notAssigned.isEmpty ? indicators[index].max : effectiveMax(of: indicators[index], notAssigned: sheet.notAssigned)
             if score.isNegative {
                 issue("scores.\(id)", "below-zero", "指标“\(id)”(\(indicators[index].name))得分\(score)不能为负 / score below 0")
             } else if score > max {
-                issue("scores.\(id)", "above-max",
-                      "指标“\(id)”(\(indicators[index].name))得分\(score)超过满分\(max) / score above the maximum \(max)")
+                issue(
+                    "scores.\(id)",
+                    "above-max",
+                    "指标“\(id)”(\(indicators[index].name))得分\(score)超过满分\(max) / score above the maximum \(max)"
+                )
             }
             quantitative += score
         }
@@ -63,10 +70,20 @@ extension IndicatorScheme {
             checkAwards(claims, scores: sheet.scores, issue: issue)
         }
 
-        let additions = checkAdjustments(sheet.additions, field: "additions", cap: adjustments.additionsMax,
-                                         label: "加分", issue: issue)
-        let deductions = checkAdjustments(sheet.deductions, field: "deductions", cap: adjustments.deductionsMax,
-                                          label: "减分", issue: issue)
+        let additions = checkAdjustments(
+            sheet.additions,
+            field: "additions",
+            cap: adjustments.additionsMax,
+            label: "加分",
+            issue: issue
+        )
+        let deductions = checkAdjustments(
+            sheet.deductions,
+            field: "deductions",
+            cap: adjustments.deductionsMax,
+            label: "减分",
+            issue: issue
+        )
 
         var poor = 0
         var notGood = 0
@@ -81,19 +98,28 @@ extension IndicatorScheme {
             if rating == .poor { poor += 1 }
             if rating != .good { notGood += 1 }
         }
-        for key in (rated == sheet.qualitative.count ? [] : sheet.qualitative.keys.filter { key in !qualitative.contains { $0.id == key } }.sorted()) {
+        for key
+            in (rated == sheet.qualitative.count
+            ? [] : sheet.qualitative.keys.filter { key in !qualitative.contains { $0.id == key } }.sorted())
+        {
             issue("qualitative.\(key)", "unknown-point", "定性要点“\(key)”不在考核指标体系“\(id)”中 / not a qualitative point of scheme \(id)")
         }
 
         guard issues.isEmpty else { throw ScoreSheetError(issues: issues) }
         return AssessedScores(
-            quantitative: quantitative, additions: additions, deductions: deductions,
-            poorCount: poor, notGoodCount: notGood,
-            qualitativeCeiling: qualitativeCeiling(poorCount: poor, notGoodCount: notGood))
+            quantitative: quantitative,
+            additions: additions,
+            deductions: deductions,
+            poorCount: poor,
+            notGoodCount: notGood,
+            qualitativeCeiling: qualitativeCeiling(poorCount: poor, notGoodCount: notGood)
+        )
     }
 
     private func checkAwards(
-        _ claims: [AwardClaim], scores: [String: Score], issue: (String, String, String) -> Void
+        _ claims: [AwardClaim],
+        scores: [String: Score],
+        issue: (String, String, String) -> Void
     ) {
         guard let awards else {
             issue("awards", "no-award-caps", "考核指标体系“\(id)”不按奖励级别计分,请删除奖励明细 / this scheme does not itemise awards")
@@ -107,8 +133,11 @@ extension IndicatorScheme {
             if key.isEmpty {
                 issue("awards[\(index)].achievement", "required", "请填写获奖事项 / achievement required")
             } else if !achievements.insert(key).inserted {
-                issue("awards[\(index)].achievement", "duplicate-achievement",
-                      "同一事项“\(key)”不得重复计分 / the same achievement counts once")
+                issue(
+                    "awards[\(index)].achievement",
+                    "duplicate-achievement",
+                    "同一事项“\(key)”不得重复计分 / the same achievement counts once"
+                )
             }
             if claim.points.isNegative {
                 issue("awards[\(index)].points", "below-zero", "奖励分值不能为负 / points below 0")
@@ -123,18 +152,27 @@ extension IndicatorScheme {
                 continue
             }
             if points > cap {
-                issue("awards.\(level.rawValue)", "award-level-cap",
-                      "\(level.chinese)奖励合计\(points)分,超过上限\(cap)分 / \(level.rawValue) awards above their cap \(cap)")
+                issue(
+                    "awards.\(level.rawValue)",
+                    "award-level-cap",
+                    "\(level.chinese)奖励合计\(points)分,超过上限\(cap)分 / \(level.rawValue) awards above their cap \(cap)"
+                )
             }
         }
         if let scored = scores[awards.indicator], scored != sum {
-            issue("scores.\(awards.indicator)", "awards-sum",
-                  "“\(awards.indicator)”得分\(scored)与奖励明细合计\(sum)不一致 / score must equal the sum of the awards")
+            issue(
+                "scores.\(awards.indicator)",
+                "awards-sum",
+                "“\(awards.indicator)”得分\(scored)与奖励明细合计\(sum)不一致 / score must equal the sum of the awards"
+            )
         }
     }
 
     private func checkAdjustments(
-        _ items: [ScoreAdjustment], field: String, cap: Score, label: String,
+        _ items: [ScoreAdjustment],
+        field: String,
+        cap: Score,
+        label: String,
         issue: (String, String, String) -> Void
     ) -> Score {
         var sum = Score.zero

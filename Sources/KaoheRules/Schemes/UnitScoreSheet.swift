@@ -16,8 +16,12 @@ public struct UnitScoreSheet: Sendable, Hashable, Codable {
 
     /// Creates a sheet.
     public init(
-        scores: [String: Score], qualitative: [String: QualitativeRating], notAssigned: Set<String> = [],
-        awards: [AwardClaim]? = nil, additions: [ScoreAdjustment] = [], deductions: [ScoreAdjustment] = []
+        scores: [String: Score],
+        qualitative: [String: QualitativeRating],
+        notAssigned: Set<String> = [],
+        awards: [AwardClaim]? = nil,
+        additions: [ScoreAdjustment] = [],
+        deductions: [ScoreAdjustment] = []
     ) {
         self.scores = scores
         self.qualitative = qualitative
@@ -46,8 +50,14 @@ public struct AssessedScores: Sendable, Hashable, Codable {
     public var qualitativeCeiling: QualitativeCeiling?
 
     /// Creates assessed scores.
-    public init(quantitative: Score, additions: Score, deductions: Score, poorCount: Int, notGoodCount: Int,
-                qualitativeCeiling: QualitativeCeiling?) {
+    public init(
+        quantitative: Score,
+        additions: Score,
+        deductions: Score,
+        poorCount: Int,
+        notGoodCount: Int,
+        qualitativeCeiling: QualitativeCeiling?
+    ) {
         self.quantitative = quantitative
         self.additions = additions
         self.deductions = deductions

@@ -9,9 +9,11 @@ public struct DrawSeed: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Validates a seed.
     public init(_ text: String, minimumDiceDigits: Int = 20) throws(DrawSeedError) {
         let bytes = Array(text.utf8)
-        let isHex = bytes.count == 64 && bytes.allSatisfy {
-            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
-        }
+        let isHex =
+            bytes.count == 64
+            && bytes.allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
+            }
         let isDice = bytes.count >= minimumDiceDigits && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         guard isHex || isDice else { throw DrawSeedError(seed: text, minimumDiceDigits: minimumDiceDigits) }
         self.text = text

@@ -26,8 +26,13 @@ public struct RecheckOverride: Sendable, Hashable, Codable {
     public var reasons: [String]
 
     /// Compares the committee's and the reviewers' totals and 差 counts under `policy`.
-    public init(committeeTotal: Score, committeePoorCount: Int, recheckTotal: Score, recheckPoorCount: Int,
-                policy: RecheckPolicy) {
+    public init(
+        committeeTotal: Score,
+        committeePoorCount: Int,
+        recheckTotal: Score,
+        recheckPoorCount: Int,
+        policy: RecheckPolicy
+    ) {
         difference = Score.distance(committeeTotal, recheckTotal)
         poorCountDiffers = committeePoorCount != recheckPoorCount
         var reasons: [String] = []
@@ -43,8 +48,13 @@ public struct RecheckOverride: Sendable, Hashable, Codable {
 
     /// Compares two assessed score sheets.
     public init(committee: AssessedScores, recheck: AssessedScores, policy: RecheckPolicy) {
-        self.init(committeeTotal: committee.total, committeePoorCount: committee.poorCount,
-                  recheckTotal: recheck.total, recheckPoorCount: recheck.poorCount, policy: policy)
+        self.init(
+            committeeTotal: committee.total,
+            committeePoorCount: committee.poorCount,
+            recheckTotal: recheck.total,
+            recheckPoorCount: recheck.poorCount,
+            policy: policy
+        )
     }
 
     /// The share of sampled units overridden per committee: (sampled, overridden), a figure the office watches.

@@ -15,7 +15,11 @@ public enum ReviewerDraw {
 
     /// Assigns reviewers to the sampled units.
     public static func assign(
-        reviewers: [Reviewer], units: [ReviewedUnit], seed: DrawSeed, perUnit: Int, maxUnitsPerReviewer: Int? = nil
+        reviewers: [Reviewer],
+        units: [ReviewedUnit],
+        seed: DrawSeed,
+        perUnit: Int,
+        maxUnitsPerReviewer: Int? = nil
     ) -> [ReviewerAssignment] {
         var load: [String: Int] = [:]
         return units.map { unit in

@@ -17,7 +17,8 @@ public struct SamplingTicket: Sendable, Hashable, Comparable, Codable, CustomStr
         // Eight 32-bit limbs, most significant first.
         var limbs = [UInt32](repeating: 0, count: 8)
         for index in 0..<8 {
-            limbs[index] = UInt32(digest[4 * index]) << 24 | UInt32(digest[4 * index + 1]) << 16
+            limbs[index] =
+                UInt32(digest[4 * index]) << 24 | UInt32(digest[4 * index + 1]) << 16
                 | UInt32(digest[4 * index + 2]) << 8 | UInt32(digest[4 * index + 3])
         }
         var digits: [UInt8] = Array("0.".utf8)

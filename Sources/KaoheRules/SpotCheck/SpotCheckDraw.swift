@@ -11,13 +11,21 @@ public enum SpotCheckDraw {
     /// Draws the sample. Throws on an empty population, a duplicate or empty code, or a rate
     /// outside max(`policy.minimumPercent`, 10)…100.
     public static func draw(
-        population: [DrawUnit], seed: DrawSeed, percent: Percentage, strata: Stratification, policy: SpotCheckPolicy
+        population: [DrawUnit],
+        seed: DrawSeed,
+        percent: Percentage,
+        strata: Stratification,
+        policy: SpotCheckPolicy
     ) throws(SpotCheckError) -> SpotCheckSelection {
         // 不低于10%: the documents' floor holds whatever a policy says.
         let floor = max(policy.minimumPercent.value, Self.hardFloorPercent)
         guard percent.value >= floor else {
-            throw SpotCheckError(field: "percent", rule: "minimum-rate",
-                                 message: "抽查比例\(percent)低于下限\(floor)%,请设为\(floor)%至100% / rate \(percent) is below the minimum \(floor)%; choose \(floor)–100%")
+            throw SpotCheckError(
+                field: "percent",
+                rule: "minimum-rate",
+                message:
+                    "抽查比例\(percent)低于下限\(floor)%,请设为\(floor)%至100% / rate \(percent) is below the minimum \(floor)%; choose \(floor)–100%"
+            )
         }
         guard !population.isEmpty else {
             throw SpotCheckError(field: "units", rule: "empty-population", message: "抽样总体为空 / the population is empty")
@@ -28,8 +36,11 @@ public enum SpotCheckDraw {
                 throw SpotCheckError(field: "units[\(index)].code", rule: "required", message: "缺少单位代码 / code required")
             }
             if !seen.insert(unit.code).inserted {
-                throw SpotCheckError(field: "units[\(index)].code", rule: "duplicate-unit",
-                                     message: "单位“\(unit.code)”重复出现在抽样总体中 / duplicate unit")
+                throw SpotCheckError(
+                    field: "units[\(index)].code",
+                    rule: "duplicate-unit",
+                    message: "单位“\(unit.code)”重复出现在抽样总体中 / duplicate unit"
+                )
             }
         }
         let sampler = ConsistentSampler(seed: seed.text)
@@ -37,19 +48,32 @@ public enum SpotCheckDraw {
         for unit in population {
             let key = strata == .county ? "county" : unit.committee
             byStratum[key, default: []].append(
-                SelectedUnit(code: unit.code, committee: unit.committee, ticket: sampler.ticket(for: unit.code)))
+                SelectedUnit(code: unit.code, committee: unit.committee, ticket: sampler.ticket(for: unit.code))
+            )
         }
         var samples: [StratumSample] = []
         for name in byStratum.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let members = byStratum[name]!.sorted(by: SelectedUnit.ticketOrder)
             let size = percent.atLeast(of: members.count)
-            samples.append(StratumSample(name: name, size: members.count, sampleSize: size,
-                                         selected: Array(members.prefix(size))))
+            samples.append(
+                StratumSample(
+                    name: name,
+                    size: members.count,
+                    sampleSize: size,
+                    selected: Array(members.prefix(size))
+                )
+            )
         }
         return SpotCheckSelection(
-            populationHash: PopulationHash.of(population.map(\.code)), populationSize: population.count,
-            seed: seed.text, algorithm: ConsistentSampler.algorithm, algorithmVersion: ConsistentSampler.version,
-            percent: percent, stratification: strata, strata: samples)
+            populationHash: PopulationHash.of(population.map(\.code)),
+            populationSize: population.count,
+            seed: seed.text,
+            algorithm: ConsistentSampler.algorithm,
+            algorithmVersion: ConsistentSampler.version,
+            percent: percent,
+            stratification: strata,
+            strata: samples
+        )
     }
 }
 
@@ -129,8 +153,16 @@ public struct SpotCheckSelection: Sendable, Hashable, Codable {
     public var strata: [StratumSample]
 
     /// Creates a selection record.
-    public init(populationHash: String, populationSize: Int, seed: String, algorithm: String, algorithmVersion: String,
-                percent: Percentage, stratification: Stratification, strata: [StratumSample]) {
+    public init(
+        populationHash: String,
+        populationSize: Int,
+        seed: String,
+        algorithm: String,
+        algorithmVersion: String,
+        percent: Percentage,
+        stratification: Stratification,
+        strata: [StratumSample]
+    ) {
         self.populationHash = populationHash
         self.populationSize = populationSize
         self.seed = seed
@@ -159,7 +191,8 @@ public struct SpotCheckSelection: Sendable, Hashable, Codable {
             algorithmVersion: try container.decode(String.self, forKey: .algorithmVersion),
             percent: try container.decode(Percentage.self, forKey: .percent),
             stratification: try container.decode(Stratification.self, forKey: .stratification),
-            strata: try container.decode([StratumSample].self, forKey: .strata))
+            strata: try container.decode([StratumSample].self, forKey: .strata)
+        )
     }
 
     /// Writes the record with `selected` flattened, as `kaohe rules draw` prints it.

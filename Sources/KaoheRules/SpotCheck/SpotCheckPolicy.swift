@@ -12,8 +12,13 @@ public struct SpotCheckPolicy: Sendable, Hashable, Codable {
     public var reviewersPerUnit: Int
 
     /// Creates a policy.
-    public init(minimumPercent: Percentage, defaultPercent: Percentage, defaultStrata: Stratification,
-                minimumDiceDigits: Int, reviewersPerUnit: Int) {
+    public init(
+        minimumPercent: Percentage,
+        defaultPercent: Percentage,
+        defaultStrata: Stratification,
+        minimumDiceDigits: Int,
+        reviewersPerUnit: Int
+    ) {
         self.minimumPercent = minimumPercent
         self.defaultPercent = defaultPercent
         self.defaultStrata = defaultStrata

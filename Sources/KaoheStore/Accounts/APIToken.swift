@@ -1,6 +1,6 @@
-import KaoheRules
-import Foundation
 import Crypto
+import Foundation
+import KaoheRules
 
 /// An API token: `kh_` followed by 43 base64url characters (32 random bytes). Only its SHA-256 is
 /// stored; the token is shown once, when created.

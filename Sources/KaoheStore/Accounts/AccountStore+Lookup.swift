@@ -36,7 +36,8 @@ extension AccountStore {
         return try rows.compactMap { row in
             guard let role = Role(rawValue: try row.decode(String.self, column: "role")) else { return nil }
             return WebLogin(
-                role: role, account: try row.decode(String.self, column: "account"),
+                role: role,
+                account: try row.decode(String.self, column: "account"),
                 displayName: try row.decode(String.self, column: "display_name")
             )
         }

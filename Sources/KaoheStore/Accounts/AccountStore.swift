@@ -47,7 +47,12 @@ public struct AccountStore: Sendable {
     ///
     /// The scope must fit the role: a committee account names its committee, a unit account its
     /// unit, a reviewer account its reviewer; other roles name none of them.
-    public func create(_ principal: Principal, displayName: String, tokenLabel: String = "", actor: String = "system") async throws -> (token: APIToken, tokenID: UUID) {
+    public func create(
+        _ principal: Principal,
+        displayName: String,
+        tokenLabel: String = "",
+        actor: String = "system"
+    ) async throws -> (token: APIToken, tokenID: UUID) {
         try Self.check(principal, displayName: displayName)
         do {
             return try await client.withTransaction { connection in
@@ -58,14 +63,25 @@ public struct AccountStore: Sendable {
                             \(principal.committee), \(principal.unitCode), \(principal.reviewer))
                     """
                 )
-                let issued = try await Self.issueToken(on: connection, county: principal.county, account: principal.account, label: tokenLabel)
-                var details = ["role": principal.role.rawValue, "display_name": displayName, "token_id": issued.tokenID.uuidString.lowercased()]
+                let issued = try await Self.issueToken(
+                    on: connection,
+                    county: principal.county,
+                    account: principal.account,
+                    label: tokenLabel
+                )
+                var details = [
+                    "role": principal.role.rawValue, "display_name": displayName, "token_id": issued.tokenID.uuidString.lowercased(),
+                ]
                 details["committee"] = principal.committee
                 details["unit"] = principal.unitCode
                 details["reviewer"] = principal.reviewer
                 try await AuditChain.append(
-                    on: connection, county: principal.county, actor: actor, action: .accountCreate,
-                    object: "account:\(principal.account)", details: details
+                    on: connection,
+                    county: principal.county,
+                    actor: actor,
+                    action: .accountCreate,
+                    object: "account:\(principal.account)",
+                    details: details
                 )
                 return issued
             }
@@ -79,20 +95,34 @@ public struct AccountStore: Sendable {
         try RegistryRules.check(id: principal.account, field: "account", pattern: RegistryRules.personID)
         try RegistryRules.check(name: displayName, field: "display_name", maximum: 100)
         let scopes: [(Role, String, String?)] = [
-            (.committee, "committee", principal.committee), (.unit, "unit", principal.unitCode), (.reviewer, "reviewer", principal.reviewer),
+            (.committee, "committee", principal.committee), (.unit, "unit", principal.unitCode),
+            (.reviewer, "reviewer", principal.reviewer),
         ]
         for (role, field, value) in scopes {
             if principal.role == role, value == nil {
-                throw StoreError(.invalidValue, "a \(role.rawValue) account must name its \(field) (--\(field)) / \(role.rawValue)账号须指定所属\(field)", field: field)
+                throw StoreError(
+                    .invalidValue,
+                    "a \(role.rawValue) account must name its \(field) (--\(field)) / \(role.rawValue)账号须指定所属\(field)",
+                    field: field
+                )
             }
             if principal.role != role, value != nil {
-                throw StoreError(.invalidValue, "only a \(role.rawValue) account names a \(field); this one is \(principal.role.rawValue)", field: field)
+                throw StoreError(
+                    .invalidValue,
+                    "only a \(role.rawValue) account names a \(field); this one is \(principal.role.rawValue)",
+                    field: field
+                )
             }
         }
     }
 
     /// Issues another token for an existing, enabled account (audited as `token.issue`).
-    public func issueToken(county: String, account: String, label: String = "", actor: String = "system") async throws -> (token: APIToken, tokenID: UUID) {
+    public func issueToken(
+        county: String,
+        account: String,
+        label: String = "",
+        actor: String = "system"
+    ) async throws -> (token: APIToken, tokenID: UUID) {
         do {
             return try await client.withTransaction { connection in
                 let exists = try await connection.query(
@@ -103,8 +133,12 @@ public struct AccountStore: Sendable {
                 }
                 let issued = try await Self.issueToken(on: connection, county: county, account: account, label: label)
                 try await AuditChain.append(
-                    on: connection, county: county, actor: actor, action: .tokenIssue,
-                    object: "token:\(issued.tokenID.uuidString.lowercased())", details: ["account": account, "label": label]
+                    on: connection,
+                    county: county,
+                    actor: actor,
+                    action: .tokenIssue,
+                    object: "token:\(issued.tokenID.uuidString.lowercased())",
+                    details: ["account": account, "label": label]
                 )
                 return issued
             }
@@ -113,7 +147,12 @@ public struct AccountStore: Sendable {
         }
     }
 
-    static func issueToken(on connection: PostgresConnection, county: String, account: String, label: String) async throws -> (token: APIToken, tokenID: UUID) {
+    static func issueToken(
+        on connection: PostgresConnection,
+        county: String,
+        account: String,
+        label: String
+    ) async throws -> (token: APIToken, tokenID: UUID) {
         let token = APIToken.generate()
         let id = UUID()
         try await connection.execute(
@@ -139,8 +178,12 @@ public struct AccountStore: Sendable {
             )
             guard let account = try rows.single(String.self) else { return false }
             try await AuditChain.append(
-                on: connection, county: county, actor: actor, action: .tokenRevoke,
-                object: "token:\(tokenID.uuidString.lowercased())", details: ["account": account]
+                on: connection,
+                county: county,
+                actor: actor,
+                action: .tokenRevoke,
+                object: "token:\(tokenID.uuidString.lowercased())",
+                details: ["account": account]
             )
             return true
         }
@@ -159,12 +202,14 @@ public struct AccountStore: Sendable {
         )
         var byAccount: [String: [TokenSummary]] = [:]
         for row in tokens {
-            byAccount[try row.decode(String.self, column: "account"), default: []].append(TokenSummary(
-                id: try row.decode(UUID.self, column: "token_id"),
-                label: try row.decode(String.self, column: "label"),
-                createdAt: try row.decode(Date.self, column: "created_at"),
-                revokedAt: try row.decode(Date?.self, column: "revoked_at")
-            ))
+            byAccount[try row.decode(String.self, column: "account"), default: []].append(
+                TokenSummary(
+                    id: try row.decode(UUID.self, column: "token_id"),
+                    label: try row.decode(String.self, column: "label"),
+                    createdAt: try row.decode(Date.self, column: "created_at"),
+                    revokedAt: try row.decode(Date?.self, column: "revoked_at")
+                )
+            )
         }
         return try accounts.map { row in
             let principal = try Self.principal(row)

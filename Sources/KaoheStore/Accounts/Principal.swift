@@ -32,8 +32,15 @@ public struct Principal: Sendable, Hashable {
     public var assignedUnits: Set<String>
 
     /// Makes a principal.
-    public init(county: String, account: String, role: Role, committee: String? = nil, unitCode: String? = nil, reviewer: String? = nil,
-                assignedUnits: Set<String> = []) {
+    public init(
+        county: String,
+        account: String,
+        role: Role,
+        committee: String? = nil,
+        unitCode: String? = nil,
+        reviewer: String? = nil,
+        assignedUnits: Set<String> = []
+    ) {
         self.county = county
         self.account = account
         self.role = role

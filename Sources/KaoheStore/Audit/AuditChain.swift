@@ -1,6 +1,6 @@
-import KaoheRules
 import Crypto
 import Foundation
+import KaoheRules
 public import Postgres
 
 /// 审计链: the county's audit trail, one SHA-256 hash chain per county (SPEC.md "Audit").
@@ -155,14 +155,22 @@ public enum AuditChain {
                 let hash = try row.decode(String.self, column: "hash")
                 let canonical = try row.decode(String.self, column: "canonical")
                 if seq != expectedSeq {
-                    return .broken(county: county, seq: seq, reason: "sequence jumps from \(expectedSeq - 1) to \(seq): entries \(expectedSeq)…\(seq - 1) are missing")
+                    return .broken(
+                        county: county,
+                        seq: seq,
+                        reason: "sequence jumps from \(expectedSeq - 1) to \(seq): entries \(expectedSeq)…\(seq - 1) are missing"
+                    )
                 }
                 if prevHash != previousHash {
                     return .broken(county: county, seq: seq, reason: "prev_hash does not match the hash of entry \(seq - 1)")
                 }
                 let recomputed = sha256Hex(canonical)
                 if recomputed != hash {
-                    return .broken(county: county, seq: seq, reason: "stored hash \(hash) does not match its content (recomputed \(recomputed))")
+                    return .broken(
+                        county: county,
+                        seq: seq,
+                        reason: "stored hash \(hash) does not match its content (recomputed \(recomputed))"
+                    )
                 }
                 previousHash = hash
                 expectedSeq = seq + 1
@@ -180,10 +188,18 @@ public enum AuditChain {
         let headSeq = try headRow.decode(Int64.self, column: "seq")
         let headHash = try headRow.decode(String.self, column: "hash")
         if headSeq < lastSeq {
-            return .broken(county: county, seq: headSeq + 1, reason: "entry \(headSeq + 1) lies beyond the head (seq \(headSeq)): appended without moving the head")
+            return .broken(
+                county: county,
+                seq: headSeq + 1,
+                reason: "entry \(headSeq + 1) lies beyond the head (seq \(headSeq)): appended without moving the head"
+            )
         }
         if headSeq > lastSeq {
-            return .broken(county: county, seq: lastSeq + 1, reason: "the head names seq \(headSeq) but the trail ends at \(lastSeq): entries \(lastSeq + 1)…\(headSeq) are missing")
+            return .broken(
+                county: county,
+                seq: lastSeq + 1,
+                reason: "the head names seq \(headSeq) but the trail ends at \(lastSeq): entries \(lastSeq + 1)…\(headSeq) are missing"
+            )
         }
         if headHash != previousHash {
             return .broken(county: county, seq: headSeq, reason: "the head's hash does not match entry \(headSeq)")

@@ -17,8 +17,12 @@ enum CSVEncoding {
         if hasBOM { body = body.dropFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw CSVError(
-                line: 1, column: 1, rule: .encoding,
-                message: "文件是UTF-16编码(Excel的“Unicode文本”);请另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)” / UTF-16 is not accepted: save as CSV UTF-8 or CSV")
+                line: 1,
+                column: 1,
+                rule: .encoding,
+                message:
+                    "文件是UTF-16编码(Excel的“Unicode文本”);请另存为“CSV UTF-8(逗号分隔)”或“CSV(逗号分隔)” / UTF-16 is not accepted: save as CSV UTF-8 or CSV"
+            )
         }
         let utf8Valid = validUTF8Prefix(body)
         let result: [UInt8]
@@ -39,15 +43,22 @@ enum CSVEncoding {
                 let byte = offset < bytes.count ? bytes[offset] : 0
                 let (line, column) = position(afterUTF8: prefix)
                 throw CSVError(
-                    line: line, column: column, rule: .encoding,
-                    message: "文件编码无法识别:第\(offset + 1)个字节(0x\(hex(byte)))既不是UTF-8也不是GB18030;请在Excel中另存为“CSV UTF-8(逗号分隔)” / byte \(offset + 1) (0x\(hex(byte))) is neither UTF-8 nor GB18030")
+                    line: line,
+                    column: column,
+                    rule: .encoding,
+                    message:
+                        "文件编码无法识别:第\(offset + 1)个字节(0x\(hex(byte)))既不是UTF-8也不是GB18030;请在Excel中另存为“CSV UTF-8(逗号分隔)” / byte \(offset + 1) (0x\(hex(byte))) is neither UTF-8 nor GB18030"
+                )
             }
         }
         if let nul = result.firstIndex(of: 0) {
             let (line, column) = position(afterUTF8: Array(result[..<nul]))
             throw CSVError(
-                line: line, column: column, rule: .encoding,
-                message: "文件中有空字符(0x00),不是文本CSV文件 / the file holds a NUL byte: not a text CSV file")
+                line: line,
+                column: column,
+                rule: .encoding,
+                message: "文件中有空字符(0x00),不是文本CSV文件 / the file holds a NUL byte: not a text CSV file"
+            )
         }
         return result
     }

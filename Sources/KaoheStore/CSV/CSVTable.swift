@@ -118,8 +118,11 @@ struct CSVParser {
                     while true {
                         guard i < n else {
                             throw CSVError(
-                                line: openLine, column: column, rule: .quote,
-                                message: "引号未闭合:第\(openLine)行第\(column)列以引号开始的字段到文件末尾也没有结束 / the quoted field never ends")
+                                line: openLine,
+                                column: column,
+                                rule: .quote,
+                                message: "引号未闭合:第\(openLine)行第\(column)列以引号开始的字段到文件末尾也没有结束 / the quoted field never ends"
+                            )
                         }
                         let byte = bytes[i]
                         if byte == Self.quote {
@@ -137,8 +140,12 @@ struct CSVParser {
                     }
                     if i < n, bytes[i] != Self.comma, bytes[i] != Self.cr, bytes[i] != Self.lf {
                         throw CSVError(
-                            line: line, column: column, rule: .quote,
-                            message: "引号后面有多余的字符:带引号的字段结束后应是逗号或换行 / text after the closing quote (a quote inside a field must be doubled: \"\")")
+                            line: line,
+                            column: column,
+                            rule: .quote,
+                            message:
+                                "引号后面有多余的字符:带引号的字段结束后应是逗号或换行 / text after the closing quote (a quote inside a field must be doubled: \"\")"
+                        )
                     }
                     allEmpty = false
                     fields.append(String(decoding: field, as: UTF8.self))
@@ -150,8 +157,12 @@ struct CSVParser {
                         if byte == Self.comma || byte == Self.cr || byte == Self.lf { break }
                         if byte == Self.quote {
                             throw CSVError(
-                                line: line, column: column, rule: .quote,
-                                message: "字段中间出现引号:含引号的字段须整体用引号括起,并把其中的引号写成两个 / a quote inside an unquoted field (enclose the field in quotes and double the quote)")
+                                line: line,
+                                column: column,
+                                rule: .quote,
+                                message:
+                                    "字段中间出现引号:含引号的字段须整体用引号括起,并把其中的引号写成两个 / a quote inside an unquoted field (enclose the field in quotes and double the quote)"
+                            )
                         }
                         i += 1
                     }
@@ -182,8 +193,12 @@ struct CSVParser {
             guard fields.count == header.count else {
                 let column = min(fields.count, header.count) + 1
                 throw CSVError(
-                    line: rowLine, column: column, rule: .columns,
-                    message: "列数不对:表头有\(header.count)列,这一行有\(fields.count)列 / the header has \(header.count) columns, this row has \(fields.count)")
+                    line: rowLine,
+                    column: column,
+                    rule: .columns,
+                    message:
+                        "列数不对:表头有\(header.count)列,这一行有\(fields.count)列 / the header has \(header.count) columns, this row has \(fields.count)"
+                )
             }
             rows.append(CSVRow(line: rowLine, fields: fields))
         }

@@ -26,7 +26,8 @@ public enum CycleDefaults {
         guard bytes.count >= 4, digits else { return nil }
         if bytes.count == 4 { return .annual }
         if bytes.count == 7, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "Q"),
-           (UInt8(ascii: "1")...UInt8(ascii: "4")).contains(bytes[6]) {
+            (UInt8(ascii: "1")...UInt8(ascii: "4")).contains(bytes[6])
+        {
             return .quarterly
         }
         return nil

@@ -14,39 +14,73 @@ public struct CycleStore: Sendable {
     /// matches its kind, and for every step `opensAt ≤ deadline ≤ closesAt`.
     public static func validate(_ definition: CycleDefinition) throws(CycleError) {
         guard CycleDefaults.kind(of: definition.cycle) == definition.kind else {
-            throw CycleError(.invalid, "考核周期编号“\(definition.cycle)”应为年度“2026”或季度“2026-Q1”形式,并与类型\(definition.kind.rawValue)一致 / the cycle id must be YYYY (annual) or YYYY-Qn (quarterly)",
-                             field: "/kind", rule: "cycle.id")
+            throw CycleError(
+                .invalid,
+                "考核周期编号“\(definition.cycle)”应为年度“2026”或季度“2026-Q1”形式,并与类型\(definition.kind.rawValue)一致 / the cycle id must be YYYY (annual) or YYYY-Qn (quarterly)",
+                field: "/kind",
+                rule: "cycle.id"
+            )
         }
         guard SchemeLoader.builtInIds.contains(definition.scheme) else {
-            throw CycleError(.invalid, "没有名为“\(definition.scheme)”的考核指标体系(可选:\(SchemeLoader.builtInIds.joined(separator: "、"))) / unknown scheme",
-                             field: "/scheme", rule: "cycle.scheme")
+            throw CycleError(
+                .invalid,
+                "没有名为“\(definition.scheme)”的考核指标体系(可选:\(SchemeLoader.builtInIds.joined(separator: "、"))) / unknown scheme",
+                field: "/scheme",
+                rule: "cycle.scheme"
+            )
         }
         guard PolicyLoader.rosterPolicyIds.contains(definition.policy) else {
-            throw CycleError(.invalid, "没有名为“\(definition.policy)”的名册政策(可选:\(PolicyLoader.rosterPolicyIds.joined(separator: "、"))) / unknown roster policy",
-                             field: "/policy", rule: "cycle.policy")
+            throw CycleError(
+                .invalid,
+                "没有名为“\(definition.policy)”的名册政策(可选:\(PolicyLoader.rosterPolicyIds.joined(separator: "、"))) / unknown roster policy",
+                field: "/policy",
+                rule: "cycle.policy"
+            )
         }
         if let percent = definition.spotCheckPercent, !(10...100).contains(percent) {
-            throw CycleError(.invalid, "抽查比例应为10–100(不低于10%) / the spot-check rate is 10…100 percent (never below 10 %)",
-                             field: "/spotCheck/percent", rule: "cycle.spot-check-percent")
+            throw CycleError(
+                .invalid,
+                "抽查比例应为10–100(不低于10%) / the spot-check rate is 10…100 percent (never below 10 %)",
+                field: "/spotCheck/percent",
+                rule: "cycle.spot-check-percent"
+            )
         }
         for step in FilingStep.allCases {
             guard let times = definition.steps[step] else {
-                throw CycleError(.invalid, "缺少步骤“\(step.chinese)”的时间 / step times missing", field: "/steps/\(step.rawValue)", rule: "cycle.step-times")
+                throw CycleError(
+                    .invalid,
+                    "缺少步骤“\(step.chinese)”的时间 / step times missing",
+                    field: "/steps/\(step.rawValue)",
+                    rule: "cycle.step-times"
+                )
             }
             if times.deadline < times.opensAt {
-                throw CycleError(.invalid, "“\(step.chinese)”的截止时间早于开始时间 / the deadline is before the opening",
-                                 field: "/steps/\(step.rawValue)/deadline", rule: "cycle.step-order")
+                throw CycleError(
+                    .invalid,
+                    "“\(step.chinese)”的截止时间早于开始时间 / the deadline is before the opening",
+                    field: "/steps/\(step.rawValue)/deadline",
+                    rule: "cycle.step-order"
+                )
             }
             if times.closesAt < times.deadline {
-                throw CycleError(.invalid, "“\(step.chinese)”的关闭时间早于截止时间 / closesAt is before the deadline",
-                                 field: "/steps/\(step.rawValue)/closesAt", rule: "cycle.step-order")
+                throw CycleError(
+                    .invalid,
+                    "“\(step.chinese)”的关闭时间早于截止时间 / closesAt is before the deadline",
+                    field: "/steps/\(step.rawValue)/closesAt",
+                    rule: "cycle.step-order"
+                )
             }
         }
     }
 
     /// Creates the cycle, or updates it while none of its steps has opened. Returns the stored
     /// cycle and whether it was created.
-    public func put(county: String, definition: CycleDefinition, actor: String, account: String) async throws -> (cycle: Cycle, created: Bool) {
+    public func put(
+        county: String,
+        definition: CycleDefinition,
+        actor: String,
+        account: String
+    ) async throws -> (cycle: Cycle, created: Bool) {
         try Self.validate(definition)
         do {
             return try await client.withTransaction { connection in
@@ -61,8 +95,11 @@ public struct CycleStore: Sendable {
                 if let row = existing.first {
                     if try row.decode(Bool?.self, column: "is_open") == true {
                         let opened = try row.decode(Date.self, column: "opened")
-                        throw CycleError(.conflict, "考核周期“\(definition.cycle)”已于\(ShanghaiTime.format(opened))开始,不能再修改;可手动关闭步骤 / the cycle opened at \(ShanghaiTime.format(opened)) and can no longer be changed",
-                                         rule: "cycle.already-open")
+                        throw CycleError(
+                            .conflict,
+                            "考核周期“\(definition.cycle)”已于\(ShanghaiTime.format(opened))开始,不能再修改;可手动关闭步骤 / the cycle opened at \(ShanghaiTime.format(opened)) and can no longer be changed",
+                            rule: "cycle.already-open"
+                        )
                     }
                     try await connection.execute(
                         """
@@ -101,8 +138,12 @@ public struct CycleStore: Sendable {
                     details["\(step.rawValue).closesAt"] = ShanghaiTime.format(times.closesAt)
                 }
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: created ? .cycleCreate : .cycleUpdate,
-                    object: "cycles/\(definition.cycle)", details: details
+                    on: connection,
+                    county: county,
+                    actor: actor,
+                    action: created ? .cycleCreate : .cycleUpdate,
+                    object: "cycles/\(definition.cycle)",
+                    details: details
                 )
                 guard let cycle = try await Self.read(on: connection, county: county, cycle: definition.cycle) else {
                     throw CycleError(.notFound, "考核周期不存在 / cycle not found")
@@ -144,25 +185,29 @@ public struct CycleStore: Sendable {
             """
         ) {
             guard let step = FilingStep(rawValue: try stepRow.decode(String.self, column: "step")),
-                  let state = StepState(rawValue: try stepRow.decode(String.self, column: "state")) else { continue }
-            steps.append(CycleStep(
-                step: step,
-                times: StepTimes(
-                    opensAt: try stepRow.decode(Date.self, column: "opens_at"),
-                    deadline: try stepRow.decode(Date.self, column: "deadline"),
-                    closesAt: try stepRow.decode(Date.self, column: "closes_at")
-                ),
-                state: state,
-                closedBy: try stepRow.decode(String?.self, column: "closed_by"),
-                closedAt: try stepRow.decode(Date?.self, column: "closed_at")
-            ))
+                let state = StepState(rawValue: try stepRow.decode(String.self, column: "state"))
+            else { continue }
+            steps.append(
+                CycleStep(
+                    step: step,
+                    times: StepTimes(
+                        opensAt: try stepRow.decode(Date.self, column: "opens_at"),
+                        deadline: try stepRow.decode(Date.self, column: "deadline"),
+                        closesAt: try stepRow.decode(Date.self, column: "closes_at")
+                    ),
+                    state: state,
+                    closedBy: try stepRow.decode(String?.self, column: "closed_by"),
+                    closedAt: try stepRow.decode(Date?.self, column: "closed_at")
+                )
+            )
         }
         steps.sort { $0.step < $1.step }
         let units = try await connection.query(
             "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) ORDER BY unit_code"
         ).map { try $0.decode(String.self, column: "unit_code") }
         var definition = CycleDefinition(
-            cycle: cycle, kind: kind,
+            cycle: cycle,
+            kind: kind,
             title: try row.decode(String.self, column: "title"),
             scheme: try row.decode(String.self, column: "scheme"),
             policy: try row.decode(String.self, column: "policy"),
@@ -171,7 +216,10 @@ public struct CycleStore: Sendable {
         definition.spotCheckPercent = try row.decode(Int?.self, column: "spot_check_percent")
         definition.spotCheckStrata = try row.decode(String?.self, column: "spot_check_strata").flatMap(Stratification.init(rawValue:))
         return Cycle(
-            county: county, definition: definition, steps: steps, units: units,
+            county: county,
+            definition: definition,
+            steps: steps,
+            units: units,
             createdAt: try row.decode(Date.self, column: "created_at"),
             updatedAt: try row.decode(Date.self, column: "updated_at"),
             now: try row.decode(Date.self, column: "now")
@@ -184,21 +232,31 @@ public struct CycleStore: Sendable {
     public func enrol(county: String, cycle: String, units: [String], actor: String) async throws -> (added: [String], removed: [String]) {
         do {
             return try await client.withTransaction { connection in
-                guard try await connection.query(
-                    "SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE"
-                ).first != nil else {
+                guard
+                    try await connection.query(
+                        "SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE"
+                    ).first != nil
+                else {
                     throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle \(cycle) was not found", rule: "cycle.exists")
                 }
-                let known = Set(try await connection.query(
-                    "SELECT code FROM units WHERE county = \(county) AND code = ANY(\(PostgresArray(units)))"
-                ).map { try $0.decode(String.self, column: "code") })
+                let known = Set(
+                    try await connection.query(
+                        "SELECT code FROM units WHERE county = \(county) AND code = ANY(\(PostgresArray(units)))"
+                    ).map { try $0.decode(String.self, column: "code") }
+                )
                 for (index, code) in units.enumerated() where !known.contains(code) {
-                    throw CycleError(.invalid, "单位“\(code)”未在本县登记 / unit \(code) is not in the county's registry",
-                                     field: "/units/\(index)", rule: "registry.unit")
+                    throw CycleError(
+                        .invalid,
+                        "单位“\(code)”未在本县登记 / unit \(code) is not in the county's registry",
+                        field: "/units/\(index)",
+                        rule: "registry.unit"
+                    )
                 }
-                let current = Set(try await connection.query(
-                    "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle)"
-                ).map { try $0.decode(String.self, column: "unit_code") })
+                let current = Set(
+                    try await connection.query(
+                        "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle)"
+                    ).map { try $0.decode(String.self, column: "unit_code") }
+                )
                 let wanted = Set(units)
                 let added = wanted.subtracting(current).sorted()
                 let removed = current.subtracting(wanted).sorted()
@@ -211,8 +269,12 @@ public struct CycleStore: Sendable {
                         """
                     ).map { try $0.decode(String.self, column: "unit_code") }
                     if !withFilings.isEmpty {
-                        throw CycleError(.conflict, "单位\(withFilings.joined(separator: "、"))已有报送材料,不能退出本周期 / units with filings cannot be removed",
-                                         field: "/units", rule: "cycle.unit-has-filings")
+                        throw CycleError(
+                            .conflict,
+                            "单位\(withFilings.joined(separator: "、"))已有报送材料,不能退出本周期 / units with filings cannot be removed",
+                            field: "/units",
+                            rule: "cycle.unit-has-filings"
+                        )
                     }
                     try await connection.execute(
                         "DELETE FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = ANY(\(PostgresArray(removed)))"
@@ -228,8 +290,14 @@ public struct CycleStore: Sendable {
                 }
                 try await connection.execute("UPDATE cycles SET updated_at = now() WHERE county = \(county) AND cycle = \(cycle)")
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: .cycleEnrol, object: "cycles/\(cycle)/units",
-                    details: ["added": added.joined(separator: ","), "removed": removed.joined(separator: ","), "count": String(wanted.count)]
+                    on: connection,
+                    county: county,
+                    actor: actor,
+                    action: .cycleEnrol,
+                    object: "cycles/\(cycle)/units",
+                    details: [
+                        "added": added.joined(separator: ","), "removed": removed.joined(separator: ","), "count": String(wanted.count),
+                    ]
                 )
                 return (added, removed)
             }
@@ -256,13 +324,19 @@ public struct CycleStore: Sendable {
                 }
                 if try row.decode(Bool.self, column: "pending") {
                     let opens = try row.decode(Date.self, column: "opens_at")
-                    throw CycleError(.conflict, "“\(step.chinese)”尚未开始(\(ShanghaiTime.format(opens))开始),不能关闭 / the step has not opened yet (opens \(ShanghaiTime.format(opens)))",
-                                     rule: "cycle.step-not-open")
+                    throw CycleError(
+                        .conflict,
+                        "“\(step.chinese)”尚未开始(\(ShanghaiTime.format(opens))开始),不能关闭 / the step has not opened yet (opens \(ShanghaiTime.format(opens)))",
+                        rule: "cycle.step-not-open"
+                    )
                 }
                 if try row.decode(Bool.self, column: "closed") {
                     let closes = try row.decode(Date.self, column: "closes_at")
-                    throw CycleError(.conflict, "“\(step.chinese)”已于\(ShanghaiTime.format(closes))关闭 / the step closed at \(ShanghaiTime.format(closes))",
-                                     rule: "cycle.step-closed")
+                    throw CycleError(
+                        .conflict,
+                        "“\(step.chinese)”已于\(ShanghaiTime.format(closes))关闭 / the step closed at \(ShanghaiTime.format(closes))",
+                        rule: "cycle.step-closed"
+                    )
                 }
                 try await connection.execute(
                     """
@@ -271,11 +345,16 @@ public struct CycleStore: Sendable {
                     """
                 )
                 try await FilingAudit.record(
-                    on: connection, county: county, actor: actor, action: .cycleStepClose,
-                    object: "cycles/\(cycle)/steps/\(step.rawValue)", details: [:]
+                    on: connection,
+                    county: county,
+                    actor: actor,
+                    action: .cycleStepClose,
+                    object: "cycles/\(cycle)/steps/\(step.rawValue)",
+                    details: [:]
                 )
                 guard let read = try await Self.read(on: connection, county: county, cycle: cycle),
-                      let closed = read.steps.first(where: { $0.step == step }) else {
+                    let closed = read.steps.first(where: { $0.step == step })
+                else {
                     throw CycleError(.notFound, "考核周期不存在 / cycle not found")
                 }
                 return closed
@@ -290,7 +369,11 @@ public struct CycleStore: Sendable {
     /// 步骤截止 on schedule, in `transaction`: the audit entry saying the step closed at its
     /// `closes_at`; the time it closed, or nil when the cycle has no such step.
     public static func recordScheduledClose(
-        in transaction: StoreTransaction, county: String, cycle: String, step: FilingStep, actor: String
+        in transaction: StoreTransaction,
+        county: String,
+        cycle: String,
+        step: FilingStep,
+        actor: String
     ) async throws -> Date? {
         let rows = try await transaction.connection.query(
             "SELECT closes_at FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle) AND step = \(step.rawValue)"
@@ -298,8 +381,12 @@ public struct CycleStore: Sendable {
         guard let row = rows.first else { return nil }
         let closesAt = try row.decode(Date.self, column: "closes_at")
         try await AuditChain.append(
-            on: transaction.connection, county: county, actor: actor, action: .cycleStepClosed,
-            object: "cycles/\(cycle)/steps/\(step.rawValue)", details: ["closesAt": ShanghaiTime.format(closesAt)]
+            on: transaction.connection,
+            county: county,
+            actor: actor,
+            action: .cycleStepClosed,
+            object: "cycles/\(cycle)/steps/\(step.rawValue)",
+            details: ["closesAt": ShanghaiTime.format(closesAt)]
         )
         return closesAt
     }

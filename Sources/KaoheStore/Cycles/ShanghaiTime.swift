@@ -24,7 +24,10 @@ public enum ShanghaiTime {
         let total = Int((instant.timeIntervalSince1970).rounded(.down)) + offsetSeconds
         var days = total / 86_400
         var rest = total % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
+        if rest < 0 {
+            rest += 86_400
+            days -= 1
+        }
         let date = CivilDate(daysSinceEpoch: days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))+08:00"
@@ -60,7 +63,8 @@ public enum ShanghaiTime {
             return true
         }
         guard let hour = number(2), hour < 24, expect(":"), let minute = number(2), minute < 60, expect(":"),
-              let second = number(2), second < 60 else { return nil }
+            let second = number(2), second < 60
+        else { return nil }
         var fraction = 0.0
         if expect(".") {
             var scale = 0.1

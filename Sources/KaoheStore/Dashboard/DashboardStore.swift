@@ -1,5 +1,5 @@
-public import Postgres
 import Foundation
+public import Postgres
 
 /// Reads for the dashboard pages that the other stores do not already give (the pages otherwise
 /// compose `FilingStore`, `GradingStore`, `SpotCheckStore` and `RegistryStore` reads).
@@ -33,7 +33,8 @@ public struct DashboardStore: Sendable {
         )
         return try rows.map { row in
             CycleListEntry(
-                cycle: try row.decode(String.self, column: "cycle"), title: try row.decode(String.self, column: "title"),
+                cycle: try row.decode(String.self, column: "cycle"),
+                title: try row.decode(String.self, column: "title"),
                 opened: try row.decode(Bool.self, column: "opened")
             )
         }
@@ -50,8 +51,10 @@ public struct DashboardStore: Sendable {
         let prefix = "cycles/\(cycle)/units/\(unit)/"
         // The first string after every string starting with `prefix` (its last byte '/' + 1 = '0').
         let upper = "cycles/\(cycle)/units/\(unit)0"
-        let objections = "cycles/\(cycle)/objections/", objectionsEnd = "cycles/\(cycle)/objections0"
-        let appeals = "cycles/\(cycle)/appeals/", appealsEnd = "cycles/\(cycle)/appeals0"
+        let objections = "cycles/\(cycle)/objections/"
+        let objectionsEnd = "cycles/\(cycle)/objections0"
+        let appeals = "cycles/\(cycle)/appeals/"
+        let appealsEnd = "cycles/\(cycle)/appeals0"
         let rows = try await client.query(
             """
             SELECT seq, at, actor, action, object, details, hash FROM audit_log
@@ -70,10 +73,14 @@ public struct DashboardStore: Sendable {
         return try rows.map { row in
             let details = (try? row.decode(PostgresJSON.self, column: "details").decode([String: String].self)) ?? [:]
             return AuditEntry(
-                seq: try row.decode(Int64.self, column: "seq"), at: try row.decode(Date.self, column: "at"),
-                actor: try row.decode(String.self, column: "actor"), action: try row.decode(String.self, column: "action"),
-                object: try row.decode(String.self, column: "object"), details: details,
-                hash: try row.decode(String.self, column: "hash"))
+                seq: try row.decode(Int64.self, column: "seq"),
+                at: try row.decode(Date.self, column: "at"),
+                actor: try row.decode(String.self, column: "actor"),
+                action: try row.decode(String.self, column: "action"),
+                object: try row.decode(String.self, column: "object"),
+                details: details,
+                hash: try row.decode(String.self, column: "hash")
+            )
         }
     }
 }

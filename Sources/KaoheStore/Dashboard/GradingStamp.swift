@@ -20,8 +20,15 @@ public struct GradingStamp: Sendable, Hashable {
     public var finalisedAt: Date?
 
     /// A stamp.
-    public init(state: GradingState, proposedBy: String, proposedAt: Date, confirmedBy: String?, confirmedAt: Date?,
-                finalisedBy: String?, finalisedAt: Date?) {
+    public init(
+        state: GradingState,
+        proposedBy: String,
+        proposedAt: Date,
+        confirmedBy: String?,
+        confirmedAt: Date?,
+        finalisedBy: String?,
+        finalisedAt: Date?
+    ) {
         self.state = state
         self.proposedBy = proposedBy
         self.proposedAt = proposedAt
@@ -44,8 +51,12 @@ extension DashboardStore {
         guard let row = rows.first else { return nil }
         return GradingStamp(
             state: GradingState(rawValue: try row.decode(String.self, column: "state")) ?? .proposed,
-            proposedBy: try row.decode(String.self, column: "proposed_by"), proposedAt: try row.decode(Date.self, column: "proposed_at"),
-            confirmedBy: try row.decode(String?.self, column: "confirmed_by"), confirmedAt: try row.decode(Date?.self, column: "confirmed_at"),
-            finalisedBy: try row.decode(String?.self, column: "finalised_by"), finalisedAt: try row.decode(Date?.self, column: "finalised_at"))
+            proposedBy: try row.decode(String.self, column: "proposed_by"),
+            proposedAt: try row.decode(Date.self, column: "proposed_at"),
+            confirmedBy: try row.decode(String?.self, column: "confirmed_by"),
+            confirmedAt: try row.decode(Date?.self, column: "confirmed_at"),
+            finalisedBy: try row.decode(String?.self, column: "finalised_by"),
+            finalisedAt: try row.decode(Date?.self, column: "finalised_at")
+        )
     }
 }

@@ -1,5 +1,5 @@
-public import Postgres
 public import KaoheRules
+public import Postgres
 
 /// An error of the store, in the domain's terms. Postgres errors are translated here, at the
 /// boundary: the HTTP layer maps these to problem+json, never a raw SQLSTATE.

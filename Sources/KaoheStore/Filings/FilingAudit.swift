@@ -4,7 +4,11 @@ import Postgres
 /// change and its entry commit together or not at all.
 enum FilingAudit {
     static func record(
-        on connection: PostgresConnection, county: String, actor: String, action: AuditAction, object: String,
+        on connection: PostgresConnection,
+        county: String,
+        actor: String,
+        action: AuditAction,
+        object: String,
         details: [String: String]
     ) async throws {
         try await AuditChain.append(on: connection, county: county, actor: actor, action: action, object: object, details: details)

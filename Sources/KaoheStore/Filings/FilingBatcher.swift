@@ -52,7 +52,10 @@ final class FilingBatcher: Sendable {
     struct Outcome: Sendable {
         /// The answers of `file_versions`, as it spells them.
         enum Kind: String, Sendable {
-            case filed, stale, notEnrolled = "not-enrolled", noStep = "no-step", pending, closed
+            case filed, stale
+            case notEnrolled = "not-enrolled"
+            case noStep = "no-step"
+            case pending, closed
         }
 
         var kind: Kind
@@ -173,9 +176,12 @@ final class FilingBatcher: Sendable {
                 return (filing, lines, version)
             }
             if !copies.isEmpty {
-                _ = try await connection.copyFrom("COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN", rows: copies.map { filing, lines, version in
-                    (lines, [filing.header.county, filing.header.cycle, filing.header.unit, String(version)])
-                })
+                _ = try await connection.copyFrom(
+                    "COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN",
+                    rows: copies.map { filing, lines, version in
+                        (lines, [filing.header.county, filing.header.cycle, filing.header.unit, String(version)])
+                    }
+                )
             }
             return outcomes
         }
@@ -190,10 +196,14 @@ final class FilingBatcher: Sendable {
         )
         let outcomes = try rows.map { row in
             Outcome(
-                kind: try Outcome.kind(row), version: try row.decode(Int?.self, column: "version"),
-                filedAt: try row.decode(Date?.self, column: "filed_at"), deadline: try row.decode(Date?.self, column: "deadline"),
-                late: try row.decode(Bool?.self, column: "late"), opensAt: try row.decode(Date?.self, column: "opens_at"),
-                closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
+                kind: try Outcome.kind(row),
+                version: try row.decode(Int?.self, column: "version"),
+                filedAt: try row.decode(Date?.self, column: "filed_at"),
+                deadline: try row.decode(Date?.self, column: "deadline"),
+                late: try row.decode(Bool?.self, column: "late"),
+                opensAt: try row.decode(Date?.self, column: "opens_at"),
+                closesAt: try row.decode(Date?.self, column: "closes_at"),
+                closedBy: try row.decode(String?.self, column: "closed_by")
             )
         }
         guard outcomes.count == count else {

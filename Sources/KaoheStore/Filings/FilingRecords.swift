@@ -143,8 +143,18 @@ public struct RosterSummary: Sendable, Hashable, Codable {
     public var violations: [RosterViolation]
 
     /// Makes a summary.
-    public init(policy: String, rows: Int, participants: Int, excellent: Int, collectiveAward: Bool, quotaStatus: QuotaStatus,
-                quotaBasis: String, quota: ExcellentQuota?, mustGiveUp: Int?, violations: [RosterViolation]) {
+    public init(
+        policy: String,
+        rows: Int,
+        participants: Int,
+        excellent: Int,
+        collectiveAward: Bool,
+        quotaStatus: QuotaStatus,
+        quotaBasis: String,
+        quota: ExcellentQuota?,
+        mustGiveUp: Int?,
+        violations: [RosterViolation]
+    ) {
         self.policy = policy
         self.rows = rows
         self.participants = participants

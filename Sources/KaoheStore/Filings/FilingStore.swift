@@ -43,42 +43,70 @@ public struct FilingStore: Sendable {
 
     static func unitRecord(_ row: PostgresRow) throws -> UnitRecord {
         UnitRecord(
-            county: try row.decode(String.self, column: "county"), code: try row.decode(String.self, column: "code"),
-            name: try row.decode(String.self, column: "name"), committee: try row.decode(String.self, column: "committee"),
-            department: try row.decode(String.self, column: "department"), headcount: try row.decode(Int.self, column: "headcount")
+            county: try row.decode(String.self, column: "county"),
+            code: try row.decode(String.self, column: "code"),
+            name: try row.decode(String.self, column: "name"),
+            committee: try row.decode(String.self, column: "committee"),
+            department: try row.decode(String.self, column: "department"),
+            headcount: try row.decode(Int.self, column: "headcount")
         )
     }
 
     // MARK: Filing
 
     /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
-    public func fileSelfAssessment(county: String, cycle: String, unit: String, report: String, principal: Principal) async throws -> FilingVersion {
+    public func fileSelfAssessment(
+        county: String,
+        cycle: String,
+        unit: String,
+        report: String,
+        principal: Principal
+    ) async throws -> FilingVersion {
         try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
             let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
-            let content = SelfAssessmentContent(report: report, attachments: try previous?.decodeContent(SelfAssessmentContent.self).attachments ?? [])
-            return FilingDraft(content: try PostgresJSON(encoding: content),
-                               details: ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)],
-                               basis: (.selfAssessment, previous?.version))
+            let content = SelfAssessmentContent(
+                report: report,
+                attachments: try previous?.decodeContent(SelfAssessmentContent.self).attachments ?? []
+            )
+            return FilingDraft(
+                content: try PostgresJSON(encoding: content),
+                details: ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)],
+                basis: (.selfAssessment, previous?.version)
+            )
         }
     }
 
     /// Adds or replaces one PDF attachment of the self-assessment: a new version carrying the
     /// latest report and every other attachment.
-    public func putAttachment(county: String, cycle: String, unit: String, name: String, bytes: [UInt8], principal: Principal) async throws -> FilingVersion {
+    public func putAttachment(
+        county: String,
+        cycle: String,
+        unit: String,
+        name: String,
+        bytes: [UInt8],
+        principal: Principal
+    ) async throws -> FilingVersion {
         let sha256 = Hex.sha256(bytes)
         return try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
             let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
             let previousContent = try previous?.decodeContent(SelfAssessmentContent.self)
             var attachments = (previousContent?.attachments ?? []).filter { $0.name != name }
             guard attachments.count < Self.maxAttachments else {
-                throw CycleError(.invalid, "自评附件最多\(Self.maxAttachments)个 / at most \(Self.maxAttachments) attachments",
-                                 field: "name", rule: "attachment.count")
+                throw CycleError(
+                    .invalid,
+                    "自评附件最多\(Self.maxAttachments)个 / at most \(Self.maxAttachments) attachments",
+                    field: "name",
+                    rule: "attachment.count"
+                )
             }
             attachments.append(AttachmentRef(name: name, sha256: sha256, size: bytes.count))
             attachments.sort { $0.name < $1.name }
             let content = SelfAssessmentContent(report: previousContent?.report, attachments: attachments)
-            return FilingDraft(content: try PostgresJSON(encoding: content), details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
-                               basis: (.selfAssessment, previous?.version))
+            return FilingDraft(
+                content: try PostgresJSON(encoding: content),
+                details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
+                basis: (.selfAssessment, previous?.version)
+            )
         } whenFiled: { connection in
             try await connection.execute(
                 """
@@ -93,7 +121,8 @@ public struct FilingStore: Sendable {
     /// The named attachment of the latest self-assessment, with its bytes.
     public func attachment(county: String, cycle: String, unit: String, name: String) async throws -> (AttachmentRef, [UInt8])? {
         guard let latest = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment),
-              let ref = try latest.decodeContent(SelfAssessmentContent.self).attachments.first(where: { $0.name == name }) else { return nil }
+            let ref = try latest.decodeContent(SelfAssessmentContent.self).attachments.first(where: { $0.name == name })
+        else { return nil }
         let rows = try await client.query(
             "SELECT bytes FROM filing_attachments WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND sha256 = \(ref.sha256)"
         )
@@ -103,13 +132,21 @@ public struct FilingStore: Sendable {
 
     /// 专考委考核: checks the sheet against the cycle's scheme (throws ``ScoreSheetError`` naming
     /// every indicator and rule that failed) and files it as a new version.
-    public func fileAssessment(county: String, cycle: String, unit: String, sheet: UnitScoreSheet, principal: Principal) async throws -> FilingVersion {
+    public func fileAssessment(
+        county: String,
+        cycle: String,
+        unit: String,
+        sheet: UnitScoreSheet,
+        principal: Principal
+    ) async throws -> FilingVersion {
         try await file(county: county, cycle: cycle, unit: unit, step: .assessment, principal: principal) {
             let scheme = try await client.withConnection { try await Self.scheme(on: $0, county: county, cycle: cycle) }
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
-            return FilingDraft(content: try PostgresJSON(encoding: content),
-                               details: ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)])
+            return FilingDraft(
+                content: try PostgresJSON(encoding: content),
+                details: ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)]
+            )
         }
     }
 
@@ -120,7 +157,13 @@ public struct FilingStore: Sendable {
     /// `basis`, when the caller read it already (``unitForRoster(county:cycle:code:)``), is used for
     /// the first draft; a draft made again reads it afresh.
     public func fileRoster(
-        county: String, cycle: String, unit: String, lines: [RosterLine], collectiveAward: Bool, principal: Principal, basis: RosterBasis? = nil
+        county: String,
+        cycle: String,
+        unit: String,
+        lines: [RosterLine],
+        collectiveAward: Bool,
+        principal: Principal,
+        basis: RosterBasis? = nil
     ) async throws -> FilingVersion {
         let rows = Self.copyRows(lines)
         var known = basis
@@ -136,9 +179,13 @@ public struct FilingStore: Sendable {
                 basis = read
             }
             let summary = try Self.checkRoster(lines, unit: unit, basis: basis, collectiveAward: collectiveAward)
-            return FilingDraft(content: try PostgresJSON(encoding: summary), details: [
-                "rows": String(summary.rows), "violations": String(summary.violations.count), "quota": summary.quotaStatus.rawValue,
-            ], basis: (.assessment, basis.assessmentVersion))
+            return FilingDraft(
+                content: try PostgresJSON(encoding: summary),
+                details: [
+                    "rows": String(summary.rows), "violations": String(summary.violations.count), "quota": summary.quotaStatus.rawValue,
+                ],
+                basis: (.assessment, basis.assessmentVersion)
+            )
         }
     }
 
@@ -148,10 +195,19 @@ public struct FilingStore: Sendable {
         var rows = PostgresCopyRows(reservingBytes: lines.count * 96)
         for line in lines {
             let staff = line.staff
-            rows.append(String(line.line)); rows.append(staff.staffNo); rows.append(line.name); rows.append(line.postCategory)
-            rows.append(line.level); rows.append(staff.score?.description); rows.append(staff.grade.rawValue)
-            rows.append(staff.sanction.rawValue); rows.append(staff.underInvestigation ? "t" : "f"); rows.append(staff.probation ? "t" : "f")
-            rows.append(String(staff.leaveMonths)); rows.append(String(staff.unassignedMonths)); rows.append(staff.refused ? "t" : "f")
+            rows.append(String(line.line))
+            rows.append(staff.staffNo)
+            rows.append(line.name)
+            rows.append(line.postCategory)
+            rows.append(line.level)
+            rows.append(staff.score?.description)
+            rows.append(staff.grade.rawValue)
+            rows.append(staff.sanction.rawValue)
+            rows.append(staff.underInvestigation ? "t" : "f")
+            rows.append(staff.probation ? "t" : "f")
+            rows.append(String(staff.leaveMonths))
+            rows.append(String(staff.unassignedMonths))
+            rows.append(staff.refused ? "t" : "f")
             rows.append(staff.quarters.map(\.rawValue).joined(separator: ","))
             rows.endRow()
         }
@@ -185,8 +241,12 @@ public struct FilingStore: Sendable {
         guard let row = rows.first else { return nil }
         let unit = try Self.unitRecord(row)
         let basis = try row.decode(String?.self, column: "policy").map { policy in
-            RosterBasis(policy: policy, committee: unit.committee, assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
-                        assessment: try row.decode(PostgresJSON?.self, column: "assessment"))
+            RosterBasis(
+                policy: policy,
+                committee: unit.committee,
+                assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
+                assessment: try row.decode(PostgresJSON?.self, column: "assessment")
+            )
         }
         return (unit, basis)
     }
@@ -204,18 +264,31 @@ public struct FilingStore: Sendable {
                 .provisional(UnitForGrading(code: unit, committee: committee, assessed: assessment.assessed))
             let report = RosterCheck(policy: policy).check(staff, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)
             return RosterSummary(
-                policy: policyID, rows: lines.count, participants: report.participants, excellent: report.excellent,
-                collectiveAward: collectiveAward, quotaStatus: .provisional,
-                quotaBasis: "按专考委考核评分(综合得分\(assessment.assessed.total)分)暂定单位等次为\(proposal.grade.chinese),未经比例控制和抽查核验,名额为暂定 / provisional: from the committee's latest assessment, before cohort ratios and the spot check",
-                quota: report.quota, mustGiveUp: report.mustGiveUp, violations: report.violations
+                policy: policyID,
+                rows: lines.count,
+                participants: report.participants,
+                excellent: report.excellent,
+                collectiveAward: collectiveAward,
+                quotaStatus: .provisional,
+                quotaBasis:
+                    "按专考委考核评分(综合得分\(assessment.assessed.total)分)暂定单位等次为\(proposal.grade.chinese),未经比例控制和抽查核验,名额为暂定 / provisional: from the committee's latest assessment, before cohort ratios and the spot check",
+                quota: report.quota,
+                mustGiveUp: report.mustGiveUp,
+                violations: report.violations
             )
         }
         let report = RosterCheck(policy: policy).check(staff, unitGrade: .excellent, gradeIsFinal: false, award: collectiveAward)
         return RosterSummary(
-            policy: policyID, rows: lines.count, participants: report.participants, excellent: report.excellent,
-            collectiveAward: collectiveAward, quotaStatus: .unknown,
+            policy: policyID,
+            rows: lines.count,
+            participants: report.participants,
+            excellent: report.excellent,
+            collectiveAward: collectiveAward,
+            quotaStatus: .unknown,
             quotaBasis: "专考委尚未报送考核评分,单位等次未知,优秀名额暂无法计算;评定等次后重新核对 / unknown: no committee assessment yet; the quota is checked at grading",
-            quota: nil, mustGiveUp: nil, violations: report.violations.filter { $0.rule != .excellentQuota }
+            quota: nil,
+            mustGiveUp: nil,
+            violations: report.violations.filter { $0.rule != .excellentQuota }
         )
     }
 
@@ -242,7 +315,12 @@ public struct FilingStore: Sendable {
     /// basis moved); `whenFiled`, when given, runs in the same transaction once the version is filed (an attachment's
     /// bytes); `lines` are a roster's lines, COPYed under the new version.
     func file(
-        county: String, cycle: String, unit: String, step: FilingStep, principal: Principal, lines: PostgresCopyRows? = nil,
+        county: String,
+        cycle: String,
+        unit: String,
+        step: FilingStep,
+        principal: Principal,
+        lines: PostgresCopyRows? = nil,
         draft: () async throws -> FilingDraft,
         whenFiled: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> FilingVersion {
@@ -258,25 +336,47 @@ public struct FilingStore: Sendable {
                     throw error
                 }
                 let header = FilingBatcher.Header(
-                    county: county, cycle: cycle, unit: unit, kind: step.rawValue, filedBy: principal.account, actor: principal.actor,
-                    action: AuditAction.filing(step).name, object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)", details: made.details,
-                    basisKind: made.basis?.step.rawValue, basisVersion: made.basis?.version
+                    county: county,
+                    cycle: cycle,
+                    unit: unit,
+                    kind: step.rawValue,
+                    filedBy: principal.account,
+                    actor: principal.actor,
+                    action: AuditAction.filing(step).name,
+                    object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)",
+                    details: made.details,
+                    basisKind: made.basis?.step.rawValue,
+                    basisVersion: made.basis?.version
                 )
-                let answer = try await batcher.file(FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled))
+                let answer = try await batcher.file(
+                    FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled)
+                )
                 if let refusal = Self.refusal(answer, cycle: cycle, unit: unit, step: step) { throw refusal }
                 if answer.kind == .filed {
-                    guard let version = answer.version, let filedAt = answer.filedAt, let deadline = answer.deadline, let late = answer.late else {
+                    guard let version = answer.version, let filedAt = answer.filedAt, let deadline = answer.deadline, let late = answer.late
+                    else {
                         throw StoreError(.invalidValue, "file_versions filed without a version", field: "version")
                     }
                     return FilingVersion(
-                        county: county, cycle: cycle, unitCode: unit, step: step, version: version,
-                        filedBy: principal.account, filedAt: filedAt, deadline: deadline, late: late, content: made.content
+                        county: county,
+                        cycle: cycle,
+                        unitCode: unit,
+                        step: step,
+                        version: version,
+                        filedBy: principal.account,
+                        filedAt: filedAt,
+                        deadline: deadline,
+                        late: late,
+                        content: made.content
                     )
                 }
                 // Stale: what the draft was computed from changed meanwhile; draft again.
             }
-            throw CycleError(.conflict, "“\(step.chinese)”所依据的材料在报送过程中反复变更,请重试 / what this filing is based on kept changing while it was filed; try again",
-                             rule: "filing.basis-changed")
+            throw CycleError(
+                .conflict,
+                "“\(step.chinese)”所依据的材料在报送过程中反复变更,请重试 / what this filing is based on kept changing while it was filed; try again",
+                rule: "filing.basis-changed"
+            )
         } catch let error as CycleError {
             throw error
         } catch let error as ScoreSheetError {
@@ -293,18 +393,28 @@ public struct FilingStore: Sendable {
         case .filed, .stale:
             return nil
         case .notEnrolled:
-            return CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)", rule: "cycle.enrolled")
+            return CycleError(
+                .notFound,
+                "单位\(unit)未参加考核周期“\(cycle)” / unit \(unit) is not enrolled in cycle \(cycle)",
+                rule: "cycle.enrolled"
+            )
         case .noStep:
             return CycleError(.notFound, "考核周期“\(cycle)”没有步骤“\(step.chinese)” / the cycle has no such step", rule: "cycle.step")
         case .pending:
             let opens = answer.opensAt.map(ShanghaiTime.format) ?? "?"
-            return CycleError(.stepNotOpen, "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
-                              rule: "cycle.step-not-open")
+            return CycleError(
+                .stepNotOpen,
+                "“\(step.chinese)”尚未开始,\(opens)(\(ShanghaiTime.zoneName))开始报送 / the step opens at \(opens)",
+                rule: "cycle.step-not-open"
+            )
         case .closed:
             let closed = answer.closesAt.map(ShanghaiTime.format) ?? "?"
             let byHand = answer.closedBy != nil
-            return CycleError(.stepClosed, "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
-                              rule: "cycle.step-closed")
+            return CycleError(
+                .stepClosed,
+                "“\(step.chinese)”已于\(closed)(\(ShanghaiTime.zoneName))\(byHand ? "由县事考办手动" : "")关闭,不再接受报送 / the step closed at \(closed)\(byHand ? " (closed by the office)" : ""); filings are no longer accepted",
+                rule: "cycle.step-closed"
+            )
         }
     }
 
@@ -324,8 +434,10 @@ public struct FilingStore: Sendable {
         )
         guard let row = rows.first else { return nil }
         let answer = FilingBatcher.Outcome(
-            kind: try FilingBatcher.Outcome.kind(row), opensAt: try row.decode(Date?.self, column: "opens_at"),
-            closesAt: try row.decode(Date?.self, column: "closes_at"), closedBy: try row.decode(String?.self, column: "closed_by")
+            kind: try FilingBatcher.Outcome.kind(row),
+            opensAt: try row.decode(Date?.self, column: "opens_at"),
+            closesAt: try row.decode(Date?.self, column: "closes_at"),
+            closedBy: try row.decode(String?.self, column: "closed_by")
         )
         return Self.refusal(answer, cycle: cycle, unit: unit, step: step)
     }
@@ -335,14 +447,23 @@ public struct FilingStore: Sendable {
     /// The latest version, or nil when nothing was filed.
     public func latest(county: String, cycle: String, unit: String, step: FilingStep) async throws -> FilingVersion? {
         try await client.withConnection { connection in
-            try await Self.versions(on: connection, county: county, cycle: cycle, unit: unit, step: step, version: nil, latestOnly: true).first
+            try await Self.versions(on: connection, county: county, cycle: cycle, unit: unit, step: step, version: nil, latestOnly: true)
+                .first
         }
     }
 
     /// One version, or nil.
     public func version(county: String, cycle: String, unit: String, step: FilingStep, version: Int) async throws -> FilingVersion? {
         try await client.withConnection { connection in
-            try await Self.versions(on: connection, county: county, cycle: cycle, unit: unit, step: step, version: version, latestOnly: false).first
+            try await Self.versions(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                unit: unit,
+                step: step,
+                version: version,
+                latestOnly: false
+            ).first
         }
     }
 
@@ -373,14 +494,23 @@ public struct FilingStore: Sendable {
         return try rows.map { row in
             let staff = try StaffRecord(rosterRow: row)
             return RosterLine(
-                line: try row.decode(Int.self, column: "line"), staff: staff, name: try row.decode(String.self, column: "name"),
-                postCategory: try row.decode(String.self, column: "post_category"), level: try row.decode(String.self, column: "level")
+                line: try row.decode(Int.self, column: "line"),
+                staff: staff,
+                name: try row.decode(String.self, column: "name"),
+                postCategory: try row.decode(String.self, column: "post_category"),
+                level: try row.decode(String.self, column: "level")
             )
         }
     }
 
     static func versions(
-        on connection: PostgresConnection, county: String, cycle: String, unit: String, step: FilingStep, version: Int?, latestOnly: Bool
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        unit: String,
+        step: FilingStep,
+        version: Int?,
+        latestOnly: Bool
     ) async throws -> [FilingVersion] {
         let rows = try await connection.query(
             """
@@ -392,10 +522,16 @@ public struct FilingStore: Sendable {
         )
         return try rows.map { row in
             FilingVersion(
-                county: county, cycle: cycle, unitCode: unit, step: step,
-                version: try row.decode(Int.self, column: "version"), filedBy: try row.decode(String.self, column: "filed_by"),
-                filedAt: try row.decode(Date.self, column: "filed_at"), deadline: try row.decode(Date.self, column: "deadline"),
-                late: try row.decode(Bool.self, column: "late"), content: try row.decode(PostgresJSON.self, column: "content")
+                county: county,
+                cycle: cycle,
+                unitCode: unit,
+                step: step,
+                version: try row.decode(Int.self, column: "version"),
+                filedBy: try row.decode(String.self, column: "filed_by"),
+                filedAt: try row.decode(Date.self, column: "filed_at"),
+                deadline: try row.decode(Date.self, column: "deadline"),
+                late: try row.decode(Bool.self, column: "late"),
+                content: try row.decode(PostgresJSON.self, column: "content")
             )
         }
     }

@@ -12,12 +12,22 @@ extension GradingStore {
 
     /// Records an event against an enrolled unit. Refused once publicity opened (grades then change
     /// only through 复议) and once final.
-    public func recordEvent(county: String, cycle: String, unit: String, kind: GradingEventKind, reason: String, document: String,
-                            principal: Principal) async throws -> GradingEventRecord {
+    public func recordEvent(
+        county: String,
+        cycle: String,
+        unit: String,
+        kind: GradingEventKind,
+        reason: String,
+        document: String,
+        principal: Principal
+    ) async throws -> GradingEventRecord {
         try await mutate(county: county, cycle: cycle) { connection, state in
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
-            guard try await connection.query(
-                "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+                ).first != nil
+            else {
                 throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
             }
             let number = try await connection.query(
@@ -26,40 +36,72 @@ extension GradingStore {
                 SELECT \(county), \(cycle), \(unit), coalesce(max(event_no), 0) + 1, \(kind.rawValue), \(reason), \(document), \(principal.account)
                 FROM grading_events WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)
                 RETURNING event_no
-                """).one().decode(Int.self, column: "event_no")
+                """
+            ).one().decode(Int.self, column: "event_no")
             var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
-            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingEventRecord,
-                                         object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
+            if state != nil {
+                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+            }
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingEventRecord,
+                object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
+                details: details
+            )
             return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
         }
     }
 
     /// Withdraws a mistaken event (it stays on record, no longer counts). Same windows as recording.
-    public func withdrawEvent(county: String, cycle: String, unit: String, number: Int, reason: String,
-                              principal: Principal) async throws -> GradingEventRecord {
+    public func withdrawEvent(
+        county: String,
+        cycle: String,
+        unit: String,
+        number: Int,
+        reason: String,
+        principal: Principal
+    ) async throws -> GradingEventRecord {
         try await mutate(county: county, cycle: cycle) { connection, state in
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
             let updated = try await connection.execute(
                 """
                 UPDATE grading_events SET withdrawn_by = \(principal.account), withdrawn_at = now(), withdraw_reason = \(reason)
                 WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND event_no = \(number) AND withdrawn_at IS NULL
-                """)
+                """
+            )
             guard updated == 1 else {
-                throw CycleError(.notFound, "单位\(unit)没有未撤销的第\(number)号情形 / no event \(number) in force for unit \(unit)",
-                                 rule: "grading.event-exists")
+                throw CycleError(
+                    .notFound,
+                    "单位\(unit)没有未撤销的第\(number)号情形 / no event \(number) in force for unit \(unit)",
+                    rule: "grading.event-exists"
+                )
             }
             var details = ["unit": unit, "reason": reason]
-            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingEventWithdraw,
-                                         object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)", details: details)
+            if state != nil {
+                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+            }
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingEventWithdraw,
+                object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
+                details: details
+            )
             return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
         }
     }
 
-    static func events(on connection: PostgresConnection, county: String, cycle: String, includingWithdrawn: Bool) async throws -> [GradingEventRecord] {
+    static func events(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        includingWithdrawn: Bool
+    ) async throws -> [GradingEventRecord] {
         try await connection.query(
             """
             SELECT unit_code, event_no, kind, reason, document, recorded_by, recorded_at, withdrawn_at, withdraw_reason
@@ -68,25 +110,37 @@ extension GradingStore {
             """
         ).map { row in
             GradingEventRecord(
-                unit: try row.decode(String.self, column: "unit_code"), number: try row.decode(Int.self, column: "event_no"),
+                unit: try row.decode(String.self, column: "unit_code"),
+                number: try row.decode(Int.self, column: "event_no"),
                 kind: GradingEventKind(rawValue: try row.decode(String.self, column: "kind")) ?? .directPoor,
-                reason: try row.decode(String.self, column: "reason"), document: try row.decode(String.self, column: "document"),
+                reason: try row.decode(String.self, column: "reason"),
+                document: try row.decode(String.self, column: "document"),
                 recordedBy: try row.decode(String.self, column: "recorded_by"),
                 recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at")),
                 withdrawnAt: try row.decode(Date?.self, column: "withdrawn_at").map(ShanghaiTime.format),
-                withdrawReason: try row.decode(String?.self, column: "withdraw_reason"))
+                withdrawReason: try row.decode(String?.self, column: "withdraw_reason")
+            )
         }
     }
 
     // MARK: Department results
 
     /// Records (or corrects) a supervising department's annual result for the cycle.
-    public func recordDepartmentResult(county: String, cycle: String, department: String, grade: DepartmentGrade, document: String,
-                                       principal: Principal) async throws -> DepartmentResultRecord {
+    public func recordDepartmentResult(
+        county: String,
+        cycle: String,
+        department: String,
+        grade: DepartmentGrade,
+        document: String,
+        principal: Principal
+    ) async throws -> DepartmentResultRecord {
         try await mutate(county: county, cycle: cycle) { connection, state in
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
-            guard try await connection.query(
-                "SELECT 1 AS one FROM departments WHERE county = \(county) AND department = \(department)").first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM departments WHERE county = \(county) AND department = \(department)"
+                ).first != nil
+            else {
                 throw CycleError(.notFound, "主管部门“\(department)”不存在 / department not found", rule: "registry.department")
             }
             let old = try await connection.query(
@@ -99,34 +153,67 @@ extension GradingStore {
                 ON CONFLICT (county, cycle, department) DO UPDATE SET grade = EXCLUDED.grade, document = EXCLUDED.document,
                     recorded_by = EXCLUDED.recorded_by, recorded_at = now()
                 RETURNING recorded_at
-                """).one()
+                """
+            ).one()
             var details = ["department": department, "grade": grade.rawValue, "document": document]
             if let old { details["oldGrade"] = old }
-            if state != nil { details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 } }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingDepartmentResult,
-                                         object: "cycles/\(cycle)/departments/\(department)/result", details: details)
-            return DepartmentResultRecord(department: department, grade: grade, document: document, recordedBy: principal.account,
-                                          recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at")))
+            if state != nil {
+                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+            }
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingDepartmentResult,
+                object: "cycles/\(cycle)/departments/\(department)/result",
+                details: details
+            )
+            return DepartmentResultRecord(
+                department: department,
+                grade: grade,
+                document: document,
+                recordedBy: principal.account,
+                recordedAt: ShanghaiTime.format(try row.decode(Date.self, column: "recorded_at"))
+            )
         }
     }
 
-    static func departmentResults(on connection: PostgresConnection, county: String, cycle: String) async throws -> [String: DepartmentGrade] {
+    static func departmentResults(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String
+    ) async throws -> [String: DepartmentGrade] {
         var results: [String: DepartmentGrade] = [:]
         for row in try await connection.query(
-            "SELECT department, grade FROM department_results WHERE county = \(county) AND cycle = \(cycle)") {
-            results[try row.decode(String.self, column: "department")] = DepartmentGrade(rawValue: try row.decode(String.self, column: "grade"))
+            "SELECT department, grade FROM department_results WHERE county = \(county) AND cycle = \(cycle)"
+        ) {
+            results[try row.decode(String.self, column: "department")] = DepartmentGrade(
+                rawValue: try row.decode(String.self, column: "grade")
+            )
         }
         return results
     }
 
     /// Re-runs the proposal after an input changed (state `proposed`). Recorded tie decisions that
     /// no longer match a tie are dropped (the audit entry says so) rather than block the change.
-    static func regrade(on connection: PostgresConnection, county: String, cycle: String, principal: Principal) async throws -> [String: String] {
+    static func regrade(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        principal: Principal
+    ) async throws -> [String: String] {
         let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
         let result: GradingResult
         var details: [String: String] = [:]
         do {
-            result = try await grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
+            result = try await grade(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                decisions: decisions,
+                state: .proposed,
+                principal: principal
+            )
         } catch let error as CycleError where error.rule?.hasPrefix("grading.decision") == true {
             result = try await grade(on: connection, county: county, cycle: cycle, decisions: [], state: .proposed, principal: principal)
             details["decisionsDropped"] = String(decisions.count)
@@ -140,15 +227,28 @@ extension GradingStore {
     /// 比例研判: records the office's rulings, replacing earlier ones (an empty list withdraws them).
     /// Each lets the open ratio breach of its kind in its scope stand, on the record of the decision
     /// `reference`, and keeps the units that breach listed; one that matches no open breach is 422.
-    public func setRatioRulings(county: String, cycle: String, rulings input: [RatioRulingInput], principal: Principal) async throws -> GradingResult {
+    public func setRatioRulings(
+        county: String,
+        cycle: String,
+        rulings input: [RatioRulingInput],
+        principal: Principal
+    ) async throws -> GradingResult {
         for (index, item) in input.enumerated() {
             guard RatioRuling.kinds.contains(item.kind) else {
-                throw CycleError(.invalid, "研判只针对比例冲突(excellent-ratio、qualified-ratio) / a ruling is about excellent-ratio or qualified-ratio",
-                                 field: "/rulings/\(index)/kind", rule: "grading.ruling-kind")
+                throw CycleError(
+                    .invalid,
+                    "研判只针对比例冲突(excellent-ratio、qualified-ratio) / a ruling is about excellent-ratio or qualified-ratio",
+                    field: "/rulings/\(index)/kind",
+                    rule: "grading.ruling-kind"
+                )
             }
             guard (1...200).contains(item.reference.trimmingBlanks().count) else {
-                throw CycleError(.invalid, "请填写研判依据(会议纪要文号),1–200字 / the decision's reference, 1–200 characters",
-                                 field: "/rulings/\(index)/reference", rule: "grading.ruling-reference")
+                throw CycleError(
+                    .invalid,
+                    "请填写研判依据(会议纪要文号),1–200字 / the decision's reference, 1–200 characters",
+                    field: "/rulings/\(index)/reference",
+                    rule: "grading.ruling-reference"
+                )
             }
         }
         return try await mutate(county: county, cycle: cycle) { connection, state in
@@ -161,24 +261,43 @@ extension GradingStore {
             var rulings: [RatioRuling] = []
             for (index, item) in input.enumerated() {
                 guard let conflict = conflicts.first(where: { $0.kind == item.kind && $0.scope == item.scope }) else {
-                    throw CycleError(.invalid, "没有与该研判对应的比例冲突(\(item.kind),\(item.scope)) / no ratio conflict \(item.kind) in \(item.scope)",
-                                     field: "/rulings/\(index)", rule: "grading.ruling-unmatched")
+                    throw CycleError(
+                        .invalid,
+                        "没有与该研判对应的比例冲突(\(item.kind),\(item.scope)) / no ratio conflict \(item.kind) in \(item.scope)",
+                        field: "/rulings/\(index)",
+                        rule: "grading.ruling-unmatched"
+                    )
                 }
-                rulings.append(RatioRuling(kind: item.kind, scope: item.scope, units: conflict.units, reference: item.reference, note: item.note))
+                rulings.append(
+                    RatioRuling(kind: item.kind, scope: item.scope, units: conflict.units, reference: item.reference, note: item.note)
+                )
             }
             try await connection.execute(
-                "UPDATE cycle_gradings SET ratio_rulings = \(try PostgresJSON(encoding: rulings)) WHERE county = \(county) AND cycle = \(cycle)")
+                "UPDATE cycle_gradings SET ratio_rulings = \(try PostgresJSON(encoding: rulings)) WHERE county = \(county) AND cycle = \(cycle)"
+            )
             try await FilingAudit.record(
-                on: connection, county: county, actor: principal.actor, action: .gradingRatioRulings, object: "cycles/\(cycle)/grading",
-                details: ["rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.joined(separator: "+")):\($0.reference)" }.joined(separator: "; "),
-                          "open": String(RatioRuling.open(conflicts, rulings: rulings).count)])
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingRatioRulings,
+                object: "cycles/\(cycle)/grading",
+                details: [
+                    "rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.joined(separator: "+")):\($0.reference)" }.joined(
+                        separator: "; "
+                    ),
+                    "open": String(RatioRuling.open(conflicts, rulings: rulings).count),
+                ]
+            )
             return try await Self.load(on: connection, county: county, cycle: cycle)!
         }
     }
 
     static func ratioRulings(on connection: PostgresConnection, county: String, cycle: String) async throws -> [RatioRuling] {
-        guard let row = try await connection.query(
-            "SELECT ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+        guard
+            let row = try await connection.query(
+                "SELECT ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+            ).first
+        else { return [] }
         return try row.decode(PostgresJSON.self, column: "ratio_rulings").decode([RatioRuling].self)
     }
 }

@@ -13,15 +13,20 @@ extension GradingStore {
             guard state == .confirmed else {
                 throw CycleError(.conflict, "等次尚未确认,不能公示 / confirm the grades before publicity", rule: "publicity.not-confirmed")
             }
-            if try await connection.query("SELECT 1 AS one FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first != nil {
+            if try await connection.query("SELECT 1 AS one FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first
+                != nil
+            {
                 throw CycleError(.conflict, "公示已开始 / publicity is already open", rule: "publicity.already-open")
             }
             var day = opensOn ?? ""
             if opensOn == nil { day = try await Self.today(on: connection) }
             let window: PublicityWindow
             do {
-                window = try PublicityWindow(opensOn: try CivilDate(parsing: day), workingDays: try Self.cyclePolicy().publicityWorkingDays,
-                                             calendar: try Self.calendar())
+                window = try PublicityWindow(
+                    opensOn: try CivilDate(parsing: day),
+                    workingDays: try Self.cyclePolicy().publicityWorkingDays,
+                    calendar: try Self.calendar()
+                )
             } catch let error as CalendarError {
                 throw CycleError(.invalid, error.message, field: "/opensOn", rule: "publicity.\(error.rule)")
             }
@@ -30,16 +35,25 @@ extension GradingStore {
                 INSERT INTO publicity_windows (county, cycle, opens_on, working_days, closes_on, closes_at, opened_by)
                 VALUES (\(county), \(cycle), \(window.opensOn.description)::date, \(window.workingDays), \(window.closesOn.description)::date,
                         \(window.closesAt), \(principal.account))
-                """)
+                """
+            )
             // KaoheJobs' `publicity.close` run: finalises at closes_at once no objection awaits review.
             try await connection.execute(
                 """
                 INSERT INTO scheduled_runs (county, cycle, kind, due_at) VALUES (\(county), \(cycle), \(Self.publicityCloseKind), \(window.closesAt))
                 ON CONFLICT (county, cycle, kind) DO NOTHING
-                """)
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .publicityOpen,
-                                         object: "cycles/\(cycle)/publicity",
-                                         details: ["opensOn": window.opensOn.description, "closesAt": window.closesAtText, "workingDays": String(window.workingDays)])
+                """
+            )
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .publicityOpen,
+                object: "cycles/\(cycle)/publicity",
+                details: [
+                    "opensOn": window.opensOn.description, "closesAt": window.closesAtText, "workingDays": String(window.workingDays),
+                ]
+            )
             return try await Self.publicity(on: connection, county: county, cycle: cycle)!
         }
     }
@@ -50,22 +64,33 @@ extension GradingStore {
     }
 
     static func today(on connection: PostgresConnection) async throws -> String {
-        try await connection.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today").one().decode(String.self, column: "today")
+        try await connection.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today").one().decode(
+            String.self,
+            column: "today"
+        )
     }
 
     static func publicity(on connection: PostgresConnection, county: String, cycle: String) async throws -> PublicityRecord? {
-        guard let row = try await connection.query(
-            """
-            SELECT p.opens_on::text AS opens_on, p.working_days, p.closes_on::text AS closes_on, p.closes_at, now() <= p.closes_at AS open,
-                   p.opened_by, g.state = 'final' AS finalised
-            FROM publicity_windows p JOIN cycle_gradings g ON g.county = p.county AND g.cycle = p.cycle
-            WHERE p.county = \(county) AND p.cycle = \(cycle)
-            """).first else { return nil }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT p.opens_on::text AS opens_on, p.working_days, p.closes_on::text AS closes_on, p.closes_at, now() <= p.closes_at AS open,
+                       p.opened_by, g.state = 'final' AS finalised
+                FROM publicity_windows p JOIN cycle_gradings g ON g.county = p.county AND g.cycle = p.cycle
+                WHERE p.county = \(county) AND p.cycle = \(cycle)
+                """
+            ).first
+        else { return nil }
         return PublicityRecord(
-            cycle: cycle, opensOn: try row.decode(String.self, column: "opens_on"), workingDays: try row.decode(Int.self, column: "working_days"),
-            closesOn: try row.decode(String.self, column: "closes_on"), closesAt: ShanghaiTime.format(try row.decode(Date.self, column: "closes_at")),
-            open: try row.decode(Bool.self, column: "open"), openedBy: try row.decode(String.self, column: "opened_by"),
-            finalised: try row.decode(Bool.self, column: "finalised"))
+            cycle: cycle,
+            opensOn: try row.decode(String.self, column: "opens_on"),
+            workingDays: try row.decode(Int.self, column: "working_days"),
+            closesOn: try row.decode(String.self, column: "closes_on"),
+            closesAt: ShanghaiTime.format(try row.decode(Date.self, column: "closes_at")),
+            open: try row.decode(Bool.self, column: "open"),
+            openedBy: try row.decode(String.self, column: "opened_by"),
+            finalised: try row.decode(Bool.self, column: "finalised")
+        )
     }
 
     /// The scheduled run kind that closes publicity (KaoheJobs' `PublicityCloseJob`).
@@ -78,8 +103,14 @@ extension GradingStore {
         try await mutate(county: county, cycle: cycle) { connection, _ in
             if let refusal = try await Self.finaliseRefusal(on: connection, county: county, cycle: cycle) { throw refusal }
             try await Self.markFinal(on: connection, county: county, cycle: cycle, account: principal.account, actor: principal.actor)
-            try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: Self.publicityCloseKind,
-                                                 by: principal.actor, result: ["closedBy": "hand"])
+            try await ScheduledRunStore.markDone(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                kind: Self.publicityCloseKind,
+                by: principal.actor,
+                result: ["closedBy": "hand"]
+            )
             return try await Self.publicity(on: connection, county: county, cycle: cycle)!
         }
     }
@@ -87,15 +118,28 @@ extension GradingStore {
     /// 公示期满 for the scheduled run, in the run's transaction: finalises when the window has closed
     /// and no objection awaits review (`done` true), otherwise leaves everything as it is (`done`
     /// false: look again later). Already final counts as done.
-    public static func closePublicity(in transaction: StoreTransaction, county: String, cycle: String, actor: String) async throws
+    public static func closePublicity(
+        in transaction: StoreTransaction,
+        county: String,
+        cycle: String,
+        actor: String
+    ) async throws
         -> (done: Bool, result: [String: String])
     {
         try await closePublicity(on: transaction.connection, county: county, cycle: cycle, actor: actor)
     }
 
-    static func closePublicity(on connection: PostgresConnection, county: String, cycle: String, actor: String) async throws
-        -> (done: Bool, result: [String: String]) {
-        guard try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil else {
+    static func closePublicity(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        actor: String
+    ) async throws
+        -> (done: Bool, result: [String: String])
+    {
+        guard
+            try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil
+        else {
             return (true, ["skipped": "no cycle"])
         }
         if try await state(on: connection, county: county, cycle: cycle, lock: true) == .final { return (true, ["finalised": "already"]) }
@@ -108,28 +152,42 @@ extension GradingStore {
 
     /// Why the cycle cannot be finalised now, or nil.
     static func finaliseRefusal(on connection: PostgresConnection, county: String, cycle: String) async throws -> CycleError? {
-        guard let window = try await connection.query(
-            "SELECT closes_at, now() > closes_at AS closed FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first else {
+        guard
+            let window = try await connection.query(
+                "SELECT closes_at, now() > closes_at AS closed FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)"
+            ).first
+        else {
             return CycleError(.conflict, "尚未公示 / publicity has not been opened", rule: "publicity.not-open")
         }
         guard try window.decode(Bool.self, column: "closed") else {
             let closes = ShanghaiTime.format(try window.decode(Date.self, column: "closes_at"))
-            return CycleError(.conflict, "公示期至\(closes)(\(ShanghaiTime.zoneName))结束,届时方可确定最终结果 / publicity closes at \(closes); finalise after that",
-                              rule: "publicity.not-closed")
+            return CycleError(
+                .conflict,
+                "公示期至\(closes)(\(ShanghaiTime.zoneName))结束,届时方可确定最终结果 / publicity closes at \(closes); finalise after that",
+                rule: "publicity.not-closed"
+            )
         }
         let open = try await connection.query(
-            "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL").one().decode(Int.self, column: "n")
+            "SELECT count(*) AS n FROM objections WHERE county = \(county) AND cycle = \(cycle) AND outcome IS NULL"
+        ).one().decode(Int.self, column: "n")
         guard open == 0 else {
             return CycleError(.conflict, "尚有\(open)件异议未复议 / \(open) objection(s) await review", rule: "publicity.objections-open")
         }
         // A ratio breach left by 复议 waits for the office's ruling (比例研判).
         if let head = try await connection.query(
-            "SELECT conflicts, ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first {
-            let conflicts = RatioRuling.open(try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self),
-                                             rulings: try head.decode(PostgresJSON.self, column: "ratio_rulings").decode([RatioRuling].self))
+            "SELECT conflicts, ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+        ).first {
+            let conflicts = RatioRuling.open(
+                try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self),
+                rulings: try head.decode(PostgresJSON.self, column: "ratio_rulings").decode([RatioRuling].self)
+            )
             if !conflicts.isEmpty {
-                return CycleError(.conflict, "尚有\(conflicts.count)个比例冲突未经县事考办研判:\(conflicts.map(\.message).joined(separator: ";")) / \(conflicts.count) ratio conflict(s) (\(conflicts.map { "\($0.kind) in \($0.scope)" }.joined(separator: ", "))) await the office's ruling",
-                                  field: "/conflicts", rule: "publicity.conflicts-open")
+                return CycleError(
+                    .conflict,
+                    "尚有\(conflicts.count)个比例冲突未经县事考办研判:\(conflicts.map(\.message).joined(separator: ";")) / \(conflicts.count) ratio conflict(s) (\(conflicts.map { "\($0.kind) in \($0.scope)" }.joined(separator: ", "))) await the office's ruling",
+                    field: "/conflicts",
+                    rule: "publicity.conflicts-open"
+                )
             }
         }
         return nil
@@ -140,40 +198,69 @@ extension GradingStore {
             """
             UPDATE cycle_gradings SET state = 'final', finalised_by = \(account), finalised_at = now()
             WHERE county = \(county) AND cycle = \(cycle)
-            """)
+            """
+        )
         try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: true)
-        try await FilingAudit.record(on: connection, county: county, actor: actor, action: .publicityFinalise,
-                                     object: "cycles/\(cycle)/publicity", details: ["by": account == nil ? "schedule" : "hand"])
+        try await FilingAudit.record(
+            on: connection,
+            county: county,
+            actor: actor,
+            action: .publicityFinalise,
+            object: "cycles/\(cycle)/publicity",
+            details: ["by": account == nil ? "schedule" : "hand"]
+        )
     }
 
     // MARK: Objections
 
     /// 异议: accepted only while the window is open (from the opening day to `closes_at`).
-    public func fileObjection(county: String, cycle: String, unit: String, text: String, principal: Principal) async throws -> ObjectionRecord {
+    public func fileObjection(
+        county: String,
+        cycle: String,
+        unit: String,
+        text: String,
+        principal: Principal
+    ) async throws -> ObjectionRecord {
         try await mutate(county: county, cycle: cycle) { connection, _ in
-            guard let window = try await connection.query(
-                """
-                SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date >= opens_on AND now() <= closes_at AS open, closes_at
-                FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)
-                """).first else {
+            guard
+                let window = try await connection.query(
+                    """
+                    SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date >= opens_on AND now() <= closes_at AS open, closes_at
+                    FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)
+                    """
+                ).first
+            else {
                 throw CycleError(.conflict, "尚未公示,不能提出异议 / publicity has not been opened", rule: "objection.not-in-publicity")
             }
             guard try window.decode(Bool.self, column: "open") else {
                 let closes = ShanghaiTime.format(try window.decode(Date.self, column: "closes_at"))
-                throw CycleError(.conflict, "不在公示期内(公示期至\(closes)),不能提出异议 / outside the publicity window (closes \(closes))",
-                                 rule: "objection.not-in-publicity")
+                throw CycleError(
+                    .conflict,
+                    "不在公示期内(公示期至\(closes)),不能提出异议 / outside the publicity window (closes \(closes))",
+                    rule: "objection.not-in-publicity"
+                )
             }
-            guard try await connection.query(
-                "SELECT 1 AS one FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+                ).first != nil
+            else {
                 throw CycleError(.notFound, "单位\(unit)没有公示的等次 / unit \(unit) has no published grade", rule: "objection.unit-graded")
             }
             let id = try await connection.query(
                 """
                 INSERT INTO objections (county, cycle, unit_code, filed_by, text) VALUES (\(county), \(cycle), \(unit), \(principal.account), \(text))
                 RETURNING id
-                """).one().decode(Int64.self, column: "id")
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .objectionFile,
-                                         object: "cycles/\(cycle)/objections/\(id)", details: ["unit": unit, "characters": String(text.count)])
+                """
+            ).one().decode(Int64.self, column: "id")
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .objectionFile,
+                object: "cycles/\(cycle)/objections/\(id)",
+                details: ["unit": unit, "characters": String(text.count)]
+            )
             return try await Self.objection(on: connection, county: county, id: id)!
         }
     }
@@ -204,31 +291,57 @@ extension GradingStore {
     /// One row of `objections` selected with ``objectionColumns``.
     static func objection(_ row: PostgresRow) throws -> ObjectionRecord {
         ObjectionRecord(
-            id: try row.decode(Int64.self, column: "id"), cycle: try row.decode(String.self, column: "cycle"),
+            id: try row.decode(Int64.self, column: "id"),
+            cycle: try row.decode(String.self, column: "cycle"),
             unit: try row.decode(String.self, column: "unit_code"),
-            filedBy: try row.decode(String.self, column: "filed_by"), filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
-            text: try row.decode(String.self, column: "text"), outcome: try row.decode(String?.self, column: "outcome"),
-            oldGrade: try row.decode(String?.self, column: "old_grade"), newGrade: try row.decode(String?.self, column: "new_grade"),
-            note: try row.decode(String?.self, column: "note"), reviewedBy: try row.decode(String?.self, column: "reviewed_by"), conflicts: nil)
+            filedBy: try row.decode(String.self, column: "filed_by"),
+            filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
+            text: try row.decode(String.self, column: "text"),
+            outcome: try row.decode(String?.self, column: "outcome"),
+            oldGrade: try row.decode(String?.self, column: "old_grade"),
+            newGrade: try row.decode(String?.self, column: "new_grade"),
+            note: try row.decode(String?.self, column: "note"),
+            reviewedBy: try row.decode(String?.self, column: "reviewed_by"),
+            conflicts: nil
+        )
     }
 
     /// 复议 by the unit's committee: `upheld` (optionally with a changed grade) or `rejected`.
     /// A changed grade re-checks the cohort ratios (breaches become the cycle's open conflicts)
     /// and the unit's roster and quota.
-    public func reviewObjection(county: String, id: Int64, outcome: String, grade: UnitGrade?, note: String?,
-                                principal: Principal) async throws -> ObjectionRecord {
+    public func reviewObjection(
+        county: String,
+        id: Int64,
+        outcome: String,
+        grade: UnitGrade?,
+        note: String?,
+        principal: Principal
+    ) async throws -> ObjectionRecord {
         guard let existing = try await objection(county: county, id: id) else {
             throw CycleError(.notFound, "异议\(id)不存在 / objection not found")
         }
         guard ["upheld", "rejected"].contains(outcome) else {
-            throw CycleError(.invalid, "复议结果应为 upheld 或 rejected / outcome must be upheld or rejected", field: "/outcome", rule: "objection.outcome")
+            throw CycleError(
+                .invalid,
+                "复议结果应为 upheld 或 rejected / outcome must be upheld or rejected",
+                field: "/outcome",
+                rule: "objection.outcome"
+            )
         }
         if grade != nil && outcome != "upheld" {
-            throw CycleError(.invalid, "只有异议成立时才能更改等次 / a grade changes only when the objection is upheld", field: "/grade", rule: "objection.grade-needs-upheld")
+            throw CycleError(
+                .invalid,
+                "只有异议成立时才能更改等次 / a grade changes only when the objection is upheld",
+                field: "/grade",
+                rule: "objection.grade-needs-upheld"
+            )
         }
         return try await mutate(county: county, cycle: existing.cycle) { connection, state in
-            guard try await connection.query(
-                "SELECT 1 AS one FROM objections WHERE county = \(county) AND id = \(id) AND outcome IS NULL FOR UPDATE").first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM objections WHERE county = \(county) AND id = \(id) AND outcome IS NULL FOR UPDATE"
+                ).first != nil
+            else {
                 throw CycleError(.conflict, "异议\(id)已复议 / objection \(id) was already reviewed", rule: "objection.already-reviewed")
             }
             let cycle = existing.cycle
@@ -240,22 +353,31 @@ extension GradingStore {
             var newGrade: String?
             if let grade, grade.rawValue != old {
                 newGrade = grade.rawValue
-                let reason = GradeReason(rule: "objection-review", grade: grade,
-                                         message: "经异议复议(第\(id)号),由\(UnitGrade(rawValue: old)?.chinese ?? old)改为\(grade.chinese)")
+                let reason = GradeReason(
+                    rule: "objection-review",
+                    grade: grade,
+                    message: "经异议复议(第\(id)号),由\(UnitGrade(rawValue: old)?.chinese ?? old)改为\(grade.chinese)"
+                )
                 try await connection.execute(
                     """
                     UPDATE unit_grades SET grade = \(grade.rawValue), reasons = reasons || \(try PostgresJSON(encoding: [reason])), updated_at = now()
                     WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)
-                    """)
+                    """
+                )
                 let policy = try Self.cyclePolicy()
                 let all = try await connection.query(
                     "SELECT unit_code, committee, grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle)"
-                ).map { (code: try $0.decode(String.self, column: "unit_code"), committee: try $0.decode(String.self, column: "committee"),
-                         grade: UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) ?? .poor) }
+                ).map {
+                    (
+                        code: try $0.decode(String.self, column: "unit_code"), committee: try $0.decode(String.self, column: "committee"),
+                        grade: UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) ?? .poor
+                    )
+                }
                 let breaches = CohortRatioCheck(policy: policy.grading, scope: policy.defaultCohortScope).breaches(all)
                 conflicts = breaches
                 try await connection.execute(
-                    "UPDATE cycle_gradings SET conflicts = \(try PostgresJSON(encoding: breaches)) WHERE county = \(county) AND cycle = \(cycle)")
+                    "UPDATE cycle_gradings SET conflicts = \(try PostgresJSON(encoding: breaches)) WHERE county = \(county) AND cycle = \(cycle)"
+                )
                 try await Self.refreshRosterChecks(on: connection, county: county, cycle: cycle, units: [unit], final: state != .proposed)
             }
             try await connection.execute(
@@ -263,11 +385,21 @@ extension GradingStore {
                 UPDATE objections SET outcome = \(outcome), old_grade = \(old), new_grade = \(newGrade), note = \(note),
                        reviewed_by = \(principal.account), reviewed_at = now()
                 WHERE county = \(county) AND id = \(id)
-                """)
+                """
+            )
             var details = ["unit": unit, "outcome": outcome, "oldGrade": old]
-            if let newGrade { details["newGrade"] = newGrade; details["conflicts"] = String(conflicts?.count ?? 0) }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .objectionReview,
-                                         object: "cycles/\(cycle)/objections/\(id)", details: details)
+            if let newGrade {
+                details["newGrade"] = newGrade
+                details["conflicts"] = String(conflicts?.count ?? 0)
+            }
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .objectionReview,
+                object: "cycles/\(cycle)/objections/\(id)",
+                details: details
+            )
             var record = try await Self.objection(on: connection, county: county, id: id)!
             record.conflicts = conflicts
             return record
@@ -281,19 +413,42 @@ extension GradingStore {
 
     /// 复核: records a staff member's application, accepted within the policy's working days
     /// (10) after the day they were told; `filedOn` defaults to today (Asia/Shanghai).
-    public func fileAppeal(county: String, cycle: String, unit: String, staffNo: String, grade: StaffGrade, notifiedOn: String,
-                           filedOn: String?, reason: String, principal: Principal) async throws -> StaffAppealRecord {
+    public func fileAppeal(
+        county: String,
+        cycle: String,
+        unit: String,
+        staffNo: String,
+        grade: StaffGrade,
+        notifiedOn: String,
+        filedOn: String?,
+        reason: String,
+        principal: Principal
+    ) async throws -> StaffAppealRecord {
         guard Self.appealableGrades.contains(grade) else {
-            throw CycleError(.invalid, "只有不定等次、不参加、基本合格、不合格可申请复核 / only 不定等次/不参加, 基本合格 or 不合格 may be appealed",
-                             field: "/grade", rule: "appeal.grade-not-appealable")
+            throw CycleError(
+                .invalid,
+                "只有不定等次、不参加、基本合格、不合格可申请复核 / only 不定等次/不参加, 基本合格 or 不合格 may be appealed",
+                field: "/grade",
+                rule: "appeal.grade-not-appealable"
+            )
         }
         do {
             return try await client.withTransaction { connection in
-                guard try await connection.query(
-                    "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first != nil else {
+                guard
+                    try await connection.query(
+                        "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+                    ).first != nil
+                else {
                     throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
                 }
-                try await Self.requireAppealableStaff(on: connection, county: county, cycle: cycle, unit: unit, staffNo: staffNo, grade: grade)
+                try await Self.requireAppealableStaff(
+                    on: connection,
+                    county: county,
+                    cycle: cycle,
+                    unit: unit,
+                    staffNo: staffNo,
+                    grade: grade
+                )
                 var filed = filedOn ?? ""
                 if filedOn == nil { filed = try await Self.today(on: connection) }
                 let notified: CivilDate
@@ -310,8 +465,12 @@ extension GradingStore {
                     throw CycleError(.invalid, "申请日期早于告知日期 / filed before being told", field: "/filedOn", rule: "appeal.before-notice")
                 }
                 guard filedDay <= lastDay else {
-                    throw CycleError(.invalid, "复核申请应在知道结果之日起\(try Self.cyclePolicy().staffReviewWorkingDays)个工作日内提出(至\(lastDay)),\(filedDay)已逾期 / too late: the last day was \(lastDay)",
-                                     field: "/filedOn", rule: "appeal.too-late")
+                    throw CycleError(
+                        .invalid,
+                        "复核申请应在知道结果之日起\(try Self.cyclePolicy().staffReviewWorkingDays)个工作日内提出(至\(lastDay)),\(filedDay)已逾期 / too late: the last day was \(lastDay)",
+                        field: "/filedOn",
+                        rule: "appeal.too-late"
+                    )
                 }
                 let id = try await connection.query(
                     """
@@ -319,10 +478,16 @@ extension GradingStore {
                     VALUES (\(county), \(cycle), \(unit), \(staffNo), \(grade.rawValue), \(notified.description)::date, \(filedDay.description)::date,
                             \(lastDay.description)::date, \(reason), \(principal.account))
                     RETURNING id
-                    """).one().decode(Int64.self, column: "id")
-                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .appealFile,
-                                             object: "cycles/\(cycle)/appeals/\(id)",
-                                             details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description])
+                    """
+                ).one().decode(Int64.self, column: "id")
+                try await FilingAudit.record(
+                    on: connection,
+                    county: county,
+                    actor: principal.actor,
+                    action: .appealFile,
+                    object: "cycles/\(cycle)/appeals/\(id)",
+                    details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description]
+                )
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }
         } catch let error as CycleError {
@@ -334,42 +499,81 @@ extension GradingStore {
 
     /// 复核 names someone the unit graded: the staff member must be on the unit's latest roster,
     /// with the grade the appeal names, and that grade must allow an appeal (篇十三 第二十五条).
-    static func requireAppealableStaff(on connection: PostgresConnection, county: String, cycle: String, unit: String,
-                                       staffNo: String, grade: StaffGrade) async throws {
+    static func requireAppealableStaff(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        unit: String,
+        staffNo: String,
+        grade: StaffGrade
+    ) async throws {
         let rows = try await connection.query(
             """
             SELECT r.grade FROM roster_rows r
             WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit) AND r.staff_no = \(staffNo)
               AND r.version = (SELECT max(f.version) FROM filings f
                                WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.unit_code = \(unit) AND f.kind = 'roster')
-            """)
+            """
+        )
         guard let row = rows.first else {
-            throw CycleError(.invalid, "工号\(staffNo)不在本单位最新报送的考核名册中 / staff \(staffNo) is not on the unit's latest roster",
-                             field: "/staffNo", rule: "appeal.staff-not-on-roster")
+            throw CycleError(
+                .invalid,
+                "工号\(staffNo)不在本单位最新报送的考核名册中 / staff \(staffNo) is not on the unit's latest roster",
+                field: "/staffNo",
+                rule: "appeal.staff-not-on-roster"
+            )
         }
         let rostered = StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined
         guard appealableGrades.contains(rostered) else {
-            throw CycleError(.invalid, "工号\(staffNo)的考核等次为\(rostered.chinese),不属于可申请复核的等次(不定等次、不参加、基本合格、不合格) / staff \(staffNo) is graded \(rostered.rawValue), which cannot be appealed",
-                             field: "/staffNo", rule: "appeal.grade-not-appealable")
+            throw CycleError(
+                .invalid,
+                "工号\(staffNo)的考核等次为\(rostered.chinese),不属于可申请复核的等次(不定等次、不参加、基本合格、不合格) / staff \(staffNo) is graded \(rostered.rawValue), which cannot be appealed",
+                field: "/staffNo",
+                rule: "appeal.grade-not-appealable"
+            )
         }
         guard rostered == grade else {
-            throw CycleError(.invalid, "工号\(staffNo)在名册中的等次为\(rostered.chinese),与申请所填\(grade.chinese)不符 / the roster grades staff \(staffNo) \(rostered.rawValue), not \(grade.rawValue)",
-                             field: "/grade", rule: "appeal.grade-mismatch")
+            throw CycleError(
+                .invalid,
+                "工号\(staffNo)在名册中的等次为\(rostered.chinese),与申请所填\(grade.chinese)不符 / the roster grades staff \(staffNo) \(rostered.rawValue), not \(grade.rawValue)",
+                field: "/grade",
+                rule: "appeal.grade-mismatch"
+            )
         }
     }
 
     /// Records the outcome of an appeal: `upheld` (grade stands), `changed` (with the new grade), `rejected`.
-    public func decideAppeal(county: String, id: Int64, outcome: String, grade: StaffGrade?, note: String?, principal: Principal) async throws -> StaffAppealRecord {
+    public func decideAppeal(
+        county: String,
+        id: Int64,
+        outcome: String,
+        grade: StaffGrade?,
+        note: String?,
+        principal: Principal
+    ) async throws -> StaffAppealRecord {
         guard ["upheld", "changed", "rejected"].contains(outcome) else {
-            throw CycleError(.invalid, "复核结果应为 upheld、changed 或 rejected / outcome must be upheld, changed or rejected", field: "/outcome", rule: "appeal.outcome")
+            throw CycleError(
+                .invalid,
+                "复核结果应为 upheld、changed 或 rejected / outcome must be upheld, changed or rejected",
+                field: "/outcome",
+                rule: "appeal.outcome"
+            )
         }
         guard (outcome == "changed") == (grade != nil) else {
-            throw CycleError(.invalid, "结果为 changed 时须给出新等次,其他结果不得给出 / a new grade goes with outcome changed only", field: "/grade", rule: "appeal.grade")
+            throw CycleError(
+                .invalid,
+                "结果为 changed 时须给出新等次,其他结果不得给出 / a new grade goes with outcome changed only",
+                field: "/grade",
+                rule: "appeal.grade"
+            )
         }
         do {
             return try await client.withTransaction { connection in
-                guard let row = try await connection.query(
-                    "SELECT cycle, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE").first else {
+                guard
+                    let row = try await connection.query(
+                        "SELECT cycle, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE"
+                    ).first
+                else {
                     throw CycleError(.notFound, "复核申请\(id)不存在 / appeal not found")
                 }
                 guard try row.decode(String?.self, column: "outcome") == nil else {
@@ -381,9 +585,16 @@ extension GradingStore {
                     UPDATE staff_appeals SET outcome = \(outcome), decided_grade = \(grade?.rawValue), note = \(note),
                            decided_by = \(principal.account), decided_at = now()
                     WHERE county = \(county) AND id = \(id)
-                    """)
-                try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .appealDecide,
-                                             object: "cycles/\(cycle)/appeals/\(id)", details: ["outcome": outcome, "grade": grade?.rawValue ?? ""])
+                    """
+                )
+                try await FilingAudit.record(
+                    on: connection,
+                    county: county,
+                    actor: principal.actor,
+                    action: .appealDecide,
+                    object: "cycles/\(cycle)/appeals/\(id)",
+                    details: ["outcome": outcome, "grade": grade?.rawValue ?? ""]
+                )
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }
         } catch let error as CycleError {
@@ -399,18 +610,29 @@ extension GradingStore {
     }
 
     static func appeal(on connection: PostgresConnection, county: String, id: Int64) async throws -> StaffAppealRecord? {
-        guard let row = try await connection.query(
-            """
-            SELECT cycle, unit_code, staff_no, grade, notified_on::text AS notified_on, filed_on::text AS filed_on, last_day::text AS last_day,
-                   reason, filed_by, outcome, decided_grade, note
-            FROM staff_appeals WHERE county = \(county) AND id = \(id)
-            """).first else { return nil }
+        guard
+            let row = try await connection.query(
+                """
+                SELECT cycle, unit_code, staff_no, grade, notified_on::text AS notified_on, filed_on::text AS filed_on, last_day::text AS last_day,
+                       reason, filed_by, outcome, decided_grade, note
+                FROM staff_appeals WHERE county = \(county) AND id = \(id)
+                """
+            ).first
+        else { return nil }
         return StaffAppealRecord(
-            id: id, cycle: try row.decode(String.self, column: "cycle"), unit: try row.decode(String.self, column: "unit_code"),
-            staffNo: try row.decode(String.self, column: "staff_no"), grade: try row.decode(String.self, column: "grade"),
-            notifiedOn: try row.decode(String.self, column: "notified_on"), filedOn: try row.decode(String.self, column: "filed_on"),
-            lastDay: try row.decode(String.self, column: "last_day"), reason: try row.decode(String.self, column: "reason"),
-            filedBy: try row.decode(String.self, column: "filed_by"), outcome: try row.decode(String?.self, column: "outcome"),
-            decidedGrade: try row.decode(String?.self, column: "decided_grade"), note: try row.decode(String?.self, column: "note"))
+            id: id,
+            cycle: try row.decode(String.self, column: "cycle"),
+            unit: try row.decode(String.self, column: "unit_code"),
+            staffNo: try row.decode(String.self, column: "staff_no"),
+            grade: try row.decode(String.self, column: "grade"),
+            notifiedOn: try row.decode(String.self, column: "notified_on"),
+            filedOn: try row.decode(String.self, column: "filed_on"),
+            lastDay: try row.decode(String.self, column: "last_day"),
+            reason: try row.decode(String.self, column: "reason"),
+            filedBy: try row.decode(String.self, column: "filed_by"),
+            outcome: try row.decode(String?.self, column: "outcome"),
+            decidedGrade: try row.decode(String?.self, column: "decided_grade"),
+            note: try row.decode(String?.self, column: "note")
+        )
     }
 }

@@ -8,19 +8,37 @@ extension GradingStore {
     /// Files a re-check (a new version) after checking the sheet with the cycle's scheme. Refused
     /// once the grades are confirmed (the counting assessments are settled) and once final.
     /// The unit must be selected by the cycle's current draw; see ``requireSampled``.
-    public func fileRecheck(county: String, cycle: String, unit: String, reviewer: String, sheet: UnitScoreSheet,
-                            principal: Principal) async throws -> RecheckVersion {
+    public func fileRecheck(
+        county: String,
+        cycle: String,
+        unit: String,
+        reviewer: String,
+        sheet: UnitScoreSheet,
+        principal: Principal
+    ) async throws -> RecheckVersion {
         try await mutate(county: county, cycle: cycle) { connection, state in
             if state == .confirmed {
-                throw CycleError(.conflict, "等次已确认,不再接受核验评分 / grades are confirmed; re-checks are no longer accepted",
-                                 rule: "recheck.grades-confirmed")
+                throw CycleError(
+                    .conflict,
+                    "等次已确认,不再接受核验评分 / grades are confirmed; re-checks are no longer accepted",
+                    rule: "recheck.grades-confirmed"
+                )
             }
-            guard try await connection.query(
-                "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) FOR UPDATE"
-            ).first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) FOR UPDATE"
+                ).first != nil
+            else {
                 throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
             }
-            let draw = try await Self.requireSampled(on: connection, county: county, cycle: cycle, unit: unit, reviewer: reviewer, asReviewer: principal.role == .reviewer)
+            let draw = try await Self.requireSampled(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                unit: unit,
+                reviewer: reviewer,
+                asReviewer: principal.role == .reviewer
+            )
             let scheme = try await FilingStore.scheme(on: connection, county: county, cycle: cycle)
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
@@ -33,18 +51,35 @@ extension GradingStore {
                 VALUES (\(county), \(cycle), \(unit), \(next), \(draw), \(reviewer), \(principal.account), \(assessed.total.description)::numeric,
                         \(assessed.poorCount), \(try PostgresJSON(encoding: content)))
                 RETURNING filed_at
-                """)
+                """
+            )
             let comparison = try await Self.comparison(on: connection, county: county, cycle: cycle, unit: unit)
-            var details = ["version": String(next), "draw": String(draw), "reviewer": reviewer, "total": assessed.total.description, "poor": String(assessed.poorCount)]
+            var details = [
+                "version": String(next), "draw": String(draw), "reviewer": reviewer, "total": assessed.total.description,
+                "poor": String(assessed.poorCount),
+            ]
             if let comparison {
                 details["committeeTotal"] = comparison.committeeTotal.description
                 details["difference"] = comparison.difference.description
                 details["overridden"] = String(comparison.overridden)
             }
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .recheckFile,
-                                         object: "cycles/\(cycle)/units/\(unit)/recheck", details: details)
-            return RecheckVersion(unit: unit, version: next, reviewer: reviewer, filedBy: principal.account,
-                                  filedAt: ShanghaiTime.format(try inserted.one().decode(Date.self, column: "filed_at")), content: content, comparison: comparison)
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .recheckFile,
+                object: "cycles/\(cycle)/units/\(unit)/recheck",
+                details: details
+            )
+            return RecheckVersion(
+                unit: unit,
+                version: next,
+                reviewer: reviewer,
+                filedBy: principal.account,
+                filedAt: ShanghaiTime.format(try inserted.one().decode(Date.self, column: "filed_at")),
+                content: content,
+                comparison: comparison
+            )
         }
     }
 
@@ -56,20 +91,30 @@ extension GradingStore {
                 """
                 SELECT version, reviewer, filed_by, filed_at, content FROM rechecks
                 WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) ORDER BY version
-                """)
+                """
+            )
             let last = rows.count
             return try rows.enumerated().map { index, row in
                 RecheckVersion(
-                    unit: unit, version: try row.decode(Int.self, column: "version"), reviewer: try row.decode(String.self, column: "reviewer"),
-                    filedBy: try row.decode(String.self, column: "filed_by"), filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
+                    unit: unit,
+                    version: try row.decode(Int.self, column: "version"),
+                    reviewer: try row.decode(String.self, column: "reviewer"),
+                    filedBy: try row.decode(String.self, column: "filed_by"),
+                    filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
                     content: try row.decode(PostgresJSON.self, column: "content").decode(AssessmentContent.self),
-                    comparison: index == last - 1 ? comparison : nil)
+                    comparison: index == last - 1 ? comparison : nil
+                )
             }
         }
     }
 
     /// The latest re-check of `unit` against the committee's latest assessment.
-    static func comparison(on connection: PostgresConnection, county: String, cycle: String, unit: String) async throws -> RecheckComparison? {
+    static func comparison(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        unit: String
+    ) async throws -> RecheckComparison? {
         let policy = try cyclePolicy().recheck
         let (_, _, _, comparisons) = try await counting(on: connection, county: county, cycle: cycle, policy: policy)
         return comparisons.first { $0.unit == unit }
@@ -87,11 +132,20 @@ extension GradingStore {
                 let overridden = list.count(where: \.overridden)
                 let sum = list.reduce(Int64(0)) { $0 + $1.difference.hundredths }
                 return CommitteeDeviation(
-                    committee: name, rechecked: list.count, overridden: overridden, overridePercent: overridden * 100 / list.count,
-                    meanDifference: Score(hundredths: sum / Int64(list.count)), maxDifference: list.map(\.difference).max() ?? .zero)
+                    committee: name,
+                    rechecked: list.count,
+                    overridden: overridden,
+                    overridePercent: overridden * 100 / list.count,
+                    meanDifference: Score(hundredths: sum / Int64(list.count)),
+                    maxDifference: list.map(\.difference).max() ?? .zero
+                )
             }
-            return DeviationReport(units: comparisons, committees: committees, threshold: policy.pointsThreshold,
-                                   onPoorCountDifference: policy.onPoorCountDifference)
+            return DeviationReport(
+                units: comparisons,
+                committees: committees,
+                threshold: policy.pointsThreshold,
+                onPoorCountDifference: policy.onPoorCountDifference
+            )
         }
     }
 
@@ -99,18 +153,29 @@ extension GradingStore {
     /// the re-check is filed for one of the reviewers assigned to it: a reviewer account files as
     /// itself; the office enters a re-check on paper naming the assigned reviewer (any name when
     /// the draw could assign none to this unit for lack of eligible reviewers, 回避).
-    static func requireSampled(on connection: PostgresConnection, county: String, cycle: String, unit: String,
-                               reviewer: String, asReviewer: Bool) async throws -> Int {
-        guard let draw = try await connection.query(
-            """
-            SELECT draw_no FROM spot_check_draws
-            WHERE county = \(county) AND cycle = \(cycle) AND superseded_at IS NULL AND drawn_at IS NOT NULL
-            """).first?.decode(Int.self, column: "draw_no") else {
+    static func requireSampled(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        unit: String,
+        reviewer: String,
+        asReviewer: Bool
+    ) async throws -> Int {
+        guard
+            let draw = try await connection.query(
+                """
+                SELECT draw_no FROM spot_check_draws
+                WHERE county = \(county) AND cycle = \(cycle) AND superseded_at IS NULL AND drawn_at IS NOT NULL
+                """
+            ).first?.decode(Int.self, column: "draw_no")
+        else {
             throw CycleError(.conflict, "考核周期“\(cycle)”尚未抽查 / no spot-check draw yet", rule: "recheck.no-draw")
         }
-        guard try await connection.query(
-            "SELECT 1 AS one FROM spot_check_selections WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(draw) AND unit_code = \(unit)"
-        ).first != nil else {
+        guard
+            try await connection.query(
+                "SELECT 1 AS one FROM spot_check_selections WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(draw) AND unit_code = \(unit)"
+            ).first != nil
+        else {
             if asReviewer { throw CycleError(.notFound, "unit \(unit)", rule: "recheck.assigned") }
             throw CycleError(.conflict, "单位\(unit)未被第\(draw)次抽查抽中,不能报送核验评分 / unit \(unit) was not sampled", rule: "recheck.not-sampled")
         }
@@ -121,8 +186,12 @@ extension GradingStore {
             throw CycleError(.notFound, "unit \(unit)", rule: "recheck.assigned")
         }
         if !assigned.isEmpty, !assigned.contains(reviewer) {
-            throw CycleError(.invalid, "核验人员\(reviewer)未被选派核验该单位(选派:\(assigned.joined(separator: "、"))) / \(reviewer) is not assigned to this unit",
-                             field: "/reviewer", rule: "recheck.reviewer-assigned")
+            throw CycleError(
+                .invalid,
+                "核验人员\(reviewer)未被选派核验该单位(选派:\(assigned.joined(separator: "、"))) / \(reviewer) is not assigned to this unit",
+                field: "/reviewer",
+                rule: "recheck.reviewer-assigned"
+            )
         }
         return draw
     }

@@ -38,9 +38,22 @@ public struct GradingStore: Sendable {
         try await mutate(county: county, cycle: cycle) { connection, current in
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
             let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
-            let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingPropose,
-                                         object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
+            let result = try await Self.grade(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                decisions: decisions,
+                state: .proposed,
+                principal: principal
+            )
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingPropose,
+                object: "cycles/\(cycle)/grading",
+                details: Self.auditSummary(result)
+            )
             return result
         }
     }
@@ -53,11 +66,26 @@ public struct GradingStore: Sendable {
                 throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
             }
             try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
-            let result = try await Self.grade(on: connection, county: county, cycle: cycle, decisions: decisions, state: .proposed, principal: principal)
+            let result = try await Self.grade(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                decisions: decisions,
+                state: .proposed,
+                principal: principal
+            )
             var details = Self.auditSummary(result)
-            details["decisions"] = decisions.map { "\($0.cut.rawValue):\($0.favoured.joined(separator: "+")):\($0.reference)" }.joined(separator: "; ")
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingDecide,
-                                         object: "cycles/\(cycle)/grading", details: details)
+            details["decisions"] = decisions.map { "\($0.cut.rawValue):\($0.favoured.joined(separator: "+")):\($0.reference)" }.joined(
+                separator: "; "
+            )
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingDecide,
+                object: "cycles/\(cycle)/grading",
+                details: details
+            )
             return result
         }
     }
@@ -73,16 +101,35 @@ public struct GradingStore: Sendable {
             let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
             let (proposal, sources, ungraded) = try await Self.run(on: connection, county: county, cycle: cycle, decisions: decisions)
             guard proposal.conflicts.isEmpty else {
-                throw CycleError(.conflict, "尚有\(proposal.conflicts.count)个冲突未经县事考办决定,不能确认:\(proposal.conflicts.map(\.message).joined(separator: ";")) / \(proposal.conflicts.count) conflict(s) unresolved",
-                                 field: "/conflicts", rule: "grading.conflicts-unresolved")
+                throw CycleError(
+                    .conflict,
+                    "尚有\(proposal.conflicts.count)个冲突未经县事考办决定,不能确认:\(proposal.conflicts.map(\.message).joined(separator: ";")) / \(proposal.conflicts.count) conflict(s) unresolved",
+                    field: "/conflicts",
+                    rule: "grading.conflicts-unresolved"
+                )
             }
-            let result = try await Self.store(proposal, sources: sources, ungraded: ungraded, decisions: decisions, state: .confirmed,
-                                              on: connection, county: county, cycle: cycle, principal: principal)
+            let result = try await Self.store(
+                proposal,
+                sources: sources,
+                ungraded: ungraded,
+                decisions: decisions,
+                state: .confirmed,
+                on: connection,
+                county: county,
+                cycle: cycle,
+                principal: principal
+            )
             try await connection.execute(
                 "UPDATE cycle_gradings SET confirmed_by = \(principal.account), confirmed_at = now() WHERE county = \(county) AND cycle = \(cycle)"
             )
-            try await FilingAudit.record(on: connection, county: county, actor: principal.actor, action: .gradingConfirm,
-                                         object: "cycles/\(cycle)/grading", details: Self.auditSummary(result))
+            try await FilingAudit.record(
+                on: connection,
+                county: county,
+                actor: principal.actor,
+                action: .gradingConfirm,
+                object: "cycles/\(cycle)/grading",
+                details: Self.auditSummary(result)
+            )
             return result
         }
     }
@@ -100,32 +147,75 @@ public struct GradingStore: Sendable {
     /// (final once confirmed), otherwise the provisional check stored with its roster.
     public func quota(county: String, cycle: String, unit: String) async throws -> UnitQuotaView {
         try await client.withConnection { connection in
-            guard try await connection.query(
-                "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
-            ).first != nil else {
+            guard
+                try await connection.query(
+                    "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+                ).first != nil
+            else {
                 throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
             }
             let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: false)
-            if let state, let check = try await Self.rosterChecks(on: connection, county: county, cycle: cycle, units: [unit], final: state != .proposed).first {
+            if let state,
+                let check = try await Self.rosterChecks(
+                    on: connection,
+                    county: county,
+                    cycle: cycle,
+                    units: [unit],
+                    final: state != .proposed
+                ).first
+            {
                 return UnitQuotaView(
-                    unit: unit, unitGrade: check.grade, status: state == .proposed ? "provisional" : "final",
-                    basis: state == .proposed ? "按县事考办等次建议(未确认),名额为暂定 / provisional: from the office's proposal, not yet confirmed"
+                    unit: unit,
+                    unitGrade: check.grade,
+                    status: state == .proposed ? "provisional" : "final",
+                    basis: state == .proposed
+                        ? "按县事考办等次建议(未确认),名额为暂定 / provisional: from the office's proposal, not yet confirmed"
                         : "按县事考办确认的单位等次 / final: from the confirmed grade",
-                    rosterVersion: check.version, quota: check.report.quota, excellent: check.report.excellent,
-                    mustGiveUp: check.report.mustGiveUp, violations: check.report.violations)
+                    rosterVersion: check.version,
+                    quota: check.report.quota,
+                    excellent: check.report.excellent,
+                    mustGiveUp: check.report.mustGiveUp,
+                    violations: check.report.violations
+                )
             }
             let gradeRow = try await connection.query(
-                "SELECT grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)").first
+                "SELECT grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
+            ).first
             let grade = try gradeRow.map { UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) } ?? nil
-            let latest = try await FilingStore.versions(on: connection, county: county, cycle: cycle, unit: unit, step: .roster, version: nil, latestOnly: true).first
+            let latest = try await FilingStore.versions(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                unit: unit,
+                step: .roster,
+                version: nil,
+                latestOnly: true
+            ).first
             guard let latest else {
-                return UnitQuotaView(unit: unit, unitGrade: grade, status: grade == nil ? "unknown" : (state == .proposed ? "provisional" : "final"),
-                                     basis: "尚未报送名册 / no roster filed", rosterVersion: nil, quota: nil, excellent: nil, mustGiveUp: nil, violations: [])
+                return UnitQuotaView(
+                    unit: unit,
+                    unitGrade: grade,
+                    status: grade == nil ? "unknown" : (state == .proposed ? "provisional" : "final"),
+                    basis: "尚未报送名册 / no roster filed",
+                    rosterVersion: nil,
+                    quota: nil,
+                    excellent: nil,
+                    mustGiveUp: nil,
+                    violations: []
+                )
             }
             let summary = try latest.content.decode(RosterSummary.self)
-            return UnitQuotaView(unit: unit, unitGrade: summary.quota?.unitGrade, status: summary.quotaStatus.rawValue, basis: summary.quotaBasis,
-                                 rosterVersion: latest.version, quota: summary.quota, excellent: summary.excellent,
-                                 mustGiveUp: summary.mustGiveUp, violations: summary.violations)
+            return UnitQuotaView(
+                unit: unit,
+                unitGrade: summary.quota?.unitGrade,
+                status: summary.quotaStatus.rawValue,
+                basis: summary.quotaBasis,
+                rosterVersion: latest.version,
+                quota: summary.quota,
+                excellent: summary.excellent,
+                mustGiveUp: summary.mustGiveUp,
+                violations: summary.violations
+            )
         }
     }
 
@@ -134,17 +224,25 @@ public struct GradingStore: Sendable {
     /// Runs `body` in a transaction holding the cycle's grading row (or the cycle row when there
     /// is none yet) locked; refuses once final. Maps errors like FilingStore.
     func mutate<R: Sendable>(
-        county: String, cycle: String, _ body: @escaping @Sendable (PostgresConnection, GradingState?) async throws -> R
+        county: String,
+        cycle: String,
+        _ body: @escaping @Sendable (PostgresConnection, GradingState?) async throws -> R
     ) async throws -> R {
         do {
             return try await client.withTransaction { connection in
-                guard try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil else {
+                guard
+                    try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first
+                        != nil
+                else {
                     throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle not found", rule: "cycle.exists")
                 }
                 let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: true)
                 if state == .final {
-                    throw CycleError(.conflict, "考核周期“\(cycle)”的结果已公示期满并最终确定,不能再更改 / the results of cycle \(cycle) are final and locked; no change is accepted",
-                                     rule: "cycle.results-final")
+                    throw CycleError(
+                        .conflict,
+                        "考核周期“\(cycle)”的结果已公示期满并最终确定,不能再更改 / the results of cycle \(cycle) are final and locked; no change is accepted",
+                        rule: "cycle.results-final"
+                    )
                 }
                 return try await body(connection, state)
             }
@@ -159,27 +257,41 @@ public struct GradingStore: Sendable {
 
     static func state(on connection: PostgresConnection, county: String, cycle: String, lock: Bool) async throws -> GradingState? {
         let rows = try await connection.query(
-            "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) \(unescaped: lock ? "FOR UPDATE" : "")")
+            "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) \(unescaped: lock ? "FOR UPDATE" : "")"
+        )
         return try rows.first.map { GradingState(rawValue: try $0.decode(String.self, column: "state")) } ?? nil
     }
 
-    static func requireBeforePublicity(on connection: PostgresConnection, county: String, cycle: String, state: GradingState?) async throws {
+    static func requireBeforePublicity(on connection: PostgresConnection, county: String, cycle: String, state: GradingState?) async throws
+    {
         if try await connection.query("SELECT 1 AS one FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first != nil {
-            throw CycleError(.conflict, "公示已开始,等次只能经异议复议更改 / publicity has opened; grades change only through objection review",
-                             rule: "grading.publicity-open")
+            throw CycleError(
+                .conflict,
+                "公示已开始,等次只能经异议复议更改 / publicity has opened; grades change only through objection review",
+                rule: "grading.publicity-open"
+            )
         }
     }
 
     static func decisions(on connection: PostgresConnection, county: String, cycle: String) async throws -> [TieDecision] {
-        guard let row = try await connection.query(
-            "SELECT decisions FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+        guard
+            let row = try await connection.query(
+                "SELECT decisions FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+            ).first
+        else { return [] }
         return try row.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self)
     }
 
     /// Each enrolled unit's counting assessment: the committee's latest, replaced by the latest
     /// re-check under the current draw when the override rule says so.
-    static func counting(on connection: PostgresConnection, county: String, cycle: String, policy: RecheckPolicy) async throws
-        -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison]) {
+    static func counting(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        policy: RecheckPolicy
+    ) async throws
+        -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison])
+    {
         let rows = try await connection.query(
             """
             SELECT cu.unit_code, u.committee, u.department, dr.grade AS department_grade,
@@ -195,7 +307,10 @@ public struct GradingStore: Sendable {
             ORDER BY cu.unit_code
             """
         )
-        let events = Dictionary(grouping: try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: false), by: \.unit)
+        let events = Dictionary(
+            grouping: try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: false),
+            by: \.unit
+        )
         var units: [UnitForGrading] = []
         var sources: [String: String] = [:]
         var ungraded: [String] = []
@@ -211,10 +326,19 @@ public struct GradingStore: Sendable {
             var source = "committee"
             if let recheck = try row.decode(PostgresJSON?.self, column: "recheck")?.decode(AssessmentContent.self) {
                 let decision = RecheckOverride(committee: assessment.assessed, recheck: recheck.assessed, policy: policy)
-                comparisons.append(RecheckComparison(
-                    unit: code, committee: committee, committeeTotal: assessment.assessed.total, committeePoor: assessment.assessed.poorCount,
-                    recheckTotal: recheck.assessed.total, recheckPoor: recheck.assessed.poorCount, difference: decision.difference,
-                    overridden: decision.overridden, reasons: decision.reasons))
+                comparisons.append(
+                    RecheckComparison(
+                        unit: code,
+                        committee: committee,
+                        committeeTotal: assessment.assessed.total,
+                        committeePoor: assessment.assessed.poorCount,
+                        recheckTotal: recheck.assessed.total,
+                        recheckPoor: recheck.assessed.poorCount,
+                        difference: decision.difference,
+                        overridden: decision.overridden,
+                        reasons: decision.reasons
+                    )
+                )
                 if decision.overridden {
                     counting = recheck.assessed
                     source = "recheck"
@@ -222,10 +346,13 @@ public struct GradingStore: Sendable {
             }
             let unitEvents = events[code] ?? []
             var unit = UnitForGrading(
-                code: code, committee: committee, assessed: counting,
+                code: code,
+                committee: committee,
+                assessed: counting,
                 vetoEvents: unitEvents.filter { $0.kind == .directPoor }.map(\.ruleText),
                 departmentGrade: try row.decode(String?.self, column: "department_grade").flatMap(DepartmentGrade.init(rawValue:)),
-                excellenceBars: unitEvents.filter { $0.kind == .notExcellent }.map(\.ruleText))
+                excellenceBars: unitEvents.filter { $0.kind == .notExcellent }.map(\.ruleText)
+            )
             unit.department = try row.decode(String?.self, column: "department")
             units.append(unit)
             sources[code] = source
@@ -234,16 +361,32 @@ public struct GradingStore: Sendable {
     }
 
     /// The proposal under the cycle policy, the counting sources and the ungraded units.
-    static func run(on connection: PostgresConnection, county: String, cycle: String, decisions: [TieDecision]) async throws
-        -> (CohortProposal, [String: String], [String]) {
+    static func run(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        decisions: [TieDecision]
+    ) async throws
+        -> (CohortProposal, [String: String], [String])
+    {
         let policy = try cyclePolicy()
-        let (units, sources, ungraded, comparisons) = try await counting(on: connection, county: county, cycle: cycle, policy: policy.recheck)
+        let (units, sources, ungraded, comparisons) = try await counting(
+            on: connection,
+            county: county,
+            cycle: cycle,
+            policy: policy.recheck
+        )
         do {
-            var proposal = try CohortEnforcement(policy: policy.grading, scope: policy.defaultCohortScope).propose(units, decisions: decisions)
+            var proposal = try CohortEnforcement(policy: policy.grading, scope: policy.defaultCohortScope).propose(
+                units,
+                decisions: decisions
+            )
             for index in proposal.units.indices where sources[proposal.units[index].code] == "recheck" {
                 let reasons = comparisons.first { $0.unit == proposal.units[index].code }?.reasons ?? []
                 proposal.units[index].reasons.insert(
-                    GradeReason(rule: "recheck-override", grade: proposal.units[index].band, message: reasons.joined(separator: ";")), at: 0)
+                    GradeReason(rule: "recheck-override", grade: proposal.units[index].band, message: reasons.joined(separator: ";")),
+                    at: 0
+                )
             }
             return (proposal, sources, ungraded)
         } catch {
@@ -251,11 +394,26 @@ public struct GradingStore: Sendable {
         }
     }
 
-    static func grade(on connection: PostgresConnection, county: String, cycle: String, decisions: [TieDecision], state: GradingState,
-                      principal: Principal) async throws -> GradingResult {
+    static func grade(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        decisions: [TieDecision],
+        state: GradingState,
+        principal: Principal
+    ) async throws -> GradingResult {
         let (proposal, sources, ungraded) = try await run(on: connection, county: county, cycle: cycle, decisions: decisions)
-        return try await store(proposal, sources: sources, ungraded: ungraded, decisions: decisions, state: state,
-                               on: connection, county: county, cycle: cycle, principal: principal)
+        return try await store(
+            proposal,
+            sources: sources,
+            ungraded: ungraded,
+            decisions: decisions,
+            state: state,
+            on: connection,
+            county: county,
+            cycle: cycle,
+            principal: principal
+        )
     }
 
     private struct GradeRow: Encodable {
@@ -269,8 +427,17 @@ public struct GradingStore: Sendable {
     }
 
     /// Writes the grading row, every unit's grade (one statement), and re-checks the rosters.
-    static func store(_ proposal: CohortProposal, sources: [String: String], ungraded: [String], decisions: [TieDecision], state: GradingState,
-                      on connection: PostgresConnection, county: String, cycle: String, principal: Principal) async throws -> GradingResult {
+    static func store(
+        _ proposal: CohortProposal,
+        sources: [String: String],
+        ungraded: [String],
+        decisions: [TieDecision],
+        state: GradingState,
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        principal: Principal
+    ) async throws -> GradingResult {
         try await connection.execute(
             """
             INSERT INTO cycle_gradings (county, cycle, state, decisions, conflicts, proposed_by)
@@ -280,18 +447,27 @@ public struct GradingStore: Sendable {
             """
         )
         let rows = proposal.units.map {
-            GradeRow(unit_code: $0.code, committee: $0.committee, source: sources[$0.code] ?? "committee", total: $0.total.description,
-                     band: $0.band.rawValue, grade: $0.grade.rawValue, reasons: $0.reasons)
+            GradeRow(
+                unit_code: $0.code,
+                committee: $0.committee,
+                source: sources[$0.code] ?? "committee",
+                total: $0.total.description,
+                band: $0.band.rawValue,
+                grade: $0.grade.rawValue,
+                reasons: $0.reasons
+            )
         }
         let codes = rows.map(\.unit_code)
         try await connection.execute(
             """
             DELETE FROM roster_checks WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
-            """)
+            """
+        )
         try await connection.execute(
             """
             DELETE FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
-            """)
+            """
+        )
         try await connection.execute(
             """
             INSERT INTO unit_grades (county, cycle, unit_code, committee, source, total, band, grade, reasons)
@@ -307,22 +483,29 @@ public struct GradingStore: Sendable {
     }
 
     static func load(on connection: PostgresConnection, county: String, cycle: String) async throws -> GradingResult? {
-        guard let head = try await connection.query(
-            "SELECT state, decisions, conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first else { return nil }
+        guard
+            let head = try await connection.query(
+                "SELECT state, decisions, conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+            ).first
+        else { return nil }
         let rows = try await connection.query(
             """
             SELECT g.unit_code, g.committee, g.source, g.total::text AS total, g.band, g.grade, g.reasons
             FROM unit_grades g WHERE g.county = \(county) AND g.cycle = \(cycle) ORDER BY g.unit_code
-            """)
+            """
+        )
         var units: [GradedUnit] = []
         var distribution: [String: [String: Int]] = [:]
         for row in rows {
             let unit = GradedUnit(
-                code: try row.decode(String.self, column: "unit_code"), committee: try row.decode(String.self, column: "committee"),
-                source: try row.decode(String.self, column: "source"), total: try Score(parsing: try row.decode(String.self, column: "total")),
+                code: try row.decode(String.self, column: "unit_code"),
+                committee: try row.decode(String.self, column: "committee"),
+                source: try row.decode(String.self, column: "source"),
+                total: try Score(parsing: try row.decode(String.self, column: "total")),
                 band: UnitGrade(rawValue: try row.decode(String.self, column: "band")) ?? .poor,
                 grade: UnitGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .poor,
-                reasons: try row.decode(PostgresJSON.self, column: "reasons").decode([GradeReason].self))
+                reasons: try row.decode(PostgresJSON.self, column: "reasons").decode([GradeReason].self)
+            )
             units.append(unit)
             distribution[unit.committee, default: [:]][unit.grade.rawValue, default: 0] += 1
         }
@@ -332,16 +515,23 @@ public struct GradingStore: Sendable {
             WHERE cu.county = \(county) AND cu.cycle = \(cycle)
               AND NOT EXISTS (SELECT 1 FROM unit_grades g WHERE g.county = cu.county AND g.cycle = cu.cycle AND g.unit_code = cu.unit_code)
             ORDER BY cu.unit_code
-            """).map { try $0.decode(String.self, column: "unit_code") }
+            """
+        ).map { try $0.decode(String.self, column: "unit_code") }
         let conflicts = try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
         let rulings = try await ratioRulings(on: connection, county: county, cycle: cycle)
         return GradingResult(
-            cycle: cycle, state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed, units: units, ungraded: ungraded,
+            cycle: cycle,
+            state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed,
+            units: units,
+            ungraded: ungraded,
             conflicts: conflicts,
-            decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self), distribution: distribution,
-            ratioRulings: rulings, openConflicts: RatioRuling.open(conflicts, rulings: rulings),
+            decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self),
+            distribution: distribution,
+            ratioRulings: rulings,
+            openConflicts: RatioRuling.open(conflicts, rulings: rulings),
             events: try await events(on: connection, county: county, cycle: cycle, includingWithdrawn: false),
-            departmentResults: try await departmentResults(on: connection, county: county, cycle: cycle))
+            departmentResults: try await departmentResults(on: connection, county: county, cycle: cycle)
+        )
     }
 
     static func auditSummary(_ result: GradingResult) -> [String: String] {
@@ -362,8 +552,15 @@ public struct GradingStore: Sendable {
     }
 
     /// Checks the latest roster of each graded unit (all, or `units`) against its stored grade.
-    static func rosterChecks(on connection: PostgresConnection, county: String, cycle: String, units: [String]?, final: Bool) async throws -> [RosterCheckOutcome] {
-        guard let policyRow = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first else { return [] }
+    static func rosterChecks(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        units: [String]?,
+        final: Bool
+    ) async throws -> [RosterCheckOutcome] {
+        guard let policyRow = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
+        else { return [] }
         let policy: RosterPolicy
         do { policy = try PolicyLoader.rosterPolicy(try policyRow.decode(String.self, column: "policy")) } catch {
             throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
@@ -391,16 +588,24 @@ public struct GradingStore: Sendable {
         let check = RosterCheck(policy: policy)
         func flush() {
             if let c = current {
-                outcomes.append(RosterCheckOutcome(unit: c.unit, version: c.version, grade: c.grade,
-                                                   report: check.check(c.staff, unitGrade: c.grade, gradeIsFinal: final, award: c.award)))
+                outcomes.append(
+                    RosterCheckOutcome(
+                        unit: c.unit,
+                        version: c.version,
+                        grade: c.grade,
+                        report: check.check(c.staff, unitGrade: c.grade, gradeIsFinal: final, award: c.award)
+                    )
+                )
             }
         }
         for row in rows {
             let unit = try row.decode(String.self, column: "unit_code")
             if current?.unit != unit {
                 flush()
-                current = (unit, try row.decode(Int.self, column: "version"), try row.decode(Bool.self, column: "award"),
-                           UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor, [])
+                current = (
+                    unit, try row.decode(Int.self, column: "version"), try row.decode(Bool.self, column: "award"),
+                    UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor, []
+                )
             }
             current?.staff.append(try StaffRecord(rosterRow: row))
         }
@@ -421,12 +626,26 @@ public struct GradingStore: Sendable {
     }
 
     /// Recomputes and stores the roster checks of all graded units, or of `units`.
-    static func refreshRosterChecks(on connection: PostgresConnection, county: String, cycle: String, units: [String]?, final: Bool) async throws {
+    static func refreshRosterChecks(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        units: [String]?,
+        final: Bool
+    ) async throws {
         let outcomes = try await rosterChecks(on: connection, county: county, cycle: cycle, units: units, final: final)
         let rows = outcomes.map {
-            CheckRow(unit_code: $0.unit, roster_version: $0.version, unit_grade: $0.grade.rawValue, participants: $0.report.participants,
-                     excellent: $0.report.excellent, quota_limit: $0.report.quota.limit, must_give_up: $0.report.mustGiveUp,
-                     violations: $0.report.violations.count, summary: $0.report)
+            CheckRow(
+                unit_code: $0.unit,
+                roster_version: $0.version,
+                unit_grade: $0.grade.rawValue,
+                participants: $0.report.participants,
+                excellent: $0.report.excellent,
+                quota_limit: $0.report.quota.limit,
+                must_give_up: $0.report.mustGiveUp,
+                violations: $0.report.violations.count,
+                summary: $0.report
+            )
         }
         try await connection.execute(
             """

@@ -1,6 +1,6 @@
-import KaoheRules
 import Crypto
 import Foundation
+import KaoheRules
 public import Postgres
 
 /// What the store knows about an `Idempotency-Key` when a request arrives with it.
@@ -61,7 +61,14 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Claims `key` for a request with this fingerprint, or says why it cannot.
-    public func claim(county: String, account: String, key: String, fingerprint: String, method: String, path: String) async throws -> IdempotencyClaim {
+    public func claim(
+        county: String,
+        account: String,
+        key: String,
+        fingerprint: String,
+        method: String,
+        path: String
+    ) async throws -> IdempotencyClaim {
         let lifetime = Self.lifetime
         let lease = Self.inFlightLease
         return try await client.withTransaction { connection in
@@ -91,11 +98,13 @@ public struct IdempotencyStore: Sendable {
             // Still running comes first: the client should wait, whatever it sent.
             guard let status = try row.decode(Int?.self, column: "status") else { return .inFlight }
             guard try row.decode(String.self, column: "fingerprint") == fingerprint else { return .mismatch }
-            return .replay(StoredResponse(
-                status: status,
-                contentType: try row.decode(String?.self, column: "content_type"),
-                body: try row.decode([UInt8]?.self, column: "body") ?? []
-            ))
+            return .replay(
+                StoredResponse(
+                    status: status,
+                    contentType: try row.decode(String?.self, column: "content_type"),
+                    body: try row.decode([UInt8]?.self, column: "body") ?? []
+                )
+            )
         }
     }
 

@@ -63,7 +63,8 @@ public struct ScheduledRunStore: Sendable {
     /// work back and postpones the run; a throw rolls the work back, records the failure on the run
     /// (`failed` is told) and answers `.notReady` after a second. Nil when no run is due.
     public func performNext(
-        kinds: [String], actor: String,
+        kinds: [String],
+        actor: String,
         work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome,
         failed: @Sendable (ScheduledRun, any Error) -> Void = { _, _ in }
     ) async throws -> (run: ScheduledRun, outcome: JobOutcome)? {
@@ -93,7 +94,10 @@ public struct ScheduledRunStore: Sendable {
     /// already, performs `work` and marks the run done by `actor`, in one transaction. A
     /// `.notReady` answer is refused with its reason.
     public func trigger(
-        county: String, cycle: String, kind: String, actor: String,
+        county: String,
+        cycle: String,
+        kind: String,
+        actor: String,
         work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome
     ) async throws -> [String: String] {
         try await client.withTransaction { connection in
@@ -169,7 +173,12 @@ public struct ScheduledRunStore: Sendable {
     /// Marks the run done (if it exists and is pending) in the caller's transaction. Returns whether it did.
     @discardableResult
     static func markDone(
-        on connection: PostgresConnection, county: String, cycle: String, kind: String, by: String, result: [String: String]
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        kind: String,
+        by: String,
+        result: [String: String]
     ) async throws -> Bool {
         try await connection.execute(
             """
@@ -216,9 +225,14 @@ public struct ScheduledRunStore: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> ScheduledRun {
         ScheduledRun(
-            county: try row.decode(String.self, column: "county"), cycle: try row.decode(String.self, column: "cycle"),
-            kind: try row.decode(String.self, column: "kind"), dueAt: try row.decode(Date.self, column: "due_at"),
-            doneAt: try row.decode(Date?.self, column: "done_at"), doneBy: try row.decode(String?.self, column: "done_by"),
-            attempts: try row.decode(Int.self, column: "attempts"), lastError: try row.decode(String?.self, column: "last_error"))
+            county: try row.decode(String.self, column: "county"),
+            cycle: try row.decode(String.self, column: "cycle"),
+            kind: try row.decode(String.self, column: "kind"),
+            dueAt: try row.decode(Date.self, column: "due_at"),
+            doneAt: try row.decode(Date?.self, column: "done_at"),
+            doneBy: try row.decode(String?.self, column: "done_by"),
+            attempts: try row.decode(Int.self, column: "attempts"),
+            lastError: try row.decode(String?.self, column: "last_error")
+        )
     }
 }

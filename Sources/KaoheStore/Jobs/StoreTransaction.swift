@@ -1,4 +1,4 @@
-public import Postgres
+package import Postgres
 
 /// A transaction of the store that work outside it runs in, to commit or roll back together: a
 /// scheduled job's work and the run being marked done, all or nothing (`ScheduledRunStore`). The

@@ -72,7 +72,12 @@ public struct CountyHistoryStore: Sendable {
 
     /// The county's history, or nil when the county does not exist.
     public func history(county: String) async throws -> CountyHistory? {
-        guard let name = try await client.query("SELECT name FROM counties WHERE county = \(county)").first?.decode(String.self, column: "name") else {
+        guard
+            let name = try await client.query("SELECT name FROM counties WHERE county = \(county)").first?.decode(
+                String.self,
+                column: "name"
+            )
+        else {
             return nil
         }
         let rows = try await client.query(
@@ -113,17 +118,33 @@ public struct CountyHistoryStore: Sendable {
             let opensOn = try row.decode(String?.self, column: "opens_on")
             let state = grading == nil ? "filing" : (grading == "confirmed" && opensOn != nil ? "publicity" : grading!)
             return CycleHistoryEntry(
-                cycle: try row.decode(String.self, column: "cycle"), kind: try row.decode(String.self, column: "kind"),
-                title: try row.decode(String.self, column: "title"), state: state,
-                units: try count("units"), graded: try count("graded"),
-                distribution: ["excellent": try count("excellent"), "good": try count("good"), "qualified": try count("qualified"), "poor": try count("poor")],
-                drawSize: try count("draw_size"), draws: try count("draws"), overrides: try count("overrides"),
-                objections: try count("objections"), objectionsUpheld: try count("upheld"), appeals: try count("appeals"),
-                proposedAt: try time("proposed_at"), proposedBy: try row.decode(String?.self, column: "proposed_by"),
-                confirmedAt: try time("confirmed_at"), confirmedBy: try row.decode(String?.self, column: "confirmed_by"),
-                publicityOpensOn: opensOn, publicityOpenedAt: try time("opened_at"), publicityOpenedBy: try row.decode(String?.self, column: "opened_by"),
+                cycle: try row.decode(String.self, column: "cycle"),
+                kind: try row.decode(String.self, column: "kind"),
+                title: try row.decode(String.self, column: "title"),
+                state: state,
+                units: try count("units"),
+                graded: try count("graded"),
+                distribution: [
+                    "excellent": try count("excellent"), "good": try count("good"), "qualified": try count("qualified"),
+                    "poor": try count("poor"),
+                ],
+                drawSize: try count("draw_size"),
+                draws: try count("draws"),
+                overrides: try count("overrides"),
+                objections: try count("objections"),
+                objectionsUpheld: try count("upheld"),
+                appeals: try count("appeals"),
+                proposedAt: try time("proposed_at"),
+                proposedBy: try row.decode(String?.self, column: "proposed_by"),
+                confirmedAt: try time("confirmed_at"),
+                confirmedBy: try row.decode(String?.self, column: "confirmed_by"),
+                publicityOpensOn: opensOn,
+                publicityOpenedAt: try time("opened_at"),
+                publicityOpenedBy: try row.decode(String?.self, column: "opened_by"),
                 publicityClosesAt: try time("closes_at"),
-                finalisedAt: try time("finalised_at"), finalisedBy: try row.decode(String?.self, column: "finalised_by"))
+                finalisedAt: try time("finalised_at"),
+                finalisedBy: try row.decode(String?.self, column: "finalised_by")
+            )
         }
         return CountyHistory(county: county, name: name, cycles: cycles)
     }
@@ -140,7 +161,8 @@ public struct CountyHistoryStore: Sendable {
                 entry.cycle, entry.title, entry.state, String(entry.units), String(entry.graded),
                 String(entry.distribution["excellent"] ?? 0), String(entry.distribution["good"] ?? 0),
                 String(entry.distribution["qualified"] ?? 0), String(entry.distribution["poor"] ?? 0),
-                String(entry.drawSize), String(entry.draws), String(entry.overrides), String(entry.objections), String(entry.objectionsUpheld),
+                String(entry.drawSize), String(entry.draws), String(entry.overrides), String(entry.objections),
+                String(entry.objectionsUpheld),
                 String(entry.appeals), entry.confirmedAt, entry.publicityOpensOn, entry.publicityClosesAt, entry.finalisedAt,
             ])
         }

@@ -30,7 +30,9 @@ extension MonitorStore {
             WHERE cu.county = \(county) AND cu.cycle = \(cycle)
             """
         ) {
-            names[try row.decode(String.self, column: "code")] = (try row.decode(String.self, column: "committee"), try row.decode(String.self, column: "department"))
+            names[try row.decode(String.self, column: "code")] = (
+                try row.decode(String.self, column: "committee"), try row.decode(String.self, column: "department")
+            )
             countyName = try row.decode(String.self, column: "county_name")
         }
         if names.isEmpty, let row = try await client.query("SELECT name FROM counties WHERE county = \(county)").first {
@@ -47,7 +49,8 @@ extension MonitorStore {
             let name = names[unit.code]
             csv.append([
                 unit.code, unit.name, name?.committee ?? unit.committee, name?.department ?? "",
-                Self.stepLabel(unit.steps["self_assessment"]), Self.stepLabel(unit.steps["assessment"]), Self.stepLabel(unit.steps["roster"]),
+                Self.stepLabel(unit.steps["self_assessment"]), Self.stepLabel(unit.steps["assessment"]),
+                Self.stepLabel(unit.steps["roster"]),
                 unit.total.map { String(format: "%.2f", $0) },
                 unit.gradeSource.map { $0 == "recheck" ? "核验 recheck" : "专考委 committee" },
                 sampled.contains(unit.code) ? "是 yes" : "否 no",

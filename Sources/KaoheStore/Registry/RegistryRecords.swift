@@ -5,7 +5,10 @@ public struct County: Sendable, Hashable, Codable {
     /// 县名.
     public var name: String
     /// Makes a county record.
-    public init(code: String, name: String) { self.code = code; self.name = name }
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
 }
 
 /// 专业考核委员会 (专考委): scores the units of one sector.
@@ -17,7 +20,11 @@ public struct Committee: Sendable, Hashable, Codable {
     /// 名称.
     public var name: String
     /// Makes a committee record.
-    public init(county: String, id: String, name: String) { self.county = county; self.id = id; self.name = name }
+    public init(county: String, id: String, name: String) {
+        self.county = county
+        self.id = id
+        self.name = name
+    }
 }
 
 /// 主管部门 / 举办单位: a unit's supervising department.
@@ -29,7 +36,11 @@ public struct Department: Sendable, Hashable, Codable {
     /// 名称.
     public var name: String
     /// Makes a department record.
-    public init(county: String, id: String, name: String) { self.county = county; self.id = id; self.name = name }
+    public init(county: String, id: String, name: String) {
+        self.county = county
+        self.id = id
+        self.name = name
+    }
 }
 
 /// 事业单位: a public institution enrolled in the county's assessment.
@@ -48,8 +59,12 @@ public struct UnitRecord: Sendable, Hashable, Codable {
     public var headcount: Int
     /// Makes a unit record.
     public init(county: String, code: String, name: String, committee: String, department: String, headcount: Int) {
-        self.county = county; self.code = code; self.name = name
-        self.committee = committee; self.department = department; self.headcount = headcount
+        self.county = county
+        self.code = code
+        self.name = name
+        self.committee = committee
+        self.department = department
+        self.headcount = headcount
     }
 }
 
@@ -71,7 +86,11 @@ public struct ReviewerRecord: Sendable, Hashable, Codable {
     public var active: Bool
     /// Makes a reviewer record.
     public init(county: String, id: String, name: String, committee: String? = nil, department: String? = nil, active: Bool = true) {
-        self.county = county; self.id = id; self.name = name
-        self.committee = committee; self.department = department; self.active = active
+        self.county = county
+        self.id = id
+        self.name = name
+        self.committee = committee
+        self.department = department
+        self.active = active
     }
 }

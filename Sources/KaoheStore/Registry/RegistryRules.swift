@@ -20,18 +20,24 @@ enum RegistryRules {
 
     static func check(countyCode: String) throws(StoreError) {
         guard countyCode.utf8.count == 6, countyCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw StoreError(.invalidValue, "行政区划代码须为6位数字 / the county code must be the 6-digit division code, got “\(countyCode)”", field: "county")
+            throw StoreError(
+                .invalidValue,
+                "行政区划代码须为6位数字 / the county code must be the 6-digit division code, got “\(countyCode)”",
+                field: "county"
+            )
         }
     }
 
     static func check(id: String, field: String, pattern: IDPattern) throws(StoreError) {
         let bytes = Array(id.utf8)
         func allowed(_ byte: UInt8, first: Bool) -> Bool {
-            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { return true }
+            if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                return true
+            }
             return !first && pattern.extra.utf8.contains(byte)
         }
         guard !bytes.isEmpty, bytes.count <= pattern.maximum,
-              bytes.enumerated().allSatisfy({ allowed($0.element, first: $0.offset == 0) })
+            bytes.enumerated().allSatisfy({ allowed($0.element, first: $0.offset == 0) })
         else {
             throw StoreError(
                 .invalidValue,

@@ -1,6 +1,6 @@
-import KaoheRules
 import Crypto
 import Foundation
+import KaoheRules
 import Postgres
 
 extension RegistryStore {
@@ -36,7 +36,8 @@ extension RegistryStore {
         }
         let total = table.rows.count
         let units = try UnitImport.validate(
-            table, county: county,
+            table,
+            county: county,
             committees: try await committees(county: county),
             departments: try await departments(county: county)
         ) { done, total in progress(UnitImportProgress(phase: .validating, done: done, total: total)) }
@@ -59,7 +60,8 @@ extension RegistryStore {
                 )
                 progress(UnitImportProgress(phase: .writing, done: 0, total: total))
                 var written = 0
-                _ = try await connection.copyFrom("COPY unit_import_rows (code, name, committee, department, headcount) FROM STDIN") { writer in
+                _ = try await connection.copyFrom("COPY unit_import_rows (code, name, committee, department, headcount) FROM STDIN") {
+                    writer in
                     for unit in units {
                         writer.append(row: [unit.code, unit.name, unit.committee, unit.department, String(unit.headcount)])
                         written += 1
@@ -93,12 +95,22 @@ extension RegistryStore {
                 ]
                 details["source"] = source
                 let seq = try await AuditChain.appendNow(
-                    on: connection, county: county, actor: actor, action: .unitImport, object: "county:\(county)", details: details
+                    on: connection,
+                    county: county,
+                    actor: actor,
+                    action: .unitImport,
+                    object: "county:\(county)",
+                    details: details
                 )
                 progress(UnitImportProgress(phase: .writing, done: total, total: total))
                 return UnitImportSummary(
-                    county: county, rows: total, inserted: inserted, updated: updated,
-                    unchanged: total - inserted - updated, fileSHA256: fileHash, auditSeq: seq
+                    county: county,
+                    rows: total,
+                    inserted: inserted,
+                    updated: updated,
+                    unchanged: total - inserted - updated,
+                    fileSHA256: fileHash,
+                    auditSeq: seq
                 )
             }
         } catch {

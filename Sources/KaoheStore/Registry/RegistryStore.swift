@@ -11,7 +11,13 @@ public struct RegistryStore: Sendable {
 
     /// Writes a county, its committees, departments and units in one transaction: all or nothing,
     /// with one audit entry (`county.enrol`) recording the counts.
-    public func enrol(county: County, committees: [Committee], departments: [Department], units: [UnitRecord], actor: String = "system") async throws {
+    public func enrol(
+        county: County,
+        committees: [Committee],
+        departments: [Department],
+        units: [UnitRecord],
+        actor: String = "system"
+    ) async throws {
         try RegistryRules.check(county: county)
         do {
             try await client.withTransaction { connection in
@@ -35,7 +41,11 @@ public struct RegistryStore: Sendable {
                     )
                 }
                 try await AuditChain.append(
-                    on: connection, county: county.code, actor: actor, action: .countyEnrol, object: "county:\(county.code)",
+                    on: connection,
+                    county: county.code,
+                    actor: actor,
+                    action: .countyEnrol,
+                    object: "county:\(county.code)",
                     details: [
                         "name": county.name, "committees": String(committees.count),
                         "departments": String(departments.count), "units": String(units.count),
@@ -56,8 +66,12 @@ public struct RegistryStore: Sendable {
             try await client.withTransaction { connection in
                 try await connection.execute("INSERT INTO counties (county, name) VALUES (\(county.code), \(county.name))")
                 try await AuditChain.append(
-                    on: connection, county: county.code, actor: actor, action: .countyCreate,
-                    object: "county:\(county.code)", details: ["name": county.name]
+                    on: connection,
+                    county: county.code,
+                    actor: actor,
+                    action: .countyCreate,
+                    object: "county:\(county.code)",
+                    details: ["name": county.name]
                 )
             }
         } catch {
@@ -69,8 +83,14 @@ public struct RegistryStore: Sendable {
     public func addCommittee(_ committee: Committee, actor: String) async throws {
         try RegistryRules.check(id: committee.id, field: "committee", pattern: RegistryRules.sectorID)
         try RegistryRules.check(name: committee.name, field: "name", maximum: 100)
-        try await insert(county: committee.county, actor: actor, what: "committee \(committee.id)", action: .committeeAdd,
-                         object: "committee:\(committee.id)", details: ["name": committee.name]) { connection in
+        try await insert(
+            county: committee.county,
+            actor: actor,
+            what: "committee \(committee.id)",
+            action: .committeeAdd,
+            object: "committee:\(committee.id)",
+            details: ["name": committee.name]
+        ) { connection in
             try await connection.execute(
                 "INSERT INTO committees (county, committee, name) VALUES (\(committee.county), \(committee.id), \(committee.name))"
             )
@@ -81,8 +101,14 @@ public struct RegistryStore: Sendable {
     public func addDepartment(_ department: Department, actor: String) async throws {
         try RegistryRules.check(id: department.id, field: "department", pattern: RegistryRules.sectorID)
         try RegistryRules.check(name: department.name, field: "name", maximum: 100)
-        try await insert(county: department.county, actor: actor, what: "department \(department.id)", action: .departmentAdd,
-                         object: "department:\(department.id)", details: ["name": department.name]) { connection in
+        try await insert(
+            county: department.county,
+            actor: actor,
+            what: "department \(department.id)",
+            action: .departmentAdd,
+            object: "department:\(department.id)",
+            details: ["name": department.name]
+        ) { connection in
             try await connection.execute(
                 "INSERT INTO departments (county, department, name) VALUES (\(department.county), \(department.id), \(department.name))"
             )
@@ -96,8 +122,14 @@ public struct RegistryStore: Sendable {
         var details = ["name": reviewer.name]
         details["committee"] = reviewer.committee
         details["department"] = reviewer.department
-        try await insert(county: reviewer.county, actor: actor, what: "reviewer \(reviewer.id)", action: .reviewerAdd,
-                         object: "reviewer:\(reviewer.id)", details: details) { connection in
+        try await insert(
+            county: reviewer.county,
+            actor: actor,
+            what: "reviewer \(reviewer.id)",
+            action: .reviewerAdd,
+            object: "reviewer:\(reviewer.id)",
+            details: details
+        ) { connection in
             try await connection.execute(
                 """
                 INSERT INTO reviewers (county, reviewer, name, committee, department, active)
@@ -110,7 +142,12 @@ public struct RegistryStore: Sendable {
     /// Runs one insert and its audit entry in a transaction, after checking the county exists (so a
     /// missing county is `notFound`, not a foreign-key puzzle).
     private func insert(
-        county: String, actor: String, what: String, action: AuditAction, object: String, details: [String: String],
+        county: String,
+        actor: String,
+        what: String,
+        action: AuditAction,
+        object: String,
+        details: [String: String],
         _ body: @Sendable (PostgresConnection) async throws -> Void
     ) async throws {
         do {
@@ -137,19 +174,29 @@ public struct RegistryStore: Sendable {
     /// One county, or nil.
     public func county(_ code: String) async throws -> County? {
         let rows = try await client.query("SELECT county, name FROM counties WHERE county = \(code)")
-        return try rows.first.map { County(code: try $0.decode(String.self, column: "county"), name: try $0.decode(String.self, column: "name")) }
+        return try rows.first.map {
+            County(code: try $0.decode(String.self, column: "county"), name: try $0.decode(String.self, column: "name"))
+        }
     }
 
     /// The county's committees, by id.
     public func committees(county: String) async throws -> [Committee] {
         let rows = try await client.query("SELECT committee, name FROM committees WHERE county = \(county) ORDER BY committee")
-        return try rows.map { Committee(county: county, id: try $0.decode(String.self, column: "committee"), name: try $0.decode(String.self, column: "name")) }
+        return try rows.map {
+            Committee(county: county, id: try $0.decode(String.self, column: "committee"), name: try $0.decode(String.self, column: "name"))
+        }
     }
 
     /// The county's supervising departments, by id.
     public func departments(county: String) async throws -> [Department] {
         let rows = try await client.query("SELECT department, name FROM departments WHERE county = \(county) ORDER BY department")
-        return try rows.map { Department(county: county, id: try $0.decode(String.self, column: "department"), name: try $0.decode(String.self, column: "name")) }
+        return try rows.map {
+            Department(
+                county: county,
+                id: try $0.decode(String.self, column: "department"),
+                name: try $0.decode(String.self, column: "name")
+            )
+        }
     }
 
     /// The county's units, by code; only those of `committee` when it is given.

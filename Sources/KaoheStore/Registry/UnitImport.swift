@@ -63,15 +63,27 @@ public enum UnitImport {
                 column.headerNames.contains { $0.csvHeaderEquals(table.header[position]) }
             }
             if matches.isEmpty {
-                issues.add(UnitImportIssue(
-                    line: table.headerLine, column: 1, columnName: nil, rule: "import.header",
-                    message: "表头缺少“\(column.chineseName)”列(也可写作 \(column.headerNames.dropFirst().joined(separator: "、"))) / the header has no \(column.rawValue) column"
-                ))
+                issues.add(
+                    UnitImportIssue(
+                        line: table.headerLine,
+                        column: 1,
+                        columnName: nil,
+                        rule: "import.header",
+                        message:
+                            "表头缺少“\(column.chineseName)”列(也可写作 \(column.headerNames.dropFirst().joined(separator: "、"))) / the header has no \(column.rawValue) column"
+                    )
+                )
             } else if matches.count > 1 {
-                issues.add(UnitImportIssue(
-                    line: table.headerLine, column: matches[1] + 1, columnName: table.header[matches[1]], rule: "import.header",
-                    message: "“\(column.chineseName)”列出现了两次(第\(matches[0] + 1)列和第\(matches[1] + 1)列) / the \(column.rawValue) column appears twice"
-                ))
+                issues.add(
+                    UnitImportIssue(
+                        line: table.headerLine,
+                        column: matches[1] + 1,
+                        columnName: table.header[matches[1]],
+                        rule: "import.header",
+                        message:
+                            "“\(column.chineseName)”列出现了两次(第\(matches[0] + 1)列和第\(matches[1] + 1)列) / the \(column.rawValue) column appears twice"
+                    )
+                )
             } else {
                 index[column] = matches[0]
             }
@@ -91,9 +103,15 @@ public enum UnitImport {
                 return (row.fields[position].csvTrimmed(), position + 1)
             }
             func issue(_ column: Column, _ rule: String, _ message: String) {
-                issues.add(UnitImportIssue(
-                    line: row.line, column: index[column]! + 1, columnName: table.header[index[column]!], rule: rule, message: message
-                ))
+                issues.add(
+                    UnitImportIssue(
+                        line: row.line,
+                        column: index[column]! + 1,
+                        columnName: table.header[index[column]!],
+                        rule: rule,
+                        message: message
+                    )
+                )
             }
 
             var valid = true
@@ -115,36 +133,51 @@ public enum UnitImport {
             let name = field(.name).value
             let nameLength = name.unicodeScalars.count
             if nameLength < 1 || nameLength > 200 {
-                issue(.name, "unit.name", nameLength == 0 ? "单位名称为空 / the name is empty" : "单位名称超过200个字符 / the name is longer than 200 characters")
+                issue(
+                    .name,
+                    "unit.name",
+                    nameLength == 0 ? "单位名称为空 / the name is empty" : "单位名称超过200个字符 / the name is longer than 200 characters"
+                )
                 valid = false
             }
 
             let committeeText = field(.committee).value
             let committee = committeeIDs(committeeText)
             if committee == nil {
-                issue(.committee, "unit.committee",
-                      "本县没有专业考核委员会“\(committeeText)”(填写编号或全称,须先用 kaohe committee add 登记) / no committee “\(committeeText)” in county \(county)")
+                issue(
+                    .committee,
+                    "unit.committee",
+                    "本县没有专业考核委员会“\(committeeText)”(填写编号或全称,须先用 kaohe committee add 登记) / no committee “\(committeeText)” in county \(county)"
+                )
                 valid = false
             }
 
             let departmentText = field(.department).value
             let department = departmentIDs(departmentText)
             if department == nil {
-                issue(.department, "unit.department",
-                      "本县没有主管部门“\(departmentText)”(填写编号或全称,须先用 kaohe department add 登记) / no department “\(departmentText)” in county \(county)")
+                issue(
+                    .department,
+                    "unit.department",
+                    "本县没有主管部门“\(departmentText)”(填写编号或全称,须先用 kaohe department add 登记) / no department “\(departmentText)” in county \(county)"
+                )
                 valid = false
             }
 
             let headcountText = field(.headcount).value
             let headcount = wholeNumber(headcountText)
             if headcount == nil {
-                issue(.headcount, "unit.headcount",
-                      "在编人数“\(headcountText)”应为不小于0的整数 / the headcount must be a whole number ≥ 0")
+                issue(
+                    .headcount,
+                    "unit.headcount",
+                    "在编人数“\(headcountText)”应为不小于0的整数 / the headcount must be a whole number ≥ 0"
+                )
                 valid = false
             }
 
             if valid, let committee, let department, let headcount {
-                units.append(UnitRecord(county: county, code: code, name: name, committee: committee, department: department, headcount: headcount))
+                units.append(
+                    UnitRecord(county: county, code: code, name: name, committee: committee, department: department, headcount: headcount)
+                )
             }
         }
         progress(table.rows.count, table.rows.count)
@@ -167,7 +200,9 @@ public enum UnitImport {
 
     /// A whole number ≥ 0 of at most 7 digits (`80`, `0`); Excel's `80.0` is not accepted.
     static func wholeNumber(_ text: String) -> Int? {
-        guard !text.isEmpty, text.utf8.count <= 7, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 7, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
         return Int(text)
     }
 

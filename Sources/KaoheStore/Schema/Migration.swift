@@ -1,6 +1,6 @@
-import KaoheRules
-public import Foundation
 import Crypto
+public import Foundation
+import KaoheRules
 import KaoheSchema
 
 /// One numbered SQL migration, `Schema/NNNN_name.sql`. Migrations are plain SQL, applied in order

@@ -1,6 +1,6 @@
 import Foundation
-public import Postgres
 import HummingbirdBcrypt
+public import Postgres
 
 /// Web passwords and browser sessions (网页控制台). Passwords are stored as bcrypt hashes
 /// (`accounts.password_hash`); a session id is shown to the browser once, as its cookie, and only its
@@ -40,8 +40,12 @@ public struct WebSessionStore: Sendable {
                 "DELETE FROM web_sessions WHERE county = \(county) AND account = \(account) RETURNING 1"
             ).count
             try await AuditChain.append(
-                on: connection, county: county, actor: actor, action: .accountPasswordSet,
-                object: "account:\(account)", details: ["sessions_ended": String(ended)]
+                on: connection,
+                county: county,
+                actor: actor,
+                action: .accountPasswordSet,
+                object: "account:\(account)",
+                details: ["sessions_ended": String(ended)]
             )
         }
     }
@@ -90,7 +94,11 @@ public struct WebSessionStore: Sendable {
                 """
             )
             try await AuditChain.append(
-                on: connection, county: county, actor: "\(county)/\(account)", action: .sessionLogin, object: "account:\(account)"
+                on: connection,
+                county: county,
+                actor: "\(county)/\(account)",
+                action: .sessionLogin,
+                object: "account:\(account)"
             )
             guard let session = try await Self.session(on: connection, hash: APIToken.hash(secret)) else {
                 throw StoreError(.notFound, "the new session of \(account) could not be read back", field: "account")
@@ -115,7 +123,10 @@ public struct WebSessionStore: Sendable {
             )
             let locked = try rows.first?.decode(Bool?.self, column: "locked") ?? false
             try await AuditChain.append(
-                on: connection, county: county, actor: "anonymous", action: locked ? .sessionLocked : .sessionLoginFailed,
+                on: connection,
+                county: county,
+                actor: "anonymous",
+                action: locked ? .sessionLocked : .sessionLoginFailed,
                 object: "account:\(account)"
             )
         }
@@ -170,7 +181,11 @@ public struct WebSessionStore: Sendable {
             let county = try row.decode(String.self, column: "county")
             let account = try row.decode(String.self, column: "account")
             try await AuditChain.append(
-                on: connection, county: county, actor: "\(county)/\(account)", action: .sessionLogout, object: "account:\(account)"
+                on: connection,
+                county: county,
+                actor: "\(county)/\(account)",
+                action: .sessionLogout,
+                object: "account:\(account)"
             )
             return true
         }

@@ -67,9 +67,11 @@ public struct SpotCheckRecord: Sendable, Hashable, Codable {
 
         /// The record of an assignment computed by `ReviewerDraw`.
         public init(_ assignment: ReviewerAssignment) {
-            self.init(unitCode: assignment.unitCode,
-                      reviewers: assignment.reviewers.map { Ticketed(id: $0.id, ticket: $0.ticket.value) },
-                      shortfall: assignment.shortfall)
+            self.init(
+                unitCode: assignment.unitCode,
+                reviewers: assignment.reviewers.map { Ticketed(id: $0.id, ticket: $0.ticket.value) },
+                shortfall: assignment.shortfall
+            )
         }
     }
 
@@ -112,19 +114,30 @@ extension SpotCheckRecord {
             issues.append("selection.populationHash: \(selection.populationHash) differs from the frozen hash \(populationHash)")
         }
         if selection.algorithm != ConsistentSampler.algorithm || selection.algorithmVersion != ConsistentSampler.version {
-            issues.append("algorithm: recorded \(selection.algorithm) \(selection.algorithmVersion), this kaohe implements \(ConsistentSampler.algorithm) \(ConsistentSampler.version)")
+            issues.append(
+                "algorithm: recorded \(selection.algorithm) \(selection.algorithmVersion), this kaohe implements \(ConsistentSampler.algorithm) \(ConsistentSampler.version)"
+            )
         }
         let seed: DrawSeed
         do { seed = try DrawSeed(selection.seed) } catch {
             issues.append("seed: \(error)")
             return SpotCheckVerification(mismatches: issues)
         }
-        let policy = SpotCheckPolicy(minimumPercent: Percentage(uncheckedValue: 1), defaultPercent: selection.percent,
-                                     defaultStrata: selection.stratification, minimumDiceDigits: 20, reviewersPerUnit: reviewersPerUnit ?? 0)
+        let policy = SpotCheckPolicy(
+            minimumPercent: Percentage(uncheckedValue: 1),
+            defaultPercent: selection.percent,
+            defaultStrata: selection.stratification,
+            minimumDiceDigits: 20,
+            reviewersPerUnit: reviewersPerUnit ?? 0
+        )
         do {
             let recomputed = try SpotCheckDraw.draw(
                 population: population.map { DrawUnit(code: $0.code, committee: $0.committee) },
-                seed: seed, percent: selection.percent, strata: selection.stratification, policy: policy)
+                seed: seed,
+                percent: selection.percent,
+                strata: selection.stratification,
+                policy: policy
+            )
             if recomputed != selection {
                 let recorded = selection.selected.map { "\($0.code)@\($0.ticket)" }
                 let again = recomputed.selected.map { "\($0.code)@\($0.ticket)" }
@@ -134,12 +147,19 @@ extension SpotCheckRecord {
             issues.append("selection: \(error)")
         }
         if let register = reviewerRegister, let perUnit = reviewersPerUnit, let assignments = reviewerAssignments {
-            let recomputed = Self.assignReviewers(register: register, perUnit: perUnit, population: population,
-                                                  selected: selection.selected, seed: seed)
+            let recomputed = Self.assignReviewers(
+                register: register,
+                perUnit: perUnit,
+                population: population,
+                selected: selection.selected,
+                seed: seed
+            )
             if recomputed != assignments {
                 for (index, recorded) in assignments.enumerated() where index >= recomputed.count || recomputed[index] != recorded {
                     let expected = index < recomputed.count ? recomputed[index].reviewers.map(\.id).joined(separator: ",") : "nothing"
-                    issues.append("reviewers of \(recorded.unitCode): recorded \(recorded.reviewers.map(\.id).joined(separator: ",")), recomputed \(expected)")
+                    issues.append(
+                        "reviewers of \(recorded.unitCode): recorded \(recorded.reviewers.map(\.id).joined(separator: ",")), recomputed \(expected)"
+                    )
                 }
                 if recomputed.count != assignments.count {
                     issues.append("reviewerAssignments: recorded \(assignments.count) units, recomputed \(recomputed.count)")
@@ -153,7 +173,11 @@ extension SpotCheckRecord {
 
     /// 双随机: the reviewer assignment of a selection (回避 by committee and department), as the draw makes it.
     public static func assignReviewers(
-        register: [Reviewer], perUnit: Int, population: [PopulationUnit], selected: [SelectedUnit], seed: DrawSeed
+        register: [Reviewer],
+        perUnit: Int,
+        population: [PopulationUnit],
+        selected: [SelectedUnit],
+        seed: DrawSeed
     ) -> [AssignedReviewers] {
         let departments = Dictionary(population.map { ($0.code, $0.department) }, uniquingKeysWith: { first, _ in first })
         let units = selected.map { ReviewedUnit(code: $0.code, committee: $0.committee, department: departments[$0.code] ?? nil) }

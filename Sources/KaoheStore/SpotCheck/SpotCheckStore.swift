@@ -98,7 +98,8 @@ public struct SpotCheckStore: Sendable {
         )
         return try rows.first.map { row in
             CurrentDraw(
-                drawNo: try row.decode(Int.self, column: "draw_no"), drawn: try row.decode(Bool.self, column: "drawn"),
+                drawNo: try row.decode(Int.self, column: "draw_no"),
+                drawn: try row.decode(Bool.self, column: "drawn"),
                 frozenOnSchedule: try row.decode(Bool.self, column: "scheduled")
             )
         }
@@ -106,35 +107,53 @@ public struct SpotCheckStore: Sendable {
 
     /// `freeze(on:…)` in `transaction`.
     public static func freeze(
-        in transaction: StoreTransaction, county: String, cycle: String, actor: String, reason: String?
+        in transaction: StoreTransaction,
+        county: String,
+        cycle: String,
+        actor: String,
+        reason: String?
     ) async throws -> SpotCheckRecord {
         try await freeze(on: transaction.connection, county: county, cycle: cycle, actor: actor, reason: reason)
     }
 
     /// `draw(on:…)` in `transaction`.
     public static func draw(
-        in transaction: StoreTransaction, county: String, cycle: String, actor: String, seed: DrawSeed?
+        in transaction: StoreTransaction,
+        county: String,
+        cycle: String,
+        actor: String,
+        seed: DrawSeed?
     ) async throws -> SpotCheckRecord {
         try await draw(on: transaction.connection, county: county, cycle: cycle, actor: actor, seed: seed)
     }
 
-
     /// Freezes the enrolled units of the cycle as a new draw row (on `connection`, inside the caller's
     /// transaction), with its audit entry, and marks the `spot_check.freeze` run done.
     static func freeze(
-        on connection: PostgresConnection, county: String, cycle: String, actor: String, reason: String?
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        actor: String,
+        reason: String?
     ) async throws -> SpotCheckRecord {
         try await lockCycle(on: connection, county: county, cycle: cycle)
         let reason = reason.map { $0.trimmingBlanksAndNewlines() }.flatMap { $0.isEmpty ? nil : $0 }
         var drawNo = 1
         if let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first {
             guard current.drawnAt != nil else {
-                throw CycleError(.conflict, "第\(current.drawNo)次抽查的总体已于\(ShanghaiTime.format(current.frozenAt))冻结,尚未抽签 / the population is already frozen (draw \(current.drawNo)); draw next",
-                                 rule: "spot-check.already-frozen")
+                throw CycleError(
+                    .conflict,
+                    "第\(current.drawNo)次抽查的总体已于\(ShanghaiTime.format(current.frozenAt))冻结,尚未抽签 / the population is already frozen (draw \(current.drawNo)); draw next",
+                    rule: "spot-check.already-frozen"
+                )
             }
             guard let reason else {
-                throw CycleError(.conflict, "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / the cycle has been drawn; a redraw needs a stated reason",
-                                 field: "/reason", rule: "spot-check.redraw-reason")
+                throw CycleError(
+                    .conflict,
+                    "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / the cycle has been drawn; a redraw needs a stated reason",
+                    field: "/reason",
+                    rule: "spot-check.redraw-reason"
+                )
             }
             try await connection.execute(
                 """
@@ -142,8 +161,14 @@ public struct SpotCheckStore: Sendable {
                 WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
                 """
             )
-            try await AuditChain.append(on: connection, county: county, actor: actor, action: .spotCheckSupersede,
-                                        object: "cycles/\(cycle)/spot-check/\(current.drawNo)", details: ["reason": reason])
+            try await AuditChain.append(
+                on: connection,
+                county: county,
+                actor: actor,
+                action: .spotCheckSupersede,
+                object: "cycles/\(cycle)/spot-check/\(current.drawNo)",
+                details: ["reason": reason]
+            )
             drawNo = current.drawNo + 1
         }
         let rows = try await connection.query(
@@ -154,12 +179,18 @@ public struct SpotCheckStore: Sendable {
             """
         )
         let population = try rows.map {
-            SpotCheckRecord.PopulationUnit(code: try $0.decode(String.self, column: "unit_code"),
-                                           committee: try $0.decode(String.self, column: "committee"),
-                                           department: try $0.decode(String?.self, column: "department"))
+            SpotCheckRecord.PopulationUnit(
+                code: try $0.decode(String.self, column: "unit_code"),
+                committee: try $0.decode(String.self, column: "committee"),
+                department: try $0.decode(String?.self, column: "department")
+            )
         }
         guard !population.isEmpty else {
-            throw CycleError(.conflict, "考核周期“\(cycle)”没有参加考核的单位,无法冻结抽样总体 / no enrolled units to freeze", rule: "spot-check.empty-population")
+            throw CycleError(
+                .conflict,
+                "考核周期“\(cycle)”没有参加考核的单位,无法冻结抽样总体 / no enrolled units to freeze",
+                rule: "spot-check.empty-population"
+            )
         }
         let hash = PopulationHash.of(population.map(\.code))
         try await connection.execute(
@@ -170,11 +201,22 @@ public struct SpotCheckStore: Sendable {
                     now(), \(actor), \(drawNo == 1 ? nil : reason))
             """
         )
-        try await AuditChain.append(on: connection, county: county, actor: actor, action: .spotCheckFreeze,
-                                    object: "cycles/\(cycle)/spot-check/\(drawNo)",
-                                    details: ["populationHash": hash, "populationSize": String(population.count)])
-        try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: "spot_check.freeze", by: actor,
-                                             result: ["drawNo": String(drawNo), "populationHash": hash])
+        try await AuditChain.append(
+            on: connection,
+            county: county,
+            actor: actor,
+            action: .spotCheckFreeze,
+            object: "cycles/\(cycle)/spot-check/\(drawNo)",
+            details: ["populationHash": hash, "populationSize": String(population.count)]
+        )
+        try await ScheduledRunStore.markDone(
+            on: connection,
+            county: county,
+            cycle: cycle,
+            kind: "spot_check.freeze",
+            by: actor,
+            result: ["drawNo": String(drawNo), "populationHash": hash]
+        )
         guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
             throw CycleError(.notFound, "抽查记录不存在 / draw not found")
         }
@@ -184,29 +226,48 @@ public struct SpotCheckStore: Sendable {
     /// Draws the current frozen draw of the cycle (on `connection`, inside the caller's transaction):
     /// seed, selection, reviewers, audit entry, and marks the `spot_check.draw` run done.
     static func draw(
-        on connection: PostgresConnection, county: String, cycle: String, actor: String, seed given: DrawSeed?
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        actor: String,
+        seed given: DrawSeed?
     ) async throws -> SpotCheckRecord {
         try await lockCycle(on: connection, county: county, cycle: cycle)
         guard let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
-            throw CycleError(.conflict, "抽样总体尚未冻结:先冻结总体并公布其哈希,再抽签 / freeze the population (and publish its hash) before drawing",
-                             rule: "spot-check.not-frozen")
+            throw CycleError(
+                .conflict,
+                "抽样总体尚未冻结:先冻结总体并公布其哈希,再抽签 / freeze the population (and publish its hash) before drawing",
+                rule: "spot-check.not-frozen"
+            )
         }
         guard current.drawnAt == nil else {
-            throw CycleError(.conflict, "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / already drawn; a redraw needs a stated reason",
-                             field: "/reason", rule: "spot-check.already-drawn")
+            throw CycleError(
+                .conflict,
+                "本周期已抽签(第\(current.drawNo)次);重新抽签须说明理由 / already drawn; a redraw needs a stated reason",
+                field: "/reason",
+                rule: "spot-check.already-drawn"
+            )
         }
         let policy = try Self.policy()
         let seed = given ?? DrawSeed.random()
         // The cycle's own rate and strata when the office set them, else the policy's defaults.
         let configured = try await connection.query(
-            "SELECT spot_check_percent, spot_check_strata FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
-        let percent = try configured?.decode(Int?.self, column: "spot_check_percent").map(Percentage.init(uncheckedValue:)) ?? policy.defaultPercent
-        let stratification = try configured?.decode(String?.self, column: "spot_check_strata").flatMap(Stratification.init(rawValue:)) ?? policy.defaultStrata
+            "SELECT spot_check_percent, spot_check_strata FROM cycles WHERE county = \(county) AND cycle = \(cycle)"
+        ).first
+        let percent =
+            try configured?.decode(Int?.self, column: "spot_check_percent").map(Percentage.init(uncheckedValue:)) ?? policy.defaultPercent
+        let stratification =
+            try configured?.decode(String?.self, column: "spot_check_strata").flatMap(Stratification.init(rawValue:))
+            ?? policy.defaultStrata
         let selection: SpotCheckSelection
         do {
             selection = try SpotCheckDraw.draw(
                 population: current.population.map { DrawUnit(code: $0.code, committee: $0.committee) },
-                seed: seed, percent: percent, strata: stratification, policy: policy)
+                seed: seed,
+                percent: percent,
+                strata: stratification,
+                policy: policy
+            )
         } catch {
             throw CycleError(.invalid, error.message, field: "/" + error.field, rule: "spot-check." + error.rule)
         }
@@ -214,13 +275,19 @@ public struct SpotCheckStore: Sendable {
             "SELECT reviewer, committee, department FROM reviewers WHERE county = \(county) AND active ORDER BY reviewer"
         )
         let register = try reviewerRows.map {
-            Reviewer(id: try $0.decode(String.self, column: "reviewer"),
-                     committee: try $0.decode(String?.self, column: "committee"),
-                     department: try $0.decode(String?.self, column: "department"))
+            Reviewer(
+                id: try $0.decode(String.self, column: "reviewer"),
+                committee: try $0.decode(String?.self, column: "committee"),
+                department: try $0.decode(String?.self, column: "department")
+            )
         }
         let assignments = SpotCheckRecord.assignReviewers(
-            register: register, perUnit: policy.reviewersPerUnit, population: current.population,
-            selected: selection.selected, seed: seed)
+            register: register,
+            perUnit: policy.reviewersPerUnit,
+            population: current.population,
+            selected: selection.selected,
+            seed: seed
+        )
 
         try await connection.execute(
             """
@@ -233,14 +300,21 @@ public struct SpotCheckStore: Sendable {
              WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
             """
         )
-        var codes: [String] = [], strata: [String] = [], tickets: [String] = [], ranks: [String] = [], shortfalls: [String] = []
+        var codes: [String] = []
+        var strata: [String] = []
+        var tickets: [String] = []
+        var ranks: [String] = []
+        var shortfalls: [String] = []
         var rank = 0
         let shortfallOf = Dictionary(assignments.map { ($0.unitCode, $0.shortfall) }, uniquingKeysWith: { first, _ in first })
         for stratum in selection.strata {
             for unit in stratum.selected {
                 rank += 1
-                codes.append(unit.code); strata.append(stratum.name); tickets.append(unit.ticket.value)
-                ranks.append(String(rank)); shortfalls.append(String(shortfallOf[unit.code] ?? 0))
+                codes.append(unit.code)
+                strata.append(stratum.name)
+                tickets.append(unit.ticket.value)
+                ranks.append(String(rank))
+                shortfalls.append(String(shortfallOf[unit.code] ?? 0))
             }
         }
         try await connection.execute(
@@ -251,11 +325,16 @@ public struct SpotCheckStore: Sendable {
                         \(PostgresArray(ranks))::text[], \(PostgresArray(shortfalls))::text[]) AS x (u, s, t, r, f)
             """
         )
-        var aUnits: [String] = [], aReviewers: [String] = [], aTickets: [String] = [], aRanks: [String] = []
+        var aUnits: [String] = []
+        var aReviewers: [String] = []
+        var aTickets: [String] = []
+        var aRanks: [String] = []
         for assignment in assignments {
             for (index, reviewer) in assignment.reviewers.enumerated() {
-                aUnits.append(assignment.unitCode); aReviewers.append(reviewer.id)
-                aTickets.append(reviewer.ticket); aRanks.append(String(index + 1))
+                aUnits.append(assignment.unitCode)
+                aReviewers.append(reviewer.id)
+                aTickets.append(reviewer.ticket)
+                aRanks.append(String(index + 1))
             }
         }
         if !aUnits.isEmpty {
@@ -269,12 +348,24 @@ public struct SpotCheckStore: Sendable {
             )
         }
         try await AuditChain.append(
-            on: connection, county: county, actor: actor, action: .spotCheckDraw,
+            on: connection,
+            county: county,
+            actor: actor,
+            action: .spotCheckDraw,
             object: "cycles/\(cycle)/spot-check/\(current.drawNo)",
-            details: ["seed": seed.text, "seedSource": given == nil ? "csprng" : "dice", "populationHash": current.populationHash,
-                      "selected": String(rank), "reviewersAssigned": String(aUnits.count)])
-        try await ScheduledRunStore.markDone(on: connection, county: county, cycle: cycle, kind: "spot_check.draw", by: actor,
-                                             result: ["drawNo": String(current.drawNo), "selected": String(rank)])
+            details: [
+                "seed": seed.text, "seedSource": given == nil ? "csprng" : "dice", "populationHash": current.populationHash,
+                "selected": String(rank), "reviewersAssigned": String(aUnits.count),
+            ]
+        )
+        try await ScheduledRunStore.markDone(
+            on: connection,
+            county: county,
+            cycle: cycle,
+            kind: "spot_check.draw",
+            by: actor,
+            result: ["drawNo": String(current.drawNo), "selected": String(rank)]
+        )
         guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
             throw CycleError(.notFound, "抽查记录不存在 / draw not found")
         }
@@ -291,7 +382,12 @@ public struct SpotCheckStore: Sendable {
     }
 
     /// Reads draws with their selections and assignments.
-    static func records(on connection: PostgresConnection, county: String, cycle: String, currentOnly: Bool) async throws -> [SpotCheckRecord] {
+    static func records(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        currentOnly: Bool
+    ) async throws -> [SpotCheckRecord] {
         let rows = try await connection.query(
             """
             SELECT draw_no, redraw_reason, frozen_at, frozen_by, population, population_hash, drawn_at, drawn_by,
@@ -307,13 +403,20 @@ public struct SpotCheckStore: Sendable {
             let drawNo = try row.decode(Int.self, column: "draw_no")
             let population = try row.decode(PostgresJSON.self, column: "population").decode([SpotCheckRecord.PopulationUnit].self)
             var record = SpotCheckRecord(
-                format: SpotCheckRecord.formatName, county: county, cycle: cycle, drawNo: drawNo,
+                format: SpotCheckRecord.formatName,
+                county: county,
+                cycle: cycle,
+                drawNo: drawNo,
                 redrawReason: try row.decode(String?.self, column: "redraw_reason"),
-                frozenAt: try row.decode(Date.self, column: "frozen_at"), frozenBy: try row.decode(String.self, column: "frozen_by"),
-                population: population, populationHash: try row.decode(String.self, column: "population_hash"),
-                drawnAt: try row.decode(Date?.self, column: "drawn_at"), drawnBy: try row.decode(String?.self, column: "drawn_by"),
+                frozenAt: try row.decode(Date.self, column: "frozen_at"),
+                frozenBy: try row.decode(String.self, column: "frozen_by"),
+                population: population,
+                populationHash: try row.decode(String.self, column: "population_hash"),
+                drawnAt: try row.decode(Date?.self, column: "drawn_at"),
+                drawnBy: try row.decode(String?.self, column: "drawn_by"),
                 seedSource: try row.decode(String?.self, column: "seed_source"),
-                supersededAt: try row.decode(Date?.self, column: "superseded_at"))
+                supersededAt: try row.decode(Date?.self, column: "superseded_at")
+            )
             if let seed = try row.decode(String?.self, column: "seed") {
                 let percent = Percentage(uncheckedValue: try row.decode(Int.self, column: "percent"))
                 let stratification = Stratification(rawValue: try row.decode(String.self, column: "stratification")) ?? .committee
@@ -330,9 +433,14 @@ public struct SpotCheckStore: Sendable {
                     let code = try line.decode(String.self, column: "unit_code")
                     let stratum = try line.decode(String.self, column: "stratum")
                     let currentCommittee = try line.decode(String.self, column: "committee")
-                    let unit = SelectedUnit(code: code, committee: committeeOf[code] ?? currentCommittee,
-                                            ticket: SamplingTicket(try line.decode(String.self, column: "ticket")))
-                    if strata.last?.name == stratum { strata[strata.count - 1].selected.append(unit) } else {
+                    let unit = SelectedUnit(
+                        code: code,
+                        committee: committeeOf[code] ?? currentCommittee,
+                        ticket: SamplingTicket(try line.decode(String.self, column: "ticket"))
+                    )
+                    if strata.last?.name == stratum {
+                        strata[strata.count - 1].selected.append(unit)
+                    } else {
                         strata.append(StratumSample(name: stratum, size: 0, sampleSize: 0, selected: [unit]))
                     }
                 }
@@ -344,10 +452,15 @@ public struct SpotCheckStore: Sendable {
                     strata[index].sampleSize = strata[index].selected.count
                 }
                 record.selection = SpotCheckSelection(
-                    populationHash: record.populationHash, populationSize: population.count, seed: seed,
+                    populationHash: record.populationHash,
+                    populationSize: population.count,
+                    seed: seed,
                     algorithm: try row.decode(String.self, column: "algorithm"),
                     algorithmVersion: try row.decode(String.self, column: "algorithm_version"),
-                    percent: percent, stratification: stratification, strata: strata)
+                    percent: percent,
+                    stratification: stratification,
+                    strata: strata
+                )
                 record.reviewersPerUnit = try row.decode(Int?.self, column: "reviewers_per_unit")
                 record.reviewerRegister = try row.decode(PostgresJSON?.self, column: "reviewer_register")?.decode([Reviewer].self)
                 let assigned = try await connection.query(
@@ -361,11 +474,14 @@ public struct SpotCheckStore: Sendable {
                 for line in assigned {
                     let code = try line.decode(String.self, column: "unit_code")
                     if assignments.last?.unitCode != code {
-                        assignments.append(.init(unitCode: code, reviewers: [], shortfall: try line.decode(Int.self, column: "reviewer_shortfall")))
+                        assignments.append(
+                            .init(unitCode: code, reviewers: [], shortfall: try line.decode(Int.self, column: "reviewer_shortfall"))
+                        )
                     }
                     if let reviewer = try line.decode(String?.self, column: "reviewer") {
                         assignments[assignments.count - 1].reviewers.append(
-                            .init(id: reviewer, ticket: try line.decode(String.self, column: "ticket")))
+                            .init(id: reviewer, ticket: try line.decode(String.self, column: "ticket"))
+                        )
                     }
                 }
                 record.reviewerAssignments = assignments

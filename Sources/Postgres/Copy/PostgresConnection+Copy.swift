@@ -72,7 +72,8 @@ extension PostgresConnection {
             // If the body stopped because the server had already failed the COPY, report the
             // server's reason rather than the writer's.
             if let failure = error as? PostgresError, failure.code == .copyFailed,
-               failure.message == PostgresCopyWriter.interruptedError.message, let serverError {
+                failure.message == PostgresCopyWriter.interruptedError.message, let serverError
+            {
                 throw serverError
             }
             throw error

@@ -166,15 +166,24 @@ enum CopyText {
         for byte in field {
             switch byte {
             case UInt8(ascii: "\\"):
-                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "\\"); out += 2
+                out[0] = UInt8(ascii: "\\")
+                out[1] = UInt8(ascii: "\\")
+                out += 2
             case UInt8(ascii: "\t"):
-                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "t"); out += 2
+                out[0] = UInt8(ascii: "\\")
+                out[1] = UInt8(ascii: "t")
+                out += 2
             case UInt8(ascii: "\n"):
-                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "n"); out += 2
+                out[0] = UInt8(ascii: "\\")
+                out[1] = UInt8(ascii: "n")
+                out += 2
             case UInt8(ascii: "\r"):
-                out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "r"); out += 2
+                out[0] = UInt8(ascii: "\\")
+                out[1] = UInt8(ascii: "r")
+                out += 2
             default:
-                out[0] = byte; out += 1
+                out[0] = byte
+                out += 1
             }
         }
         return out

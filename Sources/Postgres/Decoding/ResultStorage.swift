@@ -15,8 +15,13 @@ final class ResultStorage: Sendable {
     let affectedRows: Int
 
     init(
-        columnNames: [String], columnTypes: [PostgresDataType], rowCount: Int,
-        bytes: [UInt8], starts: [Int], lengths: [Int32], affectedRows: Int
+        columnNames: [String],
+        columnTypes: [PostgresDataType],
+        rowCount: Int,
+        bytes: [UInt8],
+        starts: [Int],
+        lengths: [Int32],
+        affectedRows: Int
     ) {
         self.columnNames = columnNames
         self.columnTypes = columnTypes
@@ -31,6 +36,12 @@ final class ResultStorage: Sendable {
     }
 
     static let empty = ResultStorage(
-        columnNames: [], columnTypes: [], rowCount: 0, bytes: [], starts: [], lengths: [], affectedRows: 0
+        columnNames: [],
+        columnTypes: [],
+        rowCount: 0,
+        bytes: [],
+        starts: [],
+        lengths: [],
+        affectedRows: 0
     )
 }

@@ -36,7 +36,9 @@ enum ChildProcess {
         let pid: pid_t
         do {
             pid = try Spawn.start(
-                executable, arguments, environment: environment ?? childEnvironment(),
+                executable,
+                arguments,
+                environment: environment ?? childEnvironment(),
                 descriptors: .init(output: outputFD, error: outputFD)
             )
         } catch {

@@ -59,8 +59,10 @@ public struct EmbeddedCluster: Sendable {
     /// How to connect to the cluster's database (unix socket, superuser).
     public var connectionConfiguration: PostgresConfiguration {
         .unixSocket(
-            directory: configuration.dataDirectory, port: configuration.port,
-            user: configuration.superuser, database: configuration.database
+            directory: configuration.dataDirectory,
+            port: configuration.port,
+            user: configuration.superuser,
+            database: configuration.database
         )
     }
 
@@ -80,9 +82,12 @@ public struct EmbeddedCluster: Sendable {
             logger.debug("postgres already running")
         } else {
             logger.info("starting postgres")
-            let outcome = await context.run("pg_ctl", [
-                "start", "-D", configuration.dataDirectory, "-l", logFile, "-w", "-t", String(configuration.timeoutSeconds),
-            ])
+            let outcome = await context.run(
+                "pg_ctl",
+                [
+                    "start", "-D", configuration.dataDirectory, "-l", logFile, "-w", "-t", String(configuration.timeoutSeconds),
+                ]
+            )
             guard outcome.succeeded else {
                 throw Self.failure("pg_ctl start failed (exit \(outcome.status)): \(outcome.tail)\n\(logTail())")
             }
@@ -97,9 +102,12 @@ public struct EmbeddedCluster: Sendable {
         let context = try prepare(creating: false)
         guard try await isRunning(context) else { return }
         logger.info("stopping postgres")
-        let outcome = await context.run("pg_ctl", [
-            "stop", "-D", configuration.dataDirectory, "-m", "fast", "-w", "-t", String(configuration.timeoutSeconds),
-        ])
+        let outcome = await context.run(
+            "pg_ctl",
+            [
+                "stop", "-D", configuration.dataDirectory, "-m", "fast", "-w", "-t", String(configuration.timeoutSeconds),
+            ]
+        )
         guard outcome.succeeded else { throw Self.failure("pg_ctl stop failed (exit \(outcome.status)): \(outcome.tail)") }
     }
 
@@ -112,7 +120,9 @@ public struct EmbeddedCluster: Sendable {
     /// Creates a database on the cluster unless it exists.
     public func createDatabase(_ name: String) async throws {
         let admin = try await PostgresConnection.connect(
-            configuration: connectionConfiguration.withDatabase("postgres"), connectTimeout: .seconds(10), logger: logger
+            configuration: connectionConfiguration.withDatabase("postgres"),
+            connectTimeout: .seconds(10),
+            logger: logger
         )
         do {
             let exists = try await admin.query("SELECT 1 FROM pg_database WHERE datname = \(name)")
@@ -142,7 +152,8 @@ public struct EmbeddedCluster: Sendable {
     /// runuser when run as root), for a watcher process that must stop it once we are gone.
     public func immediateStopCommand() throws -> [String] {
         let (executable, arguments) = try prepare(creating: false).command(
-            "pg_ctl", ["stop", "-D", configuration.dataDirectory, "-m", "immediate", "-w", "-t", "10"]
+            "pg_ctl",
+            ["stop", "-D", configuration.dataDirectory, "-m", "immediate", "-w", "-t", "10"]
         )
         return [executable] + arguments
     }
@@ -179,11 +190,15 @@ public struct EmbeddedCluster: Sendable {
         let directory = configuration.dataDirectory
         guard directory.hasPrefix("/") else { throw Self.failure("the data directory must be an absolute path: \(directory)") }
         if let bad = directory.first(where: { "\"'`$\\\n".contains($0) }) {
-            throw Self.failure("the data directory path must not contain \(String(reflecting: String(bad))) (pg_ctl passes it through a shell)")
+            throw Self.failure(
+                "the data directory path must not contain \(String(reflecting: String(bad))) (pg_ctl passes it through a shell)"
+            )
         }
         let socketPath = "\(directory)/.s.PGSQL.\(configuration.port)"
         guard socketPath.utf8.count <= 107 else {
-            throw Self.failure("the data directory path is too long for its unix socket (\(socketPath.utf8.count) bytes, at most 107): choose a shorter one")
+            throw Self.failure(
+                "the data directory path is too long for its unix socket (\(socketPath.utf8.count) bytes, at most 107): choose a shorter one"
+            )
         }
 
         let isRoot = geteuid() == 0
@@ -198,7 +213,9 @@ public struct EmbeddedCluster: Sendable {
         }
         var runuser: String?
         if runAs != nil {
-            guard let found = ChildProcess.which("runuser") else { throw Self.failure("runuser (util-linux) is needed to run PostgreSQL as another user when running as root") }
+            guard let found = ChildProcess.which("runuser") else {
+                throw Self.failure("runuser (util-linux) is needed to run PostgreSQL as another user when running as root")
+            }
             runuser = found
         }
         let context = Context(binDirectory: binDirectory, runAs: runAs, runuser: runuser)
@@ -219,7 +236,10 @@ public struct EmbeddedCluster: Sendable {
         }
         chmod(directory, 0o700)
         if let runAs {
-            let check = ChildProcess.runBlocking(runuser!, ["-u", runAs, "--", "/bin/sh", "-c", "test -r \"$1\" && test -w \"$1\" && test -x \"$1\"", "sh", directory])
+            let check = ChildProcess.runBlocking(
+                runuser!,
+                ["-u", runAs, "--", "/bin/sh", "-c", "test -r \"$1\" && test -w \"$1\" && test -x \"$1\"", "sh", directory]
+            )
             guard check.succeeded else {
                 throw Self.failure(
                     "the OS user \(runAs) cannot reach \(directory): every parent directory must be traversable by it "
@@ -232,10 +252,13 @@ public struct EmbeddedCluster: Sendable {
 
     private func initialise(_ context: Context) async throws {
         logger.info("initialising a new PostgreSQL cluster")
-        let outcome = await context.run("initdb", [
-            "-D", configuration.dataDirectory, "-U", configuration.superuser, "-A", "trust",
-            "-E", "UTF8", "--locale=C", "--no-instructions",
-        ])
+        let outcome = await context.run(
+            "initdb",
+            [
+                "-D", configuration.dataDirectory, "-U", configuration.superuser, "-A", "trust",
+                "-E", "UTF8", "--locale=C", "--no-instructions",
+            ]
+        )
         guard outcome.succeeded else { throw Self.failure("initdb failed (exit \(outcome.status)): \(outcome.tail)") }
         let include = "\n# kaohe: settings rewritten at every start\ninclude_if_exists = 'kaohe.conf'\n"
         guard let handle = FileHandle(forWritingAtPath: configuration.dataDirectory + "/postgresql.conf") else {

@@ -41,8 +41,11 @@ package enum Spawn {
     ///   - newProcessGroup: make the child the leader of a process group of its own, so that it and
     ///     everything it starts can be signalled together (`kill(-pid, …)`).
     package static func start(
-        _ executable: String, _ arguments: [String], environment: [String: String],
-        descriptors: Descriptors = .init(), newProcessGroup: Bool = false
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        descriptors: Descriptors = .init(),
+        newProcessGroup: Bool = false
     ) throws(SpawnError) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -81,8 +84,7 @@ package enum Spawn {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var pid = pid_t()
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)

@@ -28,9 +28,16 @@ public struct ServerFields: Sendable, Hashable {
 
     /// Creates a set of fields; the module fills these from libpq.
     public init(
-        severity: String? = nil, message: String? = nil, detail: String? = nil, hint: String? = nil,
-        schemaName: String? = nil, tableName: String? = nil, columnName: String? = nil,
-        dataTypeName: String? = nil, constraintName: String? = nil, position: Int? = nil,
+        severity: String? = nil,
+        message: String? = nil,
+        detail: String? = nil,
+        hint: String? = nil,
+        schemaName: String? = nil,
+        tableName: String? = nil,
+        columnName: String? = nil,
+        dataTypeName: String? = nil,
+        constraintName: String? = nil,
+        position: Int? = nil,
         context: String? = nil
     ) {
         self.severity = severity

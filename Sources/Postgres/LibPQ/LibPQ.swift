@@ -94,8 +94,7 @@ final class LibPQConnection: @unchecked Sendable {
         keywords.append(nil)
         values.append(nil)
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for pointer in keywords + values { free(pointer) }
         }
         let conn: OpaquePointer? = keywords.withUnsafeBufferPointer { keywordPointers in
             values.withUnsafeBufferPointer { valuePointers in
@@ -301,11 +300,13 @@ final class LibPQConnection: @unchecked Sendable {
         guard let conn else { return [] }
         var received: [PostgresNotification] = []
         while let notify = PQnotifies(conn) {
-            received.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
-                processID: notify.pointee.be_pid
-            ))
+            received.append(
+                PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
+                    processID: notify.pointee.be_pid
+                )
+            )
             PQfreemem(notify)
         }
         return received
@@ -383,8 +384,12 @@ final class LibPQConnection: @unchecked Sendable {
         }
         let tag = PQcmdTuples(result).map { String(cString: $0) } ?? ""
         return ResultStorage(
-            columnNames: names, columnTypes: types, rowCount: rowCount,
-            bytes: bytes, starts: starts, lengths: lengths,
+            columnNames: names,
+            columnTypes: types,
+            rowCount: rowCount,
+            bytes: bytes,
+            starts: starts,
+            lengths: lengths,
             affectedRows: Int(tag) ?? rowCount
         )
     }

@@ -70,7 +70,9 @@ extension PostgresClient {
             var connection: PostgresConnection?
             do {
                 let opened = try await PostgresConnection.connect(
-                    configuration: configuration, connectTimeout: options.connectTimeout, logger: logger
+                    configuration: configuration,
+                    connectTimeout: options.connectTimeout,
+                    logger: logger
                 )
                 connection = opened
                 try await opened.listen(channel)

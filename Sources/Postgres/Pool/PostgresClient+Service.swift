@@ -1,7 +1,6 @@
 import Logging
-import Synchronization
-
 import ServiceLifecycle
+import Synchronization
 
 extension PostgresClient {
     /// Runs until graceful shutdown, cancellation or `close()`, then closes every connection and
@@ -47,7 +46,7 @@ extension PostgresClient {
                 defer { state.drainWaiters = [] }
                 return state.drainWaiters
             }
-            waiting.forEach { $0.resume() }
+            for waiter in waiting { waiter.resume() }
         }
     }
 
@@ -69,7 +68,7 @@ extension PostgresClient {
             waiter.timer.cancel()
             waiter.continuation.resume(throwing: Self.closedError())
         }
-        listeners.forEach { $0.cancel() }
-        runWaiters.forEach { $0.resume() }
+        for listener in listeners { listener.cancel() }
+        for waiter in runWaiters { waiter.resume() }
     }
 }

@@ -273,7 +273,7 @@ public final class PostgresClient: Service, Sendable {
             waiter.timer.cancel()
             waiter.continuation.resume(returning: .slot)
         }
-        drained.forEach { $0.resume() }
+        for waiter in drained { waiter.resume() }
     }
 
     static func closedError(file: String = #fileID, line: Int = #line) -> PostgresError {

@@ -38,7 +38,7 @@ enum ByteaText {
         try value.require(.bytea, decoding: [UInt8].self)
         let text = value.bytes
         guard text.count >= 2, text.first == UInt8(ascii: "\\"),
-              text[text.startIndex + 1] == UInt8(ascii: "x"), text.count % 2 == 0
+            text[text.startIndex + 1] == UInt8(ascii: "x"), text.count % 2 == 0
         else { throw value.malformed([UInt8].self) }
         var out: [UInt8] = []
         out.reserveCapacity((text.count - 2) / 2)

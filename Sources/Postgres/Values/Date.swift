@@ -83,17 +83,17 @@ enum TimestampText {
         }
 
         guard var year = number(minDigits: 4, maxDigits: 9), expect("-"),
-              let month = number(minDigits: 2, maxDigits: 2), expect("-"),
-              let day = number(minDigits: 2, maxDigits: 2),
-              (1...12).contains(month), (1...31).contains(day)
+            let month = number(minDigits: 2, maxDigits: 2), expect("-"),
+            let day = number(minDigits: 2, maxDigits: 2),
+            (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var micros: Int64 = 0
         var offsetSeconds = 0
         if i < end, text[i] == UInt8(ascii: " "), i + 1 < end, text[i + 1] != UInt8(ascii: "B") {
             i += 1
             guard let hour = number(minDigits: 2, maxDigits: 2), expect(":"),
-                  let minute = number(minDigits: 2, maxDigits: 2), expect(":"),
-                  let second = number(minDigits: 2, maxDigits: 2)
+                let minute = number(minDigits: 2, maxDigits: 2), expect(":"),
+                let second = number(minDigits: 2, maxDigits: 2)
             else { return nil }
             micros = Int64(hour * 3600 + minute * 60 + second) * 1_000_000
             if expect(".") {

@@ -28,7 +28,10 @@ extension Int32: PostgresEncodable, PostgresDecodable {
 /// Integer text without going through `String`.
 enum IntegerText {
     static func append(_ value: Int64, to buffer: inout [UInt8]) {
-        if value == 0 { buffer.append(UInt8(ascii: "0")); return }
+        if value == 0 {
+            buffer.append(UInt8(ascii: "0"))
+            return
+        }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, reversed
         var count = 0
@@ -60,7 +63,8 @@ enum IntegerText {
             let digit = bytes[i] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
-            let (next, o2) = negative
+            let (next, o2) =
+                negative
                 ? shifted.subtractingReportingOverflow(T(digit))
                 : shifted.addingReportingOverflow(T(digit))
             guard !o1, !o2 else { return nil }

@@ -26,8 +26,10 @@ public struct PostgresJSON: Sendable, Hashable, PostgresEncodable, PostgresDecod
     public init<T: Encodable>(encoding envelope: T, prepending member: String, _ value: PostgresJSON) throws {
         let outer = try PostgresJSON(encoding: envelope).bytes
         precondition(outer.first == UInt8(ascii: "{"), "the envelope must encode as a JSON object")
-        precondition(member.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
-                     "the member must be a plain key")
+        precondition(
+            member.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+            "the member must be a plain key"
+        )
         var result: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
         result.reserveCapacity(outer.count + value.bytes.count + member.utf8.count + 4)
         result.append(contentsOf: member.utf8)

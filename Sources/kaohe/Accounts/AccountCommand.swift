@@ -8,7 +8,8 @@ struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
         abstract: "Create accounts, issue and revoke API tokens, list accounts.",
-        discussion: "A token is printed once, when issued; only its SHA-256 is stored, so a lost token cannot be shown again — issue another and revoke the old one.",
+        discussion:
+            "A token is printed once, when issued; only its SHA-256 is stored, so a lost token cannot be shown again — issue another and revoke the old one.",
         subcommands: [Create.self, Token.self, Revoke.self, List.self, SetPasswordCommand.self]
     )
 
@@ -58,11 +59,20 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let principal = Principal(
-                county: county, account: account, role: Role(rawValue: role)!,
-                committee: committee, unitCode: unit?.uppercased(), reviewer: reviewer
+                county: county,
+                account: account,
+                role: Role(rawValue: role)!,
+                committee: committee,
+                unitCode: unit?.uppercased(),
+                reviewer: reviewer
             )
             let issued = try await OfficeCommandContext.run(options, command: "account create") { client, _ in
-                try await AccountStore(client: client).create(principal, displayName: name, tokenLabel: label, actor: OfficeCommandContext.actor)
+                try await AccountStore(client: client).create(
+                    principal,
+                    displayName: name,
+                    tokenLabel: label,
+                    actor: OfficeCommandContext.actor
+                )
             }
             print("account \(principal.actor) (\(principal.role.rawValue)) created")
             AccountCommand.printToken(issued)
@@ -88,7 +98,12 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let issued = try await OfficeCommandContext.run(options, command: "account token") { client, _ in
-                try await AccountStore(client: client).issueToken(county: county, account: account, label: label, actor: OfficeCommandContext.actor)
+                try await AccountStore(client: client).issueToken(
+                    county: county,
+                    account: account,
+                    label: label,
+                    actor: OfficeCommandContext.actor
+                )
             }
             print("new token for \(county)/\(account)")
             AccountCommand.printToken(issued)
@@ -147,7 +162,9 @@ struct AccountCommand: AsyncParsableCommand {
                 print("\(p.account)\t\(p.role.rawValue)\t\(account.displayName)\(scope.isEmpty ? "" : "\t" + scope)\(state)")
                 for token in account.tokens {
                     let status = token.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "live"
-                    print("  token \(token.id.uuidString.lowercased())\t\(status)\tissued \(formatter.string(from: token.createdAt))\(token.label.isEmpty ? "" : "\t" + token.label)")
+                    print(
+                        "  token \(token.id.uuidString.lowercased())\t\(status)\tissued \(formatter.string(from: token.createdAt))\(token.label.isEmpty ? "" : "\t" + token.label)"
+                    )
                 }
             }
             if accounts.isEmpty { print("no accounts in county \(county)") }

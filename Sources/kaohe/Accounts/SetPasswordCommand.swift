@@ -30,7 +30,12 @@ struct SetPasswordCommand: AsyncParsableCommand {
             throw OfficeCommandContext.failure("account set-password", problem)
         }
         try await OfficeCommandContext.run(options, command: "account set-password") { client, _ in
-            try await WebSessionStore(client: client).setPassword(county: county, account: account, password: password, actor: OfficeCommandContext.actor)
+            try await WebSessionStore(client: client).setPassword(
+                county: county,
+                account: account,
+                password: password,
+                actor: OfficeCommandContext.actor
+            )
         }
         print("password set for \(county)/\(account); its open web sessions were ended / 已设置网页登录密码")
     }
@@ -46,7 +51,7 @@ struct SetPasswordCommand: AsyncParsableCommand {
             throw OfficeCommandContext.failure("account set-password", "pass --password-stdin to read the password from standard input")
         }
         guard let first = getpass("新密码 New password: ").map({ String(cString: $0) }),
-              let second = getpass("再输入一次 Again: ").map({ String(cString: $0) })
+            let second = getpass("再输入一次 Again: ").map({ String(cString: $0) })
         else { throw OfficeCommandContext.failure("account set-password", "no password typed") }
         guard first == second else {
             throw OfficeCommandContext.failure("account set-password", "the two passwords differ / 两次输入的密码不一致")

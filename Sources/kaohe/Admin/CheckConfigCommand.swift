@@ -27,7 +27,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         func line(_ key: String, _ value: String) {
-            print("\(key.padding(toLength: 20, withPad: " ", startingAt: 0)) \(value.padding(toLength: 44, withPad: " ", startingAt: 0)) (\(configuration.sources[key] ?? "default"))")
+            print(
+                "\(key.padding(toLength: 20, withPad: " ", startingAt: 0)) \(value.padding(toLength: 44, withPad: " ", startingAt: 0)) (\(configuration.sources[key] ?? "default"))"
+            )
         }
         var database = "embedded cluster in \(configuration.dataDirectory)/postgres"
         if let url = configuration.databaseURL {

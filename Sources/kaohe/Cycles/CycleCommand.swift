@@ -11,16 +11,22 @@ struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle",
         abstract: "Create a cycle, enrol its units, close a step, show a cycle, list the county's cycles.",
-        subcommands: [CycleCreateCommand.self, CycleEnrolCommand.self, CycleCloseStepCommand.self, CycleShowCommand.self, CycleListCommand.self]
+        subcommands: [
+            CycleCreateCommand.self, CycleEnrolCommand.self, CycleCloseStepCommand.self, CycleShowCommand.self, CycleListCommand.self,
+        ]
     )
 
     static func printCycle(_ cycle: Cycle) {
         let definition = cycle.definition
-        print("考核周期 cycle \(definition.cycle) (\(definition.kind.rawValue)) \(definition.title) — scheme \(definition.scheme), policy \(definition.policy), \(cycle.units.count) units enrolled")
+        print(
+            "考核周期 cycle \(definition.cycle) (\(definition.kind.rawValue)) \(definition.title) — scheme \(definition.scheme), policy \(definition.policy), \(cycle.units.count) units enrolled"
+        )
         let states = ["pending": "未开始 pending", "open": "进行中 open", "late": "逾期补报 late", "closed": "已截止 closed"]
         for step in cycle.steps {
             let closed = step.closedAt.map { ", closed by hand \(ShanghaiTime.format($0)) by \(step.closedBy ?? "?")" } ?? ""
-            print("  \(step.step.chinese) \(step.step.rawValue): opens \(ShanghaiTime.format(step.times.opensAt)), deadline \(ShanghaiTime.format(step.times.deadline)), closes \(ShanghaiTime.format(step.times.closesAt)) — \(states[step.state.rawValue] ?? step.state.rawValue)\(closed)")
+            print(
+                "  \(step.step.chinese) \(step.step.rawValue): opens \(ShanghaiTime.format(step.times.opensAt)), deadline \(ShanghaiTime.format(step.times.deadline)), closes \(ShanghaiTime.format(step.times.closesAt)) — \(states[step.state.rawValue] ?? step.state.rawValue)\(closed)"
+            )
         }
     }
 }
@@ -44,7 +50,8 @@ struct CycleCreateCommand: AsyncParsableCommand {
     @Option(help: "Indicator scheme: county-2021 or municipal-2019.") var scheme = "county-2021"
     @Option(help: "Staff roster policy: tied-2023, shanxi-2013, national-2023.") var policy = "tied-2023"
     @Option(name: .customLong("opens"), help: "STEP=TIME a step opens (repeatable).") var opens: [String] = []
-    @Option(name: .customLong("deadline"), help: "STEP=TIME of a step's deadline; it then closes 7 days later (repeatable).") var deadlines: [String] = []
+    @Option(name: .customLong("deadline"), help: "STEP=TIME of a step's deadline; it then closes 7 days later (repeatable).") var deadlines:
+        [String] = []
     @Option(name: .customLong("closes"), help: "STEP=TIME a step closes (repeatable).") var closes: [String] = []
 
     func definition() throws -> CycleDefinition {
@@ -59,13 +66,18 @@ struct CycleCreateCommand: AsyncParsableCommand {
                     throw ValidationError("--\(flag) \(value): expected STEP=TIME with STEP self_assessment, assessment or roster")
                 }
                 guard let time = ShanghaiTime.parse(parts[1], dateMeansEndOfDay: endOfDay) else {
-                    throw ValidationError("--\(flag) \(value): 时间应为 ISO 8601(如 2026-12-31T23:59:59+08:00)或日期 2026-12-31 / use ISO 8601 with an offset, or a date")
+                    throw ValidationError(
+                        "--\(flag) \(value): 时间应为 ISO 8601(如 2026-12-31T23:59:59+08:00)或日期 2026-12-31 / use ISO 8601 with an offset, or a date"
+                    )
                 }
                 apply(&steps[step]!, time)
             }
         }
         try each(opens, "opens", endOfDay: false) { $0.opensAt = $1 }
-        try each(deadlines, "deadline", endOfDay: true) { $0.deadline = $1; $0.closesAt = $1.addingTimeInterval(CycleDefaults.grace) }
+        try each(deadlines, "deadline", endOfDay: true) {
+            $0.deadline = $1
+            $0.closesAt = $1.addingTimeInterval(CycleDefaults.grace)
+        }
         try each(closes, "closes", endOfDay: true) { $0.closesAt = $1 }
         let title = title ?? (kind == .annual ? "\(target.cycle)年度事业单位绩效考核" : "\(target.cycle)季度事业单位绩效考核")
         return CycleDefinition(cycle: target.cycle, kind: kind, title: title, scheme: scheme, policy: policy, steps: steps)
@@ -76,8 +88,15 @@ struct CycleCreateCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "cycle create"
         let definition = try definition()
-        let (cycle, created) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await CycleStore(client: client).put(county: target.county, definition: definition, actor: principal.actor, account: principal.account)
+        let (cycle, created) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) {
+            client,
+            principal in
+            try await CycleStore(client: client).put(
+                county: target.county,
+                definition: definition,
+                actor: principal.actor,
+                account: principal.account
+            )
         }
         print(created ? "考核周期已创建 cycle created" : "考核周期已更新 cycle updated")
         CycleCommand.printCycle(cycle)
@@ -88,7 +107,8 @@ struct CycleCreateCommand: AsyncParsableCommand {
 struct CycleEnrolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrol",
-        abstract: "Set the cycle's enrolled units (a unit with filings cannot be removed).")
+        abstract: "Set the cycle's enrolled units (a unit with filings cannot be removed)."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -107,9 +127,16 @@ struct CycleEnrolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = "cycle enrol"
-        let (added, removed, count) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+        let (added, removed, count) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) {
+            client,
+            principal in
             let codes = all ? try await RegistryStore(client: client).units(county: target.county).map(\.code) : units
-            let result = try await CycleStore(client: client).enrol(county: target.county, cycle: target.cycle, units: codes, actor: principal.actor)
+            let result = try await CycleStore(client: client).enrol(
+                county: target.county,
+                cycle: target.cycle,
+                units: codes,
+                actor: principal.actor
+            )
             return (result.added, result.removed, codes.count)
         }
         print("已参加 \(count) units enrolled in cycle \(target.cycle): \(added.count) added, \(removed.count) removed")
@@ -119,7 +146,9 @@ struct CycleEnrolCommand: AsyncParsableCommand {
 /// `kaohe cycle close-step --county C --cycle Y --as ACCOUNT --step STEP`.
 struct CycleCloseStepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "close-step", abstract: "Close an open step now (refused when it is closed already, saying when).")
+        commandName: "close-step",
+        abstract: "Close an open step now (refused when it is closed already, saying when)."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -132,8 +161,13 @@ struct CycleCloseStepCommand: AsyncParsableCommand {
             throw OfficeCommandContext.failure(command, "没有步骤“\(step)”(可选:self_assessment、assessment、roster) / unknown step")
         }
         let closed = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await CycleStore(client: client).closeStep(county: target.county, cycle: target.cycle, step: filingStep,
-                                                           actor: principal.actor, account: principal.account)
+            try await CycleStore(client: client).closeStep(
+                county: target.county,
+                cycle: target.cycle,
+                step: filingStep,
+                actor: principal.actor,
+                account: principal.account
+            )
         }
         print("\(closed.step.chinese) \(closed.step.rawValue) 已截止 closed at \(ShanghaiTime.format(closed.times.closesAt))")
     }
@@ -151,7 +185,10 @@ struct CycleShowCommand: AsyncParsableCommand {
             try await CycleStore(client: client).cycle(county: target.county, cycle: target.cycle)
         }
         guard let cycle else {
-            throw OfficeCommandContext.failure("cycle show", "县\(target.county)没有考核周期“\(target.cycle)” / no cycle \(target.cycle) in county \(target.county)")
+            throw OfficeCommandContext.failure(
+                "cycle show",
+                "县\(target.county)没有考核周期“\(target.cycle)” / no cycle \(target.cycle) in county \(target.county)"
+            )
         }
         CycleCommand.printCycle(cycle)
     }
@@ -159,7 +196,10 @@ struct CycleShowCommand: AsyncParsableCommand {
 
 /// `kaohe cycle list --county C`: the county's cycles, newest first, with where each stands.
 struct CycleListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "The county's cycles, newest first, and where each stands.")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "The county's cycles, newest first, and where each stands."
+    )
 
     @OptionGroup var options: DaemonOptions
     @Option(help: "County (6-digit division code).") var county: String
@@ -173,7 +213,10 @@ struct CycleListCommand: AsyncParsableCommand {
         }
         if history.cycles.isEmpty { print("\(history.name): 无考核周期 no cycle") }
         for entry in history.cycles {
-            print("\(entry.cycle)\t\(entry.title)\t\(entry.state)\t\(entry.units) units\t\(entry.graded) graded" + (entry.finalisedAt.map { "\tfinal \($0)" } ?? ""))
+            print(
+                "\(entry.cycle)\t\(entry.title)\t\(entry.state)\t\(entry.units) units\t\(entry.graded) graded"
+                    + (entry.finalisedAt.map { "\tfinal \($0)" } ?? "")
+            )
         }
     }
 }

@@ -31,7 +31,9 @@ struct DrawFreezeCommand: AsyncParsableCommand {
         let record = try await OfficeCommandContext.run(options, command: "draw freeze") { client, _ in
             try await SpotCheckStore(client: client).freeze(county: county, cycle: cycle, actor: OfficeCommandContext.actor, reason: reason)
         }
-        print("第\(record.drawNo)次抽查 总体已冻结 draw \(record.drawNo) frozen: \(record.population.count) units, population hash \(record.populationHash)")
+        print(
+            "第\(record.drawNo)次抽查 总体已冻结 draw \(record.drawNo) frozen: \(record.population.count) units, population hash \(record.populationHash)"
+        )
     }
 }
 
@@ -59,8 +61,13 @@ struct DrawRunCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let record = try await OfficeCommandContext.run(options, command: "draw run") { client, _ in
-            try await SpotCheckStore(client: client).draw(county: county, cycle: cycle, actor: OfficeCommandContext.actor,
-                                                          seed: drawSeed, reason: reason)
+            try await SpotCheckStore(client: client).draw(
+                county: county,
+                cycle: cycle,
+                actor: OfficeCommandContext.actor,
+                seed: drawSeed,
+                reason: reason
+            )
         }
         print("第\(record.drawNo)次抽查 draw \(record.drawNo): population hash \(record.populationHash), seed \(record.selection?.seed ?? "")")
         for unit in record.selection?.selected ?? [] {
@@ -98,7 +105,8 @@ struct VerifyDrawCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-draw",
         abstract: "Recompute an exported spot-check draw and say match (exit 0) or mismatch (exit 1).",
-        discussion: "Recomputes the population hash, every unit's ticket and the sample per stratum, and every reviewer's ticket under the derived seeds with 回避. Needs no database."
+        discussion:
+            "Recomputes the population hash, every unit's ticket and the sample per stratum, and every reviewer's ticket under the derived seeds with 回避. Needs no database."
     )
 
     @Argument(help: "The exported record (JSON), or - for standard input.") var file: String
@@ -118,7 +126,9 @@ struct VerifyDrawCommand: ParsableCommand {
         }
         let verification = record.verify()
         if verification.matches {
-            print("match: draw \(record.drawNo) of \(record.county)/\(record.cycle) — population hash \(record.populationHash), \(record.selection?.selected.count ?? 0) units, \(record.reviewerAssignments?.count ?? 0) reviewer assignments recomputed exactly")
+            print(
+                "match: draw \(record.drawNo) of \(record.county)/\(record.cycle) — population hash \(record.populationHash), \(record.selection?.selected.count ?? 0) units, \(record.reviewerAssignments?.count ?? 0) reviewer assignments recomputed exactly"
+            )
         } else {
             print("mismatch: draw \(record.drawNo) of \(record.county)/\(record.cycle)")
             for line in verification.mismatches { print("  " + line) }
@@ -149,7 +159,8 @@ struct JobsListCommand: AsyncParsableCommand {
             try await ScheduledRunStore.runs(client: client, county: county, cycle: cycle)
         }
         for run in runs {
-            let state = run.doneAt.map { "done \(ShanghaiTime.format($0)) by \(run.doneBy ?? "?")" }
+            let state =
+                run.doneAt.map { "done \(ShanghaiTime.format($0)) by \(run.doneBy ?? "?")" }
                 ?? (run.attempts > 0 ? "pending, \(run.attempts) failed: \(run.lastError ?? "")" : "pending")
             print("\(run.kind)\tdue \(ShanghaiTime.format(run.dueAt))\t\(state)")
         }
@@ -158,7 +169,10 @@ struct JobsListCommand: AsyncParsableCommand {
 
 /// `kaohe jobs run --county C --cycle Y --kind K`: refused when already done.
 struct JobsRunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Do a scheduled run now (refused when it is done already).")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Do a scheduled run now (refused when it is done already)."
+    )
 
     @OptionGroup var options: DaemonOptions
     @Option(help: "County (6-digit division code).") var county: String
@@ -167,8 +181,14 @@ struct JobsRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await OfficeCommandContext.run(options, command: "jobs run") { client, logger in
-            try await JobRunner.trigger(runs: ScheduledRunStore(client: client), county: county, cycle: cycle, kind: kind,
-                                        actor: OfficeCommandContext.actor, logger: logger)
+            try await JobRunner.trigger(
+                runs: ScheduledRunStore(client: client),
+                county: county,
+                cycle: cycle,
+                kind: kind,
+                actor: OfficeCommandContext.actor,
+                logger: logger
+            )
         }
         print("\(kind) done: " + result.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }

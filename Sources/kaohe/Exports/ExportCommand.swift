@@ -30,7 +30,8 @@ struct ExportCommand: AsyncParsableCommand {
 struct ExportMonitorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
-        abstract: "One row per enrolled unit: steps, score, spot check and override, grade, quota and its use, open violations, conflicts.")
+        abstract: "One row per enrolled unit: steps, score, spot check and override, grade, quota and its use, open violations, conflicts."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -41,7 +42,10 @@ struct ExportMonitorCommand: AsyncParsableCommand {
             try await MonitorStore(client: client).csv(county: target.county, cycle: target.cycle)
         }
         guard let export else {
-            throw OfficeCommandContext.failure("export monitor", "县\(target.county)没有考核周期“\(target.cycle)” / no cycle \(target.cycle) in county \(target.county)")
+            throw OfficeCommandContext.failure(
+                "export monitor",
+                "县\(target.county)没有考核周期“\(target.cycle)” / no cycle \(target.cycle) in county \(target.county)"
+            )
         }
         try ExportCommand.write(export.document, fileName: export.fileName, output: output)
     }
@@ -51,7 +55,8 @@ struct ExportMonitorCommand: AsyncParsableCommand {
 struct ExportHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "One row per cycle of the county: state, units, grade distribution, draw size, overrides, objections, appeals, dates.")
+        abstract: "One row per cycle of the county: state, units, grade distribution, draw size, overrides, objections, appeals, dates."
+    )
 
     @OptionGroup var options: DaemonOptions
     @Option(help: "County (6-digit division code).") var county: String

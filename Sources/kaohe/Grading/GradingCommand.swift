@@ -17,22 +17,30 @@ struct GradingCommand: AsyncParsableCommand {
     /// Prints the grading: distribution per committee, conflicts, and (with `units`) every unit.
     static func printResult(_ result: GradingResult, units: Bool) {
         let states = ["proposed": "建议 proposed", "confirmed": "已确认 confirmed", "final": "最终 final"]
-        print("考核周期 cycle \(result.cycle): \(states[result.state.rawValue] ?? result.state.rawValue), \(result.units.count) units graded, \(result.ungraded.count) without an assessment")
+        print(
+            "考核周期 cycle \(result.cycle): \(states[result.state.rawValue] ?? result.state.rawValue), \(result.units.count) units graded, \(result.ungraded.count) without an assessment"
+        )
         for (committee, grades) in result.distribution.sorted(by: { $0.key < $1.key }) {
             let line = UnitGrade.allCases.map { "\($0.chinese) \(grades[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             print("  \(committee): \(line)")
         }
         if units {
             for unit in result.units {
-                print("  \(unit.code)\t\(unit.committee)\t\(unit.total)\t\(unit.grade.chinese)\t\(unit.source == "recheck" ? "核验 recheck" : "专考委 committee")")
+                print(
+                    "  \(unit.code)\t\(unit.committee)\t\(unit.total)\t\(unit.grade.chinese)\t\(unit.source == "recheck" ? "核验 recheck" : "专考委 committee")"
+                )
             }
         }
         if result.conflicts.isEmpty {
             print("无冲突 no open conflict")
         } else {
-            print("冲突 \(result.conflicts.count) open conflict(s) — decide with `kaohe grading decide --decision CUT:CODE[+CODE…]:REFERENCE`:")
+            print(
+                "冲突 \(result.conflicts.count) open conflict(s) — decide with `kaohe grading decide --decision CUT:CODE[+CODE…]:REFERENCE`:"
+            )
             for conflict in result.conflicts {
-                print("  \(conflict.kind) [\(conflict.scope)] \(conflict.total) seats \(conflict.seats): \(conflict.units.joined(separator: " ")) — \(conflict.message)")
+                print(
+                    "  \(conflict.kind) [\(conflict.scope)] \(conflict.total) seats \(conflict.seats): \(conflict.units.joined(separator: " ")) — \(conflict.message)"
+                )
             }
         }
     }
@@ -41,7 +49,9 @@ struct GradingCommand: AsyncParsableCommand {
 /// `kaohe grading propose --county C --cycle Y --as ACCOUNT`.
 struct GradingProposeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "propose", abstract: "Compute and store the proposed grades (refused once publicity has opened).")
+        commandName: "propose",
+        abstract: "Compute and store the proposed grades (refused once publicity has opened)."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -62,7 +72,8 @@ struct GradingDecideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decide",
         abstract: "Record the office's decisions for tied units (replacing earlier ones) and re-run the proposal.",
-        discussion: "Each --decision is CUT:CODES:REFERENCE, CUT excellent-cap or qualified-floor, CODES the favoured units joined by +, REFERENCE the minutes (会议纪要) number."
+        discussion:
+            "Each --decision is CUT:CODES:REFERENCE, CUT excellent-cap or qualified-floor, CODES the favoured units joined by +, REFERENCE the minutes (会议纪要) number."
     )
 
     @OptionGroup var options: DaemonOptions
@@ -86,7 +97,12 @@ struct GradingDecideCommand: AsyncParsableCommand {
         let command = "grading decide"
         let parsed = try decisions.map(Self.parse)
         let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await GradingStore(client: client).decide(county: target.county, cycle: target.cycle, decisions: parsed, principal: principal)
+            try await GradingStore(client: client).decide(
+                county: target.county,
+                cycle: target.cycle,
+                decisions: parsed,
+                principal: principal
+            )
         }
         print("已记录\(parsed.count)项决定 \(parsed.count) decision(s) recorded")
         GradingCommand.printResult(result, units: false)
@@ -96,7 +112,9 @@ struct GradingDecideCommand: AsyncParsableCommand {
 /// `kaohe grading confirm --county C --cycle Y --as ACCOUNT`.
 struct GradingConfirmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "confirm", abstract: "Confirm the grades (refused while a conflict is open, and once publicity has opened); quotas become final.")
+        commandName: "confirm",
+        abstract: "Confirm the grades (refused while a conflict is open, and once publicity has opened); quotas become final."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -114,7 +132,10 @@ struct GradingConfirmCommand: AsyncParsableCommand {
 
 /// `kaohe grading show --county C --cycle Y [--units]`.
 struct GradingShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the stored grading: state, distribution, conflicts.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show the stored grading: state, distribution, conflicts."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -125,7 +146,10 @@ struct GradingShowCommand: AsyncParsableCommand {
             try await GradingStore(client: client).current(county: target.county, cycle: target.cycle)
         }
         guard let result else {
-            throw OfficeCommandContext.failure("grading show", "考核周期“\(target.cycle)”尚未生成等次建议 / no proposal yet for cycle \(target.cycle) (kaohe grading propose)")
+            throw OfficeCommandContext.failure(
+                "grading show",
+                "考核周期“\(target.cycle)”尚未生成等次建议 / no proposal yet for cycle \(target.cycle) (kaohe grading propose)"
+            )
         }
         GradingCommand.printResult(result, units: units)
     }

@@ -15,14 +15,19 @@ struct AppealCommand: AsyncParsableCommand {
 
     static func grade(_ text: String, command: String) throws -> StaffGrade {
         guard let grade = StaffGrade(rawValue: text) ?? StaffGrade.allCases.first(where: { $0.chinese == text }) else {
-            throw OfficeCommandContext.failure(command, "未知的等次“\(text)” / unknown staff grade \(text) (\(StaffGrade.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw OfficeCommandContext.failure(
+                command,
+                "未知的等次“\(text)” / unknown staff grade \(text) (\(StaffGrade.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return grade
     }
 
     static func printAppeal(_ appeal: StaffAppealRecord) {
         let outcome = appeal.outcome.map { "\($0)" + (appeal.decidedGrade.map { " → \($0)" } ?? "") } ?? "待决定 pending"
-        print("复核申请 appeal #\(appeal.id): unit \(appeal.unit), staff \(appeal.staffNo), \(appeal.grade), told \(appeal.notifiedOn), filed \(appeal.filedOn) (last day \(appeal.lastDay)) — \(outcome)")
+        print(
+            "复核申请 appeal #\(appeal.id): unit \(appeal.unit), staff \(appeal.staffNo), \(appeal.grade), told \(appeal.notifiedOn), filed \(appeal.filedOn) (last day \(appeal.lastDay)) — \(outcome)"
+        )
     }
 }
 
@@ -30,7 +35,8 @@ struct AppealCommand: AsyncParsableCommand {
 struct AppealRecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record a staff member's appeal; accepted up to the 10th working day after they were told.")
+        abstract: "Record a staff member's appeal; accepted up to the 10th working day after they were told."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -47,8 +53,16 @@ struct AppealRecordCommand: AsyncParsableCommand {
         let staffGrade = try AppealCommand.grade(grade, command: command)
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             try await GradingStore(client: client).fileAppeal(
-                county: target.county, cycle: target.cycle, unit: unit, staffNo: staffNo, grade: staffGrade,
-                notifiedOn: notifiedOn, filedOn: filedOn, reason: reason, principal: principal)
+                county: target.county,
+                cycle: target.cycle,
+                unit: unit,
+                staffNo: staffNo,
+                grade: staffGrade,
+                notifiedOn: notifiedOn,
+                filedOn: filedOn,
+                reason: reason,
+                principal: principal
+            )
         }
         AppealCommand.printAppeal(record)
     }
@@ -57,7 +71,9 @@ struct AppealRecordCommand: AsyncParsableCommand {
 /// `kaohe appeal decide --county C --cycle Y --as ACCOUNT --id N --outcome upheld|changed|rejected [--grade G] [--note T]`.
 struct AppealDecideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "decide", abstract: "Record an appeal's outcome: upheld, changed (with --grade) or rejected; once only.")
+        commandName: "decide",
+        abstract: "Record an appeal's outcome: upheld, changed (with --grade) or rejected; once only."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -75,7 +91,14 @@ struct AppealDecideCommand: AsyncParsableCommand {
             guard let appeal = try await store.appeal(county: target.county, id: id), appeal.cycle == target.cycle else {
                 throw OfficeCommandContext.failure(command, "考核周期“\(target.cycle)”没有第\(id)号复核申请 / no appeal \(id) in cycle \(target.cycle)")
             }
-            return try await store.decideAppeal(county: target.county, id: id, outcome: outcome, grade: newGrade, note: note, principal: principal)
+            return try await store.decideAppeal(
+                county: target.county,
+                id: id,
+                outcome: outcome,
+                grade: newGrade,
+                note: note,
+                principal: principal
+            )
         }
         AppealCommand.printAppeal(record)
     }

@@ -15,10 +15,16 @@ struct ObjectionCommand: AsyncParsableCommand {
     )
 
     static func printObjections(_ objections: [ObjectionRecord]) {
-        if objections.isEmpty { print("无异议 no objection"); return }
+        if objections.isEmpty {
+            print("无异议 no objection")
+            return
+        }
         for objection in objections {
-            let outcome = objection.outcome.map { "\($0 == "upheld" ? "成立 upheld" : "不成立 rejected") by \(objection.reviewedBy ?? "?")"
-                + (objection.newGrade.map { ", \(objection.oldGrade ?? "?") → \($0)" } ?? "") } ?? "待复议 awaiting review"
+            let outcome =
+                objection.outcome.map {
+                    "\($0 == "upheld" ? "成立 upheld" : "不成立 rejected") by \(objection.reviewedBy ?? "?")"
+                        + (objection.newGrade.map { ", \(objection.oldGrade ?? "?") → \($0)" } ?? "")
+                } ?? "待复议 awaiting review"
             print("#\(objection.id)\t\(objection.unit)\tfiled \(objection.filedAt) by \(objection.filedBy)\t\(outcome)")
         }
     }
@@ -43,7 +49,8 @@ struct ObjectionListCommand: AsyncParsableCommand {
 struct ObjectionReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "Record the committee's 复议 of an objection: upheld (optionally changing the grade) or rejected; once only.")
+        abstract: "Record the committee's 复议 of an objection: upheld (optionally changing the grade) or rejected; once only."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -57,24 +64,50 @@ struct ObjectionReviewCommand: AsyncParsableCommand {
         let command = "objection review"
         let newGrade = try grade.map { text in
             guard let parsed = UnitGrade(rawValue: text) ?? UnitGrade(term: text) else {
-                throw OfficeCommandContext.failure(command, "未知的等次“\(text)”,应为优秀、良好、合格或较差 / unknown grade \(text): --grade must be excellent, good, qualified or poor")
+                throw OfficeCommandContext.failure(
+                    command,
+                    "未知的等次“\(text)”,应为优秀、良好、合格或较差 / unknown grade \(text): --grade must be excellent, good, qualified or poor"
+                )
             }
             return parsed
         }
-        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, roles: [.committee], command: command) { client, principal in
+        let record = try await OfficeCommandContext.act(options, target: target, acting: acting, roles: [.committee], command: command) {
+            client,
+            principal in
             let store = GradingStore(client: client)
             guard let objection = try await store.objection(county: target.county, id: id), objection.cycle == target.cycle else {
-                throw OfficeCommandContext.failure(command, "考核周期“\(target.cycle)”没有第\(id)号异议 / no objection \(id) in cycle \(target.cycle)")
+                throw OfficeCommandContext.failure(
+                    command,
+                    "考核周期“\(target.cycle)”没有第\(id)号异议 / no objection \(id) in cycle \(target.cycle)"
+                )
             }
-            if let unit = try await FilingStore(client: client).unit(county: target.county, code: objection.unit), unit.committee != principal.committee {
-                throw OfficeCommandContext.failure(command, "异议\(id)的单位属\(unit.committee),应由该专考委复议 / objection \(id) is for a unit of committee \(unit.committee); its account reviews it")
+            if let unit = try await FilingStore(client: client).unit(county: target.county, code: objection.unit),
+                unit.committee != principal.committee
+            {
+                throw OfficeCommandContext.failure(
+                    command,
+                    "异议\(id)的单位属\(unit.committee),应由该专考委复议 / objection \(id) is for a unit of committee \(unit.committee); its account reviews it"
+                )
             }
             if let done = objection.outcome {
-                throw OfficeCommandContext.failure(command, "异议\(id)已由\(objection.reviewedBy ?? "?")复议(\(done)) / objection \(id) was already reviewed by \(objection.reviewedBy ?? "?"): \(done) [objection.already-reviewed]")
+                throw OfficeCommandContext.failure(
+                    command,
+                    "异议\(id)已由\(objection.reviewedBy ?? "?")复议(\(done)) / objection \(id) was already reviewed by \(objection.reviewedBy ?? "?"): \(done) [objection.already-reviewed]"
+                )
             }
-            return try await store.reviewObjection(county: target.county, id: id, outcome: outcome, grade: newGrade, note: note, principal: principal)
+            return try await store.reviewObjection(
+                county: target.county,
+                id: id,
+                outcome: outcome,
+                grade: newGrade,
+                note: note,
+                principal: principal
+            )
         }
-        print("异议\(record.id)已复议 objection \(record.id) reviewed: \(record.outcome ?? "")" + (record.newGrade.map { ", \(record.oldGrade ?? "?") → \($0)" } ?? ""))
+        print(
+            "异议\(record.id)已复议 objection \(record.id) reviewed: \(record.outcome ?? "")"
+                + (record.newGrade.map { ", \(record.oldGrade ?? "?") → \($0)" } ?? "")
+        )
         for conflict in record.conflicts ?? [] { print("  冲突 conflict: \(conflict.message)") }
     }
 }

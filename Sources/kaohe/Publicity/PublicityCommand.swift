@@ -15,7 +15,9 @@ struct PublicityCommand: AsyncParsableCommand {
 
     static func printWindow(_ record: PublicityRecord) {
         let state = record.finalised ? "结果已最终确定 results final" : (record.open ? "公示中 open" : "公示期满 closed, not finalised yet")
-        print("公示 publicity of cycle \(record.cycle): \(record.opensOn) 起 \(record.workingDays) 个工作日, 至 \(record.closesAt) (opened by \(record.openedBy)) — \(state)")
+        print(
+            "公示 publicity of cycle \(record.cycle): \(record.opensOn) 起 \(record.workingDays) 个工作日, 至 \(record.closesAt) (opened by \(record.openedBy)) — \(state)"
+        )
     }
 }
 
@@ -23,7 +25,9 @@ struct PublicityCommand: AsyncParsableCommand {
 struct PublicityOpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open 公示 (needs confirmed grades; once only). It closes at 23:59:59 of the policy's 5th working day after the opening day.")
+        abstract:
+            "Open 公示 (needs confirmed grades; once only). It closes at 23:59:59 of the policy's 5th working day after the opening day."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -33,7 +37,12 @@ struct PublicityOpenCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "publicity open"
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await GradingStore(client: client).openPublicity(county: target.county, cycle: target.cycle, opensOn: opensOn, principal: principal)
+            try await GradingStore(client: client).openPublicity(
+                county: target.county,
+                cycle: target.cycle,
+                opensOn: opensOn,
+                principal: principal
+            )
         }
         print("公示已开始 publicity opened")
         PublicityCommand.printWindow(record)
@@ -42,7 +51,10 @@ struct PublicityOpenCommand: AsyncParsableCommand {
 
 /// `kaohe publicity show --county C --cycle Y`.
 struct PublicityShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the publicity window and the objections awaiting review.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show the publicity window and the objections awaiting review."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
@@ -50,10 +62,16 @@ struct PublicityShowCommand: AsyncParsableCommand {
     func run() async throws {
         let (record, objections) = try await OfficeCommandContext.runStep(options, command: "publicity show") { client in
             let store = GradingStore(client: client)
-            return (try await store.publicity(county: target.county, cycle: target.cycle), try await store.objections(county: target.county, cycle: target.cycle))
+            return (
+                try await store.publicity(county: target.county, cycle: target.cycle),
+                try await store.objections(county: target.county, cycle: target.cycle)
+            )
         }
         guard let record else {
-            throw OfficeCommandContext.failure("publicity show", "考核周期“\(target.cycle)”尚未公示 / publicity of cycle \(target.cycle) has not been opened")
+            throw OfficeCommandContext.failure(
+                "publicity show",
+                "考核周期“\(target.cycle)”尚未公示 / publicity of cycle \(target.cycle) has not been opened"
+            )
         }
         PublicityCommand.printWindow(record)
         ObjectionCommand.printObjections(objections)
@@ -64,7 +82,8 @@ struct PublicityShowCommand: AsyncParsableCommand {
 struct PublicityFinaliseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finalise",
-        abstract: "Make the results final after the window closed (refused before, while an objection awaits 复议, and once final).")
+        abstract: "Make the results final after the window closed (refused before, while an objection awaits 复议, and once final)."
+    )
 
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments

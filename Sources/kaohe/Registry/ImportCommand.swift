@@ -39,12 +39,18 @@ struct ImportCommand: AsyncParsableCommand {
                 throw OfficeCommandContext.failure("import units", "cannot read \(file)")
             }
             let bar = ProgressBar(enabled: isatty(STDOUT_FILENO) == 1)
-            let outcome: Result<UnitImportSummary, UnitImportError> = try await OfficeCommandContext.run(options, command: "import units") { client, _ in
+            let outcome: Result<UnitImportSummary, UnitImportError> = try await OfficeCommandContext.run(options, command: "import units") {
+                client,
+                _ in
                 do {
-                    return .success(try await RegistryStore(client: client).importUnits(
-                        county: county, csv: [UInt8](data), actor: OfficeCommandContext.actor,
-                        source: URL(fileURLWithPath: file).lastPathComponent
-                    ) { bar.show($0) })
+                    return .success(
+                        try await RegistryStore(client: client).importUnits(
+                            county: county,
+                            csv: [UInt8](data),
+                            actor: OfficeCommandContext.actor,
+                            source: URL(fileURLWithPath: file).lastPathComponent
+                        ) { bar.show($0) }
+                    )
                 } catch let error as UnitImportError {
                     return .failure(error)
                 }
@@ -52,7 +58,9 @@ struct ImportCommand: AsyncParsableCommand {
             bar.finish()
             switch outcome {
             case .success(let summary):
-                print("imported \(summary.rows) units into county \(summary.county): \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged (sha256 \(summary.fileSHA256), audit entry \(summary.auditSeq))")
+                print(
+                    "imported \(summary.rows) units into county \(summary.county): \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged (sha256 \(summary.fileSHA256), audit entry \(summary.auditSeq))"
+                )
             case .failure(let error):
                 OfficeCommandContext.printError("kaohe import units: \(file) was rejected; nothing was stored (未保存任何数据):")
                 OfficeCommandContext.printError(error.description)
@@ -81,7 +89,8 @@ final class ProgressBar: Sendable {
         let width = 30
         let filled = percent * width / 100
         let label = progress.phase == .validating ? "校验 checking" : "写入 writing "
-        let line = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(String(format: "%3d", percent))% \(progress.done)/\(progress.total)"
+        let line =
+            "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(String(format: "%3d", percent))% \(progress.done)/\(progress.total)"
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -57,7 +57,10 @@ struct CommitteeCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await OfficeCommandContext.run(options, command: "committee add") { client, _ in
-                try await RegistryStore(client: client).addCommittee(Committee(county: county, id: id, name: name), actor: OfficeCommandContext.actor)
+                try await RegistryStore(client: client).addCommittee(
+                    Committee(county: county, id: id, name: name),
+                    actor: OfficeCommandContext.actor
+                )
             }
             print("committee \(id) \(name) added to county \(county)")
         }
@@ -88,7 +91,10 @@ struct DepartmentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await OfficeCommandContext.run(options, command: "department add") { client, _ in
-                try await RegistryStore(client: client).addDepartment(Department(county: county, id: id, name: name), actor: OfficeCommandContext.actor)
+                try await RegistryStore(client: client).addDepartment(
+                    Department(county: county, id: id, name: name),
+                    actor: OfficeCommandContext.actor
+                )
             }
             print("department \(id) \(name) added to county \(county)")
         }
@@ -107,7 +113,8 @@ struct ReviewerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add a reviewer to a county's register.",
-            discussion: "--committee and --department name the reviewer's own committee and department: they are never drawn for those units (回避)."
+            discussion:
+                "--committee and --department name the reviewer's own committee and department: they are never drawn for those units (回避)."
         )
 
         @OptionGroup var options: DaemonOptions

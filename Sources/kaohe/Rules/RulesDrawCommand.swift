@@ -20,7 +20,9 @@ struct RulesDrawCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let stratification = Stratification(rawValue: strata) else {
-            throw RulesIO.fail(DryRunError(field: "--strata", rule: "strata", message: "--strata 应为 committee 或 county / must be committee or county"))
+            throw RulesIO.fail(
+                DryRunError(field: "--strata", rule: "strata", message: "--strata 应为 committee 或 county / must be committee or county")
+            )
         }
         do {
             RulesIO.write(try DrawDryRun.run(input: RulesIO.readStandardInput(), seed: seed, percent: percent, strata: stratification))

@@ -8,10 +8,10 @@ struct RulesGradeCommand: AsyncParsableCommand {
         commandName: "grade",
         abstract: "Grade units (确定考核等次) from JSON on stdin.",
         discussion: """
-        Input: {"units":[{"code","committee","scores":{id:number},"qualitative":{id:"good"|"fair"|"poor"},
-        "additions":number,"deductions":number,"veto":bool}], "decisions":[{"cut","favoured","reference"}]}.
-        Output: per unit code, total, band, grade, reasons; and conflicts.
-        """
+            Input: {"units":[{"code","committee","scores":{id:number},"qualitative":{id:"good"|"fair"|"poor"},
+            "additions":number,"deductions":number,"veto":bool}], "decisions":[{"cut","favoured","reference"}]}.
+            Output: per unit code, total, band, grade, reasons; and conflicts.
+            """
     )
 
     @Option(help: "Built-in indicator scheme: county-2021 or municipal-2019.")
@@ -25,7 +25,9 @@ struct RulesGradeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let cohortScope = CohortScope(rawValue: scope) else {
-            throw RulesIO.fail(DryRunError(field: "--scope", rule: "scope", message: "--scope 应为 county 或 committee / must be county or committee"))
+            throw RulesIO.fail(
+                DryRunError(field: "--scope", rule: "scope", message: "--scope 应为 county 或 committee / must be county or committee")
+            )
         }
         let input = RulesIO.readStandardInput()
         do {

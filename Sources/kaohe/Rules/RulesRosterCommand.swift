@@ -7,9 +7,9 @@ struct RulesRosterCommand: AsyncParsableCommand {
         commandName: "roster",
         abstract: "Check a staff roster (工作人员年度考核结果) from JSON on stdin.",
         discussion: """
-        Input: {"staff":[{"staffNo","score","grade","sanction","underInvestigation","probation","leaveMonths","refused","quarters":[…]}]}.
-        Output: participants, quota, excellent, violations [{staffNo, rule, message}].
-        """
+            Input: {"staff":[{"staffNo","score","grade","sanction","underInvestigation","probation","leaveMonths","refused","quarters":[…]}]}.
+            Output: participants, quota, excellent, violations [{staffNo, rule, message}].
+            """
     )
 
     @Option(name: .customLong("unit-grade"), help: "The unit's grade: excellent, good, qualified or poor.")
@@ -26,8 +26,15 @@ struct RulesRosterCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            RulesIO.write(try RosterDryRun.run(input: RulesIO.readStandardInput(), unitGrade: unitGrade, policyId: policy,
-                                               award: award, gradeIsFinal: final))
+            RulesIO.write(
+                try RosterDryRun.run(
+                    input: RulesIO.readStandardInput(),
+                    unitGrade: unitGrade,
+                    policyId: policy,
+                    award: award,
+                    gradeIsFinal: final
+                )
+            )
         } catch {
             throw RulesIO.fail(error)
         }

@@ -10,18 +10,27 @@ import Postgres
 /// (`confirmed_by`, `opened_by`, …) and write the audit actor `county/account`, exactly as when that
 /// account calls the API; the account must have the role the API would require.
 struct ActingAccount: ParsableArguments {
-    @Option(name: .customLong("as"), help: "The account of the county to act as (an office account; a committee account for `objection review`).")
+    @Option(
+        name: .customLong("as"),
+        help: "The account of the county to act as (an office account; a committee account for `objection review`)."
+    )
     var account: String
 
     /// The principal of `account` in `county`, refused (exit 1, a clear line) when the account does
     /// not exist, is disabled, or lacks one of `roles`.
     func principal(client: PostgresClient, county: String, roles: Set<Role>, command: String) async throws -> Principal {
         guard let principal = try await AccountStore(client: client).principal(county: county, account: account) else {
-            throw OfficeCommandContext.failure(command, "县\(county)没有启用的账号“\(account)” / no enabled account \(account) in county \(county) (kaohe account list --county \(county))")
+            throw OfficeCommandContext.failure(
+                command,
+                "县\(county)没有启用的账号“\(account)” / no enabled account \(account) in county \(county) (kaohe account list --county \(county))"
+            )
         }
         guard roles.contains(principal.role) else {
             let wanted = roles.map(\.rawValue).sorted().joined(separator: " or ")
-            throw OfficeCommandContext.failure(command, "账号“\(account)”的角色是\(principal.role.rawValue),此操作需要\(wanted) / account \(account) is \(principal.role.rawValue); this needs \(wanted)")
+            throw OfficeCommandContext.failure(
+                command,
+                "账号“\(account)”的角色是\(principal.role.rawValue),此操作需要\(wanted) / account \(account) is \(principal.role.rawValue); this needs \(wanted)"
+            )
         }
         return principal
     }

@@ -37,7 +37,10 @@ enum OfficeCommandContext {
         do {
             let status = try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).status()
             guard status.isCurrent else {
-                throw StoreError(.migrationsPending, "the database schema is not current (pending: \(status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", "))); run `kaohe migrate` first")
+                throw StoreError(
+                    .migrationsPending,
+                    "the database schema is not current (pending: \(status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", "))); run `kaohe migrate` first"
+                )
             }
             result = .success(try await body(client, logger))
         } catch {

@@ -7,19 +7,27 @@ import Postgres
 /// county's history (`CountyHistoryStore`).
 enum StepRefusal {
     /// Runs `body`; a CycleError that means "already done" gets the time and account appended.
-    static func explained<T>(client: PostgresClient, county: String, cycle: String, command: String,
-                             _ body: () async throws -> T) async throws -> T {
+    static func explained<T>(
+        client: PostgresClient,
+        county: String,
+        cycle: String,
+        command: String,
+        _ body: () async throws -> T
+    ) async throws -> T {
         do {
             return try await body()
         } catch var error as CycleError {
             guard let rule = error.rule,
-                  let entry = try? await CountyHistoryStore(client: client).history(county: county)?.cycles.first(where: { $0.cycle == cycle }) else {
+                let entry = try? await CountyHistoryStore(client: client).history(county: county)?.cycles.first(where: { $0.cycle == cycle }
+                )
+            else {
                 throw error
             }
             switch rule {
             case "grading.publicity-open", "publicity.already-open":
                 if let at = entry.publicityOpenedAt {
-                    error.message += " — 公示已于\(at)由\(entry.publicityOpenedBy ?? "?")开启(\(entry.publicityOpensOn ?? "")起,至\(entry.publicityClosesAt ?? "")) / publicity was opened at \(at) by \(entry.publicityOpenedBy ?? "?")"
+                    error.message +=
+                        " — 公示已于\(at)由\(entry.publicityOpenedBy ?? "?")开启(\(entry.publicityOpensOn ?? "")起,至\(entry.publicityClosesAt ?? "")) / publicity was opened at \(at) by \(entry.publicityOpenedBy ?? "?")"
                 }
             case "cycle.results-final":
                 if let at = entry.finalisedAt {

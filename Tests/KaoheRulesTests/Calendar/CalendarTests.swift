@@ -22,12 +22,12 @@ struct CalendarTests {
     @Test("weekends, holidays and 调休 make-up days")
     func workingDays() throws {
         let calendar = try WorkingDayCalendar.builtIn()
-        #expect(try calendar.isWorkingDay(date("2026-02-14")))   // Saturday, make-up day
+        #expect(try calendar.isWorkingDay(date("2026-02-14")))  // Saturday, make-up day
         #expect(try !calendar.isWorkingDay(date("2026-02-16")))  // Spring Festival Monday
         #expect(try !calendar.isWorkingDay(date("2026-02-21")))  // Saturday in the holiday
         #expect(try calendar.isWorkingDay(date("2026-02-24")))
         #expect(try !calendar.isWorkingDay(date("2026-03-07")))  // ordinary Saturday
-        #expect(try calendar.isWorkingDay(date("2025-09-28")))   // Sunday, make-up day
+        #expect(try calendar.isWorkingDay(date("2025-09-28")))  // Sunday, make-up day
         #expect(try !calendar.isWorkingDay(date("2025-10-08")))
         #expect(try calendar.isWorkingDay(date("2025-10-11")))
         #expect(try !calendar.isWorkingDay(date("2025-01-01")))
@@ -41,9 +41,9 @@ struct CalendarTests {
         var calendar = try WorkingDayCalendar.builtIn()
         #expect { try calendar.isWorkingDay(date("2027-03-01")) } throws: { ($0 as? CalendarError)?.rule == "year-not-loaded" }
         let json = """
-        {"year":2027,"source":"test","timeZone":"Asia/Shanghai","utcOffsetSeconds":28800,
-         "holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}],"makeUpWorkdays":["2027-01-09"]}
-        """
+            {"year":2027,"source":"test","timeZone":"Asia/Shanghai","utcOffsetSeconds":28800,
+             "holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}],"makeUpWorkdays":["2027-01-09"]}
+            """
         try calendar.add(noticeData: Data(json.utf8), name: "2027.json")
         #expect(try calendar.isWorkingDay(date("2027-03-01")))
         #expect(try calendar.isWorkingDay(date("2027-01-09")))

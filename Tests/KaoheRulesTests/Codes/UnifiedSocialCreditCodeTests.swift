@@ -33,8 +33,13 @@ struct UnifiedSocialCreditCodeTests {
                 && error.description.contains("第18位")
         }
         // The check symbol itself wrong.
-        #expect(throws: UnifiedSocialCreditCodeError(
-            code: "91350100M000100Y44", rule: .checkSymbolMismatch(expected: "3", found: "4"), position: 18)) {
+        #expect(
+            throws: UnifiedSocialCreditCodeError(
+                code: "91350100M000100Y44",
+                rule: .checkSymbolMismatch(expected: "3", found: "4"),
+                position: 18
+            )
+        ) {
             try UnifiedSocialCreditCode("91350100M000100Y44")
         }
     }

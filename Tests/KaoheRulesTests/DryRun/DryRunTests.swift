@@ -20,12 +20,12 @@ struct DryRunTests {
     @Test("grade: totals, bands, grades, reasons and conflicts")
     func grade() throws {
         let units = [
-            gradeUnit(1, mainDuties: "30", extra: #","additions":2.5"#),              // 60 + 30 + 2.5 = 92.5
-            gradeUnit(2, mainDuties: "28.5"),                                        // 88.5
-            gradeUnit(3, mainDuties: "28.5", extra: #","veto":true"#),               // 88.5 but 较差
-            gradeUnit(4, mainDuties: "20", extra: #","deductions":1.25"#),           // 78.75
+            gradeUnit(1, mainDuties: "30", extra: #","additions":2.5"#),  // 60 + 30 + 2.5 = 92.5
+            gradeUnit(2, mainDuties: "28.5"),  // 88.5
+            gradeUnit(3, mainDuties: "28.5", extra: #","veto":true"#),  // 88.5 but 较差
+            gradeUnit(4, mainDuties: "20", extra: #","deductions":1.25"#),  // 78.75
         ]
-        let input = Data(#"{"units":["# .utf8) + Data(units.joined(separator: ",").utf8) + Data("]}".utf8)
+        let input = Data(#"{"units":["#.utf8) + Data(units.joined(separator: ",").utf8) + Data("]}".utf8)
         let output = try json(try GradeDryRun.run(input: input, schemeId: "county-2021", scope: .county))
         let rows = try #require(output["units"] as? [[String: Any]])
         #expect(rows.map { $0["grade"] as? String } == ["excellent", "good", "poor", "qualified"])
@@ -68,15 +68,18 @@ struct DryRunTests {
         let output = try json(try DrawDryRun.run(input: input, seed: "20260212000000000047", percent: 10, strata: .county))
         #expect(output["populationHash"] as? String == "8ffa2b4e3c796d09d7d5e867bb15126ac59f9ebb37764734d8c79ca90a9b5523")
         let selected = try #require(output["selected"] as? [[String: Any]])
-        #expect(selected.map { $0["code"] as? String }
-                == ["123300000000000460", "12330000000000022H", "123300000000000095", "12330000000000023L", "12330000000000032J"])
+        #expect(
+            selected.map { $0["code"] as? String }
+                == ["123300000000000460", "12330000000000022H", "123300000000000095", "12330000000000023L", "12330000000000032J"]
+        )
         #expect((selected.first?["ticket"] as? String)?.hasPrefix("0.") == true)
 
         let perCommittee = try json(try DrawDryRun.run(input: input, seed: "20260212000000000047", percent: nil, strata: nil))
         #expect((perCommittee["selected"] as? [Any])?.count == 8)
         #expect(throws: DryRunError.self) { try DrawDryRun.run(input: input, seed: "123", percent: 10, strata: .county) }
-        #expect { try DrawDryRun.run(input: input, seed: "20260212000000000047", percent: 5, strata: .county) }
-            throws: { ($0 as? DryRunError)?.issues.first?.rule == "minimum-rate" }
+        #expect { try DrawDryRun.run(input: input, seed: "20260212000000000047", percent: 5, strata: .county) } throws: {
+            ($0 as? DryRunError)?.issues.first?.rule == "minimum-rate"
+        }
     }
 
     @Test("roster: participants, quota, excellent, violations")
@@ -86,8 +89,15 @@ struct DryRunTests {
         staff.append(#"{"staffNo":"W1","score":95,"grade":"excellent","sanction":"warning"}"#)
         staff.append(#"{"staffNo":"I1","grade":"undetermined","underInvestigation":true,"quarters":["good","competent"]}"#)
         let input = Data("{\"staff\":[\(staff.joined(separator: ","))]}".utf8)
-        let output = try json(try RosterDryRun.run(input: input, unitGrade: "qualified", policyId: "tied-2023",
-                                                   award: false, gradeIsFinal: false))
+        let output = try json(
+            try RosterDryRun.run(
+                input: input,
+                unitGrade: "qualified",
+                policyId: "tied-2023",
+                award: false,
+                gradeIsFinal: false
+            )
+        )
         #expect(output["participants"] as? Int == 21)
         #expect(output["quota"] as? Int == 3)
         #expect(output["excellent"] as? Int == 4)
@@ -96,11 +106,18 @@ struct DryRunTests {
         #expect(violations.map { $0["rule"] as? String } == ["warning-not-excellent", "excellent-quota"])
         #expect(violations[0]["staffNo"] as? String == "W1")
 
-        #expect { try RosterDryRun.run(input: input, unitGrade: "great", policyId: "tied-2023", award: false, gradeIsFinal: false) }
-            throws: { ($0 as? DryRunError)?.issues.first?.field == "--unit-grade" }
-        #expect { try RosterDryRun.run(input: Data(#"{"staff":[{"staffNo":"A","grade":"superb"}]}"#.utf8), unitGrade: "good",
-                                       policyId: "tied-2023", award: false, gradeIsFinal: false) }
-            throws: { ($0 as? DryRunError)?.issues.first?.field == "staff[0].grade" }
+        #expect {
+            try RosterDryRun.run(input: input, unitGrade: "great", policyId: "tied-2023", award: false, gradeIsFinal: false)
+        } throws: { ($0 as? DryRunError)?.issues.first?.field == "--unit-grade" }
+        #expect {
+            try RosterDryRun.run(
+                input: Data(#"{"staff":[{"staffNo":"A","grade":"superb"}]}"#.utf8),
+                unitGrade: "good",
+                policyId: "tied-2023",
+                award: false,
+                gradeIsFinal: false
+            )
+        } throws: { ($0 as? DryRunError)?.issues.first?.field == "staff[0].grade" }
     }
 
     @Test("workdays: the date the window ends")

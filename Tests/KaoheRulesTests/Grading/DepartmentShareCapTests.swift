@@ -14,17 +14,24 @@ struct DepartmentShareCapTests {
 
     private func policy() throws -> GradingPolicy {
         var policy = try gradingPolicy()
-        policy.departmentShareCaps = ["good": DepartmentShareCap(excellentMaxPercent: try Percentage(40), goodMaxPercent: try Percentage(40))]
+        policy.departmentShareCaps = [
+            "good": DepartmentShareCap(excellentMaxPercent: try Percentage(40), goodMaxPercent: try Percentage(40))
+        ]
         return try policy.validated()
     }
 
     @Test("a 良好 department of 5 with caps 40 %/40 %: 2 优秀, 2 良好, the rest 合格; then the county's 30 % of 10")
     func knownAnswer() throws {
-        let units = try ["98", "96", "94", "80", "75"].enumerated().map { try unit($0 + 1, $1, department: "d1", result: .good) }
+        let units =
+            try ["98", "96", "94", "80", "75"].enumerated().map { try unit($0 + 1, $1, department: "d1", result: .good) }
             + ["99", "91", "85", "70", "65"].enumerated().map { try unit($0 + 6, $1, department: "d2", result: nil) }
         let proposal = try CohortEnforcement(policy: try policy(), scope: .county).propose(units)
-        #expect(proposal.units.map(\.grade) == [.excellent, .excellent, .good, .good, .qualified,
-                                                .excellent, .good, .good, .good, .qualified])
+        #expect(
+            proposal.units.map(\.grade) == [
+                .excellent, .excellent, .good, .good, .qualified,
+                .excellent, .good, .good, .good, .qualified,
+            ]
+        )
         #expect(proposal.conflicts.isEmpty)
         #expect(proposal.units[2].reasons.last?.rule == "excellent-cap")
         #expect(proposal.units[2].reasons.last?.message.contains("主管部门d1") == true)
@@ -44,8 +51,11 @@ struct DepartmentShareCapTests {
     @Test("a tie across the department's 优秀 cut is a conflict naming the department; the office's decision settles it")
     func tie() throws {
         var policy = try gradingPolicy()
-        policy.departmentShareCaps = ["good": DepartmentShareCap(excellentMaxPercent: try Percentage(20), goodMaxPercent: try Percentage(40))]
-        let units = try ["95", "95", "80", "79", "78"].enumerated().map { try unit($0 + 1, $1, department: "d1", result: .good) }
+        policy.departmentShareCaps = [
+            "good": DepartmentShareCap(excellentMaxPercent: try Percentage(20), goodMaxPercent: try Percentage(40))
+        ]
+        let units =
+            try ["95", "95", "80", "79", "78"].enumerated().map { try unit($0 + 1, $1, department: "d1", result: .good) }
             + ["70", "68", "66", "64", "62"].enumerated().map { try unit($0 + 6, $1, department: "d2", result: nil) }
         let enforcement = CohortEnforcement(policy: policy, scope: .county)
         // ⌊20 % × 5⌋ = 1 优秀 in d1 (the county would allow ⌊30 % × 10⌋ = 3): the two at 95 straddle it.
@@ -54,7 +64,10 @@ struct DepartmentShareCapTests {
         #expect(proposal.conflicts.first?.scope == "主管部门d1")
         #expect(proposal.conflicts.first?.units == [testCode(1), testCode(2)].sorted())
         #expect(proposal.units.map(\.grade).prefix(5) == [.good, .good, .qualified, .qualified, .qualified])
-        let decided = try enforcement.propose(units, decisions: [TieDecision(cut: .excellentCap, favoured: [testCode(2)], reference: "纪要1号")])
+        let decided = try enforcement.propose(
+            units,
+            decisions: [TieDecision(cut: .excellentCap, favoured: [testCode(2)], reference: "纪要1号")]
+        )
         #expect(decided.conflicts.isEmpty)
         #expect(decided.units.map(\.grade).prefix(5) == [.good, .excellent, .good, .qualified, .qualified])
     }

@@ -31,7 +31,9 @@ struct GradingEventTests {
         var units = try totals.enumerated().map { try unit($0 + 1, $1) }
         units[0].excellenceBars = ["综治一票否决"]
         let proposal = try CohortEnforcement(policy: try gradingPolicy(), scope: .county).propose(units)
-        #expect(proposal.units.map(\.grade) == [.good, .excellent, .excellent, .excellent, .good, .good, .good, .good, .qualified, .qualified])
+        #expect(
+            proposal.units.map(\.grade) == [.good, .excellent, .excellent, .excellent, .good, .good, .good, .good, .qualified, .qualified]
+        )
         #expect(proposal.conflicts.isEmpty)
     }
 

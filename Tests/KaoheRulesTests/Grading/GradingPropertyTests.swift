@@ -11,8 +11,11 @@ struct GradingPropertyTests {
         raw.enumerated().map { index, item in
             let total = Score(hundredths: Int64(item.0) * 50)
             return UnitForGrading(
-                code: testCode(index + 1), committee: "c\(item.2)", total: total,
-                qualitativeCeiling: scheme.qualitativeCeiling(poorCount: item.1, notGoodCount: item.1))
+                code: testCode(index + 1),
+                committee: "c\(item.2)",
+                total: total,
+                qualitativeCeiling: scheme.qualitativeCeiling(poorCount: item.1, notGoodCount: item.1)
+            )
         }
     }
 
@@ -40,7 +43,10 @@ struct GradingPropertyTests {
         let scheme = try countyScheme()
         let policy = try gradingPolicy()
         await propertyCheck(count: 300, input: Self.unitsGen, Gen.int(in: 0...59), Gen.int(in: 1...30), Gen.bool) {
-            raw, pick, raise, perCommittee in
+            raw,
+            pick,
+            raise,
+            perCommittee in
             let units = Self.units(raw, scheme: scheme)
             let index = pick % units.count
             var raised = units

@@ -3,11 +3,20 @@ import Testing
 
 @Suite("确定考核等次: unit grading")
 struct GradingTests {
-    private func unit(_ number: Int, _ total: String, committee: String = "教育", poor: Int = 0,
-                      veto: Bool = false) throws -> UnitForGrading {
+    private func unit(
+        _ number: Int,
+        _ total: String,
+        committee: String = "教育",
+        poor: Int = 0,
+        veto: Bool = false
+    ) throws -> UnitForGrading {
         let assessed = try countyScheme().assess(countySheet(total: score(total), poor: poor))
-        return UnitForGrading(code: testCode(number), committee: committee, assessed: assessed,
-                              vetoEvents: veto ? ["数据造假"] : [])
+        return UnitForGrading(
+            code: testCode(number),
+            committee: committee,
+            assessed: assessed,
+            vetoEvents: veto ? ["数据造假"] : []
+        )
     }
 
     @Test("bands: 90 优秀, 70 良好, 60 合格, below 较差 (inclusive)")
@@ -97,16 +106,24 @@ struct GradingTests {
         #expect(open.units.map(\.grade).prefix(5) == [.excellent, .excellent, .good, .good, .good])
         #expect(open.units[2].reasons.last?.rule == "tie-conflict")
 
-        let decided = try enforcement.propose(units, decisions: [
-            TieDecision(cut: .excellentCap, favoured: [testCode(4)], reference: "事考办〔2026〕3号")])
+        let decided = try enforcement.propose(
+            units,
+            decisions: [
+                TieDecision(cut: .excellentCap, favoured: [testCode(4)], reference: "事考办〔2026〕3号")
+            ]
+        )
         #expect(decided.conflicts.isEmpty)
         #expect(decided.units[3].grade == .excellent)
         #expect(decided.units[3].reasons.last?.rule == "office-decision")
         #expect(decided.units[2].grade == .good)
 
         #expect(throws: TieDecisionError.self) {
-            try enforcement.propose(units, decisions: [
-                TieDecision(cut: .excellentCap, favoured: [testCode(3), testCode(4)], reference: "x")])
+            try enforcement.propose(
+                units,
+                decisions: [
+                    TieDecision(cut: .excellentCap, favoured: [testCode(3), testCode(4)], reference: "x")
+                ]
+            )
         }
         #expect {
             try enforcement.propose(units, decisions: [TieDecision(cut: .excellentCap, favoured: [testCode(9)], reference: "x")])
@@ -124,8 +141,12 @@ struct GradingTests {
         #expect(open.conflicts[0].units == [testCode(9), testCode(10)].sorted())
         #expect(open.conflicts[0].seats == 1)
         #expect(open.units[8].grade == .qualified && open.units[9].grade == .qualified)
-        let decided = try enforcement.propose(units, decisions: [
-            TieDecision(cut: .qualifiedFloor, favoured: [testCode(9)], reference: "纪要")])
+        let decided = try enforcement.propose(
+            units,
+            decisions: [
+                TieDecision(cut: .qualifiedFloor, favoured: [testCode(9)], reference: "纪要")
+            ]
+        )
         #expect(decided.units[8].grade == .good)
         #expect(decided.units[9].grade == .qualified)
     }

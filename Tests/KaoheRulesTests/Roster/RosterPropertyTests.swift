@@ -18,17 +18,28 @@ struct RosterPropertyTests {
             var staff: [StaffRecord] = raw.enumerated().map { index, facts in
                 let ((points, sanction, investigation, probation), (leave, refused, failed, _)) = facts
                 var record = StaffRecord(
-                    staffNo: "S\(index)", score: Score(points: points), grade: .competent,
-                    sanction: Sanction.allCases[sanction], underInvestigation: investigation == 0, probation: probation == 0,
-                    leaveMonths: leave, refused: refused == 0,
-                    quarters: failed == 0 ? [] : (0..<4).map { $0 < failed - 1 ? .incompetent : .good })
+                    staffNo: "S\(index)",
+                    score: Score(points: points),
+                    grade: .competent,
+                    sanction: Sanction.allCases[sanction],
+                    underInvestigation: investigation == 0,
+                    probation: probation == 0,
+                    leaveMonths: leave,
+                    refused: refused == 0,
+                    quarters: failed == 0 ? [] : (0..<4).map { $0 < failed - 1 ? .incompetent : .good }
+                )
                 record.grade = Self.bestAllowed(record, policy.bounds)
                 return record
             }
             // Keep within the quota: the lowest-scoring 优秀 step down to 合格 (allowed: their score ≥ 90).
             let participants = staff.count { $0.grade.isGraded }
-            let quota = ExcellentQuota(unitGrade: grades[gradeIndex], gradeIsFinal: true, award: award,
-                                       participants: participants, policy: policy)
+            let quota = ExcellentQuota(
+                unitGrade: grades[gradeIndex],
+                gradeIsFinal: true,
+                award: award,
+                participants: participants,
+                policy: policy
+            )
             var excellent = staff.indices.filter { staff[$0].grade == .excellent }
             excellent.sort { staff[$0].score! > staff[$1].score! }
             for index in excellent.dropFirst(quota.limit) { staff[index].grade = .competent }

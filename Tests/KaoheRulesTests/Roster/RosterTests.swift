@@ -22,7 +22,7 @@ struct RosterTests {
         #expect(limit(.poor) == 0)
         #expect(limit(.poor, award: true) == 0)
         #expect(limit(.good, award: true) == 5)
-        #expect(limit(.good, participants: 14) == 2) // ⌊2.8⌋
+        #expect(limit(.good, participants: 14) == 2)  // ⌊2.8⌋
     }
 
     @Test("shanxi-2013 and national-2023 presets")
@@ -85,13 +85,15 @@ struct RosterTests {
         ]
         let report = RosterCheck(policy: try policy()).check(staff, unitGrade: .excellent, gradeIsFinal: true, award: false)
         let found = Set(report.violations.map { "\($0.staffNo ?? "-"):\($0.rule.rawValue)" })
-        #expect(found == [
-            "A:warning-not-excellent", "B:demerit-at-most-basic", "C:demotion-incompetent",
-            "D:investigation-undetermined", "E:probation-undetermined", "F:leave-excluded", "G:refused-incompetent",
-            "H:score-threshold", "I:score-threshold", "J:score-threshold", "K:quarters-incompetent",
-            "L:quarter-at-most-basic", "M:undetermined-needs-reason", "N:excluded-needs-reason",
-            "O:demotion-incompetent", "P:unassigned-excluded", "A:duplicate-staff-number", "Q:score-range",
-        ])
+        #expect(
+            found == [
+                "A:warning-not-excellent", "B:demerit-at-most-basic", "C:demotion-incompetent",
+                "D:investigation-undetermined", "E:probation-undetermined", "F:leave-excluded", "G:refused-incompetent",
+                "H:score-threshold", "I:score-threshold", "J:score-threshold", "K:quarters-incompetent",
+                "L:quarter-at-most-basic", "M:undetermined-needs-reason", "N:excluded-needs-reason",
+                "O:demotion-incompetent", "P:unassigned-excluded", "A:duplicate-staff-number", "Q:score-range",
+            ]
+        )
     }
 
     @Test("bounds that are met report nothing")
@@ -113,13 +115,13 @@ struct RosterTests {
     @Test("a custom policy with tier caps and floors, loaded from JSON")
     func tierLimits() throws {
         let json = """
-        {"id":"custom","title":"t","source":"s",
-         "excellentPercentByUnitGrade":{"excellent":30,"good":30,"qualified":30,"poor":30},"awardBonusPercent":5,
-         "tierLimits":[{"name":"优秀与合格","grades":["excellent","competent"],"maxPercent":80},
-                       {"name":"不合格","grades":["incompetent"],"minPercent":5}],
-         "bounds":{"excellentMinScore":90,"competentMinScore":70,"basicMinScore":60,"leaveMonthsOver":6,
-                   "unassignedMonthsOver":6,"incompetentQuartersForIncompetent":2,"incompetentQuartersForBasic":1}}
-        """
+            {"id":"custom","title":"t","source":"s",
+             "excellentPercentByUnitGrade":{"excellent":30,"good":30,"qualified":30,"poor":30},"awardBonusPercent":5,
+             "tierLimits":[{"name":"优秀与合格","grades":["excellent","competent"],"maxPercent":80},
+                           {"name":"不合格","grades":["incompetent"],"minPercent":5}],
+             "bounds":{"excellentMinScore":90,"competentMinScore":70,"basicMinScore":60,"leaveMonthsOver":6,
+                       "unassignedMonthsOver":6,"incompetentQuartersForIncompetent":2,"incompetentQuartersForBasic":1}}
+            """
         let policy = try PolicyLoader.rosterPolicy(from: Data(json.utf8))
         let report = RosterCheck(policy: policy).check(competent(10), unitGrade: .good, gradeIsFinal: true, award: false)
         #expect(Set(report.violations.map(\.rule)) == [.tierCap, .tierFloor])

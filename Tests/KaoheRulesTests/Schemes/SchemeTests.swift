@@ -26,13 +26,13 @@ struct SchemeTests {
         let scheme = try SchemeLoader.builtIn("municipal-2019")
         #expect(scheme.committeeWeighted)
         var weights = Dictionary(uniqueKeysWithValues: scheme.indicators.map { ($0.id, $0.max) })
-        weights["key_tasks"] = Score(points: 35)   // duties 70
-        weights["sponsor_eval"] = Score(points: 5) // survey 15
-        weights["reform_innovation"] = Score(points: 5) // innovation 15
+        weights["key_tasks"] = Score(points: 35)  // duties 70
+        weights["sponsor_eval"] = Score(points: 5)  // survey 15
+        weights["reform_innovation"] = Score(points: 5)  // innovation 15
         let weighted = try scheme.weighted(SchemeWeighting(indicatorMax: weights))
         #expect(weighted.groups.first { $0.id == "duties" }?.max == Score(points: 70))
 
-        weights["key_tasks"] = Score(points: 40) // duties 75: out of 50–70 and total 105
+        weights["key_tasks"] = Score(points: 40)  // duties 75: out of 50–70 and total 105
         #expect {
             try scheme.weighted(SchemeWeighting(indicatorMax: weights))
         } throws: { error in
@@ -45,21 +45,23 @@ struct SchemeTests {
     @Test("an inconsistent custom scheme is rejected with every issue")
     func invalidScheme() throws {
         let json = """
-        {"id":"bad","title":"t","source":"s","totalPoints":100,"committeeWeighted":false,
-         "qualitative":[{"id":"p","name":"P"},{"id":"p","name":"P2"}],
-         "qualitativeVeto":[{"counts":"poor","atLeast":5,"ceiling":"good"}],
-         "groups":[{"id":"g","name":"G","max":90}],
-         "indicators":[{"id":"a","name":"A","group":"g","max":50},{"id":"b","name":"B","group":"h","max":30,"whenNotAssigned":"zz"}],
-         "awards":{"indicator":"a","caps":{"national":60,"galactic":1}},
-         "adjustments":{"additionsMax":-1,"deductionsMax":10}}
-        """
+            {"id":"bad","title":"t","source":"s","totalPoints":100,"committeeWeighted":false,
+             "qualitative":[{"id":"p","name":"P"},{"id":"p","name":"P2"}],
+             "qualitativeVeto":[{"counts":"poor","atLeast":5,"ceiling":"good"}],
+             "groups":[{"id":"g","name":"G","max":90}],
+             "indicators":[{"id":"a","name":"A","group":"g","max":50},{"id":"b","name":"B","group":"h","max":30,"whenNotAssigned":"zz"}],
+             "awards":{"indicator":"a","caps":{"national":60,"galactic":1}},
+             "adjustments":{"additionsMax":-1,"deductionsMax":10}}
+            """
         #expect {
             try SchemeLoader.load(from: Data(json.utf8), name: "bad.json")
         } throws: { error in
             guard case .invalid(let schemeError) = error as? SchemeLoadError else { return false }
             let rules = Set(schemeError.issues.map(\.rule))
-            return rules.isSuperset(of: ["unique-id", "veto-count", "total-sum", "known-group", "known-indicator",
-                                         "group-sum", "award-cap", "known-level", "not-negative"])
+            return rules.isSuperset(of: [
+                "unique-id", "veto-count", "total-sum", "known-group", "known-indicator",
+                "group-sum", "award-cap", "known-level", "not-negative",
+            ])
         }
         #expect {
             try SchemeLoader.load(from: Data(#"{"id": 3}"#.utf8), name: "x.json")
@@ -104,7 +106,7 @@ struct SchemeTests {
     @Test("未承担重点任务: main_duties is scored out of 50, key_tasks must not be filed")
     func noKeyTasks() throws {
         let scheme = try countyScheme()
-        var sheet = countySheet(total: Score(points: 80)) // key_tasks 20, main_duties 30, …
+        var sheet = countySheet(total: Score(points: 80))  // key_tasks 20, main_duties 30, …
         sheet.scores["key_tasks"] = nil
         sheet.scores["main_duties"] = Score(points: 48)
         sheet.notAssigned = ["key_tasks"]
@@ -150,7 +152,7 @@ struct SchemeTests {
             let issues = (error as? ScoreSheetError)?.issues ?? []
             return issues.contains { $0.rule == "award-level-cap" && $0.field == "awards.city" }
                 && issues.contains { $0.rule == "duplicate-achievement" && $0.field == "awards[2].achievement" }
-                && !issues.contains { $0.rule == "awards-sum" } // 2+2+1+1 = 6 matches
+                && !issues.contains { $0.rule == "awards-sum" }  // 2+2+1+1 = 6 matches
         }
         sheet.awards = [AwardClaim(achievement: "省级", level: .provincial, points: Score(points: 4))]
         #expect { try scheme.assess(sheet) } throws: { error in

@@ -5,25 +5,32 @@ import Testing
 struct SamplerTests {
     @Test("known answer: the ticket of \"abc\" hashed directly")
     func abc() {
-        #expect(ConsistentSampler.uniform("abc").value
-                == "0.56998071861792858926477341561059638840106636224182943832566300809078486324348")
+        #expect(
+            ConsistentSampler.uniform("abc").value
+                == "0.56998071861792858926477341561059638840106636224182943832566300809078486324348"
+        )
     }
 
     @Test("known answer: seed 01382438112797316654, id AB-130")
     func ab130() {
-        #expect(ConsistentSampler(seed: "01382438112797316654").ticket(for: "AB-130").value
-                == "0.26299714122838008416507544297546663599715395525154425586041245287750224561854")
+        #expect(
+            ConsistentSampler(seed: "01382438112797316654").ticket(for: "AB-130").value
+                == "0.26299714122838008416507544297546663599715395525154425586041245287750224561854"
+        )
     }
 
     /// Computed with `consistent_sampler` 1.0.10 (`first_ticket(id, seed)`); "cat" has a 75-digit D.
-    @Test("cross-checked with consistent_sampler 1.0.10", arguments: [
-        ("91350100M000100Y43", "0.70573729119561030303965550184265680780190728714288425781657482997208897600042"),
-        ("911100001000084588", "0.61724568292485287799987472246425684518713676279960624643803698553795883010457"),
-        ("91310000775785552L", "0.08917663386994985845489693722964126165890070273485498191030077722084641711958"),
-        ("cat", "0.363190722012489506118170350168841474473446054276691670391344099983394853224"),
-        ("dog", "0.71155450748031449434230859714086293876532455836294340500395444851159640147754"),
-        ("goat", "0.11303205882933554401236466002604765493450747918564128086213438315388156992397"),
-    ])
+    @Test(
+        "cross-checked with consistent_sampler 1.0.10",
+        arguments: [
+            ("91350100M000100Y43", "0.70573729119561030303965550184265680780190728714288425781657482997208897600042"),
+            ("911100001000084588", "0.61724568292485287799987472246425684518713676279960624643803698553795883010457"),
+            ("91310000775785552L", "0.08917663386994985845489693722964126165890070273485498191030077722084641711958"),
+            ("cat", "0.363190722012489506118170350168841474473446054276691670391344099983394853224"),
+            ("dog", "0.71155450748031449434230859714086293876532455836294340500395444851159640147754"),
+            ("goat", "0.11303205882933554401236466002604765493450747918564128086213438315388156992397"),
+        ]
+    )
     func pythonVectors(id: String, ticket: String) {
         #expect(ConsistentSampler(seed: "01382438112797316654").ticket(for: id).value == ticket)
     }
@@ -49,8 +56,10 @@ struct SamplerTests {
         let seed = try DrawSeed("20260212000000000047")
         let ten = try Percentage(10)
         let county = try SpotCheckDraw.draw(population: population47(), seed: seed, percent: ten, strata: .county, policy: policy)
-        #expect(county.selected.map(\.code)
-                == ["123300000000000460", "12330000000000022H", "123300000000000095", "12330000000000023L", "12330000000000032J"])
+        #expect(
+            county.selected.map(\.code)
+                == ["123300000000000460", "12330000000000022H", "123300000000000095", "12330000000000023L", "12330000000000032J"]
+        )
         #expect(county.populationHash == "8ffa2b4e3c796d09d7d5e867bb15126ac59f9ebb37764734d8c79ca90a9b5523")
 
         let byCommittee = try SpotCheckDraw.draw(population: population47(), seed: seed, percent: ten, strata: .committee, policy: policy)
@@ -72,11 +81,13 @@ struct SamplerTests {
     func drawErrors() throws {
         let policy = try cyclePolicy().spotCheck
         let seed = try DrawSeed("20260212000000000047")
-        #expect { try SpotCheckDraw.draw(population: population47(), seed: seed, percent: try Percentage(9), strata: .county, policy: policy) }
-            throws: { ($0 as? SpotCheckError)?.rule == "minimum-rate" }
+        #expect {
+            try SpotCheckDraw.draw(population: population47(), seed: seed, percent: try Percentage(9), strata: .county, policy: policy)
+        } throws: { ($0 as? SpotCheckError)?.rule == "minimum-rate" }
         let duplicated = population47() + [DrawUnit(code: testCode(1), committee: "教育")]
-        #expect { try SpotCheckDraw.draw(population: duplicated, seed: seed, percent: try Percentage(10), strata: .county, policy: policy) }
-            throws: { ($0 as? SpotCheckError)?.field == "units[47].code" }
+        #expect {
+            try SpotCheckDraw.draw(population: duplicated, seed: seed, percent: try Percentage(10), strata: .county, policy: policy)
+        } throws: { ($0 as? SpotCheckError)?.field == "units[47].code" }
         #expect(throws: SpotCheckError.self) {
             try SpotCheckDraw.draw(population: [], seed: seed, percent: try Percentage(10), strata: .county, policy: policy)
         }
@@ -97,19 +108,52 @@ struct SamplerTests {
     @Test("re-check override: ≥ 5.00 points or a different count of 差")
     func recheckOverride() throws {
         let policy = try cyclePolicy().recheck
-        #expect(RecheckOverride(committeeTotal: score("90"), committeePoorCount: 0, recheckTotal: score("85"),
-                                recheckPoorCount: 0, policy: policy).overridden)
-        #expect(!RecheckOverride(committeeTotal: score("90"), committeePoorCount: 0, recheckTotal: score("85.01"),
-                                 recheckPoorCount: 0, policy: policy).overridden)
-        #expect(RecheckOverride(committeeTotal: score("80"), committeePoorCount: 0, recheckTotal: score("85"),
-                                recheckPoorCount: 0, policy: policy).difference == score("5"))
-        let poor = RecheckOverride(committeeTotal: score("90"), committeePoorCount: 0, recheckTotal: score("90"),
-                                   recheckPoorCount: 1, policy: policy)
+        #expect(
+            RecheckOverride(
+                committeeTotal: score("90"),
+                committeePoorCount: 0,
+                recheckTotal: score("85"),
+                recheckPoorCount: 0,
+                policy: policy
+            ).overridden
+        )
+        #expect(
+            !RecheckOverride(
+                committeeTotal: score("90"),
+                committeePoorCount: 0,
+                recheckTotal: score("85.01"),
+                recheckPoorCount: 0,
+                policy: policy
+            ).overridden
+        )
+        #expect(
+            RecheckOverride(
+                committeeTotal: score("80"),
+                committeePoorCount: 0,
+                recheckTotal: score("85"),
+                recheckPoorCount: 0,
+                policy: policy
+            ).difference == score("5")
+        )
+        let poor = RecheckOverride(
+            committeeTotal: score("90"),
+            committeePoorCount: 0,
+            recheckTotal: score("90"),
+            recheckPoorCount: 1,
+            policy: policy
+        )
         #expect(poor.overridden && poor.poorCountDiffers)
         var lenient = policy
         lenient.onPoorCountDifference = false
-        #expect(!RecheckOverride(committeeTotal: score("90"), committeePoorCount: 0, recheckTotal: score("90"),
-                                 recheckPoorCount: 1, policy: lenient).overridden)
+        #expect(
+            !RecheckOverride(
+                committeeTotal: score("90"),
+                committeePoorCount: 0,
+                recheckTotal: score("90"),
+                recheckPoorCount: 1,
+                policy: lenient
+            ).overridden
+        )
         let share = RecheckOverride.shareByCommittee([("教育", true), ("教育", false), ("卫生", false)])
         #expect(share["教育"]?.sampled == 2 && share["教育"]?.overridden == 1)
     }
@@ -117,8 +161,10 @@ struct SamplerTests {
     @Test("reviewers: never of the unit's committee or department, verifiable seed derivation")
     func reviewers() throws {
         let reviewers = (1...12).map { Reviewer(id: "R\($0)", committee: ["教育", "卫生", "农业"][$0 % 3], department: "D\($0 % 4)") }
-        let units = [ReviewedUnit(code: testCode(1), committee: "教育", department: "D1"),
-                     ReviewedUnit(code: testCode(2), committee: "卫生", department: "D2")]
+        let units = [
+            ReviewedUnit(code: testCode(1), committee: "教育", department: "D1"),
+            ReviewedUnit(code: testCode(2), committee: "卫生", department: "D2"),
+        ]
         let seed = try DrawSeed("20260212000000000047")
         let assignments = ReviewerDraw.assign(reviewers: reviewers, units: units, seed: seed, perUnit: 2)
         for (assignment, unit) in zip(assignments, units) {
@@ -132,8 +178,13 @@ struct SamplerTests {
             }
             #expect(assignment.reviewers[0].ticket < assignment.reviewers[1].ticket)
         }
-        let capped = ReviewerDraw.assign(reviewers: [Reviewer(id: "only", committee: "x")], units: units, seed: seed,
-                                         perUnit: 1, maxUnitsPerReviewer: 1)
+        let capped = ReviewerDraw.assign(
+            reviewers: [Reviewer(id: "only", committee: "x")],
+            units: units,
+            seed: seed,
+            perUnit: 1,
+            maxUnitsPerReviewer: 1
+        )
         #expect(capped.map(\.shortfall) == [0, 1])
     }
 }

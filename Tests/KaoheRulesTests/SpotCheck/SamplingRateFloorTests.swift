@@ -7,17 +7,34 @@ struct SamplingRateFloorTests {
     let units = (1...30).map { DrawUnit(code: "U\($0)", committee: $0 % 3 == 0 ? "a" : "b") }
 
     func policy(minimum: Int) throws -> SpotCheckPolicy {
-        SpotCheckPolicy(minimumPercent: try Percentage(minimum), defaultPercent: try Percentage(10), defaultStrata: .committee,
-                        minimumDiceDigits: 20, reviewersPerUnit: 2)
+        SpotCheckPolicy(
+            minimumPercent: try Percentage(minimum),
+            defaultPercent: try Percentage(10),
+            defaultStrata: .committee,
+            minimumDiceDigits: 20,
+            reviewersPerUnit: 2
+        )
     }
 
     @Test("9 % is refused even under a policy whose own minimum is 5 %; 10 % is accepted")
     func hardFloor() throws {
         let seed = try DrawSeed("01382438112797316654")
         #expect(throws: SpotCheckError.self) {
-            try SpotCheckDraw.draw(population: units, seed: seed, percent: try Percentage(9), strata: .committee, policy: try policy(minimum: 5))
+            try SpotCheckDraw.draw(
+                population: units,
+                seed: seed,
+                percent: try Percentage(9),
+                strata: .committee,
+                policy: try policy(minimum: 5)
+            )
         }
-        let ten = try SpotCheckDraw.draw(population: units, seed: seed, percent: try Percentage(10), strata: .committee, policy: try policy(minimum: 5))
+        let ten = try SpotCheckDraw.draw(
+            population: units,
+            seed: seed,
+            percent: try Percentage(10),
+            strata: .committee,
+            policy: try policy(minimum: 5)
+        )
         #expect(ten.selected.count == 1 + 2)  // ⌈10 % × 10⌉ + ⌈10 % × 20⌉
     }
 
@@ -35,7 +52,13 @@ struct SamplingRateFloorTests {
     @Test("50 % of the county as one stratum: ⌈50 % × 30⌉ = 15, the lowest tickets county-wide")
     func oneStratum() throws {
         let seed = try DrawSeed("01382438112797316654")
-        let draw = try SpotCheckDraw.draw(population: units, seed: seed, percent: try Percentage(50), strata: .county, policy: try policy(minimum: 10))
+        let draw = try SpotCheckDraw.draw(
+            population: units,
+            seed: seed,
+            percent: try Percentage(50),
+            strata: .county,
+            policy: try policy(minimum: 10)
+        )
         #expect(draw.strata.map(\.name) == ["county"])
         #expect(draw.selected.count == 15)
         let expected = ConsistentSampler(seed: seed.text).order(units.map(\.code)).prefix(15).map(\.id)

@@ -14,11 +14,19 @@ struct SpotCheckPropertyTests {
     func stratumIsFilteredCountyOrder() async throws {
         let policy = try cyclePolicy().spotCheck
         await propertyCheck(count: 100, input: Self.populationGen, Gen.int(in: 10...100), Gen.int(in: 0...999_999)) {
-            raw, percent, seedNumber in
+            raw,
+            percent,
+            seedNumber in
             let units = Self.population(raw)
             let seed = try DrawSeed(String(repeating: "0", count: 14) + String(1_000_000 + seedNumber))
             let rate = try Percentage(percent)
-            let everyone = try SpotCheckDraw.draw(population: units, seed: seed, percent: try Percentage(100), strata: .county, policy: policy)
+            let everyone = try SpotCheckDraw.draw(
+                population: units,
+                seed: seed,
+                percent: try Percentage(100),
+                strata: .county,
+                policy: policy
+            )
             let countyOrder = everyone.selected
             let byCommittee = try SpotCheckDraw.draw(population: units, seed: seed, percent: rate, strata: .committee, policy: policy)
             for stratum in byCommittee.strata {
@@ -33,7 +41,10 @@ struct SpotCheckPropertyTests {
     func growingRateKeepsPrefix() async throws {
         let policy = try cyclePolicy().spotCheck
         await propertyCheck(count: 100, input: Self.populationGen, Gen.int(in: 10...100), Gen.int(in: 0...90), Gen.bool) {
-            raw, low, extra, perCommittee in
+            raw,
+            low,
+            extra,
+            perCommittee in
             let units = Self.population(raw)
             let seed = try DrawSeed(String(repeating: "7", count: 20))
             let high = min(100, low + extra)

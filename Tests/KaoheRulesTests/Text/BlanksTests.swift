@@ -13,7 +13,10 @@ struct BlanksTests {
     @Test("trimmingBlanks trims what .whitespaces trims — spaces, tabs, 全角, no-break and zero-width spaces — and nothing else")
     func blanksMatchFoundation() {
         for sample in Self.samples {
-            #expect(sample.trimmingBlanks() == sample.trimmingCharacters(in: .whitespaces), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(
+                sample.trimmingBlanks() == sample.trimmingCharacters(in: .whitespaces),
+                "\(sample.unicodeScalars.map { String($0.value, radix: 16) })"
+            )
         }
         // Every scalar of the Basic Multilingual Plane is a blank exactly when Foundation says so.
         let differing = (0...0xFFFF).compactMap(Unicode.Scalar.init).filter { $0.isBlank != CharacterSet.whitespaces.contains($0) }

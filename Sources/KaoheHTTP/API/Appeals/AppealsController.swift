@@ -29,11 +29,22 @@ struct AppealsController: Sendable {
         let input = try APIBody.decode(AppealInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         let grade = try Self.grade(input.grade)
         guard (1...64).contains(input.staffNo.count), (1...10_000).contains(input.reason.count) else {
-            throw ProblemDetails.invalid("/staffNo", rule: "appeal.fields", "工号1–64字符,理由1–10000字 / staffNo 1–64, reason 1–10,000 characters")
+            throw ProblemDetails.invalid(
+                "/staffNo",
+                rule: "appeal.fields",
+                "工号1–64字符,理由1–10000字 / staffNo 1–64, reason 1–10,000 characters"
+            )
         }
         let appeal = try await grading.fileAppeal(
-            county: scope.county, cycle: scope.cycle, unit: unit.code, staffNo: input.staffNo, grade: grade,
-            notifiedOn: input.notifiedOn, filedOn: input.filedOn, reason: input.reason, principal: scope.principal
+            county: scope.county,
+            cycle: scope.cycle,
+            unit: unit.code,
+            staffNo: input.staffNo,
+            grade: grade,
+            notifiedOn: input.notifiedOn,
+            filedOn: input.filedOn,
+            reason: input.reason,
+            principal: scope.principal
         )
         return try APIBody.json(appeal, status: .created)
     }
@@ -51,7 +62,12 @@ struct AppealsController: Sendable {
         let grade = try input.grade.map(Self.grade)
         return try APIBody.json(
             try await grading.decideAppeal(
-                county: scope.county, id: id, outcome: input.outcome, grade: grade, note: input.note, principal: scope.principal
+                county: scope.county,
+                id: id,
+                outcome: input.outcome,
+                grade: grade,
+                note: input.note,
+                principal: scope.principal
             )
         )
     }

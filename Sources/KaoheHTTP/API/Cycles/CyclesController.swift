@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KaoheRules
 import KaoheStore
@@ -21,7 +21,10 @@ struct CyclesController: Sendable {
         api.on(.get, "/counties/{county}/cycles/{cycle}", use: getCycle)
         api.write(.put, "/counties/{county}/cycles/{cycle}/units", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: putUnits)
         api.write(
-            .post, "/counties/{county}/cycles/{cycle}/steps/{step}/close", idempotency: idempotency, maxBodySize: Self.maxBodySize,
+            .post,
+            "/counties/{county}/cycles/{cycle}/steps/{step}/close",
+            idempotency: idempotency,
+            maxBodySize: Self.maxBodySize,
             use: closeStep
         )
     }
@@ -32,7 +35,12 @@ struct CyclesController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(CycleInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
         let definition = try Self.definition(cycle: cycleID, input: input)
-        let (cycle, created) = try await cycles.put(county: county, definition: definition, actor: principal.actor, account: principal.account)
+        let (cycle, created) = try await cycles.put(
+            county: county,
+            definition: definition,
+            actor: principal.actor,
+            account: principal.account
+        )
         return try APIBody.json(CycleBody(cycle), status: created ? .created : .ok)
     }
 
@@ -75,7 +83,13 @@ struct CyclesController: Sendable {
         guard let step = FilingStep(name: stepName) else {
             throw ProblemDetails.notFound("步骤 step \(stepName)")
         }
-        let closed = try await cycles.closeStep(county: county, cycle: cycleID, step: step, actor: principal.actor, account: principal.account)
+        let closed = try await cycles.closeStep(
+            county: county,
+            cycle: cycleID,
+            step: step,
+            actor: principal.actor,
+            account: principal.account
+        )
         return try APIBody.json(CycleBody.Step(closed))
     }
 
@@ -91,22 +105,37 @@ struct CyclesController: Sendable {
     /// The definition from the input and the defaults, or a 422 naming the field.
     static func definition(cycle: String, input: CycleInput) throws -> CycleDefinition {
         guard let kind = CycleDefaults.kind(of: cycle) else {
-            throw ProblemDetails.invalid("cycle", rule: "cycle.id", "考核周期编号“\(cycle)”应为年度“2026”或季度“2026-Q1” / the cycle id must be YYYY or YYYY-Qn")
+            throw ProblemDetails.invalid(
+                "cycle",
+                rule: "cycle.id",
+                "考核周期编号“\(cycle)”应为年度“2026”或季度“2026-Q1” / the cycle id must be YYYY or YYYY-Qn"
+            )
         }
         if let given = input.kind, given != kind.rawValue {
-            throw ProblemDetails.invalid("/kind", rule: "cycle.kind", "周期“\(cycle)”的类型应为\(kind.rawValue) / the cycle id makes this cycle \(kind.rawValue)")
+            throw ProblemDetails.invalid(
+                "/kind",
+                rule: "cycle.kind",
+                "周期“\(cycle)”的类型应为\(kind.rawValue) / the cycle id makes this cycle \(kind.rawValue)"
+            )
         }
         var steps = CycleDefaults.steps(for: cycle)
         for (name, given) in (input.steps ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let step = FilingStep(name: name) else {
-                throw ProblemDetails.invalid("/steps/\(name)", rule: "cycle.step", "没有步骤“\(name)”(可选:self_assessment、assessment、roster) / unknown step")
+                throw ProblemDetails.invalid(
+                    "/steps/\(name)",
+                    rule: "cycle.step",
+                    "没有步骤“\(name)”(可选:self_assessment、assessment、roster) / unknown step"
+                )
             }
             var times = steps[step]!
             func parse(_ text: String?, _ key: String, endOfDay: Bool) throws -> Date? {
                 guard let text else { return nil }
                 guard let date = ShanghaiTime.parse(text, dateMeansEndOfDay: endOfDay) else {
-                    throw ProblemDetails.invalid("/steps/\(name)/\(key)", rule: "cycle.time-format",
-                                                "时间“\(text)”应为 ISO 8601(如 2026-12-31T23:59:59+08:00)或日期 2026-12-31 / use ISO 8601 with an offset, or a date")
+                    throw ProblemDetails.invalid(
+                        "/steps/\(name)/\(key)",
+                        rule: "cycle.time-format",
+                        "时间“\(text)”应为 ISO 8601(如 2026-12-31T23:59:59+08:00)或日期 2026-12-31 / use ISO 8601 with an offset, or a date"
+                    )
                 }
                 return date
             }
@@ -123,14 +152,22 @@ struct CyclesController: Sendable {
             throw ProblemDetails.invalid("/title", rule: "cycle.title", "标题最多200字 / the title is limited to 200 characters")
         }
         var definition = CycleDefinition(
-            cycle: cycle, kind: kind, title: title,
-            scheme: input.scheme ?? "county-2021", policy: input.policy ?? "tied-2023", steps: steps
+            cycle: cycle,
+            kind: kind,
+            title: title,
+            scheme: input.scheme ?? "county-2021",
+            policy: input.policy ?? "tied-2023",
+            steps: steps
         )
         if let spotCheck = input.spotCheck {
             definition.spotCheckPercent = spotCheck.percent
             if let strata = spotCheck.strata {
                 guard let value = Stratification(rawValue: strata) else {
-                    throw ProblemDetails.invalid("/spotCheck/strata", rule: "cycle.spot-check-strata", "抽查分层应为 committee 或 county / committee or county")
+                    throw ProblemDetails.invalid(
+                        "/spotCheck/strata",
+                        rule: "cycle.spot-check-strata",
+                        "抽查分层应为 committee 或 county / committee or county"
+                    )
                 }
                 definition.spotCheckStrata = value
             }

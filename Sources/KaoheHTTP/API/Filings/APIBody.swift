@@ -1,7 +1,7 @@
-import KaoheRules
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import NIOCore
 
@@ -38,7 +38,9 @@ enum APIBody {
     /// 413 with the limit.
     static func tooLarge(limit: Int) -> ProblemDetails {
         ProblemDetails(
-            status: .contentTooLarge, type: "/problems/too-large", title: "请求体过大 Content too large",
+            status: .contentTooLarge,
+            type: "/problems/too-large",
+            title: "请求体过大 Content too large",
             detail: "请求体超过本接口上限 \(limit) 字节 / the body exceeds this endpoint's limit of \(limit) bytes.",
             rule: "body.max-size"
         )
@@ -49,9 +51,12 @@ enum APIBody {
         let type = mediaType(request)
         guard let type, types.contains(type) else {
             throw ProblemDetails(
-                status: .unsupportedMediaType, type: "/problems/media-type", title: "不支持的内容类型 Unsupported media type",
+                status: .unsupportedMediaType,
+                type: "/problems/media-type",
+                title: "不支持的内容类型 Unsupported media type",
                 detail: "Content-Type 应为 \(types.joined(separator: " 或 ")),收到 \(type ?? "无") / send \(types.joined(separator: " or "))",
-                field: "Content-Type", rule: "body.media-type"
+                field: "Content-Type",
+                rule: "body.media-type"
             )
         }
     }
@@ -68,8 +73,11 @@ enum APIBody {
         // PostgreSQL text (and jsonb) cannot hold U+0000: refuse it up front rather than fail in the store.
         if bytes.count >= 6, containsEscapedNUL(bytes) {
             throw ProblemDetails(
-                status: .unprocessableContent, type: "/problems/invalid", title: "数据不符合规则 Invalid data",
-                detail: "文本中不能含有 U+0000 字符 / text may not contain the NUL character (\\u0000).", rule: "json.nul"
+                status: .unprocessableContent,
+                type: "/problems/invalid",
+                title: "数据不符合规则 Invalid data",
+                detail: "文本中不能含有 U+0000 字符 / text may not contain the NUL character (\\u0000).",
+                rule: "json.nul"
             )
         }
         do {
@@ -91,7 +99,10 @@ enum APIBody {
                 // An escaped backslash before it ("\\u0000") is text, not NUL.
                 var backslashes = 0
                 var j = i - 1
-                while j >= 0, bytes[j] == UInt8(ascii: "\\") { backslashes += 1; j -= 1 }
+                while j >= 0, bytes[j] == UInt8(ascii: "\\") {
+                    backslashes += 1
+                    j -= 1
+                }
                 if backslashes % 2 == 0 { return true }
             }
             i += 1
@@ -102,14 +113,22 @@ enum APIBody {
     /// `/scores/key_tasks` from a coding path (RFC 6901: `~` → `~0`, `/` → `~1`).
     static func pointer(_ path: [any CodingKey]) -> String {
         path.map { key in
-            "/" + (key.intValue.map(String.init) ?? key.stringValue.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
+            "/"
+                + (key.intValue.map(String.init)
+                    ?? key.stringValue.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
         }.joined()
     }
 
     static func problem(for error: DecodingError, bytes: [UInt8]) -> ProblemDetails {
         func invalid(_ field: String, _ rule: String, _ detail: String) -> ProblemDetails {
-            ProblemDetails(status: .unprocessableContent, type: "/problems/invalid", title: "数据不符合规则 Invalid data",
-                           detail: detail, field: field, rule: rule)
+            ProblemDetails(
+                status: .unprocessableContent,
+                type: "/problems/invalid",
+                title: "数据不符合规则 Invalid data",
+                detail: detail,
+                field: field,
+                rule: rule
+            )
         }
         switch error {
         case .keyNotFound(let key, let context):
@@ -117,7 +136,11 @@ enum APIBody {
             return invalid(field, "json.missing-field", "缺少字段 \(field) / missing field \(field)")
         case .typeMismatch(let type, let context):
             let field = pointer(context.codingPath)
-            return invalid(field, "json.wrong-type", "字段 \(field) 类型不对,应为\(describe(type)) / \(field) has the wrong type, expected \(describe(type))")
+            return invalid(
+                field,
+                "json.wrong-type",
+                "字段 \(field) 类型不对,应为\(describe(type)) / \(field) has the wrong type, expected \(describe(type))"
+            )
         case .valueNotFound(let type, let context):
             let field = pointer(context.codingPath)
             return invalid(field, "json.missing-value", "字段 \(field) 缺少值,应为\(describe(type)) / \(field) is null or missing")
@@ -140,9 +163,12 @@ enum APIBody {
             field = "line \(location.line), column \(location.column)"
         }
         return ProblemDetails(
-            status: .badRequest, type: "/problems/malformed", title: "格式错误 Malformed body",
+            status: .badRequest,
+            type: "/problems/malformed",
+            title: "格式错误 Malformed body",
             detail: "请求体不是有效的 JSON / the body is not valid JSON" + (field.map { " (\($0))" } ?? ""),
-            field: field, rule: "json.syntax"
+            field: field,
+            rule: "json.syntax"
         )
     }
 
@@ -169,7 +195,11 @@ enum APIBody {
 
     /// A JSON response of `envelope` with the stored content of `filing` spliced in as its
     /// `content` member (`FilingVersion.json(envelopedIn:)`).
-    static func json<Envelope: Encodable>(_ envelope: Envelope, content filing: FilingVersion, status: HTTPResponse.Status = .ok) throws -> Response {
+    static func json<Envelope: Encodable>(
+        _ envelope: Envelope,
+        content filing: FilingVersion,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         json(bytes: try filing.json(envelopedIn: envelope), status: status)
     }
 

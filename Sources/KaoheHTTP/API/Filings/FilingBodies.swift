@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import KaoheRules
 import KaoheStore
 
@@ -25,15 +25,20 @@ struct AssessmentInput: Decodable {
             let rating = QualitativeRating(rawValue: text) ?? QualitativeRating.allCases.first { $0.chinese == text }
             guard let rating else {
                 throw ProblemDetails.invalid(
-                    "/qualitative/\(point)", rule: "qualitative-value",
+                    "/qualitative/\(point)",
+                    rule: "qualitative-value",
                     "定性要点“\(point)”的评价“\(text)”无效,应为 好/中/差(good/fair/poor) / qualitative point \(point): “\(text)” is not good, fair or poor"
                 )
             }
             ratings[point] = rating
         }
         return UnitScoreSheet(
-            scores: scores, qualitative: ratings, notAssigned: Set(notAssigned ?? []), awards: awards,
-            additions: additions ?? [], deductions: deductions ?? []
+            scores: scores,
+            qualitative: ratings,
+            notAssigned: Set(notAssigned ?? []),
+            awards: awards,
+            additions: additions ?? [],
+            deductions: deductions ?? []
         )
     }
 }

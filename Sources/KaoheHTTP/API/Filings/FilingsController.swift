@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KaoheRules
 import KaoheStore
@@ -53,7 +53,10 @@ struct FilingsController: Sendable {
     func register(on api: APIRoutes) {
         api.write(.put, Self.base + "/self-assessment", idempotency: idempotency, maxBodySize: Self.maxReportBody, use: putSelfAssessment)
         api.write(
-            .put, Self.base + "/self-assessment/attachments/{name}", idempotency: idempotency, maxBodySize: Self.maxAttachmentBody,
+            .put,
+            Self.base + "/self-assessment/attachments/{name}",
+            idempotency: idempotency,
+            maxBodySize: Self.maxAttachmentBody,
             use: putAttachment
         )
         api.on(.get, Self.base + "/self-assessment/attachments/{name}", use: getAttachment)
@@ -78,12 +81,17 @@ struct FilingsController: Sendable {
         }
         guard input.report.count <= Self.maxReportCharacters else {
             throw ProblemDetails.invalid(
-                "/report", rule: "self-assessment.report-length",
+                "/report",
+                rule: "self-assessment.report-length",
                 "自评报告最多\(Self.maxReportCharacters)字 / at most \(Self.maxReportCharacters) characters"
             )
         }
         let filing = try await store.fileSelfAssessment(
-            county: target.county, cycle: target.cycle, unit: target.unit, report: input.report, principal: target.principal
+            county: target.county,
+            cycle: target.cycle,
+            unit: target.unit,
+            report: input.report,
+            principal: target.principal
         )
         return try Self.renderFiled(filing)
     }
@@ -96,11 +104,18 @@ struct FilingsController: Sendable {
         let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
         guard bytes.starts(with: Array("%PDF-".utf8)) else {
             throw ProblemDetails.invalid(
-                "body", rule: "attachment.pdf-magic", "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)"
+                "body",
+                rule: "attachment.pdf-magic",
+                "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)"
             )
         }
         let filing = try await store.putAttachment(
-            county: target.county, cycle: target.cycle, unit: target.unit, name: name, bytes: bytes, principal: target.principal
+            county: target.county,
+            cycle: target.cycle,
+            unit: target.unit,
+            name: name,
+            bytes: bytes,
+            principal: target.principal
         )
         return try Self.renderFiled(filing)
     }
@@ -109,7 +124,8 @@ struct FilingsController: Sendable {
     @Sendable func getAttachment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let target = try await authorize(context, action: .read, what: "self-assessment")
         let name = try Self.attachmentName(context)
-        guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name) else {
+        guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name)
+        else {
             throw ProblemDetails.notFound("附件 attachment \(name)")
         }
         var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -128,7 +144,11 @@ struct FilingsController: Sendable {
         let input = try APIBody.decode(AssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxAssessmentBody))
         let sheet = try input.sheet()
         let filing = try await store.fileAssessment(
-            county: target.county, cycle: target.cycle, unit: target.unit, sheet: sheet, principal: target.principal
+            county: target.county,
+            cycle: target.cycle,
+            unit: target.unit,
+            sheet: sheet,
+            principal: target.principal
         )
         return try Self.renderFiled(filing)
     }
@@ -155,8 +175,13 @@ struct FilingsController: Sendable {
             throw ProblemDetails.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
         }
         let filing = try await store.fileRoster(
-            county: target.county, cycle: target.cycle, unit: target.unit, lines: lines,
-            collectiveAward: award, principal: target.principal, basis: basis
+            county: target.county,
+            cycle: target.cycle,
+            unit: target.unit,
+            lines: lines,
+            collectiveAward: award,
+            principal: target.principal,
+            basis: basis
         )
         return try Self.renderFiled(filing)
     }
@@ -176,10 +201,16 @@ struct FilingsController: Sendable {
         let versions = try await store.history(county: target.county, cycle: target.cycle, unit: target.unit, step: step)
         return try APIBody.json(
             HistoryBody(
-                county: target.county, cycle: target.cycle, unit: target.unit, kind: step.rawValue,
+                county: target.county,
+                cycle: target.cycle,
+                unit: target.unit,
+                kind: step.rawValue,
                 versions: versions.map {
                     .init(
-                        version: $0.version, filedAt: ShanghaiTime.format($0.filedAt), filedBy: $0.filedBy, late: $0.late,
+                        version: $0.version,
+                        filedAt: ShanghaiTime.format($0.filedAt),
+                        filedBy: $0.filedBy,
+                        late: $0.late,
                         deadline: ShanghaiTime.format($0.deadline)
                     )
                 }
@@ -209,7 +240,9 @@ struct FilingsController: Sendable {
     /// ``authorize(_:store:action:what:)`` with the unit read by `lookup` (county, cycle, code),
     /// which may read what the route needs next in the same query.
     func authorize<Extra>(
-        _ context: KaoheRequestContext, action: Action, what: String,
+        _ context: KaoheRequestContext,
+        action: Action,
+        what: String,
         lookup: (String, String, String) async throws -> (UnitRecord, Extra)?
     ) async throws -> (target: Target, extra: Extra) {
         let principal = try context.requirePrincipal()
@@ -241,8 +274,13 @@ struct FilingsController: Sendable {
         let raw = try context.parameters.require("name")
         let name = raw.removingPercentEncoding ?? raw
         guard (1...120).contains(name.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
-              !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw ProblemDetails.invalid("name", rule: "attachment.name", "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters")
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else {
+            throw ProblemDetails.invalid(
+                "name",
+                rule: "attachment.name",
+                "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters"
+            )
         }
         return name
     }

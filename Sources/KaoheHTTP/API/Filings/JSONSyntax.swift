@@ -8,7 +8,12 @@ enum JSONSyntax {
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         scanner.index = start
-        let ok = scanner.value(depth: 0) && { scanner.skipSpace(); return scanner.index == bytes.count }()
+        let ok =
+            scanner.value(depth: 0)
+            && {
+                scanner.skipSpace()
+                return scanner.index == bytes.count
+            }()
         guard !ok else { return nil }
         return location(of: min(scanner.index, bytes.count), in: bytes)
     }
@@ -66,7 +71,10 @@ enum JSONSyntax {
         mutating func object(depth: Int) -> Bool {
             index += 1
             skipSpace()
-            if current == UInt8(ascii: "}") { index += 1; return true }
+            if current == UInt8(ascii: "}") {
+                index += 1
+                return true
+            }
             while true {
                 skipSpace()
                 guard current == UInt8(ascii: "\""), string() else { return false }
@@ -75,7 +83,10 @@ enum JSONSyntax {
                 index += 1
                 guard value(depth: depth + 1) else { return false }
                 skipSpace()
-                if current == UInt8(ascii: ",") { index += 1; continue }
+                if current == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 guard current == UInt8(ascii: "}") else { return false }
                 index += 1
                 return true
@@ -85,11 +96,17 @@ enum JSONSyntax {
         mutating func array(depth: Int) -> Bool {
             index += 1
             skipSpace()
-            if current == UInt8(ascii: "]") { index += 1; return true }
+            if current == UInt8(ascii: "]") {
+                index += 1
+                return true
+            }
             while true {
                 guard value(depth: depth + 1) else { return false }
                 skipSpace()
-                if current == UInt8(ascii: ",") { index += 1; continue }
+                if current == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 guard current == UInt8(ascii: "]") else { return false }
                 index += 1
                 return true
@@ -128,7 +145,10 @@ enum JSONSyntax {
         mutating func number() -> Bool {
             func digits() -> Int {
                 var count = 0
-                while let c = current, c >= 0x30 && c <= 0x39 { index += 1; count += 1 }
+                while let c = current, c >= 0x30 && c <= 0x39 {
+                    index += 1
+                    count += 1
+                }
                 return count
             }
             if current == UInt8(ascii: "-") { index += 1 }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import KaoheRules
 import KaoheStore
 
@@ -51,7 +51,7 @@ enum RosterInput {
     /// The roster's columns, in the order of the template; a column's key is the JSON member's name.
     enum Column: Int, CaseIterable {
         case staffNo, name, postCategory, level, score, grade, sanction, underInvestigation, probation,
-             leaveMonths, unassignedMonths, refused, quarters
+            leaveMonths, unassignedMonths, refused, quarters
 
         var key: String { "\(self)" }
 
@@ -85,15 +85,22 @@ enum RosterInput {
             table = try CSVTable.decode(bytes)
         } catch {
             throw ProblemDetails(
-                status: .badRequest, type: "/problems/malformed", title: "格式错误 Malformed body",
-                detail: error.description, field: "line \(error.line), column \(error.column)", rule: error.rule.rawValue
+                status: .badRequest,
+                type: "/problems/malformed",
+                title: "格式错误 Malformed body",
+                detail: error.description,
+                field: "line \(error.line), column \(error.column)",
+                rule: error.rule.rawValue
             )
         }
         // Each column's position in the file, resolved once.
         let position = table.columnIndices(Column.headerNames)
         for column in [Column.staffNo, .grade] where position[column.rawValue] == nil {
-            throw ProblemDetails.invalid("line 1", rule: "roster.header",
-                                        "表头缺少“\(column.names[0])”列(或 \(column.names[1])) / the header lacks the \(column.names[1]) column")
+            throw ProblemDetails.invalid(
+                "line 1",
+                rule: "roster.header",
+                "表头缺少“\(column.names[0])”列(或 \(column.names[1])) / the header lacks the \(column.names[1]) column"
+            )
         }
         guard table.rows.count <= maxLines else {
             throw ProblemDetails.invalid("line \(maxLines + 2)", rule: "roster.max-lines", "名册最多\(maxLines)行 / at most \(maxLines) lines")
@@ -120,7 +127,11 @@ enum RosterInput {
             func months(_ column: Column) throws -> Int? {
                 guard let value = text(column) else { return nil }
                 guard let number = Int(value) else {
-                    throw ProblemDetails.invalid(cell(column), rule: "roster.months", "“\(value)”应为0–12的整数 / must be a whole number of months")
+                    throw ProblemDetails.invalid(
+                        cell(column),
+                        rule: "roster.months",
+                        "“\(value)”应为0–12的整数 / must be a whole number of months"
+                    )
                 }
                 return number
             }
@@ -131,10 +142,18 @@ enum RosterInput {
                 }
             }
             let line = Line(
-                staffNo: text(.staffNo) ?? "", name: text(.name), postCategory: text(.postCategory), level: text(.level),
-                score: score, grade: text(.grade) ?? "", sanction: text(.sanction),
-                underInvestigation: try flag(.underInvestigation), probation: try flag(.probation),
-                leaveMonths: try months(.leaveMonths), unassignedMonths: try months(.unassignedMonths), refused: try flag(.refused),
+                staffNo: text(.staffNo) ?? "",
+                name: text(.name),
+                postCategory: text(.postCategory),
+                level: text(.level),
+                score: score,
+                grade: text(.grade) ?? "",
+                sanction: text(.sanction),
+                underInvestigation: try flag(.underInvestigation),
+                probation: try flag(.probation),
+                leaveMonths: try months(.leaveMonths),
+                unassignedMonths: try months(.unassignedMonths),
+                refused: try flag(.refused),
                 quarters: text(.quarters).map(splitQuarters)
             )
             return try make(line, number: row.line, locate: locate)
@@ -160,7 +179,11 @@ enum RosterInput {
     static func make(_ line: Line, number: Int, locate: (String) -> String) throws -> RosterLine {
         let staffNo = line.staffNo.trimmingBlanks()
         guard !staffNo.isEmpty, fits(staffNo, 64) else {
-            throw ProblemDetails.invalid(locate("staffNo"), rule: "roster.staff-no", "工号不能为空,最多64个字符 / staff number required, at most 64 characters")
+            throw ProblemDetails.invalid(
+                locate("staffNo"),
+                rule: "roster.staff-no",
+                "工号不能为空,最多64个字符 / staff number required, at most 64 characters"
+            )
         }
         func checkText(_ key: String, _ value: String) throws {
             guard fits(value, 100), !value.utf8.contains(0) else {
@@ -172,14 +195,20 @@ enum RosterInput {
         try checkText("postCategory", line.postCategory ?? "")
         try checkText("level", line.level ?? "")
         guard let grade = staffGrade(line.grade) else {
-            throw ProblemDetails.invalid(locate("grade"), rule: "roster.grade",
-                                        "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade")
+            throw ProblemDetails.invalid(
+                locate("grade"),
+                rule: "roster.grade",
+                "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade"
+            )
         }
         var sanction = Sanction.none
         if let text = line.sanction {
             guard let value = self.sanction(text) else {
-                throw ProblemDetails.invalid(locate("sanction"), rule: "roster.sanction",
-                                            "处分“\(text)”无效(无/警告/记过/降低岗位等级/撤职) / unknown sanction")
+                throw ProblemDetails.invalid(
+                    locate("sanction"),
+                    rule: "roster.sanction",
+                    "处分“\(text)”无效(无/警告/记过/降低岗位等级/撤职) / unknown sanction"
+                )
             }
             sanction = value
         }
@@ -195,8 +224,11 @@ enum RosterInput {
         var quarters: [QuarterResult] = []
         for text in line.quarters ?? [] {
             guard let value = quarter(text) else {
-                throw ProblemDetails.invalid(locate("quarters"), rule: "roster.quarter",
-                                            "季度结果“\(text)”无效(优秀/良好/称职/不称职) / unknown quarterly result")
+                throw ProblemDetails.invalid(
+                    locate("quarters"),
+                    rule: "roster.quarter",
+                    "季度结果“\(text)”无效(优秀/良好/称职/不称职) / unknown quarterly result"
+                )
             }
             quarters.append(value)
         }
@@ -204,10 +236,16 @@ enum RosterInput {
             throw ProblemDetails.invalid(locate("quarters"), rule: "roster.quarter", "季度结果最多4个 / at most 4 quarters")
         }
         let staff = StaffRecord(
-            staffNo: staffNo, score: line.score, grade: grade, sanction: sanction,
-            underInvestigation: line.underInvestigation ?? false, probation: line.probation ?? false,
-            leaveMonths: line.leaveMonths ?? 0, unassignedMonths: line.unassignedMonths ?? 0,
-            refused: line.refused ?? false, quarters: quarters
+            staffNo: staffNo,
+            score: line.score,
+            grade: grade,
+            sanction: sanction,
+            underInvestigation: line.underInvestigation ?? false,
+            probation: line.probation ?? false,
+            leaveMonths: line.leaveMonths ?? 0,
+            unassignedMonths: line.unassignedMonths ?? 0,
+            refused: line.refused ?? false,
+            quarters: quarters
         )
         return RosterLine(line: number, staff: staff, name: line.name ?? "", postCategory: line.postCategory ?? "", level: line.level ?? "")
     }

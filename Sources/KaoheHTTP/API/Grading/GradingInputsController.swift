@@ -22,11 +22,17 @@ struct GradingInputsController: Sendable {
     func register(on api: APIRoutes) {
         api.write(.post, Self.base + "/units/{code}/grading-events", idempotency: idempotency, maxBodySize: Self.maxBody, use: recordEvent)
         api.write(
-            .post, Self.base + "/units/{code}/grading-events/{number}/withdraw", idempotency: idempotency, maxBodySize: Self.maxBody,
+            .post,
+            Self.base + "/units/{code}/grading-events/{number}/withdraw",
+            idempotency: idempotency,
+            maxBodySize: Self.maxBody,
             use: withdrawEvent
         )
         api.write(
-            .put, Self.base + "/departments/{department}/result", idempotency: idempotency, maxBodySize: Self.maxBody,
+            .put,
+            Self.base + "/departments/{department}/result",
+            idempotency: idempotency,
+            maxBodySize: Self.maxBody,
             use: recordDepartmentResult
         )
         api.write(.put, Self.base + "/grading/ratio-rulings", idempotency: idempotency, maxBodySize: Self.maxBody, use: setRatioRulings)
@@ -39,16 +45,23 @@ struct GradingInputsController: Sendable {
         try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(unit.code)", rule: "access.office")
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(GradingEventInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
-        guard let kind = GradingEventKind(rawValue: input.kind) ?? GradingEventKind.allCases.first(where: { $0.chinese == input.kind }) else {
+        guard let kind = GradingEventKind(rawValue: input.kind) ?? GradingEventKind.allCases.first(where: { $0.chinese == input.kind })
+        else {
             throw ProblemDetails.invalid(
-                "/kind", rule: "grading-event.kind",
+                "/kind",
+                rule: "grading-event.kind",
                 "情形应为 direct-poor(直接确定为较差等次)或 not-excellent(不得确定为优秀等次) / kind must be direct-poor or not-excellent"
             )
         }
         let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
         let document = try Self.text(input.document, field: "/document", maximum: 200)
         let event = try await grading.recordEvent(
-            county: scope.county, cycle: scope.cycle, unit: unit.code, kind: kind, reason: reason, document: document,
+            county: scope.county,
+            cycle: scope.cycle,
+            unit: unit.code,
+            kind: kind,
+            reason: reason,
+            document: document,
             principal: scope.principal
         )
         return try APIBody.json(event, status: .created)
@@ -67,7 +80,12 @@ struct GradingInputsController: Sendable {
         let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
         return try APIBody.json(
             try await grading.withdrawEvent(
-                county: scope.county, cycle: scope.cycle, unit: unit.code, number: number, reason: reason, principal: scope.principal
+                county: scope.county,
+                cycle: scope.cycle,
+                unit: unit.code,
+                number: number,
+                reason: reason,
+                principal: scope.principal
             )
         )
     }
@@ -80,14 +98,20 @@ struct GradingInputsController: Sendable {
         let input = try APIBody.decode(DepartmentResultInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         guard let grade = DepartmentGrade(rawValue: input.grade) else {
             throw ProblemDetails.invalid(
-                "/grade", rule: "department-result.grade",
+                "/grade",
+                rule: "department-result.grade",
                 "部门年度综合考核结果应为 excellent、good、qualified 或 failed / excellent, good, qualified or failed"
             )
         }
         let document = try Self.text(input.document, field: "/document", maximum: 200)
         return try APIBody.json(
             try await grading.recordDepartmentResult(
-                county: scope.county, cycle: scope.cycle, department: department, grade: grade, document: document, principal: scope.principal
+                county: scope.county,
+                cycle: scope.cycle,
+                department: department,
+                grade: grade,
+                document: document,
+                principal: scope.principal
             )
         )
     }

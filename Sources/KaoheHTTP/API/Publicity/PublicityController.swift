@@ -32,7 +32,12 @@ struct PublicityController: Sendable {
         let scope = try CycleScope.office(context)
         let bytes = try await APIBody.read(request, limit: Self.maxBody)
         let input = bytes.isEmpty ? PublicityInput(opensOn: nil) : try APIBody.decode(PublicityInput.self, from: bytes)
-        let record = try await grading.openPublicity(county: scope.county, cycle: scope.cycle, opensOn: input.opensOn, principal: scope.principal)
+        let record = try await grading.openPublicity(
+            county: scope.county,
+            cycle: scope.cycle,
+            opensOn: input.opensOn,
+            principal: scope.principal
+        )
         return try APIBody.json(record, status: .created)
     }
 
@@ -65,7 +70,11 @@ struct PublicityController: Sendable {
             throw ProblemDetails.invalid("/text", rule: "objection.text", "异议内容应为1–10000字 / 1–10,000 characters")
         }
         let objection = try await grading.fileObjection(
-            county: scope.county, cycle: scope.cycle, unit: unit.code, text: text, principal: scope.principal
+            county: scope.county,
+            cycle: scope.cycle,
+            unit: unit.code,
+            text: text,
+            principal: scope.principal
         )
         return try APIBody.json(objection, status: .created)
     }
@@ -97,7 +106,12 @@ struct PublicityController: Sendable {
         }
         return try APIBody.json(
             try await grading.reviewObjection(
-                county: scope.county, id: id, outcome: input.outcome, grade: grade, note: input.note, principal: scope.principal
+                county: scope.county,
+                id: id,
+                outcome: input.outcome,
+                grade: grade,
+                note: input.note,
+                principal: scope.principal
             )
         )
     }

@@ -28,7 +28,8 @@ struct RechecksController: Sendable {
         let unit = try await scope.visibleUnit(context, filings: filings)
         guard scope.principal.role == .office || scope.principal.role == .reviewer else {
             throw ProblemDetails.forbidden(
-                "只有选派的核验人员或县事考办可报送核验评分 / only the assigned reviewer or the office files a re-check", rule: "access.recheck"
+                "只有选派的核验人员或县事考办可报送核验评分 / only the assigned reviewer or the office files a re-check",
+                rule: "access.recheck"
             )
         }
         try APIBody.requireMediaType(request, ["application/json"])
@@ -45,7 +46,12 @@ struct RechecksController: Sendable {
             reviewer = named
         }
         let version = try await grading.fileRecheck(
-            county: scope.county, cycle: scope.cycle, unit: unit.code, reviewer: reviewer, sheet: sheet, principal: scope.principal
+            county: scope.county,
+            cycle: scope.cycle,
+            unit: unit.code,
+            reviewer: reviewer,
+            sheet: sheet,
+            principal: scope.principal
         )
         return try APIBody.json(version)
     }

@@ -124,8 +124,13 @@ struct RegistryController: Sendable {
             ]
         )
         return ImportResponse(
-            county: county, rows: summary.rows, inserted: summary.inserted, updated: summary.updated,
-            unchanged: summary.unchanged, sha256: summary.fileSHA256, auditSeq: summary.auditSeq
+            county: county,
+            rows: summary.rows,
+            inserted: summary.inserted,
+            updated: summary.updated,
+            unchanged: summary.unchanged,
+            sha256: summary.fileSHA256,
+            auditSeq: summary.auditSeq
         )
     }
 

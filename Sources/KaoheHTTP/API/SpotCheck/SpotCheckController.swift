@@ -77,7 +77,13 @@ struct SpotCheckController: Sendable {
                 throw ProblemDetails.invalid("/seed", rule: "spot-check.seed", error.description)
             }
         }
-        let record = try await store.draw(county: scope.county, cycle: scope.cycle, actor: scope.principal.actor, seed: seed, reason: input.reason)
+        let record = try await store.draw(
+            county: scope.county,
+            cycle: scope.cycle,
+            actor: scope.principal.actor,
+            seed: seed,
+            reason: input.reason
+        )
         return try Self.json(record, status: .created)
     }
 
@@ -88,7 +94,9 @@ struct SpotCheckController: Sendable {
         if AccessPolicy(principal).seeCountyWide(county: county) == .allowed {
             let draws = try await store.all(county: county, cycle: cycle)
             guard !draws.isEmpty else { throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)") }
-            return try Self.json(AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws))
+            return try Self.json(
+                AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws)
+            )
         }
         guard let current = try await store.current(county: county, cycle: cycle), let selection = current.selection else {
             throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
@@ -98,9 +106,16 @@ struct SpotCheckController: Sendable {
         }
         return try Self.json(
             PublicDraw(
-                drawNo: current.drawNo, populationHash: current.populationHash, populationSize: current.population.count,
-                seed: selection.seed, algorithm: selection.algorithm, algorithmVersion: selection.algorithmVersion,
-                percent: selection.percent.value, drawnAt: current.drawnAt, selected: selection.selected, myAssignments: mine
+                drawNo: current.drawNo,
+                populationHash: current.populationHash,
+                populationSize: current.population.count,
+                seed: selection.seed,
+                algorithm: selection.algorithm,
+                algorithmVersion: selection.algorithmVersion,
+                percent: selection.percent.value,
+                drawnAt: current.drawnAt,
+                selected: selection.selected,
+                myAssignments: mine
             )
         )
     }

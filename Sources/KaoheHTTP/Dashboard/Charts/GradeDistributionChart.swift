@@ -77,33 +77,35 @@ public struct GradeDistributionChart: Sendable {
         let width = plotX + barWidth + Self.countWidth + Self.margin
         let height = Self.margin + Self.legendHeight + rows.count * (Self.barHeight + Self.rowGap) + Self.margin
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart chart-grades" role="img" \
-        width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-        aria-labelledby="chart-grades-title chart-grades-desc" font-family="\(SVGText.fontFamily)" font-size="\(Self.fontSize)">
-        <title id="chart-grades-title">\(SVGText.escape(title))</title>
-        <desc id="chart-grades-desc">\(SVGText.escape(summary))</desc>
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart chart-grades" role="img" \
+            width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
+            aria-labelledby="chart-grades-title chart-grades-desc" font-family="\(SVGText.fontFamily)" font-size="\(Self.fontSize)">
+            <title id="chart-grades-title">\(SVGText.escape(title))</title>
+            <desc id="chart-grades-desc">\(SVGText.escape(summary))</desc>
 
-        """
+            """
         // Legend.
         var legendX = plotX
         for (index, grade) in UnitGrade.allCases.enumerated() {
             out += """
-            <g class="legend"><rect x="\(legendX)" y="\(Self.margin)" width="14" height="14" fill="\(ChartPalette.fill(index))" \
-            stroke="\(ChartPalette.outline)" stroke-width="1"/><text x="\(legendX + 19)" y="\(Self.margin + 12)">\(grade.chinese)</text></g>
+                <g class="legend"><rect x="\(legendX)" y="\(Self.margin)" width="14" height="14" fill="\(ChartPalette.fill(index))" \
+                stroke="\(ChartPalette.outline)" stroke-width="1"/><text x="\(legendX + 19)" y="\(Self.margin + 12)">\(grade.chinese)</text></g>
 
-            """
+                """
             legendX += 19 + SVGText.width(grade.chinese, fontSize: Self.fontSize) + 18
         }
         for (rowIndex, row) in rows.enumerated() {
             let y = Self.margin + Self.legendHeight + rowIndex * (Self.barHeight + Self.rowGap)
             let length = largest == 0 ? 0 : row.total * barWidth / largest
             out += "<g class=\"bar\">"
-            out += "<text x=\"\(plotX - 6)\" y=\(quoted(y + Self.barHeight / 2 + 5)) text-anchor=\"end\">\(SVGText.escape(row.label))</text>"
+            out +=
+                "<text x=\"\(plotX - 6)\" y=\(quoted(y + Self.barHeight / 2 + 5)) text-anchor=\"end\">\(SVGText.escape(row.label))</text>"
             for segment in Self.segments(of: row, length: length) {
                 let index = segment.grade.rank
                 let tip = "\(row.label) \(segment.grade.chinese) \(segment.count) 个"
                 out += "<rect x=\(quoted(plotX + segment.x)) y=\(quoted(y)) width=\(quoted(segment.width)) height=\"\(Self.barHeight)\" "
-                out += "fill=\"\(ChartPalette.fill(index))\" stroke=\"\(ChartPalette.outline)\" stroke-width=\"1\" data-grade=\"\(segment.grade.rawValue)\" data-count=\"\(segment.count)\">"
+                out +=
+                    "fill=\"\(ChartPalette.fill(index))\" stroke=\"\(ChartPalette.outline)\" stroke-width=\"1\" data-grade=\"\(segment.grade.rawValue)\" data-count=\"\(segment.count)\">"
                 out += "<title>\(SVGText.escape(tip))</title></rect>"
                 let digits = String(segment.count)
                 if segment.width >= SVGText.width(digits, fontSize: Self.fontSize) + 6 {

@@ -70,36 +70,41 @@ public struct PercentBarChart: Sendable {
         let height = plotTop + plotHeight + 20 + Self.margin
         let safeID = SVGText.escape(id)
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart chart-rates" role="img" \
-        width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-        aria-labelledby="\(safeID)-title \(safeID)-desc" font-family="\(SVGText.fontFamily)" font-size="\(Self.fontSize)">
-        <title id="\(safeID)-title">\(SVGText.escape(title))</title>
-        <desc id="\(safeID)-desc">\(SVGText.escape(summary))</desc>
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart chart-rates" role="img" \
+            width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
+            aria-labelledby="\(safeID)-title \(safeID)-desc" font-family="\(SVGText.fontFamily)" font-size="\(Self.fontSize)">
+            <title id="\(safeID)-title">\(SVGText.escape(title))</title>
+            <desc id="\(safeID)-desc">\(SVGText.escape(summary))</desc>
 
-        """
+            """
         var legendX = plotX
         for (index, name) in series.enumerated() {
-            out += "<g class=\"legend\"><rect x=\"\(legendX)\" y=\"\(Self.margin)\" width=\"14\" height=\"14\" fill=\"\(ChartPalette.fill(index))\" "
-            out += "stroke=\"\(ChartPalette.outline)\" stroke-width=\"1\"/><text x=\"\(legendX + 19)\" y=\"\(Self.margin + 12)\">\(SVGText.escape(name))</text></g>\n"
+            out +=
+                "<g class=\"legend\"><rect x=\"\(legendX)\" y=\"\(Self.margin)\" width=\"14\" height=\"14\" fill=\"\(ChartPalette.fill(index))\" "
+            out +=
+                "stroke=\"\(ChartPalette.outline)\" stroke-width=\"1\"/><text x=\"\(legendX + 19)\" y=\"\(Self.margin + 12)\">\(SVGText.escape(name))</text></g>\n"
             legendX += 19 + SVGText.width(name, fontSize: Self.fontSize) + 18
         }
         // Axis: 0, 50, 100 %.
         for tick in [0, 50, 100] {
             let x = plotX + Self.length(percent: tick, axis: axisWidth)
-            out += "<line x1=\"\(x)\" y1=\"\(plotTop - 4)\" x2=\"\(x)\" y2=\"\(plotTop + plotHeight)\" stroke=\"\(ChartPalette.grid)\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>"
+            out +=
+                "<line x1=\"\(x)\" y1=\"\(plotTop - 4)\" x2=\"\(x)\" y2=\"\(plotTop + plotHeight)\" stroke=\"\(ChartPalette.grid)\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>"
             out += "<text x=\"\(x)\" y=\"\(plotTop + plotHeight + 15)\" text-anchor=\"middle\">\(tick)%</text>\n"
         }
         for (categoryIndex, category) in categories.enumerated() {
             let top = plotTop + categoryIndex * groupHeight
             out += "<g class=\"group\">"
-            out += "<text x=\"\(plotX - 6)\" y=\"\(top + series.count * Self.barHeight / 2 + 5)\" text-anchor=\"end\">\(SVGText.escape(category.label))</text>"
+            out +=
+                "<text x=\"\(plotX - 6)\" y=\"\(top + series.count * Self.barHeight / 2 + 5)\" text-anchor=\"end\">\(SVGText.escape(category.label))</text>"
             for (index, name) in series.enumerated() {
                 let percent = index < category.percents.count ? min(100, max(0, category.percents[index])) : 0
                 let detail = index < category.details.count ? category.details[index] : ""
                 let y = top + index * Self.barHeight
                 let length = Self.length(percent: percent, axis: axisWidth)
                 let figure = detail.isEmpty ? "\(percent)%" : "\(percent)%(\(detail))"
-                out += "<rect x=\"\(plotX)\" y=\"\(y)\" width=\"\(length)\" height=\"\(Self.barHeight - 2)\" fill=\"\(ChartPalette.fill(index))\" "
+                out +=
+                    "<rect x=\"\(plotX)\" y=\"\(y)\" width=\"\(length)\" height=\"\(Self.barHeight - 2)\" fill=\"\(ChartPalette.fill(index))\" "
                 out += "stroke=\"\(ChartPalette.outline)\" stroke-width=\"1\" data-percent=\"\(percent)\">"
                 out += "<title>\(SVGText.escape("\(category.label) \(name) \(figure)"))</title></rect>"
                 out += "<text x=\"\(plotX + length + 5)\" y=\"\(y + Self.barHeight - 4)\">\(SVGText.escape(figure))</text>"

@@ -13,12 +13,17 @@ struct CommitteesController: Sendable {
     }
 
     func view(_ page: CyclePage) async throws -> CommitteesView {
-        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let county = page.county.code
+        let cycle = page.cycle.definition.cycle
         let draw = try await dashboard.stores.spotCheck.current(county: county, cycle: cycle)
         let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
         return CommitteesView.build(
-            enrolled: page.cycle.units, draw: draw, report: report,
+            enrolled: page.cycle.units,
+            draw: draw,
+            report: report,
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
-            base: page.base, cycle: cycle)
+            base: page.base,
+            cycle: cycle
+        )
     }
 }

@@ -57,15 +57,26 @@ struct CommitteesView: Sendable, TabularView {
             .sorted { $0.committee < $1.committee }
     }
 
-    static func build(enrolled: [String], draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility,
-                      base: String, cycle: String) -> CommitteesView {
+    static func build(
+        enrolled: [String],
+        draw: SpotCheckRecord?,
+        report: DeviationReport?,
+        visibility: UnitVisibility,
+        base: String,
+        cycle: String
+    ) -> CommitteesView {
         let list = figures(enrolled: enrolled, draw: draw, report: report, visibility: visibility)
         let chart = PercentBarChart(
-            title: "各专业考核委员会核验偏差率与改判率(\(cycle))", series: ["偏差率", "改判率"],
+            title: "各专业考核委员会核验偏差率与改判率(\(cycle))",
+            series: ["偏差率", "改判率"],
             categories: list.map { f in
-                .init(label: visibility.committeeName(f.committee), percents: [f.deviationPercent, f.overridePercent],
-                      details: ["\(f.deviated)/\(f.rechecked)", "\(f.overridden)/\(f.rechecked)"])
-            })
+                .init(
+                    label: visibility.committeeName(f.committee),
+                    percents: [f.deviationPercent, f.overridePercent],
+                    details: ["\(f.deviated)/\(f.rechecked)", "\(f.overridden)/\(f.rechecked)"]
+                )
+            }
+        )
         let rows = list.map { f in
             DataRow([
                 DataCell(visibility.committeeName(f.committee)), .number(f.units), .number(f.sampled), .number(f.rechecked),
@@ -73,17 +84,26 @@ struct CommitteesView: Sendable, TabularView {
                 DataCell("\(f.overridePercent)%", kind: "num"), .number(f.meanDifference), .number(f.maxDifference),
             ])
         }
-        let table = DataTable(id: "committees", title: "专考委对比", fileName: "专考委对比-\(cycle)",
-                              header: ["专业考核委员会", "参加考核单位", "抽中", "已核验", "有偏差", "偏差率", "改判", "改判率", "平均差距", "最大差距"],
-                              rows: rows, csvBase: base + "/committees.csv",
-                              emptyText: "您的账号没有可对比的专业考核委员会数据。")
+        let table = DataTable(
+            id: "committees",
+            title: "专考委对比",
+            fileName: "专考委对比-\(cycle)",
+            header: ["专业考核委员会", "参加考核单位", "抽中", "已核验", "有偏差", "偏差率", "改判", "改判率", "平均差距", "最大差距"],
+            rows: rows,
+            csvBase: base + "/committees.csv",
+            emptyText: "您的账号没有可对比的专业考核委员会数据。"
+        )
         let threshold = report.map { "差距达到 \($0.threshold) 分" + ($0.onPoorCountDifference ? "或定性“差”项数不同" : "") } ?? "差距较大"
         return CommitteesView(
-            scopeNote: visibility.scopeNote, chart: chart.svg(), hasRows: !rows.isEmpty, committees: table,
+            scopeNote: visibility.scopeNote,
+            chart: chart.svg(),
+            hasRows: !rows.isEmpty,
+            committees: table,
             definitions: [
                 "偏差率 = 核验得分或定性“差”项数与专考委评分不同的单位数 ÷ 已核验单位数(取整百分比,向下取整)。",
                 "改判率 = \(threshold)、按核验结果计分的单位数 ÷ 已核验单位数。",
                 "平均差距、最大差距为专考委综合得分与核验得分之差的绝对值。",
-            ])
+            ]
+        )
     }
 }

@@ -103,8 +103,12 @@ struct LooseText: Decodable, Sendable, CustomStringConvertible {
     var description: String
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) { description = text }
-        else if let number = try? container.decode(Int64.self) { description = String(number) }
-        else { description = "" }
+        if let text = try? container.decode(String.self) {
+            description = text
+        } else if let number = try? container.decode(Int64.self) {
+            description = String(number)
+        } else {
+            description = ""
+        }
     }
 }

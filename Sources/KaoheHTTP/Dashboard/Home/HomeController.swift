@@ -8,8 +8,16 @@ import KaoheStore
 struct HomeController: Sendable {
     let dashboard: Dashboard
 
-    struct CycleLink { var cycle: String; var title: String; var href: String; var opened: Bool }
-    struct CyclesView { var cycles: [CycleLink]; var hasCycles: Bool }
+    struct CycleLink {
+        var cycle: String
+        var title: String
+        var href: String
+        var opened: Bool
+    }
+    struct CyclesView {
+        var cycles: [CycleLink]
+        var hasCycles: Bool
+    }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/", use: home)
@@ -44,7 +52,9 @@ struct HomeController: Sendable {
     func list(_ session: WebSession, _ cycles: [CycleLink]) async throws -> Response {
         let countyName = try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county
         return dashboard.templates.page(
-            "cycles", CyclesView(cycles: cycles, hasCycles: !cycles.isEmpty), title: "考核周期",
+            "cycles",
+            CyclesView(cycles: cycles, hasCycles: !cycles.isEmpty),
+            title: "考核周期",
             chrome: dashboard.chrome(session, countyName: countyName)
         ).response()
     }

@@ -10,7 +10,10 @@ enum ChineseTime {
         let total = Int(instant.timeIntervalSince1970.rounded(.down)) + ShanghaiTime.offsetSeconds
         var days = total / 86_400
         var rest = total % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
+        if rest < 0 {
+            rest += 86_400
+            days -= 1
+        }
         return (CivilDate(daysSinceEpoch: days), rest / 60)
     }
 
@@ -20,7 +23,8 @@ enum ChineseTime {
     /// `2026年11月22日 18:00` (Asia/Shanghai).
     static func dateTime(_ instant: Date) -> String {
         let (day, minutes) = parts(instant)
-        let hh = minutes / 60, mm = minutes % 60
+        let hh = minutes / 60
+        let mm = minutes % 60
         return date(day) + " " + (hh < 10 ? "0\(hh)" : "\(hh)") + ":" + (mm < 10 ? "0\(mm)" : "\(mm)")
     }
 

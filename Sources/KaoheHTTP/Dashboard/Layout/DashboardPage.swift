@@ -28,8 +28,14 @@ struct LayoutView {
 
 extension DashboardTemplates {
     /// Renders `view` with `template` inside the layout.
-    func page(_ template: String, _ view: Any, title: String, chrome: PageChrome?, status: HTTPResponse.Status = .ok,
-              generatedAt: String? = nil) -> DashboardPage {
+    func page(
+        _ template: String,
+        _ view: Any,
+        title: String,
+        chrome: PageChrome?,
+        status: HTTPResponse.Status = .ok,
+        generatedAt: String? = nil
+    ) -> DashboardPage {
         let body = render(view, template: template)
         let html = render(LayoutView(title: title, chrome: chrome, body: body, generatedAt: generatedAt), template: "layout")
         return DashboardPage(status: status, html: html)
@@ -37,7 +43,11 @@ extension DashboardTemplates {
 
     /// A zh-CN error page (404, 403, 400, 500) with the request id.
     func errorPage(status: HTTPResponse.Status, message: String, requestID: String?) -> DashboardPage {
-        struct ErrorView { var status: Int; var message: String; var requestID: String? }
+        struct ErrorView {
+            var status: Int
+            var message: String
+            var requestID: String?
+        }
         let title: String
         switch status.code {
         case 404: title = "未找到"
@@ -46,6 +56,12 @@ extension DashboardTemplates {
         case 503: title = "暂不可用"
         default: title = "出错了"
         }
-        return page("error", ErrorView(status: status.code, message: message, requestID: requestID), title: title, chrome: nil, status: status)
+        return page(
+            "error",
+            ErrorView(status: status.code, message: message, requestID: requestID),
+            title: title,
+            chrome: nil,
+            status: status
+        )
     }
 }

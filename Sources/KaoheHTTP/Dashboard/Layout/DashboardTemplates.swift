@@ -23,7 +23,7 @@ public struct DashboardTemplates: Sendable {
 
     static func load() throws -> DashboardTemplates {
         guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil),
-              let css = Bundle.module.url(forResource: "Static", withExtension: nil)?.appendingPathComponent("kaohe.css")
+            let css = Bundle.module.url(forResource: "Static", withExtension: nil)?.appendingPathComponent("kaohe.css")
         else { throw CocoaError(.fileNoSuchFile) }
         var library = MustacheLibrary()
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {

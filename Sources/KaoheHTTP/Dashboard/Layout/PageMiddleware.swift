@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 
 /// Wraps every dashboard route: adds the security headers to every answer, and turns every error

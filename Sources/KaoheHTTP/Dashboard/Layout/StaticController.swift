@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// `/static/kaohe.css`: the dashboard's one stylesheet, served by kaohed itself (no CDN).

@@ -13,7 +13,9 @@ enum OverviewCSV {
         case "steps":
             var csv = ExcelCSV(header: ["环节", "截止时间（北京时间）", "剩余", "已报送", "待完善", "逾期", "未报送", "单位数"])
             for s in view.steps {
-                csv.append([s.name, s.deadline, s.daysLeft, String(s.filed), String(s.draft), String(s.late), String(s.missing), String(s.total)])
+                csv.append([
+                    s.name, s.deadline, s.daysLeft, String(s.filed), String(s.draft), String(s.late), String(s.missing), String(s.total),
+                ])
             }
             return csv
         case "late":

@@ -30,7 +30,12 @@ struct OverviewController: Sendable {
 
     func load(_ context: KaoheRequestContext) async throws -> (CyclePage, OverviewView) {
         let page = try await dashboard.cyclePage(context, current: .overview)
-        guard let monitor = try await CycleMonitor.load(dashboard.stores.monitor, county: page.county.code, cycle: page.cycle.definition.cycle)
+        guard
+            let monitor = try await CycleMonitor.load(
+                dashboard.stores.monitor,
+                county: page.county.code,
+                cycle: page.cycle.definition.cycle
+            )
         else { throw ProblemDetails.notFound("cycle") }
         let visibility = try await UnitVisibility.load(policy: page.policy, county: page.county.code, registry: dashboard.registry)
         let view = OverviewView(page: page, monitor: monitor.scoped(to: page), visibility: visibility)

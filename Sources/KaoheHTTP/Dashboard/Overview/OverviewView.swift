@@ -5,7 +5,11 @@ import KaoheStore
 /// deadline and the days left, the late units, open roster violations, ratio conflicts and
 /// objections awaiting review — all limited to the account's units.
 struct OverviewView {
-    struct Segment { var kind: String; var x: String; var width: String }
+    struct Segment {
+        var kind: String
+        var x: String
+        var width: String
+    }
     struct Step {
         var name: String
         var deadline: String
@@ -14,11 +18,36 @@ struct OverviewView {
         var filed = 0, draft = 0, late = 0, missing = 0, total = 0
         var segments: [Segment] = []
     }
-    struct OtherDeadline { var what: String; var at: String; var daysLeft: String }
-    struct LateUnit { var code: String; var name: String; var href: String; var committee: String; var steps: String }
-    struct Violation { var unitName: String; var href: String; var staffNo: String; var rule: String; var message: String }
-    struct Conflict { var scope: String; var message: String; var units: String? }
-    struct Objection { var id: String; var unitName: String; var href: String; var filedAt: String }
+    struct OtherDeadline {
+        var what: String
+        var at: String
+        var daysLeft: String
+    }
+    struct LateUnit {
+        var code: String
+        var name: String
+        var href: String
+        var committee: String
+        var steps: String
+    }
+    struct Violation {
+        var unitName: String
+        var href: String
+        var staffNo: String
+        var rule: String
+        var message: String
+    }
+    struct Conflict {
+        var scope: String
+        var message: String
+        var units: String?
+    }
+    struct Objection {
+        var id: String
+        var unitName: String
+        var href: String
+        var filedAt: String
+    }
 
     var scopeNote: String?
     /// `…/overview.csv?table=`; each table's download link adds its id.
@@ -48,8 +77,10 @@ struct OverviewView {
         let names = Dictionary(monitor.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         steps = page.cycle.steps.map { cycleStep in
             var step = Step(
-                name: cycleStep.step.chinese, deadline: ChineseTime.dateTime(cycleStep.times.deadline),
-                daysLeft: ChineseTime.daysLeft(until: cycleStep.times.deadline, now: now), passed: cycleStep.times.deadline <= now
+                name: cycleStep.step.chinese,
+                deadline: ChineseTime.dateTime(cycleStep.times.deadline),
+                daysLeft: ChineseTime.daysLeft(until: cycleStep.times.deadline, now: now),
+                passed: cycleStep.times.deadline <= now
             )
             for unit in monitor.units {
                 switch unit.steps.status(of: cycleStep.step) {
@@ -61,7 +92,8 @@ struct OverviewView {
             }
             step.total = monitor.units.count
             var x = 0.0
-            for (kind, count) in [("filed", step.filed), ("draft", step.draft), ("late", step.late), ("missing", step.missing)] where count > 0 {
+            for (kind, count) in [("filed", step.filed), ("draft", step.draft), ("late", step.late), ("missing", step.missing)]
+            where count > 0 {
                 let width = Double(count) * 100 / Double(max(step.total, 1))
                 step.segments.append(Segment(kind: kind, x: Self.number(x), width: Self.number(width)))
                 x += width
@@ -69,18 +101,34 @@ struct OverviewView {
             return step
         }
         otherDeadlines = monitor.deadlines.compactMap { deadline in
-            guard !deadline.what.hasPrefix("deadline."), let at = ShanghaiTime.parse(deadline.at, dateMeansEndOfDay: false) else { return nil }
-            return OtherDeadline(what: Self.deadlineName(deadline.what), at: ChineseTime.dateTime(at), daysLeft: ChineseTime.daysLeft(until: at, now: now))
+            guard !deadline.what.hasPrefix("deadline."), let at = ShanghaiTime.parse(deadline.at, dateMeansEndOfDay: false) else {
+                return nil
+            }
+            return OtherDeadline(
+                what: Self.deadlineName(deadline.what),
+                at: ChineseTime.dateTime(at),
+                daysLeft: ChineseTime.daysLeft(until: at, now: now)
+            )
         }
         lateUnits = monitor.units.compactMap { unit in
             let late = FilingStep.allCases.filter { unit.steps.status(of: $0) == "late" }
             guard !late.isEmpty else { return nil }
-            return LateUnit(code: unit.code, name: unit.name, href: page.unitHref(unit.code),
-                            committee: committeeNames[unit.committee] ?? unit.committee, steps: late.map(\.chinese).joined(separator: "、"))
+            return LateUnit(
+                code: unit.code,
+                name: unit.name,
+                href: page.unitHref(unit.code),
+                committee: committeeNames[unit.committee] ?? unit.committee,
+                steps: late.map(\.chinese).joined(separator: "、")
+            )
         }
         violations = monitor.violations.map {
-            Violation(unitName: names[$0.unit] ?? $0.unit, href: page.unitHref($0.unit), staffNo: $0.staffNo ?? "",
-                      rule: $0.rule ?? "", message: $0.message ?? "")
+            Violation(
+                unitName: names[$0.unit] ?? $0.unit,
+                href: page.unitHref($0.unit),
+                staffNo: $0.staffNo ?? "",
+                rule: $0.rule ?? "",
+                message: $0.message ?? ""
+            )
         }
         gradingState = monitor.grading?.state.map(Self.gradingStateName)
         conflicts = (monitor.grading?.conflicts ?? []).map { conflict in
@@ -91,8 +139,12 @@ struct OverviewView {
             )
         }
         objections = monitor.objections.map {
-            Objection(id: $0.id.description, unitName: names[$0.unit] ?? $0.unit, href: page.unitHref($0.unit),
-                      filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? "")
+            Objection(
+                id: $0.id.description,
+                unitName: names[$0.unit] ?? $0.unit,
+                href: page.unitHref($0.unit),
+                filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? ""
+            )
         }
         // Stored, not computed: the template engine reads a view's stored properties only.
         hasOtherDeadlines = !otherDeadlines.isEmpty

@@ -20,8 +20,15 @@ struct PublicityListView: Sendable, TabularView {
     /// The tables of the page by id, for the CSV route.
     var tables: [DataTable] { [list] }
 
-    static func build(result: GradingResult?, publicity: PublicityRecord?, countyName: String, cycle: String, cycleTitle: String,
-                      visibility: UnitVisibility, base: String) -> PublicityListView {
+    static func build(
+        result: GradingResult?,
+        publicity: PublicityRecord?,
+        countyName: String,
+        cycle: String,
+        cycleTitle: String,
+        visibility: UnitVisibility,
+        base: String
+    ) -> PublicityListView {
         let shown = (result?.units ?? []).filter { visibility.sees($0.code, committee: $0.committee) }
             .sorted { ($0.committee, $0.grade.rank, $0.code) < ($1.committee, $1.grade.rank, $1.code) }
         let rows = shown.enumerated().map { index, unit in
@@ -30,22 +37,34 @@ struct PublicityListView: Sendable, TabularView {
                 DataCell(visibility.committeeName(unit.committee)), DataCell(unit.grade.chinese),
             ])
         }
-        let list = DataTable(id: "publicity", title: "公示名单", fileName: "公示名单-\(cycle)",
-                             header: ["序号", "单位名称", "统一社会信用代码", "专业考核委员会", "考核等次"],
-                             rows: rows, csvBase: base + "/results/publicity.csv", emptyText: "尚无可公示的考核结果。")
+        let list = DataTable(
+            id: "publicity",
+            title: "公示名单",
+            fileName: "公示名单-\(cycle)",
+            header: ["序号", "单位名称", "统一社会信用代码", "专业考核委员会", "考核等次"],
+            rows: rows,
+            csvBase: base + "/results/publicity.csv",
+            emptyText: "尚无可公示的考核结果。"
+        )
         var window: String?
         if let publicity {
-            window = "公示期:\(publicity.opensOn) 至 \(publicity.closesOn)(\(publicity.workingDays) 个工作日,截至当日 23:59:59)"
+            window =
+                "公示期:\(publicity.opensOn) 至 \(publicity.closesOn)(\(publicity.workingDays) 个工作日,截至当日 23:59:59)"
                 + (publicity.finalised ? ",已期满定档。" : publicity.open ? ",公示中。" : "。")
         }
-        let draftNote: String? = switch result?.state {
-        case nil: "尚未生成等次建议。"
-        case .proposed?: "以下等次尚未经县事考办确认,仅为建议,不得公示。"
-        default: nil
-        }
+        let draftNote: String? =
+            switch result?.state {
+            case nil: "尚未生成等次建议。"
+            case .proposed?: "以下等次尚未经县事考办确认,仅为建议,不得公示。"
+            default: nil
+            }
         return PublicityListView(
-            scopeNote: visibility.scopeNote, heading: "\(countyName)\(cycleTitle)结果公示",
-            window: window, draftNote: draftNote, list: list,
-            notice: "公示期间,对考核结果有异议的,可向负责考核的专业考核委员会或县事业单位考核委员会办公室反映。")
+            scopeNote: visibility.scopeNote,
+            heading: "\(countyName)\(cycleTitle)结果公示",
+            window: window,
+            draftNote: draftNote,
+            list: list,
+            notice: "公示期间,对考核结果有异议的,可向负责考核的专业考核委员会或县事业单位考核委员会办公室反映。"
+        )
     }
 }

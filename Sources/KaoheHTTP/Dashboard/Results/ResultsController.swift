@@ -15,7 +15,14 @@ struct ResultsController: Sendable {
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/results"
         dashboard.registerTablePage(on: router, path: base, current: .results, template: "results", title: "考核结果", view: results)
-        dashboard.registerTablePage(on: router, path: base + "/publicity", current: .publicity, template: "publicity", title: "公示名单", view: publicity)
+        dashboard.registerTablePage(
+            on: router,
+            path: base + "/publicity",
+            current: .publicity,
+            template: "publicity",
+            title: "公示名单",
+            view: publicity
+        )
         router.post(RouterPath(base + "/decisions"), use: recordDecision)
         router.post(RouterPath(base + "/confirm"), use: confirm)
     }
@@ -25,7 +32,11 @@ struct ResultsController: Sendable {
         let page = try await dashboard.cyclePage(context, current: .results)
         try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
         do {
-            _ = try await dashboard.stores.grading.confirm(county: page.county.code, cycle: page.cycle.definition.cycle, principal: page.principal)
+            _ = try await dashboard.stores.grading.confirm(
+                county: page.county.code,
+                cycle: page.cycle.definition.cycle,
+                principal: page.principal
+            )
         } catch let error as CycleError {
             throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
         }
@@ -45,13 +56,19 @@ struct ResultsController: Sendable {
         guard !reference.isEmpty else {
             throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
         }
-        let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map { String($0.key.dropFirst("favoured_".count)) }.sorted()
+        let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map {
+            String($0.key.dropFirst("favoured_".count))
+        }.sorted()
         let grading = dashboard.stores.grading
         let cycle = page.cycle.definition.cycle
         let earlier = try await grading.current(county: page.county.code, cycle: cycle)?.decisions ?? []
         do {
-            _ = try await grading.decide(county: page.county.code, cycle: cycle,
-                                         decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)], principal: page.principal)
+            _ = try await grading.decide(
+                county: page.county.code,
+                cycle: cycle,
+                decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)],
+                principal: page.principal
+            )
         } catch let error as CycleError {
             throw DashboardRefusal(status: error.code == .invalid ? .unprocessableContent : .conflict, message: "未能记录决定:\(error.message)")
         }
@@ -66,8 +83,15 @@ struct ResultsController: Sendable {
         let cycle = page.cycle.definition.cycle
         let result = try await dashboard.stores.grading.current(county: page.county.code, cycle: cycle)
         let stamp = try await dashboard.stores.dashboard.gradingStamp(county: page.county.code, cycle: cycle)
-        return ResultsView.build(result: result, stamp: stamp, visibility: try await visibility(page), base: page.base, cycle: cycle,
-                                 csrf: page.session.csrfToken, isOffice: page.principal.role == .office)
+        return ResultsView.build(
+            result: result,
+            stamp: stamp,
+            visibility: try await visibility(page),
+            base: page.base,
+            cycle: cycle,
+            csrf: page.session.csrfToken,
+            isOffice: page.principal.role == .office
+        )
     }
 
     func publicity(_ page: CyclePage) async throws -> PublicityListView {
@@ -76,7 +100,11 @@ struct ResultsController: Sendable {
         return PublicityListView.build(
             result: try await grading.current(county: page.county.code, cycle: cycle),
             publicity: try await grading.publicity(county: page.county.code, cycle: cycle),
-            countyName: page.county.name, cycle: cycle, cycleTitle: page.cycle.definition.title,
-            visibility: try await visibility(page), base: page.base)
+            countyName: page.county.name,
+            cycle: cycle,
+            cycleTitle: page.cycle.definition.title,
+            visibility: try await visibility(page),
+            base: page.base
+        )
     }
 }

@@ -81,11 +81,20 @@ struct ResultsView: Sendable, TabularView {
     static func source(_ source: String) -> String { source == "recheck" ? "核验评分(改判)" : "专考委评分" }
 
     /// Builds the page. `base` is the cycle's page path (`/counties/{county}/cycles/{cycle}`).
-    static func build(result: GradingResult?, stamp: GradingStamp?, visibility: UnitVisibility, base: String, cycle: String,
-                      csrf: String?, isOffice: Bool) -> ResultsView {
+    static func build(
+        result: GradingResult?,
+        stamp: GradingStamp?,
+        visibility: UnitVisibility,
+        base: String,
+        cycle: String,
+        csrf: String?,
+        isOffice: Bool
+    ) -> ResultsView {
         let csvBase = base + "/results.csv"
         let shown = (result?.units ?? []).filter { visibility.sees($0.code, committee: $0.committee) }
-            .sorted { ($0.committee, $0.grade.rank, -$0.total.hundredths, $0.code) < ($1.committee, $1.grade.rank, -$1.total.hundredths, $1.code) }
+            .sorted {
+                ($0.committee, $0.grade.rank, -$0.total.hundredths, $0.code) < ($1.committee, $1.grade.rank, -$1.total.hundredths, $1.code)
+            }
 
         // Distribution per committee, from the rows the account sees.
         var counts: [String: [UnitGrade: Int]] = [:]
@@ -93,30 +102,48 @@ struct ResultsView: Sendable, TabularView {
         let committees = counts.keys.sorted()
         let chart = GradeDistributionChart(
             title: "各专业考核委员会单位等次分布(\(cycle))",
-            rows: committees.map { .init(label: visibility.committeeName($0), counts: counts[$0] ?? [:]) })
+            rows: committees.map { .init(label: visibility.committeeName($0), counts: counts[$0] ?? [:]) }
+        )
         let distributionRows = committees.map { id -> DataRow in
             let row = counts[id] ?? [:]
             let total = row.values.reduce(0, +)
             return DataRow([DataCell(visibility.committeeName(id))] + UnitGrade.allCases.map { .number(row[$0] ?? 0) } + [.number(total)])
         }
-        let distribution = DataTable(id: "distribution", title: "等次分布", fileName: "等次分布-\(cycle)",
-                                     header: ["专业考核委员会"] + UnitGrade.allCases.map(\.chinese) + ["合计"],
-                                     rows: distributionRows, csvBase: csvBase, emptyText: "尚无等次建议。")
+        let distribution = DataTable(
+            id: "distribution",
+            title: "等次分布",
+            fileName: "等次分布-\(cycle)",
+            header: ["专业考核委员会"] + UnitGrade.allCases.map(\.chinese) + ["合计"],
+            rows: distributionRows,
+            csvBase: csvBase,
+            emptyText: "尚无等次建议。"
+        )
 
         let unitRows = shown.map { unit in
-            DataRow([
-                .code(unit.code), DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code),
-                DataCell(visibility.committeeName(unit.committee)), DataCell(source(unit.source)), .number(unit.total),
-                DataCell(unit.band.chinese), DataCell(unit.grade.chinese),
-                DataCell(unit.reasons.map(\.message).joined(separator: ";")),
-            ], rowClass: unit.source == "recheck" ? "overridden" : nil)
+            DataRow(
+                [
+                    .code(unit.code), DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code),
+                    DataCell(visibility.committeeName(unit.committee)), DataCell(source(unit.source)), .number(unit.total),
+                    DataCell(unit.band.chinese), DataCell(unit.grade.chinese),
+                    DataCell(unit.reasons.map(\.message).joined(separator: ";")),
+                ],
+                rowClass: unit.source == "recheck" ? "overridden" : nil
+            )
         }
-        let units = DataTable(id: "units", title: "单位等次", fileName: "单位等次-\(cycle)",
-                              header: ["统一社会信用代码", "单位名称", "专业考核委员会", "计分依据", "综合得分", "分数段", "等次", "依据"],
-                              rows: unitRows, csvBase: csvBase, emptyText: "尚无等次建议。")
+        let units = DataTable(
+            id: "units",
+            title: "单位等次",
+            fileName: "单位等次-\(cycle)",
+            header: ["统一社会信用代码", "单位名称", "专业考核委员会", "计分依据", "综合得分", "分数段", "等次", "依据"],
+            rows: unitRows,
+            csvBase: csvBase,
+            emptyText: "尚无等次建议。"
+        )
 
         let ungradedCodes = (result?.ungraded ?? []).filter { visibility.sees($0) }
-        let ungraded = ungradedCodes.isEmpty ? nil
+        let ungraded =
+            ungradedCodes.isEmpty
+            ? nil
             : "尚无专考委评分、未参与评定的单位:" + ungradedCodes.map { "\(visibility.name($0))(\($0))" }.joined(separator: "、")
 
         // A conflict is shown when it concerns a unit the account sees, naming only those units;
@@ -125,16 +152,25 @@ struct ResultsView: Sendable, TabularView {
             let visible = conflict.units.filter { visibility.sees($0) }
             guard !visible.isEmpty else { return nil }
             let scope = conflict.scope == "county" ? "全县" : visibility.committeeName(conflict.scope)
-            return DataRow([
-                DataCell(conflictKind(conflict.kind)), DataCell(scope), .number(conflict.total),
-                DataCell(visible.map { "\(visibility.name($0))(\($0))" }.joined(separator: "、")),
-                .number(visibility.countyWide ? conflict.units.count : visible.count), .number(conflict.seats),
-                DataCell(visibility.countyWide ? conflict.message : "由县事考办决定。"),
-            ], rowClass: "conflict")
+            return DataRow(
+                [
+                    DataCell(conflictKind(conflict.kind)), DataCell(scope), .number(conflict.total),
+                    DataCell(visible.map { "\(visibility.name($0))(\($0))" }.joined(separator: "、")),
+                    .number(visibility.countyWide ? conflict.units.count : visible.count), .number(conflict.seats),
+                    DataCell(visibility.countyWide ? conflict.message : "由县事考办决定。"),
+                ],
+                rowClass: "conflict"
+            )
         }
-        let conflicts = DataTable(id: "conflicts", title: "待决定的并列冲突", fileName: "并列冲突-\(cycle)",
-                                  header: ["冲突", "范围", "并列得分", "并列单位", "并列数", "可得较好等次名额", "说明"],
-                                  rows: conflictRows, csvBase: csvBase, emptyText: "没有待决定的并列冲突。")
+        let conflicts = DataTable(
+            id: "conflicts",
+            title: "待决定的并列冲突",
+            fileName: "并列冲突-\(cycle)",
+            header: ["冲突", "范围", "并列得分", "并列单位", "并列数", "可得较好等次名额", "说明"],
+            rows: conflictRows,
+            csvBase: csvBase,
+            emptyText: "没有待决定的并列冲突。"
+        )
 
         var decisions: DataTable?
         if visibility.countyWide {
@@ -145,9 +181,15 @@ struct ResultsView: Sendable, TabularView {
                     DataCell(decision.reference),
                 ])
             }
-            decisions = DataTable(id: "decisions", title: "县事考办决定", fileName: "县事考办决定-\(cycle)",
-                                  header: ["冲突", "得较好等次的单位", "决定文号(会议纪要)"], rows: rows, csvBase: csvBase,
-                                  emptyText: "尚无记录的决定。")
+            decisions = DataTable(
+                id: "decisions",
+                title: "县事考办决定",
+                fileName: "县事考办决定-\(cycle)",
+                header: ["冲突", "得较好等次的单位", "决定文号(会议纪要)"],
+                rows: rows,
+                csvBase: csvBase,
+                emptyText: "尚无记录的决定。"
+            )
         }
 
         var stamps: [String] = []
@@ -160,8 +202,13 @@ struct ResultsView: Sendable, TabularView {
         var confirm: ConfirmForm?
         if isOffice, let result, result.state == .proposed, let csrf {
             let open = result.conflicts.count
-            confirm = ConfirmForm(action: base + "/results/confirm", csrf: csrf, enabled: open == 0,
-                                  blocked: open == 0 ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先在下方记录县事考办的决定(或用命令行 kaohe grading decide、接口 PUT /api/v1/…/grading/decisions),再确认。")
+            confirm = ConfirmForm(
+                action: base + "/results/confirm",
+                csrf: csrf,
+                enabled: open == 0,
+                blocked: open == 0
+                    ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先在下方记录县事考办的决定(或用命令行 kaohe grading decide、接口 PUT /api/v1/…/grading/decisions),再确认。"
+            )
         }
 
         var decide: [DecisionForm] = []
@@ -169,18 +216,34 @@ struct ResultsView: Sendable, TabularView {
             for conflict in result.conflicts {
                 guard let cut = CohortCut(rawValue: conflict.kind) else { continue }
                 let better = cut == .excellentCap ? "优秀" : "良好"
-                decide.append(DecisionForm(
-                    action: base + "/results/decisions", csrf: csrf, cut: cut.rawValue,
-                    title: "\(conflictKind(conflict.kind)):\(conflict.total) 分,\(conflict.units.count) 个单位争 \(conflict.seats) 个\(better)名额",
-                    seats: conflict.seats,
-                    units: conflict.units.map { .init(field: "favoured_" + $0, label: "\(visibility.name($0))(\($0))") }))
+                decide.append(
+                    DecisionForm(
+                        action: base + "/results/decisions",
+                        csrf: csrf,
+                        cut: cut.rawValue,
+                        title:
+                            "\(conflictKind(conflict.kind)):\(conflict.total) 分,\(conflict.units.count) 个单位争 \(conflict.seats) 个\(better)名额",
+                        seats: conflict.seats,
+                        units: conflict.units.map { .init(field: "favoured_" + $0, label: "\(visibility.name($0))(\($0))") }
+                    )
+                )
             }
         }
 
         return ResultsView(
-            scopeNote: visibility.scopeNote, hasGrading: result != nil,
-            stateLabel: result.map { stateLabel($0.state) } ?? "尚未生成等次建议", stamps: stamps, chart: chart.svg(),
-            distribution: distribution, units: units, ungraded: ungraded, conflicts: conflicts, decisions: decisions,
-            confirm: confirm, decide: decide, publicityHref: base + "/results/publicity")
+            scopeNote: visibility.scopeNote,
+            hasGrading: result != nil,
+            stateLabel: result.map { stateLabel($0.state) } ?? "尚未生成等次建议",
+            stamps: stamps,
+            chart: chart.svg(),
+            distribution: distribution,
+            units: units,
+            ungraded: ungraded,
+            conflicts: conflicts,
+            decisions: decisions,
+            confirm: confirm,
+            decide: decide,
+            publicityHref: base + "/results/publicity"
+        )
     }
 }

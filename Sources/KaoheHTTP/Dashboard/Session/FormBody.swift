@@ -28,7 +28,8 @@ struct FormBody: Sendable {
 
 /// Compares two secrets in time independent of where they differ.
 func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var difference: UInt8 = 0
     for index in x.indices { difference |= x[index] ^ y[index] }

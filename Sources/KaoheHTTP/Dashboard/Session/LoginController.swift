@@ -1,6 +1,6 @@
-import KaoheRules
 import Foundation
 import Hummingbird
+import KaoheRules
 import KaoheStore
 
 /// `GET /login` shows the form (county, account, password); `POST /login` checks it. A wrong county,
@@ -13,8 +13,18 @@ import KaoheStore
 struct LoginController: Sendable {
     let dashboard: Dashboard
 
-    struct CountyOption { var code: String; var name: String; var selected: Bool }
-    struct LoginView { var csrf: String; var next: String; var account: String; var failed: Bool; var counties: [CountyOption] }
+    struct CountyOption {
+        var code: String
+        var name: String
+        var selected: Bool
+    }
+    struct LoginView {
+        var csrf: String
+        var next: String
+        var account: String
+        var failed: Bool
+        var counties: [CountyOption]
+    }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/login", use: loginForm)
@@ -28,7 +38,13 @@ struct LoginController: Sendable {
         {
             return Response(status: .seeOther, headers: [.location: Self.safeNext(request.uri.queryParameters["next"].map(String.init))])
         }
-        return try await form(request, next: request.uri.queryParameters["next"].map(String.init) ?? "", account: "", county: nil, failed: false)
+        return try await form(
+            request,
+            next: request.uri.queryParameters["next"].map(String.init) ?? "",
+            account: "",
+            county: nil,
+            failed: false
+        )
     }
 
     /// `POST /login`.
@@ -38,7 +54,8 @@ struct LoginController: Sendable {
         guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
             !cookie.isEmpty, constantTimeEquals(sent, cookie)
         else { throw DashboardRefusal.csrf }
-        let county = body["county"] ?? "", account = (body["account"] ?? "").trimmingBlanks().lowercased()
+        let county = body["county"] ?? ""
+        let account = (body["account"] ?? "").trimmingBlanks().lowercased()
         let password = body["password"] ?? ""
         guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
             let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)
@@ -56,7 +73,10 @@ struct LoginController: Sendable {
         let counties = try await dashboard.registry.counties()
         let token = request.cookies[SessionCookie.loginCSRFName]?.value.nonEmpty ?? WebSessionStore.newSecret()
         let view = LoginView(
-            csrf: token, next: next, account: account, failed: failed,
+            csrf: token,
+            next: next,
+            account: account,
+            failed: failed,
             counties: counties.map { CountyOption(code: $0.code, name: $0.name, selected: $0.code == county) }
         )
         let page = dashboard.templates.page("login", view, title: "登录", chrome: nil, status: failed ? .unauthorized : .ok)
@@ -68,7 +88,7 @@ struct LoginController: Sendable {
     /// `next` when it is a path on this site (`/…`, not `//host` or a URL); else `/`.
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
-              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { return "/" }
         return next
     }

@@ -16,7 +16,9 @@ struct LogoutController: Sendable {
             try await dashboard.sessions.logout(secret: secret)
         }
         var response = Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
-        response.setCookie(SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration)))
+        response.setCookie(
+            SessionCookie.clearing(SessionCookie.name, secure: SessionCookie.isSecure(request, configuration: dashboard.configuration))
+        )
         return response
     }
 }

@@ -1,7 +1,7 @@
-import KaoheRules
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
+import KaoheRules
 
 /// The session cookie `kaohe_session`: HttpOnly (no script reads it), SameSite=Lax (not sent on
 /// cross-site POSTs), Path=/, and Secure when the request came over TLS (`X-Forwarded-Proto: https`

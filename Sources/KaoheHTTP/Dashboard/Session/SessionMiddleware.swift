@@ -17,7 +17,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,
-              let session = try await sessions.session(secret: secret)
+            let session = try await sessions.session(secret: secret)
         else {
             return Self.redirectToLogin(request)
         }
@@ -41,9 +41,13 @@ struct SessionMiddleware: RouterMiddleware {
     static func redirectToLogin(_ request: Request) -> Response {
         var location = "/login"
         if request.method == .get, let path = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
-           path != "/", path != "/login" {
+            path != "/", path != "/login"
+        {
             let query = request.uri.query.map { "?" + $0 } ?? ""
-            location += "?next=" + ((path + query).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "")
+            location +=
+                "?next="
+                + ((path + query).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~")))
+                    ?? "")
         }
         return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }

@@ -29,19 +29,25 @@ struct SpotCheckPageController: Sendable {
         var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try SpotCheckRecord.encode(record))))
         response.headers[.contentType] = "application/json"
         response.headers[.cacheControl] = "no-store"
-        response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(page.county.code)-\(record.cycle)-\(record.drawNo).json\""
+        response.headers[.contentDisposition] =
+            "attachment; filename=\"spot-check-\(page.county.code)-\(record.cycle)-\(record.drawNo).json\""
         return response
     }
 
     func view(_ page: CyclePage) async throws -> SpotCheckView {
-        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let county = page.county.code
+        let cycle = page.cycle.definition.cycle
         let draws = try await dashboard.stores.spotCheck.all(county: county, cycle: cycle)
         let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
         let reviewers = try await dashboard.registry.reviewers(county: county)
         return SpotCheckView.build(
-            draws: draws, deviations: report,
+            draws: draws,
+            deviations: report,
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
-            base: page.base, county: county, cycle: cycle)
+            base: page.base,
+            county: county,
+            cycle: cycle
+        )
     }
 }

@@ -12,7 +12,11 @@ extension Dashboard {
     /// `cyclePage`, build the same view, and show or download it — so a page and its CSV never
     /// disagree on rows or scope.
     func registerTablePage<View: TabularView>(
-        on router: RouterGroup<KaoheRequestContext>, path: String, current: CyclePageKind, template: String, title: String,
+        on router: RouterGroup<KaoheRequestContext>,
+        path: String,
+        current: CyclePageKind,
+        template: String,
+        title: String,
         view: @escaping @Sendable (CyclePage) async throws -> View
     ) {
         router.get(RouterPath(path)) { _, context -> DashboardPage in

@@ -50,8 +50,10 @@ struct UnitVisibility: Sendable {
         let units = try await registry.units(county: county)
         let committees = try await registry.committees(county: county)
         return UnitVisibility(
-            policy: policy, county: county,
+            policy: policy,
+            county: county,
             units: Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first }),
-            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }))
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        )
     }
 }

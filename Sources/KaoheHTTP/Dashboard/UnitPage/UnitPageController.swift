@@ -28,9 +28,10 @@ struct UnitPageController: Sendable {
     }
 
     func load(_ page: CyclePage, code: String) async throws -> UnitView {
-        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let county = page.county.code
+        let cycle = page.cycle.definition.cycle
         guard let unit = try await dashboard.registry.unit(county: county, code: code),
-              page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
+            page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
         else { throw ProblemDetails.notFound("unit \(code)") }
         let filings = dashboard.stores.filings
         var history: [FilingVersion] = []
@@ -44,13 +45,18 @@ struct UnitPageController: Sendable {
         let departments = try await dashboard.registry.departments(county: county)
         let reviewers = try await dashboard.registry.reviewers(county: county)
         let input = UnitView.Inputs(
-            unit: unit, committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
+            unit: unit,
+            committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
             departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
-            history: history, rechecks: try await grading.rechecks(county: county, cycle: cycle, unit: code),
+            history: history,
+            rechecks: try await grading.rechecks(county: county, cycle: cycle, unit: code),
             draw: try await dashboard.stores.spotCheck.current(county: county, cycle: cycle),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
-            graded: result?.units.first { $0.code == code }, gradingState: result?.state, quota: quota,
-            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code))
+            graded: result?.units.first { $0.code == code },
+            gradingState: result?.state,
+            quota: quota,
+            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code)
+        )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }
 }

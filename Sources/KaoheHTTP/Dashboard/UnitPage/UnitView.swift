@@ -47,17 +47,27 @@ struct UnitView: Sendable {
         let csvBase = base + "/units/" + code + "/tables.csv"
 
         let filingRows = input.history.sorted { ($0.step, $0.version) < ($1.step, $1.version) }.map { version in
-            DataRow([
-                DataCell(version.step.chinese), .number(version.version), DataCell(version.filedBy),
-                DataCell(ChineseTime.dateTime(version.filedAt)), DataCell(ChineseTime.dateTime(version.deadline)),
-                DataCell(version.late ? "逾期" : "按时"),
-            ], rowClass: version.late ? "late" : nil)
+            DataRow(
+                [
+                    DataCell(version.step.chinese), .number(version.version), DataCell(version.filedBy),
+                    DataCell(ChineseTime.dateTime(version.filedAt)), DataCell(ChineseTime.dateTime(version.deadline)),
+                    DataCell(version.late ? "逾期" : "按时"),
+                ],
+                rowClass: version.late ? "late" : nil
+            )
         }
-        let filings = DataTable(id: "filings", title: "报送记录", fileName: "报送记录-\(code)-\(cycle)",
-                                header: ["环节", "版本", "报送账号", "报送时间", "截止时间", "是否逾期"],
-                                rows: filingRows, csvBase: csvBase, emptyText: "尚无报送。")
+        let filings = DataTable(
+            id: "filings",
+            title: "报送记录",
+            fileName: "报送记录-\(code)-\(cycle)",
+            header: ["环节", "版本", "报送账号", "报送时间", "截止时间", "是否逾期"],
+            rows: filingRows,
+            csvBase: csvBase,
+            emptyText: "尚无报送。"
+        )
 
-        let scoreRows = input.history.filter { $0.step == .assessment }.sorted { $0.version < $1.version }.compactMap { version -> DataRow? in
+        let scoreRows = input.history.filter { $0.step == .assessment }.sorted { $0.version < $1.version }.compactMap {
+            version -> DataRow? in
             guard let content = try? version.decodeContent(AssessmentContent.self) else { return nil }
             let a = content.assessed
             return DataRow([
@@ -65,33 +75,53 @@ struct UnitView: Sendable {
                 .number(a.total), .number(a.poorCount), DataCell(version.filedBy), DataCell(ChineseTime.dateTime(version.filedAt)),
             ])
         }
-        let scores = DataTable(id: "scores", title: "专考委评分", fileName: "专考委评分-\(code)-\(cycle)",
-                               header: ["版本", "指标体系", "定量得分", "加分", "减分", "综合得分", "定性“差”项数", "报送账号", "报送时间"],
-                               rows: scoreRows, csvBase: csvBase, emptyText: "专考委尚未评分。")
+        let scores = DataTable(
+            id: "scores",
+            title: "专考委评分",
+            fileName: "专考委评分-\(code)-\(cycle)",
+            header: ["版本", "指标体系", "定量得分", "加分", "减分", "综合得分", "定性“差”项数", "报送账号", "报送时间"],
+            rows: scoreRows,
+            csvBase: csvBase,
+            emptyText: "专考委尚未评分。"
+        )
 
         let recheckRows = input.rechecks.map { recheck in
             let comparison = recheck.comparison
-            return DataRow([
-                .number(recheck.version), DataCell(input.reviewerNames[recheck.reviewer].map { "\($0)(\(recheck.reviewer))" } ?? recheck.reviewer),
-                .number(recheck.content.assessed.total), .number(recheck.content.assessed.poorCount),
-                DataCell(comparison.map { $0.committeeTotal.description } ?? ""), DataCell(comparison.map { $0.difference.description } ?? ""),
-                DataCell(comparison.map { $0.overridden ? "按核验结果计分" : "维持专考委评分" } ?? ""),
-                DataCell(comparison?.reasons.joined(separator: ";") ?? ""),
-                DataCell(recheck.filedBy), DataCell(recheck.filedAt),
-            ], rowClass: comparison?.overridden == true ? "overridden" : nil)
+            return DataRow(
+                [
+                    .number(recheck.version),
+                    DataCell(input.reviewerNames[recheck.reviewer].map { "\($0)(\(recheck.reviewer))" } ?? recheck.reviewer),
+                    .number(recheck.content.assessed.total), .number(recheck.content.assessed.poorCount),
+                    DataCell(comparison.map { $0.committeeTotal.description } ?? ""),
+                    DataCell(comparison.map { $0.difference.description } ?? ""),
+                    DataCell(comparison.map { $0.overridden ? "按核验结果计分" : "维持专考委评分" } ?? ""),
+                    DataCell(comparison?.reasons.joined(separator: ";") ?? ""),
+                    DataCell(recheck.filedBy), DataCell(recheck.filedAt),
+                ],
+                rowClass: comparison?.overridden == true ? "overridden" : nil
+            )
         }
-        let rechecks = DataTable(id: "rechecks", title: "核验评分(实地二次评价)", fileName: "核验评分-\(code)-\(cycle)",
-                                 header: ["版本", "核验人员", "核验得分", "核验“差”项数", "专考委得分", "差距", "结论", "理由", "报送账号", "报送时间"],
-                                 rows: recheckRows, csvBase: csvBase, emptyText: "无核验评分。")
+        let rechecks = DataTable(
+            id: "rechecks",
+            title: "核验评分(实地二次评价)",
+            fileName: "核验评分-\(code)-\(cycle)",
+            header: ["版本", "核验人员", "核验得分", "核验“差”项数", "专考委得分", "差距", "结论", "理由", "报送账号", "报送时间"],
+            rows: recheckRows,
+            csvBase: csvBase,
+            emptyText: "无核验评分。"
+        )
 
         var spotCheck: [String] = []
         if let draw = input.draw, let selection = draw.selection {
             if let selected = selection.selected.first(where: { $0.code == code }) {
                 let stratum = selection.strata.first { $0.selected.contains(selected) }
                 let rank = (stratum?.selected.firstIndex(of: selected)).map { $0 + 1 }
-                let stratumName = stratum.map { $0.name == "county" ? "全县" : $0.name == input.unit.committee ? input.committeeName : $0.name } ?? ""
-                spotCheck.append("第 \(draw.drawNo) 次抽查抽中本单位:抽样号 \(selected.ticket.value)"
-                                 + (rank.map { ",在本层(\(stratumName))中排第 \($0) 位" } ?? "") + "。")
+                let stratumName =
+                    stratum.map { $0.name == "county" ? "全县" : $0.name == input.unit.committee ? input.committeeName : $0.name } ?? ""
+                spotCheck.append(
+                    "第 \(draw.drawNo) 次抽查抽中本单位:抽样号 \(selected.ticket.value)"
+                        + (rank.map { ",在本层(\(stratumName))中排第 \($0) 位" } ?? "") + "。"
+                )
                 if let assigned = draw.reviewerAssignments?.first(where: { $0.unitCode == code }) {
                     let names = assigned.reviewers.map { "\(input.reviewerNames[$0.id] ?? $0.id)(\($0.id),抽样号 \($0.ticket))" }
                     spotCheck.append(names.isEmpty ? "未能选派核验人员(回避后无合格人选)。" : "选派核验人员:" + names.joined(separator: "、") + "。")
@@ -109,28 +139,47 @@ struct UnitView: Sendable {
         if let quota = input.quota {
             quotaLines.append(quota.basis)
             if let limit = quota.quota { quotaLines.append(limit.summary) }
-            if let excellent = quota.excellent { quotaLines.append("名册拟定优秀 \(excellent) 人" + (quota.quota.map { ",名额 \($0.limit) 人" } ?? "") + "。") }
+            if let excellent = quota.excellent {
+                quotaLines.append("名册拟定优秀 \(excellent) 人" + (quota.quota.map { ",名额 \($0.limit) 人" } ?? "") + "。")
+            }
             if let giveUp = quota.mustGiveUp, giveUp > 0 { quotaLines.append("超出名额,须减少 \(giveUp) 名优秀。") }
             if let version = quota.rosterVersion { quotaLines.append("依据名册第 \(version) 版。") }
             violationRows = quota.violations.map { violation in
-                DataRow([DataCell(violation.staffNo ?? "名册"), DataCell(violation.rule.rawValue), DataCell(violation.message)], rowClass: "violation")
+                DataRow(
+                    [DataCell(violation.staffNo ?? "名册"), DataCell(violation.rule.rawValue), DataCell(violation.message)],
+                    rowClass: "violation"
+                )
             }
         } else {
             quotaLines.append("尚无名额信息。")
         }
-        let violations = DataTable(id: "violations", title: "名册问题", fileName: "名册问题-\(code)-\(cycle)",
-                                   header: ["工作人员编号", "规则", "说明"], rows: violationRows, csvBase: csvBase, emptyText: "名册没有问题。")
+        let violations = DataTable(
+            id: "violations",
+            title: "名册问题",
+            fileName: "名册问题-\(code)-\(cycle)",
+            header: ["工作人员编号", "规则", "说明"],
+            rows: violationRows,
+            csvBase: csvBase,
+            emptyText: "名册没有问题。"
+        )
 
         let auditRows = input.audit.map { entry in
             DataRow([
                 .number(entry.seq), DataCell(ChineseTime.dateTime(entry.at)), DataCell(entry.actor), DataCell(entry.action),
-                DataCell(entry.object), DataCell(entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")),
+                DataCell(entry.object),
+                DataCell(entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")),
                 .code(String(entry.hash.prefix(12))),
             ])
         }
-        let audit = DataTable(id: "audit", title: "审计记录", fileName: "审计记录-\(code)-\(cycle)",
-                              header: ["序号", "时间", "操作者", "操作", "对象", "详情", "哈希(前 12 位)"],
-                              rows: auditRows, csvBase: csvBase, emptyText: "尚无涉及本单位的审计记录。")
+        let audit = DataTable(
+            id: "audit",
+            title: "审计记录",
+            fileName: "审计记录-\(code)-\(cycle)",
+            header: ["序号", "时间", "操作者", "操作", "对象", "详情", "哈希(前 12 位)"],
+            rows: auditRows,
+            csvBase: csvBase,
+            emptyText: "尚无涉及本单位的审计记录。"
+        )
 
         var grade: String?
         if let graded = input.graded {
@@ -138,9 +187,20 @@ struct UnitView: Sendable {
             grade = "\(graded.grade.chinese)(综合得分 \(graded.total),\(ResultsView.source(graded.source)),\(state))"
         }
         return UnitView(
-            name: input.unit.name, code: code, committee: input.committeeName, department: input.departmentName,
-            headcount: input.unit.headcount, spotCheck: spotCheck, grade: grade,
-            gradeReasons: input.graded?.reasons.map(\.message) ?? [], quota: quotaLines,
-            filings: filings, scores: scores, rechecks: rechecks, violations: violations, audit: audit)
+            name: input.unit.name,
+            code: code,
+            committee: input.committeeName,
+            department: input.departmentName,
+            headcount: input.unit.headcount,
+            spotCheck: spotCheck,
+            grade: grade,
+            gradeReasons: input.graded?.reasons.map(\.message) ?? [],
+            quota: quotaLines,
+            filings: filings,
+            scores: scores,
+            rechecks: rechecks,
+            violations: violations,
+            audit: audit
+        )
     }
 }

@@ -8,8 +8,16 @@ import KaoheStore
 struct UnitsController: Sendable {
     let dashboard: Dashboard
 
-    struct Option { var value: String; var label: String; var selected: Bool }
-    struct HeaderCell { var label: String; var href: String; var arrow: String? }
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+    struct HeaderCell {
+        var label: String
+        var href: String
+        var arrow: String?
+    }
     struct RowView {
         var code, name, href, committee, department: String
         var selfAssessment, selfAssessmentClass, assessment, assessmentClass, roster, rosterClass: String
@@ -44,26 +52,40 @@ struct UnitsController: Sendable {
         let rows = table.apply(query)
         let base = page.base + "/units"
         let view = UnitsView(
-            scopeNote: visibility.scopeNote, action: base, csvHref: base + ".csv?" + query.queryString(),
+            scopeNote: visibility.scopeNote,
+            action: base,
+            csvHref: base + ".csv?" + query.queryString(),
             committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
             statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
             grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
-            query: query.text, sort: query.sort.rawValue, dir: query.ascending ? "asc" : "desc",
+            query: query.text,
+            sort: query.sort.rawValue,
+            dir: query.ascending ? "asc" : "desc",
             columns: UnitsTable.Column.allCases.map { column in
                 let current = column == query.sort
                 return HeaderCell(
-                    label: column.label, href: base + "?" + query.queryString(sort: column, ascending: current ? !query.ascending : true),
+                    label: column.label,
+                    href: base + "?" + query.queryString(sort: column, ascending: current ? !query.ascending : true),
                     arrow: current ? (query.ascending ? "▲" : "▼") : nil
                 )
             },
             rows: rows.map { row in
                 func status(_ step: FilingStep) -> String { row.statuses[step] ?? "not_started" }
                 return RowView(
-                    code: row.code, name: row.name, href: page.unitHref(row.code), committee: row.committee, department: row.department,
-                    selfAssessment: UnitsTable.statusName(status(.selfAssessment)), selfAssessmentClass: status(.selfAssessment),
-                    assessment: UnitsTable.statusName(status(.assessment)), assessmentClass: status(.assessment),
-                    roster: UnitsTable.statusName(status(.roster)), rosterClass: status(.roster),
-                    score: UnitsTable.scoreText(row), grade: row.grade?.chinese ?? "", quota: UnitsTable.quotaText(row),
+                    code: row.code,
+                    name: row.name,
+                    href: page.unitHref(row.code),
+                    committee: row.committee,
+                    department: row.department,
+                    selfAssessment: UnitsTable.statusName(status(.selfAssessment)),
+                    selfAssessmentClass: status(.selfAssessment),
+                    assessment: UnitsTable.statusName(status(.assessment)),
+                    assessmentClass: status(.assessment),
+                    roster: UnitsTable.statusName(status(.roster)),
+                    rosterClass: status(.roster),
+                    score: UnitsTable.scoreText(row),
+                    grade: row.grade?.chinese ?? "",
+                    quota: UnitsTable.quotaText(row),
                     violations: row.violations
                 )
             },
@@ -89,7 +111,8 @@ struct UnitsController: Sendable {
     /// The rows the account may see, the committees it may filter by, and the account's view of the
     /// county (for the scope note, built from the registry reads already made here).
     func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee], UnitVisibility) {
-        let county = page.county.code, cycle = page.cycle.definition.cycle
+        let county = page.county.code
+        let cycle = page.cycle.definition.cycle
         guard let monitor = try await CycleMonitor.load(dashboard.stores.monitor, county: county, cycle: cycle)?.scoped(to: page) else {
             throw ProblemDetails.notFound("cycle \(cycle)")
         }
@@ -97,24 +120,37 @@ struct UnitsController: Sendable {
         async let departmentsRead = dashboard.registry.departments(county: county)
         async let unitsRead = dashboard.registry.units(county: county)
         async let totalsRead = dashboard.stores.monitor.assessedTotals(county: county, cycle: cycle)
-        let committees = try await committeesRead, departments = try await departmentsRead
-        let units = try await unitsRead, totals = try await totalsRead
+        let committees = try await committeesRead
+        let departments = try await departmentsRead
+        let units = try await unitsRead
+        let totals = try await totalsRead
         let visibility = UnitVisibility(
-            policy: page.policy, county: county,
+            policy: page.policy,
+            county: county,
             units: Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
-            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        )
         let committeeNames = visibility.committeeNames
         let departmentNames = Dictionary(departments.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let departmentOf = visibility.units.mapValues(\.department)
-        let rechecks = Dictionary((monitor.deviations?.units ?? []).compactMap { d in d.recheckTotal.map { (d.unit, $0) } }, uniquingKeysWith: { a, _ in a })
+        let rechecks = Dictionary(
+            (monitor.deviations?.units ?? []).compactMap { d in d.recheckTotal.map { (d.unit, $0) } },
+            uniquingKeysWith: { a, _ in a }
+        )
         let rows = monitor.units.map { unit in
             UnitsTable.Row(
-                code: unit.code, name: unit.name, committeeID: unit.committee, committee: committeeNames[unit.committee] ?? unit.committee,
+                code: unit.code,
+                name: unit.name,
+                committeeID: unit.committee,
+                committee: committeeNames[unit.committee] ?? unit.committee,
                 department: departmentOf[unit.code].map { departmentNames[$0] ?? $0 } ?? "",
                 statuses: [.selfAssessment: unit.steps.self_assessment, .assessment: unit.steps.assessment, .roster: unit.steps.roster],
-                score: totals[unit.code] ?? unit.total, recheck: rechecks[unit.code],
+                score: totals[unit.code] ?? unit.total,
+                recheck: rechecks[unit.code],
                 grade: unit.grade.flatMap(UnitGrade.init(rawValue:)),
-                quotaLimit: unit.quota?.limit, quotaUsed: unit.quota?.used, violations: unit.openViolations
+                quotaLimit: unit.quota?.limit,
+                quotaUsed: unit.quota?.used,
+                violations: unit.openViolations
             )
         }
         let visibleCommittees = Set(monitor.units.map(\.committee))

@@ -56,7 +56,9 @@ struct UnitsTable: Sendable {
 
     /// The sortable columns, in the table's order.
     enum Column: String, Sendable, CaseIterable {
-        case code, name, committee, department, selfAssessment = "self_assessment", assessment, roster, score, grade, quota, violations
+        case code, name, committee, department
+        case selfAssessment = "self_assessment"
+        case assessment, roster, score, grade, quota, violations
 
         var label: String {
             switch self {
@@ -116,7 +118,9 @@ struct UnitsTable: Sendable {
     }
 
     static func compare(_ a: Row, _ b: Row, by column: Column) -> ComparisonResult {
-        func cmp<T: Comparable>(_ x: T, _ y: T) -> ComparisonResult { x < y ? .orderedAscending : (x > y ? .orderedDescending : .orderedSame) }
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> ComparisonResult {
+            x < y ? .orderedAscending : (x > y ? .orderedDescending : .orderedSame)
+        }
         func cmpOptional<T: Comparable>(_ x: T?, _ y: T?) -> ComparisonResult {
             switch (x, y) {
             case let (x?, y?): cmp(x, y)
@@ -164,8 +168,10 @@ struct UnitsTable: Sendable {
 
     /// The CSV of `rows` (ExcelCSV: BOM, CRLF, formula cells neutralised), the same columns as the page.
     static func csv(_ rows: [Row]) -> ExcelCSV {
-        var csv = ExcelCSV(header: ["代码", "单位名称", "专业考核委员会", "主管部门", "自评", "专考委考核", "考核名册",
-                                    "考核得分", "抽查核验得分", "等次", "优秀名额", "优秀已用", "违规数"])
+        var csv = ExcelCSV(header: [
+            "代码", "单位名称", "专业考核委员会", "主管部门", "自评", "专考委考核", "考核名册",
+            "考核得分", "抽查核验得分", "等次", "优秀名额", "优秀已用", "违规数",
+        ])
         for row in rows {
             var cells: [String] = [row.code, row.name, row.committee, row.department]
             for step in FilingStep.allCases { cells.append(statusName(row.statuses[step])) }
