@@ -1,8 +1,8 @@
 public import Logging
 public import Postgres
 
-/// Every store of kaohe over one pool, built once by the composition root (the daemon's
-/// `buildApplication`, the CLI's command context) and handed to each controller, job and page as
+/// Every store of kaohe over one pool, built once by the composition root (`Daemon.serve`, or
+/// `AppDependencies(client:…)` in a test) and handed to each controller, job and page as
 /// the stores it uses — as hummingbird-examples builds its repository once and hands it to
 /// `TodoController(repository:)`. One `FilingStore` means one `FilingBatcher`: filings from every
 /// route are written in the same batches.
@@ -34,15 +34,19 @@ public struct Stores: Sendable {
     /// Schema migrations (readiness).
     public let migrations: MigrationRunner
 
-    /// Builds every store on `client`; `sessionPolicy` sets the dashboard's session rules.
-    public init(client: PostgresClient, migrations: [Migration], sessionPolicy: WebSessionPolicy = .init(), logger: Logger) {
+    /// Builds every store on `client`; `sessionPolicy` sets the dashboard's session rules, `clock`
+    /// what "today" is (the database's, unless a test stands on a day of its own).
+    public init(
+        client: PostgresClient, migrations: [Migration], sessionPolicy: WebSessionPolicy = .init(), clock: StoreClock = .database,
+        logger: Logger
+    ) {
         accounts = AccountStore(client: client)
         sessions = WebSessionStore(client: client, policy: sessionPolicy)
         registry = RegistryStore(client: client)
         cycles = CycleStore(client: client)
         filings = FilingStore(client: client)
         spotCheck = SpotCheckStore(client: client)
-        grading = GradingStore(client: client)
+        grading = GradingStore(client: client, clock: clock)
         monitor = MonitorStore(client: client)
         history = CountyHistoryStore(client: client)
         dashboard = DashboardStore(client: client)

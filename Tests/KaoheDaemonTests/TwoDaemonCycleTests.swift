@@ -249,10 +249,23 @@ struct TwoDaemonCycleTests {
         #expect(grades(response.json) == expected)
         #expect(expected.values.count { $0 == "excellent" } == 18)
 
-        // 公示 opened on 12 Feb 2026 closed on 26 Feb (SPEC.md): the publicity.close run is due at
-        // once and one of the daemons finalises.
+        // 公示 opens today (a window cannot open in the past). Five working days later — here the
+        // window is moved back instead, as their passing would — the publicity.close run is due and
+        // one of the daemons finalises.
         response = try await Self.call(api(0), "POST", base + "/publicity/open", token: tokens["office"]!, #"{"opensOn": "2026-02-12"}"#)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.json["rule"] as? String == "publicity.opens-in-past")
+        response = try await Self.call(api(0), "POST", base + "/publicity/open", token: tokens["office"]!)
         #expect(response.status == 201, "\(response.text)")
+        try await client.execute(
+            "UPDATE publicity_windows SET closes_at = now() - interval '1 second' WHERE county = \(Self.county) AND cycle = \(Self.cycle)"
+        )
+        try await client.execute(
+            """
+            UPDATE scheduled_runs SET due_at = now() - interval '1 second'
+            WHERE county = \(Self.county) AND cycle = \(Self.cycle) AND kind = 'publicity.close'
+            """
+        )
         var state = ""
         for _ in 0..<300 {
             state = try await client.query("SELECT state FROM cycle_gradings WHERE county = \(Self.county) AND cycle = \(Self.cycle)").one()

@@ -24,9 +24,14 @@ struct FilingAPIFixture {
     let client: PostgresClient
     /// Bearer tokens by account: office, auditor, unit-a, unit-b, edu, health, other-office.
     let tokens: [String: String]
+    /// The day the stores stand on (`make(standingOn:)`), moved by the test; nil: the database's clock.
+    let clock: ManualClock?
     let logger = TestCluster.logger("test.filings")
 
-    static func make(_ label: String = #function) async throws -> FilingAPIFixture {
+    /// The fixture; `standingOn` (`YYYY-MM-DD`) makes the stores' "today" that day (09:00
+    /// Asia/Shanghai) instead of the database's, for rules decided on today's date (the day 公示
+    /// may open from, an appeal's filing day).
+    static func make(_ label: String = #function, standingOn day: String? = nil) async throws -> FilingAPIFixture {
         let logger = TestCluster.logger("test.filings")
         let client = try await TwoCountyWorld.freshClient(label, logger: logger)
         try await TwoCountyWorld.enrol(client, otherUnit: unitA)
@@ -42,7 +47,7 @@ struct FilingAPIFixture {
                 Principal(county: otherCounty, account: "other-office", role: .office),
             ]
         )
-        return FilingAPIFixture(client: client, tokens: tokens)
+        return FilingAPIFixture(client: client, tokens: tokens, clock: day.map { ManualClock(day: $0) })
     }
 
     func app() throws -> some ApplicationProtocol {
@@ -51,7 +56,8 @@ struct FilingAPIFixture {
             dependencies: AppDependencies(
                 client: client,
                 migrations: try MigrationCatalog.bundled(),
-                metrics: PrometheusCollectorRegistry()
+                metrics: PrometheusCollectorRegistry(),
+                clock: clock.map { .manual($0) } ?? .database
             ),
             logger: logger
         )

@@ -343,7 +343,7 @@ struct GradingAPITests {
 
     @Test("publicity opened Thu 12 Feb 2026 closes 26 Feb 2026 23:59:59 (Spring Festival, 调休 14 Feb)")
     func publicityWindowSpringFestival() async throws {
-        let f = try await F.make()
+        let f = try await F.make(standingOn: "2026-02-12")
         try await f.app().test(.router) { http in
             try await Self.confirmed(f, http, cycle: "2025")
             let path = "\(F.cycleBase)/2025/publicity"
@@ -359,6 +359,27 @@ struct GradingAPITests {
             #expect(try stored.decode(Bool.self, column: "ok"))
             #expect(try await f.call(http, .post, path + "/open", as: "office").status == .conflict)
             #expect((try F.json(try await f.call(http, .get, path, as: "unit-a")))["open"] as? Bool == false)
+        }
+        await f.client.close()
+    }
+
+    @Test("公示 cannot open before today, so it cannot be finalised at once: nobody could have objected")
+    func publicityNeverOpensInThePast() async throws {
+        let f = try await F.make(standingOn: "2026-02-13")
+        try await f.app().test(.router) { http in
+            try await Self.confirmed(f, http, cycle: "2025")
+            let path = "\(F.cycleBase)/2025/publicity"
+            let refused = try await f.call(http, .post, path + "/open", as: "office", json: #"{"opensOn": "2026-02-12"}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try F.problem(refused).rule == "publicity.opens-in-past")
+            #expect(try F.problem(refused).field == "/opensOn")
+            let finalise = try await f.call(http, .post, path + "/finalise", as: "office")
+            #expect(finalise.status == .conflict)
+            #expect(try F.problem(finalise).rule == "publicity.not-open")
+            // Today is allowed, and so is a later day.
+            let opened = try await f.call(http, .post, path + "/open", as: "office", json: #"{"opensOn": "2026-02-13"}"#)
+            #expect(opened.status == .created, "\(String(buffer: opened.body))")
+            #expect((try F.json(opened))["closesOn"] as? String == "2026-02-27")
         }
         await f.client.close()
     }
@@ -488,26 +509,24 @@ struct GradingAPITests {
         await f.client.close()
     }
 
-    @Test("staff appeals (复核): within 10 working days accepted, after refused; outcome recorded once")
+    @Test("staff appeals (复核): within 10 working days accepted, after refused, filed on the server's day (the office records a paper one with its own), once per person; outcome recorded once")
     func appeals() async throws {
-        let f = try await F.make()
+        // Told Thu 12 Feb 2026: the 10th working day after is Wed 4 Mar (14 and 28 Feb are 调休 working days).
+        let f = try await F.make(standingOn: "2026-03-04")
+        let clock = try #require(f.clock)
         try await f.app().test(.router) { http in
             try await f.openCycle(http)
             #expect(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: Self.roster).status == .ok)
             let path = F.unitPath("appeals")
             // Only someone on the unit's latest roster, with the grade it gives them, and an appealable one.
             for (json, rule, field) in [
+                (#"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.staff-not-on-roster", "/staffNo"),
+                (#"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-not-appealable", "/staffNo"),
+                (#"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-mismatch", "/grade"),
+                // The unit cannot say when it filed: backdating would beat the deadline.
                 (
-                    #"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
-                    "appeal.staff-not-on-roster", "/staffNo"
-                ),
-                (
-                    #"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
-                    "appeal.grade-not-appealable", "/staffNo"
-                ),
-                (
-                    #"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#,
-                    "appeal.grade-mismatch", "/grade"
+                    #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "x"}"#,
+                    "appeal.filed-on-by-office", "/filedOn"
                 ),
             ] {
                 let refused = try await f.call(http, .post, path, as: "unit-a", json: json)
@@ -515,33 +534,43 @@ struct GradingAPITests {
                 #expect(try F.problem(refused).rule == rule)
                 #expect(try F.problem(refused).field == field)
             }
-            // Told Thu 12 Feb 2026: the 10th working day after is Wed 4 Mar (14 and 28 Feb are 调休 working days).
-            var response = try await f.call(
-                http,
-                .post,
-                path,
-                as: "unit-a",
-                json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "测评分统计有误"}"#
+            // On Thu 5 Mar it is one working day too late, whoever asks.
+            clock.set(day: "2026-03-05")
+            let appeal = #"{"staffNo": "010", "grade": "基本合格", "notifiedOn": "2026-02-12", "reason": "测评分统计有误"}"#
+            var response = try await f.call(http, .post, path, as: "unit-a", json: appeal)
+            #expect(response.status == .unprocessableContent)
+            #expect(try F.problem(response).rule == "appeal.too-late")
+            // The office records the paper application handed in on 4 Mar, audited as such; not a day after today.
+            response = try await f.call(
+                http, .post, path, as: "office",
+                json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-06", "reason": "纸质申请"}"#
+            )
+            #expect(try F.problem(response).rule == "appeal.filed-in-future")
+            response = try await f.call(
+                http, .post, path, as: "office",
+                json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "纸质申请"}"#
             )
             #expect(response.status == .created, "\(String(buffer: response.body))")
             var body = try F.json(response)
             #expect(body["lastDay"] as? String == "2026-03-04")
+            #expect(body["filedOn"] as? String == "2026-03-04")
             let id = body["id"] as? Int ?? 0
+            let audit = try await f.client.query(
+                "SELECT details->>'paperFiledOn' AS paper, details->>'recordedOn' AS recorded FROM audit_log WHERE county = \(F.county) AND action = 'appeal.file'"
+            ).one()
+            #expect(try audit.decode(String?.self, column: "paper") == "2026-03-04")
+            #expect(try audit.decode(String?.self, column: "recorded") == "2026-03-05")
+            // One application per person: the unit's own, back on the last day, is a second one.
+            clock.set(day: "2026-03-04")
+            response = try await f.call(http, .post, path, as: "unit-a", json: appeal)
+            #expect(response.status == .conflict)
+            #expect(try F.problem(response).rule == "appeal.already-filed")
             response = try await f.call(
                 http,
                 .post,
                 path,
                 as: "unit-a",
-                json: #"{"staffNo": "010", "grade": "基本合格", "notifiedOn": "2026-02-12", "filedOn": "2026-03-05", "reason": "x"}"#
-            )
-            #expect(response.status == .unprocessableContent)
-            #expect(try F.problem(response).rule == "appeal.too-late")
-            response = try await f.call(
-                http,
-                .post,
-                path,
-                as: "unit-a",
-                json: #"{"staffNo": "001", "grade": "excellent", "notifiedOn": "2026-02-12", "filedOn": "2026-02-13", "reason": "x"}"#
+                json: #"{"staffNo": "001", "grade": "excellent", "notifiedOn": "2026-02-12", "reason": "x"}"#
             )
             #expect(try F.problem(response).rule == "appeal.grade-not-appealable")
             #expect(

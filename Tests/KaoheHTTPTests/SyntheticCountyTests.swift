@@ -57,7 +57,9 @@ struct SyntheticCountyTests {
             dependencies: AppDependencies(
                 client: client,
                 migrations: try MigrationCatalog.bundled(),
-                metrics: PrometheusCollectorRegistry()
+                metrics: PrometheusCollectorRegistry(),
+                // The office opens 公示 on 12 Feb 2026 (SPEC.md's example): the stores stand on that day.
+                clock: .manual(ManualClock(day: "2026-02-12"))
             ),
             logger: logger
         )

@@ -6,7 +6,7 @@ public import Logging
 /// Everything the daemon (and the CLI that shares its configuration) reads at start.
 ///
 /// Each key is looked up in order: a command-line flag, then the environment variable, then the JSON
-/// configuration file (`--config` / `KAOHE_CONFIG`), then the default. See README "Configuration".
+/// configuration file (`--config` / `KAOHE_CONFIG`), then the default. See docs/operations.md, "Configuration".
 public struct DaemonConfiguration: Sendable {
     /// `database.url` / `KAOHE_DATABASE_URL`: a libpq URL or conninfo. Absent: the embedded default —
     /// kaohe runs a private PostgreSQL cluster in `dataDirectory/postgres`.

@@ -90,7 +90,9 @@ enum DemoPreviousCycle {
             reason: nil
         )
         let byCode = Dictionary(uniqueKeysWithValues: zip(context.units.map(\.code), totals))
-        let grading = GradingStore(client: context.client)
+        // The demo's history stands on the day its 公示 opened (12 Feb 2026): the store refuses a
+        // window opened before today, and this one is told today is that day.
+        let grading = GradingStore(client: context.client, clock: .manual(ManualClock(day: publicityOpensOn)))
         for assignment in draw.reviewerAssignments ?? [] {
             guard let reviewer = assignment.reviewers.first?.id, var principal = context.accounts.reviewers[reviewer],
                 let total = byCode[assignment.unitCode]

@@ -19,15 +19,17 @@ public struct AppDependencies: Sendable {
         self.dashboard = dashboard
     }
 
-    /// The dependencies with stores built here on `client`, expecting `migrations` (for `/readyz`).
+    /// The dependencies with stores built here on `client`, expecting `migrations` (for `/readyz`),
+    /// with `clock` as the stores' "today".
     public init(
         client: PostgresClient,
         migrations: [Migration],
         metrics: PrometheusCollectorRegistry,
         dashboard: DashboardConfiguration = .init(),
+        clock: StoreClock = .database,
         logger: Logger = Logger(label: "kaohe.http")
     ) {
-        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
+        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, clock: clock, logger: logger)
         self.init(stores: stores, metrics: metrics, dashboard: dashboard)
     }
 }

@@ -18,12 +18,24 @@ extension GradingStore {
             {
                 throw CycleError(.conflict, "公示已开始 / publicity is already open", rule: "publicity.already-open")
             }
-            var day = opensOn ?? ""
-            if opensOn == nil { day = try await Self.today(on: connection) }
+            let today = try await clock.today(on: connection)
+            let opens: CivilDate
+            do {
+                opens = try opensOn.map { try CivilDate(parsing: $0) } ?? today
+            } catch let error as CalendarError {
+                throw CycleError(.invalid, error.message, field: "/opensOn", rule: "publicity.\(error.rule)")
+            }
+            // A window opened in the past could close before anyone saw it (and be finalised at once).
+            guard opens >= today else {
+                throw CycleError(
+                    .invalid, "公示开始日期不能早于今天(\(today)),否则无人能在公示期内提出异议 / publicity cannot open before today (\(today))",
+                    field: "/opensOn", rule: "publicity.opens-in-past"
+                )
+            }
             let window: PublicityWindow
             do {
                 window = try PublicityWindow(
-                    opensOn: try CivilDate(parsing: day),
+                    opensOn: opens,
                     workingDays: try Self.cyclePolicy().publicityWorkingDays,
                     calendar: try Self.calendar()
                 )
@@ -63,12 +75,6 @@ extension GradingStore {
         try await client.withConnection { try await Self.publicity(on: $0, county: county, cycle: cycle) }
     }
 
-    static func today(on connection: PostgresConnection) async throws -> String {
-        try await connection.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today").one().decode(
-            String.self,
-            column: "today"
-        )
-    }
 
     static func publicity(on connection: PostgresConnection, county: String, cycle: String) async throws -> PublicityRecord? {
         guard
@@ -412,7 +418,9 @@ extension GradingStore {
     public static let appealableGrades: Set<StaffGrade> = [.basic, .incompetent, .undetermined, .excluded]
 
     /// 复核: records a staff member's application, accepted within the policy's working days
-    /// (10) after the day they were told; `filedOn` defaults to today (Asia/Shanghai).
+    /// (10) after the day they were told. It is filed today (Asia/Shanghai, by the server's clock);
+    /// only the office may give another day (`filedOn`, not after today): a paper application it
+    /// records on the unit's behalf, audited as such.
     public func fileAppeal(
         county: String,
         cycle: String,
@@ -424,6 +432,13 @@ extension GradingStore {
         reason: String,
         principal: Principal
     ) async throws -> StaffAppealRecord {
+        if filedOn != nil, principal.role != .office {
+            throw CycleError(
+                .invalid,
+                "申请日期以系统收到的日期为准;纸质申请由县事考办代为登记 / the filing date is the server's; only the office records a paper application with its own date",
+                field: "/filedOn", rule: "appeal.filed-on-by-office"
+            )
+        }
         guard Self.appealableGrades.contains(grade) else {
             throw CycleError(
                 .invalid,
@@ -449,17 +464,31 @@ extension GradingStore {
                     staffNo: staffNo,
                     grade: grade
                 )
-                var filed = filedOn ?? ""
-                if filedOn == nil { filed = try await Self.today(on: connection) }
+                // One application per person and cycle: a second would ask again what is being decided.
+                if let earlier = try await connection.query(
+                    """
+                    SELECT id FROM staff_appeals
+                    WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND staff_no = \(staffNo)
+                    """
+                ).single(Int64.self) {
+                    throw CycleError(
+                        .conflict, "该工作人员本周期已申请复核(第\(earlier)号) / this staff member has applied already (appeal \(earlier))",
+                        field: "/staffNo", rule: "appeal.already-filed"
+                    )
+                }
+                let today = try await clock.today(on: connection)
                 let notified: CivilDate
                 let filedDay: CivilDate
                 let lastDay: CivilDate
                 do {
                     notified = try CivilDate(parsing: notifiedOn)
-                    filedDay = try CivilDate(parsing: filed)
+                    filedDay = try filedOn.map { try CivilDate(parsing: $0) } ?? today
                     lastDay = try Self.calendar().workingDay(try Self.cyclePolicy().staffReviewWorkingDays, after: notified)
                 } catch let error as CalendarError {
                     throw CycleError(.invalid, error.message, field: "/notifiedOn", rule: "appeal.\(error.rule)")
+                }
+                guard filedDay <= today else {
+                    throw CycleError(.invalid, "申请日期不能晚于今天(\(today)) / filed after today", field: "/filedOn", rule: "appeal.filed-in-future")
                 }
                 guard filedDay >= notified else {
                     throw CycleError(.invalid, "申请日期早于告知日期 / filed before being told", field: "/filedOn", rule: "appeal.before-notice")
@@ -487,6 +516,7 @@ extension GradingStore {
                     action: .appealFile,
                     object: "cycles/\(cycle)/appeals/\(id)",
                     details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description]
+                        .merging(filedOn == nil ? [:] : ["paperFiledOn": filedDay.description, "recordedOn": today.description]) { a, _ in a }
                 )
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }

@@ -12,9 +12,14 @@ public import Postgres
 /// `cycle.results-final`).
 public struct GradingStore: Sendable {
     let client: PostgresClient
+    /// What "today" is for the rules decided here (the day 公示 may open from, an appeal's day).
+    let clock: StoreClock
 
-    /// A store on `client`.
-    public init(client: PostgresClient) { self.client = client }
+    /// A store on `client`; `clock` is the database's unless a test stands on a day of its own.
+    public init(client: PostgresClient, clock: StoreClock = .database) {
+        self.client = client
+        self.clock = clock
+    }
 
     // MARK: Policy
 

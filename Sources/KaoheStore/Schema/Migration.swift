@@ -3,7 +3,7 @@ public import Foundation
 import KaoheRules
 import KaoheSchema
 
-/// One numbered SQL migration, `Schema/NNNN_name.sql`. Migrations are plain SQL, applied in order
+/// One numbered SQL migration, `Schema/Migrations/NNNN_name.sql`. Migrations are plain SQL, applied in order
 /// of their number, each recorded with a SHA-256 checksum of its text so an edited migration is noticed.
 public struct Migration: Sendable, Hashable {
     /// The number in the file name (`0001`).
