@@ -37,7 +37,10 @@ public struct Stores: Sendable {
     /// Builds every store on `client`; `sessionPolicy` sets the dashboard's session rules, `clock`
     /// what "today" is (the database's, unless a test stands on a day of its own).
     public init(
-        client: PostgresClient, migrations: [Migration], sessionPolicy: WebSessionPolicy = .init(), clock: StoreClock = .database,
+        client: PostgresClient,
+        migrations: [Migration],
+        sessionPolicy: WebSessionPolicy = .init(),
+        clock: StoreClock = .database,
         logger: Logger
     ) {
         accounts = AccountStore(client: client)

@@ -275,7 +275,8 @@ struct AuthorizationMatrixTests {
                 Array(
                     // Told today (so filed in time); one application per person, so the unit's own
                     // staff member differs from the one the office files for.
-                    #"{"staffNo": "\#(role == .unit ? "003" : "002")", "grade": "basic", "notifiedOn": "\#(ShanghaiTime.format(Date()).prefix(10))", "reason": "测评分统计有误"}"#.utf8
+                    #"{"staffNo": "\#(role == .unit ? "003" : "002")", "grade": "basic", "notifiedOn": "\#(ShanghaiTime.format(Date()).prefix(10))", "reason": "测评分统计有误"}"#
+                        .utf8
                 ), json
             )
         case "appeal-outcome":

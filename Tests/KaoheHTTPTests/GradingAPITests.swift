@@ -509,7 +509,9 @@ struct GradingAPITests {
         await f.client.close()
     }
 
-    @Test("staff appeals (复核): within 10 working days accepted, after refused, filed on the server's day (the office records a paper one with its own), once per person; outcome recorded once")
+    @Test(
+        "staff appeals (复核): within 10 working days accepted, after refused, filed on the server's day (the office records a paper one with its own), once per person; outcome recorded once"
+    )
     func appeals() async throws {
         // Told Thu 12 Feb 2026: the 10th working day after is Wed 4 Mar (14 and 28 Feb are 调休 working days).
         let f = try await F.make(standingOn: "2026-03-04")
@@ -520,9 +522,18 @@ struct GradingAPITests {
             let path = F.unitPath("appeals")
             // Only someone on the unit's latest roster, with the grade it gives them, and an appealable one.
             for (json, rule, field) in [
-                (#"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.staff-not-on-roster", "/staffNo"),
-                (#"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-not-appealable", "/staffNo"),
-                (#"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-mismatch", "/grade"),
+                (
+                    #"{"staffNo": "999", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.staff-not-on-roster",
+                    "/staffNo"
+                ),
+                (
+                    #"{"staffNo": "001", "grade": "basic", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-not-appealable",
+                    "/staffNo"
+                ),
+                (
+                    #"{"staffNo": "010", "grade": "incompetent", "notifiedOn": "2026-02-12", "reason": "x"}"#, "appeal.grade-mismatch",
+                    "/grade"
+                ),
                 // The unit cannot say when it filed: backdating would beat the deadline.
                 (
                     #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "x"}"#,
@@ -542,12 +553,18 @@ struct GradingAPITests {
             #expect(try F.problem(response).rule == "appeal.too-late")
             // The office records the paper application handed in on 4 Mar, audited as such; not a day after today.
             response = try await f.call(
-                http, .post, path, as: "office",
+                http,
+                .post,
+                path,
+                as: "office",
                 json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-06", "reason": "纸质申请"}"#
             )
             #expect(try F.problem(response).rule == "appeal.filed-in-future")
             response = try await f.call(
-                http, .post, path, as: "office",
+                http,
+                .post,
+                path,
+                as: "office",
                 json: #"{"staffNo": "010", "grade": "basic", "notifiedOn": "2026-02-12", "filedOn": "2026-03-04", "reason": "纸质申请"}"#
             )
             #expect(response.status == .created, "\(String(buffer: response.body))")

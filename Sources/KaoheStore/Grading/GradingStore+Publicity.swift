@@ -28,8 +28,10 @@ extension GradingStore {
             // A window opened in the past could close before anyone saw it (and be finalised at once).
             guard opens >= today else {
                 throw CycleError(
-                    .invalid, "公示开始日期不能早于今天(\(today)),否则无人能在公示期内提出异议 / publicity cannot open before today (\(today))",
-                    field: "/opensOn", rule: "publicity.opens-in-past"
+                    .invalid,
+                    "公示开始日期不能早于今天(\(today)),否则无人能在公示期内提出异议 / publicity cannot open before today (\(today))",
+                    field: "/opensOn",
+                    rule: "publicity.opens-in-past"
                 )
             }
             let window: PublicityWindow
@@ -74,7 +76,6 @@ extension GradingStore {
     public func publicity(county: String, cycle: String) async throws -> PublicityRecord? {
         try await client.withConnection { try await Self.publicity(on: $0, county: county, cycle: cycle) }
     }
-
 
     static func publicity(on connection: PostgresConnection, county: String, cycle: String) async throws -> PublicityRecord? {
         guard
@@ -436,7 +437,8 @@ extension GradingStore {
             throw CycleError(
                 .invalid,
                 "申请日期以系统收到的日期为准;纸质申请由县事考办代为登记 / the filing date is the server's; only the office records a paper application with its own date",
-                field: "/filedOn", rule: "appeal.filed-on-by-office"
+                field: "/filedOn",
+                rule: "appeal.filed-on-by-office"
             )
         }
         guard Self.appealableGrades.contains(grade) else {
@@ -472,8 +474,10 @@ extension GradingStore {
                     """
                 ).single(Int64.self) {
                     throw CycleError(
-                        .conflict, "该工作人员本周期已申请复核(第\(earlier)号) / this staff member has applied already (appeal \(earlier))",
-                        field: "/staffNo", rule: "appeal.already-filed"
+                        .conflict,
+                        "该工作人员本周期已申请复核(第\(earlier)号) / this staff member has applied already (appeal \(earlier))",
+                        field: "/staffNo",
+                        rule: "appeal.already-filed"
                     )
                 }
                 let today = try await clock.today(on: connection)
@@ -488,7 +492,12 @@ extension GradingStore {
                     throw CycleError(.invalid, error.message, field: "/notifiedOn", rule: "appeal.\(error.rule)")
                 }
                 guard filedDay <= today else {
-                    throw CycleError(.invalid, "申请日期不能晚于今天(\(today)) / filed after today", field: "/filedOn", rule: "appeal.filed-in-future")
+                    throw CycleError(
+                        .invalid,
+                        "申请日期不能晚于今天(\(today)) / filed after today",
+                        field: "/filedOn",
+                        rule: "appeal.filed-in-future"
+                    )
                 }
                 guard filedDay >= notified else {
                     throw CycleError(.invalid, "申请日期早于告知日期 / filed before being told", field: "/filedOn", rule: "appeal.before-notice")
@@ -516,7 +525,8 @@ extension GradingStore {
                     action: .appealFile,
                     object: "cycles/\(cycle)/appeals/\(id)",
                     details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description]
-                        .merging(filedOn == nil ? [:] : ["paperFiledOn": filedDay.description, "recordedOn": today.description]) { a, _ in a }
+                        .merging(filedOn == nil ? [:] : ["paperFiledOn": filedDay.description, "recordedOn": today.description]) { a, _ in a
+                        }
                 )
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }
