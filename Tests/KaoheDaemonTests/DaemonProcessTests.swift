@@ -80,6 +80,51 @@ struct DaemonProcessTests {
         #expect(FileManager.default.fileExists(atPath: dataDirectory + "/postgres/PG_VERSION"))
     }
 
+    @Test(
+        "SIGTERM while the first start seeds the demo county: exit 0, the cluster stopped, nothing half-seeded; the next start seeds it whole"
+    )
+    func sigtermWhileSeeding() async throws {
+        let dataDirectory = "/tmp/kaohe-test-seeding-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let embedded = EmbeddedCluster(configuration: .init(dataDirectory: dataDirectory + "/postgres"), logger: TestCluster.logger())
+        let lifeline = Lifeline.registerCluster(embedded, removing: dataDirectory)
+        defer {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+            lifeline.cancel()
+        }
+        let first = try DaemonProcess("kaohed", ["--port", "0", "--data-directory", dataDirectory])
+        for _ in 0..<1200 where !first.standardError.contains("seeding the demo county") && first.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(first.standardError.contains("seeding the demo county"), "\(first.standardError.suffix(2000))")
+        first.terminate()
+        #expect(try await first.waitForExit(timeout: .seconds(120)) == 0, "\(first.standardError.suffix(2000))")
+        #expect(first.standardError.contains("stopped before it served"))
+        #expect(!FileManager.default.fileExists(atPath: dataDirectory + "/postgres/postmaster.pid"), "the cluster stopped with the daemon")
+
+        let second = try DaemonProcess("kaohed", ["--port", "0", "--data-directory", dataDirectory])
+        let base: URL
+        do { base = try await second.waitForAddress(timeout: .seconds(300)) } catch {
+            second.terminate()
+            throw error
+        }
+        for _ in 0..<50 where !second.standardOutput.contains("demo-auditor") { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(second.standardOutput.contains("密码 demo-office"), "the next start prints the demo logins")
+        #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
+        // The whole county, once: what the demo county's own test counts.
+        let client = PostgresClient(configuration: embedded.connectionConfiguration, logger: TestCluster.logger())
+        let units = try await client.query("SELECT count(*)::int FROM units").single(Int.self)
+        let rosters = try await client.query(
+            "SELECT count(DISTINCT unit_code)::int FROM filings WHERE cycle = '2026' AND kind = 'roster'"
+        ).single(Int.self)
+        let counties = try await client.query("SELECT count(*)::int FROM counties").single(Int.self)
+        let seedLeft = try await client.query("SELECT count(*)::int FROM pg_database WHERE datname = 'kaohe_demo_seed'").single(Int.self)
+        await client.close()
+        #expect(units == 48 && rosters == 43 && counties == 1)
+        #expect(seedLeft == 0)
+        second.terminate()
+        #expect(try await second.waitForExit() == 0)
+    }
+
     @Test("bad configuration is a clear CLI error and a non-zero exit")
     func badConfiguration() async throws {
         let daemon = try DaemonProcess("kaohed", ["--port", "eighty"])

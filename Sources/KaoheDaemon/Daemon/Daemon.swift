@@ -8,6 +8,7 @@ import NIOCore
 import Postgres
 public import Prometheus
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The daemon: opens the database (embedded by default), brings the schema up to date (embedded) or
@@ -22,6 +23,10 @@ public enum Daemon {
     }
 
     /// Runs until a shutdown signal. `announce` receives the line naming the address to open.
+    ///
+    /// SIGTERM or SIGINT during start-up (the cluster starting, migrations, the demo county being
+    /// seeded) stops the start at the next step and the daemon exits 0 with its cluster stopped;
+    /// the demo county is seeded all or nothing (`DemoSeeding`), so nothing half-seeded is left.
     public static func run(
         configuration: DaemonConfiguration,
         logger: Logger,
@@ -29,52 +34,107 @@ public enum Daemon {
         announce: (@Sendable (String) -> Void)? = nil
     ) async throws {
         let announce = announce ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-        let database = try await Database.open(configuration, logger: logger)
+        let stop = StartupStop()
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let startup = Task { () async throws -> Started in
+            let database = try await Database.open(configuration, logger: logger)
+            do {
+                try stop.check()
+                return try await prepare(database: database, configuration: configuration, logger: logger)
+            } catch {
+                await database.close(logger: logger)
+                throw error
+            }
+        }
+        let watcher = Task {
+            for await signal in signals {
+                logger.notice("stopping before serving", metadata: ["signal": "\(signal)"])
+                stop.request()
+                startup.cancel()
+                return
+            }
+        }
+        let started: Started
         do {
-            try await serve(database: database, configuration: configuration, logger: logger, metrics: metrics, announce: announce)
+            started = try await startup.value
+        } catch  where stop.requested {
+            watcher.cancel()
+            logger.info("kaohe stopped before it served")
+            return
+        }
+        watcher.cancel()
+        if stop.requested {
+            await started.client.close()
+            await started.database.close(logger: logger)
+            logger.info("kaohe stopped before it served")
+            return
+        }
+        do {
+            try await serve(started, configuration: configuration, logger: logger, metrics: metrics, announce: announce)
         } catch {
-            await database.close(logger: logger)
+            await started.database.close(logger: logger)
             throw error
         }
-        await database.close(logger: logger)
+        await started.database.close(logger: logger)
         logger.info("kaohe stopped")
     }
 
+    /// What start-up made ready to serve.
+    struct Started: Sendable {
+        var database: Database
+        var client: PostgresClient
+        var stores: Stores
+        var dashboard: DashboardConfiguration
+        var demoLogins: [String]
+    }
+
+    /// Start-up: the demo county (embedded, empty), the migrations (applied when embedded, else
+    /// checked), the pool and every store.
+    static func prepare(database: Database, configuration: DaemonConfiguration, logger: Logger) async throws -> Started {
+        let migrations = try MigrationCatalog.bundled()
+        if database.cluster != nil, configuration.demo {
+            // All or nothing, before any connection to the main database is open.
+            _ = try await DemoSeeding.seedIfEmpty(main: database.configuration, migrations: migrations, logger: logger)
+            try Task.checkCancellation()
+        }
+        var options = PostgresClient.Options()
+        options.maximumConnections = configuration.poolSize
+        let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
+        // The composition root: every store once, over the one pool, for the app and the jobs.
+        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
+        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
+        do {
+            var demoLogins: [String] = []
+            if database.cluster != nil {
+                try await stores.migrations.apply()
+                if configuration.demo { demoLogins = try await DemoLogins.lines(accounts: stores.accounts) }
+            } else {
+                let status = try await stores.migrations.status()
+                guard status.isCurrent else {
+                    let names = status.pending.map { $0.label }.joined(separator: ", ")
+                    throw StartError(
+                        description:
+                            "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again"
+                    )
+                }
+            }
+            return Started(database: database, client: client, stores: stores, dashboard: dashboard, demoLogins: demoLogins)
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
     static func serve(
-        database: Database,
+        _ started: Started,
         configuration: DaemonConfiguration,
         logger: Logger,
         metrics: PrometheusCollectorRegistry,
         announce: @escaping @Sendable (String) -> Void
     ) async throws {
-        var options = PostgresClient.Options()
-        options.maximumConnections = configuration.poolSize
-        let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
-        let migrations = try MigrationCatalog.bundled()
-        // The composition root: every store once, over the one pool, for the app and the jobs.
-        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
-        let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
-        let runner = stores.migrations
-
-        var demoLogins: [String] = []
-        if database.cluster != nil {
-            try await runner.apply()
-            if configuration.demo {
-                try await DemoCounty.seedIfEmpty(client: client, logger: logger)
-                demoLogins = try await DemoLogins.lines(accounts: stores.accounts)
-            }
-        } else {
-            let status = try await runner.status()
-            guard status.isCurrent else {
-                await client.close()
-                let names = status.pending.map { $0.label }.joined(separator: ", ")
-                throw StartError(
-                    description:
-                        "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again"
-                )
-            }
-        }
-
+        let (database, client, stores, dashboard, demoLogins) = (
+            started.database, started.client, started.stores, started.dashboard, started.demoLogins
+        )
         let loginLines = demoLogins
         let app = buildApplication(
             configuration: configuration.http,
@@ -97,4 +157,18 @@ public enum Daemon {
         )
         try await group.run()
     }
+}
+
+/// A stop asked for by a signal during start-up.
+final class StartupStop: Sendable {
+    private let flag = Mutex(false)
+
+    /// Whether a stop was asked for.
+    var requested: Bool { flag.withLock { $0 } }
+
+    /// Asks for the stop.
+    func request() { flag.withLock { $0 = true } }
+
+    /// Throws `CancellationError` once a stop was asked for.
+    func check() throws { if requested { throw CancellationError() } }
 }

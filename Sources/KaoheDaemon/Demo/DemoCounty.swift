@@ -86,8 +86,10 @@ public enum DemoCounty {
     public static func seedIfEmpty(client: PostgresClient, logger: Logger) async throws {
         let store = RegistryStore(client: client)
         guard try await store.counties().isEmpty else { return }
+        logger.info("seeding the demo county", metadata: ["county": "\(county.code)"])
         let started = ContinuousClock.now
         let registry = try await seedRegistry(store: store)
+        try Task.checkCancellation()
         let accounts = try await DemoAccounts.create(
             store: AccountStore(client: client),
             county: county.code,
@@ -99,7 +101,9 @@ public enum DemoCounty {
         // The current cycle's on-time filings first, so its deadlines pass while the previous
         // cycle is seeded rather than in a sleep.
         let current = try await DemoCurrentCycle.start(context)
+        try Task.checkCancellation()
         try await DemoPreviousCycle.seed(context)
+        try Task.checkCancellation()
         let draw = try await DemoCurrentCycle.finish(context, current)
         let reviewer = draw.reviewerAssignments?.first?.reviewers.first?.id ?? reviewers[0].0
         try await DemoLogins.set(context, reviewer: reviewer)

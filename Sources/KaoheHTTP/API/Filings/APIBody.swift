@@ -12,6 +12,7 @@ enum APIBody {
     /// Reads the whole body, refusing more than `limit` bytes with a 413 problem.
     static func read(_ request: Request, limit: Int) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            await drain(request, declared: length)
             throw tooLarge(limit: limit)
         }
         do {
@@ -25,6 +26,7 @@ enum APIBody {
     /// Reads the body into `request` (so it can be read again), refusing more than `limit` bytes.
     static func buffer(_ request: inout Request, limit: Int) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            await drain(request, declared: length)
             throw tooLarge(limit: limit)
         }
         do {
@@ -32,6 +34,27 @@ enum APIBody {
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw tooLarge(limit: limit)
+        }
+    }
+
+    /// The most an early refusal reads of a body it will not use (64 MiB, the server's upload limit).
+    static let drainLimit = 64 * 1024 * 1024
+
+    /// Reads and drops the body of a request refused before its body was read, so that a client
+    /// that sends its whole body before reading the answer (Python's http.client, most scripts) gets
+    /// to read the 413: with `Connection: close` the server stops reading after answering, and such
+    /// a client would wait on a full socket buffer until its own timeout. Bounded by `drainLimit`; a
+    /// larger body is not read (the connection closes with it unread).
+    static func drain(_ request: Request, declared length: Int) async {
+        guard length <= drainLimit else { return }
+        var read = 0
+        do {
+            for try await chunk in request.body {
+                read += chunk.readableBytes
+                if read > drainLimit { break }
+            }
+        } catch {
+            // The client went away: nothing to answer.
         }
     }
 

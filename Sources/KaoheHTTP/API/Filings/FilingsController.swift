@@ -221,7 +221,7 @@ struct FilingsController: Sendable {
     /// `GET …/{step}/history/{version}`: one version.
     func getVersion(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
         let target = try await authorize(context, action: .read, what: step.pathSegment)
-        guard let number = context.parameters.get("version", as: Int.self),
+        guard let number = context.parameters.get("version", as: Int32.self).map(Int.init),
             let filing = try await store.version(county: target.county, cycle: target.cycle, unit: target.unit, step: step, version: number)
         else {
             throw ProblemDetails.notFound("version \(context.parameters.get("version") ?? "") of \(step.pathSegment)")

@@ -72,7 +72,7 @@ struct GradingInputsController: Sendable {
         let scope = try CycleScope.anyone(context)
         let unit = try await scope.visibleUnit(context, filings: filings)
         try AccessPolicy(scope.principal).actAsOffice(county: scope.county).require("unit \(unit.code)", rule: "access.office")
-        guard let number = context.parameters.get("number", as: Int.self) else {
+        guard let number = context.parameters.get("number", as: Int32.self).map(Int.init) else {
             throw ProblemDetails.notFound("grading event \(context.parameters.get("number") ?? "")")
         }
         try APIBody.requireMediaType(request, ["application/json"])

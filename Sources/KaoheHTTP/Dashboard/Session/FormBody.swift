@@ -7,10 +7,12 @@ struct FormBody: Sendable {
 
     subscript(_ name: String) -> String? { fields[name] }
 
-    /// Reads the request's body (at most 64 KiB: dashboard forms are small).
+    /// The most a dashboard form may send: 64 KiB (its fields are small).
+    static let maxBody = 64 * 1024
+
+    /// Reads the request's body; more than `maxBody` is refused with 413, as every API body.
     static func read(_ request: Request) async throws -> FormBody {
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
-        return FormBody(parsing: String(buffer: buffer))
+        FormBody(parsing: String(decoding: try await APIBody.read(request, limit: maxBody), as: UTF8.self))
     }
 
     init(parsing text: String) {

@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KaoheStore
+import NIOCore
+import Postgres
+import Testing
+
+@testable import KaoheHTTP
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 16, "every door holds": inputs that used to answer 500 or hang get the 4xx problem they
+/// deserve, through the HTTP layer.
+@Suite("Every door holds")
+struct DoorTests {
+    typealias F = FilingAPIFixture
+
+    @Test("a history version outside what the column holds is 404, not 500, for every filing kind")
+    func historyVersionsOutOf32Bits() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            #expect(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: #"{"report": "自评"}"#).status == .ok)
+            for kind in ["self-assessment", "assessment", "roster"] {
+                for version in ["2147483648", "-2147483649", "9223372036854775807", "99999999999999999999", "0", "1.5"] {
+                    let response = try await f.call(http, .get, F.unitPath("\(kind)/history/\(version)"), as: "office")
+                    #expect(response.status == .notFound, "\(kind) \(version): \(String(buffer: response.body))")
+                }
+            }
+            #expect(try await f.call(http, .get, F.unitPath("self-assessment/history/1"), as: "office").status == .ok)
+            let event = try await f.call(
+                http,
+                .post,
+                F.unitPath("grading-events/2147483648/withdraw"),
+                as: "office",
+                json: #"{"reason": "x"}"#
+            )
+            #expect(event.status == .notFound)
+        }
+        await f.client.close()
+    }
+
+    @Test("a login form over 64 KiB is 413, not 500")
+    func oversizedLoginForm() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            let body = "account=" + String(repeating: "a", count: 70 * 1024) + "&password=x"
+            let response = try await http.executeRequest(
+                uri: "/login",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .contentTooLarge)
+        }
+        await f.client.close()
+    }
+
+    @Test("a client that sends its whole oversized body before reading (Connection: close) reads the 413")
+    func earlyRefusalIsReadable() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in try await f.openCycle(http) }
+        try await f.app().test(.live) { http in
+            let port = try #require(http.port)
+            let size = FilingsController.maxRosterBody + 1024 * 1024
+            let head =
+                "PUT \(F.unitPath("roster")) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(f.tokens["unit-a"]!)\r\n"
+                + "Content-Type: text/csv\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n"
+            let answer = try await Self.sendAllThenRead(port: port, head: Array(head.utf8), bodySize: size)
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
+            #expect(answer.contains("body.max-size"))
+        }
+        await f.client.close()
+    }
+
+    /// What Python's http.client does: write the head and the whole body (blocking, 30 s at most),
+    /// then read the answer to its end.
+    static func sendAllThenRead(port: Int, head: [UInt8], bodySize: Int) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var timeout = timeval(tv_sec: 30, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                guard connected == 0 else {
+                    continuation.resume(throwing: TestFailure("connect failed: errno \(errno)"))
+                    return
+                }
+                func sendAll(_ bytes: [UInt8]) -> Bool {
+                    var offset = 0
+                    while offset < bytes.count {
+                        let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                        if sent <= 0 { return false }
+                        offset += sent
+                    }
+                    return true
+                }
+                guard sendAll(head) else {
+                    continuation.resume(throwing: TestFailure("sending the head failed: errno \(errno)"))
+                    return
+                }
+                let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                var left = bodySize
+                while left > 0 {
+                    guard sendAll(Array(chunk.prefix(left))) else {
+                        continuation.resume(throwing: TestFailure("the server stopped reading with \(left) bytes unsent (errno \(errno))"))
+                        return
+                    }
+                    left -= min(left, chunk.count)
+                }
+                var answer: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    answer += buffer[0..<count]
+                }
+                continuation.resume(returning: String(decoding: answer, as: UTF8.self))
+            }
+        }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}
