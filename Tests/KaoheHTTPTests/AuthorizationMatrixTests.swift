@@ -299,7 +299,7 @@ struct AuthorizationMatrixTests {
     }
 
     /// The concrete path of `row` for `target`: the target's county and unit; the cycle `2026`,
-    /// except a fresh cycle id to create, the spare cycle `2026-Q1` whose step is closed, and
+    /// except a cycle of 2040–2089 to create (or update before it opens), the spare cycle `2026-Q1` whose step is closed, and
     /// `2026-Q2` to freeze and draw; the seeded version 1 and attachment `seed.pdf`, or a fresh
     /// attachment name to upload; the latest objection on the target unit, the latest appeal of the
     /// target county. `county`, `unit` and `id` replace the target's (for requests about things
@@ -314,7 +314,7 @@ struct AuthorizationMatrixTests {
         n: Int
     ) async throws -> Substitution {
         var cycle = "2026"
-        if row.method == .put && row.path.hasSuffix("/cycles/{cycle}") { cycle = String(2040 + n) }
+        if row.method == .put && row.path.hasSuffix("/cycles/{cycle}") { cycle = String(2040 + n % 50) }
         if row.path.hasSuffix("/close") { cycle = "2026-Q1" }
         if row.path.hasSuffix("/spot-check/freeze") || row.path.hasSuffix("/spot-check/draw") { cycle = "2026-Q2" }
         let county = county ?? target.county

@@ -77,6 +77,60 @@ struct DoorTests {
         await f.client.close()
     }
 
+    @Test("roster scores above 100 are refused as below 0 are, in JSON and in CSV, naming the cell")
+    func rosterScoresOutOfRange() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            for score in ["101", "1000", "150", "-1", "100.01"] {
+                let json = #"{"staff": [{"staffNo": "001", "score": \#(score), "grade": "合格"}]}"#
+                let response = try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: json)
+                #expect(response.status == .unprocessableContent, "\(score): \(String(buffer: response.body))")
+                #expect(try F.problem(response).rule == "roster.score-range")
+                #expect(try F.problem(response).field == "/staff/0/score")
+            }
+            let csv = try await f.call(
+                http,
+                .put,
+                F.unitPath("roster"),
+                as: "unit-a",
+                body: Array("工号,测评分,拟定等次\n001,150,合格\n".utf8),
+                contentType: "text/csv"
+            )
+            #expect(csv.status == .unprocessableContent)
+            #expect(try F.problem(csv).rule == "roster.score-range")
+            let ok = #"{"staff": [{"staffNo": "001", "score": 100, "grade": "优秀"}, {"staffNo": "002", "score": 0, "grade": "不合格"}]}"#
+            #expect(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: ok).status == .ok)
+            #expect(try await f.client.query("SELECT count(*)::int FROM filings WHERE kind = 'roster'").single(Int.self) == 1)
+        }
+        await f.client.close()
+    }
+
+    @Test("a cycle's year is 2020–2099; enrolment cannot change once the spot-check population is frozen")
+    func cycleYearsAndFrozenEnrolment() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            for cycle in ["0000", "1999", "2019", "2100", "0000-Q1"] {
+                let response = try await f.call(http, .put, "\(F.cycleBase)/\(cycle)", as: "office", json: "{}")
+                #expect(response.status == .unprocessableContent, "\(cycle): \(String(buffer: response.body))")
+                #expect(try F.problem(response).rule == "cycle.year", "\(cycle)")
+            }
+            try await f.openCycle(http)
+            let freeze = try await f.call(http, .post, "\(F.cycleBase)/2026/spot-check/freeze", as: "office")
+            #expect(freeze.status == .created, "\(String(buffer: freeze.body))")
+            for units in [[F.unitA, F.unitB], [F.unitA]] {
+                let json = #"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#
+                let response = try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: json)
+                #expect(response.status == .conflict, "\(String(buffer: response.body))")
+                #expect(try F.problem(response).rule == "cycle.enrolment-frozen")
+            }
+            // The same list again changes nothing and is fine.
+            let same = #"{"units": ["\#(F.unitA)", "\#(F.unitB)", "\#(F.unitC)"]}"#
+            #expect(try await f.call(http, .put, "\(F.cycleBase)/2026/units", as: "office", json: same).status == .ok)
+        }
+        await f.client.close()
+    }
+
     /// What Python's http.client does: write the head and the whole body (blocking, 30 s at most),
     /// then read the answer to its end.
     static func sendAllThenRead(port: Int, head: [UInt8], bodySize: Int) async throws -> String {

@@ -223,4 +223,63 @@ struct JobRunnerTests {
         #expect(runs.first { $0.kind == "spot_check.freeze" }?.doneAt != nil)
         await fixture.client.close()
     }
+
+    @Test("a job the rules refuse is given up after one attempt and shown with its reason; one that may succeed later is retried")
+    func permanentFailureIsGivenUp() async throws {
+        struct Refused: ScheduledJob {
+            let kind = "test.refused"
+            func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
+                throw CycleError(.invalid, "本县没有参加考核的单位 / no unit is enrolled", rule: "test.no-units")
+            }
+        }
+        struct Busy: ScheduledJob {
+            let kind = "test.busy"
+            func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
+                throw CycleError(.conflict, "尚有异议未复议 / objections await review", rule: "test.busy")
+            }
+        }
+        let fixture = try await JobsFixture.make(unitCount: 10)
+        try await fixture.makeCycle("2026")
+        try await fixture.client.withTransaction { connection in
+            for kind in ["test.refused", "test.busy"] {
+                try await ScheduledRunStore.schedule(
+                    on: connection,
+                    county: JobsFixture.county,
+                    cycle: "2026",
+                    kind: kind,
+                    dueAt: Date().addingTimeInterval(-10)
+                )
+            }
+        }
+        var registry = JobRegistry()
+        registry.register(Refused())
+        registry.register(Busy())
+        let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), registry: registry, actor: "daemon:g", logger: logger)
+        for _ in 0..<3 {
+            await runner.runDue()
+            try await fixture.client.execute("UPDATE scheduled_runs SET retry_at = NULL WHERE county = \(JobsFixture.county)")
+        }
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        let refused = try #require(runs.first { $0.kind == "test.refused" })
+        #expect(refused.attempts == 1 && refused.givenUpAt != nil && refused.doneAt == nil)
+        #expect(refused.lastError == "本县没有参加考核的单位 / no unit is enrolled [test.no-units]")
+        let busy = try #require(runs.first { $0.kind == "test.busy" })
+        #expect(busy.attempts == 3 && busy.givenUpAt == nil)
+        // The office sees it on the monitor; a hand trigger still runs it (and is refused the same way).
+        let monitor = try #require(try await MonitorStore(client: fixture.client).monitor(county: JobsFixture.county, cycle: "2026"))
+        let jobs = (try JSONSerialization.jsonObject(with: Data(monitor)) as? [String: Any])?["jobs"] as? [[String: Any]] ?? []
+        #expect(jobs.first { $0["kind"] as? String == "test.refused" }?["givenUp"] as? Bool == true)
+        await #expect(throws: CycleError.self) {
+            _ = try await JobRunner.trigger(
+                runs: ScheduledRunStore(client: fixture.client),
+                registry: registry,
+                county: JobsFixture.county,
+                cycle: "2026",
+                kind: "test.refused",
+                actor: "office",
+                logger: logger
+            )
+        }
+        await fixture.client.close()
+    }
 }

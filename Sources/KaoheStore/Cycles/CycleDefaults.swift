@@ -19,6 +19,10 @@ public enum CycleDefaults {
     /// Late filings are accepted for 7 days after a deadline by default.
     public static let grace: TimeInterval = 7 * 86_400
 
+    /// The years a cycle may be for: from 2020 (the schemes in force date from 2021's documents)
+    /// to 2099.
+    public static let years = 2020...2099
+
     /// Annual (`2026`) or quarterly (`2026-Q1`), or nil when the id is neither.
     public static func kind(of cycle: String) -> CycleKind? {
         let bytes = Array(cycle.utf8)

@@ -21,6 +21,15 @@ public struct CycleStore: Sendable {
                 rule: "cycle.id"
             )
         }
+        // A year kaohe can run: not a typo (0000) nor a year whose every step would be long past.
+        if let year = Int(definition.cycle.prefix(4)), !CycleDefaults.years.contains(year) {
+            throw CycleError(
+                .invalid,
+                "考核周期年度\(year)应在\(CycleDefaults.years.lowerBound)–\(CycleDefaults.years.upperBound)之间 / the cycle's year must be \(CycleDefaults.years.lowerBound)–\(CycleDefaults.years.upperBound)",
+                field: "cycle",
+                rule: "cycle.year"
+            )
+        }
         guard SchemeLoader.builtInIds.contains(definition.scheme) else {
             throw CycleError(
                 .invalid,
@@ -260,6 +269,24 @@ public struct CycleStore: Sendable {
                 let wanted = Set(units)
                 let added = wanted.subtracting(current).sorted()
                 let removed = current.subtracting(wanted).sorted()
+                // Once the spot check's population is frozen (its hash published), a unit added
+                // could never be drawn and one removed would break the published hash.
+                if !added.isEmpty || !removed.isEmpty,
+                    let frozen = try await connection.query(
+                        """
+                        SELECT draw_no, frozen_at FROM spot_check_draws
+                        WHERE county = \(county) AND cycle = \(cycle) AND superseded_at IS NULL
+                        """
+                    ).first
+                {
+                    let frozenAt = ShanghaiTime.format(try frozen.decode(Date.self, column: "frozen_at"))
+                    throw CycleError(
+                        .conflict,
+                        "抽查总体已于\(frozenAt)冻结(第\(try frozen.decode(Int.self, column: "draw_no"))次),不能再增减参加考核的单位;如确需调整,须先记录重新抽签的决定 / the spot-check population was frozen at \(frozenAt): enrolment cannot change without a recorded redraw decision",
+                        field: "/units",
+                        rule: "cycle.enrolment-frozen"
+                    )
+                }
                 if !removed.isEmpty {
                     let withFilings = try await connection.query(
                         """

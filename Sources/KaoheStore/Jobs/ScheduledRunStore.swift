@@ -1,4 +1,5 @@
 public import Foundation
+import KaoheRules
 public import Postgres
 
 /// One row of `scheduled_runs`: a job of a cycle due at a time (the database's clock decides).
@@ -19,6 +20,8 @@ public struct ScheduledRun: Sendable, Hashable {
     public var attempts: Int
     /// The last failure, if any.
     public var lastError: String?
+    /// When the runners gave it up (only a hand trigger runs it now); nil while they still try.
+    public var givenUpAt: Date? = nil
 }
 
 /// `scheduled_runs`: the store side of KaoheJobs. Runs are created by the `cycle_steps` trigger
@@ -83,7 +86,7 @@ public struct ScheduledRunStore: Sendable {
                 return (run, outcome)
             } catch {
                 try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
-                try await Self.recordFailure(on: connection, run: run, error: String(describing: error))
+                try await Self.recordFailure(on: connection, run: run, error: error)
                 failed(run, error)
                 return (run, .notReady(after: .seconds(1), reason: "上次执行失败,稍后重试 / the last attempt failed; retrying"))
             }
@@ -149,8 +152,8 @@ public struct ScheduledRunStore: Sendable {
     static func claimNext(on connection: PostgresConnection, kinds: [String]) async throws -> ScheduledRun? {
         let rows = try await connection.query(
             """
-            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error FROM scheduled_runs
-            WHERE done_at IS NULL AND due_at <= now() AND (retry_at IS NULL OR retry_at <= now())
+            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
+            WHERE done_at IS NULL AND given_up_at IS NULL AND due_at <= now() AND (retry_at IS NULL OR retry_at <= now())
               AND kind = ANY(\(PostgresArray(kinds))::text[])
             ORDER BY due_at, CASE WHEN kind LIKE 'step.close.%' THEN 0 WHEN kind = 'spot_check.freeze' THEN 1 ELSE 2 END, kind
             LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -163,7 +166,7 @@ public struct ScheduledRunStore: Sendable {
     static func lock(on connection: PostgresConnection, county: String, cycle: String, kind: String) async throws -> ScheduledRun? {
         let rows = try await connection.query(
             """
-            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error FROM scheduled_runs
+            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
             WHERE county = \(county) AND cycle = \(cycle) AND kind = \(kind) FOR UPDATE
             """
         )
@@ -183,7 +186,7 @@ public struct ScheduledRunStore: Sendable {
         try await connection.execute(
             """
             UPDATE scheduled_runs SET done_at = now(), done_by = \(by), result = \(try PostgresJSON(encoding: result)),
-                   retry_at = NULL
+                   retry_at = NULL, given_up_at = NULL
             WHERE county = \(county) AND cycle = \(cycle) AND kind = \(kind) AND done_at IS NULL
             """
         ) == 1
@@ -200,13 +203,32 @@ public struct ScheduledRunStore: Sendable {
         )
     }
 
+    /// Failed attempts after which a run is given up whatever the reason.
+    public static let maximumAttempts = 20
+
+    /// Whether retrying cannot change why a run failed: the rules refuse it (invalid input, a thing
+    /// that does not exist), as opposed to a state that may change (a conflict), the database being
+    /// away, or a failure of ours.
+    static func isPermanent(_ error: any Error) -> Bool {
+        guard let refusal = error as? any Refusal else { return false }
+        switch refusal.refusalKind {
+        case .invalid, .malformed, .notFound, .forbidden: return true
+        case .conflict, .duplicate, .stepNotOpen, .stepClosed, .unavailable, .failure: return false
+        }
+    }
+
     /// Records a failed attempt (after the attempt's own writes were rolled back to a savepoint) and
-    /// backs off: 2^attempts seconds, at most 10 minutes.
-    static func recordFailure(on connection: PostgresConnection, run: ScheduledRun, error: String) async throws {
+    /// backs off: 2^attempts seconds, at most 10 minutes — or gives the run up, when retrying cannot
+    /// change the reason or it has failed `maximumAttempts` times. The message kept is the refusal's
+    /// detail (what the office reads), or the error's description.
+    static func recordFailure(on connection: PostgresConnection, run: ScheduledRun, error: any Error) async throws {
+        let message = (error as? any Refusal).map { "\($0.detail) [\($0.rule ?? "-")]" } ?? String(describing: error)
+        let giveUp = isPermanent(error) || run.attempts + 1 >= maximumAttempts
         try await connection.execute(
             """
-            UPDATE scheduled_runs SET attempts = attempts + 1, last_error = \(String(error.prefix(2000))),
-                   retry_at = now() + make_interval(secs => least(600, power(2, attempts + 1)))
+            UPDATE scheduled_runs SET attempts = attempts + 1, last_error = \(String(message.prefix(2000))),
+                   retry_at = now() + make_interval(secs => least(600, power(2, attempts + 1))),
+                   given_up_at = CASE WHEN \(giveUp) THEN now() END
             WHERE county = \(run.county) AND cycle = \(run.cycle) AND kind = \(run.kind) AND done_at IS NULL
             """
         )
@@ -216,7 +238,7 @@ public struct ScheduledRunStore: Sendable {
     public static func runs(client: PostgresClient, county: String, cycle: String) async throws -> [ScheduledRun] {
         let rows = try await client.query(
             """
-            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error FROM scheduled_runs
+            SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
             WHERE county = \(county) AND cycle = \(cycle) ORDER BY due_at, kind
             """
         )
@@ -232,7 +254,8 @@ public struct ScheduledRunStore: Sendable {
             doneAt: try row.decode(Date?.self, column: "done_at"),
             doneBy: try row.decode(String?.self, column: "done_by"),
             attempts: try row.decode(Int.self, column: "attempts"),
-            lastError: try row.decode(String?.self, column: "last_error")
+            lastError: try row.decode(String?.self, column: "last_error"),
+            givenUpAt: try row.decode(Date?.self, column: "given_up_at")
         )
     }
 }

@@ -170,6 +170,12 @@ public struct MonitorStore: Sendable {
                     SELECT json_agg(json_build_object('unit', pu.unit_code, 'staffNo', v->>'staffNo', 'rule', v->>'rule', 'message', v->>'message')
                                      ORDER BY pu.unit_code)
                     FROM pu, jsonb_array_elements(pu.violations) v), '[]'),
+                'jobs', coalesce((
+                    SELECT json_agg(json_build_object('kind', kind, 'attempts', attempts, 'lastError', last_error,
+                                    'givenUp', given_up_at IS NOT NULL,
+                                    'dueAt', to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'))
+                                    ORDER BY due_at, kind)
+                    FROM scheduled_runs WHERE county = \(county) AND cycle = \(cycle) AND done_at IS NULL AND attempts > 0), '[]'),
                 'objections', coalesce((
                     SELECT json_agg(json_build_object('id', o.id, 'unit', o.unit_code, 'filedBy', o.filed_by, 'filedAt', o.filed_at) ORDER BY o.id)
                     FROM objections o WHERE o.county = \(county) AND o.cycle = \(cycle) AND o.outcome IS NULL), '[]'),

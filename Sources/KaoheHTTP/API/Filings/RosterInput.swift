@@ -212,8 +212,9 @@ enum RosterInput {
             }
             sanction = value
         }
-        if let score = line.score, score.isNegative || score > Score(points: 1000) {
-            throw ProblemDetails.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)超出范围 / score out of range")
+        // 综合量化测评分 is out of 100 (篇十三 第十六–十八条): below 0 and above 100 are refused alike.
+        if let score = line.score, score.isNegative || score > Score(points: 100) {
+            throw ProblemDetails.invalid(locate("score"), rule: "roster.score-range", "测评分\(score)应在0–100之间 / the score must be 0–100")
         }
         if let value = line.leaveMonths, !(0...12).contains(value) {
             throw ProblemDetails.invalid(locate("leaveMonths"), rule: "roster.months", "月数应为0–12 / months must be 0–12")

@@ -51,6 +51,14 @@ struct CycleMonitor: Decodable, Sendable {
         var unit: String
         var filedAt: String?
     }
+    /// A scheduled run that has failed (and whether the runners gave it up).
+    struct FailingJob: Decodable, Sendable {
+        var kind: String
+        var attempts: Int
+        var lastError: String?
+        var givenUp: Bool
+        var dueAt: String?
+    }
     struct DeviationUnit: Decodable, Sendable {
         var unit: String
         var committeeTotal: Decimal?
@@ -66,6 +74,7 @@ struct CycleMonitor: Decodable, Sendable {
     var violations: [Violation]
     var objections: [Objection]
     var deviations: Deviations?
+    var jobs: [FailingJob]? = nil
 
     /// The monitor of a cycle; nil when the cycle does not exist.
     static func load(_ store: MonitorStore, county: String, cycle: String) async throws -> CycleMonitor? {

@@ -42,6 +42,13 @@ struct OverviewView {
         var message: String
         var units: String?
     }
+    struct FailingJob {
+        var what: String
+        var dueAt: String
+        var attempts: Int
+        var state: String
+        var error: String
+    }
     struct Objection {
         var id: String
         var unitName: String
@@ -68,6 +75,9 @@ struct OverviewView {
     var objections: [Objection]
     var objectionCount = 0
     var hasObjections = false
+    /// Scheduled work that failed: shown to the county-wide accounts only.
+    var failingJobs: [FailingJob] = []
+    var hasFailingJobs = false
 
     init(page: CyclePage, monitor: CycleMonitor, visibility: UnitVisibility) {
         let now = page.cycle.now
@@ -146,6 +156,18 @@ struct OverviewView {
                 filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? ""
             )
         }
+        if page.countyWide {
+            failingJobs = (monitor.jobs ?? []).map { job in
+                FailingJob(
+                    what: Self.jobName(job.kind),
+                    dueAt: job.dueAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? "",
+                    attempts: job.attempts,
+                    state: job.givenUp ? "已停止重试，请处理后由县事考办手动执行" : "将自动重试",
+                    // The rule id stays in the monitor's JSON; a person reads the sentence.
+                    error: (job.lastError ?? "").replacing(#/ \[[^\]]*\]$/#, with: "")
+                )
+            }
+        }
         // Stored, not computed: the template engine reads a view's stored properties only.
         hasOtherDeadlines = !otherDeadlines.isEmpty
         lateCount = lateUnits.count
@@ -156,6 +178,18 @@ struct OverviewView {
         hasConflicts = conflictCount > 0
         objectionCount = objections.count
         hasObjections = objectionCount > 0
+        hasFailingJobs = !failingJobs.isEmpty
+    }
+
+    /// A scheduled run's kind in words.
+    static func jobName(_ kind: String) -> String {
+        if kind.hasPrefix("step.close.") { return (FilingStep(rawValue: String(kind.dropFirst(11)))?.chinese ?? kind) + "截止" }
+        switch kind {
+        case "spot_check.freeze": return "冻结抽样总体"
+        case "spot_check.draw": return "随机抽签"
+        case "publicity.close": return "公示期满确定结果"
+        default: return kind
+        }
     }
 
     static func number(_ value: Double) -> String { String(format: "%.2f", value) }
