@@ -116,6 +116,20 @@ import Testing
         }
     }
 
+    @Test("the login page does not list the counties a deployment serves: with two, the county's code is typed")
+    func loginPageKeepsTheCountiesToItself() async throws {
+        let f = try await DashboardFixture.make()
+        try await f.app().test(.router) { http in
+            let page = String(buffer: try await http.executeRequest(uri: "/login", method: .get, headers: [:], body: nil).body)
+            #expect(!page.contains("<option"))
+            for county in [TwoCountyWorld.county, TwoCountyWorld.otherCounty] { #expect(!page.contains(county)) }
+            #expect(page.contains(#"<input name="county""#))
+            // Typed, it logs in as before.
+            var browser = Browser()
+            #expect(try await browser.login(http, account: "office").status == .seeOther)
+        }
+    }
+
     @Test func loginFormWithoutItsCSRFTokenIsRefused() async throws {
         let f = try await DashboardFixture.make()
         try await f.app().test(.router) { http in

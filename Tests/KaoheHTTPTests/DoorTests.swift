@@ -131,6 +131,52 @@ struct DoorTests {
         await f.client.close()
     }
 
+    @Test("attachment names: no bidi or other format characters, and a PDF's name ends in .pdf")
+    func attachmentNames() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            let pdf = Array("%PDF-1.4\n%%EOF\n".utf8)
+            func put(_ name: String) async throws -> TestResponse {
+                let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
+                return try await f.call(
+                    http,
+                    .put,
+                    F.unitPath("self-assessment/attachments/\(encoded)"),
+                    as: "unit-a",
+                    body: pdf,
+                    contentType: "application/pdf"
+                )
+            }
+            for (name, rule) in [
+                ("报告\u{202E}fdp.exe", "attachment.name"), ("a\u{200F}b.pdf", "attachment.name"), ("report.doc", "attachment.pdf-name"),
+                (".pdf", "attachment.pdf-name"),
+            ] {
+                let response = try await put(name)
+                #expect(response.status == .unprocessableContent, "\(name.unicodeScalars.map(\.value))")
+                #expect(try F.problem(response).rule == rule)
+            }
+            #expect(try await put("自评报告附件.PDF").status == .ok)
+        }
+        await f.client.close()
+    }
+
+    @Test("the spot-check export's ?draw= is one positive number or absent")
+    func spotCheckExportDrawParameter() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            let export = "\(F.cycleBase)/2026/spot-check/export"
+            for query in ["?draw=s&draw=", "?draw=0", "?draw=1&draw=2", "?draw=-1", "?draw=99999999999"] {
+                let response = try await f.call(http, .get, export + query, as: "office")
+                #expect(response.status == .unprocessableContent, "\(query)")
+                #expect(try F.problem(response).rule == "spot-check.draw-number")
+            }
+            #expect(try await f.call(http, .get, export, as: "office").status == .notFound)
+        }
+        await f.client.close()
+    }
+
     /// What Python's http.client does: write the head and the whole body (blocking, 30 s at most),
     /// then read the answer to its end.
     static func sendAllThenRead(port: Int, head: [UInt8], bodySize: Int) async throws -> String {

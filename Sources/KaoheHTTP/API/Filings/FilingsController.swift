@@ -99,7 +99,7 @@ struct FilingsController: Sendable {
     /// `PUT …/self-assessment/attachments/{name}`: a PDF.
     @Sendable func putAttachment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let target = try await authorize(context, action: .fileAsUnit, what: "self-assessment")
-        let name = try Self.attachmentName(context)
+        let name = try Self.attachmentName(context, upload: true)
         try APIBody.requireMediaType(request, ["application/pdf"])
         let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
         guard bytes.starts(with: Array("%PDF-".utf8)) else {
@@ -270,17 +270,22 @@ struct FilingsController: Sendable {
 
     /// The `{name}` of an attachment, percent-decoded: 1–120 characters, no path separators or
     /// control characters.
-    static func attachmentName(_ context: KaoheRequestContext) throws -> String {
+    static func attachmentName(_ context: KaoheRequestContext, upload: Bool = false) throws -> String {
         let raw = try context.parameters.require("name")
         let name = raw.removingPercentEncoding ?? raw
+        // No control or format characters: a right-to-left override (U+202E) would show
+        // "报告‮fdp.exe" to a clerk as "报告exe.pdf".
         guard (1...120).contains(name.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
-            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format })
         else {
             throw ProblemDetails.invalid(
                 "name",
                 rule: "attachment.name",
-                "附件名应为1–120个字符,不含 / \\ 或控制字符 / the name must be 1–120 characters without slashes or control characters"
+                "附件名应为1–120个字符,不含 / \\ 、控制字符或方向控制符 / the name must be 1–120 characters without slashes, control or format characters"
             )
+        }
+        if upload, !name.lowercased().hasSuffix(".pdf") || name.count < 5 {
+            throw ProblemDetails.invalid("name", rule: "attachment.pdf-name", "附件名应以 .pdf 结尾 / the name must end in .pdf")
         }
         return name
     }

@@ -126,7 +126,7 @@ struct SpotCheckController: Sendable {
         let county = try context.parameters.require("county")
         let cycle = try context.parameters.require("cycle")
         try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
-        let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
+        let wanted = try Self.drawNumber(request)
         let draws = try await store.all(county: county, cycle: cycle)
         guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
             throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
@@ -134,6 +134,20 @@ struct SpotCheckController: Sendable {
         var response = try Self.json(record)
         response.headers[.contentDisposition] = "attachment; filename=\"spot-check-\(county)-\(cycle)-\(record.drawNo).json\""
         return response
+    }
+
+    /// `?draw=N`: one positive draw number, or none (the current draw); anything else is 422.
+    static func drawNumber(_ request: Request) throws -> Int? {
+        let values = request.uri.queryParameters.getAll("draw")
+        guard !values.isEmpty else { return nil }
+        guard values.count == 1, let number = Int32(values[0]), number >= 1 else {
+            throw ProblemDetails.invalid(
+                "draw",
+                rule: "spot-check.draw-number",
+                "抽签次序应为一个正整数(如 ?draw=1) / draw must be one positive whole number"
+            )
+        }
+        return Int(number)
     }
 
     static func input(_ request: Request) async throws -> DrawInput {

@@ -23,7 +23,11 @@ struct LoginController: Sendable {
         var next: String
         var account: String
         var failed: Bool
-        var counties: [CountyOption]
+        /// The county, when the deployment serves exactly one (shown by name); else nil and the
+        /// county's code is typed: the list of counties is not shown to visitors who have not logged in.
+        var onlyCounty: CountyOption?
+        /// The county code typed last time (several counties).
+        var countyTyped: String
     }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
@@ -77,7 +81,8 @@ struct LoginController: Sendable {
             next: next,
             account: account,
             failed: failed,
-            counties: counties.map { CountyOption(code: $0.code, name: $0.name, selected: $0.code == county) }
+            onlyCounty: counties.count == 1 ? counties.first.map { CountyOption(code: $0.code, name: $0.name, selected: true) } : nil,
+            countyTyped: county ?? ""
         )
         let page = dashboard.templates.page("login", view, title: "登录", chrome: nil, status: failed ? .unauthorized : .ok)
         var response = page.response()

@@ -22,7 +22,7 @@ struct SpotCheckPageController: Sendable {
         let page = try await dashboard.cyclePage(context, current: .spotCheck)
         try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")
         let draws = try await dashboard.stores.spotCheck.all(county: page.county.code, cycle: page.cycle.definition.cycle)
-        let wanted = request.uri.queryParameters["draw"].flatMap { Int(String($0)) }
+        let wanted = try SpotCheckController.drawNumber(request)
         guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
             throw ProblemDetails.notFound("spot check")
         }
