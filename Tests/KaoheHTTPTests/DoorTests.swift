@@ -177,6 +177,48 @@ struct DoorTests {
         await f.client.close()
     }
 
+    @Test(
+        "every error is problem+json with a Chinese detail: wrong JSON shape, NUL, unknown route, wrong method, no token, wrong media type"
+    )
+    func messagesThatDoNotMislead() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            // An array where an object belongs: the body is named, and it is an object that is wanted.
+            var response = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: "[1, 2]")
+            var problem = try F.problem(response)
+            #expect(response.status == .unprocessableContent)
+            #expect(problem.field == "body" && problem.rule == "json.wrong-type")
+            #expect(problem.detail.contains("对象") && !problem.detail.contains("数组"))
+            // NUL names where it is.
+            response = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: "{\n  \"report\": \"a\\u0000b\"}")
+            problem = try F.problem(response)
+            #expect(problem.rule == "json.nul" && problem.field == "line 2, column 15", "\(problem)")
+            // No such route: a problem of ours, in Chinese; a known path with another method: 405 with Allow.
+            response = try await f.call(http, .get, "/api/v1/no-such-thing", as: "office")
+            problem = try F.problem(response)
+            #expect(response.status == .notFound && problem.type == "/problems/not-found" && problem.title.contains("未找到"))
+            for method in [HTTPRequest.Method.trace, .delete, .patch] {
+                response = try await f.call(http, method, "/api/v1/whoami", as: "office")
+                #expect(response.status == .methodNotAllowed, "\(method)")
+                #expect(response.headers[.allow] == "GET")
+                #expect(try F.problem(response).type == "/problems/method-not-allowed")
+            }
+            response = try await f.call(http, .delete, "\(F.cycleBase)/2026/units/\(F.unitA)/roster", as: "office")
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET, PUT")
+            // No token: Chinese first.
+            response = try await http.executeRequest(uri: "/api/v1/whoami", method: .get, headers: [:], body: nil)
+            #expect(response.status == .unauthorized)
+            #expect(try F.problem(response).detail.hasPrefix("请在请求头中提供有效的 API 令牌"))
+            // The unit register's wrong media type is the same 415 as every route's.
+            response = try await f.call(http, .put, "/api/v1/counties/\(F.county)/units", as: "office", json: "{}")
+            #expect(response.status == .unsupportedMediaType)
+            #expect(try F.problem(response).type == "/problems/media-type" && F.problem(response).rule == "body.media-type")
+        }
+        await f.client.close()
+    }
+
     /// What Python's http.client does: write the head and the whole body (blocking, 30 s at most),
     /// then read the answer to its end.
     static func sendAllThenRead(port: Int, head: [UInt8], bodySize: Int) async throws -> String {

@@ -23,16 +23,17 @@ public struct APIRoute: Sendable, Hashable, Comparable, CustomStringConvertible 
 public final class APIRoutes: @unchecked Sendable {  // the router and group are only used while routes are registered, before serving
     let router: Router<KaoheRequestContext>
     let group: RouterGroup<KaoheRequestContext>
-    private let recorded = Mutex<[APIRoute]>([])
+    let recorded: RouteTable
 
-    /// `group` is the authenticated `/api/v1` group of `router`.
-    init(router: Router<KaoheRequestContext>, group: RouterGroup<KaoheRequestContext>) {
+    /// `group` is the authenticated `/api/v1` group of `router`; routes are recorded in `table`.
+    init(router: Router<KaoheRequestContext>, group: RouterGroup<KaoheRequestContext>, table: RouteTable = RouteTable()) {
         self.router = router
         self.group = group
+        self.recorded = table
     }
 
     /// Every route registered so far, sorted.
-    public var routes: [APIRoute] { recorded.withLock { $0.sorted() } }
+    public var routes: [APIRoute] { recorded.routes }
 
     /// Adds a route. `path` is relative to `/api/v1` and uses `{name}` parameters.
     public func on<Output: ResponseGenerator>(
@@ -50,7 +51,7 @@ public final class APIRoutes: @unchecked Sendable {  // the router and group are
         idempotent: Bool,
         use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Output
     ) {
-        recorded.withLock { $0.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, idempotent: idempotent)) }
+        recorded.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, idempotent: idempotent))
         group.on(RouterPath(path), method: method, use: handler)
     }
 
@@ -62,7 +63,33 @@ public final class APIRoutes: @unchecked Sendable {  // the router and group are
         _ path: String,
         use handler: @Sendable @escaping (Request, KaoheRequestContext) async throws -> Output
     ) {
-        recorded.withLock { $0.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, authenticated: false)) }
+        recorded.append(APIRoute(method: method.rawValue, path: "/api/v1" + path, authenticated: false))
         router.on(RouterPath("/api/v1" + path), method: method, use: handler)
+    }
+}
+
+/// The `/api/v1` routes registered, shared by `APIRoutes` (which records them) and
+/// `ProblemMiddleware` (which answers 405, not 404, for a known path asked with another method).
+final class RouteTable: Sendable {
+    private let entries = Mutex<[APIRoute]>([])
+
+    /// An empty table.
+    init() {}
+
+    /// Every route, sorted.
+    var routes: [APIRoute] { entries.withLock { $0.sorted() } }
+
+    func append(_ route: APIRoute) { entries.withLock { $0.append(route) } }
+
+    /// The methods of the routes whose template matches `path` (`{name}` matches one segment).
+    func methods(matching path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return entries.withLock { routes in
+            routes.filter { route in
+                let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+                return template.count == segments.count
+                    && zip(template, segments).allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") && !$1.isEmpty || $0 == $1 }
+            }.map(\.method)
+        }
     }
 }

@@ -38,9 +38,10 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
 public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (router: Router<KaoheRequestContext>, api: APIRoutes) {
     let stores = dependencies.stores
     let router = Router(context: KaoheRequestContext.self)
+    let table = RouteTable()
     router.addMiddleware {
         RequestIDMiddleware()
-        ProblemMiddleware()
+        ProblemMiddleware(routes: table)
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
     }
@@ -50,7 +51,8 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
 
     let api = APIRoutes(
         router: router,
-        group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: stores.accounts))
+        group: router.group("/api/v1").add(middleware: AuthenticationMiddleware(accounts: stores.accounts)),
+        table: table
     )
     registerAPI(api, stores: stores)
     return (router, api)

@@ -32,7 +32,8 @@ extension ProblemDetails {
             status: .unauthorized,
             type: "/problems/unauthenticated",
             title: "未登录 Not authenticated",
-            detail: "Send a valid API token as `Authorization: Bearer kh_…`; create one with `kaohe account create`.",
+            detail:
+                "请在请求头中提供有效的 API 令牌 `Authorization: Bearer kh_…`(由县事考办用 `kaohe account create` 或 `kaohe account token` 签发) / send a valid API token as `Authorization: Bearer kh_…`",
             field: "Authorization",
             rule: "auth.token"
         )
@@ -42,7 +43,12 @@ extension ProblemDetails {
 
     /// 404 for anything outside the caller's scope, so its existence does not leak.
     static func notFound(_ what: String) -> ProblemDetails {
-        ProblemDetails(status: .notFound, type: "/problems/not-found", title: "未找到 Not found", detail: "\(what) was not found.")
+        ProblemDetails(
+            status: .notFound,
+            type: "/problems/not-found",
+            title: "未找到 Not found",
+            detail: "未找到 \(what) / \(what) was not found."
+        )
     }
 
     /// 403 for an action the caller's role may never take on something it can see.

@@ -82,17 +82,20 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let response: Response
         do {
             // Errors become their problem+json response here, so 4xx answers are stored and replayed too.
-            response = try await ProblemMiddleware().handle(request, context: context, next: next)
-        } catch var problem as ProblemDetails {
+            response = try await next(request, context)
+        } catch {
+            var problem = ProblemDetails.from(error, logger: context.logger)
             problem.requestID = context.id
             if problem.status.code >= 500 {
                 try? await store.release(county: principal.county, account: principal.account, key: key)
                 throw problem
             }
-            response = try problem.response(from: request, context: context)
-        } catch {
-            try? await store.release(county: principal.county, account: principal.account, key: key)
-            throw error
+            do {
+                response = try problem.response(from: request, context: context)
+            } catch {
+                try? await store.release(county: principal.county, account: principal.account, key: key)
+                throw error
+            }
         }
         if response.status.code >= 500 {
             try? await store.release(county: principal.county, account: principal.account, key: key)

@@ -29,12 +29,7 @@ extension ProblemDetails {
                 return ProblemDetails(refusal)
             }
         case let error as HTTPError:
-            return ProblemDetails(
-                status: error.status,
-                type: "about:blank",
-                title: error.status.reasonPhrase,
-                detail: error.body ?? error.status.reasonPhrase
-            )
+            return ProblemDetails(httpError: error)
         default:
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError
@@ -72,6 +67,21 @@ extension ProblemDetails {
             rule: rule
         )
         if kind == .unavailable { headers[.retryAfter] = "5" }
+    }
+
+    /// The problem for one of Hummingbird's own errors (no route, a malformed request): a type,
+    /// title and detail in Chinese by its status, as every other problem.
+    init(httpError error: HTTPError) {
+        let (slug, title, detail): (String, String, String) =
+            switch error.status.code {
+            case 404: ("not-found", "未找到 Not found", "没有这个地址 / there is no such resource")
+            case 405: ("method-not-allowed", "不支持的请求方法 Method not allowed", "此地址不支持该请求方法 / this resource does not support the method")
+            case 413: ("too-large", "请求体过大 Content too large", "请求体超过上限 / the body is too large")
+            case 400: ("malformed", "无法读取 Malformed input", "请求格式错误 / the request is malformed")
+            default: ("http", "请求未能完成 \(error.status.reasonPhrase)", "请求未能完成 / \(error.status.reasonPhrase)")
+            }
+        self.init(status: error.status, type: "/problems/" + slug, title: title, detail: detail)
+        headers.append(contentsOf: error.headers)
     }
 
     /// 500: nothing about the cause, which is in the log under the request id.

@@ -17,8 +17,13 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
     /// Validates a code: length 18, every character in the charset, check symbol right.
     public init(_ text: String) throws(UnifiedSocialCreditCodeError) {
         let bytes = Array(text.utf8)
-        guard bytes.count == 18, text.count == 18 else {
+        guard text.count == 18 else {
             throw UnifiedSocialCreditCodeError(code: text, rule: .wrongLength(text.count), position: nil)
+        }
+        // Eighteen characters but not eighteen bytes: one of them is not ASCII (a full-width 全角
+        // digit or letter, typically): name it and where it is, not the length.
+        if bytes.count != 18, let (index, character) = text.enumerated().first(where: { !$0.element.isASCII }) {
+            throw UnifiedSocialCreditCodeError(code: text, rule: .invalidCharacter(character), position: index + 1)
         }
         var normalized = [UInt8]()
         normalized.reserveCapacity(18)

@@ -39,8 +39,13 @@ public struct UnifiedSocialCreditCodeError: Error, Sendable, Hashable, CustomStr
         case .wrongLength(let count):
             return "统一社会信用代码“\(code)”应为18位,实为\(count)位 / must have 18 characters, has \(count)"
         case .invalidCharacter(let character):
+            let fullWidth =
+                character.unicodeScalars.first.map {
+                    (0xFF10...0xFF19).contains($0.value) || (0xFF21...0xFF3A).contains($0.value) || (0xFF41...0xFF5A).contains($0.value)
+                } ?? false
+            let hint = fullWidth ? "是全角字符,请改用半角" : "不合法(只允许数字和 ABCDEFGHJKLMNPQRTUWXY)"
             return
-                "统一社会信用代码“\(code)”第\(position ?? 0)位字符“\(character)”不合法(只允许数字和 ABCDEFGHJKLMNPQRTUWXY) / invalid character at position \(position ?? 0)"
+                "统一社会信用代码“\(code)”第\(position ?? 0)位字符“\(character)”\(hint) / invalid character at position \(position ?? 0)"
         case .checkSymbolMismatch(let expected, let found):
             return
                 "统一社会信用代码“\(code)”校验不通过:第18位校验码应为“\(expected)”,实为“\(found)”,请核对第1–18位 / checksum fails at position 18: expected \(expected), found \(found)"

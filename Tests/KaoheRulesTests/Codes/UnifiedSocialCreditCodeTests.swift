@@ -53,6 +53,17 @@ struct UnifiedSocialCreditCodeTests {
         #expect(throws: UnifiedSocialCreditCodeError(code: "9135010", rule: .wrongLength(7), position: nil)) {
             try UnifiedSocialCreditCode("9135010")
         }
+        // A full-width ３ at position 3: eighteen characters, so not a length error; the character is named.
+        let fullWidth = "91３50100M000100Y43"
+        #expect(throws: UnifiedSocialCreditCodeError(code: fullWidth, rule: .invalidCharacter("３"), position: 3)) {
+            try UnifiedSocialCreditCode(fullWidth)
+        }
+        do {
+            _ = try UnifiedSocialCreditCode(fullWidth)
+        } catch {
+            #expect(error.description.contains("第3位字符“３”是全角字符,请改用半角"))
+            #expect(!error.description.contains("实为18位"))
+        }
     }
 
     @Test("lower case is read as upper case; public institutions start with 12")

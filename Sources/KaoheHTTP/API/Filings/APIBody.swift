@@ -94,12 +94,16 @@ enum APIBody {
     /// Decodes JSON, translating every failure into a problem with the field.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         // PostgreSQL text (and jsonb) cannot hold U+0000: refuse it up front rather than fail in the store.
-        if bytes.count >= 6, containsEscapedNUL(bytes) {
+        if bytes.count >= 6, let at = escapedNUL(in: bytes) {
+            let before = bytes[..<at]
+            let line = before.count { $0 == UInt8(ascii: "\n") } + 1
+            let column = before.count - ((before.lastIndex(of: UInt8(ascii: "\n"))).map { $0 + 1 } ?? 0) + 1
             throw ProblemDetails(
                 status: .unprocessableContent,
                 type: "/problems/invalid",
                 title: "数据不符合规则 Invalid data",
                 detail: "文本中不能含有 U+0000 字符 / text may not contain the NUL character (\\u0000).",
+                field: "line \(line), column \(column)",
                 rule: "json.nul"
             )
         }
@@ -114,7 +118,8 @@ enum APIBody {
         }
     }
 
-    static func containsEscapedNUL(_ bytes: [UInt8]) -> Bool {
+    /// Where the first escaped NUL (`\\u0000`, not an escaped backslash before `u0000`) starts.
+    static func escapedNUL(in bytes: [UInt8]) -> Int? {
         let needle = Array("\\u0000".utf8)
         var i = 0
         while i + needle.count <= bytes.count {
@@ -126,11 +131,11 @@ enum APIBody {
                     backslashes += 1
                     j -= 1
                 }
-                if backslashes % 2 == 0 { return true }
+                if backslashes % 2 == 0 { return i }
             }
             i += 1
         }
-        return false
+        return nil
     }
 
     /// `/scores/key_tasks` from a coding path (RFC 6901: `~` → `~0`, `/` → `~1`).
@@ -158,6 +163,13 @@ enum APIBody {
             let field = pointer(context.codingPath + [key])
             return invalid(field, "json.missing-field", "缺少字段 \(field) / missing field \(field)")
         case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty {
+                return invalid(
+                    "body",
+                    "json.wrong-type",
+                    "请求体应为\(describe(type)),收到的不是 / the body must be a JSON \(describe(type).split(separator: " ").last ?? "object")"
+                )
+            }
             let field = pointer(context.codingPath)
             return invalid(
                 field,
@@ -212,7 +224,9 @@ enum APIBody {
         case is Bool.Type: "true/false"
         case is Int.Type: "整数 integer"
         case is Double.Type, is Decimal.Type: "数字 number"
-        default: type is any Collection.Type ? "数组 array" : "对象 object"
+        default:
+            // Dictionaries are collections too: an object, not an array.
+            String(describing: type).hasPrefix("Dictionary") || !(type is any Collection.Type) ? "对象 object" : "数组 array"
         }
     }
 
