@@ -219,6 +219,41 @@ struct DoorTests {
         await f.client.close()
     }
 
+    @Test("a roster filed before its committee's assessment gets its quota when the assessment arrives, on the quota and the monitor")
+    func quotaFollowsALaterAssessment() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            // 3 优秀 of 10.
+            let staff = (1...10).map { n in
+                #"{"staffNo": "\#(n)", "score": \#(n <= 3 ? 95 : 80), "grade": "\#(n <= 3 ? "优秀" : "合格")"}"#
+            }
+            let roster = #"{"staff": [\#(staff.joined(separator: ", "))]}"#
+            #expect(try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: roster).status == .ok)
+            var quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["status"] as? String == "unknown")
+            // The committee's 80.00 makes the unit provisionally 良好: 20 % of 10 is 2, so one too many.
+            let eighty = F.sheet(keyTasks: "9")
+            #expect(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: eighty).status == .ok)
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["status"] as? String == "provisional", "\(quota)")
+            #expect(quota["unitGrade"] as? String == "good")
+            #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == 2)
+            #expect(quota["mustGiveUp"] as? Int == 1)
+            #expect((quota["violations"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "excellent-quota" })
+            let monitor = try F.json(try await f.call(http, .get, "\(F.cycleBase)/2026/monitor", as: "office"))
+            let unit = (monitor["units"] as? [[String: Any]] ?? []).first { $0["code"] as? String == F.unitA }
+            #expect((unit?["quota"] as? [String: Any])?["limit"] as? Int == 2, "\(unit ?? [:])")
+            #expect((unit?["quota"] as? [String: Any])?["status"] as? String == "provisional")
+            // A better assessment (91.00: 优秀, 25 % of 10 is still 2) moves the grade again.
+            #expect(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(keyTasks: "20")).status == .ok)
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["unitGrade"] as? String == "excellent")
+            #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == 2)
+        }
+        await f.client.close()
+    }
+
     /// What Python's http.client does: write the head and the whole body (blocking, 30 s at most),
     /// then read the answer to its end.
     static func sendAllThenRead(port: Int, head: [UInt8], bodySize: Int) async throws -> String {

@@ -122,6 +122,15 @@ public struct RosterReport: Sendable, Hashable, Codable {
     public var mustGiveUp: Int
     /// Every violation; empty means the roster can be confirmed.
     public var violations: [RosterViolation]
+
+    /// A report with these figures.
+    public init(participants: Int, quota: ExcellentQuota, excellent: Int, mustGiveUp: Int, violations: [RosterViolation]) {
+        self.participants = participants
+        self.quota = quota
+        self.excellent = excellent
+        self.mustGiveUp = mustGiveUp
+        self.violations = violations
+    }
 }
 
 extension StaffGrade {

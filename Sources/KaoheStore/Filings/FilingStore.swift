@@ -147,6 +147,9 @@ public struct FilingStore: Sendable {
                 content: try PostgresJSON(encoding: content),
                 details: ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)]
             )
+        } whenFiled: { connection in
+            // The unit's provisional grade moved: its roster's quota and checks follow at once.
+            try await Self.refreshProvisionalRosterCheck(on: connection, county: county, cycle: cycle, unit: unit)
         }
     }
 
@@ -178,7 +181,7 @@ public struct FilingStore: Sendable {
                 }
                 basis = read
             }
-            let summary = try Self.checkRoster(lines, unit: unit, basis: basis, collectiveAward: collectiveAward)
+            let summary = try Self.checkRoster(lines.map(\.staff), unit: unit, basis: basis, collectiveAward: collectiveAward)
             return FilingDraft(
                 content: try PostgresJSON(encoding: summary),
                 details: [
@@ -252,12 +255,11 @@ public struct FilingStore: Sendable {
     }
 
     /// The roster's summary under the cycle's policy and the unit's provisional grade, if any.
-    static func checkRoster(_ lines: [RosterLine], unit: String, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
+    static func checkRoster(_ staff: [StaffRecord], unit: String, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
         let policyID = basis.policy
         let committee = basis.committee
         let policy = try BuiltInPolicies.rosterPolicy(policyID)
         let assessment = try basis.assessment.map { try $0.decode(AssessmentContent.self) }
-        let staff = lines.map(\.staff)
         if let assessment {
             let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
             let proposal = CohortEnforcement(policy: cyclePolicy.grading, scope: cyclePolicy.defaultCohortScope)
@@ -265,7 +267,7 @@ public struct FilingStore: Sendable {
             let report = RosterCheck(policy: policy).check(staff, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)
             return RosterSummary(
                 policy: policyID,
-                rows: lines.count,
+                rows: staff.count,
                 participants: report.participants,
                 excellent: report.excellent,
                 collectiveAward: collectiveAward,
@@ -280,7 +282,7 @@ public struct FilingStore: Sendable {
         let report = RosterCheck(policy: policy).check(staff, unitGrade: .excellent, gradeIsFinal: false, award: collectiveAward)
         return RosterSummary(
             policy: policyID,
-            rows: lines.count,
+            rows: staff.count,
             participants: report.participants,
             excellent: report.excellent,
             collectiveAward: collectiveAward,

@@ -209,6 +209,30 @@ public struct GradingStore: Sendable {
                     violations: []
                 )
             }
+            // Re-checked when the committee's assessment arrived after the roster (Schema/0012).
+            if state == nil,
+                let check = try await connection.query(
+                    """
+                    SELECT summary FROM roster_checks
+                    WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND roster_version = \(latest.version)
+                      AND basis = 'assessment'
+                    """
+                ).first
+            {
+                let report = try check.decode(PostgresJSON.self, column: "summary").decode(RosterReport.self)
+                return UnitQuotaView(
+                    unit: unit,
+                    unitGrade: report.quota.unitGrade,
+                    status: "provisional",
+                    basis:
+                        "按专考委考核评分暂定单位等次为\(report.quota.unitGrade.chinese),未经比例控制和抽查核验,名额为暂定 / provisional: from the committee's latest assessment, before cohort ratios and the spot check",
+                    rosterVersion: latest.version,
+                    quota: report.quota,
+                    excellent: report.excellent,
+                    mustGiveUp: report.mustGiveUp,
+                    violations: report.violations
+                )
+            }
             let summary = try latest.content.decode(RosterSummary.self)
             return UnitQuotaView(
                 unit: unit,
@@ -655,15 +679,15 @@ public struct GradingStore: Sendable {
         try await connection.execute(
             """
             INSERT INTO roster_checks (county, cycle, unit_code, roster_version, unit_grade, final, participants, excellent,
-                                       quota_limit, must_give_up, violations, summary)
+                                       quota_limit, must_give_up, violations, summary, basis)
             SELECT \(county), \(cycle), x.unit_code, x.roster_version, x.unit_grade, \(final), x.participants, x.excellent,
-                   x.quota_limit, x.must_give_up, x.violations, x.summary
+                   x.quota_limit, x.must_give_up, x.violations, x.summary, 'grading'
             FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code text, roster_version integer, unit_grade text,
                  participants integer, excellent integer, quota_limit integer, must_give_up integer, violations integer, summary jsonb)
             ON CONFLICT (county, cycle, unit_code) DO UPDATE SET roster_version = EXCLUDED.roster_version, unit_grade = EXCLUDED.unit_grade,
                 final = EXCLUDED.final, participants = EXCLUDED.participants, excellent = EXCLUDED.excellent,
                 quota_limit = EXCLUDED.quota_limit, must_give_up = EXCLUDED.must_give_up, violations = EXCLUDED.violations,
-                summary = EXCLUDED.summary, checked_at = now()
+                summary = EXCLUDED.summary, basis = 'grading', checked_at = now()
             """
         )
     }
