@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kaohe needs on a fresh Debian machine: libpq (to build), the PostgreSQL server
 # binaries (the embedded cluster, the tests), pgbench and psql (the benchmarks). Idempotent: does
-# nothing when everything is there. Needs root (or sudo) only when something is missing.
+# nothing when everything is there. python3-venv: the schemathesis run of the test suite installs
+# schemathesis from PyPI into a private venv. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 need=()
@@ -13,6 +14,7 @@ for d in "$bindir" /usr/lib/postgresql/*/bin; do
 done
 $have_server || need+=(postgresql)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "kaohe: installing ${need[*]}" >&2

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs what is missing, builds, runs every test.
+# The whole test suite on a fresh machine: installs what is missing, builds, runs every test, then
+# schemathesis against the built daemon.
 # The integration tests start their own throwaway PostgreSQL clusters under /tmp and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,3 +14,6 @@ trap cleanup EXIT
 swift format lint --strict --recursive --parallel Sources Tests Benchmarks Schema Package.swift
 swift build --build-tests
 swift test --skip-build "$@"
+# The API against its OpenAPI document (schemathesis, every check, fixed seed): only for the whole
+# suite, not when the arguments pick some tests.
+if [ $# -eq 0 ]; then ./Deploy/scripts/schemathesis.sh; fi
