@@ -1,5 +1,5 @@
 // swift-tools-version: 6.2
-// kaohe (考核): the county assessment office's daemon. See README.md for the module map.
+// kaohe (考核): the county assessment office's daemon. See docs/architecture.md for the module map.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [

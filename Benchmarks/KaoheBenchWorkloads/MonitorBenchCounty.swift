@@ -4,7 +4,7 @@ public import KaoheStore
 public import Postgres
 
 /// 监控基准县: the county the monitor is measured on (issue 5 item 7: 500 units, 25,000 staff) —
-/// `kaohe-bench monitor` and the opt-in `MonitorBenchmarkTests` build it with this one generator.
+/// `kaohe-bench monitor` builds it with this generator.
 /// County 990101 基准县: `units` units in 4 committees, one department; cycle 2026 with every step
 /// open; each unit's committee assessment (totals spread 76.00, 76.03, …, so no ties), a roster of
 /// `staffPerUnit` staff (12 proposed 优秀 — over quota for most units, so the monitor carries open

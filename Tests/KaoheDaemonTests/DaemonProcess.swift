@@ -101,10 +101,3 @@ func httpGet(_ url: URL) async throws -> (status: Int, headers: [String: String]
     }
     throw DaemonTestError("more than five redirects from \(url)")
 }
-
-extension PostgresConfiguration {
-    /// A conninfo string for the CLI's --database-url (test values have no spaces).
-    var conninfo: String {
-        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-    }
-}

@@ -60,6 +60,29 @@ struct DoorTests {
         await f.client.close()
     }
 
+    @Test("a signed-in dashboard form over 64 KiB is 413, not 500, and changes nothing")
+    func oversizedSessionForm() async throws {
+        let f = try await F.make()
+        var policy = WebSessionPolicy()
+        policy.bcryptCost = 4
+        let sessions = WebSessionStore(client: f.client, policy: policy)
+        try await sessions.setPassword(county: F.county, account: "office", password: "door-pass-1")
+        let login = try #require(try await sessions.login(county: F.county, account: "office", password: "door-pass-1"))
+        try await f.app().test(.router) { http in
+            let body = "_csrf=\(login.session.csrfToken)&filler=" + String(repeating: "a", count: 70 * 1024)
+            let response = try await http.executeRequest(
+                uri: "/logout",
+                method: .post,
+                headers: [.cookie: "kaohe_session=" + login.secret, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .contentTooLarge, "\(String(buffer: response.body))")
+        }
+        // The refused logout did not run: the session still stands.
+        #expect(try await sessions.session(secret: login.secret) != nil)
+        await f.client.close()
+    }
+
     @Test("a client that sends its whole oversized body before reading (Connection: close) reads the 413")
     func earlyRefusalIsReadable() async throws {
         let f = try await F.make()
@@ -190,6 +213,25 @@ struct DoorTests {
             #expect(response.status == .unprocessableContent)
             #expect(problem.field == "body" && problem.rule == "json.wrong-type")
             #expect(problem.detail.contains("对象") && !problem.detail.contains("数组"))
+            // A number no Swift type holds is out of range, not "invalid JSON": named where the
+            // decoder knows where (a score), else the body.
+            response = try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(keyTasks: "9.798931022308082e-305"))
+            problem = try F.problem(response)
+            #expect(response.status == .unprocessableContent && problem.field == "/scores/key_tasks", "\(problem)")
+            response = try await f.call(http, .put, "\(F.cycleBase)/2031", as: "office", json: #"{"spotCheck": {"percent": 1e400}}"#)
+            problem = try F.problem(response)
+            #expect(response.status == .unprocessableContent && problem.rule == "json.number-range", "\(problem)")
+            #expect(problem.detail.contains("超出范围"))
+            // A reason of blanks and line breaks is no reason (the schema's pattern says so too).
+            response = try await f.call(
+                http,
+                .post,
+                F.unitPath("appeals"),
+                as: "office",
+                json: #"{"staffNo": " S01 ", "grade": "合格", "notifiedOn": "2026-01-05", "reason": " \r\n\u3000"}"#
+            )
+            problem = try F.problem(response)
+            #expect(response.status == .unprocessableContent && problem.field == "/reason", "\(problem)")
             // NUL names where it is.
             response = try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: "{\n  \"report\": \"a\\u0000b\"}")
             problem = try F.problem(response)

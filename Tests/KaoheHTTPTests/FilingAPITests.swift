@@ -398,8 +398,8 @@ struct FilingAPITests {
             )
             #expect(problem.status == 415)
 
-            // Over the limit: 413 problem, never a 500.
-            let huge = #"{"report": ""# + String(repeating: "长", count: 400_000) + #""}"#
+            // Over the limit (2 MiB for a report): 413 problem, never a 500.
+            let huge = #"{"report": ""# + String(repeating: "长", count: 800_000) + #""}"#
             problem = try F.problem(try await f.call(http, .put, F.unitPath("self-assessment"), as: "unit-a", json: huge))
             #expect(problem.status == 413)
             #expect(problem.rule == "body.max-size")

@@ -238,7 +238,8 @@ struct JobRunnerTests {
                 throw CycleError(.conflict, "尚有异议未复议 / objections await review", rule: "test.busy")
             }
         }
-        let fixture = try await JobsFixture.make(unitCount: 10)
+        let database = try await TestCluster.freshDatabase()
+        let fixture = try await JobsFixture.make(unitCount: 10, configuration: database)
         try await fixture.makeCycle("2026")
         try await fixture.client.withTransaction { connection in
             for kind in ["test.refused", "test.busy"] {
@@ -281,5 +282,15 @@ struct JobRunnerTests {
             )
         }
         await fixture.client.close()
+        // `kaohe jobs list` says so too, with the reason and the way out.
+        let list = try await TestProcess.run(
+            BuiltProducts.path("kaohe"),
+            ["jobs", "list", "--database-url", database.conninfo, "--county", JobsFixture.county, "--cycle", "2026"],
+            environment: BuiltProducts.environment()
+        )
+        #expect(list.status == 0, "\(list.error)")
+        let line = list.output.split(separator: "\n").first { $0.hasPrefix("test.refused\t") } ?? ""
+        #expect(line.contains("given up") && line.contains("after 1 failed") && line.contains("[test.no-units]"), "\(list.output)")
+        #expect(list.output.split(separator: "\n").first { $0.hasPrefix("test.busy\t") }?.contains("pending, 3 failed") == true)
     }
 }

@@ -143,3 +143,10 @@ public enum TestCluster {
         return "t_\(prefix)_\(number)"
     }
 }
+
+extension PostgresConfiguration {
+    /// A conninfo string for the CLI's `--database-url` (test values have no spaces).
+    public var conninfo: String {
+        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+}

@@ -30,7 +30,7 @@ struct HealthController: Sendable {
                 status: .serviceUnavailable,
                 type: "/problems/not-ready",
                 title: "未就绪 Not ready",
-                detail: "The database is not reachable.",
+                detail: "数据库无法连接 / the database is not reachable.",
                 rule: "database.reachable"
             )
         }
@@ -40,7 +40,7 @@ struct HealthController: Sendable {
                 status: .serviceUnavailable,
                 type: "/problems/not-ready",
                 title: "未就绪 Not ready",
-                detail: "Migrations are pending: \(pending). Run `kaohe migrate`.",
+                detail: "数据库结构有待升级(\(pending)),请运行 kaohe migrate / migrations are pending: \(pending). Run `kaohe migrate`.",
                 rule: "migrations.current"
             )
         }

@@ -10,7 +10,17 @@ extension Score: Codable {
         if let string = try? container.decode(String.self) {
             text = string
         } else {
-            let decimal = try container.decode(Decimal.self)
+            let decimal: Decimal
+            do {
+                decimal = try container.decode(Decimal.self)
+            } catch let error as DecodingError {
+                throw error
+            } catch {
+                // A number Decimal cannot hold (1e-286, 1e308): Foundation throws its own JSONError,
+                // which the decoder would report as invalid JSON without a path; it is this score
+                // that is out of range.
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "数值超出分值范围 / the number is out of range")
+            }
             guard decimal.isFinite else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "分值不是有限数 / not finite")
             }

@@ -282,7 +282,7 @@ public struct CycleStore: Sendable {
                     let frozenAt = ShanghaiTime.format(try frozen.decode(Date.self, column: "frozen_at"))
                     throw CycleError(
                         .conflict,
-                        "抽查总体已于\(frozenAt)冻结(第\(try frozen.decode(Int.self, column: "draw_no"))次),不能再增减参加考核的单位;如确需调整,须先记录重新抽签的决定 / the spot-check population was frozen at \(frozenAt): enrolment cannot change without a recorded redraw decision",
+                        "抽查总体已于\(frozenAt)冻结(第\(try frozen.decode(Int.self, column: "draw_no"))次),此后不能再增减参加考核的单位(已公布的总体哈希须可复算) / the spot-check population was frozen at \(frozenAt): enrolment cannot change after that, so that the published population hash stays recomputable",
                         field: "/units",
                         rule: "cycle.enrolment-frozen"
                     )

@@ -161,6 +161,9 @@ struct JobsListCommand: AsyncParsableCommand {
         for run in runs {
             let state =
                 run.doneAt.map { "done \(ShanghaiTime.format($0)) by \(run.doneBy ?? "?")" }
+                ?? run.givenUpAt.map {
+                    "given up \(ShanghaiTime.format($0)) after \(run.attempts) failed (`kaohe jobs run` still runs it): \(run.lastError ?? "")"
+                }
                 ?? (run.attempts > 0 ? "pending, \(run.attempts) failed: \(run.lastError ?? "")" : "pending")
             print("\(run.kind)\tdue \(ShanghaiTime.format(run.dueAt))\t\(state)")
         }

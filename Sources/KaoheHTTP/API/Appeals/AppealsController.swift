@@ -28,22 +28,24 @@ struct AppealsController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(AppealInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         let grade = try Self.grade(input.grade)
-        guard (1...64).contains(input.staffNo.count), (1...10_000).contains(input.reason.count) else {
-            throw ProblemDetails.invalid(
-                "/staffNo",
-                rule: "appeal.fields",
-                "工号1–64字符,理由1–10000字 / staffNo 1–64, reason 1–10,000 characters"
-            )
+        // Trimmed as a roster's staff number and an objection's text are: a reason of blanks is none.
+        let staffNo = input.staffNo.trimmingBlanks()
+        guard (1...64).contains(staffNo.count) else {
+            throw ProblemDetails.invalid("/staffNo", rule: "appeal.fields", "工号应为1–64字符 / staffNo 1–64 characters")
+        }
+        let reason = input.reason.trimmingBlanksAndNewlines()
+        guard (1...10_000).contains(reason.count) else {
+            throw ProblemDetails.invalid("/reason", rule: "appeal.fields", "理由应为1–10000字 / reason 1–10,000 characters")
         }
         let appeal = try await grading.fileAppeal(
             county: scope.county,
             cycle: scope.cycle,
             unit: unit.code,
-            staffNo: input.staffNo,
+            staffNo: staffNo,
             grade: grade,
             notifiedOn: input.notifiedOn,
             filedOn: input.filedOn,
-            reason: input.reason,
+            reason: reason,
             principal: scope.principal
         )
         return try APIBody.json(appeal, status: .created)

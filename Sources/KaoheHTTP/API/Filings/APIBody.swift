@@ -182,6 +182,16 @@ enum APIBody {
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let underlying = context.underlyingError.map { "\($0)" } ?? context.debugDescription
+                if JSONSyntax.firstError(in: bytes) == nil {
+                    // Valid JSON, but a number its field's type cannot hold (1e400, or 1.5 where a
+                    // whole number belongs): Foundation reports that as invalid JSON without a path.
+                    let number = unrepresentableNumber(in: underlying).map { " \($0)" } ?? ""
+                    return invalid(
+                        "body",
+                        "json.number-range",
+                        "数值\(number)超出范围,或在应为整数处不是整数 / a number\(number) is out of range, or not whole where a whole number belongs"
+                    )
+                }
                 return syntaxProblem(detail: underlying, bytes: bytes)
             }
             let field = pointer(context.codingPath)
@@ -205,6 +215,13 @@ enum APIBody {
             field: field,
             rule: "json.syntax"
         )
+    }
+
+    /// The number in Foundation's `numberIsNotRepresentableInSwift(parsed: "…")`.
+    static func unrepresentableNumber(in text: String) -> String? {
+        guard text.contains("numberIsNotRepresentable"), let start = text.range(of: "parsed: \"") else { return nil }
+        let rest = text[start.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
     /// Finds `line N, column M` in a parser message.

@@ -23,8 +23,9 @@ struct FilingsController: Sendable {
     let store: FilingStore
     let idempotency: IdempotencyStore
 
-    /// Self-assessment JSON: 1 MiB.
-    static let maxReportBody = 1024 * 1024
+    /// Self-assessment JSON: 2 MiB, so that a report of the most characters allowed fits even
+    /// with every character escaped (`\\u4e2d`: 6 bytes each).
+    static let maxReportBody = 2 * 1024 * 1024
     /// Assessment JSON: 256 KiB.
     static let maxAssessmentBody = 256 * 1024
     /// Roster JSON or CSV: 16 MiB (100,000 lines of about 160 bytes).
@@ -273,21 +274,31 @@ struct FilingsController: Sendable {
     static func attachmentName(_ context: KaoheRequestContext, upload: Bool = false) throws -> String {
         let raw = try context.parameters.require("name")
         let name = raw.removingPercentEncoding ?? raw
-        // No control or format characters: a right-to-left override (U+202E) would show
-        // "报告‮fdp.exe" to a clerk as "报告exe.pdf".
-        guard (1...120).contains(name.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
-            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format })
+        // No control characters or direction marks: a right-to-left override (U+202E) would show
+        // "报告‮fdp.exe" to a clerk as "报告exe.pdf". (The OpenAPI document's `name` pattern says the same.)
+        guard (1...120).contains(name.unicodeScalars.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
+            !name.unicodeScalars.contains(where: Self.isRefusedInName)
         else {
+            // Asked for, such a name is simply not there.
+            guard upload else { throw ProblemDetails.notFound("附件 attachment") }
             throw ProblemDetails.invalid(
                 "name",
                 rule: "attachment.name",
                 "附件名应为1–120个字符,不含 / \\ 、控制字符或方向控制符 / the name must be 1–120 characters without slashes, control or format characters"
             )
         }
-        if upload, !name.lowercased().hasSuffix(".pdf") || name.count < 5 {
+        if upload, !name.lowercased().hasSuffix(".pdf") || name.unicodeScalars.count < 5 {
             throw ProblemDetails.invalid("name", rule: "attachment.pdf-name", "附件名应以 .pdf 结尾 / the name must end in .pdf")
         }
         return name
+    }
+
+    /// A control character or a direction mark (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+    static func isRefusedInName(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 
     /// The response for a version just filed: its content is spliced in as the store encoded it

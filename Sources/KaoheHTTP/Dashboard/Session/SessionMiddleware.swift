@@ -23,12 +23,12 @@ struct SessionMiddleware: RouterMiddleware {
         }
         var request = request
         if request.method != .get && request.method != .head {
-            let buffer = try await request.body.collect(upTo: 64 * 1024)
-            let form = FormBody(parsing: String(buffer: buffer))
+            // Over FormBody.maxBody is the same 413 as every body (the buffer stays in `request`).
+            let bytes = try await APIBody.buffer(&request, limit: FormBody.maxBody)
+            let form = FormBody(parsing: String(decoding: bytes, as: UTF8.self))
             guard let sent = form["_csrf"], constantTimeEquals(sent, session.csrfToken) else {
                 throw DashboardRefusal.csrf
             }
-            request.body = .init(buffer: buffer)
         }
         var context = context
         context.principal = session.principal
