@@ -183,7 +183,7 @@ let package = Package(
         // of the whole-cycle tests (enrolled through KaoheStore).
         .target(
             name: "KaoheTestSupport",
-            dependencies: ["Postgres", "KaoheStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "KaoheStore", "KaoheRules", .product(name: "Logging", package: "swift-log")],
             path: "Tests/KaoheTestSupport",
             swiftSettings: swiftSettings
         ),

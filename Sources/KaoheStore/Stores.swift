@@ -13,6 +13,8 @@ public struct Stores: Sendable {
     public let sessions: WebSessionStore
     /// Counties, committees, departments, units, reviewers.
     public let registry: RegistryStore
+    /// Each year's holiday notice (工作日历) per county.
+    public let calendars: CalendarStore
     /// Cycles, their steps and enrolment.
     public let cycles: CycleStore
     /// Self-assessments, assessments and rosters.
@@ -46,6 +48,7 @@ public struct Stores: Sendable {
         accounts = AccountStore(client: client)
         sessions = WebSessionStore(client: client, policy: sessionPolicy)
         registry = RegistryStore(client: client)
+        calendars = CalendarStore(client: client)
         cycles = CycleStore(client: client)
         filings = FilingStore(client: client)
         spotCheck = SpotCheckStore(client: client)

@@ -12,7 +12,7 @@ struct KaoheCommand: AsyncParsableCommand {
             RulesCommand.self,
             CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
             ImportCommand.self, AccountCommand.self, AuditCommand.self,
-            DrawCommand.self, VerifyDrawCommand.self, JobsCommand.self,
+            CalendarCommand.self, DrawCommand.self, VerifyDrawCommand.self, JobsCommand.self,
             CycleCommand.self, GradingCommand.self, PublicityCommand.self, ObjectionCommand.self, AppealCommand.self,
             ExportCommand.self,
         ]

@@ -33,6 +33,7 @@ struct CycleCLITests {
                 )
             }
         )
+        try await TestCalendars.loadYearsAhead(client, county: Self.county)
         let accounts = AccountStore(client: client)
         _ = try await accounts.create(Principal(county: Self.county, account: "zhang", role: .office), displayName: "张伟")
         _ = try await accounts.create(
@@ -222,6 +223,58 @@ struct CycleCLITests {
                 "publicity.open 990103/zhang", "publicity.finalise 990103/zhang",
             ]
         )
+        await client.close()
+    }
+
+    @Test("kaohe calendar load: a bad notice is refused by name, a good one is audited and moves a 公示 across its holidays and 调休 Saturday")
+    func calendarLoad() async throws {
+        let (database, client, _) = try await seeded()
+        let directory = NSTemporaryDirectory() + "kaohe-calendar-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A made-up 2030 notice (no build knows 2030): 春节 2030-02-02 (Sat) to 02-10 (Sun), 调休 Saturday 02-16.
+        func notice(makeUp: String) -> String {
+            """
+            {"year": 2030, "source": "测试用虚构的2030年安排", "timeZone": "Asia/Shanghai", "utcOffsetSeconds": 28800,
+             "holidays": [{"name": "元旦", "from": "2030-01-01", "to": "2030-01-01"}, {"name": "春节", "from": "2030-02-02", "to": "2030-02-10"}],
+             "makeUpWorkdays": ["\(makeUp)"]}
+            """
+        }
+        try notice(makeUp: "2030-02-13").write(toFile: directory + "/bad.json", atomically: true, encoding: .utf8)
+        try notice(makeUp: "2030-02-16").write(toFile: directory + "/2030.json", atomically: true, encoding: .utf8)
+
+        let bad = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county, directory + "/bad.json"])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("2030-02-13不是周末") && bad.err.contains("calendar.calendar-data"), "\(bad.err)")
+        let missing = try await cli.kaohe(database, ["calendar", "load", "--county", "990199", directory + "/2030.json"])
+        #expect(missing.status == 1 && missing.err.contains("990199"), "\(missing.err)")
+        #expect(try await client.query("SELECT 1 AS one FROM holiday_notices WHERE year = 2030").first == nil)
+
+        let loaded = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county, directory + "/2030.json"])
+        #expect(loaded.status == 0, "\(loaded.err)")
+        #expect(loaded.out.contains("loaded 2030: 2 holiday periods, 1 make-up working days"))
+        let list = try await cli.kaohe(database, ["calendar", "list", "--county", Self.county])
+        #expect(list.out.contains("2026\tbuilt in"), "\(list.out)")
+        #expect(list.out.split(separator: "\n").contains { $0.hasPrefix("2030\tloaded") && $0.contains("by cli:") }, "\(list.out)")
+        let audit = try await client.query(
+            "SELECT actor, object FROM audit_log WHERE county = \(Self.county) AND action = 'calendar.load'"
+        ).map { "\(try $0.decode(String.self, column: "actor")) \(try $0.decode(String.self, column: "object"))" }
+        #expect(audit.count == 1 && audit[0].hasPrefix("cli:") && audit[0].hasSuffix(" calendars/2030"), "\(audit)")
+
+        // The county's calendar now knows 2030: a 公示 of 5 working days opened Wednesday 2030-02-13
+        // runs 14, 15, the 调休 Saturday 16, 18, 19; one opened before the holidays skips all nine days.
+        let calendar = try await client.withConnection { try await CalendarStore.calendar(on: $0, county: Self.county) }
+        #expect(
+            try PublicityWindow(opensOn: CivilDate(parsing: "2030-02-13"), workingDays: 5, calendar: calendar).closesOn.description
+                == "2030-02-19"
+        )
+        #expect(
+            try PublicityWindow(opensOn: CivilDate(parsing: "2030-01-30"), workingDays: 5, calendar: calendar).closesOn.description
+                == "2030-02-13"
+        )
+        // Another county's calendar does not.
+        let other = try await client.withConnection { try await CalendarStore.calendar(on: $0, county: "990199") }
+        #expect(throws: CalendarError.self) { try other.isWorkingDay(CivilDate(parsing: "2030-02-16")) }
         await client.close()
     }
 }

@@ -46,6 +46,7 @@ enum TwoCountyWorld {
                 UnitRecord(county: otherCounty, code: otherUnit, name: "连江一中", committee: "education", department: "edu", headcount: 50)
             ]
         )
+        for county in [county, otherCounty] { try await TestCalendars.loadYearsAhead(client, county: county) }
     }
 
     /// Creates an account for each principal; bearer tokens by account name.

@@ -22,6 +22,7 @@ extension SyntheticCounty {
                 UnitRecord(county: code, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50)
             }
         )
+        try await TestCalendars.loadYearsAhead(client, county: code)
         let accounts = AccountStore(client: client)
         var tokens = [
             "office": try await accounts.create(Principal(county: code, account: "office", role: .office), displayName: "县事考办").token.secret

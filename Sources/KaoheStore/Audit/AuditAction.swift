@@ -23,6 +23,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let appealDecide = AuditAction("appeal.decide")
     /// `appeal.file`.
     public static let appealFile = AuditAction("appeal.file")
+    /// `calendar.load`: a year's holiday notice loaded for the county.
+    public static let calendarLoad = AuditAction("calendar.load")
     /// `committee.add`.
     public static let committeeAdd = AuditAction("committee.add")
     /// `county.create`.

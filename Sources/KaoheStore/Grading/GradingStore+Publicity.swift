@@ -39,7 +39,7 @@ extension GradingStore {
                 window = try PublicityWindow(
                     opensOn: opens,
                     workingDays: try Self.cyclePolicy().publicityWorkingDays,
-                    calendar: try Self.calendar()
+                    calendar: try await CalendarStore.calendar(on: connection, county: county)
                 )
             } catch let error as CalendarError {
                 throw CycleError(.invalid, error.message, field: "/opensOn", rule: "publicity.\(error.rule)")
@@ -481,13 +481,14 @@ extension GradingStore {
                     )
                 }
                 let today = try await clock.today(on: connection)
+                let calendar = try await CalendarStore.calendar(on: connection, county: county)
                 let notified: CivilDate
                 let filedDay: CivilDate
                 let lastDay: CivilDate
                 do {
                     notified = try CivilDate(parsing: notifiedOn)
                     filedDay = try filedOn.map { try CivilDate(parsing: $0) } ?? today
-                    lastDay = try Self.calendar().workingDay(try Self.cyclePolicy().staffReviewWorkingDays, after: notified)
+                    lastDay = try calendar.workingDay(try Self.cyclePolicy().staffReviewWorkingDays, after: notified)
                 } catch let error as CalendarError {
                     throw CycleError(.invalid, error.message, field: "/notifiedOn", rule: "appeal.\(error.rule)")
                 }

@@ -29,12 +29,6 @@ public struct GradingStore: Sendable {
         }
     }
 
-    static func calendar() throws -> WorkingDayCalendar {
-        do { return try WorkingDayCalendar.builtIn() } catch {
-            throw CycleError(.invalid, "内置工作日历无法读取 / built-in calendar unreadable: \(error)")
-        }
-    }
-
     // MARK: Proposal, decisions, confirmation
 
     /// Runs KaoheRules over the counting assessments with the recorded decisions, stores every

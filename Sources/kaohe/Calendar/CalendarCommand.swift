@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import KaoheDaemon
+import KaoheRules
+import KaoheStore
+
+/// `kaohe calendar …`: a county's working-day calendar (工作日历) — the built-in years and the
+/// holiday notices the office has loaded.
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "Load a year's holiday notice (放假安排) for a county, or list the years its calendar knows.",
+        subcommands: [CalendarLoadCommand.self, CalendarListCommand.self]
+    )
+}
+
+/// `kaohe calendar load --county C FILE`: loads (or replaces) one year, validated and audited.
+struct CalendarLoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load one year's holiday notice from a JSON file (the shape of Sources/KaoheRules/Resources/Calendars/2026.json).",
+        discussion:
+            "Refused, naming what is wrong, when a holiday or 调休 day is not in the notice's year, a 调休 day is not a weekend or is also a holiday, or a period runs backwards. Takes effect at once for every working-day computation of the county (公示 windows, staff review deadlines)."
+    )
+
+    @OptionGroup var options: DaemonOptions
+    @Option(help: "County (6-digit division code).") var county: String
+    @Argument(help: "The notice, as JSON.") var file: String
+
+    func run() async throws {
+        let data = try RulesIO.readFile(file, option: "FILE")
+        let notice: HolidayNotice
+        do { notice = try WorkingDayCalendar.notice(from: data, name: file) } catch {
+            throw OfficeCommandContext.failure("calendar load", error.message + " [calendar.\(error.rule)]")
+        }
+        let year = try await OfficeCommandContext.runStep(options, command: "calendar load") { client in
+            try await CalendarStore(client: client).load(county: county, notice: notice, actor: OfficeCommandContext.actor)
+        }
+        print(
+            "loaded \(year.notice.year): \(year.notice.holidays.count) holiday periods, \(year.notice.makeUpWorkdays.count) make-up working days (\(year.notice.source))"
+        )
+    }
+}
+
+/// `kaohe calendar list --county C`: every year the county's calendar knows and where it came from.
+struct CalendarListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The years of the county's calendar.")
+
+    @OptionGroup var options: DaemonOptions
+    @Option(help: "County (6-digit division code).") var county: String
+
+    func run() async throws {
+        let years = try await OfficeCommandContext.runStep(options, command: "calendar list") { client in
+            try await CalendarStore(client: client).years(county: county)
+        }
+        for year in years {
+            let origin =
+                year.builtIn
+                ? "built in"
+                : "loaded \(year.loadedAt.map { ShanghaiTime.format($0) } ?? "?") by \(year.loadedBy ?? "?")"
+            print(
+                "\(year.notice.year)\t\(origin)\t\(year.notice.holidays.count) holidays, \(year.notice.makeUpWorkdays.count) make-up days\t\(year.notice.source)"
+            )
+        }
+    }
+}
