@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
 import KaoheStore
+import KaoheTestSupport
 import NIOCore
 import Postgres
 import Testing
@@ -46,6 +47,8 @@ struct AuthorizationMatrixTests {
         PUT    {C}/units                                     units-csv       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {C}/units/{code}                              -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {C}/reviewers                                 -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {C}/calendars                                 -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        PUT    {C}/calendars/{year}                          calendar        +--4   3--4      3--4 3--4     3--4    4--+     1--1
         PUT    {Y}                                           cycle           +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}                                           -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         PUT    {Y}/units                                     enrolment       +--4   3--4      3--4 3--4     3--4    4--+     1--1
@@ -238,6 +241,9 @@ struct AuthorizationMatrixTests {
             // The target county's register, unchanged: the import succeeds and alters nothing.
             let row = target == .otherCounty ? "\(F.x1),连江一中,education,edu,50" : "\(F.u1),县第一中学,education,edu,80"
             return (Array("统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\n\(row)\n".utf8), "text/csv")
+        case "calendar":
+            // A made-up 2030 (no build knows it): only 1 January off.
+            return (Array(TestCalendars.madeUp(2030).utf8), json)
         case "cycle":
             return (Array(#"{"scheme": "county-2021", "policy": "tied-2023"}"#.utf8), json)
         case "enrolment":
@@ -287,7 +293,8 @@ struct AuthorizationMatrixTests {
     }
 
     static let bodyKinds: Set<String> = [
-        "-", "units-csv", "cycle", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions", "objection", "review", "appeal",
+        "-", "units-csv", "calendar", "cycle", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions", "objection",
+        "review", "appeal",
         "appeal-outcome", "grading-event", "withdraw", "department", "rulings",
     ]
 
@@ -334,6 +341,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{version}", with: "1")
             .replacingOccurrences(of: "{number}", with: "1")
             .replacingOccurrences(of: "{department}", with: "edu")
+            .replacingOccurrences(of: "{year}", with: "2030")
             .replacingOccurrences(of: "{name}", with: row.method == .get ? "seed.pdf" : "matrix-\(n).pdf")
         var values = [county]
         if row.path.contains("{code}") { values.append(code) }

@@ -64,6 +64,7 @@ func registerAPI(_ api: APIRoutes, stores: Stores) {
     OpenAPIController().register(on: api)
     WhoAmIController().register(on: api)
     RegistryController(registry: stores.registry).register(on: api)
+    CalendarsController(calendars: stores.calendars, idempotency: idempotency).register(on: api)
     CyclesController(cycles: stores.cycles, idempotency: idempotency).register(on: api)
     FilingsController(store: stores.filings, idempotency: idempotency).register(on: api)
     SpotCheckController(store: stores.spotCheck, idempotency: idempotency).register(on: api)
