@@ -17,6 +17,8 @@ public func buildApplication(
     let router = buildRouter(dependencies: dependencies, logger: logger)
     return Application(
         router: router,
+        // A request HTTP cannot parse gets a problem+json 400 too (MalformedRequestProblem).
+        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestProblem()])),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "kaohe"
