@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import KaoheRules
 import KaoheStore
 import NIOCore
 import Postgres
@@ -96,6 +97,31 @@ struct DoorTests {
             let answer = try await Self.sendAllThenRead(port: port, head: Array(head.utf8), bodySize: size)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
             #expect(answer.contains("body.max-size"))
+        }
+        await f.client.close()
+    }
+
+    @Test("bytes HTTP cannot parse get a problem+json 400 with a Chinese detail, not an empty one")
+    func unparsableRequestIsAProblem() async throws {
+        let f = try await F.make()
+        try await f.app().test(.live) { http in
+            let port = try #require(http.port)
+            for head in [
+                "GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n", "GARBAGE\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            ] {
+                let answer = try await Self.sendAllThenRead(port: port, head: Array(head.utf8), bodySize: 0)
+                #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(300))")
+                #expect(answer.contains("application/problem+json") && answer.contains("http.malformed"), "\(answer)")
+                #expect(answer.contains("请求不是有效的 HTTP/1.1 报文"))
+            }
+            // A well-formed request on a new connection is answered as ever.
+            let fine = try await Self.sendAllThenRead(
+                port: port,
+                head: Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8),
+                bodySize: 0
+            )
+            #expect(fine.hasPrefix("HTTP/1.1 200"), "\(fine.prefix(200))")
         }
         await f.client.close()
     }
@@ -292,6 +318,106 @@ struct DoorTests {
             quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
             #expect(quota["unitGrade"] as? String == "excellent")
             #expect((quota["quota"] as? [String: Any])?["limit"] as? Int == 2)
+        }
+        await f.client.close()
+    }
+
+    @Test("a re-check filed while a proposal stands re-runs it: the grades and the roster's quota follow at once")
+    func recheckUnderAProposalRegrades() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            let staff = (1...10).map { n in
+                #"{"staffNo": "\#(n)", "score": \#(n <= 3 ? 95 : 80), "grade": "\#(n <= 3 ? "优秀" : "合格")"}"#
+            }
+            #expect(
+                try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: #"{"staff": [\#(staff.joined(separator: ", "))]}"#)
+                    .status == .ok
+            )
+            // A 89.00, B 88.00, C 87.00: the 合格 floor takes the lowest, C; A is 良好.
+            try await GradingAPITests.assess(f, http, [(F.unitA, "edu", "18"), (F.unitB, "edu", "17"), (F.unitC, "health", "16")])
+            try await GradingAPITests.draw(f, units: [F.unitA])
+            #expect(try await f.call(http, .post, GradingAPITests.grading + "/proposal", as: "office").status == .ok)
+            var quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["unitGrade"] as? String == "good", "\(quota)")
+            // The re-check's 84.00 replaces A's 89.00 (5 points): A is now the lowest, so 合格, without a new proposal.
+            let response = try await f.call(
+                http,
+                .put,
+                F.unitPath("recheck"),
+                as: "office",
+                json: GradingAPITests.recheck(F.sheet(keyTasks: "13"))
+            )
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let units = GradingAPITests.units(try F.json(try await f.call(http, .get, GradingAPITests.grading, as: "office")))
+            #expect(units[F.unitA]?["source"] as? String == "recheck")
+            #expect(units.mapValues { $0["grade"] as? String } == [F.unitA: "qualified", F.unitB: "good", F.unitC: "good"])
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["unitGrade"] as? String == "qualified", "\(quota)")
+            let audit = try await f.client.query(
+                "SELECT details->>'regraded' AS regraded FROM audit_log WHERE county = \(F.county) AND action = 'recheck.file'"
+            ).one()
+            #expect(try audit.decode(String?.self, column: "regraded") == "true")
+            // The committee files B again at 81.00: B is now the lowest, so 合格, and A is 良好 again.
+            let refiled = try await f.call(http, .put, F.unitPath("assessment", unit: F.unitB), as: "edu", json: F.sheet(keyTasks: "10"))
+            #expect(refiled.status == .ok, "\(String(buffer: refiled.body))")
+            let after = GradingAPITests.units(try F.json(try await f.call(http, .get, GradingAPITests.grading, as: "office")))
+            #expect(after.mapValues { $0["grade"] as? String } == [F.unitA: "good", F.unitB: "qualified", F.unitC: "good"])
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["unitGrade"] as? String == "good", "\(quota)")
+            let regrades = try await f.client.query(
+                "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.regrade' AND details->>'after' = \("assessment " + F.unitB)"
+            ).one().decode(Int.self, column: "n")
+            #expect(regrades == 1)
+        }
+        await f.client.close()
+    }
+
+    @Test("a 复核 that changes a staff member's grade counts at once against the unit's quota")
+    func appealOutcomeMovesTheQuota() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http)
+            // 2 优秀 of 10 and one 基本合格; the committee's 80.00 makes the unit 良好: a limit of 2, so none too many.
+            let staff = (1...10).map { n in
+                let (score, grade) = n <= 2 ? (95, "优秀") : n == 10 ? (65, "基本合格") : (80, "合格")
+                return #"{"staffNo": "\#(n)", "score": \#(score), "grade": "\#(grade)"}"#
+            }
+            #expect(
+                try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: #"{"staff": [\#(staff.joined(separator: ", "))]}"#)
+                    .status == .ok
+            )
+            #expect(try await f.call(http, .put, F.unitPath("assessment"), as: "edu", json: F.sheet(keyTasks: "9")).status == .ok)
+            var quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["excellent"] as? Int == 2 && quota["mustGiveUp"] as? Int == 0, "\(quota)")
+            // Staff member 10 appeals the 基本合格 told today, and the 复核 makes them 优秀: now 3 of a limit of 2.
+            let today = String(ShanghaiTime.format(Date()).prefix(10))
+            var response = try await f.call(
+                http,
+                .post,
+                F.unitPath("appeals"),
+                as: "unit-a",
+                json: #"{"staffNo": "10", "grade": "basic", "notifiedOn": "\#(today)", "reason": "测评分统计有误"}"#
+            )
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            let id = try F.json(response)["id"] as? Int ?? 0
+            response = try await f.call(
+                http,
+                .put,
+                "\(F.cycleBase)/2026/appeals/\(id)",
+                as: "office",
+                json: #"{"outcome": "changed", "grade": "excellent", "note": "经复核改为优秀"}"#
+            )
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["excellent"] as? Int == 3 && quota["mustGiveUp"] as? Int == 1, "\(quota)")
+            #expect((quota["violations"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "excellent-quota" })
+            // The grading, when it comes, counts the decided grade too.
+            try await GradingAPITests.assess(f, http, [(F.unitB, "edu", "17"), (F.unitC, "health", "16")])
+            response = try await f.call(http, .post, "\(F.cycleBase)/2026/grading/proposal", as: "office", json: "{}")
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            quota = try F.json(try await f.call(http, .get, F.unitPath("quota"), as: "unit-a"))
+            #expect(quota["excellent"] as? Int == 3, "\(quota)")
         }
         await f.client.close()
     }

@@ -53,6 +53,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let gradingEventRecord = AuditAction("grading.event.record")
     /// `grading.event.withdraw`.
     public static let gradingEventWithdraw = AuditAction("grading.event.withdraw")
+    /// `grading.regrade`: the standing proposal re-run because a filing it counts changed.
+    public static let gradingRegrade = AuditAction("grading.regrade")
     /// `grading.propose`.
     public static let gradingPropose = AuditAction("grading.propose")
     /// `grading.ratio-rulings`.

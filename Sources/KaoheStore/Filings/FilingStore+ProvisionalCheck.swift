@@ -38,11 +38,12 @@ extension FilingStore {
         )
         let staff = try await connection.query(
             """
-            SELECT staff_no, score::text AS score, grade, sanction, under_investigation, probation, leave_months,
-                   unassigned_months, refused, quarters
-            FROM roster_rows
-            WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit) AND version = \(rosterVersion)
-            ORDER BY line
+            SELECT r.staff_no, r.score::text AS score, coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
+                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
+            FROM roster_rows r
+            \(unescaped: StaffAppealGrades.join)
+            WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit) AND r.version = \(rosterVersion)
+            ORDER BY r.line
             """
         ).map { try StaffRecord(rosterRow: $0) }
         let summary = try checkRoster(staff, unit: unit, basis: basis, collectiveAward: try row.decode(Bool.self, column: "award"))

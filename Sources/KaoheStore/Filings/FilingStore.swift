@@ -148,8 +148,16 @@ public struct FilingStore: Sendable {
                 details: ["scheme": scheme.id, "total": assessed.total.description, "poor": String(assessed.poorCount)]
             )
         } whenFiled: { connection in
-            // The unit's provisional grade moved: its roster's quota and checks follow at once.
+            // The unit's provisional grade moved: its roster's quota and checks follow at once; under a
+            // standing proposal, the proposal is re-run (and with it every roster's check).
             try await Self.refreshProvisionalRosterCheck(on: connection, county: county, cycle: cycle, unit: unit)
+            try await GradingStore.regradeIfProposed(
+                on: connection,
+                county: county,
+                cycle: cycle,
+                after: "assessment \(unit)",
+                actor: principal.actor
+            )
         }
     }
 

@@ -612,7 +612,7 @@ extension GradingStore {
             return try await client.withTransaction { connection in
                 guard
                     let row = try await connection.query(
-                        "SELECT cycle, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE"
+                        "SELECT cycle, unit_code, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE"
                     ).first
                 else {
                     throw CycleError(.notFound, "复核申请\(id)不存在 / appeal not found")
@@ -636,6 +636,23 @@ extension GradingStore {
                     object: "cycles/\(cycle)/appeals/\(id)",
                     details: ["outcome": outcome, "grade": grade?.rawValue ?? ""]
                 )
+                if outcome == "changed" {
+                    // The decided grade counts from now on: the unit's 优秀 count against its quota follows.
+                    let unit = try row.decode(String.self, column: "unit_code")
+                    if let state = try await connection.query(
+                        "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+                    ).first?.decode(String.self, column: "state") {
+                        try await Self.refreshRosterChecks(
+                            on: connection,
+                            county: county,
+                            cycle: cycle,
+                            units: [unit],
+                            final: state != "proposed"
+                        )
+                    } else {
+                        try await FilingStore.refreshProvisionalRosterCheck(on: connection, county: county, cycle: cycle, unit: unit)
+                    }
+                }
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }
         } catch let error as CycleError {

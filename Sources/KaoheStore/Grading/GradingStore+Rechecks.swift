@@ -63,6 +63,12 @@ extension GradingStore {
                 details["difference"] = comparison.difference.description
                 details["overridden"] = String(comparison.overridden)
             }
+            if state == .proposed {
+                // The proposal counts what is filed: re-run it now, so its grades, its conflicts and
+                // every roster's quota follow the re-check instead of waiting for the office.
+                try await Self.regradeProposal(on: connection, county: county, cycle: cycle)
+                details["regraded"] = "true"
+            }
             try await FilingAudit.record(
                 on: connection,
                 county: county,
@@ -81,6 +87,51 @@ extension GradingStore {
                 comparison: comparison
             )
         }
+    }
+
+    /// Re-runs the standing proposal (state `proposed`, the cycle's grading row locked by `mutate`)
+    /// with the office's recorded decisions, keeping its proposer: what a re-check filed under a
+    /// proposal does, so the proposed grades and the roster checks never lag behind the filings
+    /// (issue 16 item 3). The caller's audit entry records it (`regraded`).
+    static func regradeProposal(on connection: PostgresConnection, county: String, cycle: String) async throws {
+        let proposer = try await connection.query(
+            "SELECT proposed_by FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
+        ).one().decode(String.self, column: "proposed_by")
+        _ = try await grade(
+            on: connection,
+            county: county,
+            cycle: cycle,
+            decisions: try await decisions(on: connection, county: county, cycle: cycle),
+            state: .proposed,
+            principal: Principal(county: county, account: proposer, role: .office)
+        )
+    }
+
+    /// Re-runs the proposal if one stands (state `proposed`), in the caller's transaction, with an
+    /// audit entry `grading.regrade` naming what moved it: what a committee's assessment filed while a
+    /// proposal stands does (the assessment step still open). Only the grading row is locked (not the
+    /// cycle's, which the filing holds a key-share lock on), so concurrent filings queue on it.
+    static func regradeIfProposed(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        after: String,
+        actor: String
+    ) async throws {
+        guard
+            try await connection.query(
+                "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE"
+            ).first?.decode(String.self, column: "state") == GradingState.proposed.rawValue
+        else { return }
+        try await regradeProposal(on: connection, county: county, cycle: cycle)
+        try await FilingAudit.record(
+            on: connection,
+            county: county,
+            actor: actor,
+            action: .gradingRegrade,
+            object: "cycles/\(cycle)/grading",
+            details: ["after": after]
+        )
     }
 
     /// Every re-check version of a unit, oldest first, each compared with the committee's latest.

@@ -598,11 +598,13 @@ public struct GradingStore: Sendable {
                 WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.kind = 'roster' AND (\(all) OR f.unit_code = ANY (\(PostgresArray(filter))::text[]))
                 ORDER BY f.unit_code, f.version DESC
             )
-            SELECT l.unit_code, l.version, l.award, g.grade AS unit_grade, r.staff_no, r.score::text AS score, r.grade, r.sanction,
+            SELECT l.unit_code, l.version, l.award, g.grade AS unit_grade, r.staff_no, r.score::text AS score,
+                   coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
                    r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
             FROM latest l
             JOIN unit_grades g ON g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = l.unit_code
             JOIN roster_rows r ON r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = l.unit_code AND r.version = l.version
+            \(unescaped: StaffAppealGrades.join)
             ORDER BY l.unit_code, r.line
             """
         )
