@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KaoheHTTP
 import KaoheStore
 import NIOCore
+import Postgres
 import Testing
 
 /// The overview and units pages for every role: the right units, and nothing outside the role's scope.
@@ -67,6 +68,24 @@ import Testing
             let eduLate = String(buffer: try await edu.get(http, DashboardFixture.cyclePath + "/overview.csv?table=late").body)
             #expect(eduLate.contains("县第一中学") && !eduLate.contains("县医院"))
             #expect(try await browser.get(http, DashboardFixture.cyclePath + "/overview.csv?table=nothing").status == .notFound)
+        }
+    }
+
+    @Test("the office is warned on the overview when a holiday notice it needs is not loaded; a committee is not")
+    func overviewWarnsOfAMissingCalendarYear() async throws {
+        let f = try await DashboardFixture.make()
+        try await f.app().test(.router) { http in
+            var office = Browser()
+            try await office.login(http, account: "office")
+            var edu = Browser()
+            try await edu.login(http, account: "edu")
+            // The fixtures load this year and next (made up where no build knows them): nothing to warn of.
+            #expect(!String(buffer: try await office.get(http, DashboardFixture.cyclePath).body).contains("节假日安排"))
+            // Without them, next year's notice is missing (needed from 1 November; from 2027 this year's too).
+            try await f.client.execute("DELETE FROM holiday_notices WHERE county = \(DashboardFixture.county)")
+            let html = String(buffer: try await office.get(http, DashboardFixture.cyclePath).body)
+            #expect(html.contains("的节假日安排（国务院办公厅通知）") && html.contains(#"class="alert" role="alert""#), "\(html)")
+            #expect(!String(buffer: try await edu.get(http, DashboardFixture.cyclePath).body).contains("节假日安排"))
         }
     }
 

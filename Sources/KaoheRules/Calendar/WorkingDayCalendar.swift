@@ -20,6 +20,18 @@ public struct WorkingDayCalendar: Sendable, Hashable {
         for notice in notices { try add(notice) }
     }
 
+    /// The years whose notice the office needs loaded on `today`: this year always, and from
+    /// 1 November next year too — the State Council publishes it in November or December, and a 公示
+    /// or a staff review period opened in December already counts working days into January.
+    public static func yearsNeeded(on today: CivilDate) -> [Int] {
+        today.month >= 11 ? [today.year, today.year + 1] : [today.year]
+    }
+
+    /// The years of `yearsNeeded(on:)` this calendar does not know.
+    public func missingYears(on today: CivilDate) -> [Int] {
+        Self.yearsNeeded(on: today).filter { notices[$0] == nil }
+    }
+
     /// The built-in calendar: 2025 and 2026.
     public static func builtIn() throws(CalendarError) -> WorkingDayCalendar {
         var notices: [HolidayNotice] = []

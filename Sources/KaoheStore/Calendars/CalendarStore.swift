@@ -85,6 +85,13 @@ public struct CalendarStore: Sendable {
         }
     }
 
+    /// The years `county` needs loaded on `now`'s day in Asia/Shanghai and has not (see
+    /// `WorkingDayCalendar.yearsNeeded(on:)`): what the office's overview warns of.
+    public func missingYears(county: String, now: Date) async throws -> [Int] {
+        let today = try CivilDate(parsing: String(ShanghaiTime.format(now).prefix(10)))
+        return try await client.withConnection { try await Self.calendar(on: $0, county: county) }.missingYears(on: today)
+    }
+
     /// The working-day calendar of `county`: the built-in years with the county's loaded notices over them.
     public static func calendar(on connection: PostgresConnection, county: String) async throws -> WorkingDayCalendar {
         var calendar = try builtIn()

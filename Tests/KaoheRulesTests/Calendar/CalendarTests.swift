@@ -19,6 +19,18 @@ struct CalendarTests {
         #expect(window.isOpen(atEpochSeconds: 1_772_121_599) && !window.isOpen(atEpochSeconds: 1_772_121_600))
     }
 
+    @Test("the years the office needs loaded: this year, and from 1 November next year too")
+    func yearsNeeded() throws {
+        #expect(WorkingDayCalendar.yearsNeeded(on: date("2026-10-31")) == [2026])
+        #expect(WorkingDayCalendar.yearsNeeded(on: date("2026-11-01")) == [2026, 2027])
+        #expect(WorkingDayCalendar.yearsNeeded(on: date("2027-01-04")) == [2027])
+        let builtIn = try WorkingDayCalendar.builtIn()
+        #expect(builtIn.missingYears(on: date("2026-06-01")).isEmpty)
+        #expect(builtIn.missingYears(on: date("2025-12-31")).isEmpty)
+        #expect(builtIn.missingYears(on: date("2026-12-06")) == [2027])
+        #expect(builtIn.missingYears(on: date("2027-12-01")) == [2027, 2028])
+    }
+
     @Test("weekends, holidays and 调休 make-up days")
     func workingDays() throws {
         let calendar = try WorkingDayCalendar.builtIn()

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import KaoheStore
 
@@ -38,7 +39,11 @@ struct OverviewController: Sendable {
             )
         else { throw ProblemDetails.notFound("cycle") }
         let visibility = try await UnitVisibility.load(policy: page.policy, county: page.county.code, registry: dashboard.registry)
-        let view = OverviewView(page: page, monitor: monitor.scoped(to: page), visibility: visibility)
+        var view = OverviewView(page: page, monitor: monitor.scoped(to: page), visibility: visibility)
+        if page.countyWide {
+            let missing = try await dashboard.stores.calendars.missingYears(county: page.county.code, now: Date())
+            view.calendarWarning = OverviewView.calendarWarning(missing: missing)
+        }
         return (page, view)
     }
 }

@@ -57,6 +57,8 @@ struct OverviewView {
     }
 
     var scopeNote: String?
+    /// Set for the office and the auditor when a year's holiday notice the county needs is missing.
+    var calendarWarning: String?
     /// `…/overview.csv?table=`; each table's download link adds its id.
     var csvBase: String
     var steps: [Step]
@@ -223,5 +225,15 @@ extension CycleMonitor.Steps {
         case .assessment: assessment
         case .roster: roster
         }
+    }
+}
+
+extension OverviewView {
+    /// The overview's warning for holiday notices not loaded (nil when none is missing).
+    static func calendarWarning(missing: [Int]) -> String? {
+        guard !missing.isEmpty else { return nil }
+        let years = missing.map { "\($0)年" }.joined(separator: "、")
+        return "尚未导入\(years)的节假日安排（国务院办公厅通知）。公示期、复核申请期限跨入该年时将无法计算工作日；"
+            + "通知发布后，请由系统管理员导入（kaohe calendar load）。"
     }
 }
