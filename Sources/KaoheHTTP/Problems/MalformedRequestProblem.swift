@@ -31,18 +31,7 @@ final class MalformedRequestProblem: ChannelDuplexHandler, RemovableChannelHandl
                 "请求不是有效的 HTTP/1.1 报文(请求行、头字段或分块编码有误),连接已关闭 / the request is not valid HTTP/1.1 (request line, header fields or chunked encoding); the connection is closed.",
             rule: "http.malformed"
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = ProblemDetails.Body(
-            type: problem.type,
-            title: problem.title,
-            status: 400,
-            detail: problem.detail,
-            field: nil,
-            rule: problem.rule,
-            requestId: nil
-        )
-        return Array((try? encoder.encode(body)) ?? Data())
+        return Array((try? problem.encodedBody()) ?? Data())
     }()
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -42,12 +42,18 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
         var requestId: String?
     }
 
-    /// Renders the problem+json response.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(type: type, title: title, status: status.code, detail: detail, field: field, rule: rule, requestId: requestID)
+    /// The problem+json body (sorted keys, as every problem kaohe writes).
+    func encodedBody() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(body)
+        return try encoder.encode(
+            Body(type: type, title: title, status: status.code, detail: detail, field: field, rule: rule, requestId: requestID)
+        )
+    }
+
+    /// Renders the problem+json response.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try encodedBody()
         var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         response.headers[.contentType] = "application/problem+json"
         response.headers.append(contentsOf: headers)

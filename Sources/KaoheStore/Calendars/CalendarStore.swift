@@ -103,8 +103,11 @@ public struct CalendarStore: Sendable {
         return calendar
     }
 
+    /// The built-in years, read from the bundle once.
+    private static let builtInCalendar = Result<WorkingDayCalendar, any Error> { try WorkingDayCalendar.builtIn() }
+
     static func builtIn() throws -> WorkingDayCalendar {
-        do { return try WorkingDayCalendar.builtIn() } catch {
+        do { return try builtInCalendar.get() } catch {
             throw CycleError(.invalid, "内置工作日历无法读取 / built-in calendar unreadable: \(error)")
         }
     }

@@ -148,37 +148,31 @@ enum APIBody {
     }
 
     static func problem(for error: DecodingError, bytes: [UInt8]) -> ProblemDetails {
-        func invalid(_ field: String, _ rule: String, _ detail: String) -> ProblemDetails {
-            ProblemDetails(
-                status: .unprocessableContent,
-                type: "/problems/invalid",
-                title: "数据不符合规则 Invalid data",
-                detail: detail,
-                field: field,
-                rule: rule
-            )
-        }
         switch error {
         case .keyNotFound(let key, let context):
             let field = pointer(context.codingPath + [key])
-            return invalid(field, "json.missing-field", "缺少字段 \(field) / missing field \(field)")
+            return ProblemDetails.invalid(field, rule: "json.missing-field", "缺少字段 \(field) / missing field \(field)")
         case .typeMismatch(let type, let context):
             if context.codingPath.isEmpty {
-                return invalid(
+                return ProblemDetails.invalid(
                     "body",
-                    "json.wrong-type",
+                    rule: "json.wrong-type",
                     "请求体应为\(describe(type)),收到的不是 / the body must be a JSON \(describe(type).split(separator: " ").last ?? "object")"
                 )
             }
             let field = pointer(context.codingPath)
-            return invalid(
+            return ProblemDetails.invalid(
                 field,
-                "json.wrong-type",
+                rule: "json.wrong-type",
                 "字段 \(field) 类型不对,应为\(describe(type)) / \(field) has the wrong type, expected \(describe(type))"
             )
         case .valueNotFound(let type, let context):
             let field = pointer(context.codingPath)
-            return invalid(field, "json.missing-value", "字段 \(field) 缺少值,应为\(describe(type)) / \(field) is null or missing")
+            return ProblemDetails.invalid(
+                field,
+                rule: "json.missing-value",
+                "字段 \(field) 缺少值,应为\(describe(type)) / \(field) is null or missing"
+            )
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let underlying = context.underlyingError.map { "\($0)" } ?? context.debugDescription
@@ -186,16 +180,20 @@ enum APIBody {
                     // Valid JSON, but a number its field's type cannot hold (1e400, or 1.5 where a
                     // whole number belongs): Foundation reports that as invalid JSON without a path.
                     let number = unrepresentableNumber(in: underlying).map { " \($0)" } ?? ""
-                    return invalid(
+                    return ProblemDetails.invalid(
                         "body",
-                        "json.number-range",
+                        rule: "json.number-range",
                         "数值\(number)超出范围,或在应为整数处不是整数 / a number\(number) is out of range, or not whole where a whole number belongs"
                     )
                 }
                 return syntaxProblem(detail: underlying, bytes: bytes)
             }
             let field = pointer(context.codingPath)
-            return invalid(field, "json.invalid-value", "字段 \(field) 的值无效:\(context.debugDescription) / invalid value at \(field)")
+            return ProblemDetails.invalid(
+                field,
+                rule: "json.invalid-value",
+                "字段 \(field) 的值无效:\(context.debugDescription) / invalid value at \(field)"
+            )
         @unknown default:
             return syntaxProblem(detail: "\(error)", bytes: bytes)
         }
