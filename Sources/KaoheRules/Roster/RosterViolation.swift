@@ -58,3 +58,29 @@ public enum RosterRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// Score outside 0–100.
     case scoreRange = "score-range"
 }
+
+extension RosterRule {
+    /// What a clerk reads for the rule (the id stays in the CSV of the API and in tooltips).
+    public var chinese: String {
+        switch self {
+        case .leaveExcluded: "请假超过6个月不参加考核"
+        case .unassignedExcluded: "未安排工作超过6个月不参加考核"
+        case .refusedIncompetent: "拒不参加考核定为不合格"
+        case .investigationUndetermined: "立案调查期间不定等次"
+        case .probationUndetermined: "试用期内不定等次"
+        case .undeterminedNeedsReason: "不定等次须有调查或试用期"
+        case .excludedNeedsReason: "不参加考核须有请假或未安排工作"
+        case .warningNotExcellent: "受警告处分不得评为优秀"
+        case .demeritAtMostBasic: "受记过处分最高为基本合格"
+        case .demotionIncompetent: "受降级或撤职处分定为不合格"
+        case .scoreThreshold: "得分与等次不符"
+        case .quartersIncompetent: "两个以上季度不称职定为不合格"
+        case .quarterAtMostBasic: "一个季度不称职最高为基本合格"
+        case .excellentQuota: "优秀超出名额"
+        case .tierCap: "等次比例超出上限"
+        case .tierFloor: "等次比例低于下限"
+        case .duplicateStaffNo: "工作人员编号重复"
+        case .scoreRange: "得分超出0–100"
+        }
+    }
+}

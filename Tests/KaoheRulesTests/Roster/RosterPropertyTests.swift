@@ -69,3 +69,14 @@ struct RosterPropertyTests {
         return [StaffGrade.excellent, .competent, .basic, .incompetent][rank]
     }
 }
+
+@Suite("Roster rules in words")
+struct RosterRuleNameTests {
+    @Test("every roster rule has a Chinese name a clerk reads, with no English in it, each different")
+    func chineseNames() {
+        for rule in RosterRule.allCases {
+            #expect(!rule.chinese.isEmpty && !rule.chinese.contains { $0.isASCII && $0.isLetter }, "\(rule)")
+        }
+        #expect(Set(RosterRule.allCases.map(\.chinese)).count == RosterRule.allCases.count)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 
 /// What `overview.mustache` shows: per step a progress bar (filed, draft, late, missing) with its
@@ -34,7 +35,9 @@ struct OverviewView {
         var unitName: String
         var href: String
         var staffNo: String
+        /// The rule's id (a tooltip, and the CSV) and its Chinese name (what the table shows).
         var rule: String
+        var ruleName: String
         var message: String
     }
     struct Conflict {
@@ -139,6 +142,7 @@ struct OverviewView {
                 href: page.unitHref($0.unit),
                 staffNo: $0.staffNo ?? "",
                 rule: $0.rule ?? "",
+                ruleName: $0.rule.flatMap(RosterRule.init(rawValue:))?.chinese ?? ($0.rule ?? ""),
                 message: $0.message ?? ""
             )
         }

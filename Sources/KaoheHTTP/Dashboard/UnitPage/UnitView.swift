@@ -137,7 +137,8 @@ struct UnitView: Sendable {
         var quotaLines: [String] = []
         var violationRows: [DataRow] = []
         if let quota = input.quota {
-            quotaLines.append(quota.basis)
+            // The store's basis is "中文 / English gist": a clerk reads the Chinese.
+            quotaLines.append(String(quota.basis.split(separator: " / ", maxSplits: 1).first ?? ""))
             if let limit = quota.quota { quotaLines.append(limit.summary) }
             if let excellent = quota.excellent {
                 quotaLines.append("名册拟定优秀 \(excellent) 人" + (quota.quota.map { ",名额 \($0.limit) 人" } ?? "") + "。")
@@ -146,7 +147,7 @@ struct UnitView: Sendable {
             if let version = quota.rosterVersion { quotaLines.append("依据名册第 \(version) 版。") }
             violationRows = quota.violations.map { violation in
                 DataRow(
-                    [DataCell(violation.staffNo ?? "名册"), DataCell(violation.rule.rawValue), DataCell(violation.message)],
+                    [DataCell(violation.staffNo ?? "名册"), DataCell(violation.rule.chinese), DataCell(violation.message)],
                     rowClass: "violation"
                 )
             }
