@@ -25,6 +25,8 @@ public final class PostgresConnection: Sendable {
         var isClosed = false
         var isBroken = false
         var transaction = TransactionStatus.idle
+        /// The error that aborted the current transaction, while it stays aborted.
+        var abortCause: PostgresError?
     }
 
     private let status = Mutex(Status())
@@ -113,6 +115,21 @@ public final class PostgresConnection: Sendable {
         status.withLock {
             $0.isBroken = $0.isBroken || broken
             $0.transaction = transaction
+            if transaction != .inError { $0.abortCause = nil }
+        }
+    }
+
+    /// The error to throw for a failed statement. In an aborted transaction the server answers
+    /// every later statement with 25P02 ("current transaction is aborted"), which says nothing of
+    /// why: code that runs a statement after a failure (a refusal read, a savepoint's caller) then
+    /// sees the error that aborted the transaction — a timeout, a lost server — not 25P02.
+    private func explained(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresError else { return error }
+        return status.withLock { status in
+            guard status.transaction == .inError else { return error }
+            if error.sqlState == .inFailedTransaction, let cause = status.abortCause { return cause }
+            if status.abortCause == nil { status.abortCause = error }
+            return error
         }
     }
 
@@ -122,27 +139,41 @@ public final class PostgresConnection: Sendable {
     /// are sent as parameters; statements with parameters are prepared once per connection.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        PostgresRows(storage: try await run { try $0.query(query) })
+        do {
+            return PostgresRows(storage: try await run { try $0.query(query) })
+        } catch {
+            throw explained(error)
+        }
     }
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
     public func execute(_ query: PostgresQuery) async throws -> Int {
-        try await run { try $0.query(query).affectedRows }
+        try await self.query(query).affectedRows
     }
 
     /// Runs SQL text that may hold several statements (migrations), with no parameters.
     public func simpleQuery(_ sql: String) async throws {
-        try await run { try $0.simpleQuery(sql) }
+        do {
+            try await run { try $0.simpleQuery(sql) }
+        } catch {
+            throw explained(error)
+        }
     }
 
     /// Runs `body` in a transaction: BEGIN, then COMMIT; ROLLBACK if `body` throws or the task is
     /// cancelled. If the rollback itself fails the connection is marked broken.
+    ///
+    /// On a connection already inside a transaction (a store call joining a request's transaction,
+    /// see `PostgresClient.joining`) the body runs under a savepoint instead: released when it
+    /// returns, rolled back to when it throws, so a refusal undoes its own writes and nothing else,
+    /// and the outer transaction decides whether anything commits.
     @discardableResult
     public func withTransaction<R: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
+        if transactionStatus != .idle { return try await withSavepoint(isolation: isolation, body) }
         try await simpleQuery("BEGIN")
         let value: R
         do {
@@ -159,6 +190,30 @@ public final class PostgresConnection: Sendable {
             if transactionStatus != .idle { await rollbackAfterFailure() }
             throw error
         }
+        return value
+    }
+
+    /// Runs `body` under `SAVEPOINT kaohe_nested` (PostgreSQL resolves a repeated name to the most
+    /// recent savepoint, so nesting works): RELEASE when it returns, ROLLBACK TO when it throws.
+    private func withSavepoint<R: Sendable>(
+        isolation: isolated (any Actor)?,
+        _ body: (PostgresConnection) async throws -> R
+    ) async throws -> R {
+        try await simpleQuery("SAVEPOINT kaohe_nested")
+        let value: R
+        do {
+            value = try await body(self)
+            try Task.checkCancellation()
+        } catch {
+            do {
+                try await simpleQuery("ROLLBACK TO SAVEPOINT kaohe_nested; RELEASE SAVEPOINT kaohe_nested")
+            } catch {
+                logger.warning("rollback to a savepoint failed; discarding the connection", metadata: ["error": "\(error)"])
+                markBroken()
+            }
+            throw error
+        }
+        try await simpleQuery("RELEASE SAVEPOINT kaohe_nested")
         return value
     }
 
