@@ -163,14 +163,15 @@ struct FilingAPITests {
             #expect(b.status == .ok)
             #expect((try F.json(b))["unit"] as? String == F.unitB)
 
-            // A key whose first request is still running.
-            _ = try await IdempotencyStore(client: f.client).claim(
-                county: F.county,
-                account: "unit-a",
-                key: "key-2",
-                fingerprint: String(repeating: "0", count: 64),
-                method: "PUT",
-                path: "/x"
+            // A key whose first request is still running: its row is inserted, not yet committed, in
+            // the first request's transaction; the second waits for it, then answers in flight.
+            let holder = try await PostgresConnection.connect(configuration: f.client.configuration, logger: f.logger)
+            try await holder.simpleQuery("BEGIN")
+            try await holder.execute(
+                """
+                INSERT INTO idempotency_keys (county, account, key, fingerprint, method, path, expires_at)
+                VALUES (\(F.county), 'unit-a', 'key-2', \(String(repeating: "0", count: 64)), 'PUT', '/x', now() + interval '1 hour')
+                """
             )
             let inFlight = try await f.call(
                 http,
@@ -180,7 +181,10 @@ struct FilingAPITests {
                 json: #"{"report": "三"}"#,
                 key: "key-2"
             )
+            try await holder.simpleQuery("ROLLBACK")
+            await holder.close()
             #expect(inFlight.status == .conflict)
+            #expect(inFlight.headers[.retryAfter] == "1")
             #expect(try F.problem(inFlight).rule == "idempotency.in-flight")
 
             // A refusal is stored and replayed too.

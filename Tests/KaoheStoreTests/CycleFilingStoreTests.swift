@@ -416,48 +416,4 @@ struct CycleFilingStoreTests {
         }
         await client.close()
     }
-
-    @Test("an idempotency key is claimed once, replayed after completion, refused for another body, and scoped to the account")
-    func idempotencyKeys() async throws {
-        let client = try await setUp()
-        let keys = IdempotencyStore(client: client)
-        let print1 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("1".utf8))
-        let print2 = IdempotencyStore.fingerprint(method: "PUT", path: "/a", body: Array("2".utf8))
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
-                == .claimed
-        )
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
-                == .inFlight
-        )
-        #expect(
-            try await keys.claim(county: Self.county, account: "unit-a", key: "k", fingerprint: print2, method: "PUT", path: "/a")
-                == .claimed
-        )
-        let stored = StoredResponse(status: 200, contentType: "application/json", body: Array("{\"v\":1}".utf8))
-        try await keys.complete(county: Self.county, account: "office", key: "k", response: stored)
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
-                == .replay(stored)
-        )
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a")
-                == .mismatch
-        )
-        // An expired key is forgotten.
-        try await client.execute(
-            "UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k' AND account = 'office'"
-        )
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print2, method: "PUT", path: "/a")
-                == .claimed
-        )
-        try await keys.release(county: Self.county, account: "office", key: "k")
-        #expect(
-            try await keys.claim(county: Self.county, account: "office", key: "k", fingerprint: print1, method: "PUT", path: "/a")
-                == .claimed
-        )
-        await client.close()
-    }
 }

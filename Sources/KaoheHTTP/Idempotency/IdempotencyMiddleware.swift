@@ -13,12 +13,15 @@ import NIOCore
 /// - Keys are scoped to the authenticated account, and remembered for 24 hours after first use.
 /// - The fingerprint is SHA-256 of the method, the path with its query and the body bytes.
 /// - First use: the request runs; its response — status, `Content-Type` and body bytes, problems
-///   (4xx) included — is stored. A 5xx is not stored: the key is released so the client can retry.
+///   (4xx) included — is stored **in the same transaction as the change it made**
+///   (`IdempotencyStore.once`), so after a crash a retry either replays it or finds nothing done.
+///   A refusal (4xx) keeps no writes of its own. A 5xx is not stored, and everything the request
+///   wrote is rolled back: the key stays free so the client can retry.
 /// - Replay (same key, same fingerprint, first request completed): the stored response, byte for
 ///   byte, with `Idempotent-Replayed: true`. Nothing runs again.
 /// - Same key, different fingerprint: 422 (`idempotency.key-reused`).
-/// - Same key while the first request is still running: 409 (`idempotency.in-flight`) with
-///   `Retry-After: 1`.
+/// - Same key while the first request is still running: waits up to 2 s for it (then replays
+///   its answer), else 409 (`idempotency.in-flight`) with `Retry-After: 1`.
 /// Requests without the header, and reads, pass through untouched.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = KaoheRequestContext
@@ -42,14 +45,25 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await APIBody.buffer(&request, limit: maxBodySize)
         let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: request.uri.string, body: body)
 
-        switch try await store.claim(
-            county: principal.county,
-            account: principal.account,
-            key: key,
-            fingerprint: fingerprint,
-            method: request.method.rawValue,
-            path: request.uri.path
-        ) {
+        let answer: IdempotencyAnswer<Response>
+        do {
+            answer = try await store.once(
+                county: principal.county,
+                account: principal.account,
+                key: key,
+                fingerprint: fingerprint,
+                method: request.method.rawValue,
+                path: request.uri.path
+            ) {
+                try await Self.attempt(request, context: context, next: next)
+            }
+        } catch let failure as ServerFailure {
+            // Rolled back with everything the request wrote; the key stays free for a retry.
+            return failure.response
+        }
+        switch answer {
+        case .ran(let response):
+            return response
         case .replay(let stored):
             var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
             if let contentType = stored.contentType { response.headers[.contentType] = contentType }
@@ -75,42 +89,36 @@ struct IdempotencyMiddleware: RouterMiddleware {
             )
             problem.headers = [.retryAfter: "1"]
             throw problem
-        case .claimed:
-            break
         }
+    }
 
+    /// A server error's response, thrown out of the key's transaction so that it rolls back.
+    struct ServerFailure: Error {
         let response: Response
+    }
+
+    /// Runs the request and says what it came to: its response with the bytes to store. Errors
+    /// become their problem+json response here, so 4xx answers are stored and replayed too; a 5xx
+    /// is thrown (a `ProblemDetails`, or a `ServerFailure` for a 5xx response) and nothing is kept.
+    static func attempt(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> (IdempotentOutcome, Response) {
+        var response: Response
         do {
-            // Errors become their problem+json response here, so 4xx answers are stored and replayed too.
             response = try await next(request, context)
         } catch {
             var problem = ProblemDetails.from(error, logger: context.logger)
             problem.requestID = context.id
-            if problem.status.code >= 500 {
-                try? await store.release(county: principal.county, account: principal.account, key: key)
-                throw problem
-            }
-            do {
-                response = try problem.response(from: request, context: context)
-            } catch {
-                try? await store.release(county: principal.county, account: principal.account, key: key)
-                throw error
-            }
+            if problem.status.code >= 500 { throw problem }
+            response = try problem.response(from: request, context: context)
         }
-        if response.status.code >= 500 {
-            try? await store.release(county: principal.county, account: principal.account, key: key)
-            return response
-        }
-        var stored = response
-        let bytes = try await Self.collect(response.body)
-        try await store.complete(
-            county: principal.county,
-            account: principal.account,
-            key: key,
-            response: StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: bytes)
-        )
-        stored.body = .init(byteBuffer: ByteBuffer(bytes: bytes))
-        return stored
+        if response.status.code >= 500 { throw ServerFailure(response: response) }
+        let bytes = try await collect(response.body)
+        response.body = .init(byteBuffer: ByteBuffer(bytes: bytes))
+        let stored = StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: bytes)
+        return (response.status.code >= 400 ? .refused(stored) : .done(stored), response)
     }
 
     /// The key from the header: an sf-string (quoted, `\"` and `\\` escapes) or a bare token.

@@ -95,17 +95,21 @@ final class FilingBatcher: Sendable {
 
     init(client: PostgresClient) { self.client = client }
 
-    /// Writes `filing` with whatever else is queued, and returns its outcome.
-    func file(_ filing: Filing) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Writes `filing` with whatever else is queued, and returns its outcome. A filing made inside
+    /// a request's own transaction (`joined`, see `PostgresClient.joining`) is written alone in
+    /// it, not batched: it must commit or roll back with the rest of that request.
+    func file(_ filing: Filing, joining joined: PostgresConnection? = nil) async throws -> Outcome {
+        if let joined { return try await write([filing], on: joined)[0] }
+        return try await withCheckedThrowingContinuation { continuation in
             let startsWriter = state.withLock { state in
                 state.queue.append(Queued(filing: filing, continuation: continuation))
                 guard state.writers < Self.maxWriters else { return false }
                 state.writers += 1
                 return true
             }
-            // Not a child task: a request that goes away must not cancel the batch it is in.
-            if startsWriter { Task { await self.write() } }
+            // Not a child task: a request that goes away must not cancel the batch it is in. Detached,
+            // so that it never inherits a request's joined transaction.
+            if startsWriter { Task.detached { await self.write() } }
         }
     }
 

@@ -359,7 +359,8 @@ public struct FilingStore: Sendable {
                     basisVersion: made.basis?.version
                 )
                 let answer = try await batcher.file(
-                    FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled)
+                    FilingBatcher.Filing(header: header, content: made.content, lines: lines, whenFiled: whenFiled),
+                    joining: client.joinedConnection
                 )
                 if let refusal = Self.refusal(answer, cycle: cycle, unit: unit, step: step) { throw refusal }
                 if answer.kind == .filed {
