@@ -13,6 +13,12 @@ public struct DaemonConfiguration: Sendable {
     public var databaseURL: String?
     /// `database.pool_size` / `KAOHE_DATABASE_POOL_SIZE`: connections in the pool (default 8, 1…200).
     public var poolSize: Int
+    /// `database.acquire_timeout` / `KAOHE_DATABASE_ACQUIRE_TIMEOUT`: seconds a request waits for a
+    /// pooled connection before it is answered 503 (default 5, 1…120).
+    public var acquireTimeout: Int
+    /// `database.connect_timeout` / `KAOHE_DATABASE_CONNECT_TIMEOUT`: seconds one connection attempt
+    /// may take (libpq's connect_timeout; default 3, 2…60).
+    public var connectTimeout: Int
     /// `http.host`, `http.port` / `KAOHE_HTTP_HOST`, `KAOHE_HTTP_PORT`: where to listen (127.0.0.1:8080).
     public var http: HTTPConfiguration
     /// `data_directory` / `KAOHE_DATA_DIRECTORY`: where the embedded cluster lives. Default
@@ -53,6 +59,16 @@ extension DaemonConfiguration {
     static let keys: [String: Key] = [
         "database.url": Key(name: "database.url", environment: "KAOHE_DATABASE_URL", path: ["database", "url"]),
         "database.pool_size": Key(name: "database.pool_size", environment: "KAOHE_DATABASE_POOL_SIZE", path: ["database", "pool_size"]),
+        "database.acquire_timeout": Key(
+            name: "database.acquire_timeout",
+            environment: "KAOHE_DATABASE_ACQUIRE_TIMEOUT",
+            path: ["database", "acquire_timeout"]
+        ),
+        "database.connect_timeout": Key(
+            name: "database.connect_timeout",
+            environment: "KAOHE_DATABASE_CONNECT_TIMEOUT",
+            path: ["database", "connect_timeout"]
+        ),
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
         "http.secure_cookies": Key(
@@ -122,6 +138,8 @@ extension DaemonConfiguration {
 
         let url = string("database.url")
         let poolSize = try int("database.pool_size", default: 8, range: 1...200)
+        let acquireTimeout = try int("database.acquire_timeout", default: 5, range: 1...120)
+        let connectTimeout = try int("database.connect_timeout", default: 3, range: 2...60)
         let host = string("http.host") ?? "127.0.0.1"
         let port = try int("http.port", default: 8080, range: 0...65535)
         let dataDirectory = string("data_directory") ?? defaultDataDirectory(environment: environment)
@@ -145,6 +163,8 @@ extension DaemonConfiguration {
         return DaemonConfiguration(
             databaseURL: url,
             poolSize: poolSize,
+            acquireTimeout: acquireTimeout,
+            connectTimeout: connectTimeout,
             http: HTTPConfiguration(host: host, port: port, secureCookies: secureCookies),
             dataDirectory: dataDirectory,
             logLevel: level,

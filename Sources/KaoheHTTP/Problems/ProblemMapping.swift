@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import KaoheRules
+import KaoheStore
 import Logging
 
 extension ProblemDetails {
@@ -11,6 +12,8 @@ extension ProblemDetails {
     /// - a domain `Refusal` (CycleError, StoreError, ScoreSheetError, …) maps by its kind to a 4xx
     ///   (or 503) naming its field and rule;
     /// - Hummingbird's `HTTPError` keeps its status;
+    /// - a database failure a retry may get past (down, restarting, full, timed out) is a 503 with
+    ///   `Retry-After`, never a 500;
     /// - anything else, and a refusal of kind `.failure`, is logged in full and answered with a 500
     ///   that leaks nothing.
     static func from(_ error: any Error, logger: Logger) -> ProblemDetails {
@@ -31,6 +34,10 @@ extension ProblemDetails {
         case let error as HTTPError:
             return ProblemDetails(httpError: error)
         default:
+            if let outage = StoreError.transient(error) {
+                logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+                return ProblemDetails(outage)
+            }
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError
         }

@@ -57,11 +57,20 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case .checkViolation?, .notNullViolation?:
             return StoreError(.invalidValue, "\(what) has a value the rules do not allow", field: field, underlying: pg)
         default:
-            if pg.code == .connectionFailed || pg.code == .connectionClosed || pg.code == .poolTimeout {
-                return StoreError(.unavailable, "the database is not reachable right now; try again shortly", underlying: pg)
-            }
-            return error
+            return transient(pg) ?? error
         }
+    }
+
+    /// `.unavailable` for a database failure that a retry may get past (`PostgresError.isTransient`:
+    /// the server down or restarting, out of disk or connections, a statement or lock timeout, no
+    /// pooled connection in time), else nil. The HTTP layer answers it with 503 and `Retry-After`.
+    public static func transient(_ error: any Error) -> StoreError? {
+        guard let pg = error as? PostgresError, pg.isTransient else { return nil }
+        let message =
+            pg.sqlState == .queryCanceled || pg.sqlState == .lockNotAvailable || pg.code == .poolTimeout
+            ? "数据库繁忙，未能及时处理，请稍后重试 / the database did not answer in time; try again shortly"
+            : "数据库暂时无法访问，请稍后重试 / the database is not reachable right now; try again shortly"
+        return StoreError(.unavailable, message, underlying: pg)
     }
 }
 

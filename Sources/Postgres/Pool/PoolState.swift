@@ -26,6 +26,8 @@ struct PoolState {
     var cancelledWaiters: Set<Int> = []
     var nextWaiterID = 0
     var isClosed = false
+    /// When connecting first failed, if no attempt has succeeded since.
+    var unreachableSince: ContinuousClock.Instant?
     /// `run()` calls waiting for `close()` to begin.
     var runWaiters: [CheckedContinuation<Void, Never>] = []
     /// `close()` calls waiting for the last slot to be given back.

@@ -20,6 +20,11 @@ public final class PostgresClient: Service, Sendable {
         public var acquireTimeout: Duration = .seconds(10)
         /// How long one connection attempt may take (libpq's connect_timeout). Default 5 s.
         public var connectTimeout: Duration = .seconds(5)
+        /// How long a caller keeps retrying to connect when the server was reachable until now (a
+        /// restart). Once an attempt failed, later callers try once and fail at once until a
+        /// connection succeeds again, so an outage is answered in milliseconds, not after the
+        /// acquire timeout. Default 2 s.
+        public var reconnectPatience: Duration = .seconds(2)
 
         /// The defaults.
         public init() {}
@@ -42,6 +47,8 @@ public final class PostgresClient: Service, Sendable {
 
     // MARK: Using connections
 
+    /// Inside `joining(_:_:)` these calls run on the joined transaction's connection instead.
+
     /// Lends a connection to `body` and takes it back afterwards (rolling back a transaction the
     /// body left open, discarding the connection if it broke). Unless `body` is isolated to an
     /// actor, it runs on the connection's own thread (see `PostgresConnection.taskExecutor`), so
@@ -51,6 +58,7 @@ public final class PostgresClient: Service, Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
+        if let joined = joinedConnection { return try await body(joined) }
         let connection = try await acquire()
         do {
             let value = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
@@ -71,6 +79,7 @@ public final class PostgresClient: Service, Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
+        if let joined = joinedConnection { return try await joined.withTransaction(isolation: isolation, body) }
         let connection = try await acquire()
         do {
             let value = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
@@ -87,6 +96,7 @@ public final class PostgresClient: Service, Sendable {
     /// Runs one statement on a pooled connection.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        if let joined = joinedConnection { return try await joined.query(query) }
         let connection = try await acquire()
         do {
             let rows = try await connection.query(query)
@@ -107,6 +117,27 @@ public final class PostgresClient: Service, Sendable {
     /// Sends a notification (`pg_notify(channel, payload)`).
     public func notify(channel: String, payload: String) async throws {
         try await query("SELECT pg_notify(\(channel), \(payload))")
+    }
+
+    // MARK: State
+
+    /// What the pool knows of the server without asking it: whether the last attempt to connect
+    /// failed (and since when), and how many connections exist and idle. `/readyz` answers from
+    /// this at once while the server is down, instead of waiting for a connection.
+    public struct Health: Sendable {
+        /// How long connecting has been failing, or nil when the last attempt succeeded.
+        public var unreachableFor: Duration?
+        /// Connections open or being opened.
+        public var open: Int
+        /// Connections idle in the pool.
+        public var idle: Int
+    }
+
+    /// The pool's view of the server now.
+    public var health: Health {
+        state.withLock { state in
+            Health(unreachableFor: state.unreachableSince.map { ContinuousClock.now - $0 }, open: state.open, idle: state.idle.count)
+        }
     }
 
     // MARK: Acquire and release
@@ -201,6 +232,8 @@ public final class PostgresClient: Service, Sendable {
     /// the caller's deadline.
     private func openConnection(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
         var delay = Duration.milliseconds(50)
+        let wasDown = state.withLock { $0.unreachableSince != nil }
+        let retryUntil = wasDown ? ContinuousClock.now : min(deadline, ContinuousClock.now + options.reconnectPatience)
         while true {
             if state.withLock({ $0.isClosed }) { throw Self.closedError() }
             do {
@@ -213,9 +246,21 @@ public final class PostgresClient: Service, Sendable {
                     await connection.close()
                     throw Self.closedError()
                 }
+                let recovered: ContinuousClock.Instant? = state.withLock { state in
+                    defer { state.unreachableSince = nil }
+                    return state.unreachableSince
+                }
+                if let recovered {
+                    logger.notice("the database is reachable again", metadata: ["outage": "\(ContinuousClock.now - recovered)"])
+                }
                 return connection
             } catch let error as PostgresError where error.code == .connectionFailed {
-                guard ContinuousClock.now + delay < deadline else { throw error }
+                let first: Bool = state.withLock { state in
+                    defer { state.unreachableSince = state.unreachableSince ?? .now }
+                    return state.unreachableSince == nil
+                }
+                if first { logger.warning("the database is not reachable", metadata: ["error": "\(error)"]) }
+                guard ContinuousClock.now + delay < retryUntil else { throw error }
                 logger.debug("connecting failed, retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))
