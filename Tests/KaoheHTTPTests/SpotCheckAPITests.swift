@@ -73,4 +73,35 @@ struct SpotCheckAPITests {
         }
         await fixture.client.close()
     }
+
+    @Test("two draws at once: one draws, the other is told another request drew (or is drawing), never 'draw next'")
+    func concurrentDraws() async throws {
+        let fixture = try await FilingAPIFixture.make()
+        try await fixture.app().test(.router) { http in
+            try await fixture.openCycle(http)
+            for round in 0..<3 {
+                let json = round == 0 ? "{}" : #"{"reason": "第\#(round)次重抽"}"#
+                // Both requests read the current draw, then wait on the cycle's lock, held here until
+                // both are surely waiting: the two really run at once.
+                let holder = try await PostgresConnection.connect(configuration: fixture.client.configuration, logger: fixture.logger)
+                try await holder.simpleQuery("BEGIN")
+                try await holder.execute("SELECT 1 FROM cycles WHERE county = \(FilingAPIFixture.county) AND cycle = '2026' FOR UPDATE")
+                async let a = fixture.call(http, .post, Self.base + "/draw", as: "office", json: json)
+                async let b = fixture.call(http, .post, Self.base + "/draw", as: "office", json: json)
+                try await Task.sleep(for: .milliseconds(500))
+                try await holder.simpleQuery("ROLLBACK")
+                await holder.close()
+                let answers = try await [a, b]
+                let statuses = answers.map(\.status).sorted { $0.code < $1.code }
+                #expect(statuses == [.created, .conflict], "round \(round): \(answers.map { String(buffer: $0.body) })")
+                for answer in answers where answer.status == .conflict {
+                    let rule = try FilingAPIFixture.problem(answer).rule
+                    #expect(rule == "spot-check.drawn-concurrently" || rule == "spot-check.draw-in-progress", "\(rule ?? "-")")
+                }
+                let all = try FilingAPIFixture.json(try await fixture.call(http, .get, Self.base, as: "office"))
+                #expect((all["draws"] as? [Any])?.count == round + 1)
+            }
+        }
+        await fixture.client.close()
+    }
 }

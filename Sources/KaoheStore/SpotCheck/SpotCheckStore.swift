@@ -34,18 +34,53 @@ public struct SpotCheckStore: Sendable {
 
     /// Draws by hand: freezes first (its own committed transaction) when the current draw is complete
     /// (a redraw, `reason` required) or none exists, then draws with `seed` or a CSPRNG seed.
+    ///
+    /// Two requests drawing at once: each step locks the cycle, then checks that the current draw is
+    /// still the one this request saw (or froze). The one that comes second waits for the first and
+    /// is then told what happened — drawn by another request (`spot-check.drawn-concurrently`), or
+    /// frozen by another and being drawn (`spot-check.draw-in-progress`) — never "draw next".
     public func draw(county: String, cycle: String, actor: String, seed: DrawSeed?, reason: String?) async throws -> SpotCheckRecord {
         try await translating(cycle) {
-            let current = try await self.current(county: county, cycle: cycle)
-            if current == nil || current?.drawnAt != nil {
-                _ = try await client.withTransaction { connection in
-                    try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
+            let seen = try await self.current(county: county, cycle: cycle)
+            var expected = seen.map { (drawNo: $0.drawNo, drawn: $0.drawnAt != nil) }
+            if seen == nil || seen?.drawnAt != nil {
+                let frozen = try await client.withTransaction { connection in
+                    try await Self.lockCycle(on: connection, county: county, cycle: cycle)
+                    try await Self.refuseIfChanged(on: connection, county: county, cycle: cycle, expected: expected)
+                    return try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
                 }
+                expected = (drawNo: frozen.drawNo, drawn: false)
             }
             return try await client.withTransaction { connection in
-                try await Self.draw(on: connection, county: county, cycle: cycle, actor: actor, seed: seed)
+                try await Self.lockCycle(on: connection, county: county, cycle: cycle)
+                try await Self.refuseIfChanged(on: connection, county: county, cycle: cycle, expected: expected)
+                return try await Self.draw(on: connection, county: county, cycle: cycle, actor: actor, seed: seed)
             }
         }
+    }
+
+    /// Refuses when the cycle's current draw is not `expected` (its number, and whether it is
+    /// drawn): another request froze or drew meanwhile. Call with the cycle locked.
+    static func refuseIfChanged(
+        on connection: PostgresConnection,
+        county: String,
+        cycle: String,
+        expected: (drawNo: Int, drawn: Bool)?
+    ) async throws {
+        guard let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else { return }
+        if let expected, expected.drawNo == current.drawNo, expected.drawn == (current.drawnAt != nil) { return }
+        if let drawnAt = current.drawnAt {
+            throw CycleError(
+                .conflict,
+                "另一请求已于\(ShanghaiTime.format(drawnAt))完成第\(current.drawNo)次抽签;请查看其结果,无需再抽 / another request has just drawn this cycle (draw \(current.drawNo)); see its result",
+                rule: "spot-check.drawn-concurrently"
+            )
+        }
+        throw CycleError(
+            .conflict,
+            "另一请求已于\(ShanghaiTime.format(current.frozenAt))冻结第\(current.drawNo)次抽样总体,正在抽签;请稍后刷新查看结果 / another request froze draw \(current.drawNo) and is drawing it; look again shortly",
+            rule: "spot-check.draw-in-progress"
+        )
     }
 
     // MARK: Reading
