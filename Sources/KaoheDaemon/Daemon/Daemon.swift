@@ -99,6 +99,8 @@ public enum Daemon {
         }
         var options = PostgresClient.Options()
         options.maximumConnections = configuration.poolSize
+        options.acquireTimeout = .seconds(configuration.acquireTimeout)
+        options.connectTimeout = .seconds(configuration.connectTimeout)
         let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
         // The composition root: every store once, over the one pool, for the app and the jobs.
         let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
@@ -148,9 +150,14 @@ public enum Daemon {
             }
         )
         let jobs = JobRunner(runs: stores.scheduledRuns, logger: logger)
+        // The watchdog first, so that it stops last: the cluster is not restarted while stopping.
+        var services: [any Service] = [client, jobs, app]
+        if let cluster = database.cluster {
+            services.insert(ClusterWatchdog(cluster: cluster, metrics: metrics, logger: logger), at: 0)
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [client, jobs, app],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

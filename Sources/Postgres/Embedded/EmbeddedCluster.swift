@@ -141,6 +141,17 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// Whether the postmaster named in `postmaster.pid` is alive (a signal-0 probe, no process
+    /// spawned: cheap enough to ask every second). False when the file is missing or names a
+    /// process that is gone — the server crashed, was killed, or could not recover.
+    public var isPostmasterAlive: Bool {
+        guard let text = try? String(contentsOfFile: configuration.dataDirectory + "/postmaster.pid", encoding: .utf8),
+            let first = text.split(separator: "\n").first,
+            let pid = pid_t(first.trimmingCharacters(in: .whitespaces)), pid > 0
+        else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// Stops the server at once (`pg_ctl stop -m immediate`), blocking the calling thread. For
     /// exit handlers (`atexit`) only, where nothing asynchronous can run.
     public func stopImmediatelyBlocking() {
