@@ -55,12 +55,12 @@ struct KilledFilingTests {
         static let replayed = HTTPField.Name("Idempotent-Replayed")!
     }
 
-    @Test("SIGKILL at spread moments of keyed roster filings, retried with the same keys: every key filed exactly once, none stuck")
-    func killedWhileFiling() async throws {
+    /// A migrated database with a county of `units` units, their tokens, and the 2026 cycle open.
+    static func county(units count: Int) async throws -> (PostgresConfiguration, PostgresClient, [SyntheticUnit], [String: String]) {
         var random = SeededRandom(seed: 20_261_206)
         let units = SyntheticCounty.units(
             county: Self.county,
-            totals: Array(repeating: 8000, count: 6),
+            totals: Array(repeating: 8000, count: count),
             departments: ["d0"],
             random: &random
         )
@@ -89,7 +89,48 @@ struct KilledFilingTests {
             account: "office"
         )
         _ = try await CycleStore(client: client).enrol(county: Self.county, cycle: "2026", units: units.map(\.code), actor: "office")
+        return (database, client, units, tokens)
+    }
 
+    @Test(
+        "SIGTERM while a request waits on a lock: past http.drain_timeout it is cancelled (PQcancel), nothing is stored, the process exits 0"
+    )
+    func drainDeadline() async throws {
+        let (database, client, units, tokens) = try await Self.county(units: 1)
+        let daemon = try DaemonProcess(
+            "kaohed",
+            ["--database-url", database.conninfo, "--port", "0", "--log-level", "info"],
+            environment: ["KAOHE_HTTP_DRAIN_TIMEOUT": "2"]
+        )
+        let base = try await daemon.waitForAddress()
+        // The filing will wait for these tables until it is cancelled.
+        let holder = try await PostgresConnection.connect(configuration: database, logger: TestCluster.logger("test.drain"))
+        try await holder.simpleQuery("BEGIN; LOCK TABLE cycles, filings, cycle_units IN ACCESS EXCLUSIVE MODE")
+        let unit = units[0]
+        let token = tokens[unit.code]!
+        let request = Task {
+            try? await Self.put(base, unit: unit.code, token: token, key: "drain-1", round: 0)
+        }
+        try await Task.sleep(for: .milliseconds(700))
+        daemon.terminate()
+        let status = try await daemon.waitForExit(timeout: .seconds(30))
+        _ = await request.value
+        try await holder.simpleQuery("ROLLBACK")
+        await holder.close()
+        #expect(status == 0, "stderr: \(daemon.standardError.suffix(2000))")
+        let filings = try await client.query("SELECT count(*)::int FROM filings WHERE county = \(Self.county)").one().decode(
+            Int.self,
+            at: 0
+        )
+        #expect(filings == 0)
+        let keys = try await client.query("SELECT count(*)::int FROM idempotency_keys").one().decode(Int.self, at: 0)
+        #expect(keys == 0)
+        await client.close()
+    }
+
+    @Test("SIGKILL at spread moments of keyed roster filings, retried with the same keys: every key filed exactly once, none stuck")
+    func killedWhileFiling() async throws {
+        let (database, client, units, tokens) = try await Self.county(units: 6)
         /// What each key was first acknowledged with (status and body), and the keys of each round.
         let acknowledged = Acknowledged()
         var keys: [(key: String, unit: SyntheticUnit, round: Int)] = []

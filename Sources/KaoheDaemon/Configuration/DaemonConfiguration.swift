@@ -16,6 +16,10 @@ public struct DaemonConfiguration: Sendable {
     /// `database.acquire_timeout` / `KAOHE_DATABASE_ACQUIRE_TIMEOUT`: seconds a request waits for a
     /// pooled connection before it is answered 503 (default 5, 1…120).
     public var acquireTimeout: Int
+    /// `http.drain_timeout` / `KAOHE_HTTP_DRAIN_TIMEOUT`: seconds SIGTERM waits for in-flight
+    /// requests before it cancels them (their statements with `PQcancel`, their transactions rolled
+    /// back) and the daemon exits (default 20, 1…600; keep it under the unit's `TimeoutStopSec`).
+    public var drainTimeout: Int
     /// `database.connect_timeout` / `KAOHE_DATABASE_CONNECT_TIMEOUT`: seconds one connection attempt
     /// may take (libpq's connect_timeout; default 3, 2…60).
     public var connectTimeout: Int
@@ -71,6 +75,7 @@ extension DaemonConfiguration {
         ),
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
+        "http.drain_timeout": Key(name: "http.drain_timeout", environment: "KAOHE_HTTP_DRAIN_TIMEOUT", path: ["http", "drain_timeout"]),
         "http.secure_cookies": Key(
             name: "http.secure_cookies",
             environment: "KAOHE_HTTP_SECURE_COOKIES",
@@ -153,6 +158,7 @@ extension DaemonConfiguration {
         }
         let demo = try bool("demo", default: true)
         let secureCookies = try bool("http.secure_cookies", default: false)
+        let drainTimeout = try int("http.drain_timeout", default: 20, range: 1...600)
         if let url, url.trimmingBlanks().isEmpty {
             throw ConfigurationError(
                 key: "database.url",
@@ -164,6 +170,7 @@ extension DaemonConfiguration {
             databaseURL: url,
             poolSize: poolSize,
             acquireTimeout: acquireTimeout,
+            drainTimeout: drainTimeout,
             connectTimeout: connectTimeout,
             http: HTTPConfiguration(host: host, port: port, secureCookies: secureCookies),
             dataDirectory: dataDirectory,

@@ -155,14 +155,15 @@ public enum Daemon {
         if let cluster = database.cluster {
             services.insert(ClusterWatchdog(cluster: cluster, metrics: metrics, logger: logger), at: 0)
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
-        try await group.run()
+        // Past the drain deadline the group cancels what is still running: requests and jobs end
+        // within moments (their statements cancelled with PQcancel), and the process exits.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.drainTimeout)
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }
 

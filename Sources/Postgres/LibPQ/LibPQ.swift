@@ -116,6 +116,13 @@ final class LibPQConnection: @unchecked Sendable {
         return LibPQConnection(conn: conn, logger: logger)
     }
 
+    /// A handle that asks the server to cancel this connection's running statement, from any
+    /// thread (`PQgetCancel`; nil if libpq cannot make one).
+    func makeCanceller() -> LibPQCanceller? {
+        guard let conn, let handle = PQgetCancel(conn) else { return nil }
+        return LibPQCanceller(handle: handle)
+    }
+
     /// Closes the connection (`PQfinish`); idempotent.
     func finish() {
         if let conn {
@@ -430,5 +437,24 @@ final class LibPQConnection: @unchecked Sendable {
     private func connectionError(sql: String?) -> PostgresError {
         let message = conn.map { LibPQ.trimmed(String(cString: PQerrorMessage($0))) } ?? "the connection is closed"
         return PostgresError(code: isBroken ? .connectionClosed : .unexpectedResponse, message: message, query: sql)
+    }
+}
+
+/// `PGcancel`: asks the server, over a connection of its own, to cancel whatever statement the
+/// connection it was made for is running (`PQcancel`, which libpq documents as safe to call from
+/// any thread while that connection is busy). A cancel that arrives while nothing runs is ignored
+/// by the server.
+final class LibPQCanceller: @unchecked Sendable {
+    private let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit { PQfreeCancel(handle) }
+
+    /// Sends the cancel request; false (with libpq's reason logged by the caller) when it could not.
+    @discardableResult
+    func cancel() -> Bool {
+        var buffer = [CChar](repeating: 0, count: 256)
+        return PQcancel(handle, &buffer, Int32(buffer.count)) == 1
     }
 }
