@@ -78,11 +78,20 @@ struct TwoDaemonCycleTests {
             ).token.secret
         }
 
-        // Two daemons on the same database, each with its JobRunner.
+        // Two daemons on the same database, each with its JobRunner, serving as a role that owns
+        // nothing (as `kaohe migrate --app-role` sets up): the whole cycle must work with its grants.
+        let role = ApplicationRole(name: "kaohe_app_two_daemons")
+        try await role.create(on: client)
+        try await role.grant(on: client)
         var daemons: [DaemonProcess] = []
         defer { for daemon in daemons { daemon.kill() } }
         for _ in 0..<2 {
-            daemons.append(try DaemonProcess("kaohed", ["--database-url", database.conninfo, "--port", "0", "--log-level", "warning"]))
+            daemons.append(
+                try DaemonProcess(
+                    "kaohed",
+                    ["--database-url", database.withUser(role.name).conninfo, "--port", "0", "--log-level", "warning"]
+                )
+            )
         }
         var bases: [URL] = []
         for daemon in daemons { bases.append(try await daemon.waitForAddress()) }

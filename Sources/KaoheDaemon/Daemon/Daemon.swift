@@ -97,18 +97,34 @@ public enum Daemon {
             _ = try await DemoSeeding.seedIfEmpty(main: database.configuration, migrations: migrations, logger: logger)
             try Task.checkCancellation()
         }
+        // Embedded: the cluster's superuser owns the schema and migrates it; kaohed then serves as
+        // `kaohe_app`, a role that owns nothing (ApplicationRole), granted again at every start.
+        var serving = database.configuration
+        if database.cluster != nil {
+            let owner = PostgresClient(configuration: database.configuration, logger: logger)
+            do {
+                try await MigrationRunner(client: owner, migrations: migrations, logger: logger).apply()
+                let role = ApplicationRole(name: ApplicationRole.embeddedName)
+                try await role.create(on: owner)
+                try await role.grant(on: owner)
+            } catch {
+                await owner.close()
+                throw error
+            }
+            await owner.close()
+            serving = database.configuration.withUser(ApplicationRole.embeddedName)
+        }
         var options = PostgresClient.Options()
         options.maximumConnections = configuration.poolSize
         options.acquireTimeout = .seconds(configuration.acquireTimeout)
         options.connectTimeout = .seconds(configuration.connectTimeout)
-        let client = PostgresClient(configuration: database.configuration, options: options, logger: logger)
+        let client = PostgresClient(configuration: serving, options: options, logger: logger)
         // The composition root: every store once, over the one pool, for the app and the jobs.
         let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
         let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
         do {
             var demoLogins: [String] = []
             if database.cluster != nil {
-                try await stores.migrations.apply()
                 if configuration.demo { demoLogins = try await DemoLogins.lines(accounts: stores.accounts) }
             } else {
                 let status = try await stores.migrations.status()

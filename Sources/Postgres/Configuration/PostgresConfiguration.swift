@@ -31,6 +31,14 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return copy
     }
 
+    /// The same server and database, as another role (`user`), without the password.
+    public func withUser(_ name: String) -> PostgresConfiguration {
+        var copy = self
+        copy.parameters["user"] = name
+        copy.parameters["password"] = nil
+        return copy
+    }
+
     /// The database name, if set.
     public var database: String? { parameters["dbname"] }
 

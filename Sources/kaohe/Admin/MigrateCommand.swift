@@ -18,6 +18,13 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "List applied and pending migrations without applying anything.")
     var status = false
 
+    @Option(
+        name: .customLong("app-role"),
+        help:
+            "After migrating, grant this existing role what kaohed needs and nothing more (it owns nothing: it cannot alter tables, disable the audit log's trigger or truncate it). Run kaohed as this role."
+    )
+    var appRole: String?
+
     func run() async throws {
         let configuration = try options.resolve()
         var logger = Logger(label: "kaohe.migrate")
@@ -36,6 +43,10 @@ struct MigrateCommand: AsyncParsableCommand {
                     print("the schema is current; nothing to apply")
                 } else {
                     for migration in applied { print("applied \(migration.label)") }
+                }
+                if let appRole {
+                    try await ApplicationRole(name: appRole).grant(on: client)
+                    print("granted \(appRole) what kaohed needs (it owns nothing)")
                 }
             }
         } catch {
