@@ -105,7 +105,11 @@ struct DaemonProcessTests {
         var ready = false
         for _ in 0..<600 {
             try await Task.sleep(for: .milliseconds(100))
-            if embedded.isPostmasterAlive, (try? await httpGet(base.appendingPathComponent("readyz")))?.status == 200 {
+            // Serving again, and the watchdog's start has returned (it counts the restart then).
+            if embedded.isPostmasterAlive, (try? await httpGet(base.appendingPathComponent("readyz")))?.status == 200,
+                (try? await httpGet(base.appendingPathComponent("metrics")))?.body.contains("kaohe_embedded_postgres_restarts_total 1")
+                    == true
+            {
                 ready = true
                 break
             }
