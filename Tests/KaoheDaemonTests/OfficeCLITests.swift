@@ -155,6 +155,9 @@ struct OfficeCLITests {
         let intact = try await kaohe(database, ["audit", "verify"])
         #expect(intact.status == 0)
         #expect(intact.out.contains("intact: 4 entries"))
+        let deep = try await kaohe(database, ["audit", "verify", "--deep"])
+        #expect(deep.status == 0, "\(deep.err)")
+        #expect(deep.out.contains("content intact: 0 filings match their audit entries"), "\(deep.out)")
         try await client.withConnection { connection in
             try await connection.simpleQuery(
                 """

@@ -200,6 +200,11 @@ public struct FilingStore: Sendable {
         }
     }
 
+    /// The `linesHash` of a roster's audit entry: lowercase hex SHA-256 of its lines in COPY text
+    /// form (``copyRows(_:)``), exactly as sent to `roster_rows`. `AuditChain.verifyContent` reads
+    /// the lines back as the API serves them and recomputes it.
+    static func linesHash(_ rows: PostgresCopyRows) -> String { Hex.sha256(rows.bytes) }
+
     /// A roster's lines in COPY's text form, the columns of ``FilingBatcher/rosterColumns`` after the
     /// filing's key.
     static func copyRows(_ lines: [RosterLine]) -> PostgresCopyRows {
@@ -354,7 +359,7 @@ public struct FilingStore: Sendable {
                     actor: principal.actor,
                     action: AuditAction.filing(step).name,
                     object: "cycles/\(cycle)/units/\(unit)/\(step.pathSegment)",
-                    details: made.details,
+                    details: lines.map { made.details.merging(["linesHash": Self.linesHash($0)]) { $1 } } ?? made.details,
                     basisKind: made.basis?.step.rawValue,
                     basisVersion: made.basis?.version
                 )
