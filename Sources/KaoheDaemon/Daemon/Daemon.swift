@@ -37,7 +37,10 @@ public enum Daemon {
         let stop = StartupStop()
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let startup = Task { () async throws -> Started in
-            let database = try await Database.open(configuration, logger: logger)
+            var database = try await Database.open(configuration, logger: logger)
+            // kaohed owns its embedded cluster: it stops it on exit even when it found it running
+            // (left by a kaohed that was killed).
+            database.startedCluster = database.cluster != nil
             do {
                 try stop.check()
                 return try await prepare(database: database, configuration: configuration, logger: logger)

@@ -8,6 +8,9 @@ public struct Database: Sendable {
     public var configuration: PostgresConfiguration
     /// The embedded cluster, when kaohe runs its own; nil for an external database.
     public var cluster: EmbeddedCluster?
+    /// Whether this process started the embedded cluster (and so stops it in `close`). A `kaohe`
+    /// command run beside a serving kaohed finds the cluster running and leaves it so.
+    public var startedCluster = false
 
     /// Opens the configured database, initialising and starting the embedded cluster when no URL is set.
     public static func open(_ configuration: DaemonConfiguration, logger: Logger) async throws -> Database {
@@ -18,8 +21,8 @@ public struct Database: Sendable {
             configuration: .init(dataDirectory: configuration.dataDirectory + "/postgres"),
             logger: logger
         )
-        let postgres = try await cluster.start()
-        return Database(configuration: postgres, cluster: cluster)
+        let (postgres, started) = try await cluster.startIfNeeded()
+        return Database(configuration: postgres, cluster: cluster, startedCluster: started)
     }
 
     /// A human description for the start-up line and `check-config` (password redacted).
@@ -28,9 +31,9 @@ public struct Database: Sendable {
         return configuration.redactedDescription
     }
 
-    /// Stops the embedded cluster (nothing for an external database).
+    /// Stops the embedded cluster if this process started it (nothing for an external database).
     public func close(logger: Logger) async {
-        guard let cluster else { return }
+        guard let cluster, startedCluster else { return }
         do { try await cluster.stop() } catch {
             logger.error("could not stop the embedded PostgreSQL cluster", metadata: ["error": "\(error)"])
         }

@@ -73,14 +73,23 @@ public struct EmbeddedCluster: Sendable {
     /// trust auth for the local socket, UTF8, locale C), starts it unless it is already running,
     /// creates the database if missing, and returns how to connect.
     public func start() async throws -> PostgresConfiguration {
+        try await startIfNeeded().configuration
+    }
+
+    /// `start()`, saying whether this call started the server (false: it was running already —
+    /// another kaohe process's, which this one must then leave running).
+    public func startIfNeeded() async throws -> (configuration: PostgresConfiguration, started: Bool) {
         let context = try prepare()
         if !FileManager.default.fileExists(atPath: configuration.dataDirectory + "/PG_VERSION") {
             try await initialise(context)
         }
         try writeSettings(context)
+        let started: Bool
         if try await isRunning(context) {
             logger.debug("postgres already running")
+            started = false
         } else {
+            started = true
             logger.info("starting postgres")
             let outcome = await context.run(
                 "pg_ctl",
@@ -93,7 +102,7 @@ public struct EmbeddedCluster: Sendable {
             }
         }
         try await createDatabase(configuration.database)
-        return connectionConfiguration
+        return (connectionConfiguration, started)
     }
 
     /// Stops the server (`pg_ctl stop -m fast`: sessions are disconnected, then a clean
