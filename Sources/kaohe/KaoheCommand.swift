@@ -8,7 +8,7 @@ struct KaoheCommand: AsyncParsableCommand {
         abstract: "kaohe (考核) — the county assessment office's command line.",
         discussion: "Commands that use the database take the same settings as kaohed (flags, KAOHE_* environment, --config file).",
         subcommands: [
-            MigrateCommand.self, CheckConfigCommand.self, VersionCommand.self,
+            MigrateCommand.self, BackupCommand.self, RestoreCommand.self, CheckConfigCommand.self, VersionCommand.self,
             RulesCommand.self,
             CountyCommand.self, CommitteeCommand.self, DepartmentCommand.self, ReviewerCommand.self,
             ImportCommand.self, AccountCommand.self, AuditCommand.self,
