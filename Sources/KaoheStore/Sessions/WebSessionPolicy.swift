@@ -15,6 +15,10 @@ public struct WebSessionPolicy: Sendable, Hashable {
     public var maximumFailures: Int = 5
     /// … for this long (seconds); during the lock even the right password is refused.
     public var lockoutSeconds: Int = 15 * 60
+    /// Failed logins from one client address, on any accounts, that block the address …
+    public var maximumAddressFailures: Int = 30
+    /// … until this long after its first failure (seconds).
+    public var addressWindowSeconds: Int = 15 * 60
 
     /// The production rules.
     public init() {}

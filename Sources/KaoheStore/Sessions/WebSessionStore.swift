@@ -55,7 +55,63 @@ public struct WebSessionStore: Sendable {
     /// Logs in: the new session's secret (the cookie value, shown only now) and the session; nil for a
     /// wrong county, account or password, a disabled account, an account without a password or one
     /// locked after too many failures — the caller shows one generic message for all of them.
-    public func login(county: String, account: String, password: String) async throws -> (secret: String, session: WebSession)? {
+    ///
+    /// `address` is the client's address: when it has failed `maximumAddressFailures` times (on any
+    /// accounts) within `addressWindowSeconds`, the login is refused without looking at the password,
+    /// and every failure from it is counted (`login_address_failures`).
+    public func login(
+        county: String,
+        account: String,
+        password: String,
+        address: String? = nil
+    ) async throws -> (secret: String, session: WebSession)? {
+        if let address, try await isBlocked(address: address) { return nil }
+        guard let session = try await verifiedLogin(county: county, account: account, password: password) else {
+            if let address { try await recordFailure(address: address) }
+            return nil
+        }
+        return session
+    }
+
+    /// Whether `address` has used up its failures in the current window.
+    func isBlocked(address: String) async throws -> Bool {
+        let window = policy.addressWindowSeconds
+        let rows = try await client.query(
+            """
+            SELECT failures FROM login_address_failures
+            WHERE address = \(address) AND window_started_at > now() - \(window) * interval '1 second'
+            """
+        )
+        return try (rows.first?.decode(Int.self, column: "failures") ?? 0) >= policy.maximumAddressFailures
+    }
+
+    /// Counts a failed login of `address`; a window that has ended starts again at this failure.
+    func recordFailure(address: String) async throws {
+        let window = policy.addressWindowSeconds
+        try await client.execute(
+            """
+            INSERT INTO login_address_failures AS f (address, failures, window_started_at) VALUES (\(address), 1, now())
+            ON CONFLICT (address) DO UPDATE SET
+                failures = CASE WHEN f.window_started_at <= now() - \(window) * interval '1 second' THEN 1 ELSE f.failures + 1 END,
+                window_started_at = CASE WHEN f.window_started_at <= now() - \(window) * interval '1 second' THEN now() ELSE f.window_started_at END
+            """
+        )
+    }
+
+    /// Deletes address counts whose window has ended; returns how many (housekeeping).
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        let window = policy.addressWindowSeconds
+        let addresses = try await client.execute(
+            "DELETE FROM login_address_failures WHERE window_started_at <= now() - \(window) * interval '1 second'"
+        )
+        let sessions = try await client.execute(
+            "DELETE FROM web_sessions WHERE expires_at <= now() OR last_seen_at + idle_seconds * interval '1 second' <= now()"
+        )
+        return addresses + sessions
+    }
+
+    private func verifiedLogin(county: String, account: String, password: String) async throws -> (secret: String, session: WebSession)? {
         let rows = try await client.query(
             """
             SELECT password_hash, coalesce(login_locked_until > now(), false) AS locked

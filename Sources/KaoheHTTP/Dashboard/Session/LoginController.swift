@@ -62,7 +62,12 @@ struct LoginController: Sendable {
         let account = (body["account"] ?? "").trimmingBlanks().lowercased()
         let password = body["password"] ?? ""
         guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
-            let (secret, _) = try await dashboard.sessions.login(county: county, account: account, password: password)
+            let (secret, _) = try await dashboard.sessions.login(
+                county: county,
+                account: account,
+                password: password,
+                address: context.clientAddress(request)
+            )
         else {
             return try await form(request, next: next, account: account, county: county, failed: true)
         }
