@@ -22,6 +22,8 @@ struct ConfigurationTests {
         #expect(c.logLevel == .info)
         #expect(c.demo)
         #expect(c.sources["http.port"] == "default")
+        #expect(c.acquireTimeout == 5 && c.connectTimeout == 3 && c.drainTimeout == 20)
+        #expect(c.sessionIdleMinutes == 120 && c.sessionLifetimeHours == 12)
         if geteuid() == 0 {
             #expect(c.dataDirectory == "/var/lib/kaohe")
         } else {
@@ -102,6 +104,29 @@ struct ConfigurationTests {
         }
         #expect(throws: ConfigurationError.self) {
             try DaemonConfiguration.resolve(flags: [:], environment: [:], configFile: "/nonexistent/kaohe.json")
+        }
+    }
+
+    @Test("the reliability settings are read from the file and the environment, and refused out of range by key")
+    func reliabilitySettings() throws {
+        let path = try file(#"{"http": {"drain_timeout": 7, "session_idle_minutes": 30}, "database": {"acquire_timeout": 2}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try DaemonConfiguration.resolve(
+            flags: [:],
+            environment: ["KAOHE_CONFIG": path, "KAOHE_HTTP_SESSION_LIFETIME_HOURS": "24", "KAOHE_DATABASE_CONNECT_TIMEOUT": "10"],
+            configFile: nil
+        )
+        #expect(c.drainTimeout == 7 && c.sessionIdleMinutes == 30 && c.acquireTimeout == 2)
+        #expect(c.sessionLifetimeHours == 24 && c.connectTimeout == 10)
+        #expect {
+            try DaemonConfiguration.resolve(flags: [:], environment: ["KAOHE_HTTP_SESSION_IDLE_MINUTES": "1"], configFile: nil)
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "http.session_idle_minutes"
+        }
+        #expect {
+            try DaemonConfiguration.resolve(flags: [:], environment: ["KAOHE_HTTP_DRAIN_TIMEOUT": "0"], configFile: nil)
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "http.drain_timeout"
         }
     }
 }

@@ -20,6 +20,12 @@ public struct DaemonConfiguration: Sendable {
     /// requests before it cancels them (their statements with `PQcancel`, their transactions rolled
     /// back) and the daemon exits (default 20, 1…600; keep it under the unit's `TimeoutStopSec`).
     public var drainTimeout: Int
+    /// `http.session_idle_minutes` / `KAOHE_HTTP_SESSION_IDLE_MINUTES`: a dashboard session unused
+    /// this long ends (default 120, 5…1440).
+    public var sessionIdleMinutes: Int
+    /// `http.session_lifetime_hours` / `KAOHE_HTTP_SESSION_LIFETIME_HOURS`: a dashboard session ends
+    /// this long after login, however busy (default 12, 1…72).
+    public var sessionLifetimeHours: Int
     /// `database.connect_timeout` / `KAOHE_DATABASE_CONNECT_TIMEOUT`: seconds one connection attempt
     /// may take (libpq's connect_timeout; default 3, 2…60).
     public var connectTimeout: Int
@@ -76,6 +82,16 @@ extension DaemonConfiguration {
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
         "http.drain_timeout": Key(name: "http.drain_timeout", environment: "KAOHE_HTTP_DRAIN_TIMEOUT", path: ["http", "drain_timeout"]),
+        "http.session_idle_minutes": Key(
+            name: "http.session_idle_minutes",
+            environment: "KAOHE_HTTP_SESSION_IDLE_MINUTES",
+            path: ["http", "session_idle_minutes"]
+        ),
+        "http.session_lifetime_hours": Key(
+            name: "http.session_lifetime_hours",
+            environment: "KAOHE_HTTP_SESSION_LIFETIME_HOURS",
+            path: ["http", "session_lifetime_hours"]
+        ),
         "http.secure_cookies": Key(
             name: "http.secure_cookies",
             environment: "KAOHE_HTTP_SECURE_COOKIES",
@@ -159,6 +175,8 @@ extension DaemonConfiguration {
         let demo = try bool("demo", default: true)
         let secureCookies = try bool("http.secure_cookies", default: false)
         let drainTimeout = try int("http.drain_timeout", default: 20, range: 1...600)
+        let sessionIdleMinutes = try int("http.session_idle_minutes", default: 120, range: 5...1440)
+        let sessionLifetimeHours = try int("http.session_lifetime_hours", default: 12, range: 1...72)
         if let url, url.trimmingBlanks().isEmpty {
             throw ConfigurationError(
                 key: "database.url",
@@ -171,6 +189,8 @@ extension DaemonConfiguration {
             poolSize: poolSize,
             acquireTimeout: acquireTimeout,
             drainTimeout: drainTimeout,
+            sessionIdleMinutes: sessionIdleMinutes,
+            sessionLifetimeHours: sessionLifetimeHours,
             connectTimeout: connectTimeout,
             http: HTTPConfiguration(host: host, port: port, secureCookies: secureCookies),
             dataDirectory: dataDirectory,

@@ -123,7 +123,10 @@ public enum Daemon {
         options.connectTimeout = .seconds(configuration.connectTimeout)
         let client = PostgresClient(configuration: serving, options: options, logger: logger)
         // The composition root: every store once, over the one pool, for the app and the jobs.
-        let dashboard = DashboardConfiguration(secureCookies: configuration.http.secureCookies)
+        var sessions = WebSessionPolicy()
+        sessions.idleSeconds = configuration.sessionIdleMinutes * 60
+        sessions.absoluteSeconds = configuration.sessionLifetimeHours * 3600
+        let dashboard = DashboardConfiguration(sessions: sessions, secureCookies: configuration.http.secureCookies)
         let stores = Stores(client: client, migrations: migrations, sessionPolicy: dashboard.sessions, logger: logger)
         do {
             var demoLogins: [String] = []
@@ -170,7 +173,8 @@ public enum Daemon {
         )
         let jobs = JobRunner(runs: stores.scheduledRuns, logger: logger)
         // The watchdog first, so that it stops last: the cluster is not restarted while stopping.
-        var services: [any Service] = [client, jobs, app]
+        let housekeeping = Housekeeping(idempotency: stores.idempotency, sessions: stores.sessions, logger: logger)
+        var services: [any Service] = [client, jobs, housekeeping, app]
         if let cluster = database.cluster {
             services.insert(ClusterWatchdog(cluster: cluster, metrics: metrics, logger: logger), at: 0)
         }
