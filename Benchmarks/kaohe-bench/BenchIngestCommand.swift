@@ -73,6 +73,13 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(help: "HTTP clients in flight (one keep-alive connection each).")
     var concurrency = 32
 
+    @Flag(
+        name: .customLong("idempotency-keys"),
+        help:
+            "Send every roster with an Idempotency-Key (a new one each run): the exactly-once path, one transaction per filing with its key."
+    )
+    var idempotencyKeys = false
+
     @Option(help: "Connections in the server's pool (kaohed's default is 8).")
     var poolSize = 8
 
@@ -190,9 +197,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
             try await client.withConnection { try await $0.simpleQuery("CHECKPOINT") }
         }
 
-        let requests = HTTPRosterClients.requests(plan: plan, setup: setup, port: port)
+        var requests = HTTPRosterClients.requests(plan: plan, setup: setup, port: port)
         var results: [RunResult] = []
         for run in 1...runs {
+            if idempotencyKeys {
+                requests = []
+                requests = HTTPRosterClients.requests(
+                    plan: plan,
+                    setup: setup,
+                    port: port,
+                    keyPrefix: "bench-\(run)-\(UInt32.random(in: 0...UInt32.max))"
+                )
+            }
             try await clean()
             let clock = ContinuousClock()
 

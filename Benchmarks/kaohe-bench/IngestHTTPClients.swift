@@ -18,7 +18,9 @@ enum HTTPRosterClients {
     /// as psql's COPY file is written before its clock starts: both paths are timed from bytes
     /// ready to send. (Generating a million CSV lines on the same 2 cores while the server works
     /// would charge the API with the benchmark's own data generation.)
-    static func requests(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int) -> [[UInt8]] {
+    /// With `keyPrefix`, each request carries `Idempotency-Key: "<prefix>-<unit>"` (the keyed path:
+    /// each filing commits in its request's own transaction with its key).
+    static func requests(plan: RosterPlan, setup: BenchIngestCommand.Setup, port: Int, keyPrefix: String? = nil) -> [[UInt8]] {
         let prepared = Mutex([[UInt8]](repeating: [], count: plan.units))
         let slices = max(1, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
@@ -30,6 +32,7 @@ enum HTTPRosterClients {
                 let head =
                     "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
+                    + (keyPrefix.map { "Idempotency-Key: \"\($0)-\(unit)\"\r\n" } ?? "")
                     + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"
                 var request: [UInt8] = []
                 request.reserveCapacity(head.utf8.count + body.count)
