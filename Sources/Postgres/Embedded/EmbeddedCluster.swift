@@ -120,6 +120,40 @@ public struct EmbeddedCluster: Sendable {
         guard outcome.succeeded else { throw Self.failure("pg_ctl stop failed (exit \(outcome.status)): \(outcome.tail)") }
     }
 
+    /// Makes this (not yet initialised) cluster a streaming standby of `primary`: a base backup of it
+    /// (`pg_basebackup -X stream`, as the cluster's OS user) and `standby.signal`. Set
+    /// `primary_conninfo` (with an `application_name` the primary's `synchronous_standby_names`
+    /// names) in `serverSettings`, then `start()`. For the failover drill and for an office that
+    /// keeps a second machine.
+    public func createStandby(of primary: EmbeddedCluster) async throws {
+        let context = try prepare()
+        let directory = configuration.dataDirectory
+        guard !FileManager.default.fileExists(atPath: directory + "/PG_VERSION") else {
+            throw Self.failure("\(directory) already holds a cluster; a standby starts from an empty directory")
+        }
+        let source =
+            "host=\(primary.configuration.dataDirectory) port=\(primary.configuration.port) user=\(primary.configuration.superuser)"
+        let backup = await context.run("pg_basebackup", ["-D", directory, "-X", "stream", "-c", "fast", "-d", source])
+        guard backup.succeeded else { throw Self.failure("pg_basebackup failed (exit \(backup.status)): \(backup.tail)") }
+        // The primary's socket lives in its data directory, so its lock file came along: not ours.
+        let copied = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in copied where name.hasPrefix(".s.PGSQL.") || name == "postmaster.log" {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+        let signal = await context.run("/usr/bin/touch", [directory + "/standby.signal"])
+        guard signal.succeeded else { throw Self.failure("could not write standby.signal: \(signal.tail)") }
+    }
+
+    /// Promotes a standby to primary (`pg_ctl promote -w`): it stops following and accepts writes.
+    public func promote() async throws {
+        let context = try prepare(creating: false)
+        let outcome = await context.run(
+            "pg_ctl",
+            ["promote", "-D", configuration.dataDirectory, "-w", "-t", String(configuration.timeoutSeconds)]
+        )
+        guard outcome.succeeded else { throw Self.failure("pg_ctl promote failed (exit \(outcome.status)): \(outcome.tail)") }
+    }
+
     /// Stops and starts the server again.
     public func restart() async throws {
         try await stop()
