@@ -78,6 +78,8 @@ struct HealthAndProblemTests {
                 #expect(response.status == .serviceUnavailable)
                 let problem = try JSONDecoder().decode(Problem.self, from: Data(buffer: response.body))
                 #expect(problem.rule == "database.reachable")
+                #expect(response.headers[.retryAfter] == "5")
+                #expect(problem.detail.contains("秒无法连接"), "\(problem.detail)")
             }
         }
         await client.close()

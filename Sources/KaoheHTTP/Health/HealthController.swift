@@ -26,13 +26,17 @@ struct HealthController: Sendable {
             status = try await migrations.status()
         } catch {
             logger.warning("not ready: database unreachable", metadata: ["error": "\(error)"])
-            throw ProblemDetails(
+            let since = migrations.unreachableFor.map { Int($0.components.seconds) }
+            var problem = ProblemDetails(
                 status: .serviceUnavailable,
                 type: "/problems/not-ready",
                 title: "未就绪 Not ready",
-                detail: "数据库无法连接 / the database is not reachable.",
+                detail: since.map { "数据库已有 \($0) 秒无法连接 / the database has not been reachable for \($0) s." }
+                    ?? "数据库无法连接 / the database is not reachable.",
                 rule: "database.reachable"
             )
+            problem.headers = [.retryAfter: "5"]
+            throw problem
         }
         guard status.isCurrent else {
             let pending = status.pending.map { $0.label }.joined(separator: ", ")

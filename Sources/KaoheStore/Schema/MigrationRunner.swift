@@ -28,6 +28,10 @@ public struct MigrationRunner: Sendable {
         self.logger = logger
     }
 
+    /// How long connecting to the database has been failing (the pool's own view, no query), or nil
+    /// when its last attempt succeeded. For `/readyz`.
+    public var unreachableFor: Duration? { client.health.unreachableFor }
+
     /// Applied and pending migrations. An applied migration whose text changed since is an error.
     public func status() async throws -> MigrationStatus {
         try await client.withConnection { connection in
