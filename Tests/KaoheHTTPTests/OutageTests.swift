@@ -89,4 +89,55 @@ struct OutageTests {
         #expect(client.health.unreachableFor != nil)
         await client.close()
     }
+
+    @Test("the server's connection limit reached: the API answers 503 with Retry-After, and serves again once a slot is free")
+    func connectionLimit() async throws {
+        let root = "/tmp/kaohe-test-slots-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var settings = EmbeddedCluster.Configuration(dataDirectory: root)
+        settings.serverSettings = ["max_connections": "4", "superuser_reserved_connections": "0", "fsync": "off"]
+        let cluster = EmbeddedCluster(configuration: settings, logger: TestCluster.logger("test.slots"))
+        let lifeline = Lifeline.registerCluster(cluster, removing: root)
+        defer {
+            cluster.stopImmediatelyBlocking()
+            try? FileManager.default.removeItem(atPath: root)
+            lifeline.cancel()
+        }
+        let configuration = try await cluster.start()
+        var options = PostgresClient.Options()
+        options.maximumConnections = 1
+        options.acquireTimeout = .seconds(2)
+        let client = PostgresClient(configuration: configuration, options: options, logger: TestCluster.logger("test.slots"))
+        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: TestCluster.logger()).apply()
+        try await RegistryStore(client: client).enrol(
+            county: County(code: "990701", name: "满员县"),
+            committees: [],
+            departments: [],
+            units: []
+        )
+        let token = try await AccountStore(client: client).create(
+            Principal(county: "990701", account: "office", role: .office),
+            displayName: "县事考办"
+        )
+        .token.secret
+        await client.close()  // its connection is closed: the pool below must open a new one
+
+        // Every slot taken by someone else.
+        var taken: [PostgresConnection] = []
+        for _ in 0..<4 { taken.append(try await PostgresConnection.connect(configuration: configuration, logger: TestCluster.logger())) }
+        let holders = taken
+        let app = PostgresClient(configuration: configuration, options: options, logger: TestCluster.logger("test.slots"))
+        let fixture = FilingAPIFixture(client: app, tokens: ["office": token], clock: nil)
+        try await fixture.app().test(.router) { http in
+            let full = try await fixture.call(http, .get, "/api/v1/whoami", as: "office")
+            #expect(full.status == .serviceUnavailable, "\(String(buffer: full.body))")
+            #expect(full.headers[.retryAfter] == "5")
+            #expect(try F.problem(full).type == "/problems/unavailable")
+            await holders[3].close()
+            try await Task.sleep(for: .milliseconds(200))
+            let again = try await fixture.call(http, .get, "/api/v1/whoami", as: "office")
+            #expect(again.status == .ok, "\(String(buffer: again.body))")
+        }
+        for holder in holders { await holder.close() }
+        await app.close()
+    }
 }

@@ -33,6 +33,16 @@ extension ProblemDetails {
             }
         case let error as HTTPError:
             return ProblemDetails(httpError: error)
+        case is CancellationError:
+            // Cut off by the shutdown deadline (its statement cancelled, its transaction rolled back).
+            var problem = ProblemDetails(
+                status: .serviceUnavailable,
+                type: "/problems/unavailable",
+                title: "暂不可用 Unavailable",
+                detail: "服务正在停止，此请求未完成，请稍后重试 / the server is stopping; the request was not completed, try again shortly"
+            )
+            problem.headers = [.retryAfter: "5"]
+            return problem
         default:
             if let outage = StoreError.transient(error) {
                 logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])

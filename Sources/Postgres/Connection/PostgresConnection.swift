@@ -112,14 +112,19 @@ public final class PostgresConnection: Sendable {
     /// stopped) the server is asked to cancel the running statement (`PQcancel`), so the task ends
     /// within moments instead of waiting for a long query or a lock; the statement then fails with
     /// 57014 and its transaction rolls back.
+    /// A statement cancelled this way throws `CancellationError`, as any cancelled task's work does.
     func run<T: Sendable>(_ body: @escaping @Sendable (ConnectionSession) throws -> T) async throws -> T {
-        try await withTaskCancellationHandler {
-            try await thread.run { [self] in
-                defer { record(broken: session.pq.isBroken, transaction: session.pq.transactionStatus) }
-                return try body(session)
+        do {
+            return try await withTaskCancellationHandler {
+                try await thread.run { [self] in
+                    defer { record(broken: session.pq.isBroken, transaction: session.pq.transactionStatus) }
+                    return try body(session)
+                }
+            } onCancel: { [canceller, logger] in
+                if canceller?.cancel() != true { logger.debug("could not send a cancel request") }
             }
-        } onCancel: { [canceller, logger] in
-            if canceller?.cancel() != true { logger.debug("could not send a cancel request") }
+        } catch let error as PostgresError where error.sqlState == .queryCanceled && Task.isCancelled {
+            throw CancellationError()
         }
     }
 
