@@ -22,7 +22,8 @@ public struct Housekeeping: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await runOnce()
-            try? await Task.sleep(for: interval)
+            // A graceful shutdown ends the wait at once, so the services after this one stop in turn.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

@@ -26,7 +26,13 @@ struct DaemonProcessTests {
         #expect(try await again.waitForExit() == 0)
         #expect(again.standardOutput.contains("nothing to apply"))
 
-        let daemon = try DaemonProcess("kaohed", ["--port", "0"], environment: ["KAOHE_DATABASE_URL": database.conninfo])
+        // A drain deadline far beyond the wait below: with nothing in flight, SIGTERM must stop every
+        // service at once (none may sit out the deadline, as the hourly housekeeping once did).
+        let daemon = try DaemonProcess(
+            "kaohed",
+            ["--port", "0"],
+            environment: ["KAOHE_DATABASE_URL": database.conninfo, "KAOHE_HTTP_DRAIN_TIMEOUT": "600"]
+        )
         let base = try await daemon.waitForAddress()
         let health = try await httpGet(base.appendingPathComponent("healthz"))
         #expect(health.status == 200)
@@ -38,7 +44,7 @@ struct DaemonProcessTests {
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("hb_requests") || metrics.body.contains("http_requests"))
         daemon.terminate()
-        #expect(try await daemon.waitForExit() == 0)
+        #expect(try await daemon.waitForExit(timeout: .seconds(60)) == 0)
     }
 
     @Test("the embedded default: own cluster, demo county, clean stop, and the same cluster reused next time")

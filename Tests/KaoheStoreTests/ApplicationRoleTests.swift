@@ -61,6 +61,14 @@ struct ApplicationRoleTests {
             let state = await Self.sqlState(app, statement)
             #expect(state == "42501", "\(statement): \(state ?? "-")")
         }
+        // A table a later migration adds is outside the role's grants until they are redone: kaohed
+        // names it and refuses to start (ApplicationRole.missingPrivileges).
+        #expect(try await ApplicationRole.missingPrivileges(on: app).isEmpty)
+        try await owner.execute("CREATE TABLE later_migration (id int)")
+        #expect(try await ApplicationRole.missingPrivileges(on: app) == ["later_migration"])
+        #expect(try await ApplicationRole.missingPrivileges(on: owner).isEmpty)
+        try await role.grant(on: owner)
+        #expect(try await ApplicationRole.missingPrivileges(on: app).isEmpty)
         await app.close()
         await owner.close()
     }

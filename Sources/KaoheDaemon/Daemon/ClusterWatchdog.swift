@@ -32,7 +32,7 @@ struct ClusterWatchdog: Service {
     func run() async throws {
         var backOff = Duration.seconds(1)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
             if cluster.isPostmasterAlive {
                 backOff = .seconds(1)
@@ -55,7 +55,8 @@ struct ClusterWatchdog: Service {
                         "could not start the embedded PostgreSQL server; trying again",
                         metadata: ["error": "\(error)", "retry.in": "\(backOff)"]
                     )
-                    try? await Task.sleep(for: backOff)
+                    let wait = backOff
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
                     backOff = min(backOff * 2, maximumBackOff)
                 }
             }

@@ -141,6 +141,13 @@ public enum Daemon {
                             "the database lacks migrations \(names); run `kaohe migrate` with the same database.url, then start kaohed again"
                     )
                 }
+                let missing = try await ApplicationRole.missingPrivileges(on: client)
+                guard missing.isEmpty else {
+                    throw StartError(
+                        description:
+                            "kaohed's database role may not use the tables \(missing.joined(separator: ", ")); run `kaohe migrate --app-role <this role>` as the schema's owner, then start kaohed again"
+                    )
+                }
             }
             return Started(database: database, client: client, stores: stores, dashboard: dashboard, demoLogins: demoLogins)
         } catch {

@@ -21,7 +21,8 @@ public struct KaoheRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.webSession = nil
-        self.peerAddress = source.channel.remoteAddress?.ipAddress
+        // An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; it is a.b.c.d.
+        self.peerAddress = source.channel.remoteAddress?.ipAddress.map { $0.hasPrefix("::ffff:") ? String($0.dropFirst(7)) : $0 }
     }
 
     /// The client's address: the peer's, or — when the peer is this machine (a reverse proxy such

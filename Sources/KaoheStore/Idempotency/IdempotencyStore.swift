@@ -89,15 +89,20 @@ public struct IdempotencyStore: Sendable {
     ) async throws -> IdempotencyAnswer<Value> {
         do {
             return try await client.withTransaction { connection in
-                let known: IdempotencyAnswer<Value>? = try await Self.claim(
-                    county: county,
-                    account: account,
-                    key: key,
-                    fingerprint: fingerprint,
-                    method: method,
-                    path: path,
-                    on: connection
-                )
+                let known: IdempotencyAnswer<Value>?
+                do {
+                    known = try await Self.claim(
+                        county: county,
+                        account: account,
+                        key: key,
+                        fingerprint: fingerprint,
+                        method: method,
+                        path: path,
+                        on: connection
+                    )
+                } catch let error as PostgresError where error.sqlState == .lockNotAvailable {
+                    throw KeyBusy()
+                }
                 if let known { return known }
                 try await connection.simpleQuery("SAVEPOINT kaohe_request")
                 let (outcome, value) = try await client.joining(connection) { try await run() }
@@ -118,11 +123,15 @@ public struct IdempotencyStore: Sendable {
                 )
                 return .ran(value)
             }
-        } catch let error as PostgresError where error.sqlState == .lockNotAvailable {
-            // Another request holds the key's row past `claimWait`.
+        } catch is KeyBusy {
+            // Another request holds the key's row past `claimWait`. (A lock timeout anywhere else
+            // in the request is the request's own failure, not this.)
             return .inFlight
         }
     }
+
+    /// The claim waited `claimWait` for another request holding the key.
+    struct KeyBusy: Error {}
 
     /// Claims `key` in the transaction on `connection`; nil when it is this request's, else the
     /// answer for a known key.

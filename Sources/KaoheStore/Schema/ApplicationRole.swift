@@ -34,6 +34,21 @@ public struct ApplicationRole: Sendable {
         }
     }
 
+    /// The tables of the current schema the connected role may not read or write (`has_table_privilege`),
+    /// by name: kaohed refuses to start while any is listed (a `kaohe migrate` without `--app-role`
+    /// after an upgrade leaves the new tables out of the application role's grants).
+    public static func missingPrivileges(on client: PostgresClient) async throws -> [String] {
+        try await client.query(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+              AND (NOT has_table_privilege(c.oid, 'SELECT')
+                   OR (c.relname <> 'kaohe_migrations' AND NOT has_table_privilege(c.oid, 'INSERT')))
+            ORDER BY c.relname
+            """
+        ).map { try $0.decode(String.self, column: "relname") }
+    }
+
     /// Grants the role what kaohed needs on the current schema (see the type's description), as the
     /// schema's owner, in one transaction under the migrations' lock.
     public func grant(on client: PostgresClient) async throws {
@@ -54,7 +69,9 @@ public struct ApplicationRole: Sendable {
                 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v') ORDER BY c.relname
                 """
             ).map { try $0.decode(String.self, column: "relname") }
-            var statements = ["GRANT USAGE ON SCHEMA \(PostgresQuery.quoteIdentifier("public")) TO \(quoted)"]
+            let schemaName = try await connection.query("SELECT current_schema() AS name").one().decode(String.self, column: "name")
+            let schema = PostgresQuery.quoteIdentifier(schemaName)
+            var statements = ["GRANT USAGE ON SCHEMA \(schema) TO \(quoted)"]
             for table in tables {
                 let privileges =
                     switch table {
@@ -66,8 +83,8 @@ public struct ApplicationRole: Sendable {
                 statements.append("REVOKE ALL ON \(target) FROM \(quoted)")
                 statements.append("GRANT \(privileges) ON \(target) TO \(quoted)")
             }
-            statements.append("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(quoted)")
-            statements.append("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO \(quoted)")
+            statements.append("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA \(schema) TO \(quoted)")
+            statements.append("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA \(schema) TO \(quoted)")
             try await connection.simpleQuery(statements.joined(separator: ";\n"))
         }
     }

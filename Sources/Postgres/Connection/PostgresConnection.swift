@@ -32,6 +32,9 @@ public final class PostgresConnection: Sendable {
     }
 
     private let status = Mutex(Status())
+    /// Set when a cancel request was sent for this connection: it may still arrive during a later
+    /// statement, so the pool discards the connection instead of lending it again.
+    let cancelRequested = Atomic<Bool>(false)
     /// Bytes of COPY data handed to the thread but not yet given to libpq.
     let copyBytesInFlight = Atomic<Int>(0)
 
@@ -120,7 +123,8 @@ public final class PostgresConnection: Sendable {
                     defer { record(broken: session.pq.isBroken, transaction: session.pq.transactionStatus) }
                     return try body(session)
                 }
-            } onCancel: { [canceller, logger] in
+            } onCancel: { [self] in
+                guard !cancelRequested.exchange(true, ordering: .acquiringAndReleasing) else { return }
                 if canceller?.cancel() != true { logger.debug("could not send a cancel request") }
             }
         } catch let error as PostgresError where error.sqlState == .queryCanceled && Task.isCancelled {

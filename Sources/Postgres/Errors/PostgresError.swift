@@ -88,13 +88,17 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     /// shortly: the server unreachable or gone (connection failures, SQLSTATE class 08, 57P01–03),
     /// out of resources (class 53: disk full, out of memory, too many connections), a system or
     /// I/O error (class 58), a statement cancelled by `statement_timeout` (57014), a lock not
-    /// granted within `lock_timeout` (55P03), no pooled connection in time, the pool closing.
+    /// granted within `lock_timeout` (55P03), a deadlock or serialization failure the server broke
+    /// by aborting this transaction (40P01, 40001), no pooled connection in time, the pool closing.
     /// The HTTP layer answers these with 503 and `Retry-After`.
     public var isTransient: Bool {
         if [.connectionFailed, .connectionClosed, .poolTimeout, .poolClosed].contains(code) { return true }
         guard let sqlState else { return false }
         if ["08", "53", "58"].contains(sqlState.errorClass) { return true }
-        return [.adminShutdown, .crashShutdown, .cannotConnectNow, .queryCanceled, .lockNotAvailable].contains(sqlState)
+        return [
+            .adminShutdown, .crashShutdown, .cannotConnectNow, .queryCanceled, .lockNotAvailable, .deadlockDetected,
+            .serializationFailure,
+        ].contains(sqlState)
     }
 
     /// Generic and safe to log: code, SQLSTATE, column, and this module's own message.

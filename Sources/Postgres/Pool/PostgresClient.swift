@@ -271,6 +271,8 @@ public final class PostgresClient: Service, Sendable {
     /// Gives a connection back: to the first waiter, to the idle list, or (if it broke or the
     /// pool is closing) closes it and frees its slot.
     func release(_ connection: PostgresConnection) async {
+        // A cancel request sent for it may still land on the next borrower's statement.
+        if connection.cancelRequested.load(ordering: .acquiring) { connection.markBroken() }
         if !connection.isBroken, connection.transactionStatus != .idle {
             logger.warning("a connection came back inside a transaction; rolling it back")
             do { try await connection.simpleQuery("ROLLBACK") } catch { connection.markBroken() }
