@@ -69,26 +69,7 @@ struct KilledFilingTests {
         let client = PostgresClient(configuration: database, logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "断电县", units: units)
-        let now = Date()
-        let times = StepTimes(
-            opensAt: now.addingTimeInterval(-86_400),
-            deadline: now.addingTimeInterval(86_400),
-            closesAt: now.addingTimeInterval(2 * 86_400)
-        )
-        _ = try await CycleStore(client: client).put(
-            county: Self.county,
-            definition: CycleDefinition(
-                cycle: "2026",
-                kind: .annual,
-                title: "测试",
-                scheme: "county-2021",
-                policy: "tied-2023",
-                steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
-            ),
-            actor: "office",
-            account: "office"
-        )
-        _ = try await CycleStore(client: client).enrol(county: Self.county, cycle: "2026", units: units.map(\.code), actor: "office")
+        try await SyntheticCounty.openCycle(client: client, county: Self.county, units: units, title: "测试")
         return (database, client, units, tokens)
     }
 

@@ -64,26 +64,7 @@ struct StandbyFailoverTests {
             random: &random
         )
         let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "备机县", units: units)
-        let now = Date()
-        let times = StepTimes(
-            opensAt: now.addingTimeInterval(-86_400),
-            deadline: now.addingTimeInterval(86_400),
-            closesAt: now.addingTimeInterval(2 * 86_400)
-        )
-        _ = try await CycleStore(client: client).put(
-            county: Self.county,
-            definition: CycleDefinition(
-                cycle: "2026",
-                kind: .annual,
-                title: "演练",
-                scheme: "county-2021",
-                policy: "tied-2023",
-                steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
-            ),
-            actor: "office",
-            account: "office"
-        )
-        _ = try await CycleStore(client: client).enrol(county: Self.county, cycle: "2026", units: units.map(\.code), actor: "office")
+        try await SyntheticCounty.openCycle(client: client, county: Self.county, units: units, title: "演练")
 
         // The standby, streaming synchronously.
         try await standby.createStandby(of: primary)

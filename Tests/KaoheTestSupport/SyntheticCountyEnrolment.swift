@@ -1,3 +1,4 @@
+import Foundation
 import KaoheStore
 public import Postgres
 
@@ -40,5 +41,31 @@ extension SyntheticCounty {
             ).token.secret
         }
         return tokens
+    }
+
+    /// Cycle 2026 of `county` with every filing step open now (opened a day ago, deadline in a
+    /// day, closing in two; scheme county-2021, policy tied-2023), and `units` enrolled in it.
+    public static func openCycle(client: PostgresClient, county: String, units: [SyntheticUnit], title: String = "测试") async throws {
+        let now = Date()
+        let times = StepTimes(
+            opensAt: now.addingTimeInterval(-86_400),
+            deadline: now.addingTimeInterval(86_400),
+            closesAt: now.addingTimeInterval(2 * 86_400)
+        )
+        let cycles = CycleStore(client: client)
+        _ = try await cycles.put(
+            county: county,
+            definition: CycleDefinition(
+                cycle: "2026",
+                kind: .annual,
+                title: title,
+                scheme: "county-2021",
+                policy: "tied-2023",
+                steps: Dictionary(uniqueKeysWithValues: FilingStep.allCases.map { ($0, times) })
+            ),
+            actor: "office",
+            account: "office"
+        )
+        _ = try await cycles.enrol(county: county, cycle: "2026", units: units.map(\.code), actor: "office")
     }
 }
