@@ -31,7 +31,10 @@ struct IdempotencyStoreTests {
         fingerprint: String = put1,
         _ work: () async throws -> (IdempotentOutcome, Int)
     ) async throws -> IdempotencyAnswer<Int> {
-        try await keys.once(county: Self.county, account: account, key: key, fingerprint: fingerprint, method: "PUT", path: "/a", run: work)
+        try await keys.once(
+            IdempotencyRequest(county: Self.county, account: account, key: key, fingerprint: fingerprint, method: "PUT", path: "/a"),
+            run: work
+        )
     }
 
     func versions(_ client: PostgresClient) async throws -> Int {

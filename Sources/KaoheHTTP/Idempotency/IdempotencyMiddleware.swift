@@ -48,12 +48,14 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let answer: IdempotencyAnswer<Response>
         do {
             answer = try await store.once(
-                county: principal.county,
-                account: principal.account,
-                key: key,
-                fingerprint: fingerprint,
-                method: request.method.rawValue,
-                path: request.uri.path
+                IdempotencyRequest(
+                    county: principal.county,
+                    account: principal.account,
+                    key: key,
+                    fingerprint: fingerprint,
+                    method: request.method.rawValue,
+                    path: request.uri.path
+                )
             ) {
                 try await Self.attempt(request, context: context, next: next)
             }

@@ -23,6 +23,33 @@ public enum IdempotentOutcome: Sendable {
     case refused(StoredResponse)
 }
 
+/// Who sent what under which key: the account's key and the request's fingerprint
+/// (``IdempotencyStore/fingerprint(method:path:body:)``), method and path.
+public struct IdempotencyRequest: Sendable, Hashable {
+    /// The account's county.
+    public var county: String
+    /// The account the key belongs to.
+    public var account: String
+    /// The `Idempotency-Key`.
+    public var key: String
+    /// The request's fingerprint.
+    public var fingerprint: String
+    /// The method, e.g. `PUT`.
+    public var method: String
+    /// The path (without its query).
+    public var path: String
+
+    /// Makes one.
+    public init(county: String, account: String, key: String, fingerprint: String, method: String, path: String) {
+        self.county = county
+        self.account = account
+        self.key = key
+        self.fingerprint = fingerprint
+        self.method = method
+        self.path = path
+    }
+}
+
 /// A response kept for replay: status, content type and body bytes, exactly as first sent.
 public struct StoredResponse: Sendable, Hashable {
     /// The HTTP status code.
@@ -43,7 +70,7 @@ public struct StoredResponse: Sendable, Hashable {
 /// Idempotency keys of API writes (IETF draft-ietf-httpapi-idempotency-key-header), scoped to the
 /// account: two accounts may use the same key independently.
 ///
-/// Exactly once, across crashes: ``once(county:account:key:fingerprint:method:path:run:)`` claims
+/// Exactly once, across crashes: ``once(_:run:)`` claims
 /// the key, runs the request and stores its response **in one transaction**, with the request's
 /// own store calls joined to it (`PostgresClient.joining`). So a crash, a lost connection or a 5xx
 /// at any moment leaves either the change and its stored response, or neither — a retry with the
@@ -79,27 +106,15 @@ public struct IdempotencyStore: Sendable {
     /// without running anything. A refusal's writes are rolled back before it is stored; when
     /// `run` throws (a server error) everything is rolled back and the key stays free.
     public func once<Value: Sendable>(
-        county: String,
-        account: String,
-        key: String,
-        fingerprint: String,
-        method: String,
-        path: String,
+        _ request: IdempotencyRequest,
         run: () async throws -> (IdempotentOutcome, Value)
     ) async throws -> IdempotencyAnswer<Value> {
+        let (county, account, key) = (request.county, request.account, request.key)
         do {
             return try await client.withTransaction { connection in
                 let known: IdempotencyAnswer<Value>?
                 do {
-                    known = try await Self.claim(
-                        county: county,
-                        account: account,
-                        key: key,
-                        fingerprint: fingerprint,
-                        method: method,
-                        path: path,
-                        on: connection
-                    )
+                    known = try await Self.claim(request, on: connection)
                 } catch let error as PostgresError where error.sqlState == .lockNotAvailable {
                     throw KeyBusy()
                 }
@@ -136,14 +151,12 @@ public struct IdempotencyStore: Sendable {
     /// Claims `key` in the transaction on `connection`; nil when it is this request's, else the
     /// answer for a known key.
     private static func claim<Value>(
-        county: String,
-        account: String,
-        key: String,
-        fingerprint: String,
-        method: String,
-        path: String,
+        _ request: IdempotencyRequest,
         on connection: PostgresConnection
     ) async throws -> IdempotencyAnswer<Value>? {
+        let (county, account, key, fingerprint, method, path) = (
+            request.county, request.account, request.key, request.fingerprint, request.method, request.path
+        )
         let lifetime = Self.lifetime
         let lease = Self.inFlightLease
         // A request holding the key has inserted its row, uncommitted: the insert below waits for
