@@ -168,7 +168,13 @@ struct UnitView: Sendable {
             DataRow([
                 .number(entry.seq), DataCell(ChineseTime.dateTime(entry.at)), DataCell(entry.actor), DataCell(entry.action),
                 DataCell(entry.object),
-                DataCell(entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")),
+                // Content hashes (64 hex digits) as their first 12, like the entry's own hash: the
+                // whole values are for `kaohe audit verify --deep`, and would widen the table past the page.
+                DataCell(
+                    entry.details.sorted { $0.key < $1.key }
+                        .map { "\($0.key)=\($0.key.hasSuffix("Hash") ? String($0.value.prefix(12)) + "…" : $0.value)" }
+                        .joined(separator: "; ")
+                ),
                 .code(String(entry.hash.prefix(12))),
             ])
         }
