@@ -22,7 +22,7 @@ struct ConfigurationTests {
         #expect(c.logLevel == .info)
         #expect(c.demo)
         #expect(c.sources["http.port"] == "default")
-        #expect(c.acquireTimeout == 5 && c.connectTimeout == 3 && c.drainTimeout == 20)
+        #expect(c.acquireTimeout == 5 && c.connectTimeout == 3 && c.drainTimeout == 20 && c.startupWait == 60)
         #expect(c.sessionIdleMinutes == 120 && c.sessionLifetimeHours == 12)
         if geteuid() == 0 {
             #expect(c.dataDirectory == "/var/lib/kaohe")
@@ -109,7 +109,9 @@ struct ConfigurationTests {
 
     @Test("the reliability settings are read from the file and the environment, and refused out of range by key")
     func reliabilitySettings() throws {
-        let path = try file(#"{"http": {"drain_timeout": 7, "session_idle_minutes": 30}, "database": {"acquire_timeout": 2}}"#)
+        let path = try file(
+            #"{"http": {"drain_timeout": 7, "session_idle_minutes": 30}, "database": {"acquire_timeout": 2, "startup_wait": 0}}"#
+        )
         defer { try? FileManager.default.removeItem(atPath: path) }
         let c = try DaemonConfiguration.resolve(
             flags: [:],
@@ -117,7 +119,7 @@ struct ConfigurationTests {
             configFile: nil
         )
         #expect(c.drainTimeout == 7 && c.sessionIdleMinutes == 30 && c.acquireTimeout == 2)
-        #expect(c.sessionLifetimeHours == 24 && c.connectTimeout == 10)
+        #expect(c.sessionLifetimeHours == 24 && c.connectTimeout == 10 && c.startupWait == 0)
         #expect {
             try DaemonConfiguration.resolve(flags: [:], environment: ["KAOHE_HTTP_SESSION_IDLE_MINUTES": "1"], configFile: nil)
         } throws: { error in

@@ -16,6 +16,47 @@ struct DaemonProcessTests {
         #expect(daemon.standardError.contains("0001_registry"))
     }
 
+    @Test("an external database not reachable yet at start: kaohed waits for it (database.startup_wait), then serves")
+    func waitsForTheDatabase() async throws {
+        let database = try await TestCluster.freshDatabase()
+        let migrate = try DaemonProcess("kaohe", ["migrate", "--database-url", database.conninfo])
+        #expect(try await migrate.waitForExit() == 0)
+        // The server's socket appears in kaohed's socket directory only 4 s after kaohed started.
+        let later = "/tmp/kaohe-wait-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: later) }
+        var notYet = database
+        notYet.parameters["host"] = later
+        let daemon = try DaemonProcess(
+            "kaohed",
+            ["--port", "0"],
+            environment: ["KAOHE_DATABASE_URL": notYet.conninfo, "KAOHE_DATABASE_STARTUP_WAIT": "120"]
+        )
+        try await Task.sleep(for: .seconds(4))
+        let socket = ".s.PGSQL.\(database.parameters["port"] ?? "5432")"
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(later)/\(socket)",
+            withDestinationPath: "\(database.parameters["host"] ?? "")/\(socket)"
+        )
+        let base = try await daemon.waitForAddress()
+        #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
+        #expect(daemon.standardError.contains("waiting for the database"))
+        daemon.terminate()
+        #expect(try await daemon.waitForExit(timeout: .seconds(60)) == 0)
+
+        // A database the server says does not exist is not waited for, however long the patience.
+        var missing = database
+        missing.parameters["dbname"] = "no_such_database"
+        let refused = try DaemonProcess(
+            "kaohed",
+            ["--port", "0"],
+            environment: ["KAOHE_DATABASE_URL": missing.conninfo, "KAOHE_DATABASE_STARTUP_WAIT": "600"]
+        )
+        #expect(try await refused.waitForExit(timeout: .seconds(60)) != 0)
+        #expect(refused.standardError.contains("no_such_database"))
+        #expect(!refused.standardError.contains("waiting for the database"))
+    }
+
     @Test("kaohe migrate applies once; kaohed then serves /healthz, /readyz, /metrics and stops cleanly on SIGTERM")
     func migrateThenServe() async throws {
         let database = try await TestCluster.freshDatabase()

@@ -29,6 +29,10 @@ public struct DaemonConfiguration: Sendable {
     /// `database.connect_timeout` / `KAOHE_DATABASE_CONNECT_TIMEOUT`: seconds one connection attempt
     /// may take (libpq's connect_timeout; default 3, 2…60).
     public var connectTimeout: Int
+    /// `database.startup_wait` / `KAOHE_DATABASE_STARTUP_WAIT`: seconds kaohed keeps trying an
+    /// external database that is not reachable yet when it starts (a server still starting, or
+    /// too busy to accept in `connect_timeout`) before it gives up (default 60, 0…600).
+    public var startupWait: Int
     /// `http.host`, `http.port` / `KAOHE_HTTP_HOST`, `KAOHE_HTTP_PORT`: where to listen (127.0.0.1:8080).
     public var http: HTTPConfiguration
     /// `data_directory` / `KAOHE_DATA_DIRECTORY`: where the embedded cluster lives. Default
@@ -78,6 +82,11 @@ extension DaemonConfiguration {
             name: "database.connect_timeout",
             environment: "KAOHE_DATABASE_CONNECT_TIMEOUT",
             path: ["database", "connect_timeout"]
+        ),
+        "database.startup_wait": Key(
+            name: "database.startup_wait",
+            environment: "KAOHE_DATABASE_STARTUP_WAIT",
+            path: ["database", "startup_wait"]
         ),
         "http.host": Key(name: "http.host", environment: "KAOHE_HTTP_HOST", path: ["http", "host"]),
         "http.port": Key(name: "http.port", environment: "KAOHE_HTTP_PORT", path: ["http", "port"]),
@@ -161,6 +170,7 @@ extension DaemonConfiguration {
         let poolSize = try int("database.pool_size", default: 8, range: 1...200)
         let acquireTimeout = try int("database.acquire_timeout", default: 5, range: 1...120)
         let connectTimeout = try int("database.connect_timeout", default: 3, range: 2...60)
+        let startupWait = try int("database.startup_wait", default: 60, range: 0...600)
         let host = string("http.host") ?? "127.0.0.1"
         let port = try int("http.port", default: 8080, range: 0...65535)
         let dataDirectory = string("data_directory") ?? defaultDataDirectory(environment: environment)
@@ -192,6 +202,7 @@ extension DaemonConfiguration {
             sessionIdleMinutes: sessionIdleMinutes,
             sessionLifetimeHours: sessionLifetimeHours,
             connectTimeout: connectTimeout,
+            startupWait: startupWait,
             http: HTTPConfiguration(host: host, port: port, secureCookies: secureCookies),
             dataDirectory: dataDirectory,
             logLevel: level,

@@ -133,6 +133,7 @@ public enum Daemon {
             if database.cluster != nil {
                 if configuration.demo { demoLogins = try await DemoLogins.lines(accounts: stores.accounts) }
             } else {
+                try await waitUntilReachable(client, patience: .seconds(configuration.startupWait), logger: logger)
                 let status = try await stores.migrations.status()
                 guard status.isCurrent else {
                     let names = status.pending.map { $0.label }.joined(separator: ", ")
@@ -153,6 +154,30 @@ public enum Daemon {
         } catch {
             await client.close()
             throw error
+        }
+    }
+
+    /// Waits until an external database accepts a connection, trying again every second for up to
+    /// `patience`: at boot PostgreSQL may still be starting, or too busy to answer within
+    /// `connect_timeout`. Anything but an outage (a wrong password, a missing database) fails at once.
+    static func waitUntilReachable(_ client: PostgresClient, patience: Duration, logger: Logger) async throws {
+        let deadline = ContinuousClock.now + patience
+        var attempts = 0
+        while true {
+            do {
+                try await client.withConnection { _ in }
+                if attempts > 0 { logger.notice("the database is reachable; starting", metadata: ["attempts": "\(attempts + 1)"]) }
+                return
+            } catch let error as PostgresError where error.isTransient && !error.isRefusedByServer && ContinuousClock.now < deadline {
+                attempts += 1
+                if attempts == 1 {
+                    logger.warning(
+                        "waiting for the database (database.startup_wait)",
+                        metadata: ["error": "\(error)", "patience": "\(patience)"]
+                    )
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

@@ -101,6 +101,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         ].contains(sqlState)
     }
 
+    /// True for a connection the server itself turned away for good: a wrong password, an unknown
+    /// role or database, no pg_hba.conf entry. Waiting does not fix these (unlike a server still
+    /// starting or out of connection slots), so start-up gives up on them at once. libpq reports
+    /// them without a SQLSTATE; the server's message is what tells (its C-locale wording).
+    public var isRefusedByServer: Bool {
+        guard code == .connectionFailed, let message else { return false }
+        return ["authentication failed", "does not exist", "pg_hba.conf", "permission denied", "not permitted to log in"]
+            .contains { message.contains($0) }
+    }
+
     /// Generic and safe to log: code, SQLSTATE, column, and this module's own message.
     public var description: String {
         var parts = ["code: \(code)"]
