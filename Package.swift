@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The .xlsx container (ZIP, deflate through the system's zlib).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev. Only the Postgres module imports it.
@@ -65,10 +67,18 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+        // The office's downloads and uploads as spreadsheets: one sheet model written as CSV and as
+        // .xlsx, each value kept as typed. Pure: no database, no HTTP.
+        .target(
+            name: "Spreadsheets",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KaoheStore",
             dependencies: [
                 "Postgres",
+                "Spreadsheets",
                 "KaoheRules",
                 "KaoheSchema",
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +92,7 @@ let package = Package(
             name: "KaoheHTTP",
             dependencies: [
                 "KaoheStore",
+                "Spreadsheets",
                 "KaoheRules",
                 "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -146,6 +157,7 @@ let package = Package(
                 "KaoheRules",
                 "KaoheStore",
                 "Postgres",
+                "Spreadsheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -200,13 +212,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SpreadsheetsTests",
+            dependencies: ["Spreadsheets", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "KaoheTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KaoheStoreTests",
-            dependencies: ["KaoheStore", "Postgres", "KaoheTestSupport"],
+            dependencies: ["KaoheStore", "Postgres", "KaoheTestSupport", "Spreadsheets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

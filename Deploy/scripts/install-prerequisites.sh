@@ -2,7 +2,8 @@
 # Installs what kaohe needs on a fresh Debian machine: libpq (to build), the PostgreSQL server
 # binaries (the embedded cluster, the tests), pgbench and psql (the benchmarks). Idempotent: does
 # nothing when everything is there. python3-venv: the schemathesis run of the test suite installs
-# schemathesis from PyPI into a private venv. Needs root (or sudo) only when something is missing.
+# schemathesis from PyPI into a private venv. With --for-tests also LibreOffice Calc, which the test
+# suite opens every export with (spreadsheets.sh). Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 need=()
@@ -15,6 +16,9 @@ done
 $have_server || need+=(postgresql)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+if [ "${1:-}" = "--for-tests" ]; then
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "kaohe: installing ${need[*]}" >&2

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what is missing, builds, runs every test, then
-# schemathesis against the built daemon.
+# every export opened in LibreOffice (spreadsheets.sh) and schemathesis against the built daemon.
 # The integration tests start their own throwaway PostgreSQL clusters under /tmp and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./Deploy/scripts/install-prerequisites.sh
+./Deploy/scripts/install-prerequisites.sh --for-tests
 cleanup() {
   # Safety net: stop any test cluster a crashed test process left behind.
   for pid in $(pgrep -f 'postgres -D /tmp/kaohe-test-' 2>/dev/null || true); do kill -INT "$pid" 2>/dev/null || true; done
@@ -14,6 +14,9 @@ trap cleanup EXIT
 swift format lint --strict --recursive --parallel Sources Tests Benchmarks Schema Package.swift
 swift build --build-tests
 swift test --skip-build "$@"
-# The API against its OpenAPI document (schemathesis, every check, fixed seed): only for the whole
-# suite, not when the arguments pick some tests.
-if [ $# -eq 0 ]; then ./Deploy/scripts/schemathesis.sh; fi
+# Every export of the demo county in LibreOffice, then the API against its OpenAPI document
+# (schemathesis, every check, fixed seed): only for the whole suite, not when the arguments pick some tests.
+if [ $# -eq 0 ]; then
+  ./Deploy/scripts/spreadsheets.sh
+  ./Deploy/scripts/schemathesis.sh
+fi

@@ -93,8 +93,10 @@ struct AuthorizationMatrixTests {
         POST   {Y}/publicity/finalise                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/monitor                                   -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         GET    {Y}/monitor.csv                               -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {Y}/monitor.xlsx                              -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         GET    {C}/history                                   -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         GET    {C}/history.csv                               -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {C}/history.xlsx                              -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         """
 
     // MARK: The table as data

@@ -48,10 +48,11 @@ struct MonitorExportAPITests {
             let lines = Self.lines(response)
             #expect(lines.count == 4)
             #expect(lines[0].hasPrefix("\u{FEFF}统一社会信用代码 code,单位名称 name,专考委 committee,主管部门 department"))
-            let a = try #require(lines.first { $0.hasPrefix(G.a) })
+            // Codes are kept as text for spreadsheets: `="…"` (ExcelCSV).
+            let a = try #require(lines.first { $0.hasPrefix("\"=\"\"\(G.a)\"\"\"") })
             #expect(a.contains("县第一中学,教育专业考核委员会,县教育局"))
             #expect(a.contains("79.00,核验 recheck,是 yes,是 yes"))
-            let b = try #require(lines.first { $0.hasPrefix(G.b) })
+            let b = try #require(lines.first { $0.hasPrefix("\"=\"\"\(G.b)\"\"\"") })
             #expect(b.contains("86.00,专考委 committee,否 no,否 no"))
 
             #expect(try await f.call(http, .get, "\(F.cycleBase)/2026/monitor.csv", as: "office").status == .ok)
@@ -107,7 +108,14 @@ struct MonitorExportAPITests {
             #expect(Array(Array(buffer: response.body).prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = Self.lines(response)
             #expect(lines.count == 2)
-            #expect(lines[1].hasPrefix("2026,2026年度事业单位绩效考核,final,3,3,"))
+            #expect(lines[1].hasPrefix(#""=""2026""","=""2026年度事业单位绩效考核""",final,3,3,"#))
+            // Times are Asia/Shanghai wall-clock times that spreadsheets read as times.
+            #expect(lines[1].range(of: #",\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"#, options: .regularExpression) != nil)
+            let workbook = try await f.call(http, .get, history + ".xlsx", as: "office")
+            #expect(workbook.status == .ok)
+            #expect(workbook.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(Array(Array(buffer: workbook.body).prefix(2)) == [0x50, 0x4B])
+            #expect(try await f.call(http, .get, history + ".xlsx", as: "unit-a").status == .forbidden)
 
             #expect(try await f.call(http, .get, history, as: "edu").status == .forbidden)
             #expect(try await f.call(http, .get, history + ".csv", as: "unit-a").status == .forbidden)

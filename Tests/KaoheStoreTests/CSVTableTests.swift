@@ -1,5 +1,6 @@
 import Foundation
 import KaoheStore
+import Spreadsheets
 import Testing
 
 #if canImport(Glibc)
@@ -170,18 +171,16 @@ struct CSVTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-@Suite("CSV exports for Excel")
-struct ExcelCSVTests {
-    @Test("BOM, CRLF, quoting, and formulas neutralised but negative numbers kept")
-    func excelDocument() {
-        var csv = ExcelCSV(header: ["单位", "得分"])
-        csv.append(["示例县第一中学, 初中部", "-3.5"])
-        csv.append(["=HYPERLINK(\"x\")", "@SUM(A1)"])
-        csv.append([nil, "说\"明\"\n第二行"] as [String?])
-        #expect(Array(csv.bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(csv.text == "\u{FEFF}单位,得分\r\n\"示例县第一中学, 初中部\",-3.5\r\n\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1)\r\n,\"说\"\"明\"\"\n第二行\"\r\n")
-        // The file reads back through the county's own CSV reader unchanged.
-        let table = try? CSVTable.decode(csv.bytes)
-        #expect(table?.rows.first?.fields == ["示例县第一中学, 初中部", "-3.5"])
+@Suite("CSV exports read back")
+struct ExcelCSVReadBackTests {
+    @Test("kaohe's own export, and an unquoted =\"…\" as other tools write it, read back as the text inside")
+    func textFormulas() throws {
+        var sheet = Sheet(name: "x", columns: [.identifier("工号"), "姓名", .number("得分")])
+        sheet.append(["0003", "=\"张\"三", "91.50"])
+        sheet.append(["129901014501583828", "示例, 县", "-1"])
+        let table = try CSVTable.decode(ExcelCSV(sheet).bytes)
+        #expect(table.rows.map(\.fields) == [["0003", "=\"张\"三", "91.50"], ["129901014501583828", "示例, 县", "-1"]])
+        let other = try CSVTable.decode(Array("工号,姓名\r\n=\"0007\",=\"a\"\"b\"\r\n".utf8))
+        #expect(other.rows.map(\.fields) == [["0007", "a\"b"]])
     }
 }

@@ -26,6 +26,8 @@ public struct CSVRow: Sendable, Hashable {
 ///   `,,,,` Excel leaves after deleted rows, and the trailing newline) are skipped.
 /// - The first non-empty row is the header; its names are trimmed of surrounding white space.
 ///   Every other row must have exactly as many fields as the header, else `csv.columns`.
+/// - A field written as `="…"`, quoted or not (how spreadsheet exports, kaohe's own among them,
+///   keep a code such as `0003` as text), is read as the text inside.
 /// Field values are returned as written (no trimming); callers trim where their rules say so.
 public struct CSVTable: Sendable, Hashable {
     /// The header's column names, trimmed.
@@ -63,6 +65,49 @@ public struct CSVTable: Sendable, Hashable {
     public func columnIndices(_ groups: [CSVColumnNames]) -> [Int?] {
         let folded = header.map { $0.lowercased() }
         return groups.map { names in folded.firstIndex { names.folded.contains($0) } }
+    }
+
+    /// The text inside `="…"` (quotes inside doubled): the string formula that spreadsheet
+    /// exports, kaohe's own included (`ExcelCSV`), use to keep a code as text. Anything else as is.
+    static func unwrappingTextFormula(_ field: String) -> String {
+        guard field.hasPrefix("=\""), field.hasSuffix("\""), field.utf8.count >= 3 else { return field }
+        let inner = field.dropFirst(2).dropLast()
+        var text = ""
+        var pendingQuote = false
+        for character in inner {
+            if character == "\"" {
+                if pendingQuote {
+                    text.append("\"")
+                    pendingQuote = false
+                } else {
+                    pendingQuote = true
+                }
+            } else {
+                if pendingQuote { return field }
+                text.append(character)
+            }
+        }
+        return pendingQuote ? field : text
+    }
+
+    /// An unquoted `="…"` field starting at `start`: its text and the index after it, or nil when
+    /// the field is not exactly that (it is then read as an ordinary field).
+    static func unquotedTextFormula(_ bytes: [UInt8], from start: Int) -> (String, Int)? {
+        var i = start + 2
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\"") {
+                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
+                    i += 2
+                    continue
+                }
+                let end = i + 1
+                guard end == bytes.count || bytes[end] == UInt8(ascii: ",") || bytes[end] == 0x0D || bytes[end] == 0x0A else { return nil }
+                return (unwrappingTextFormula(String(decoding: bytes[start..<end], as: UTF8.self)), end)
+            }
+            if bytes[i] == 0x0D || bytes[i] == 0x0A { return nil }
+            i += 1
+        }
+        return nil
     }
 
     /// Decodes the bytes of a CSV file (see the type's documentation for the rules).
@@ -148,7 +193,14 @@ struct CSVParser {
                         )
                     }
                     allEmpty = false
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append(CSVTable.unwrappingTextFormula(String(decoding: field, as: UTF8.self)))
+                } else if i + 1 < n, bytes[i] == UInt8(ascii: "="), bytes[i + 1] == Self.quote,
+                    let (text, end) = CSVTable.unquotedTextFormula(bytes, from: i)
+                {
+                    // `="0003"` unquoted, as Excel-minded tools write a code they keep as text.
+                    allEmpty = false
+                    fields.append(text)
+                    i = end
                 } else {
                     // Unquoted (most fields): the text is a run of the input, decoded from it directly.
                     let start = i

@@ -33,6 +33,13 @@ public enum ShanghaiTime {
         return "\(date)T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))+08:00"
     }
 
+    /// `2026-12-31 23:59:59` from `2026-12-31T23:59:59+08:00` (as `format` writes it): the form
+    /// spreadsheets read as a date and time, in the office's zone. Other text is returned as is.
+    public static func spreadsheetText(_ formatted: String) -> String {
+        guard formatted.count == 25, formatted.hasSuffix("+08:00") else { return formatted }
+        return String(formatted.prefix(19)).replacingOccurrences(of: "T", with: " ")
+    }
+
     /// Reads `2026-12-31T23:59:59+08:00`, `…Z`, `…±HH:MM` (fractional seconds allowed), or a bare
     /// date `2026-12-31`, which means the start of that day in Asia/Shanghai, or its end
     /// (23:59:59) when `dateMeansEndOfDay`.

@@ -1,5 +1,6 @@
 import Foundation
 public import Postgres
+public import Spreadsheets
 
 /// 历年考核情况: one line per cycle of a county, for the office's history across cycles (SPEC.md
 /// "Monitoring"), `kaohe cycle list` and the "already done" messages of the command line.
@@ -149,23 +150,32 @@ public struct CountyHistoryStore: Sendable {
         return CountyHistory(county: county, name: name, cycles: cycles)
     }
 
-    /// The history as an Excel CSV (one row per cycle) and its file name, `示例县-历年考核.csv`.
-    public static func csv(_ history: CountyHistory) -> (document: ExcelCSV, fileName: String) {
-        var csv = ExcelCSV(header: [
-            "考核周期 cycle", "名称 title", "状态 state", "参加单位 units", "已定等次 graded", "优秀 excellent", "良好 good", "合格 qualified", "较差 poor",
-            "抽查单位 draw size", "抽查次数 draws", "按核验计分 overrides", "异议 objections", "异议成立 upheld", "复核申请 appeals",
-            "确认时间 confirmed at", "公示开始 publicity opens", "公示截止 publicity closes", "最终确定 finalised at",
-        ])
+    /// The history as a sheet (one row per cycle), print-ready as the county's summary, and its
+    /// file name without extension, `示例县-历年考核`. Times are Asia/Shanghai wall-clock times.
+    public static func sheet(_ history: CountyHistory) -> (sheet: Sheet, fileName: String) {
+        var sheet = Sheet(
+            name: "历年考核",
+            columns: [
+                .identifier("考核周期 cycle"), "名称 title", "状态 state", .number("参加单位 units"), .number("已定等次 graded"),
+                .number("优秀 excellent"), .number("良好 good"), .number("合格 qualified"), .number("较差 poor"),
+                .number("抽查单位 draw size"), .number("抽查次数 draws"), .number("按核验计分 overrides"), .number("异议 objections"),
+                .number("异议成立 upheld"), .number("复核申请 appeals"),
+                .dateTime("确认时间 confirmed at"), .date("公示开始 publicity opens"), .dateTime("公示截止 publicity closes"),
+                .dateTime("最终确定 finalised at"),
+            ],
+            printLayout: PrintLayout(title: "\(history.name)事业单位历年考核汇总")
+        )
         for entry in history.cycles {
-            csv.append([
+            sheet.append([
                 entry.cycle, entry.title, entry.state, String(entry.units), String(entry.graded),
                 String(entry.distribution["excellent"] ?? 0), String(entry.distribution["good"] ?? 0),
                 String(entry.distribution["qualified"] ?? 0), String(entry.distribution["poor"] ?? 0),
                 String(entry.drawSize), String(entry.draws), String(entry.overrides), String(entry.objections),
                 String(entry.objectionsUpheld),
-                String(entry.appeals), entry.confirmedAt, entry.publicityOpensOn, entry.publicityClosesAt, entry.finalisedAt,
+                String(entry.appeals), entry.confirmedAt.map(ShanghaiTime.spreadsheetText), entry.publicityOpensOn,
+                entry.publicityClosesAt.map(ShanghaiTime.spreadsheetText), entry.finalisedAt.map(ShanghaiTime.spreadsheetText),
             ])
         }
-        return (csv, "\(history.name)-历年考核.csv")
+        return (sheet, "\(history.name)-历年考核")
     }
 }

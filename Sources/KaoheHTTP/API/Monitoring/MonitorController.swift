@@ -1,13 +1,14 @@
 import Hummingbird
 import KaoheStore
+import Spreadsheets
 
 /// 监控 and 历年考核 (office and auditor of the county; any other role 403, another county 404):
 /// - `GET /counties/{county}/cycles/{cycle}/monitor`: the monitor document;
 /// - `GET /counties/{county}/cycles/{cycle}/monitor.csv`: the monitor's unit table, one row per
-///   enrolled unit, as Excel CSV (`示例县-2026年度-监控.csv`). Committees, units and reviewers are
+///   enrolled unit, as Excel CSV (`示例县-2026年度-监控.csv`); `…/monitor.xlsx` the same as a workbook. Committees, units and reviewers are
 ///   refused like the monitor itself (403): the export is the office's whole-county view, and a
 ///   committee's own units are what `GET /units` and each unit's quota already show it;
-/// - `GET /counties/{county}/history` and `…/history.csv`: every cycle of the county with its
+/// - `GET /counties/{county}/history`, `…/history.csv` and `…/history.xlsx`: every cycle of the county with its
 ///   state, units, grade distribution, draw size, overrides, objections, appeals and dates.
 struct MonitorController: Sendable {
     let monitor: MonitorStore
@@ -15,9 +16,15 @@ struct MonitorController: Sendable {
 
     func register(on api: APIRoutes) {
         api.on(.get, "/counties/{county}/cycles/{cycle}/monitor", use: monitorDocument)
-        api.on(.get, "/counties/{county}/cycles/{cycle}/monitor.csv", use: monitorCSV)
+        for format in SheetFormat.allCases {
+            api.on(.get, "/counties/{county}/cycles/{cycle}/monitor.\(format.fileExtension)") { request, context in
+                try await monitorSheet(request, context: context, format: format)
+            }
+            api.on(.get, "/counties/{county}/history.\(format.fileExtension)") { request, context in
+                try await countyHistorySheet(request, context: context, format: format)
+            }
+        }
         api.on(.get, "/counties/{county}/history", use: countyHistory)
-        api.on(.get, "/counties/{county}/history.csv", use: countyHistoryCSV)
     }
 
     /// `GET …/monitor`: the stored document's bytes as they are.
@@ -32,13 +39,13 @@ struct MonitorController: Sendable {
         return response
     }
 
-    /// `GET …/monitor.csv`.
-    @Sendable func monitorCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    /// `GET …/monitor.csv`, `…/monitor.xlsx`.
+    @Sendable func monitorSheet(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        guard let export = try await monitor.csv(county: scope.county, cycle: scope.cycle) else {
+        guard let export = try await monitor.sheet(county: scope.county, cycle: scope.cycle) else {
             throw ProblemDetails.notFound("cycle \(scope.cycle)")
         }
-        return export.document.download(named: export.fileName)
+        return try export.sheet.download(format, named: export.fileName)
     }
 
     /// `GET /counties/{county}/history`.
@@ -48,12 +55,12 @@ struct MonitorController: Sendable {
         return try APIBody.json(found)
     }
 
-    /// `GET /counties/{county}/history.csv`.
-    @Sendable func countyHistoryCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    /// `GET /counties/{county}/history.csv`, `…/history.xlsx` (print-ready: title row, A4 landscape).
+    @Sendable func countyHistorySheet(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let county = try Self.countyWide(context)
         guard let found = try await history.history(county: county) else { throw ProblemDetails.notFound("county \(county)") }
-        let export = CountyHistoryStore.csv(found)
-        return export.document.download(named: export.fileName)
+        let export = CountyHistoryStore.sheet(found)
+        return try export.sheet.download(format, named: export.fileName)
     }
 
     /// The `{county}` when the caller is its office or auditor (404 for another county, 403 for other roles).

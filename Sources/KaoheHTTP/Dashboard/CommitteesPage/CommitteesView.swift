@@ -90,7 +90,7 @@ struct CommitteesView: Sendable, TabularView {
             fileName: "专考委对比-\(cycle)",
             header: ["专业考核委员会", "参加考核单位", "抽中", "已核验", "有偏差", "偏差率", "改判", "改判率", "平均差距", "最大差距"],
             rows: rows,
-            csvBase: base + "/committees.csv",
+            downloadBase: base + "/committees",
             emptyText: "您的账号没有可对比的专业考核委员会数据。"
         )
         let threshold = report.map { "差距达到 \($0.threshold) 分" + ($0.onPoorCountDifference ? "或定性“差”项数不同" : "") } ?? "差距较大"

@@ -28,6 +28,14 @@ enum ChineseTime {
         return date(day) + " " + (hh < 10 ? "0\(hh)" : "\(hh)") + ":" + (mm < 10 ? "0\(mm)" : "\(mm)")
     }
 
+    /// `2026-11-22 18:00` (Asia/Shanghai): the form Excel and LibreOffice read as a time.
+    static func spreadsheetText(_ instant: Date) -> String {
+        let (day, minutes) = parts(instant)
+        let hh = minutes / 60
+        let mm = minutes % 60
+        return "\(day) " + (hh < 10 ? "0\(hh)" : "\(hh)") + ":" + (mm < 10 ? "0\(mm)" : "\(mm)")
+    }
+
     /// Whole calendar days from `now` to `deadline` in Asia/Shanghai, in words.
     static func daysLeft(until deadline: Date, now: Date) -> String {
         if deadline <= now {

@@ -1,16 +1,21 @@
 import Foundation
 import Hummingbird
 import KaoheStore
+import Spreadsheets
 
 /// `/counties/{county}/cycles/{cycle}`: the county overview of a cycle (概况), limited to the
-/// account's units (a committee sees its units, a unit itself); `…/overview.csv?table=…` downloads
-/// one of its tables.
+/// account's units (a committee sees its units, a unit itself); `…/overview.csv?table=…` and
+/// `…/overview.xlsx?table=…` download one of its tables.
 struct OverviewController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/counties/{county}/cycles/{cycle}", use: overview)
-        router.get("/counties/{county}/cycles/{cycle}/overview.csv", use: overviewCSV)
+        for format in SheetFormat.allCases {
+            router.get("/counties/{county}/cycles/{cycle}/overview.\(format.fileExtension)") { request, context in
+                try await overviewTable(request, context: context, format: format)
+            }
+        }
     }
 
     /// The overview page.
@@ -19,14 +24,12 @@ struct OverviewController: Sendable {
         return page.render("overview", view, title: "考核概况")
     }
 
-    /// One of its tables (`?table=…`) as CSV.
-    @Sendable func overviewCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    /// One of its tables (`?table=…`) as CSV or .xlsx.
+    @Sendable func overviewTable(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let (page, view) = try await load(context)
         let id = request.uri.queryParameters["table"].map(String.init) ?? "steps"
-        guard let csv = OverviewCSV.table(id, of: view), let name = OverviewCSV.tables[id] else {
-            throw ProblemDetails.notFound("table \(id)")
-        }
-        return csv.download(named: "\(page.county.name)\(page.cycle.definition.cycle)\(name).csv")
+        guard let sheet = OverviewSheets.table(id, of: view) else { throw ProblemDetails.notFound("table \(id)") }
+        return try sheet.download(format, named: "\(page.county.name)\(page.cycle.definition.cycle)\(sheet.name)")
     }
 
     func load(_ context: KaoheRequestContext) async throws -> (CyclePage, OverviewView) {

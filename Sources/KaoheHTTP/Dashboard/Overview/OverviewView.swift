@@ -14,6 +14,8 @@ struct OverviewView {
     struct Step {
         var name: String
         var deadline: String
+        /// The deadline as the downloads hold it (`2026-12-06 18:00`).
+        var deadlineAt: String
         var daysLeft: String
         var passed: Bool
         var filed = 0, draft = 0, late = 0, missing = 0, total = 0
@@ -57,13 +59,15 @@ struct OverviewView {
         var unitName: String
         var href: String
         var filedAt: String
+        /// When it was filed, as the downloads hold it.
+        var filedAtExport: String
     }
 
     var scopeNote: String?
     /// Set for the office and the auditor when a year's holiday notice the county needs is missing.
     var calendarWarning: String?
-    /// `…/overview.csv?table=`; each table's download link adds its id.
-    var csvBase: String
+    /// `…/overview`: each table downloads as `.csv?table=id` and `.xlsx?table=id`.
+    var downloadBase: String
     var steps: [Step]
     var otherDeadlines: [OtherDeadline]
     var hasOtherDeadlines = false
@@ -88,12 +92,13 @@ struct OverviewView {
         let now = page.cycle.now
         let committeeNames = visibility.committeeNames
         scopeNote = visibility.scopeNote
-        csvBase = page.base + "/overview.csv?table="
+        downloadBase = page.base + "/overview"
         let names = Dictionary(monitor.units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         steps = page.cycle.steps.map { cycleStep in
             var step = Step(
                 name: cycleStep.step.chinese,
                 deadline: ChineseTime.dateTime(cycleStep.times.deadline),
+                deadlineAt: ChineseTime.spreadsheetText(cycleStep.times.deadline),
                 daysLeft: ChineseTime.daysLeft(until: cycleStep.times.deadline, now: now),
                 passed: cycleStep.times.deadline <= now
             )
@@ -155,11 +160,13 @@ struct OverviewView {
             )
         }
         objections = monitor.objections.map {
-            Objection(
+            let filedAt = $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }
+            return Objection(
                 id: $0.id.description,
                 unitName: names[$0.unit] ?? $0.unit,
                 href: page.unitHref($0.unit),
-                filedAt: $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }.map(ChineseTime.dateTime) ?? ""
+                filedAt: filedAt.map(ChineseTime.dateTime) ?? "",
+                filedAtExport: filedAt.map(ChineseTime.spreadsheetText) ?? ""
             )
         }
         if page.countyWide {

@@ -43,8 +43,9 @@ struct PublicityListView: Sendable, TabularView {
             fileName: "公示名单-\(cycle)",
             header: ["序号", "单位名称", "统一社会信用代码", "专业考核委员会", "考核等次"],
             rows: rows,
-            csvBase: base + "/results/publicity.csv",
-            emptyText: "尚无可公示的考核结果。"
+            downloadBase: base + "/results/publicity",
+            emptyText: "尚无可公示的考核结果。",
+            printTitle: "\(countyName)\(cycleTitle)结果公示"
         )
         var window: String?
         if let publicity {
@@ -60,7 +61,7 @@ struct PublicityListView: Sendable, TabularView {
             }
         return PublicityListView(
             scopeNote: visibility.scopeNote,
-            heading: "\(countyName)\(cycleTitle)结果公示",
+            heading: list.printTitle ?? "",
             window: window,
             draftNote: draftNote,
             list: list,

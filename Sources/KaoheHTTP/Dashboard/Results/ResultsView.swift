@@ -90,7 +90,7 @@ struct ResultsView: Sendable, TabularView {
         csrf: String?,
         isOffice: Bool
     ) -> ResultsView {
-        let csvBase = base + "/results.csv"
+        let downloadBase = base + "/results"
         let shown = (result?.units ?? []).filter { visibility.sees($0.code, committee: $0.committee) }
             .sorted {
                 ($0.committee, $0.grade.rank, -$0.total.hundredths, $0.code) < ($1.committee, $1.grade.rank, -$1.total.hundredths, $1.code)
@@ -115,7 +115,7 @@ struct ResultsView: Sendable, TabularView {
             fileName: "等次分布-\(cycle)",
             header: ["专业考核委员会"] + UnitGrade.allCases.map(\.chinese) + ["合计"],
             rows: distributionRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "尚无等次建议。"
         )
 
@@ -136,7 +136,7 @@ struct ResultsView: Sendable, TabularView {
             fileName: "单位等次-\(cycle)",
             header: ["统一社会信用代码", "单位名称", "专业考核委员会", "计分依据", "综合得分", "分数段", "等次", "依据"],
             rows: unitRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "尚无等次建议。"
         )
 
@@ -168,7 +168,7 @@ struct ResultsView: Sendable, TabularView {
             fileName: "并列冲突-\(cycle)",
             header: ["冲突", "范围", "并列得分", "并列单位", "并列数", "可得较好等次名额", "说明"],
             rows: conflictRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "没有待决定的并列冲突。"
         )
 
@@ -187,7 +187,7 @@ struct ResultsView: Sendable, TabularView {
                 fileName: "县事考办决定-\(cycle)",
                 header: ["冲突", "得较好等次的单位", "决定文号(会议纪要)"],
                 rows: rows,
-                csvBase: csvBase,
+                downloadBase: downloadBase,
                 emptyText: "尚无记录的决定。"
             )
         }

@@ -41,7 +41,7 @@ struct SpotCheckView: Sendable, TabularView {
         county: String,
         cycle: String
     ) -> SpotCheckView {
-        let csvBase = base + "/spot-check.csv"
+        let downloadBase = base + "/spot-check"
         let current = records.last { $0.supersededAt == nil }
         var facts: [Fact] = []
         if let current {
@@ -79,13 +79,13 @@ struct SpotCheckView: Sendable, TabularView {
                 header: ["次序", "冻结时间", "总体单位数", "总体哈希", "种子", "抽取时间", "重新抽查理由", "状态"],
                 rows: records.map { record in
                     DataRow([
-                        .number(record.drawNo), DataCell(ChineseTime.dateTime(record.frozenAt)), .number(record.population.count),
+                        .number(record.drawNo), .time(record.frozenAt), .number(record.population.count),
                         .code(record.populationHash), .code(record.selection?.seed ?? ""),
-                        DataCell(record.drawnAt.map(ChineseTime.dateTime) ?? "未抽取"), DataCell(record.redrawReason ?? ""),
+                        record.drawnAt.map(DataCell.time) ?? DataCell("未抽取"), DataCell(record.redrawReason ?? ""),
                         DataCell(record.supersededAt == nil ? "现行" : "已被重新抽查取代"),
                     ])
                 },
-                csvBase: csvBase,
+                downloadBase: downloadBase,
                 emptyText: "尚未冻结总体。"
             )
             strataTable = DataTable(
@@ -99,7 +99,7 @@ struct SpotCheckView: Sendable, TabularView {
                         .number(stratum.size), .number(stratum.sampleSize), .number(stratum.selected.count),
                     ])
                 },
-                csvBase: csvBase,
+                downloadBase: downloadBase,
                 emptyText: "尚未抽取。"
             )
         }
@@ -131,7 +131,7 @@ struct SpotCheckView: Sendable, TabularView {
             fileName: "抽查名单-\(cycle)",
             header: ["层", "层内次序", "单位名称", "统一社会信用代码", "抽样号", "核验人员(编号,抽样号)"],
             rows: selectionRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: current?.selection == nil ? "尚未抽取。" : "您可查看的单位均未被抽中。"
         )
 
@@ -153,7 +153,7 @@ struct SpotCheckView: Sendable, TabularView {
             fileName: "核验偏差-\(cycle)",
             header: ["单位名称", "统一社会信用代码", "专业考核委员会", "专考委得分", "核验得分", "差距", "专考委“差”项", "核验“差”项", "结论", "理由"],
             rows: deviationRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "尚无核验评分。"
         )
         let rule =

@@ -1,13 +1,16 @@
+import Foundation
 import KaoheStore
+import Spreadsheets
 
-/// A table of a dashboard page that is shown as HTML and downloads as CSV from the same rows, so
-/// the file the office opens in Excel says exactly what the page says (`data-table.mustache`).
+/// A table of a dashboard page that is shown as HTML and downloads as CSV and .xlsx from the same
+/// rows, so the file the office opens in Excel says exactly what the page says
+/// (`data-table.mustache`).
 struct DataTable: Sendable {
     /// Id within the page (`?table=` of the page's CSV route).
     var id: String
     /// Heading.
     var title: String
-    /// File name of the download (Chinese allowed), without `.csv`.
+    /// File name of the download (Chinese allowed), without extension.
     var fileName: String
     /// Column names.
     var header: [String]
@@ -15,6 +18,11 @@ struct DataTable: Sendable {
     var rows: [DataRow]
     /// The CSV link.
     var csvHref: String
+    /// The .xlsx link.
+    var xlsxHref: String
+    /// Set for a table meant for paper (the 公示 list): its .xlsx has a title row and prints A4
+    /// landscape with the header on every page.
+    var printTitle: String?
     /// What the page says when there are no rows.
     var emptyText: String
     /// Whether there are rows (for the template).
@@ -22,23 +30,50 @@ struct DataTable: Sendable {
     /// Number of rows.
     var count: Int
 
-    init(id: String, title: String, fileName: String, header: [String], rows: [DataRow], csvBase: String, emptyText: String = "暂无数据。") {
+    /// A table whose downloads are `downloadBase.csv?table=id` and `downloadBase.xlsx?table=id`.
+    init(
+        id: String,
+        title: String,
+        fileName: String,
+        header: [String],
+        rows: [DataRow],
+        downloadBase: String,
+        emptyText: String = "暂无数据。",
+        printTitle: String? = nil
+    ) {
         self.id = id
         self.title = title
         self.fileName = fileName
         self.header = header
         self.rows = rows
-        self.csvHref = csvBase + "?table=" + id
+        self.csvHref = downloadBase + ".csv?table=" + id
+        self.xlsxHref = downloadBase + ".xlsx?table=" + id
+        self.printTitle = printTitle
         self.emptyText = emptyText
         self.hasRows = !rows.isEmpty
         self.count = rows.count
     }
 
-    /// The table as an Excel-ready CSV (UTF-8 with BOM).
-    var csv: ExcelCSV {
-        var document = ExcelCSV(header: header)
-        for row in rows { document.append(row.cells.map(\.text)) }
-        return document
+    /// The table as a sheet: a column of figures (`DataCell.number`) is a column of numbers, a
+    /// column of codes (`.code`) one of identifiers, a column of times (`.time`) one of times; the
+    /// cells are the page's text, a time's in the form spreadsheets read as a time.
+    var sheet: Sheet {
+        let columns = header.indices.map { index in
+            let kinds = Set(
+                rows.compactMap { row in index < row.cells.count && !row.cells[index].text.isEmpty ? row.cells[index].kind : "" }
+            )
+            let kind: SheetColumn.Kind =
+                switch kinds.count == 1 ? kinds.first : nil {
+                case "num": .number
+                case "code": .identifier
+                case "time": .dateTime
+                default: .text
+                }
+            return SheetColumn(header[index], kind)
+        }
+        var sheet = Sheet(name: title, columns: columns, printLayout: printTitle.map(PrintLayout.init(title:)))
+        for row in rows { sheet.append(row.cells.map { $0.exportText ?? $0.text }) }
+        return sheet
     }
 }
 
@@ -58,13 +93,16 @@ struct DataRow: Sendable {
 struct DataCell: Sendable, ExpressibleByStringLiteral {
     var text: String
     var href: String?
-    /// `num`, `code`, or nil.
+    /// `num`, `code`, `time`, or nil.
     var kind: String?
+    /// What the downloads hold where it differs from the page's text (a time as `2026-12-06 10:30`).
+    var exportText: String?
 
-    init(_ text: String, href: String? = nil, kind: String? = nil) {
+    init(_ text: String, href: String? = nil, kind: String? = nil, exportText: String? = nil) {
         self.text = text
         self.href = href
         self.kind = kind
+        self.exportText = exportText
     }
 
     init(stringLiteral value: String) { self.init(value) }
@@ -73,4 +111,8 @@ struct DataCell: Sendable, ExpressibleByStringLiteral {
     static func number(_ value: some CustomStringConvertible) -> DataCell { DataCell(value.description, kind: "num") }
     /// A unit code or a hash, monospace.
     static func code(_ value: String, href: String? = nil) -> DataCell { DataCell(value, href: href, kind: "code") }
+    /// A time: `2026年12月6日 10:30` on the page, a time in the downloads.
+    static func time(_ instant: Date) -> DataCell {
+        DataCell(ChineseTime.dateTime(instant), kind: "time", exportText: ChineseTime.spreadsheetText(instant))
+    }
 }

@@ -1,16 +1,21 @@
 import Hummingbird
 import KaoheRules
 import KaoheStore
+import Spreadsheets
 
 /// `/counties/{county}/cycles/{cycle}/units/{code}`: one unit's page (单位详情), and
-/// `…/units/{code}/tables.csv?table=…`: each of its tables for Excel. A unit outside the account's
+/// `…/units/{code}/tables.csv?table=…` (and `tables.xlsx`): each of its tables for Excel. A unit outside the account's
 /// scope, or not enrolled in the cycle, is the same 404 page as one that does not exist.
 struct UnitPageController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/counties/{county}/cycles/{cycle}/units/{code}", use: unitPage)
-        router.get("/counties/{county}/cycles/{cycle}/units/{code}/tables.csv", use: unitTable)
+        for format in SheetFormat.allCases {
+            router.get("/counties/{county}/cycles/{cycle}/units/{code}/tables.\(format.fileExtension)") { request, context in
+                try await unitTable(request, context: context, format: format)
+            }
+        }
     }
 
     /// The unit's page.
@@ -20,11 +25,11 @@ struct UnitPageController: Sendable {
         return page.render("unit", view, title: "\(view.name)")
     }
 
-    /// One of its tables (`?table=…`) as CSV.
-    @Sendable func unitTable(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    /// One of its tables (`?table=…`) as CSV or .xlsx.
+    @Sendable func unitTable(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
         let view = try await load(page, code: try context.parameters.require("code"))
-        return try DataTable.download(view.tables, request: request, countyName: page.county.name)
+        return try DataTable.download(view.tables, request: request, countyName: page.county.name, format: format)
     }
 
     func load(_ page: CyclePage, code: String) async throws -> UnitView {

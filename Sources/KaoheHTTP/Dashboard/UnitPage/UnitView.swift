@@ -44,13 +44,13 @@ struct UnitView: Sendable {
 
     static func build(_ input: Inputs, base: String, cycle: String) -> UnitView {
         let code = input.unit.code
-        let csvBase = base + "/units/" + code + "/tables.csv"
+        let downloadBase = base + "/units/" + code + "/tables"
 
         let filingRows = input.history.sorted { ($0.step, $0.version) < ($1.step, $1.version) }.map { version in
             DataRow(
                 [
                     DataCell(version.step.chinese), .number(version.version), DataCell(version.filedBy),
-                    DataCell(ChineseTime.dateTime(version.filedAt)), DataCell(ChineseTime.dateTime(version.deadline)),
+                    .time(version.filedAt), .time(version.deadline),
                     DataCell(version.late ? "逾期" : "按时"),
                 ],
                 rowClass: version.late ? "late" : nil
@@ -62,7 +62,7 @@ struct UnitView: Sendable {
             fileName: "报送记录-\(code)-\(cycle)",
             header: ["环节", "版本", "报送账号", "报送时间", "截止时间", "是否逾期"],
             rows: filingRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "尚无报送。"
         )
 
@@ -72,7 +72,7 @@ struct UnitView: Sendable {
             let a = content.assessed
             return DataRow([
                 .number(version.version), DataCell(content.scheme), .number(a.quantitative), .number(a.additions), .number(a.deductions),
-                .number(a.total), .number(a.poorCount), DataCell(version.filedBy), DataCell(ChineseTime.dateTime(version.filedAt)),
+                .number(a.total), .number(a.poorCount), DataCell(version.filedBy), .time(version.filedAt),
             ])
         }
         let scores = DataTable(
@@ -81,7 +81,7 @@ struct UnitView: Sendable {
             fileName: "专考委评分-\(code)-\(cycle)",
             header: ["版本", "指标体系", "定量得分", "加分", "减分", "综合得分", "定性“差”项数", "报送账号", "报送时间"],
             rows: scoreRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "专考委尚未评分。"
         )
 
@@ -107,7 +107,7 @@ struct UnitView: Sendable {
             fileName: "核验评分-\(code)-\(cycle)",
             header: ["版本", "核验人员", "核验得分", "核验“差”项数", "专考委得分", "差距", "结论", "理由", "报送账号", "报送时间"],
             rows: recheckRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "无核验评分。"
         )
 
@@ -160,13 +160,13 @@ struct UnitView: Sendable {
             fileName: "名册问题-\(code)-\(cycle)",
             header: ["工作人员编号", "规则", "说明"],
             rows: violationRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "名册没有问题。"
         )
 
         let auditRows = input.audit.map { entry in
             DataRow([
-                .number(entry.seq), DataCell(ChineseTime.dateTime(entry.at)), DataCell(entry.actor), DataCell(entry.action),
+                .number(entry.seq), .time(entry.at), DataCell(entry.actor), DataCell(entry.action),
                 DataCell(entry.object),
                 // Content hashes (64 hex digits) as their first 12, like the entry's own hash: the
                 // whole values are for `kaohe audit verify --deep`, and would widen the table past the page.
@@ -184,7 +184,7 @@ struct UnitView: Sendable {
             fileName: "审计记录-\(code)-\(cycle)",
             header: ["序号", "时间", "操作者", "操作", "对象", "详情", "哈希(前 12 位)"],
             rows: auditRows,
-            csvBase: csvBase,
+            downloadBase: downloadBase,
             emptyText: "尚无涉及本单位的审计记录。"
         )
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KaoheRules
 import KaoheStore
+import Spreadsheets
 
 /// `/counties/{county}/cycles/{cycle}/units`: the units table (单位一览) with filters, search and
 /// sorting, and `…/units.csv`: the same rows (same query string) as a CSV for Excel.
@@ -28,6 +29,7 @@ struct UnitsController: Sendable {
         var scopeNote: String?
         var action: String
         var csvHref: String
+        var xlsxHref: String
         var committees: [Option]
         var statuses: [Option]
         var grades: [Option]
@@ -41,7 +43,11 @@ struct UnitsController: Sendable {
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         router.get("/counties/{county}/cycles/{cycle}/units", use: units)
-        router.get("/counties/{county}/cycles/{cycle}/units.csv", use: unitsCSV)
+        for format in SheetFormat.allCases {
+            router.get("/counties/{county}/cycles/{cycle}/units.\(format.fileExtension)") { request, context in
+                try await unitsTable(request, context: context, format: format)
+            }
+        }
     }
 
     /// The units table.
@@ -55,6 +61,7 @@ struct UnitsController: Sendable {
             scopeNote: visibility.scopeNote,
             action: base,
             csvHref: base + ".csv?" + query.queryString(),
+            xlsxHref: base + ".xlsx?" + query.queryString(),
             committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
             statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
             grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
@@ -94,12 +101,12 @@ struct UnitsController: Sendable {
         return page.render("units", view, title: "单位一览")
     }
 
-    /// The same rows (same query string) as CSV.
-    @Sendable func unitsCSV(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    /// The same rows (same query string) as CSV or .xlsx.
+    @Sendable func unitsTable(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
         let (table, _, _) = try await load(page)
         let rows = table.apply(UnitsTable.Query(Self.parameters(request)))
-        return UnitsTable.csv(rows).download(named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览.csv")
+        return try UnitsTable.sheet(rows).download(format, named: "\(page.county.name)\(page.cycle.definition.cycle)单位一览")
     }
 
     static func parameters(_ request: Request) -> [String: String] {

@@ -1,6 +1,7 @@
 import Foundation
 import KaoheRules
 import KaoheStore
+import Spreadsheets
 
 /// 单位一览: the cycle's enrolled units the account may see, one row each, filtered, searched and
 /// sorted on the server (`?committee=&status=&grade=&q=&sort=&dir=`), the same rows for the page and
@@ -166,12 +167,15 @@ struct UnitsTable: Sendable {
         return "\(row.quotaLimit.map(String.init) ?? "—") / \(row.quotaUsed.map(String.init) ?? "0")"
     }
 
-    /// The CSV of `rows` (ExcelCSV: BOM, CRLF, formula cells neutralised), the same columns as the page.
-    static func csv(_ rows: [Row]) -> ExcelCSV {
-        var csv = ExcelCSV(header: [
-            "代码", "单位名称", "专业考核委员会", "主管部门", "自评", "专考委考核", "考核名册",
-            "考核得分", "抽查核验得分", "等次", "优秀名额", "优秀已用", "违规数",
-        ])
+    /// `rows` as a sheet (for CSV and .xlsx), the same columns as the page.
+    static func sheet(_ rows: [Row]) -> Sheet {
+        var sheet = Sheet(
+            name: "单位一览",
+            columns: [
+                .identifier("代码"), "单位名称", "专业考核委员会", "主管部门", "自评", "专考委考核", "考核名册",
+                .number("考核得分"), .number("抽查核验得分"), "等次", .number("优秀名额"), .number("优秀已用"), .number("违规数"),
+            ]
+        )
         for row in rows {
             var cells: [String] = [row.code, row.name, row.committee, row.department]
             for step in FilingStep.allCases { cells.append(statusName(row.statuses[step])) }
@@ -181,8 +185,8 @@ struct UnitsTable: Sendable {
             cells.append(row.quotaLimit.map { String($0) } ?? "")
             cells.append(row.quotaUsed.map { String($0) } ?? "")
             cells.append(String(row.violations))
-            csv.append(cells)
+            sheet.append(cells)
         }
-        return csv
+        return sheet
     }
 }

@@ -1,21 +1,16 @@
 public import Hummingbird
-public import KaoheStore
 import NIOCore
+public import Spreadsheets
 
-extension ExcelCSV: ResponseGenerator {
-    /// Served as an attachment; the file name is given per export with `download(named:)`.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        download(named: "export.csv")
-    }
-
-    /// The document as a download named `fileName` (Chinese names are sent RFC 6266/5987-encoded,
-    /// with an ASCII fallback for old clients).
-    public func download(named fileName: String) -> Response {
+extension Sheet {
+    /// The sheet as a download in `format`, named `baseName` plus the format's extension (Chinese
+    /// names are sent RFC 6266/5987-encoded, with an ASCII fallback for old clients).
+    public func download(_ format: SheetFormat, named baseName: String) throws -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = Self.contentDisposition(fileName)
+        headers[.contentType] = format.contentType
+        headers[.contentDisposition] = Self.contentDisposition(baseName + "." + format.fileExtension)
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try format.bytes(of: self))))
     }
 
     static func contentDisposition(_ fileName: String) -> String {

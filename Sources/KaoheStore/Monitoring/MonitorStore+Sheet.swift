@@ -1,21 +1,23 @@
 import Foundation
 import KaoheRules
 import Postgres
+public import Spreadsheets
 
-/// 监控导出: the monitor's unit table as a CSV that Excel opens (UTF-8 with BOM), one row per
-/// enrolled unit, built from the same monitor document the API serves (so the two never disagree),
+/// 监控导出: the monitor's unit table as a sheet (CSV or .xlsx), one row per enrolled unit, built from the same monitor document the API serves (so the two never disagree),
 /// with the committee's and supervising department's names added.
 extension MonitorStore {
     /// The columns of the monitor export, in order (Chinese, then English).
-    public static let csvHeader = [
-        "统一社会信用代码 code", "单位名称 name", "专考委 committee", "主管部门 department",
+    public static let columns: [SheetColumn] = [
+        .identifier("统一社会信用代码 code"), "单位名称 name", "专考委 committee", "主管部门 department",
         "自评 self-assessment", "专考委考核 assessment", "名册 roster",
-        "得分 total", "计分来源 source", "抽查 sampled", "核验改分 overridden", "等次 grade",
-        "优秀名额 quota", "已用 used", "须减 must give up", "名额状态 quota status", "未改正问题 open violations", "并列冲突 conflict",
+        .number("得分 total"), "计分来源 source", "抽查 sampled", "核验改分 overridden", "等次 grade",
+        .number("优秀名额 quota"), .number("已用 used"), .number("须减 must give up"), "名额状态 quota status",
+        .number("未改正问题 open violations"), "并列冲突 conflict",
     ]
 
-    /// The export and its file name (`示例县-2026年度-监控.csv`), or nil when the cycle does not exist.
-    public func csv(county: String, cycle: String) async throws -> (document: ExcelCSV, fileName: String)? {
+    /// The export and its file name without extension (`示例县-2026年度-监控`), or nil when the
+    /// cycle does not exist.
+    public func sheet(county: String, cycle: String) async throws -> (sheet: Sheet, fileName: String)? {
         guard let json = try await monitor(county: county, cycle: cycle) else { return nil }
         let document = try JSONDecoder().decode(MonitorDocument.self, from: Data(json))
         var names: [String: (committee: String, department: String)] = [:]
@@ -44,10 +46,10 @@ extension MonitorStore {
         for conflict in document.grading?.conflicts ?? [] {
             for unit in conflict.units { conflicts[unit, default: []].append(conflict.kind) }
         }
-        var csv = ExcelCSV(header: Self.csvHeader)
+        var sheet = Sheet(name: "监控", columns: Self.columns)
         for unit in document.units {
             let name = names[unit.code]
-            csv.append([
+            sheet.append([
                 unit.code, unit.name, name?.committee ?? unit.committee, name?.department ?? "",
                 Self.stepLabel(unit.steps["self_assessment"]), Self.stepLabel(unit.steps["assessment"]),
                 Self.stepLabel(unit.steps["roster"]),
@@ -61,7 +63,7 @@ extension MonitorStore {
                 conflicts[unit.code]?.joined(separator: ";"),
             ])
         }
-        return (csv, "\(countyName)-\(Self.cycleLabel(cycle))-监控.csv")
+        return (sheet, "\(countyName)-\(Self.cycleLabel(cycle))-监控")
     }
 
     /// `2026年度`, `2026-Q1季度`.
