@@ -202,12 +202,24 @@ struct CycleCLITests {
         #expect(Array(monitor.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let monitorLines = String(decoding: monitor, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(monitorLines.count == 11)
-        #expect(monitorLines.contains { $0.hasPrefix(codes[9]) && $0.contains("89.00") && $0.contains("良好") && $0.contains("县教育局") })
+        // Codes are kept as text for spreadsheets, `="…"` (ExcelCSV).
+        #expect(
+            monitorLines.contains {
+                $0.hasPrefix("\"=\"\"\(codes[9])\"\"\"") && $0.contains("89.00") && $0.contains("良好") && $0.contains("县教育局")
+            }
+        )
         #expect(
             try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0
         )
         let history = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/h.csv")), as: UTF8.self)
-        #expect(history.contains("2026,2026年度事业单位绩效考核,final,10,10"))
+        #expect(history.contains(#""=""2026""","=""2026年度事业单位绩效考核""",final,10,10"#))
+        #expect(
+            try await cli.kaohe(
+                database,
+                ["export", "history", "--county", Self.county, "--format", "xlsx", "--output", directory + "/h.xlsx"]
+            ).status == 0
+        )
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/h.xlsx")).prefix(2)) == [0x50, 0x4B])
         #expect(try await cli.kaohe(database, ["cycle", "list", "--county", Self.county]).out.contains("final"))
         let missing = try await cli.kaohe(database, ["export", "monitor", "--county", Self.county, "--cycle", "2031"])
         #expect(missing.status == 1)
