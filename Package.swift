@@ -199,7 +199,7 @@ let package = Package(
         // of the whole-cycle tests (enrolled through KaoheStore).
         .target(
             name: "KaoheTestSupport",
-            dependencies: ["Postgres", "KaoheStore", "KaoheRules", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "KaoheStore", "KaoheRules", "Spreadsheets", .product(name: "Logging", package: "swift-log")],
             path: "Tests/KaoheTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -223,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KaoheStoreTests",
-            dependencies: ["KaoheStore", "Postgres", "KaoheTestSupport", "Spreadsheets"],
+            dependencies: ["KaoheStore", "KaoheRules", "Postgres", "KaoheTestSupport", "Spreadsheets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -255,6 +255,7 @@ let package = Package(
                 "KaoheStore",
                 "Postgres",
                 "KaoheTestSupport",
+                "Spreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

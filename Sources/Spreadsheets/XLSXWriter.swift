@@ -12,7 +12,12 @@ import ZIPFoundation
 public enum XLSXWriter {
     /// The workbook's bytes.
     public static func workbook(_ sheet: Sheet) throws -> [UInt8] {
-        let parts: [(String, String)] = [
+        try zip(parts(sheet))
+    }
+
+    /// The package's parts: path and XML text.
+    static func parts(_ sheet: Sheet) -> [(path: String, text: String)] {
+        [
             ("[Content_Types].xml", contentTypes),
             ("_rels/.rels", rootRelationships),
             ("docProps/app.xml", appProperties),
@@ -21,6 +26,10 @@ public enum XLSXWriter {
             ("xl/styles.xml", styles),
             ("xl/worksheets/sheet1.xml", worksheetXML(sheet)),
         ]
+    }
+
+    /// `parts` as a ZIP archive, deflated.
+    static func zip(_ parts: [(path: String, text: String)]) throws -> [UInt8] {
         let archive = try Archive(accessMode: .create)
         // 1980-01-01, the first date a ZIP entry can carry: the same sheet, the same file.
         let fixedDate = Date(timeIntervalSince1970: 315_532_800)

@@ -189,7 +189,11 @@ struct OpenAPITests {
             let mediaTypes = Set(
                 operations.values.flatMap { (($0.operation["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]).keys }
             )
-            #expect(mediaTypes == ["application/json", "text/csv", "application/pdf"])
+            #expect(
+                mediaTypes == [
+                    "application/json", "text/csv", "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ]
+            )
 
             var unresolved: [String] = []
             func walk(_ value: Any) {

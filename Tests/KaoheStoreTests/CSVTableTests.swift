@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 import Testing
@@ -182,5 +183,30 @@ struct ExcelCSVReadBackTests {
         #expect(table.rows.map(\.fields) == [["0003", "=\"张\"三", "91.50"], ["129901014501583828", "示例, 县", "-1"]])
         let other = try CSVTable.decode(Array("工号,姓名\r\n=\"0007\",=\"a\"\"b\"\r\n".utf8))
         #expect(other.rows.map(\.fields) == [["0007", "a\"b"]])
+    }
+}
+
+@Suite("Staff numbers a spreadsheet changed")
+struct StaffNumberRepairTests {
+    static func lines(_ numbers: [String]) -> [RosterLine] {
+        numbers.enumerated().map { index, number in
+            RosterLine(line: index + 2, staff: StaffRecord(staffNo: number, grade: .competent), name: "", postCategory: "", level: "")
+        }
+    }
+
+    @Test("3 where the last roster had 0003 is filed as 0003, with a notice; unsure cases are left as uploaded")
+    func restores() {
+        var lines = Self.lines(["3", "12", "0004", "7", "8", "A1", "5"])
+        let notices = StaffNumberRepair.restoreLeadingZeros(
+            &lines,
+            previous: ["0003", "0012", "012", "0004", "007", "0005", "5"]
+        )
+        // 3 → 0003; 12 is ambiguous (0012 or 012); 7 → 007; 8 has no match; 5 is itself known.
+        #expect(lines.map(\.staff.staffNo) == ["0003", "12", "0004", "007", "8", "A1", "5"])
+        #expect(notices.map(\.line) == [2, 5])
+        #expect(notices.first?.message.contains("按上次报送的“0003”登记") == true)
+        var taken = Self.lines(["3", "0003"])
+        #expect(StaffNumberRepair.restoreLeadingZeros(&taken, previous: ["0003"]).isEmpty)
+        #expect(taken.map(\.staff.staffNo) == ["3", "0003"])
     }
 }

@@ -4,6 +4,7 @@ import KaoheStore
 import KaoheTestSupport
 import Logging
 import Postgres
+import Spreadsheets
 import Synchronization
 import Testing
 
@@ -162,6 +163,30 @@ struct UnitImportTests {
         #expect(Set(missing.issues.map(\.rule)) == ["import.header"])
         #expect(missing.issues.count == 2)
         #expect(try await store.units(county: "990101").isEmpty)
+        await client.close()
+    }
+
+    @Test("an .xlsx register imports like its CSV; a code Excel stored as a number with its digits lost is refused at its cell")
+    func workbooks() async throws {
+        let client = try await enrolledClient()
+        let store = RegistryStore(client: client)
+        var sheet = Sheet(
+            name: "单位名册",
+            columns: [.identifier("统一社会信用代码"), "单位名称", "专业考核委员会", "主管部门", .number("在编人数")]
+        )
+        sheet.append([TestCodes.code(1), "示例县第1中学", "education", "edu-bureau", "12"])
+        sheet.append(["LOST", "示例县第2中学", "education", "edu-bureau", "7"])
+        let lost = try TestWorkbook.bytes(sheet, replacing: "LOST", with: #"<c r="A3"><v>1.29901014500002E+17</v></c>"#)
+        let error = try #require(await importError { try await store.importUnits(county: "990101", csv: lost, actor: "t") })
+        #expect(error.issues.map { "\($0.line):\($0.column):\($0.rule)" } == ["3:1:xlsx.number-precision"])
+        #expect(try await store.units(county: "990101").isEmpty)
+
+        var whole = Sheet(name: "单位名册", columns: sheet.columns)
+        whole.append([TestCodes.code(1), "示例县第1中学", "education", "edu-bureau", "12"])
+        whole.append([TestCodes.code(2), "示例县第2中学", "education", "edu-bureau", "7"])
+        let summary = try await store.importUnits(county: "990101", csv: try XLSXWriter.workbook(whole), actor: "t", source: "单位名册.xlsx")
+        #expect(summary.inserted == 2)
+        #expect(try await store.units(county: "990101").map(\.code) == [TestCodes.code(1), TestCodes.code(2)].sorted())
         await client.close()
     }
 

@@ -1,4 +1,5 @@
-/// Why a CSV file could not be read: the line and column (both 1-based) and the rule it broke.
+/// Why a CSV file (or an .xlsx workbook read as a table, `CSVTable.decodeWorkbook`) could not be
+/// read: the line and column (both 1-based; a workbook's row and column) and the rule it broke.
 ///
 /// The column is the field's position in its row (1 = first field), which is what a clerk sees as
 /// the spreadsheet column; the line is the physical line of the file (a quoted field may span lines).
@@ -13,6 +14,12 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case encoding = "csv.encoding"
         /// The file has no header row.
         case empty = "csv.empty"
+        /// Not an .xlsx workbook (`XLSXReadError.Rule.notAWorkbook`).
+        case notAWorkbook = "xlsx.not-a-workbook"
+        /// A number whose digits a spreadsheet has already lost (`XLSXReadError.Rule.numberPrecision`).
+        case numberPrecision = "xlsx.number-precision"
+        /// A cell showing a formula error (`XLSXReadError.Rule.errorCell`).
+        case errorCell = "xlsx.error-cell"
     }
 
     /// 1-based line of the file.

@@ -1,3 +1,5 @@
+import Spreadsheets
+
 /// One data row of a CSV file: its fields and the 1-based line it starts on.
 public struct CSVRow: Sendable, Hashable {
     /// The line of the file the row starts on (a quoted field may carry it over several lines).
@@ -268,5 +270,55 @@ extension String {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[first...last])
+    }
+}
+
+extension CSVTable {
+    /// A CSV file or, when the bytes are a ZIP archive (`PK\u{3}\u{4}`), an .xlsx workbook's first
+    /// sheet (`decodeWorkbook`): what a clerk may upload for the same table.
+    public static func decode(spreadsheet bytes: [UInt8]) throws(CSVError) -> CSVTable {
+        bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try decodeWorkbook(bytes) : try decode(bytes)
+    }
+
+    /// Reads the first sheet of an .xlsx workbook as a table (`XLSXReader`): the first row with a
+    /// value is the header, rows without any value are skipped, each row is padded with empty cells
+    /// to the header's width; a value right of the header's last column is `csv.columns`. Lines are
+    /// the sheet's row numbers.
+    public static func decodeWorkbook(_ bytes: [UInt8]) throws(CSVError) -> CSVTable {
+        let rows: [SheetRow]
+        do {
+            rows = try XLSXReader.firstSheet(bytes)
+        } catch {
+            let rule: CSVError.Rule =
+                switch error.rule {
+                case .notAWorkbook: .notAWorkbook
+                case .numberPrecision: .numberPrecision
+                case .errorCell: .errorCell
+                }
+            throw CSVError(line: max(error.row, 1), column: max(error.column, 1), rule: rule, message: error.message)
+        }
+        guard let first = rows.first else {
+            throw CSVError(line: 1, column: 1, rule: .empty, message: "工作表是空的,没有表头 / the sheet is empty: no header row")
+        }
+        var header = first.cells.map { $0.csvTrimmed() }
+        while header.last?.isEmpty == true { header.removeLast() }
+        var table: [CSVRow] = []
+        for row in rows.dropFirst() {
+            var fields = row.cells
+            if fields.count > header.count {
+                if let extra = fields[header.count...].firstIndex(where: { !$0.isEmpty }) {
+                    throw CSVError(
+                        line: row.number,
+                        column: extra + 1,
+                        rule: .columns,
+                        message: "表头只有\(header.count)列,这一行在第\(extra + 1)列还有内容 / a value right of the header's \(header.count) columns"
+                    )
+                }
+                fields.removeLast(fields.count - header.count)
+            }
+            while fields.count < header.count { fields.append("") }
+            table.append(CSVRow(line: row.number, fields: fields))
+        }
+        return CSVTable(header: header, rows: table, headerLine: first.number)
     }
 }

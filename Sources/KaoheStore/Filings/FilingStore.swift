@@ -498,6 +498,19 @@ public struct FilingStore: Sendable {
     }
 
     /// The staff lines of one roster version, in line order.
+    /// The staff numbers of the unit's latest roster in the cycle (none before its first).
+    public func latestStaffNumbers(county: String, cycle: String, unit: String) async throws -> [String] {
+        try await client.query(
+            """
+            SELECT r.staff_no FROM roster_rows r
+            WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit)
+              AND r.version = (SELECT max(f.version) FROM filings f
+                               WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.unit_code = \(unit) AND f.kind = 'roster')
+            """
+        ).map { try $0.decode(String.self, column: "staff_no") }
+    }
+
+    /// The lines of one version of the unit's roster, in order.
     public func rosterLines(county: String, cycle: String, unit: String, version: Int) async throws -> [RosterLine] {
         let rows = try await client.query(
             """

@@ -4,8 +4,9 @@ import KaoheRules
 import Postgres
 
 extension RegistryStore {
-    /// Imports the unit register from a CSV file (see `UnitImport` for the columns and `CSVTable`
-    /// for encodings and quoting): every row is checked first, and any issue throws
+    /// Imports the unit register from a CSV file or an .xlsx workbook (see `UnitImport` for the
+    /// columns and `CSVTable` for encodings, quoting and workbooks: a code typed as a number whose
+    /// digits a spreadsheet has lost is refused at its cell): every row is checked first, and any issue throws
     /// `UnitImportError` with nothing stored. Otherwise all rows are written in one transaction —
     /// COPY into a temporary table, then one `INSERT … SELECT … ON CONFLICT` — with one audit entry
     /// (`unit.import`: row counts and the file's SHA-256). A code already registered in the county
@@ -13,7 +14,7 @@ extension RegistryStore {
     ///
     /// - Parameters:
     ///   - county: the county whose register this is.
-    ///   - bytes: the file as uploaded (UTF-8 with or without BOM, or GB18030).
+    ///   - bytes: the file as uploaded (CSV in UTF-8 with or without BOM, or GB18030; or .xlsx).
     ///   - actor: who imports (`Principal.actor` or `cli:<user>`).
     ///   - source: where the file came from (its name), recorded in the audit entry.
     ///   - progress: called while validating and writing (for a progress bar).
@@ -30,7 +31,7 @@ extension RegistryStore {
         }
         let table: CSVTable
         do {
-            table = try CSVTable.decode(bytes)
+            table = try CSVTable.decode(spreadsheet: bytes)
         } catch {
             throw UnitImportError(issues: [UnitImportIssue(error)])
         }

@@ -111,3 +111,20 @@ struct HistoryBody: Encodable {
     var kind: String
     var versions: [Entry]
 }
+
+/// The answer to a roster filing: the version's head and content, and `notices` when staff numbers
+/// were restored (`StaffNumberRepair`).
+struct RosterFiled: Encodable {
+    var head: FilingHead
+    var notices: [StaffNumberNotice]
+
+    enum CodingKeys: String, CodingKey {
+        case notices
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try head.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if !notices.isEmpty { try container.encode(notices, forKey: .notices) }
+    }
+}

@@ -4,6 +4,7 @@ import Hummingbird
 import KaoheRules
 import KaoheStore
 import NIOCore
+import Spreadsheets
 
 /// 报送: the three filings of a unit in a cycle, under
 /// `/counties/{county}/cycles/{cycle}/units/{code}/`:
@@ -154,18 +155,21 @@ struct FilingsController: Sendable {
         return try Self.renderFiled(filing)
     }
 
-    /// 工作人员考核名册 `PUT …/roster`: JSON or CSV.
+    /// 工作人员考核名册 `PUT …/roster`: JSON, CSV or an .xlsx workbook. Staff numbers a spreadsheet
+    /// stripped of their leading zeros (`3` where the unit's last roster had `0003`) are restored
+    /// and each restoration is listed in the response's `notices`.
     @Sendable func putRoster(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         // The unit and what its roster is checked against, in one query.
         let (target, basis) = try await authorize(context, action: .fileAsUnit, what: "roster") { county, cycle, code in
             try await store.unitForRoster(county: county, cycle: cycle, code: code)
         }
-        try APIBody.requireMediaType(request, ["application/json", "text/csv"])
+        try APIBody.requireMediaType(request, ["application/json", "text/csv", SheetFormat.xlsx.contentType])
         let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
-        let lines: [RosterLine]
+        var lines: [RosterLine]
         let award: Bool
-        if APIBody.mediaType(request) == "text/csv" {
-            lines = try RosterInput.lines(fromCSV: bytes)
+        let mediaType = APIBody.mediaType(request)
+        if mediaType == "text/csv" || mediaType == SheetFormat.xlsx.contentType {
+            lines = mediaType == "text/csv" ? try RosterInput.lines(fromCSV: bytes) : try RosterInput.lines(fromWorkbook: bytes)
             award = ["true", "1", "yes"].contains(request.uri.queryParameters.get("collectiveAward")?.lowercased() ?? "")
         } else {
             let body = try APIBody.decode(RosterInput.JSONBody.self, from: bytes)
@@ -175,6 +179,8 @@ struct FilingsController: Sendable {
         guard !lines.isEmpty else {
             throw ProblemDetails.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
         }
+        let previous = try await store.latestStaffNumbers(county: target.county, cycle: target.cycle, unit: target.unit)
+        let notices = StaffNumberRepair.restoreLeadingZeros(&lines, previous: previous)
         let filing = try await store.fileRoster(
             county: target.county,
             cycle: target.cycle,
@@ -184,7 +190,7 @@ struct FilingsController: Sendable {
             principal: target.principal,
             basis: basis
         )
-        return try Self.renderFiled(filing)
+        return try APIBody.json(RosterFiled(head: FilingHead(filing), notices: notices), content: filing)
     }
 
     /// `GET …/{step}`: the latest version.

@@ -80,9 +80,20 @@ enum RosterInput {
 
     /// Lines from CSV bytes (UTF-8 with or without BOM, or GB18030); problems name `line N, column M`.
     static func lines(fromCSV bytes: [UInt8]) throws -> [RosterLine] {
-        let table: CSVTable
+        try lines(from: try readable { () throws(CSVError) in try CSVTable.decode(bytes) })
+    }
+
+    /// Lines from the first sheet of an .xlsx workbook; problems name `line N, column M` with N the
+    /// sheet's row. A staff number typed as a number is read as its digits (`3`); one of 16 or more
+    /// digits is refused (`xlsx.number-precision`), its last digits being already lost.
+    static func lines(fromWorkbook bytes: [UInt8]) throws -> [RosterLine] {
+        try lines(from: try readable { () throws(CSVError) in try CSVTable.decodeWorkbook(bytes) })
+    }
+
+    /// The table `read` gives, or 400 `/problems/malformed` naming the line, column and rule.
+    static func readable(_ read: () throws(CSVError) -> CSVTable) throws -> CSVTable {
         do {
-            table = try CSVTable.decode(bytes)
+            return try read()
         } catch {
             throw ProblemDetails(
                 status: .badRequest,
@@ -93,6 +104,10 @@ enum RosterInput {
                 rule: error.rule.rawValue
             )
         }
+    }
+
+    /// Lines from a table read from CSV or a workbook.
+    static func lines(from table: CSVTable) throws -> [RosterLine] {
         // Each column's position in the file, resolved once.
         let position = table.columnIndices(Column.headerNames)
         for column in [Column.staffNo, .grade] where position[column.rawValue] == nil {

@@ -64,8 +64,12 @@ struct RegistryController: Sendable {
         var auditSeq: Int64
     }
 
-    /// Media types accepted for the CSV upload (browsers on Windows label .csv files as Excel's).
-    static let csvMediaTypes: Set<String> = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"]
+    /// Media types accepted for the register's upload: CSV (browsers on Windows label .csv files as
+    /// Excel's) or an .xlsx workbook.
+    static let csvMediaTypes: Set<String> = [
+        "text/csv", "application/csv", "text/plain", "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
 
     func register(on api: APIRoutes) {
         api.on(.get, "/counties/{county}/units", use: units)
