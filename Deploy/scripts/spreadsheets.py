@@ -15,11 +15,11 @@ Checked, cell by cell, against what kaohe wrote (its own CSV read back, `="…"`
   display format) and a time gains its seconds;
 - and the values are the database's: every unit's code and name in the units table and the monitor are
   what `cycle_units`/`units` hold (psql, on the embedded cluster).
-Then a roster goes round: the demo unit u-01's roster, written as kaohe writes CSV (staff numbers as
-`="0001"`), is opened in LibreOffice and saved as .xlsx and as CSV, and each is uploaded as u-01 (a token
-from `kaohe account token`): the lines stored must equal the original's. Written plainly (`0001`), the
-CSV becomes the numbers 1, 2, … in LibreOffice's .xlsx; uploaded, every staff number must come back as
-filed before, each with a notice.
+Then a roster goes round: the demo unit u-01's 考核名册, downloaded from its unit page as .xlsx and as
+CSV, is opened in LibreOffice and saved again (the .xlsx as .xlsx; the CSV as .xlsx and as CSV), and each
+is uploaded as u-01 (a token from `kaohe account token`): the lines stored must equal the original's.
+The CSV written plainly (`0001`, as a tool that knows nothing of `="…"` would) becomes the numbers 1, 2, …
+in LibreOffice's .xlsx; uploaded, every staff number must come back as filed before, each with a notice.
 Prints the files and cells compared and every difference; exits 1 on any difference.
 Only the Python standard library and LibreOffice (`soffice`) are used.
 """
@@ -130,34 +130,12 @@ def psql(data_directory, sql):
     return [line.split("\t") for line in result.stdout.splitlines() if line]
 
 
-ROSTER_COLUMNS = ["工号", "姓名", "岗位类别", "层级", "测评分", "拟定等次", "处分", "立案调查", "试用期", "病事假月数", "未聘月数",
-                  "拒不参加", "季度结果"]
-
-
-def roster_cells(line, guard):
-    staff = line["staff"]
-    number = staff["staffNo"]
-    yes = lambda flag: "是" if flag else "否"
-    score = "" if staff.get("score") is None else f"{staff['score']:.2f}"
-    return [f'="{number}"' if guard else number, line["name"], line["postCategory"], line["level"], score, staff["grade"],
-            staff["sanction"], yes(staff["underInvestigation"]), yes(staff["probation"]), str(staff["leaveMonths"]),
-            str(staff["unassignedMonths"]), yes(staff["refused"]), ";".join(staff["quarters"])]
-
-
-def write_roster(path, lines, guard):
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(ROSTER_COLUMNS)
-        for line in lines:
-            writer.writerow(roster_cells(line, guard))
-
-
 def comparable(lines):
     return [{k: v for k, v in line.items() if k != "line"} for line in lines]
 
 
-def roster_round_trip(args, base, cycle, differences):
-    """Export → LibreOffice → .xlsx and CSV → upload → the same lines stored."""
+def roster_round_trip(args, opener, base, cycle, differences):
+    """The unit page's 考核名册 download → LibreOffice → .xlsx and CSV → upload → the same lines stored."""
     out = subprocess.run([args.kaohe, "account", "token", "--county", COUNTY, "--account", "u-01", "--label", "spreadsheets",
                           "--data-directory", args.data_directory], capture_output=True, text=True, check=True).stdout
     token = re.search(r"kh_[A-Za-z0-9_-]+", out).group(0)
@@ -177,20 +155,31 @@ def roster_round_trip(args, base, cycle, differences):
     status, original = call("GET", path + "?include=staff")
     if status != 200 or not original.get("staff"):
         differences.append(f"roster: u-01 has no roster to go round ({status})")
-        return 0
+        return
     lines = original["staff"]
     work = os.path.join(args.work, "roster")
     os.makedirs(work, exist_ok=True)
-    write_roster(os.path.join(work, "exported.csv"), lines, guard=True)
-    write_roster(os.path.join(work, "plain.csv"), lines, guard=False)
-    soffice([os.path.join(work, "exported.csv"), os.path.join(work, "plain.csv")], os.path.join(work, "xlsx"),
+    page = f"{base}/counties/{COUNTY}/cycles/{cycle}/units/{unit}/tables"
+    for extension in ("csv", "xlsx"):
+        with open(os.path.join(work, f"exported.{extension}"), "wb") as handle:
+            handle.write(opener.open(f"{page}.{extension}?table=roster").read())
+    # The same file as a tool that knows nothing of `="…"` writes it: staff numbers plainly.
+    rows = [[unwrap(cell) for cell in row] for row in read_csv(os.path.join(work, "exported.csv"))]
+    with open(os.path.join(work, "plain.csv"), "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    if len(rows) != len(lines) + 1:
+        differences.append(f"roster: the download has {len(rows) - 1} lines, the roster {len(lines)}")
+    soffice([os.path.join(work, "exported.csv"), os.path.join(work, "plain.csv")], os.path.join(work, "from-csv"),
             infilter="CSV:44,34,76,1", to="xlsx")
-    soffice([os.path.join(work, "exported.csv")], os.path.join(work, "csv"), infilter="CSV:44,34,76,1")
+    soffice([os.path.join(work, "exported.csv")], os.path.join(work, "from-csv"), infilter="CSV:44,34,76,1")
+    soffice([os.path.join(work, "exported.xlsx")], os.path.join(work, "from-xlsx"), to="xlsx")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    leading = sum(1 for line in lines if line["staff"]["staffNo"].startswith("0"))
-    uploads = [("LibreOffice .xlsx of the export", os.path.join(work, "xlsx", "exported.xlsx"), xlsx, 0),
-               ("LibreOffice CSV of the export", os.path.join(work, "csv", "exported.csv"), "text/csv", 0),
-               ("LibreOffice .xlsx of a plain CSV (staff numbers as numbers)", os.path.join(work, "xlsx", "plain.xlsx"), xlsx, leading)]
+    leading = sum(1 for line in lines if re.fullmatch(r"0\d+", line["staff"]["staffNo"]))
+    uploads = [("the .xlsx download, saved again by LibreOffice", os.path.join(work, "from-xlsx", "exported.xlsx"), xlsx, 0),
+               ("the CSV download, saved as .xlsx by LibreOffice", os.path.join(work, "from-csv", "exported.xlsx"), xlsx, 0),
+               ("the CSV download, saved as CSV by LibreOffice", os.path.join(work, "from-csv", "exported.csv"), "text/csv", 0),
+               ("a plain CSV saved as .xlsx by LibreOffice (staff numbers became numbers)",
+                os.path.join(work, "from-csv", "plain.xlsx"), xlsx, leading)]
     for label, file, content_type, expected_notices in uploads:
         with open(file, "rb") as handle:
             status, filed = call("PUT", path, handle.read(), content_type)
@@ -201,14 +190,13 @@ def roster_round_trip(args, base, cycle, differences):
         if len(notices) != expected_notices:
             differences.append(f"roster: {label}: {len(notices)} staff numbers restored, expected {expected_notices}")
         _, stored = call("GET", path + "?include=staff")
-        if comparable(stored.get("staff", [])) != comparable(lines):
-            got = comparable(stored.get("staff", []))
-            first = next((i for i, (a, b) in enumerate(zip(got, comparable(lines))) if a != b), min(len(got), len(lines)))
+        got, want = comparable(stored.get("staff", [])), comparable(lines)
+        if got != want:
+            first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
             differences.append(f"roster: {label}: stored lines differ from the original at line {first + 1}: "
-                               f"{got[first] if first < len(got) else None} vs {comparable(lines)[first] if first < len(lines) else None}")
-    print(f"spreadsheets: roster of {len(lines)} lines ({leading} staff numbers with leading zeros) went round LibreOffice "
-          f"three ways and was uploaded each time")
-    return len(uploads)
+                               f"{got[first] if first < len(got) else None} vs {want[first] if first < len(want) else None}")
+    print(f"spreadsheets: u-01's roster of {len(lines)} lines ({leading} staff numbers with leading zeros) downloaded, "
+          f"saved by LibreOffice {len(uploads)} ways and uploaded each time")
 
 
 def main():
@@ -260,7 +248,7 @@ def main():
         if shown != enrolled:
             differences.append(f"{name}: codes and names differ from the database: "
                                f"{sorted(set(shown.items()) ^ set(enrolled.items()))[:6]}")
-    roster_round_trip(args, base, cycle, differences)
+    roster_round_trip(args, opener, base, cycle, differences)
     digits = sum(1 for code in enrolled if code.isdigit())
     print(f"spreadsheets: {len(pairs)} exports × (CSV, .xlsx) opened in LibreOffice, {cells} cells compared, "
           f"{len(enrolled)} units checked against the database ({digits} codes made only of digits): "

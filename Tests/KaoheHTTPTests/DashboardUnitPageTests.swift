@@ -7,6 +7,7 @@ import KaoheStore
 import KaoheTestSupport
 import NIOCore
 import Postgres
+import Spreadsheets
 import Testing
 
 /// 单位详情 page: filings with history, scores, re-check and override, spot check, grade, quota
@@ -73,6 +74,42 @@ struct DashboardUnitPageTests {
             D.expectExcelCSV(audit)
             #expect(D.text(audit).contains("序号,时间,操作者,操作,对象,详情"))
             #expect(try await d.get(http, Self.unit(F.unitA) + "/tables.csv?table=audit", as: "unit-b").status == .notFound)
+
+            // The latest roster, with the importer's columns: its downloads can be corrected and uploaded again.
+            let rosterCSV = "工号,姓名,测评分,拟定等次,季度结果\n0003,张三,88.5,合格,优秀、称职\n"
+            let filed = try await d.f.call(
+                http,
+                .put,
+                F.unitPath("roster"),
+                as: "unit-a",
+                body: Array(rosterCSV.utf8),
+                contentType: "text/csv"
+            )
+            #expect(filed.status == .ok)
+            let version = try #require(try F.json(filed)["version"] as? Int)
+            let unitPage = D.text(try await d.get(http, Self.unit(F.unitA), as: "unit-a"))
+            #expect(unitPage.contains("考核名册(第 \(version) 版)") && unitPage.contains("tables.xlsx?table=roster"))
+            let csv = D.text(try await d.get(http, Self.unit(F.unitA) + "/tables.csv?table=roster", as: "unit-a"))
+            #expect(csv.contains("工号,姓名,岗位类别,层级,测评分,拟定等次,处分,立案调查,试用期,病事假月数,未聘月数,拒不参加,季度结果"))
+            #expect(csv.contains(#""=""0003""",张三,,,88.50,合格,无,否,否,0,0,否,优秀、称职"#))
+            let workbook = try await d.get(http, Self.unit(F.unitA) + "/tables.xlsx?table=roster", as: "unit-a")
+            let rows = try XLSXReader.firstSheet(Array(buffer: workbook.body))
+            #expect(rows.last?.cells == ["0003", "张三", "", "", "88.5", "合格", "无", "否", "否", "0", "0", "否", "优秀、称职"])
+            // Uploaded again as it was downloaded: the same line.
+            let again = try await d.f.call(
+                http,
+                .put,
+                F.unitPath("roster"),
+                as: "unit-a",
+                body: Array(buffer: workbook.body),
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            #expect(again.status == .ok, "\(String(buffer: again.body))")
+            let lines = try await d.f.client.query(
+                "SELECT staff_no, score::text AS score, quarters::text AS quarters FROM roster_rows WHERE county = \(F.county) AND unit_code = \(F.unitA) AND version = \(version + 1)"
+            )
+            #expect(try lines.map { try $0.decode(String.self, column: "staff_no") } == ["0003"])
+            #expect(try lines.map { try $0.decode(String.self, column: "score") } == ["88.50"])
         }
     }
 }

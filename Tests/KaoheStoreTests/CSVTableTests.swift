@@ -205,6 +205,9 @@ struct StaffNumberRepairTests {
         #expect(lines.map(\.staff.staffNo) == ["0003", "12", "0004", "007", "8", "A1", "5"])
         #expect(notices.map(\.line) == [2, 5])
         #expect(notices.first?.message.contains("按上次报送的“0003”登记") == true)
+        // A number typed with other zeros is what the clerk meant: 0003 stays 0003 beside a last 003.
+        var typed = Self.lines(["0003"])
+        #expect(StaffNumberRepair.restoreLeadingZeros(&typed, previous: ["003"]).isEmpty)
         var taken = Self.lines(["3", "0003"])
         #expect(StaffNumberRepair.restoreLeadingZeros(&taken, previous: ["0003"]).isEmpty)
         #expect(taken.map(\.staff.staffNo) == ["3", "0003"])

@@ -82,4 +82,14 @@ public enum QuarterResult: String, Sendable, Hashable, Codable, CaseIterable {
     case competent
     /// 不称职
     case incompetent
+
+    /// The Chinese term.
+    public var chinese: String {
+        switch self {
+        case .excellent: "优秀"
+        case .good: "良好"
+        case .competent: "称职"
+        case .incompetent: "不称职"
+        }
+    }
 }

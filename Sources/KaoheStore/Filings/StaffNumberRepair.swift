@@ -15,8 +15,9 @@ public struct StaffNumberNotice: Sendable, Hashable, Codable {
 
 /// Restores leading zeros a spreadsheet dropped from staff numbers.
 public enum StaffNumberRepair {
-    /// Each line whose staff number is made of digits, is not among `previous` (the unit's last
-    /// roster), and equals exactly one of them once that one's leading zeros are dropped — while no
+    /// Each line whose staff number is made of digits without a leading zero (as a spreadsheet
+    /// writes a number), is not among `previous` (the unit's last roster), and equals exactly one of
+    /// them once that one's leading zeros are dropped — while no
     /// other line of this roster already uses that one — gets that staff number back (`3` → `0003`);
     /// one notice per line so changed. Anything less certain is left as uploaded.
     public static func restoreLeadingZeros(_ lines: inout [RosterLine], previous: [String]) -> [StaffNumberNotice] {
@@ -30,7 +31,7 @@ public enum StaffNumberRepair {
         var notices: [StaffNumberNotice] = []
         for index in lines.indices {
             let uploaded = lines[index].staff.staffNo
-            guard !known.contains(uploaded), uploaded.allSatisfy(\.isASCIIDigit), !uploaded.isEmpty,
+            guard !known.contains(uploaded), uploaded.first != "0", uploaded.allSatisfy(\.isASCIIDigit), !uploaded.isEmpty,
                 let candidates = byDigits[strippingLeadingZeros(uploaded)], candidates.count == 1,
                 let restored = candidates.first, !used.contains(restored)
             else { continue }

@@ -274,9 +274,7 @@ enum RosterInput {
 
     static let gradeTerms = TermTable(StaffGrade.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
     static let sanctionTerms = TermTable(Sanction.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
-    static let quarterResultTerms = TermTable<QuarterResult>(
-        QuarterResult.allCases.map { ($0.rawValue, $0) } + [("优秀", .excellent), ("良好", .good), ("称职", .competent), ("不称职", .incompetent)]
-    )
+    static let quarterResultTerms = TermTable(QuarterResult.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
 
     static func staffGrade(_ text: String) -> StaffGrade? { gradeTerms.lookup(text) }
 

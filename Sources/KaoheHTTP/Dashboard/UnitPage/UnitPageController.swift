@@ -32,6 +32,17 @@ struct UnitPageController: Sendable {
         return try DataTable.download(view.tables, request: request, countyName: page.county.name, format: format)
     }
 
+    /// The latest roster version among `history`, with its lines.
+    func latestRoster(
+        _ history: [FilingVersion],
+        county: String,
+        cycle: String,
+        unit: String
+    ) async throws -> (version: Int, lines: [RosterLine])? {
+        guard let latest = history.filter({ $0.step == .roster }).map(\.version).max() else { return nil }
+        return (latest, try await dashboard.stores.filings.rosterLines(county: county, cycle: cycle, unit: unit, version: latest))
+    }
+
     func load(_ page: CyclePage, code: String) async throws -> UnitView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
@@ -60,6 +71,7 @@ struct UnitPageController: Sendable {
             graded: result?.units.first { $0.code == code },
             gradingState: result?.state,
             quota: quota,
+            roster: try await latestRoster(history, county: county, cycle: cycle, unit: code),
             audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code)
         )
         return UnitView.build(input, base: page.base, cycle: cycle)

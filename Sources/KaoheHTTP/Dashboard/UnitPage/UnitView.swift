@@ -23,10 +23,13 @@ struct UnitView: Sendable {
     var scores: DataTable
     var rechecks: DataTable
     var violations: DataTable
+    /// The latest roster, line by line, with the importer's column names and terms: its download is
+    /// a file the unit can correct and upload again.
+    var roster: DataTable
     var audit: DataTable
 
-    /// The tables of the page by id, for the CSV route.
-    var tables: [DataTable] { [filings, scores, rechecks, violations, audit] }
+    /// The tables of the page by id, for the download routes.
+    var tables: [DataTable] { [filings, scores, rechecks, violations, roster, audit] }
 
     struct Inputs: Sendable {
         var unit: UnitRecord
@@ -39,6 +42,8 @@ struct UnitView: Sendable {
         var graded: GradedUnit?
         var gradingState: GradingState?
         var quota: UnitQuotaView?
+        /// The latest roster's version and lines (nil before the first).
+        var roster: (version: Int, lines: [RosterLine])?
         var audit: [AuditEntry]
     }
 
@@ -164,6 +169,27 @@ struct UnitView: Sendable {
             emptyText: "名册没有问题。"
         )
 
+        let yes = { (flag: Bool) in flag ? "是" : "否" }
+        let rosterRows = (input.roster?.lines ?? []).map { line in
+            let staff = line.staff
+            return DataRow([
+                .code(staff.staffNo), DataCell(line.name), DataCell(line.postCategory), DataCell(line.level),
+                staff.score.map { DataCell.number($0) } ?? DataCell(""), DataCell(staff.grade.chinese), DataCell(staff.sanction.chinese),
+                DataCell(yes(staff.underInvestigation)), DataCell(yes(staff.probation)), .number(staff.leaveMonths),
+                .number(staff.unassignedMonths), DataCell(yes(staff.refused)),
+                DataCell(staff.quarters.map(\.chinese).joined(separator: "、")),
+            ])
+        }
+        let roster = DataTable(
+            id: "roster",
+            title: input.roster.map { "考核名册(第 \($0.version) 版)" } ?? "考核名册",
+            fileName: "考核名册-\(code)-\(cycle)",
+            header: RosterInput.Column.allCases.map { $0.names[0] },
+            rows: rosterRows,
+            downloadBase: downloadBase,
+            emptyText: "尚未报送考核名册。"
+        )
+
         let auditRows = input.audit.map { entry in
             DataRow([
                 .number(entry.seq), .time(entry.at), DataCell(entry.actor), DataCell(entry.action),
@@ -207,6 +233,7 @@ struct UnitView: Sendable {
             scores: scores,
             rechecks: rechecks,
             violations: violations,
+            roster: roster,
             audit: audit
         )
     }
