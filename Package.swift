@@ -71,7 +71,7 @@ let package = Package(
         // .xlsx, each value kept as typed. Pure: no database, no HTTP.
         .target(
             name: "Spreadsheets",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["KaoheRules", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .target(

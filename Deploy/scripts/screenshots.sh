@@ -26,33 +26,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "not
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >&2
 fi
 
-work=""
-daemon=""
-cleanup() {
-    if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then
-        kill -TERM "$daemon"                # kaohed drains, closes the pool and stops its cluster
-        wait "$daemon" 2>/dev/null || true
-    fi
-    [ -n "$work" ] && rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
+. Deploy/scripts/demo-daemon.sh
 if [ -z "$url" ]; then
     ./Deploy/scripts/install-prerequisites.sh >&2
     swift build --product kaohed >&2
-    bin="$(swift build --show-bin-path)"
-    work="$(mktemp -d /tmp/kaohe-screenshots-XXXXXX)"
-    chmod 755 "$work"                       # as root, kaohed runs the cluster as the postgres user
-    "$bin/kaohed" --port 0 --data-directory "$work/data" >"$work/stdout" 2>"$work/stderr" &
-    daemon=$!
-    for _ in $(seq 1 600); do
-        url="$(grep -o 'http://[^ ]*/' "$work/stdout" 2>/dev/null | head -1 || true)"
-        [ -n "$url" ] && break
-        if ! kill -0 "$daemon" 2>/dev/null; then cat "$work/stderr" >&2; echo "kaohed exited" >&2; exit 1; fi
-        sleep 0.2
-    done
-    [ -n "$url" ] || { cat "$work/stderr" >&2; echo "kaohed did not start in 120 s" >&2; exit 1; }
-    echo "kaohed at $url" >&2
+    start_demo_daemon "$(swift build --show-bin-path)"
 fi
 
 logins=()

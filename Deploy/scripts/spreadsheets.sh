@@ -6,25 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="$(swift build --show-bin-path)"
-work="$(mktemp -d /tmp/kaohe-spreadsheets-XXXXXX)"
-chmod 755 "$work"                           # as root, kaohed runs the cluster as the postgres user
-daemon=""
-cleanup() {
-    if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then
-        kill -TERM "$daemon"                # kaohed drains, closes the pool and stops its cluster
-        wait "$daemon" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-"$bin/kaohed" --port 0 --data-directory "$work/data" >"$work/stdout" 2>"$work/stderr" &
-daemon=$!
-url=""
-for _ in $(seq 1 600); do
-    url="$(grep -o 'http://[^ ]*/' "$work/stdout" 2>/dev/null | head -1 || true)"
-    [ -n "$url" ] && break
-    if ! kill -0 "$daemon" 2>/dev/null; then cat "$work/stderr" >&2; echo "spreadsheets: kaohed exited" >&2; exit 1; fi
-    sleep 0.2
-done
-[ -n "$url" ] || { cat "$work/stderr" >&2; echo "spreadsheets: kaohed did not start in 120 s" >&2; exit 1; }
+. Deploy/scripts/demo-daemon.sh
+start_demo_daemon "$bin"
 python3 Deploy/scripts/spreadsheets.py --url "$url" --kaohe "$bin/kaohe" --data-directory "$work/data" --work "$work"

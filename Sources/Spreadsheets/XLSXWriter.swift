@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import ZIPFoundation
 
 /// A sheet as an Excel workbook (.xlsx, Office Open XML): typed cells — identifiers and words as
@@ -185,7 +186,7 @@ public enum XLSXWriter {
     static let excelEpochOffset = 25_569
 
     static func inlineString(_ reference: String, _ text: String, style: Style) -> String {
-        "<c r=\"\(reference)\" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
+        "<c r=\"\(reference)\" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(text))</t></is></c>"
     }
 
     /// `A`, `B`, … `Z`, `AA`, …
@@ -215,30 +216,12 @@ public enum XLSXWriter {
         text.unicodeScalars.reduce(0) { $0 + ($1.value < 0x1100 ? 1 : 2) }
     }
 
-    /// XML text: the five entities escaped, characters XML 1.0 cannot carry dropped.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     // MARK: The package around it
 
     static func workbookXML(_ sheet: Sheet) -> String {
-        let name = escaped(sheet.name)
-        let quoted = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+        let name = XMLText.escape(sheet.name)
+        // A formula's sheet reference: quoted, a quote inside doubled; then escaped as XML text.
+        let quoted = XMLText.escape("'" + sheet.name.replacingOccurrences(of: "'", with: "''") + "'")
         let headerRow = sheet.printLayout == nil ? 1 : 2
         let lastColumn = columnName(max(sheet.columns.count, 1) - 1)
         var defined = "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">"

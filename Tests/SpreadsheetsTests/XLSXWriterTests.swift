@@ -49,7 +49,7 @@ struct XLSXWriterTests {
         #expect(xml.contains(#"<mergeCell ref="A1:E1"/>"#))
         let workbook = try #require(parts["xl/workbook.xml"])
         #expect(workbook.contains(#"<sheet name="公示名单_2026" sheetId="1" r:id="rId1"/>"#))
-        #expect(workbook.contains(#"<definedName name="_xlnm.Print_Titles" localSheetId="0">'公示名单_2026'!$2:$2</definedName>"#))
+        #expect(workbook.contains(#"<definedName name="_xlnm.Print_Titles" localSheetId="0">&#39;公示名单_2026&#39;!$2:$2</definedName>"#))
         #expect(parts["[Content_Types].xml"] != nil && parts["xl/styles.xml"] != nil)
     }
 
@@ -62,6 +62,15 @@ struct XLSXWriterTests {
         #expect(xml.contains(#"<c r="A1" s="1" t="inlineStr"><is><t xml:space="preserve">单位名称</t></is></c>"#))
         #expect(xml.contains(#"<pane ySplit="1" topLeftCell="A2""#))
         #expect(!xml.contains("pageSetup"))
+    }
+
+    @Test("a sheet name with a quote: escaped in the sheet list, doubled inside the print titles' reference")
+    func quotedName() throws {
+        var sheet = Sheet(name: "张三's <表>", columns: ["a"], printLayout: PrintLayout(title: "t"))
+        sheet.append(["x"])
+        let workbook = try #require(try Self.parts(try XLSXWriter.workbook(sheet))["xl/workbook.xml"])
+        #expect(workbook.contains(#"<sheet name="张三&#39;s &lt;表&gt;""#))
+        #expect(workbook.contains(#">&#39;张三&#39;&#39;s &lt;表&gt;&#39;!$2:$2</definedName>"#))
     }
 
     @Test("column widths fit Chinese text: a CJK character counts two, 8 to 60")

@@ -1,27 +1,13 @@
+import KaoheRules
+
 /// Text inside server-drawn SVG: XML escaping and a width estimate for laying out labels.
 ///
 /// The charts are drawn without a font engine, so label widths are estimated: a CJK character
 /// (and any other wide character) counts as one em, anything else as 0.6 em. That is enough to
 /// leave room for committee names such as `教育专业考核委员会` beside the bars.
 enum SVGText {
-    /// Escapes text for an SVG element or a double-quoted attribute.
-    static func escape(_ text: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n": out += " "
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Escapes text for an SVG element or a double-quoted attribute (`XMLText`).
+    static func escape(_ text: some StringProtocol) -> String { XMLText.escape(text) }
 
     /// Estimated width in pixels of `text` set at `fontSize` pixels.
     static func width(_ text: String, fontSize: Int) -> Int {
