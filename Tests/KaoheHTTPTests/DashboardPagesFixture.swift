@@ -105,6 +105,35 @@ struct DashboardPagesFixture {
         )
     }
 
+    /// POST a `multipart/form-data` form with one file in `account`'s session, as a browser sends it.
+    func upload(
+        _ http: some TestClientProtocol,
+        _ path: String,
+        as account: String,
+        csrf: String?,
+        file: (name: String, bytes: [UInt8]),
+        fields: [String: String] = [:]
+    ) async throws -> TestResponse {
+        let boundary = "----kaoheTestBoundary7MA4YWxkTrZu0gW"
+        var body: [UInt8] = []
+        var all = fields
+        if let csrf { all["_csrf"] = csrf }
+        for (name, value) in all.sorted(by: { $0.key < $1.key }) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                .utf8
+        )
+        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        return try await http.executeRequest(
+            uri: path,
+            method: .post,
+            headers: [.cookie: sessions[account]!.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: ByteBuffer(bytes: body)
+        )
+    }
+
     static func text(_ response: TestResponse) -> String { String(buffer: response.body) }
 
     /// The bytes of a CSV download start with the UTF-8 BOM and are served as text/csv.

@@ -165,7 +165,7 @@ struct FilingsController: Sendable {
         }
         try APIBody.requireMediaType(request, ["application/json", "text/csv", SheetFormat.xlsx.contentType])
         let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
-        var lines: [RosterLine]
+        let lines: [RosterLine]
         let award: Bool
         let mediaType = APIBody.mediaType(request)
         if mediaType == "text/csv" || mediaType == SheetFormat.xlsx.contentType {
@@ -176,20 +176,7 @@ struct FilingsController: Sendable {
             lines = try RosterInput.lines(from: body)
             award = body.collectiveAward ?? false
         }
-        guard !lines.isEmpty else {
-            throw ProblemDetails.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
-        }
-        let previous = try await store.latestStaffNumbers(county: target.county, cycle: target.cycle, unit: target.unit)
-        let notices = StaffNumberRepair.restoreLeadingZeros(&lines, previous: previous)
-        let filing = try await store.fileRoster(
-            county: target.county,
-            cycle: target.cycle,
-            unit: target.unit,
-            lines: lines,
-            collectiveAward: award,
-            principal: target.principal,
-            basis: basis
-        )
+        let (filing, notices) = try await RosterFiling.file(lines, collectiveAward: award, target: target, basis: basis, store: store)
         return try APIBody.json(RosterFiled(head: FilingHead(filing), notices: notices), content: filing)
     }
 

@@ -9,11 +9,16 @@ import NIOCore
 /// `AccessPolicy` answers exactly as it does for the API.
 ///
 /// Without a live session a page request is redirected to `/login?next=…`. Every request other
-/// than GET and HEAD must carry the session's CSRF token in the form field `_csrf`; a missing or
-/// wrong token is a 403 page and the handler never runs. (The body is read here and handed on.)
+/// than GET and HEAD must carry the session's CSRF token in the form field `_csrf` — of a URL-encoded
+/// form (at most `FormBody.maxBody`) or of a `multipart/form-data` upload (at most
+/// `maxUploadBody`); a missing or wrong token is a 403 page and the handler never runs. (The body is
+/// read here and handed on.)
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = KaoheRequestContext
     let sessions: WebSessionStore
+
+    /// The most an upload form may send: a roster's 16 MiB and the form's other fields.
+    static let maxUploadBody = 16 * 1024 * 1024 + 64 * 1024
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,
@@ -23,10 +28,16 @@ struct SessionMiddleware: RouterMiddleware {
         }
         var request = request
         if request.method != .get && request.method != .head {
-            // Over FormBody.maxBody is the same 413 as every body (the buffer stays in `request`).
-            let bytes = try await APIBody.buffer(&request, limit: FormBody.maxBody)
-            let form = FormBody(parsing: String(decoding: bytes, as: UTF8.self))
-            guard let sent = form["_csrf"], constantTimeEquals(sent, session.csrfToken) else {
+            // Over the limit is the same 413 as every body (the buffer stays in `request`).
+            let sent: String?
+            if let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)) {
+                let bytes = try await APIBody.buffer(&request, limit: Self.maxUploadBody)
+                sent = MultipartForm(body: bytes, boundary: boundary)?["_csrf"]
+            } else {
+                let bytes = try await APIBody.buffer(&request, limit: FormBody.maxBody)
+                sent = FormBody(parsing: String(decoding: bytes, as: UTF8.self))["_csrf"]
+            }
+            guard let sent, constantTimeEquals(sent, session.csrfToken) else {
                 throw DashboardRefusal.csrf
             }
         }

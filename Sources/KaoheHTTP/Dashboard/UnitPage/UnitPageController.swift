@@ -21,7 +21,11 @@ struct UnitPageController: Sendable {
     /// The unit's page.
     @Sendable func unitPage(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
         let page = try await dashboard.cyclePage(context, current: .units)
-        let view = try await load(page, code: try context.parameters.require("code"))
+        let query = request.uri.queryParameters
+        let filed: (version: Int, restored: Int)? =
+            query["filed"] == "roster"
+            ? query["version"].flatMap { Int(String($0)) }.map { ($0, query["restored"].flatMap { Int(String($0)) } ?? 0) } : nil
+        let view = try await load(page, code: try context.parameters.require("code"), filed: filed)
         return page.render("unit", view, title: "\(view.name)")
     }
 
@@ -43,7 +47,7 @@ struct UnitPageController: Sendable {
         return (latest, try await dashboard.stores.filings.rosterLines(county: county, cycle: cycle, unit: unit, version: latest))
     }
 
-    func load(_ page: CyclePage, code: String) async throws -> UnitView {
+    func load(_ page: CyclePage, code: String, filed: (version: Int, restored: Int)? = nil) async throws -> UnitView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
         guard let unit = try await dashboard.registry.unit(county: county, code: code),
@@ -72,7 +76,9 @@ struct UnitPageController: Sendable {
             gradingState: result?.state,
             quota: quota,
             roster: try await latestRoster(history, county: county, cycle: cycle, unit: code),
-            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code)
+            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code),
+            rosterCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
+            filed: filed
         )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }

@@ -27,6 +27,18 @@ struct UnitView: Sendable {
     /// a file the unit can correct and upload again.
     var roster: DataTable
     var audit: DataTable
+    /// The roster upload form, for the unit's own account.
+    var rosterForm: RosterForm?
+    /// What the last upload did, shown above the form (from the redirect after it).
+    var filedNote: String?
+
+    /// 上传考核名册: where the form posts, its CSRF token, the template downloads.
+    struct RosterForm: Sendable {
+        var action: String
+        var csrf: String
+        var templateXLSX: String
+        var templateCSV: String
+    }
 
     /// The tables of the page by id, for the download routes.
     var tables: [DataTable] { [filings, scores, rechecks, violations, roster, audit] }
@@ -45,6 +57,10 @@ struct UnitView: Sendable {
         /// The latest roster's version and lines (nil before the first).
         var roster: (version: Int, lines: [RosterLine])?
         var audit: [AuditEntry]
+        /// Set when the account may file the unit's roster: the session's CSRF token.
+        var rosterCSRF: String?
+        /// The last upload's result, from the redirect's query (`?filed=roster&version=N&restored=K`).
+        var filed: (version: Int, restored: Int)?
     }
 
     static func build(_ input: Inputs, base: String, cycle: String) -> UnitView {
@@ -170,21 +186,32 @@ struct UnitView: Sendable {
         )
 
         let yes = { (flag: Bool) in flag ? "是" : "否" }
+        // Each line's problems beside it (the quota's own, with no staff number, stay in 名册问题).
+        var problems: [String: [String]] = [:]
+        for violation in input.quota?.violations ?? [] {
+            if let staffNo = violation.staffNo { problems[staffNo, default: []].append(violation.message) }
+        }
         let rosterRows = (input.roster?.lines ?? []).map { line in
             let staff = line.staff
-            return DataRow([
-                .code(staff.staffNo), DataCell(line.name), DataCell(line.postCategory), DataCell(line.level),
-                staff.score.map { DataCell.number($0) } ?? DataCell(""), DataCell(staff.grade.chinese), DataCell(staff.sanction.chinese),
-                DataCell(yes(staff.underInvestigation)), DataCell(yes(staff.probation)), .number(staff.leaveMonths),
-                .number(staff.unassignedMonths), DataCell(yes(staff.refused)),
-                DataCell(staff.quarters.map(\.chinese).joined(separator: "、")),
-            ])
+            let lineProblems = problems[staff.staffNo] ?? []
+            return DataRow(
+                [
+                    .code(staff.staffNo), DataCell(line.name), DataCell(line.postCategory), DataCell(line.level),
+                    staff.score.map { DataCell.number($0) } ?? DataCell(""), DataCell(staff.grade.chinese),
+                    DataCell(staff.sanction.chinese),
+                    DataCell(yes(staff.underInvestigation)), DataCell(yes(staff.probation)), .number(staff.leaveMonths),
+                    .number(staff.unassignedMonths), DataCell(yes(staff.refused)),
+                    DataCell(staff.quarters.map(\.chinese).joined(separator: "、")), DataCell(lineProblems.joined(separator: ";")),
+                ],
+                rowClass: lineProblems.isEmpty ? nil : "violation"
+            )
         }
         let roster = DataTable(
             id: "roster",
             title: input.roster.map { "考核名册(第 \($0.version) 版)" } ?? "考核名册",
             fileName: "考核名册-\(code)-\(cycle)",
-            header: RosterInput.Column.allCases.map { $0.names[0] },
+            // The importer's column names, then 问题 (which the importer ignores): the download uploads again.
+            header: RosterInput.Column.allCases.map { $0.names[0] } + ["问题"],
             rows: rosterRows,
             downloadBase: downloadBase,
             emptyText: "尚未报送考核名册。"
@@ -234,7 +261,20 @@ struct UnitView: Sendable {
             rechecks: rechecks,
             violations: violations,
             roster: roster,
-            audit: audit
+            audit: audit,
+            rosterForm: input.rosterCSRF.map { csrf in
+                RosterForm(
+                    action: base + "/units/" + code + "/roster",
+                    csrf: csrf,
+                    templateXLSX: base + "/units/" + code + "/roster-template.xlsx",
+                    templateCSV: base + "/units/" + code + "/roster-template.csv"
+                )
+            },
+            filedNote: input.filed.map { filed in
+                "已报送考核名册第 \(filed.version) 版。"
+                    + (filed.restored > 0
+                        ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
+            }
         )
     }
 }
