@@ -57,29 +57,35 @@ public struct XLSXReadError: Error, Sendable, Hashable, CustomStringConvertible 
 /// - Dates are their serial numbers (kaohe's uploads have no date columns).
 public enum XLSXReader {
     /// The rows of the workbook's first sheet, in order; rows without any value are left out.
-    public static func firstSheet(_ bytes: [UInt8]) throws(XLSXReadError) -> [SheetRow] {
+    public static func firstSheet(_ bytes: [UInt8], maxPartSize: Int = maxPartSize) throws(XLSXReadError) -> [SheetRow] {
         let notAWorkbook = XLSXReadError(
             rule: .notAWorkbook,
             row: 0,
             column: 0,
             message: "不是有效的Excel工作簿(.xlsx)文件,请在表格软件中“另存为”Excel工作簿后重新上传 / not an Excel workbook (.xlsx)"
         )
-        let parts: [String: Data]
-        do {
-            let archive = try Archive(data: Data(bytes), accessMode: .read)
-            var found: [String: Data] = [:]
-            for entry in archive where entry.type == .file && (entry.path.hasSuffix(".xml") || entry.path.hasSuffix(".rels")) {
-                guard entry.uncompressedSize < 256 << 20 else { throw notAWorkbook }
-                var data = Data()
-                _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
-                found[entry.path] = data
+        // Only the parts needed are inflated, each counted as it comes: a small upload that inflates
+        // to gigabytes (a ZIP bomb) stops at `maxPartSize`, whatever its headers claim.
+        let archive: Archive
+        do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch { throw notAWorkbook }
+        func part(_ path: String) throws(XLSXReadError) -> Data? {
+            guard let entry = archive[path], entry.type == .file else { return nil }
+            var data = Data()
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    guard data.count + chunk.count <= maxPartSize else { throw XLSXReaderLimit.partTooLarge }
+                    data.append(chunk)
+                }
+            } catch {
+                throw notAWorkbook
             }
-            parts = found
-        } catch {
-            throw notAWorkbook
+            return data
         }
+        var parts: [String: Data] = [:]
+        for path in ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"] { parts[path] = try part(path) }
         let sheetPath = firstSheetPath(parts) ?? "xl/worksheets/sheet1.xml"
-        guard let sheet = parts[sheetPath] else { throw notAWorkbook }
+        guard let sheet = try part(sheetPath) else { throw notAWorkbook }
+        parts["xl/sharedStrings.xml"] = try part("xl/sharedStrings.xml")
         let shared = parts["xl/sharedStrings.xml"].map(SharedStrings.read) ?? []
         let reader = SheetXML(shared: shared)
         let parser = XMLParser(data: sheet)
@@ -91,6 +97,12 @@ public enum XLSXReader {
         if let error = reader.error { throw error }
         return reader.rows.filter { row in row.cells.contains { !$0.isEmpty } }
     }
+
+    /// The most one part of a workbook may inflate to: 256 MiB, far above a 100,000-line roster.
+    public static let maxPartSize = 256 << 20
+
+    /// Why inflating stopped.
+    enum XLSXReaderLimit: Error { case partTooLarge }
 
     /// `xl/worksheets/sheet1.xml`: the target of the workbook's first `<sheet>`.
     static func firstSheetPath(_ parts: [String: Data]) -> String? {

@@ -104,6 +104,19 @@ struct XLSXReaderTests {
         }
     }
 
+    @Test("a part that inflates beyond the limit stops there and is refused (a ZIP bomb cannot fill the memory)")
+    func inflationLimit() throws {
+        var sheet = Sheet(name: "名册", columns: ["工号"])
+        for n in 0..<2_000 { sheet.append([String(n)]) }
+        let bytes = try XLSXWriter.workbook(sheet)
+        #expect(try XLSXReader.firstSheet(bytes).count == 2_001)
+        #expect {
+            try XLSXReader.firstSheet(bytes, maxPartSize: 4_096)
+        } throws: { error in
+            (error as? XLSXReadError)?.rule == .notAWorkbook
+        }
+    }
+
     @Test("what XLSXWriter writes reads back cell for cell (figures as their value)")
     func roundTrip() throws {
         var sheet = Sheet(name: "名册", columns: [.identifier("工号"), "姓名", .number("测评分")])
