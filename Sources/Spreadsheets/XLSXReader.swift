@@ -55,6 +55,8 @@ public struct XLSXReadError: Error, Sendable, Hashable, CustomStringConvertible 
 ///   typed as a number has already lost its last digits and must never be read as if it had not.
 /// - Truth values are `1` and `0`; a formula error (`#N/A` …) is refused (`xlsx.error-cell`).
 /// - Dates are their serial numbers (kaohe's uploads have no date columns).
+/// - Only the workbook, its relationships, the first sheet and the shared strings are inflated, each
+///   up to `maxPartSize`; anything beyond is refused as not a workbook.
 public enum XLSXReader {
     /// The rows of the workbook's first sheet, in order; rows without any value are left out.
     public static func firstSheet(_ bytes: [UInt8], maxPartSize: Int = maxPartSize) throws(XLSXReadError) -> [SheetRow] {
