@@ -75,6 +75,9 @@ struct DashboardRosterUploadTests {
             let refusal = D.text(response)
             #expect(refusal.contains("未能读取名册,未保存任何内容:第3行第4列:"))
             #expect(!refusal.contains("line 3") && !refusal.contains("roster.grade"))
+            // The unit page again, the reason beside the file field, the form ready for the corrected file.
+            #expect(refusal.contains(#"<p class="alert" role="alert" id="roster-upload-error">未能读取名册"#))
+            #expect(refusal.contains("上传并报送"))
             // A workbook whose code lost its digits in the spreadsheet.
             var lost = Sheet(name: "名册", columns: [.identifier("工号"), "拟定等次"])
             lost.append(["LOST", "合格"])

@@ -8,8 +8,9 @@ import Spreadsheets
 /// - `POST …/units/{code}/roster`: a `multipart/form-data` form with the file (`.xlsx` or CSV in
 ///   UTF-8 with or without BOM, or GB18030) and `collectiveAward`; filed through `RosterFiling`, the
 ///   same path as `PUT /api/v1/…/roster` (same reading, same staff-number repair, same audit entry),
-///   then 303 back to the unit page, which says what was filed. A file that cannot be read is a page
-///   naming the line and column in Chinese, and nothing is stored. The CSRF token is checked by
+///   then 303 back to the unit page, which says what was filed. A file that cannot be read is the
+///   unit page again (422, or 409 for a closed step) with the reason beside the file field, naming
+///   the line and column in Chinese, and nothing is stored. The CSRF token is checked by
 ///   `SessionMiddleware` before this runs.
 /// - `GET …/units/{code}/roster-template.xlsx|csv`: an empty roster with the columns the importer
 ///   reads and one sample line.
@@ -27,6 +28,26 @@ struct RosterUploadController: Sendable {
 
     /// The form's file, filed as the unit's roster.
     @Sendable func upload(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        do {
+            return try await file(request, context: context)
+        } catch let refusal as UploadRefusal {
+            // The unit page again, the reason beside the file field.
+            let page = try await dashboard.cyclePage(context, current: .units)
+            var view = try await UnitPageController(dashboard: dashboard).load(page, code: try context.parameters.require("code"))
+            view.uploadError = refusal.message
+            var rendered = page.render("unit", view, title: view.name)
+            rendered.status = refusal.status
+            return rendered.response()
+        }
+    }
+
+    /// A file the form cannot file: the status and the reason in Chinese.
+    struct UploadRefusal: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
+    func file(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
         let code = try context.parameters.require("code")
         let cycle = page.cycle.definition.cycle
@@ -42,7 +63,7 @@ struct RosterUploadController: Sendable {
             let form = MultipartForm(body: bytes, boundary: boundary)
         else { throw DashboardRefusal(status: .badRequest, message: "上传的表单无法读取,请返回上一页重新选择文件后提交。") }
         guard let file = form.file("file"), !file.body.isEmpty else {
-            throw DashboardRefusal(status: .unprocessableContent, message: "请选择要上传的考核名册文件(Excel 工作簿 .xlsx 或 CSV)。")
+            throw UploadRefusal(status: .unprocessableContent, message: "请选择要上传的考核名册文件(Excel 工作簿 .xlsx 或 CSV)。")
         }
         let target = FilingsController.Target(principal: page.principal, county: page.county.code, cycle: cycle, unit: code)
         let filed: (filing: FilingVersion, notices: [StaffNumberNotice])
@@ -56,12 +77,12 @@ struct RosterUploadController: Sendable {
                 store: filings
             )
         } catch let problem as ProblemDetails where problem.status.code < 500 {
-            throw DashboardRefusal(
+            throw UploadRefusal(
                 status: problem.status,
                 message: "未能读取名册,未保存任何内容:" + Self.chinese(problem) + "。请改正后重新上传。"
             )
         } catch let error as CycleError {
-            throw DashboardRefusal(status: .conflict, message: "未能报送名册:" + Self.chinesePart(error.message))
+            throw UploadRefusal(status: .conflict, message: "未能报送名册:" + Self.chinesePart(error.message))
         }
         let location = page.base + "/units/" + code + "?filed=roster&version=\(filed.filing.version)&restored=\(filed.notices.count)"
         return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])

@@ -31,6 +31,8 @@ struct UnitView: Sendable {
     var rosterForm: RosterForm?
     /// What the last upload did, shown above the form (from the redirect after it).
     var filedNote: String?
+    /// Why the upload just made was refused, shown beside the file field.
+    var uploadError: String?
 
     /// 上传考核名册: where the form posts, its CSRF token, the template downloads.
     struct RosterForm: Sendable {
@@ -274,7 +276,8 @@ struct UnitView: Sendable {
                 "已报送考核名册第 \(filed.version) 版。"
                     + (filed.restored > 0
                         ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
-            }
+            },
+            uploadError: nil
         )
     }
 }
