@@ -76,9 +76,13 @@ public final class JobRunner: Service, Sendable {
     @discardableResult
     public func runDue() async -> Int {
         var done = 0
+        // A pass attempts each run once: a failed run whose back-off ends while the pass is still
+        // going (a slow pass, a loaded machine) waits for the next pass.
+        var attempted: [String] = []
         while !Task.isCancelled {
             do {
-                guard let outcome = try await runOne() else { break }
+                guard let (run, outcome) = try await runOne(excluding: attempted) else { break }
+                attempted.append("\(run.county)/\(run.cycle)/\(run.kind)")
                 if case .done = outcome { done += 1 }
             } catch {
                 logger.error("scheduled run failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -88,12 +92,12 @@ public final class JobRunner: Service, Sendable {
         return done
     }
 
-    /// Claims and performs one due run; nil when none is due.
-    func runOne() async throws -> JobOutcome? {
+    /// Claims and performs one due run not in `excluding` (`county/cycle/kind`); nil when none is due.
+    func runOne(excluding: [String] = []) async throws -> (run: ScheduledRun, outcome: JobOutcome)? {
         let registry = self.registry
         let actor = self.actor
         let logger = self.logger
-        let performed = try await runs.performNext(kinds: registry.kinds, actor: actor) { run, transaction in
+        let performed = try await runs.performNext(kinds: registry.kinds, excluding: excluding, actor: actor) { run, transaction in
             guard let job = registry.job(for: run.kind) else {
                 throw CycleError(.notFound, "没有名为“\(run.kind)”的定时任务 / no job kind \(run.kind)", rule: "jobs.kind")
             }
@@ -110,7 +114,7 @@ public final class JobRunner: Service, Sendable {
         if case .done(let result) = outcome {
             logger.info("scheduled run done", metadata: ["run": "\(run.county)/\(run.cycle)/\(run.kind)", "result": "\(result)"])
         }
-        return outcome
+        return (run, outcome)
     }
 
     /// A hand trigger (CLI, API) of a run kind: waits for the run's row, refuses when it is done

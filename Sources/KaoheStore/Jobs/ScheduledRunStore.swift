@@ -67,12 +67,13 @@ public struct ScheduledRunStore: Sendable {
     /// (`failed` is told) and answers `.notReady` after a second. Nil when no run is due.
     public func performNext(
         kinds: [String],
+        excluding: [String] = [],
         actor: String,
         work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome,
         failed: @Sendable (ScheduledRun, any Error) -> Void = { _, _ in }
     ) async throws -> (run: ScheduledRun, outcome: JobOutcome)? {
         try await client.withTransaction { connection -> (run: ScheduledRun, outcome: JobOutcome)? in
-            guard let run = try await Self.claimNext(on: connection, kinds: kinds) else { return nil }
+            guard let run = try await Self.claimNext(on: connection, kinds: kinds, excluding: excluding) else { return nil }
             try await connection.execute("SAVEPOINT scheduled_job")
             do {
                 let outcome = try await work(run, StoreTransaction(connection))
@@ -149,12 +150,14 @@ public struct ScheduledRunStore: Sendable {
     /// Claims the next due run of one of `kinds` on `connection` inside the caller's transaction:
     /// `FOR UPDATE SKIP LOCKED`, so a run another daemon holds is skipped, not waited for; the row
     /// stays locked until the transaction ends. Due means `due_at <= now()` on the database clock.
-    static func claimNext(on connection: PostgresConnection, kinds: [String]) async throws -> ScheduledRun? {
+    /// Runs named in `excluding` (`county/cycle/kind`, those a pass has already attempted) are skipped.
+    static func claimNext(on connection: PostgresConnection, kinds: [String], excluding: [String] = []) async throws -> ScheduledRun? {
         let rows = try await connection.query(
             """
             SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
             WHERE done_at IS NULL AND given_up_at IS NULL AND due_at <= now() AND (retry_at IS NULL OR retry_at <= now())
               AND kind = ANY(\(PostgresArray(kinds))::text[])
+              AND NOT (county || '/' || cycle || '/' || kind) = ANY(\(PostgresArray(excluding))::text[])
             ORDER BY due_at, CASE WHEN kind LIKE 'step.close.%' THEN 0 WHEN kind = 'spot_check.freeze' THEN 1 ELSE 2 END, kind
             LIMIT 1 FOR UPDATE SKIP LOCKED
             """
