@@ -17,7 +17,7 @@ public enum XLSXWriter {
     }
 
     /// The package's parts: path and XML text.
-    static func parts(_ sheet: Sheet) -> [(path: String, text: String)] {
+    package static func parts(_ sheet: Sheet) -> [(path: String, text: String)] {
         [
             ("[Content_Types].xml", contentTypes),
             ("_rels/.rels", rootRelationships),
@@ -30,7 +30,7 @@ public enum XLSXWriter {
     }
 
     /// `parts` as a ZIP archive, deflated.
-    static func zip(_ parts: [(path: String, text: String)]) throws -> [UInt8] {
+    package static func zip(_ parts: [(path: String, text: String)]) throws -> [UInt8] {
         let archive = try Archive(accessMode: .create)
         // 1980-01-01, the first date a ZIP entry can carry: the same sheet, the same file.
         let fixedDate = Date(timeIntervalSince1970: 315_532_800)

@@ -1,6 +1,5 @@
 import Foundation
-
-@testable public import Spreadsheets
+public import Spreadsheets
 
 /// Workbooks as other programs write them, for the import tests: a sheet from `XLSXWriter` with
 /// one cell replaced by raw worksheet XML (a code Excel stored as the number `1.29901014501584E+17`).
