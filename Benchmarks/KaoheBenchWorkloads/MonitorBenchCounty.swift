@@ -1,5 +1,5 @@
 import Foundation
-import KaoheRules
+public import KaoheRules
 public import KaoheStore
 public import Postgres
 
@@ -13,9 +13,11 @@ public import Postgres
 /// `ANALYZE`d, as autovacuum would shortly after a bulk load.
 public struct MonitorBenchCounty: Sendable {
     /// The county code.
-    public static let county = "990101"
+    public static let county: CountyCode = "990101"
     /// The cycle.
-    public static let cycle = "2026"
+    public static let cycle: CycleID = "2026"
+    /// The cycle as one value.
+    public static var cycleRef: CycleRef { CycleRef(county: county, cycle: cycle) }
     /// The four committees.
     public static let committees = ["education", "health", "agriculture", "culture"]
 
@@ -93,7 +95,7 @@ public struct MonitorBenchCounty: Sendable {
             actor: office.actor,
             account: office.account
         )
-        _ = try await cycles.enrol(county: county, cycle: Self.cycle, units: codes, actor: office.actor)
+        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: Self.cycle), units: codes, actor: office.actor)
         let filings = FilingStore(client: client)
         let roster = (1...staffPerUnit).map { n -> RosterLine in
             let grade: StaffGrade = n <= 12 ? .excellent : (n == staffPerUnit ? .basic : .competent)
@@ -103,15 +105,13 @@ public struct MonitorBenchCounty: Sendable {
         for (index, code) in codes.enumerated() {
             let committee = committeePrincipals[Self.committees[index % Self.committees.count]]!
             _ = try await filings.fileAssessment(
-                county: county,
-                cycle: Self.cycle,
+                cycle: CycleRef(county: county, cycle: Self.cycle),
                 unit: code,
                 sheet: Self.sheet(keyTasksHundredths: 500 + 3 * index),
                 principal: committee
             )
             _ = try await filings.fileRoster(
-                county: county,
-                cycle: Self.cycle,
+                cycle: CycleRef(county: county, cycle: Self.cycle),
                 unit: code,
                 lines: roster,
                 collectiveAward: false,
@@ -119,7 +119,7 @@ public struct MonitorBenchCounty: Sendable {
             )
             if (index + 1) % 100 == 0 { progress(index + 1) }
         }
-        _ = try await GradingStore(client: client).propose(county: county, cycle: Self.cycle, principal: office)
+        _ = try await GradingStore(client: client).propose(cycle: CycleRef(county: county, cycle: Self.cycle), principal: office)
         try await client.execute("ANALYZE")
         return Built(office: office, officeToken: token, codes: codes)
     }

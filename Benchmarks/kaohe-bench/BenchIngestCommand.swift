@@ -84,8 +84,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
     var poolSize = 8
 
     /// 基准县: the county the bench creates (not a real division code).
-    static let county = "990188"
-    static let cycle = "2026"
+    static let county: CountyCode = "990188"
+    static let cycle: CycleID = "2026"
+    /// The cycle as one value.
+    static var cycleRef: CycleRef { CycleRef(county: county, cycle: cycle) }
     static let rosterPolicy = "tied-2023"
 
     static let rosterColumns = """
@@ -255,8 +257,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 copyFile,
                 plan: plan,
                 codes: setup.codes,
-                county: Self.county,
-                cycle: Self.cycle,
+                cycle: Self.cycleRef,
                 version: copyVersion
             )
             try await client.withConnection { try await $0.simpleQuery("CHECKPOINT") }
@@ -388,7 +389,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         try await client.withTransaction { connection in
             _ = try await connection.copyFrom("COPY accounts (county, account, display_name, role, unit_code) FROM STDIN") { writer in
                 for index in 0..<plan.units {
-                    writer.append(row: [county, "unit-\(index + 1)", "基准县第\(index + 1)事业单位", "unit", codes[index]])
+                    writer.append(row: [county.rawValue, "unit-\(index + 1)", "基准县第\(index + 1)事业单位", "unit", codes[index]])
                     if writer.needsFlush { try await writer.flush() }
                 }
             }
@@ -401,7 +402,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
             }
             _ = try await connection.copyFrom("COPY api_tokens (county, token_id, account, token_hash, label) FROM STDIN") { writer in
                 for index in 0..<plan.units {
-                    writer.append(row: [county, UUID().uuidString.lowercased(), "unit-\(index + 1)", hashes[index], "bench"])
+                    writer.append(row: [county.rawValue, UUID().uuidString.lowercased(), "unit-\(index + 1)", hashes[index], "bench"])
                     if writer.needsFlush { try await writer.flush() }
                 }
             }
@@ -436,7 +437,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
             actor: office.actor,
             account: office.account
         )
-        _ = try await cycles.enrol(county: county, cycle: cycle, units: codes, actor: office.actor)
+        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: cycle), units: codes, actor: office.actor)
         // Statistics for what the setup filled, as autovacuum would have them in a county that has
         // been running. Not for the still-empty filings and roster tables: analysed empty, they tell
         // the planner "no rows", the foreign-key check of every roster line (roster_rows →
@@ -456,7 +457,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
     /// the GB 32100 check symbol.
     static func unitCode(_ index: Int) -> String {
         let serial = String(1_000_000_000 + index).dropFirst()
-        let first17 = "12" + county + serial
+        let first17 = "12" + county.rawValue + serial
         return first17 + String(UnifiedSocialCreditCode.checkSymbol(forFirst17: first17)!)
     }
 

@@ -77,7 +77,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
                 var direct: [Double] = []
                 for index in 0..<(runs + 3) {
                     let start = clock.now
-                    _ = try await store.monitor(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle)
+                    _ = try await store.monitor(cycle: MonitorBenchCounty.cycleRef)
                     if index >= 3 { direct.append((clock.now - start).seconds * 1000) }
                 }
                 return (json, csv, direct)
@@ -94,7 +94,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
             Self.say("  MonitorStore.monitor (the SQL statement alone): \(Self.summary(direct))")
             if explain {
                 let plan = try await client.query(
-                    try MonitorStore.query(county: MonitorBenchCounty.county, cycle: MonitorBenchCounty.cycle, explain: true)
+                    try MonitorStore.query(cycle: MonitorBenchCounty.cycleRef, explain: true)
                 )
                 Self.say(try plan.map { try $0.decode(String.self, column: "QUERY PLAN") }.joined(separator: "\n"))
             }

@@ -160,7 +160,8 @@ struct RosterPlan: Sendable {
 
     /// Every unit's rows as `roster_rows` stores them, in COPY text format, streamed to `path`.
     /// (No generated value holds a tab, newline or backslash, so nothing needs escaping.)
-    static func writeCopyFile(_ path: String, plan: RosterPlan, codes: [String], county: String, cycle: String, version: Int) throws {
+    static func writeCopyFile(_ path: String, plan: RosterPlan, codes: [String], cycle ref: CycleRef, version: Int) throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {

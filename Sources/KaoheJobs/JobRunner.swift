@@ -1,4 +1,5 @@
 import Foundation
+public import KaoheRules
 public import KaoheStore
 public import Logging
 public import ServiceLifecycle
@@ -82,7 +83,7 @@ public final class JobRunner: Service, Sendable {
         while !Task.isCancelled {
             do {
                 guard let (run, outcome) = try await runOne(excluding: attempted) else { break }
-                attempted.append("\(run.county)/\(run.cycle)/\(run.kind)")
+                attempted.append("\(run.cycleRef)/\(run.kind)")
                 if case .done = outcome { done += 1 }
             } catch {
                 logger.error("scheduled run failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -102,17 +103,17 @@ public final class JobRunner: Service, Sendable {
                 throw CycleError(.notFound, "没有名为“\(run.kind)”的定时任务 / no job kind \(run.kind)", rule: "jobs.kind")
             }
             var logger = logger
-            logger[metadataKey: "run"] = "\(run.county)/\(run.cycle)/\(run.kind)"
+            logger[metadataKey: "run"] = "\(run.cycleRef)/\(run.kind)"
             return try await job.run(run, in: transaction, context: JobContext(actor: actor, logger: logger))
         } failed: { run, error in
             logger.warning(
                 "scheduled run failed; will retry",
-                metadata: ["run": "\(run.county)/\(run.cycle)/\(run.kind)", "error": "\(String(describing: error))"]
+                metadata: ["run": "\(run.cycleRef)/\(run.kind)", "error": "\(String(describing: error))"]
             )
         }
         guard let (run, outcome) = performed else { return nil }
         if case .done(let result) = outcome {
-            logger.info("scheduled run done", metadata: ["run": "\(run.county)/\(run.cycle)/\(run.kind)", "result": "\(result)"])
+            logger.info("scheduled run done", metadata: ["run": "\(run.cycleRef)/\(run.kind)", "result": "\(result.facts)"])
         }
         return (run, outcome)
     }
@@ -122,16 +123,15 @@ public final class JobRunner: Service, Sendable {
     public static func trigger(
         runs: ScheduledRunStore,
         registry: JobRegistry = .standard(),
-        county: String,
-        cycle: String,
+        cycle: CycleRef,
         kind: String,
         actor: String,
         logger: Logger
-    ) async throws -> [String: String] {
+    ) async throws -> JobResult {
         guard let job = registry.job(for: kind) else {
             throw CycleError(.notFound, "没有名为“\(kind)”的定时任务 / no job kind \(kind)", field: "/kind", rule: "jobs.kind")
         }
-        return try await runs.trigger(county: county, cycle: cycle, kind: kind, actor: actor) { run, transaction in
+        return try await runs.trigger(cycle: cycle, kind: kind, actor: actor) { run, transaction in
             try await job.run(run, in: transaction, context: JobContext(actor: actor, logger: logger))
         }
     }

@@ -11,19 +11,18 @@ public struct SpotCheckFreezeJob: ScheduledJob {
     public init() {}
 
     public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-        if let current = try await SpotCheckStore.currentDraw(in: transaction, county: run.county, cycle: run.cycle) {
-            return .done(["frozenBefore": String(current.drawNo)])
+        if let current = try await SpotCheckStore.currentDraw(in: transaction, cycle: run.cycleRef) {
+            return .done(.frozenBefore(drawNo: current.drawNo))
         }
         let record = try await SpotCheckStore.freeze(
             in: transaction,
-            county: run.county,
-            cycle: run.cycle,
+            cycle: run.cycleRef,
             actor: context.actor,
             reason: nil
         )
-        return .done([
-            "drawNo": String(record.drawNo), "populationHash": record.populationHash, "populationSize": String(record.population.count),
-        ])
+        return .done(
+            .populationFrozen(drawNo: record.drawNo, populationHash: record.populationHash, populationSize: record.population.count)
+        )
     }
 }
 
@@ -39,13 +38,13 @@ public struct SpotCheckDrawJob: ScheduledJob {
     public init() {}
 
     public func run(_ run: ScheduledRun, in transaction: StoreTransaction, context: JobContext) async throws -> JobOutcome {
-        guard let current = try await SpotCheckStore.currentDraw(in: transaction, county: run.county, cycle: run.cycle) else {
+        guard let current = try await SpotCheckStore.currentDraw(in: transaction, cycle: run.cycleRef) else {
             return .notReady(
                 after: .seconds(1),
                 reason: "抽样总体尚未冻结,请先冻结总体并公布其哈希 / the population is not frozen yet; freeze it (and publish its hash) first"
             )
         }
-        if current.drawn { return .done(["drawnBefore": "true"]) }
+        if current.drawn { return .done(.drawnBefore) }
         guard current.frozenOnSchedule else {
             return .notReady(
                 after: .seconds(60),
@@ -53,7 +52,7 @@ public struct SpotCheckDrawJob: ScheduledJob {
                     "抽样总体由县事考办手工冻结,请由县事考办抽签(可现场掷骰) / the office froze the population by hand; the office draws it (dice at a public draw, or a system seed)"
             )
         }
-        let record = try await SpotCheckStore.draw(in: transaction, county: run.county, cycle: run.cycle, actor: context.actor, seed: nil)
-        return .done(["drawNo": String(record.drawNo), "selected": String(record.selection?.selected.count ?? 0)])
+        let record = try await SpotCheckStore.draw(in: transaction, cycle: run.cycleRef, actor: context.actor, seed: nil)
+        return .done(.drawn(drawNo: record.drawNo, selected: record.selection?.selected.count ?? 0))
     }
 }

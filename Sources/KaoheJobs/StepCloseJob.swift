@@ -16,12 +16,11 @@ public struct StepCloseJob: ScheduledJob {
         guard
             let closesAt = try await CycleStore.recordScheduledClose(
                 in: transaction,
-                county: run.county,
-                cycle: run.cycle,
+                cycle: run.cycleRef,
                 step: step,
                 actor: context.actor
             )
-        else { return .done(["missing": "step"]) }
-        return .done(["closesAt": ShanghaiTime.format(closesAt)])
+        else { return .done(.stepMissing) }
+        return .done(.stepClosed(closesAt: closesAt))
     }
 }

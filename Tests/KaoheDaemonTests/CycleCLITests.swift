@@ -11,7 +11,7 @@ import Testing
 /// exports; every refusal exits non-zero with the store's rule, and a step already done says when.
 @Suite("Office CLI: a whole cycle — cycle, grading, publicity, objection, appeal, export")
 struct CycleCLITests {
-    static let county = "990103"
+    static let county: CountyCode = "990103"
     let cli = OfficeCLITests()
 
     /// County 990103 with committee `education`, 10 units, office account `zhang`, committee account `edu`.
@@ -61,7 +61,7 @@ struct CycleCLITests {
     )
     func wholeCycle() async throws {
         let (database, client, codes) = try await seeded()
-        let c = ["--county", Self.county, "--cycle", "2026"]
+        let c = ["--county", Self.county.rawValue, "--cycle", "2026"]
         let now = Date()
         var create = ["cycle", "create"] + c + ["--as", "zhang"]
         for step in ["self_assessment", "assessment", "roster"] {
@@ -92,8 +92,7 @@ struct CycleCLITests {
         let committee = Principal(county: Self.county, account: "edu", role: .committee, committee: "education")
         for (index, code) in codes.enumerated() {
             _ = try await FilingStore(client: client).fileAssessment(
-                county: Self.county,
-                cycle: "2026",
+                cycle: CycleRef(county: Self.county, cycle: "2026"),
                 unit: code,
                 sheet: Self.sheet(keyTasks: max(10, 9 + index)),
                 principal: committee
@@ -105,8 +104,7 @@ struct CycleCLITests {
             RosterLine(line: 2, staff: StaffRecord(staffNo: "7", score: Score(points: 50), grade: .incompetent)),
         ]
         _ = try await FilingStore(client: client).fileRoster(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: codes[0],
             lines: roster,
             collectiveAward: false,
@@ -146,8 +144,7 @@ struct CycleCLITests {
         // 异议 during publicity; 复议 is the committee's: the office account is refused.
         let office = Principal(county: Self.county, account: "zhang", role: .office)
         let objection = try await GradingStore(client: client).fileObjection(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: codes[3],
             text: "得分有误",
             principal: office
@@ -209,19 +206,20 @@ struct CycleCLITests {
             }
         )
         #expect(
-            try await cli.kaohe(database, ["export", "history", "--county", Self.county, "--output", directory + "/h.csv"]).status == 0
+            try await cli.kaohe(database, ["export", "history", "--county", Self.county.rawValue, "--output", directory + "/h.csv"]).status
+                == 0
         )
         let history = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/h.csv")), as: UTF8.self)
         #expect(history.contains(#""=""2026""","=""2026年度事业单位绩效考核""",final,10,10"#))
         #expect(
             try await cli.kaohe(
                 database,
-                ["export", "history", "--county", Self.county, "--format", "xlsx", "--output", directory + "/h.xlsx"]
+                ["export", "history", "--county", Self.county.rawValue, "--format", "xlsx", "--output", directory + "/h.xlsx"]
             ).status == 0
         )
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/h.xlsx")).prefix(2)) == [0x50, 0x4B])
-        #expect(try await cli.kaohe(database, ["cycle", "list", "--county", Self.county]).out.contains("final"))
-        let missing = try await cli.kaohe(database, ["export", "monitor", "--county", Self.county, "--cycle", "2031"])
+        #expect(try await cli.kaohe(database, ["cycle", "list", "--county", Self.county.rawValue]).out.contains("final"))
+        let missing = try await cli.kaohe(database, ["export", "monitor", "--county", Self.county.rawValue, "--cycle", "2031"])
         #expect(missing.status == 1)
 
         // The audit trail names the office's account, exactly as the API would.
@@ -255,17 +253,17 @@ struct CycleCLITests {
         try notice(makeUp: "2030-02-13").write(toFile: directory + "/bad.json", atomically: true, encoding: .utf8)
         try notice(makeUp: "2030-02-16").write(toFile: directory + "/2030.json", atomically: true, encoding: .utf8)
 
-        let bad = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county, directory + "/bad.json"])
+        let bad = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county.rawValue, directory + "/bad.json"])
         #expect(bad.status == 1)
         #expect(bad.err.contains("2030-02-13不是周末") && bad.err.contains("calendar.calendar-data"), "\(bad.err)")
         let missing = try await cli.kaohe(database, ["calendar", "load", "--county", "990199", directory + "/2030.json"])
         #expect(missing.status == 1 && missing.err.contains("990199"), "\(missing.err)")
         #expect(try await client.query("SELECT 1 AS one FROM holiday_notices WHERE year = 2030").first == nil)
 
-        let loaded = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county, directory + "/2030.json"])
+        let loaded = try await cli.kaohe(database, ["calendar", "load", "--county", Self.county.rawValue, directory + "/2030.json"])
         #expect(loaded.status == 0, "\(loaded.err)")
         #expect(loaded.out.contains("loaded 2030: 2 holiday periods, 1 make-up working days"))
-        let list = try await cli.kaohe(database, ["calendar", "list", "--county", Self.county])
+        let list = try await cli.kaohe(database, ["calendar", "list", "--county", Self.county.rawValue])
         #expect(list.out.contains("2026\tbuilt in"), "\(list.out)")
         #expect(list.out.split(separator: "\n").contains { $0.hasPrefix("2030\tloaded") && $0.contains("by cli:") }, "\(list.out)")
         let audit = try await client.query(

@@ -1,5 +1,6 @@
 import Foundation
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -10,7 +11,7 @@ import Testing
 /// audit chain verifies; seeded once.
 @Suite("Demo county")
 struct DemoCountyTests {
-    static let county = "990101"
+    static let county: CountyCode = "990101"
 
     /// One whole number from a query with a column `n`.
     static func count(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
@@ -69,7 +70,7 @@ struct DemoCountyTests {
         )
 
         // The draw: ≥ 10 % of the units, each stratum ⌈10 % × 12⌉ = 2, two reviewers each, 回避 respected.
-        let draw = try #require(try await SpotCheckStore(client: client).current(county: c, cycle: "2026"))
+        let draw = try #require(try await SpotCheckStore(client: client).current(cycle: CycleRef(county: c, cycle: "2026")))
         #expect(draw.drawnAt != nil)
         #expect(draw.seedSource == "dice")
         let selected = try await Self.count(
@@ -94,21 +95,21 @@ struct DemoCountyTests {
         )
 
         // Re-checks: five filed, exactly one overrides its committee's assessment.
-        let deviations = try await GradingStore(client: client).deviations(county: c, cycle: "2026")
+        let deviations = try await GradingStore(client: client).deviations(cycle: CycleRef(county: c, cycle: "2026"))
         #expect(deviations.units.count == 5)
         #expect(deviations.units.count { $0.overridden } == 1)
 
         // The proposal waits for the office: a tie at the last 优秀 place.
-        let grading = try #require(try await GradingStore(client: client).current(county: c, cycle: "2026"))
+        let grading = try #require(try await GradingStore(client: client).current(cycle: CycleRef(county: c, cycle: "2026")))
         #expect(grading.state == .proposed)
         #expect(grading.conflicts.count == 1)
         #expect(grading.ungraded.count == 4)
 
         // The previous cycle is finished: all filed, drawn, re-checked, confirmed, publicised, final.
-        let previous = try #require(try await GradingStore(client: client).current(county: c, cycle: "2025"))
+        let previous = try #require(try await GradingStore(client: client).current(cycle: CycleRef(county: c, cycle: "2025")))
         #expect(previous.state == .final)
         #expect(previous.units.count == 48)
-        #expect(try await GradingStore(client: client).publicity(county: c, cycle: "2025") != nil)
+        #expect(try await GradingStore(client: client).publicity(cycle: CycleRef(county: c, cycle: "2025")) != nil)
         #expect(try await Self.count(client, "SELECT count(*)::int AS n FROM rechecks WHERE county = \(c) AND cycle = '2025'") == 8)
 
         // Five demo logins, one per role, printed by kaohed; the office's password works.

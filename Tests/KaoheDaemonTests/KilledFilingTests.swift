@@ -17,7 +17,7 @@ import Glibc
 /// Every key must end in exactly one filing — none lost, none doubled — and no key may stay stuck.
 @Suite("Keyed filings under SIGKILL", .serialized)
 struct KilledFilingTests {
-    static let county = "990401"
+    static let county: CountyCode = "990401"
     static let staffPerRoster = 1500
 
     /// A roster of `staffPerRoster` 合格 lines; `round` changes one score so that every round's

@@ -16,7 +16,7 @@ import Glibc
 /// match their entries, and every table is identical row for row.
 @Suite("Backup and restore drill", .serialized)
 struct RestoreDrillTests {
-    static let county = "990501"
+    static let county: CountyCode = "990501"
     static let tables = [
         "counties", "committees", "departments", "units", "accounts", "api_tokens", "cycles", "cycle_steps", "cycle_units",
         "filings", "roster_rows", "audit_log", "audit_heads", "kaohe_migrations", "holiday_notices",
@@ -75,8 +75,7 @@ struct RestoreDrillTests {
             let principal = Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code)
             for round in 0..<(index % 2 + 1) {
                 _ = try await filings.fileSelfAssessment(
-                    county: Self.county,
-                    cycle: "2026",
+                    cycle: CycleRef(county: Self.county, cycle: "2026"),
                     unit: unit.code,
                     report: "第\(round + 1)稿：本年度工作",
                     principal: principal
@@ -95,8 +94,7 @@ struct RestoreDrillTests {
                     )
                 }
                 _ = try await filings.fileRoster(
-                    county: Self.county,
-                    cycle: "2026",
+                    cycle: CycleRef(county: Self.county, cycle: "2026"),
                     unit: unit.code,
                     lines: lines,
                     collectiveAward: false,

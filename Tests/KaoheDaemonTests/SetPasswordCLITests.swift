@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging

@@ -19,7 +19,7 @@ import Glibc
 /// be missing on it (synchronous commit: a filing is acknowledged only once the standby has it).
 @Suite("Standby failover drill", .serialized)
 struct StandbyFailoverTests {
-    static let county = "990601"
+    static let county: CountyCode = "990601"
 
     final class Ledger: Sendable {
         /// Acknowledged keys, and when the first answer after the failover came.

@@ -15,8 +15,9 @@ import Testing
 /// scheduled run must have been done exactly once.
 @Suite("Two daemons, one county, one whole cycle", .serialized)
 struct TwoDaemonCycleTests {
-    static let county = "990301"
-    static let cycle = "2026"
+    static let county: CountyCode = "990301"
+    static let cycle: CycleID = "2026"
+    static var cycleRef: CycleRef { CycleRef(county: county, cycle: cycle) }
     static let committees = SyntheticCounty.committees
 
     /// One call to a daemon, as JSON.
@@ -151,7 +152,7 @@ struct TwoDaemonCycleTests {
         // The draw happens by itself once the step closes: wait for it (up to 3 minutes).
         var draw: SpotCheckRecord?
         for _ in 0..<900 {
-            if let current = try await SpotCheckStore(client: client).current(county: Self.county, cycle: Self.cycle),
+            if let current = try await SpotCheckStore(client: client).current(cycle: Self.cycleRef),
                 current.drawnAt != nil
             {
                 draw = current
@@ -303,7 +304,7 @@ struct TwoDaemonCycleTests {
 
         // Exactly once: one run row per kind, each done once by one of the two daemons; one freeze,
         // one draw, one finalisation on the audit chain, which verifies intact.
-        let runs = try await ScheduledRunStore.runs(client: client, county: Self.county, cycle: Self.cycle)
+        let runs = try await ScheduledRunStore.runs(client: client, cycle: Self.cycleRef)
         let daemonActors = Set(pids.map { "/\($0)" })
         for kind in ["spot_check.freeze", "spot_check.draw", "publicity.close", "step.close.assessment"] {
             let run = runs.first { $0.kind == kind }

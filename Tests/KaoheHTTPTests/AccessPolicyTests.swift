@@ -1,4 +1,5 @@
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import Testing
 

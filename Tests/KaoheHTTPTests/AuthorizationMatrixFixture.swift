@@ -28,7 +28,7 @@ struct AuthorizationMatrixFixture {
     static let countyA = TwoCountyWorld.county
     static let countyB = TwoCountyWorld.otherCounty
     /// A county that does not exist.
-    static let ghostCounty = "350199"
+    static let ghostCounty: CountyCode = "350199"
     static let u1 = TwoCountyWorld.unitA
     static let u2 = TwoCountyWorld.unitB
     static let u3 = TwoCountyWorld.unitC
@@ -42,7 +42,7 @@ struct AuthorizationMatrixFixture {
     let logger: Logger
 
     /// A unified social credit code `12` + division + serial with its GB 32100 check symbol.
-    static func uscc(serial: Int, division: String) -> String {
+    static func uscc(serial: Int, division: CountyCode) -> String {
         UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
@@ -198,7 +198,7 @@ struct AuthorizationMatrixFixture {
 
     /// Records a completed draw of cycle 2026 selecting `units`, with reviewers assigned as given
     /// (a real draw picks by lot; the matrix needs to know which unit the reviewer sees).
-    func recordDraw(county: String, units: [String], assigned: [String: String]) async throws {
+    func recordDraw(county: CountyCode, units: [String], assigned: [String: String]) async throws {
         try await client.execute(
             """
             INSERT INTO spot_check_draws (county, cycle, draw_no, population, population_hash, population_size, frozen_at, frozen_by,
@@ -226,13 +226,13 @@ struct AuthorizationMatrixFixture {
     }
 
     /// The latest objection on `unit` (nil when it has none).
-    func objection(county: String, unit: String) async throws -> Int64? {
+    func objection(county: CountyCode, unit: String) async throws -> Int64? {
         try await client.query("SELECT max(id) AS id FROM objections WHERE county = \(county) AND unit_code = \(unit)").first?
             .decode(Int64?.self, column: "id")
     }
 
     /// The latest staff appeal of `county`.
-    func appeal(county: String) async throws -> Int64? {
+    func appeal(county: CountyCode) async throws -> Int64? {
         try await client.query("SELECT max(id) AS id FROM staff_appeals WHERE county = \(county)").first?.decode(Int64?.self, column: "id")
     }
 

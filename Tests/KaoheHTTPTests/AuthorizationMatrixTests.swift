@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import NIOCore
@@ -116,7 +117,7 @@ struct AuthorizationMatrixTests {
         }
 
         /// The county the role belongs to.
-        var county: String? {
+        var county: CountyCode? {
             switch self {
             case .officeB: F.countyB
             case .anonymous: nil
@@ -130,7 +131,7 @@ struct AuthorizationMatrixTests {
     enum Target: Int, CaseIterable, CustomStringConvertible {
         case ownUnit, sameCommittee, otherCommittee, otherCounty
 
-        var county: String { self == .otherCounty ? F.countyB : F.countyA }
+        var county: CountyCode { self == .otherCounty ? F.countyB : F.countyA }
         var unit: String { [F.u1, F.u2, F.u3, F.x1][rawValue] }
         var description: String { ["U1 (own)", "U2 (same committee)", "U3 (other committee)", "X1 (other county)"][rawValue] }
     }
@@ -317,7 +318,7 @@ struct AuthorizationMatrixTests {
         _ row: Row,
         target: Target,
         f: F,
-        county: String? = nil,
+        county: CountyCode? = nil,
         unit: String? = nil,
         id: String? = nil,
         n: Int
@@ -335,7 +336,7 @@ struct AuthorizationMatrixTests {
             identifier = (try await f.appeal(county: target.county)).map(String.init) ?? "0"
         }
         let path = row.path
-            .replacingOccurrences(of: "{county}", with: county)
+            .replacingOccurrences(of: "{county}", with: county.rawValue)
             .replacingOccurrences(of: "{cycle}", with: cycle)
             .replacingOccurrences(of: "{code}", with: code)
             .replacingOccurrences(of: "{id}", with: identifier)
@@ -345,7 +346,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{department}", with: "edu")
             .replacingOccurrences(of: "{year}", with: "2030")
             .replacingOccurrences(of: "{name}", with: row.method == .get ? "seed.pdf" : "matrix-\(n).pdf")
-        var values = [county]
+        var values = [county.rawValue]
         if row.path.contains("{code}") { values.append(code) }
         if row.path.contains("{id}") { values.append(identifier) }
         return Substitution(path: path, values: values)
@@ -409,7 +410,7 @@ struct AuthorizationMatrixTests {
                 _ row: Row,
                 role: Role,
                 target: Target,
-                county: String? = nil,
+                county: CountyCode? = nil,
                 unit: String? = nil,
                 id: String? = nil
             )

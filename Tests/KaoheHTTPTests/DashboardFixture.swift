@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import NIOCore
@@ -113,7 +114,7 @@ struct Browser {
     @discardableResult
     mutating func login(
         _ http: some TestClientProtocol,
-        county: String = DashboardFixture.county,
+        county: CountyCode = DashboardFixture.county,
         account: String,
         password: String = DashboardFixture.password,
         next: String = ""
@@ -124,7 +125,7 @@ struct Browser {
         return try await post(
             http,
             "/login",
-            form: [("_csrf", csrf), ("next", next), ("county", county), ("account", account), ("password", password)]
+            form: [("_csrf", csrf), ("next", next), ("county", county.rawValue), ("account", account), ("password", password)]
         )
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import NIOCore
 import Postgres

@@ -79,17 +79,17 @@ struct DashboardResultsTests {
             response = try await d.post(http, Self.results + "/confirm", as: "office", csrf: "not-the-token")
             #expect(response.status == .forbidden)
             #expect(D.text(response).contains("CSRF"))
-            #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .proposed)
+            #expect(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026"))?.state == .proposed)
 
             // A committee with its own valid token may not confirm.
             response = try await d.post(http, Self.results + "/confirm", as: "edu", csrf: d.sessions["edu"]!.csrf)
             #expect(response.status == .forbidden)
-            #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .proposed)
+            #expect(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026"))?.state == .proposed)
 
             response = try await d.post(http, Self.results + "/confirm", as: "office", csrf: d.sessions["office"]!.csrf)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == Self.results)
-            #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .confirmed)
+            #expect(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026"))?.state == .confirmed)
             let audited = try await d.f.client.query(
                 "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.confirm' AND actor LIKE '%office'"
             )
@@ -159,7 +159,7 @@ struct DashboardResultsConflictTests {
             )
             #expect(response.status == .conflict)
             let grading = GradingStore(client: d.f.client)
-            #expect(try await grading.current(county: F.county, cycle: "2026")?.state == .proposed)
+            #expect(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026"))?.state == .proposed)
 
             // The office's decision form: one per tie; wrong seats are refused, the right ones recorded (audited).
             page = D.text(try await d.get(http, DashboardResultsTests.results, as: "office"))
@@ -183,7 +183,7 @@ struct DashboardResultsConflictTests {
                 fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on"]
             )
             #expect(response.status == .unprocessableContent)
-            #expect(try await grading.current(county: F.county, cycle: "2026")?.conflicts.count == 1)
+            #expect(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026"))?.conflicts.count == 1)
             response = try await d.post(
                 http,
                 decisions,
@@ -200,7 +200,7 @@ struct DashboardResultsConflictTests {
                 fields: ["cut": "qualified-floor", "reference": "县考办〔2026〕3号", "favoured_\(F.unitA)": "on", "favoured_\(F.unitB)": "on"]
             )
             #expect(response.status == .seeOther)
-            let decided = try #require(try await grading.current(county: F.county, cycle: "2026"))
+            let decided = try #require(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026")))
             #expect(decided.conflicts.isEmpty)
             #expect(decided.decisions.map(\.reference) == ["县考办〔2026〕3号"])
             #expect(decided.units.first { $0.code == F.unitC }?.grade == .qualified)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import NIOCore
@@ -44,11 +45,17 @@ struct DashboardUnitPageTests {
             #expect(!page.contains("县医院"))
 
             // The audit entries are the unit's own: none of unit C's.
-            let entries = try await DashboardStore(client: d.f.client).auditEntries(county: F.county, cycle: "2026", unit: F.unitA)
+            let entries = try await DashboardStore(client: d.f.client).auditEntries(
+                cycle: CycleRef(county: F.county, cycle: "2026"),
+                unit: F.unitA
+            )
             #expect(!entries.isEmpty)
             #expect(entries.allSatisfy { $0.object.contains(F.unitA) || $0.details["unit"] == F.unitA })
             #expect(entries.map(\.seq) == entries.map(\.seq).sorted(by: >))
-            let cEntries = try await DashboardStore(client: d.f.client).auditEntries(county: F.county, cycle: "2026", unit: F.unitC)
+            let cEntries = try await DashboardStore(client: d.f.client).auditEntries(
+                cycle: CycleRef(county: F.county, cycle: "2026"),
+                unit: F.unitC
+            )
             #expect(Set(entries.map(\.seq)).isDisjoint(with: cEntries.map(\.seq)))
 
             for account in ["office", "auditor", "edu"] {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -65,7 +66,7 @@ struct FilingAPIFixture {
 
     static let cycleBase = "/api/v1/counties/\(county)/cycles"
 
-    static func unitPath(_ rest: String, cycle: String = "2026", unit: String = unitA) -> String {
+    static func unitPath(_ rest: String, cycle: CycleID = "2026", unit: String = unitA) -> String {
         "\(cycleBase)/\(cycle)/units/\(unit)/\(rest)"
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import NIOCore

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
 import KaoheJobs
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import NIOCore
@@ -22,7 +23,7 @@ struct GradingAPITests {
 
     /// Records a completed draw of the cycle selecting `units` (the draw itself is the jobs
     /// engineer's; only its rows matter here), with reviewer `rev1` assigned to `assigned`.
-    static func draw(_ f: F, cycle: String = "2026", units: [String], assigned: [String] = []) async throws {
+    static func draw(_ f: F, cycle: CycleID = "2026", units: [String], assigned: [String] = []) async throws {
         try await f.client.execute(
             """
             INSERT INTO spot_check_draws (county, cycle, draw_no, population, population_hash, population_size, frozen_at, frozen_by,
@@ -314,8 +315,8 @@ struct GradingAPITests {
     }
 
     /// Assessments 85/85/88, the tie decided for A, confirmed.
-    static func confirmed(_ f: F, _ http: some TestClientProtocol, cycle: String = "2026") async throws {
-        try await f.openCycle(http, cycle)
+    static func confirmed(_ f: F, _ http: some TestClientProtocol, cycle: CycleID = "2026") async throws {
+        try await f.openCycle(http, cycle.rawValue)
         for (unit, committee, keyTasks) in [(a, "edu", "14"), (b, "edu", "14"), (c, "health", "17")] {
             let response = try await f.call(
                 http,

@@ -19,7 +19,7 @@ struct RegistryAPITests {
     let logger = TestCluster.logger("test.registry-api")
 
     /// Valid unified social credit codes: `12` + division + serial, with the GB 32100 check symbol.
-    static func code(_ serial: Int, division: String = "990101") -> String {
+    static func code(_ serial: Int, division: CountyCode = "990101") -> String {
         UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
@@ -41,7 +41,7 @@ struct RegistryAPITests {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(label), logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         let registry = RegistryStore(client: client)
-        func unit(_ n: Int, _ committee: String, county: String = "990101") -> UnitRecord {
+        func unit(_ n: Int, _ committee: String, county: CountyCode = "990101") -> UnitRecord {
             UnitRecord(
                 county: county,
                 code: Self.code(n, division: county),

@@ -20,7 +20,7 @@ import Testing
 /// draw itself is KaoheJobs' and is tested there.
 @Suite("Synthetic county")
 struct SyntheticCountyTests {
-    static let county = "990201"
+    static let county: CountyCode = "990201"
     static let committees = SyntheticCounty.committees
 
     @Test("60 units, 4 committees, 3,000 staff: overrides, final grades and final quotas equal the independent computation")

@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -8,8 +9,8 @@ import Postgres
 /// `health`, department `edu`, units 县第一中学 and 县第二中学 (education) and 县医院 (health); county
 /// `350122` (连江县) with one education unit 连江一中.
 enum TwoCountyWorld {
-    static let county = "350121"
-    static let otherCounty = "350122"
+    static let county: CountyCode = "350121"
+    static let otherCounty: CountyCode = "350122"
     /// 县第一中学 and 县第二中学 (education), 县医院 (health).
     static let unitA = "91350100M000100Y43"
     static let unitB = "911100001000084588"

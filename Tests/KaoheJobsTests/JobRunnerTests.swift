@@ -15,7 +15,7 @@ struct JobRunnerTests {
     @Test("two runners on two pools racing over the same due runs do each exactly once")
     func exactlyOnceAcrossRunners() async throws {
         let fixture = try await JobsFixture.make(unitCount: 40)
-        let cycles = (2020...2025).map(String.init)
+        let cycles = (2020...2025).map { CycleID(String($0)) }
         for cycle in cycles { try await fixture.makeCycle(cycle) }
         let configuration = fixture.client.configuration
         let second = PostgresClient(configuration: configuration, logger: logger)
@@ -87,7 +87,7 @@ struct JobRunnerTests {
         _ = try? await task.value
         #expect(drawn == 1)  // well before the 30 s poll: done at start (the freeze, then a wake-up for the draw)
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE cycle = '2025'") == 0)
-        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2025")
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, cycle: CycleRef(county: JobsFixture.county, cycle: "2025"))
         #expect(runs.allSatisfy { $0.doneAt == nil })
         await fixture.client.close()
     }
@@ -98,8 +98,7 @@ struct JobRunnerTests {
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)  // not due yet: the office draws early by hand
         let store = SpotCheckStore(client: fixture.client)
         let record = try await store.draw(
-            county: JobsFixture.county,
-            cycle: "2026",
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
             actor: fixture.office.actor,
             seed: try DrawSeed("01382438112797316654"),
             reason: nil
@@ -109,8 +108,7 @@ struct JobRunnerTests {
             await #expect(throws: CycleError.self) {
                 try await JobRunner.trigger(
                     runs: ScheduledRunStore(client: fixture.client),
-                    county: JobsFixture.county,
-                    cycle: "2026",
+                    cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                     kind: kind,
                     actor: fixture.office.actor,
                     logger: logger
@@ -120,8 +118,7 @@ struct JobRunnerTests {
         do {
             _ = try await JobRunner.trigger(
                 runs: ScheduledRunStore(client: fixture.client),
-                county: JobsFixture.county,
-                cycle: "2026",
+                cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                 kind: "spot_check.draw",
                 actor: fixture.office.actor,
                 logger: logger
@@ -130,7 +127,12 @@ struct JobRunnerTests {
             #expect(error.rule == "jobs.already-done")
         }
         do {
-            _ = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: nil)
+            _ = try await store.draw(
+                cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+                actor: fixture.office.actor,
+                seed: nil,
+                reason: nil
+            )
             Issue.record("a second draw without a reason was accepted")
         } catch let error as CycleError {
             #expect(error.rule == "spot-check.redraw-reason")
@@ -144,17 +146,15 @@ struct JobRunnerTests {
         // A step close triggered by hand, then again: refused.
         _ = try await JobRunner.trigger(
             runs: ScheduledRunStore(client: fixture.client),
-            county: JobsFixture.county,
-            cycle: "2026",
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
             kind: "step.close.roster",
             actor: fixture.office.actor,
             logger: logger
-        ).isEmpty
+        ).facts.isEmpty
         await #expect(throws: CycleError.self) {
             try await JobRunner.trigger(
                 runs: ScheduledRunStore(client: fixture.client),
-                county: JobsFixture.county,
-                cycle: "2026",
+                cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                 kind: "step.close.roster",
                 actor: fixture.office.actor,
                 logger: logger
@@ -168,19 +168,18 @@ struct JobRunnerTests {
         let fixture = try await JobsFixture.make(unitCount: 20)
         try await fixture.makeCycle("2026")  // freeze and draw due now
         let store = SpotCheckStore(client: fixture.client)
-        _ = try await store.freeze(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, reason: nil)
+        _ = try await store.freeze(cycle: CycleRef(county: JobsFixture.county, cycle: "2026"), actor: fixture.office.actor, reason: nil)
         let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), actor: "daemon:w", logger: logger)
         await runner.runDue()
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE drawn_at IS NOT NULL") == 0)
         let record = try await store.draw(
-            county: JobsFixture.county,
-            cycle: "2026",
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
             actor: fixture.office.actor,
             seed: try DrawSeed("66666123456789012345678"),
             reason: nil
         )
         #expect(record.seedSource == "dice" && record.drawNo == 1)
-        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
         #expect(runs.filter { $0.kind.hasPrefix("spot_check.") }.allSatisfy { $0.doneBy == fixture.office.actor })
         await fixture.client.close()
     }
@@ -205,8 +204,7 @@ struct JobRunnerTests {
         try await fixture.client.withTransaction { connection in
             try await ScheduledRunStore.schedule(
                 on: connection,
-                county: JobsFixture.county,
-                cycle: "2026",
+                cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                 kind: "test.fail",
                 dueAt: Date().addingTimeInterval(-10)
             )
@@ -215,7 +213,7 @@ struct JobRunnerTests {
         registry.register(Failing())
         let runner = JobRunner(runs: ScheduledRunStore(client: fixture.client), registry: registry, actor: "daemon:f", logger: logger)
         await runner.runDue()
-        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
         let failing = try #require(runs.first { $0.kind == "test.fail" })
         // Under a loaded machine the back-off may pass before runDue returns, so it may have been retried.
         #expect(failing.doneAt == nil && failing.attempts >= 1 && failing.lastError?.contains("boom") == true)
@@ -245,8 +243,7 @@ struct JobRunnerTests {
             for kind in ["test.refused", "test.busy"] {
                 try await ScheduledRunStore.schedule(
                     on: connection,
-                    county: JobsFixture.county,
-                    cycle: "2026",
+                    cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                     kind: kind,
                     dueAt: Date().addingTimeInterval(-10)
                 )
@@ -260,22 +257,23 @@ struct JobRunnerTests {
             await runner.runDue()
             try await fixture.client.execute("UPDATE scheduled_runs SET retry_at = NULL WHERE county = \(JobsFixture.county)")
         }
-        let runs = try await ScheduledRunStore.runs(client: fixture.client, county: JobsFixture.county, cycle: "2026")
+        let runs = try await ScheduledRunStore.runs(client: fixture.client, cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
         let refused = try #require(runs.first { $0.kind == "test.refused" })
         #expect(refused.attempts == 1 && refused.givenUpAt != nil && refused.doneAt == nil)
         #expect(refused.lastError == "本县没有参加考核的单位 / no unit is enrolled [test.no-units]")
         let busy = try #require(runs.first { $0.kind == "test.busy" })
         #expect(busy.attempts == 3 && busy.givenUpAt == nil)
         // The office sees it on the monitor; a hand trigger still runs it (and is refused the same way).
-        let monitor = try #require(try await MonitorStore(client: fixture.client).monitor(county: JobsFixture.county, cycle: "2026"))
+        let monitor = try #require(
+            try await MonitorStore(client: fixture.client).monitor(cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
+        )
         let jobs = (try JSONSerialization.jsonObject(with: Data(monitor)) as? [String: Any])?["jobs"] as? [[String: Any]] ?? []
         #expect(jobs.first { $0["kind"] as? String == "test.refused" }?["givenUp"] as? Bool == true)
         await #expect(throws: CycleError.self) {
             _ = try await JobRunner.trigger(
                 runs: ScheduledRunStore(client: fixture.client),
                 registry: registry,
-                county: JobsFixture.county,
-                cycle: "2026",
+                cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
                 kind: "test.refused",
                 actor: "office",
                 logger: logger
@@ -285,7 +283,7 @@ struct JobRunnerTests {
         // `kaohe jobs list` says so too, with the reason and the way out.
         let list = try await TestProcess.run(
             BuiltProducts.path("kaohe"),
-            ["jobs", "list", "--database-url", database.conninfo, "--county", JobsFixture.county, "--cycle", "2026"],
+            ["jobs", "list", "--database-url", database.conninfo, "--county", JobsFixture.county.rawValue, "--cycle", "2026"],
             environment: BuiltProducts.environment()
         )
         #expect(list.status == 0, "\(list.error)")

@@ -8,7 +8,7 @@ import Postgres
 /// A county with units in four committees (each with its own supervising departments), a reviewer
 /// register, an office account and cycles whose assessment step has closed (the draw is due).
 struct JobsFixture {
-    static let county = "990101"
+    static let county: CountyCode = "990101"
     static let committees = ["education", "health", "culture", "agriculture"]
     let client: PostgresClient
     let office = Principal(county: county, account: "office", role: .office)
@@ -83,7 +83,7 @@ struct JobsFixture {
 
     /// A cycle whose assessment step closes `assessmentClosesIn` seconds from now (negative: closed,
     /// the freeze and the draw are due), with every unit enrolled.
-    func makeCycle(_ cycle: String, assessmentClosesIn: TimeInterval = -60) async throws {
+    func makeCycle(_ cycle: CycleID, assessmentClosesIn: TimeInterval = -60) async throws {
         let now = Date()
         var steps: [FilingStep: StepTimes] = [:]
         for step in FilingStep.allCases {

@@ -32,7 +32,7 @@ struct KilledDaemonTests {
             if busy == 0 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let draws = try await SpotCheckStore(client: fixture.client).all(county: JobsFixture.county, cycle: "2026")
+        let draws = try await SpotCheckStore(client: fixture.client).all(cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
         #expect(draws.count <= 1)
         let selections = try await fixture.count("SELECT count(*)::int FROM spot_check_selections")
         let assignments = try await fixture.count("SELECT count(*)::int FROM reviewer_assignments")

@@ -17,14 +17,23 @@ struct SpotCheckDrawTests {
         let fixture = try await JobsFixture.make(unitCount: 60)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)
         let store = SpotCheckStore(client: fixture.client)
-        let frozen = try await store.freeze(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, reason: nil)
+        let frozen = try await store.freeze(
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+            actor: fixture.office.actor,
+            reason: nil
+        )
         #expect(frozen.selection == nil && frozen.drawnAt == nil)
         #expect(frozen.populationHash == PopulationHash.of(fixture.units.map(\.code)))
         #expect(try await fixture.count("SELECT count(*)::int FROM spot_check_draws WHERE seed IS NOT NULL") == 0)
         let freezeSeq = try await fixture.count("SELECT max(seq)::int FROM audit_log WHERE action = 'spot_check.freeze'")
 
         let seed = try DrawSeed("31415926535897932384626")
-        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: seed, reason: nil)
+        let record = try await store.draw(
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+            actor: fixture.office.actor,
+            seed: seed,
+            reason: nil
+        )
         let drawSeq = try await fixture.count("SELECT max(seq)::int FROM audit_log WHERE action = 'spot_check.draw'")
         #expect(freezeSeq < drawSeq)
         #expect(record.drawNo == 1 && record.seedSource == "dice")
@@ -73,27 +82,36 @@ struct SpotCheckDrawTests {
         let fixture = try await JobsFixture.make(unitCount: 30)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)
         let store = SpotCheckStore(client: fixture.client)
-        let first = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: nil)
+        let first = try await store.draw(
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+            actor: fixture.office.actor,
+            seed: nil,
+            reason: nil
+        )
         #expect(first.seedSource == "csprng" && first.selection?.seed.count == 64)
         for reason in [nil, "   "] as [String?] {
             await #expect(throws: CycleError.self) {
-                try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: reason)
+                try await store.draw(
+                    cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+                    actor: fixture.office.actor,
+                    seed: nil,
+                    reason: reason
+                )
             }
         }
         let second = try await store.draw(
-            county: JobsFixture.county,
-            cycle: "2026",
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
             actor: fixture.office.actor,
             seed: nil,
             reason: "主管部门调整,总体有误 / population was wrong"
         )
         #expect(second.drawNo == 2 && second.redrawReason != nil)
-        let all = try await store.all(county: JobsFixture.county, cycle: "2026")
+        let all = try await store.all(cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))
         #expect(all.map(\.drawNo) == [1, 2])
         #expect(all[0].supersededAt != nil && all[1].supersededAt == nil)
         #expect(all[0].selection == first.selection)  // the first stays exactly as drawn
         #expect(all.allSatisfy { $0.verify().matches })
-        #expect(try await store.current(county: JobsFixture.county, cycle: "2026")?.drawNo == 2)
+        #expect(try await store.current(cycle: CycleRef(county: JobsFixture.county, cycle: "2026"))?.drawNo == 2)
         #expect(try await fixture.count("SELECT count(*)::int FROM audit_log WHERE action = 'spot_check.supersede'") == 1)
         await fixture.client.close()
     }
@@ -103,7 +121,12 @@ struct SpotCheckDrawTests {
         let fixture = try await JobsFixture.make(unitCount: 120)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)
         let store = SpotCheckStore(client: fixture.client)
-        let record = try await store.draw(county: JobsFixture.county, cycle: "2026", actor: fixture.office.actor, seed: nil, reason: nil)
+        let record = try await store.draw(
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
+            actor: fixture.office.actor,
+            seed: nil,
+            reason: nil
+        )
         let violations = try await fixture.count(
             """
             SELECT count(*)::int FROM reviewer_assignments a

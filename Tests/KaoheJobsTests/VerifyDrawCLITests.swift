@@ -21,8 +21,7 @@ struct VerifyDrawCLITests {
         let fixture = try await JobsFixture.make(unitCount: 70)
         try await fixture.makeCycle("2026", assessmentClosesIn: 3600)
         let record = try await SpotCheckStore(client: fixture.client).draw(
-            county: JobsFixture.county,
-            cycle: "2026",
+            cycle: CycleRef(county: JobsFixture.county, cycle: "2026"),
             actor: fixture.office.actor,
             seed: try DrawSeed("27182818284590452353602874"),
             reason: nil

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -15,7 +16,7 @@ struct AccountAndRegistryWriteTests {
         return client
     }
 
-    func actions(_ client: PostgresClient, county: String) async throws -> [String] {
+    func actions(_ client: PostgresClient, county: CountyCode) async throws -> [String] {
         try await client.query("SELECT action FROM audit_log WHERE county = \(county) ORDER BY seq").map {
             try $0.decode(String.self, column: "action")
         }

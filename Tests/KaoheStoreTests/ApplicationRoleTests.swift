@@ -31,8 +31,7 @@ struct ApplicationRoleTests {
 
         // What kaohed does works.
         let filed = try await FilingStore(client: app).fileSelfAssessment(
-            county: CycleFilingStoreTests.county,
-            cycle: "2026",
+            cycle: CycleRef(county: CycleFilingStoreTests.county, cycle: "2026"),
             unit: CycleFilingStoreTests.unitA,
             report: "自评",
             principal: base.unitAccount

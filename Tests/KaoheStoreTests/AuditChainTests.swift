@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -22,7 +23,7 @@ struct AuditChainTests {
     }
 
     @discardableResult
-    func append(_ client: PostgresClient, county: String = "990101", _ n: Int) async throws -> [Int64] {
+    func append(_ client: PostgresClient, county: CountyCode = "990101", _ n: Int) async throws -> [Int64] {
         var seqs: [Int64] = []
         for i in 1...n {
             let seq = try await client.withTransaction { connection in
@@ -185,7 +186,7 @@ struct AuditChainTests {
         try await append(client, 2)
         try await client.withTransaction { connection in
             for i in 1...6 {
-                let county = i % 3 == 0 ? "990102" : "990101"
+                let county: CountyCode = i % 3 == 0 ? "990102" : "990101"
                 try await AuditChain.append(
                     on: connection,
                     county: county,

@@ -19,8 +19,7 @@ struct AuditContentTests {
         let county = CycleFilingStoreTests.county
         let store = FilingStore(client: client)
         _ = try await store.fileSelfAssessment(
-            county: county,
-            cycle: "2026",
+            cycle: CycleRef(county: county, cycle: "2026"),
             unit: CycleFilingStoreTests.unitA,
             report: "本年度完成",
             principal: base.unitAccount
@@ -35,16 +34,14 @@ struct AuditContentTests {
             )
         }
         _ = try await store.fileRoster(
-            county: county,
-            cycle: "2026",
+            cycle: CycleRef(county: county, cycle: "2026"),
             unit: CycleFilingStoreTests.unitA,
             lines: lines,
             collectiveAward: false,
             principal: base.unitAccount
         )
         _ = try await store.fileRoster(
-            county: county,
-            cycle: "2026",
+            cycle: CycleRef(county: county, cycle: "2026"),
             unit: CycleFilingStoreTests.unitA,
             lines: Array(lines.prefix(30)),
             collectiveAward: false,

@@ -11,7 +11,7 @@ import Testing
 @Suite("Cycle and filing store")
 struct CycleFilingStoreTests {
     let logger = TestCluster.logger("test.cycles")
-    static let county = "350121"
+    static let county: CountyCode = "350121"
     static let unitA = "91350100M000100Y43"
     static let unitB = "911100001000084588"
 
@@ -40,8 +40,11 @@ struct CycleFilingStoreTests {
     }
 
     /// A definition whose steps are all open now, deadlines an hour ahead.
-    func openDefinition(_ cycle: String = "2026", deadlineOffset: TimeInterval = 3600, closesOffset: TimeInterval = 7200) -> CycleDefinition
-    {
+    func openDefinition(
+        _ cycle: CycleID = "2026",
+        deadlineOffset: TimeInterval = 3600,
+        closesOffset: TimeInterval = 7200
+    ) -> CycleDefinition {
         let now = Date()
         let times = StepTimes(
             opensAt: now.addingTimeInterval(-86_400),
@@ -67,8 +70,7 @@ struct CycleFilingStoreTests {
             account: office.account
         )
         _ = try await CycleStore(client: client).enrol(
-            county: Self.county,
-            cycle: definition.cycle,
+            cycle: CycleRef(county: Self.county, cycle: definition.cycle),
             units: [Self.unitA, Self.unitB],
             actor: office.actor
         )
@@ -138,8 +140,7 @@ struct CycleFilingStoreTests {
         }
         let store = FilingStore(client: client)
         let filed = try await store.fileRoster(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: Self.unitA,
             lines: lines,
             collectiveAward: false,
@@ -157,22 +158,20 @@ struct CycleFilingStoreTests {
         ).one()
         #expect(try stored.decode(Int.self, column: "n") == 20_000)
         #expect(try stored.decode(Int.self, column: "d") == 20_000)
-        let back = try await store.rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
+        let back = try await store.rosterLines(cycle: CycleRef(county: Self.county, cycle: "2026"), unit: Self.unitA, version: 1)
         #expect(back.count == 20_000)
         #expect(back[6].staff.sanction == .warning)
         #expect(back[9].staff.score == Score(points: 95))
 
         // With a committee assessment the quota becomes provisional and the excess is counted.
         _ = try await store.fileAssessment(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: Self.unitA,
             sheet: Self.sheet(),
             principal: committeeAccount
         )
         let second = try await store.fileRoster(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: Self.unitA,
             lines: Array(lines.prefix(100)),
             collectiveAward: false,
@@ -243,7 +242,11 @@ struct CycleFilingStoreTests {
             "SELECT unit_code, kind, filed_by FROM filings WHERE county = \(Self.county) ORDER BY unit_code"
         )
         #expect(try stored.map { try $0.decode(String.self, column: "filed_by") } == ["unit-a"])
-        let back = try await FilingStore(client: client).rosterLines(county: Self.county, cycle: "2026", unit: Self.unitA, version: 1)
+        let back = try await FilingStore(client: client).rosterLines(
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
+            unit: Self.unitA,
+            version: 1
+        )
         #expect(back.map(\.name) == ["职工\t1", "职工\t2", "职工\t3"])
         #expect(back.map(\.staff.staffNo) == ["S1", "S2", "S3"])
         let audit = try await client.query("SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action LIKE 'filing.%'")
@@ -275,8 +278,7 @@ struct CycleFilingStoreTests {
                             )
                         }
                         _ = try await store.fileRoster(
-                            county: Self.county,
-                            cycle: "2026",
+                            cycle: CycleRef(county: Self.county, cycle: "2026"),
                             unit: unit,
                             lines: lines,
                             collectiveAward: false,
@@ -288,11 +290,15 @@ struct CycleFilingStoreTests {
             try await group.waitForAll()
         }
         for unit in [Self.unitA, Self.unitB] {
-            let history = try await store.history(county: Self.county, cycle: "2026", unit: unit, step: .roster)
+            let history = try await store.history(cycle: CycleRef(county: Self.county, cycle: "2026"), unit: unit, step: .roster)
             #expect(history.map(\.version) == Array(1...6))
             for filing in history {
                 let rows = try filing.decodeContent(RosterSummary.self).rows
-                let back = try await store.rosterLines(county: Self.county, cycle: "2026", unit: unit, version: filing.version)
+                let back = try await store.rosterLines(
+                    cycle: CycleRef(county: Self.county, cycle: "2026"),
+                    unit: unit,
+                    version: filing.version
+                )
                 #expect(back.count == rows)
                 #expect(back.allSatisfy { $0.staff.staffNo.hasPrefix(String(unit.suffix(4))) })
             }
@@ -306,8 +312,7 @@ struct CycleFilingStoreTests {
         try await openCycle(client, openDefinition("2025", deadlineOffset: -60, closesOffset: 3600))
         let store = FilingStore(client: client)
         let late = try await store.fileSelfAssessment(
-            county: Self.county,
-            cycle: "2025",
+            cycle: CycleRef(county: Self.county, cycle: "2025"),
             unit: Self.unitA,
             report: "自评",
             principal: unitAccount
@@ -315,11 +320,11 @@ struct CycleFilingStoreTests {
         #expect(late.late)
 
         try await openCycle(client, openDefinition("2024", deadlineOffset: -7200, closesOffset: -60))
-        let closes = try await CycleStore(client: client).cycle(county: Self.county, cycle: "2024")!.steps[0].times.closesAt
+        let closes = try await CycleStore(client: client).cycle(cycle: CycleRef(county: Self.county, cycle: "2024"))!.steps[0].times
+            .closesAt
         await #expect {
             _ = try await store.fileSelfAssessment(
-                county: Self.county,
-                cycle: "2024",
+                cycle: CycleRef(county: Self.county, cycle: "2024"),
                 unit: Self.unitA,
                 report: "自评",
                 principal: unitAccount
@@ -328,13 +333,14 @@ struct CycleFilingStoreTests {
             guard let error = error as? CycleError else { return false }
             return error.code == .stepClosed && error.message.contains(ShanghaiTime.format(closes))
         }
-        #expect(try await store.history(county: Self.county, cycle: "2024", unit: Self.unitA, step: .selfAssessment).isEmpty)
+        #expect(
+            try await store.history(cycle: CycleRef(county: Self.county, cycle: "2024"), unit: Self.unitA, step: .selfAssessment).isEmpty
+        )
 
         // The closed step answers before the content: a sheet the scheme refuses, an attachment.
         await #expect {
             _ = try await store.fileAssessment(
-                county: Self.county,
-                cycle: "2024",
+                cycle: CycleRef(county: Self.county, cycle: "2024"),
                 unit: Self.unitA,
                 sheet: Self.sheet(keyTasks: 999),
                 principal: committeeAccount
@@ -344,8 +350,7 @@ struct CycleFilingStoreTests {
         }
         await #expect {
             _ = try await store.putAttachment(
-                county: Self.county,
-                cycle: "2024",
+                cycle: CycleRef(county: Self.county, cycle: "2024"),
                 unit: Self.unitA,
                 name: "说明.pdf",
                 bytes: Array("%PDF-1.4 closed".utf8),
@@ -359,8 +364,7 @@ struct CycleFilingStoreTests {
         // A unit outside the cycle is told so, for an attachment too, and nothing is stored.
         await #expect {
             _ = try await store.putAttachment(
-                county: Self.county,
-                cycle: "2025",
+                cycle: CycleRef(county: Self.county, cycle: "2025"),
                 unit: "91350100M000200Y4X",
                 name: "说明.pdf",
                 bytes: Array("%PDF-1.4 stray".utf8),
@@ -384,8 +388,7 @@ struct CycleFilingStoreTests {
             for i in 1...8 {
                 group.addTask {
                     try await store.fileSelfAssessment(
-                        county: Self.county,
-                        cycle: "2026",
+                        cycle: CycleRef(county: Self.county, cycle: "2026"),
                         unit: Self.unitA,
                         report: "第\(i)稿",
                         principal: principal
@@ -396,13 +399,12 @@ struct CycleFilingStoreTests {
             for try await version in group { versions.append(version) }
             #expect(versions.sorted() == Array(1...8))
         }
-        let history = try await store.history(county: Self.county, cycle: "2026", unit: Self.unitA, step: .selfAssessment)
+        let history = try await store.history(cycle: CycleRef(county: Self.county, cycle: "2026"), unit: Self.unitA, step: .selfAssessment)
         #expect(history.map(\.version) == Array(1...8))
         #expect(history.allSatisfy { $0.filedBy == "unit-a" && !$0.late })
 
         let closed = try await CycleStore(client: client).closeStep(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             step: .selfAssessment,
             actor: office.actor,
             account: office.account
@@ -410,7 +412,12 @@ struct CycleFilingStoreTests {
         #expect(closed.state == .closed)
         #expect(closed.closedBy == "office")
         await #expect {
-            _ = try await store.fileSelfAssessment(county: Self.county, cycle: "2026", unit: Self.unitA, report: "晚了", principal: principal)
+            _ = try await store.fileSelfAssessment(
+                cycle: CycleRef(county: Self.county, cycle: "2026"),
+                unit: Self.unitA,
+                report: "晚了",
+                principal: principal
+            )
         } throws: { error in
             (error as? CycleError)?.code == .stepClosed
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -18,7 +19,7 @@ struct DashboardStoreTests {
         let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
         try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
         try await client.execute("INSERT INTO counties (county, name) VALUES ('990101', '示例县'), ('990102', '某县')")
-        let entries: [(county: String, object: String, details: [String: String], wanted: Bool)] = [
+        let entries: [(county: CountyCode, object: String, details: [String: String], wanted: Bool)] = [
             ("990101", "cycles/2026/units/\(Self.unit)/self-assessment", [:], true),
             ("990101", "cycles/2026/units/\(Self.unit)/recheck", ["unit": Self.unit], true),
             ("990101", "cycles/2026/units/\(Self.other)/roster", [:], false),
@@ -44,13 +45,13 @@ struct DashboardStoreTests {
             }
         }
         let store = DashboardStore(client: client)
-        let found = try await store.auditEntries(county: "990101", cycle: "2026", unit: Self.unit)
+        let found = try await store.auditEntries(cycle: CycleRef(county: "990101", cycle: "2026"), unit: Self.unit)
         #expect(Set(found.map(\.object)) == Set(entries.filter(\.wanted).map(\.object)))
         #expect(found.map(\.seq) == found.map(\.seq).sorted(by: >))
         #expect(found.allSatisfy { $0.hash.count == 64 && $0.actor == "990101/clerk" })
         #expect(found.first { $0.object.hasSuffix("appeals/3") }?.details["staffNo"] == "001")
-        #expect(try await store.auditEntries(county: "990101", cycle: "2026", unit: Self.unit, limit: 2).count == 2)
+        #expect(try await store.auditEntries(cycle: CycleRef(county: "990101", cycle: "2026"), unit: Self.unit, limit: 2).count == 2)
 
-        #expect(try await store.gradingStamp(county: "990101", cycle: "2026") == nil)
+        #expect(try await store.gradingStamp(cycle: CycleRef(county: "990101", cycle: "2026")) == nil)
     }
 }

@@ -38,13 +38,16 @@ struct IdempotencyStoreTests {
     }
 
     func versions(_ client: PostgresClient) async throws -> Int {
-        try await FilingStore(client: client).history(county: Self.county, cycle: "2026", unit: Base.unitA, step: .selfAssessment).count
+        try await FilingStore(client: client).history(
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
+            unit: Base.unitA,
+            step: .selfAssessment
+        ).count
     }
 
     func file(_ client: PostgresClient, _ report: String) async throws -> Int {
         try await FilingStore(client: client).fileSelfAssessment(
-            county: Self.county,
-            cycle: "2026",
+            cycle: CycleRef(county: Self.county, cycle: "2026"),
             unit: Base.unitA,
             report: report,
             principal: base.unitAccount

@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging

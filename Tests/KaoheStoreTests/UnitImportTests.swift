@@ -10,7 +10,7 @@ import Testing
 
 /// Valid unified social credit codes for tests: `12` + division + serial, with the GB 32100 check symbol.
 enum TestCodes {
-    static func code(_ serial: Int, division: String = "990101") -> String {
+    static func code(_ serial: Int, division: CountyCode = "990101") -> String {
         UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 

@@ -30,14 +30,14 @@ public enum SyntheticCounty {
     public static let committees = ["agriculture", "culture", "education", "health"]
 
     /// A valid 统一社会信用代码 (SPEC.md "Units") for a serial number in `division`.
-    public static func code(_ serial: Int, division: String) -> String {
+    public static func code(_ serial: Int, division: CountyCode) -> String {
         UnifiedSocialCreditCode.publicInstitution(division: division, serial: serial).rawValue
     }
 
     /// One unit per total, the totals shuffled by `random`; unit `i` gets code serial `i + 1`, the
     /// committee `i % 4`, the department `departments[i % count]`, 5–13 优秀 staff and a one-in-five
     /// collective award, all drawn from `random` (which goes on for the caller's own choices).
-    public static func units(county: String, totals: [Int], departments: [String], random: inout SeededRandom) -> [SyntheticUnit] {
+    public static func units(county: CountyCode, totals: [Int], departments: [String], random: inout SeededRandom) -> [SyntheticUnit] {
         var totals = totals
         for index in totals.indices.reversed() { totals.swapAt(index, random.below(index + 1)) }
         return totals.indices.map { index in

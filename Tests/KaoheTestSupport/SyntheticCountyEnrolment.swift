@@ -1,4 +1,5 @@
 import Foundation
+public import KaoheRules
 import KaoheStore
 public import Postgres
 
@@ -9,7 +10,7 @@ extension SyntheticCounty {
     /// ids, and the unit codes.
     public static func enrol(
         client: PostgresClient,
-        county code: String,
+        county code: CountyCode,
         name: String,
         units: [SyntheticUnit]
     ) async throws -> [String: String] {
@@ -45,7 +46,7 @@ extension SyntheticCounty {
 
     /// Cycle 2026 of `county` with every filing step open now (opened a day ago, deadline in a
     /// day, closing in two; scheme county-2021, policy tied-2023), and `units` enrolled in it.
-    public static func openCycle(client: PostgresClient, county: String, units: [SyntheticUnit], title: String = "测试") async throws {
+    public static func openCycle(client: PostgresClient, county: CountyCode, units: [SyntheticUnit], title: String = "测试") async throws {
         let now = Date()
         let times = StepTimes(
             opensAt: now.addingTimeInterval(-86_400),
@@ -66,6 +67,6 @@ extension SyntheticCounty {
             actor: "office",
             account: "office"
         )
-        _ = try await cycles.enrol(county: county, cycle: "2026", units: units.map(\.code), actor: "office")
+        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: "2026"), units: units.map(\.code), actor: "office")
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// Working-day calendars for tests that run on the real date: a 公示 opened today, or an appeal
@@ -20,7 +20,7 @@ public enum TestCalendars {
     }
 
     /// Loads the made-up notices `county` needs today (none while this year and next are built in).
-    public static func loadYearsAhead(_ client: PostgresClient, county: String, now: Date = Date()) async throws {
+    public static func loadYearsAhead(_ client: PostgresClient, county: CountyCode, now: Date = Date()) async throws {
         var shanghai = Calendar(identifier: .gregorian)
         shanghai.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         let year = shanghai.component(.year, from: now)

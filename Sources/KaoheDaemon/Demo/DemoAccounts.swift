@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 
 /// The demo county's accounts: one for the office, each committee, each unit and each reviewer of
@@ -30,7 +31,7 @@ struct DemoAccounts {
     /// Creates every account (each with its audit entry `account.create`).
     static func create(
         store: AccountStore,
-        county: String,
+        county: CountyCode,
         committees: [(id: String, name: String)],
         units: [UnitRecord],
         reviewers: [ReviewerRecord]

@@ -8,7 +8,7 @@ import Postgres
 /// the accounts that act in them.
 struct DemoContext: Sendable {
     var client: PostgresClient
-    var county: String
+    var county: CountyCode
     var units: [UnitRecord]
     var accounts: DemoAccounts
     var logger: Logger

@@ -154,7 +154,7 @@ public enum DemoCounty {
     /// code (8 characters and its GB 11714 check) + the GB 32100 check symbol.
     static func code(serial: Int) -> String {
         let body = String(format: "%08d", 45_000_000 + serial * 7_919 % 1_000_000)
-        let first17 = "12" + county.code + body + organisationCheck(body)
+        let first17 = "12" + county.code.rawValue + body + organisationCheck(body)
         return first17 + String(UnifiedSocialCreditCode.checkSymbol(forFirst17: first17)!)
     }
 

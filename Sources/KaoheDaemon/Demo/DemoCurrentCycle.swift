@@ -16,7 +16,7 @@ import Logging
 /// previous cycle) while it passes, and ``finish(_:_:)`` makes the late filings and the rest,
 /// waiting only for whatever of the delay is left.
 enum DemoCurrentCycle {
-    static let cycle = "2026"
+    static let cycle: CycleID = "2026"
     /// The dice digits of the office's public draw (掷骰), fixed so the sample is the same every time.
     static let drawSeed = "20261122314159265358979"
     /// How long after the seeding starts the two passed deadlines fall.
@@ -131,7 +131,11 @@ enum DemoCurrentCycle {
         let office = context.accounts.office
         let cycles = CycleStore(client: context.client)
         _ = try await cycles.put(county: context.county, definition: definition, actor: office.actor, account: office.account)
-        _ = try await cycles.enrol(county: context.county, cycle: cycle, units: context.units.map(\.code), actor: office.actor)
+        _ = try await cycles.enrol(
+            cycle: CycleRef(county: context.county, cycle: cycle),
+            units: context.units.map(\.code),
+            actor: office.actor
+        )
         try await file(.onTime, context, plans: plans, random: &random)
         if Date() > deadline {
             context.logger.warning("demo: the on-time filings took longer than \(deadlineDelay) s; some are marked late")
@@ -158,8 +162,7 @@ enum DemoCurrentCycle {
                 boundBreaches: plan.boundBreaches
             )
             _ = try await filings.fileRoster(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: unit.code,
                 lines: DemoPeople.roster(shape, random: &random),
                 collectiveAward: unit.headcount % 11 == 0,
@@ -168,14 +171,16 @@ enum DemoCurrentCycle {
         }
 
         let draw = try await SpotCheckStore(client: context.client).draw(
-            county: context.county,
-            cycle: cycle,
+            cycle: CycleRef(county: context.county, cycle: cycle),
             actor: office.actor,
             seed: try DrawSeed(drawSeed),
             reason: nil
         )
         try await fileRechecks(context, plans: plans, draw: draw, random: &random)
-        let grading = try await GradingStore(client: context.client).propose(county: context.county, cycle: cycle, principal: office)
+        let grading = try await GradingStore(client: context.client).propose(
+            cycle: CycleRef(county: context.county, cycle: cycle),
+            principal: office
+        )
         if grading.conflicts.isEmpty { context.logger.warning("demo: the grading proposal has no conflict") }
         return draw
     }
@@ -186,17 +191,15 @@ enum DemoCurrentCycle {
         for (unit, plan) in zip(context.units, plans) {
             if plan.selfAssessment == filing {
                 _ = try await filings.fileSelfAssessment(
-                    county: context.county,
-                    cycle: cycle,
+                    cycle: CycleRef(county: context.county, cycle: cycle),
                     unit: unit.code,
-                    report: DemoReports.selfAssessment(unit, year: cycle, random: &random),
+                    report: DemoReports.selfAssessment(unit, year: cycle.rawValue, random: &random),
                     principal: context.account(of: unit)
                 )
             }
             if plan.assessment == filing, let total = plan.total {
                 _ = try await filings.fileAssessment(
-                    county: context.county,
-                    cycle: cycle,
+                    cycle: CycleRef(county: context.county, cycle: cycle),
                     unit: unit.code,
                     sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, fair: plan.fair, random: &random),
                     principal: context.committee(of: unit)
@@ -228,8 +231,7 @@ enum DemoCurrentCycle {
                 total = min(10_000, max(0, plan.total! + random.within(-300...250)))
             }
             _ = try await store.fileRecheck(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: code,
                 reviewer: reviewer,
                 sheet: DemoScores.sheet(hundredths: total, poor: plan.poor, random: &random),

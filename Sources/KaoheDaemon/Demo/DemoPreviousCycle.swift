@@ -10,7 +10,7 @@ import KaoheStore
 /// It goes through the same stores as the current cycle, today: its filings carry today's date,
 /// and its steps are opened long ago and closed by the office's hand once everything is in.
 enum DemoPreviousCycle {
-    static let cycle = "2025"
+    static let cycle: CycleID = "2025"
     static let drawSeed = "20260105271828182845904"
     static let publicityOpensOn = "2026-02-12"
 
@@ -39,20 +39,22 @@ enum DemoPreviousCycle {
         )
         let cycles = CycleStore(client: context.client)
         _ = try await cycles.put(county: context.county, definition: definition, actor: office.actor, account: office.account)
-        _ = try await cycles.enrol(county: context.county, cycle: cycle, units: context.units.map(\.code), actor: office.actor)
+        _ = try await cycles.enrol(
+            cycle: CycleRef(county: context.county, cycle: cycle),
+            units: context.units.map(\.code),
+            actor: office.actor
+        )
 
         let filings = FilingStore(client: context.client)
         for (unit, total) in zip(context.units, totals) {
             _ = try await filings.fileSelfAssessment(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: unit.code,
-                report: DemoReports.selfAssessment(unit, year: cycle, random: &random),
+                report: DemoReports.selfAssessment(unit, year: cycle.rawValue, random: &random),
                 principal: context.account(of: unit)
             )
             _ = try await filings.fileAssessment(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: unit.code,
                 sheet: DemoScores.sheet(hundredths: total, poor: 0, fair: random.chance(15), random: &random),
                 principal: context.committee(of: unit)
@@ -64,8 +66,7 @@ enum DemoPreviousCycle {
                 boundBreaches: 0
             )
             _ = try await filings.fileRoster(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: unit.code,
                 lines: DemoPeople.roster(shape, random: &random),
                 collectiveAward: false,
@@ -74,8 +75,7 @@ enum DemoPreviousCycle {
         }
         for filingStep in FilingStep.allCases {
             _ = try await cycles.closeStep(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 step: filingStep,
                 actor: office.actor,
                 account: office.account
@@ -83,8 +83,7 @@ enum DemoPreviousCycle {
         }
 
         let draw = try await SpotCheckStore(client: context.client).draw(
-            county: context.county,
-            cycle: cycle,
+            cycle: CycleRef(county: context.county, cycle: cycle),
             actor: office.actor,
             seed: try DrawSeed(drawSeed),
             reason: nil
@@ -100,17 +99,20 @@ enum DemoPreviousCycle {
             principal.assignedUnits = [assignment.unitCode]
             let recheck = min(10_000, max(0, total + random.within(-250...200)))
             _ = try await grading.fileRecheck(
-                county: context.county,
-                cycle: cycle,
+                cycle: CycleRef(county: context.county, cycle: cycle),
                 unit: assignment.unitCode,
                 reviewer: reviewer,
                 sheet: DemoScores.sheet(hundredths: recheck, poor: 0, random: &random),
                 principal: principal
             )
         }
-        _ = try await grading.propose(county: context.county, cycle: cycle, principal: office)
-        _ = try await grading.confirm(county: context.county, cycle: cycle, principal: office)
-        _ = try await grading.openPublicity(county: context.county, cycle: cycle, opensOn: publicityOpensOn, principal: office)
-        _ = try await grading.finalise(county: context.county, cycle: cycle, principal: office)
+        _ = try await grading.propose(cycle: CycleRef(county: context.county, cycle: cycle), principal: office)
+        _ = try await grading.confirm(cycle: CycleRef(county: context.county, cycle: cycle), principal: office)
+        _ = try await grading.openPublicity(
+            cycle: CycleRef(county: context.county, cycle: cycle),
+            opensOn: publicityOpensOn,
+            principal: office
+        )
+        _ = try await grading.finalise(cycle: CycleRef(county: context.county, cycle: cycle), principal: office)
     }
 }

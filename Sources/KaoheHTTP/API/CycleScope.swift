@@ -1,24 +1,25 @@
 import Hummingbird
+import KaoheRules
 import KaoheStore
 
 /// Who asks about which cycle of which county: the checks the cycle-wide routes share. A county
 /// other than the caller's is 404 (its existence does not leak); a role that may not is 403.
-struct CycleScope: Sendable {
+struct CycleScope: Sendable, CycleScoped {
     /// The path of a cycle, under `/api/v1`: every cycle-wide route starts with it.
     static let path = "/counties/{county}/cycles/{cycle}"
     /// The most a cycle-wide JSON request may send (score sheets, decisions, objections): 256 KiB.
     static let maxBody = 256 * 1024
 
     var principal: Principal
-    var county: String
-    var cycle: String
+    var county: CountyCode
+    var cycle: CycleID
 
     /// Any account of the county in the path.
     static func anyone(_ context: KaoheRequestContext) throws -> CycleScope {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         try AccessPolicy(principal).county(county).require("county \(county)")
-        return CycleScope(principal: principal, county: county, cycle: try context.parameters.require("cycle"))
+        return CycleScope(principal: principal, county: county, cycle: try context.parameters.require("cycle", as: CycleID.self))
     }
 
     /// The county's office.

@@ -1,11 +1,12 @@
 import Hummingbird
+import KaoheRules
 import KaoheStore
 
 /// `GET /api/v1/whoami`: the account a token belongs to — the first call a client makes to check
 /// its token and see its scope.
 struct WhoAmIController: Sendable {
     struct Body: ResponseEncodable {
-        var county: String
+        var county: CountyCode
         var account: String
         var role: String
         var committee: String?

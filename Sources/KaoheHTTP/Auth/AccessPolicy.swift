@@ -1,3 +1,4 @@
+public import KaoheRules
 public import KaoheStore
 
 /// Who may see and do what: the access rules of SPEC.md "Who uses it" as one pure value, with no
@@ -39,14 +40,14 @@ public struct AccessPolicy: Sendable, Hashable {
     /// A unit as the rules see it: where it belongs.
     public struct UnitRef: Sendable, Hashable {
         /// The unit's county.
-        public var county: String
+        public var county: CountyCode
         /// The committee that assesses it.
         public var committee: String
         /// Its unified social credit code.
         public var code: String
 
         /// Makes a reference.
-        public init(county: String, committee: String, code: String) {
+        public init(county: CountyCode, committee: String, code: String) {
             self.county = county
             self.committee = committee
             self.code = code
@@ -61,12 +62,12 @@ public struct AccessPolicy: Sendable, Hashable {
     // MARK: Reading
 
     /// Anything under `/counties/{county}`: only the caller's own county exists for it.
-    public func county(_ county: String) -> AccessDecision {
+    public func county(_ county: CountyCode) -> AccessDecision {
         principal.county == county ? .allowed : .notFound
     }
 
     /// The units of `county` the caller may see; nil for another county (answer 404).
-    public func unitScope(in county: String) -> UnitScope? {
+    public func unitScope(in county: CountyCode) -> UnitScope? {
         guard principal.county == county else { return nil }
         switch principal.role {
         case .office, .auditor: return .all
@@ -88,13 +89,13 @@ public struct AccessPolicy: Sendable, Hashable {
     }
 
     /// The reviewer register (核验人员库) of `county`: office and auditor.
-    public func seeReviewers(county: String) -> AccessDecision {
+    public func seeReviewers(county: CountyCode) -> AccessDecision {
         guard principal.county == county else { return .notFound }
         return [.office, .auditor].contains(principal.role) ? .allowed : .forbidden
     }
 
     /// County-wide figures and lists (monitoring, cycles, the whole register): office and auditor.
-    public func seeCountyWide(county: String) -> AccessDecision {
+    public func seeCountyWide(county: CountyCode) -> AccessDecision {
         seeReviewers(county: county)
     }
 
@@ -102,7 +103,7 @@ public struct AccessPolicy: Sendable, Hashable {
 
     /// The office's own actions in `county`: the unit register, committees, departments,
     /// reviewers, accounts, opening and moving cycles, draws, confirming grades, publicity.
-    public func actAsOffice(county: String) -> AccessDecision {
+    public func actAsOffice(county: CountyCode) -> AccessDecision {
         guard principal.county == county else { return .notFound }
         return principal.role == .office ? .allowed : .forbidden
     }
@@ -133,7 +134,7 @@ public enum AccessDecision: Sendable, Hashable {
     case notFound
 
     /// Throws the problem for a refusal: 404 naming `what`, or 403 with `rule`.
-    public func require(_ what: @autoclosure () -> String, rule: String = "access.role") throws(ProblemDetails) {
+    public func require(_ what: @autoclosure () -> String, rule: RuleID = "access.role") throws(ProblemDetails) {
         switch self {
         case .allowed: return
         case .notFound: throw ProblemDetails.notFound(what())

@@ -52,7 +52,7 @@ extension ProblemDetails {
     }
 
     /// 403 for an action the caller's role may never take on something it can see.
-    static func forbidden(_ detail: String, rule: String) -> ProblemDetails {
+    static func forbidden(_ detail: String, rule: RuleID) -> ProblemDetails {
         ProblemDetails(status: .forbidden, type: "/problems/forbidden", title: "无权操作 Forbidden", detail: detail, rule: rule)
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import KaoheRules
 import KaoheStore
 
 /// What every dashboard controller shares: the templates, the stores, and `cyclePage`, which checks
@@ -39,16 +40,16 @@ struct Dashboard: Sendable {
     /// the county is not the account's or the cycle does not exist (the same page either way).
     func cyclePage(_ context: KaoheRequestContext, current: CyclePageKind) async throws -> CyclePage {
         guard let session = context.webSession else { throw HTTPError(.unauthorized) }
-        let county = try context.parameters.require("county")
-        let cycleID = try context.parameters.require("cycle")
+        let county = try context.parameters.require("county", as: CountyCode.self)
+        let cycleID = try context.parameters.require("cycle", as: CycleID.self)
         let policy = AccessPolicy(session.principal)
         try policy.county(county).require("county \(county)")
         guard let countyRecord = try await registry.county(county),
-            let cycle = try await stores.cycles.cycle(county: county, cycle: cycleID)
+            let cycle = try await stores.cycles.cycle(cycle: CycleRef(county: county, cycle: cycleID))
         else { throw ProblemDetails.notFound("cycle \(cycleID)") }
         let base = "/counties/\(county)/cycles/\(cycleID)"
         let nav = CyclePageKind.allCases.map { NavLink(label: $0.label, href: base + $0.path, current: $0 == current) }
-        let title = cycle.definition.title.isEmpty ? cycleID : "\(cycle.definition.title)（\(cycleID)）"
+        let title = cycle.definition.title.isEmpty ? cycleID.rawValue : "\(cycle.definition.title)（\(cycleID)）"
         return CyclePage(
             session: session,
             policy: policy,

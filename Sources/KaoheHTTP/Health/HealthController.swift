@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import Logging
 

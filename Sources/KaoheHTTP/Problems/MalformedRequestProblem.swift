@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import KaoheRules
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes

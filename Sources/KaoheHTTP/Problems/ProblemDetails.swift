@@ -1,6 +1,7 @@
 import Foundation
 public import HTTPTypes
 public import Hummingbird
+public import KaoheRules
 
 /// An RFC 9457 problem: the body of every 4xx and 5xx kaohe sends, as `application/problem+json`.
 /// `field` names the input that failed and `rule` the rule it broke, so a clerk can correct it.
@@ -16,14 +17,14 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
     /// The input field, CSV line/column or path parameter concerned.
     public var field: String?
     /// The rule that failed (e.g. `uscc.checksum`, `score.max`).
-    public var rule: String?
+    public var rule: RuleID?
     /// Filled in by the middleware: the request id, also in the logs.
     public var requestID: String?
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields = [:]
 
     /// Makes a problem.
-    public init(status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil, rule: String? = nil) {
+    public init(status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil, rule: RuleID? = nil) {
         self.status = status
         self.type = type
         self.title = title
@@ -38,7 +39,7 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
         var status: Int
         var detail: String
         var field: String?
-        var rule: String?
+        var rule: RuleID?
         var requestId: String?
     }
 

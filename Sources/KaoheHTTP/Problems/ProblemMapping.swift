@@ -69,7 +69,7 @@ extension ProblemDetails {
             case .unavailable: ("unavailable", "暂不可用 Unavailable")
             case .failure: ("internal", "内部错误 Internal error")
             }
-        let rule: String? =
+        let rule: RuleID? =
             switch kind {
             case .stepClosed: refusal.rule ?? "cycle.step-closed"
             case .stepNotOpen: refusal.rule ?? "cycle.step-not-open"
@@ -114,7 +114,7 @@ extension ProblemDetails {
 
 extension ProblemDetails {
     /// 422 for one input value that breaks `rule`.
-    static func invalid(_ field: String, rule: String, _ detail: String) -> ProblemDetails {
+    static func invalid(_ field: String, rule: RuleID, _ detail: String) -> ProblemDetails {
         ProblemDetails(
             status: .unprocessableContent,
             type: "/problems/invalid",

@@ -111,12 +111,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 /// A calendar problem: a bad date, a year whose holiday notice is not loaded, a bad data file.
 public struct CalendarError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable rule id: `invalid-date`, `date-format`, `year-not-loaded`, `calendar-data`.
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong.
     public var message: String
 
     /// Creates the error.
-    public init(rule: String, message: String) {
+    public init(rule: RuleID, message: String) {
         self.rule = rule
         self.message = message
     }

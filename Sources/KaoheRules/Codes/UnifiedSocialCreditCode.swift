@@ -68,11 +68,11 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Comparable, CustomStr
     /// The code of a public institution (`12`) registered in `division` (6 digits) with the
     /// 9-digit `serial` as its organisation code, check symbol computed: the codes of the demo
     /// county, the benchmarks' and the tests' synthetic counties.
-    public static func publicInstitution(division: String, serial: Int) -> UnifiedSocialCreditCode {
-        precondition(division.utf8.count == 6 && division.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+    public static func publicInstitution(division: CountyCode, serial: Int) -> UnifiedSocialCreditCode {
+        precondition(division.isWellFormed)
         precondition((0..<1_000_000_000).contains(serial))
         let digits = String(serial)
-        let first17 = "12" + division + String(repeating: "0", count: 9 - digits.count) + digits
+        let first17 = "12" + division.rawValue + String(repeating: "0", count: 9 - digits.count) + digits
         // Digits only: every character is in the charset, so the check symbol exists and the code is valid.
         return try! UnifiedSocialCreditCode(first17 + String(checkSymbol(forFirst17: first17)!))
     }

@@ -10,7 +10,7 @@ public struct UnifiedSocialCreditCodeError: Error, Sendable, Hashable, CustomStr
         case checkSymbolMismatch(expected: Character, found: Character)
 
         /// A stable identifier for the rule (`uscc-length`, `uscc-character`, `uscc-checksum`).
-        public var identifier: String {
+        public var identifier: RuleID {
             switch self {
             case .wrongLength: "uscc-length"
             case .invalidCharacter: "uscc-character"

@@ -10,7 +10,7 @@ public struct DryRunError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One issue.
-    public init(field: String, rule: String, message: String) {
+    public init(field: String, rule: RuleID, message: String) {
         self.issues = [FieldIssue(field: field, rule: rule, message: message)]
     }
 

@@ -62,12 +62,12 @@ public struct TieDecisionError: Error, Sendable, Hashable, CustomStringConvertib
     /// The decision's index in the list given.
     public var index: Int
     /// A stable rule id: `decision-unmatched`, `decision-seats`.
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong.
     public var message: String
 
     /// Creates the error.
-    public init(index: Int, rule: String, message: String) {
+    public init(index: Int, rule: RuleID, message: String) {
         self.index = index
         self.rule = rule
         self.message = message

@@ -255,7 +255,7 @@ public struct CohortEnforcement: Sendable {
         _ members: [Int],
         need: Int,
         message floorMessage: String,
-        rule: String,
+        rule: RuleID,
         _ proposals: inout [GradeProposal],
         _ conflicts: inout [CohortConflict],
         _ decisions: [TieDecision],

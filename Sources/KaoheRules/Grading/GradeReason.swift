@@ -2,14 +2,14 @@
 public struct GradeReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Stable rule id: `band`, `qualitative-veto`, `direct-poor`, `department-ceiling`,
     /// `excellent-cap`, `qualified-floor`, `tie-conflict`, `office-decision`.
-    public var rule: String
+    public var rule: RuleID
     /// The grade after this step.
     public var grade: UnitGrade
     /// Explanation for the office.
     public var message: String
 
     /// Creates a reason.
-    public init(rule: String, grade: UnitGrade, message: String) {
+    public init(rule: RuleID, grade: UnitGrade, message: String) {
         self.rule = rule
         self.grade = grade
         self.message = message

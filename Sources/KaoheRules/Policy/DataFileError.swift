@@ -6,12 +6,12 @@ public struct DataFileError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The JSON path of the offending field; empty for the document itself.
     public var field: String
     /// A stable rule id: `json-syntax`, `missing-field`, `wrong-type`, `invalid-value`, `not-found`.
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong.
     public var message: String
 
     /// Creates the error.
-    public init(file: String, field: String, rule: String, message: String) {
+    public init(file: String, field: String, rule: RuleID, message: String) {
         self.file = file
         self.field = field
         self.rule = rule

@@ -4,12 +4,12 @@ public struct FieldIssue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The field, e.g. `scores.key_tasks` or `groups.duties`.
     public var field: String
     /// A stable rule id, e.g. `above-max`.
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong and what to do.
     public var message: String
 
     /// Creates an issue.
-    public init(field: String, rule: String, message: String) {
+    public init(field: String, rule: RuleID, message: String) {
         self.field = field
         self.rule = rule
         self.message = message

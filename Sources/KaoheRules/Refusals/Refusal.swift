@@ -8,7 +8,7 @@ public protocol Refusal: Error, Sendable {
     /// What kind of refusal this is; it decides the HTTP status.
     var refusalKind: RefusalKind { get }
     /// The stable id of the rule that failed (`cycle.step-closed`), when one did.
-    var rule: String? { get }
+    var rule: RuleID? { get }
     /// The input concerned: a JSON pointer (`/steps/assessment/deadline`), `line N, column M`, or
     /// a form field's name.
     var field: String? { get }

@@ -6,7 +6,7 @@ extension IndicatorScheme {
     /// veto rules with counts in 1…(number of points).
     public func validated() throws(SchemeError) -> IndicatorScheme {
         var issues: [SchemeError.Issue] = []
-        func issue(_ field: String, _ rule: String, _ message: String) {
+        func issue(_ field: String, _ rule: RuleID, _ message: String) {
             issues.append(.init(field: field, rule: rule, message: message))
         }
         if id.isEmpty { issue("id", "required", "缺少体系编号 / id is required") }

@@ -17,7 +17,7 @@ extension IndicatorScheme {
     /// caps and reasons, unknown or missing qualitative points.
     public func assess(_ sheet: UnitScoreSheet) throws(ScoreSheetError) -> AssessedScores {
         var issues: [FieldIssue] = []
-        func issue(_ field: String, _ rule: String, _ message: String) {
+        func issue(_ field: String, _ rule: RuleID, _ message: String) {
             issues.append(FieldIssue(field: field, rule: rule, message: message))
         }
 
@@ -119,7 +119,7 @@ extension IndicatorScheme {
     private func checkAwards(
         _ claims: [AwardClaim],
         scores: [String: Score],
-        issue: (String, String, String) -> Void
+        issue: (String, RuleID, String) -> Void
     ) {
         guard let awards else {
             issue("awards", "no-award-caps", "考核指标体系“\(id)”不按奖励级别计分,请删除奖励明细 / this scheme does not itemise awards")
@@ -173,7 +173,7 @@ extension IndicatorScheme {
         field: String,
         cap: Score,
         label: String,
-        issue: (String, String, String) -> Void
+        issue: (String, RuleID, String) -> Void
     ) -> Score {
         var sum = Score.zero
         for (index, item) in items.enumerated() {
@@ -186,7 +186,7 @@ extension IndicatorScheme {
             sum += item.points
         }
         if sum > cap {
-            issue(field, "\(field)-cap", "\(label)合计\(sum)分,超过上限\(cap)分 / \(field) above the cap \(cap)")
+            issue(field, RuleID("\(field)-cap"), "\(label)合计\(sum)分,超过上限\(cap)分 / \(field) above the cap \(cap)")
         }
         return sum
     }

@@ -86,7 +86,7 @@ extension ScoreSheetError: Refusal {
     /// A score sheet the scheme refuses is invalid input.
     public var refusalKind: RefusalKind { .invalid }
     /// The first issue's rule.
-    public var rule: String? { issues.first?.rule }
+    public var rule: RuleID? { issues.first?.rule }
     /// The first issue's indicator, as a JSON pointer (`/scores/key_tasks`).
     public var field: String? { issues.first.map { FieldPath.pointer($0.field) } }
     /// Every issue: `pointer: message [rule]`, separated by semicolons.

@@ -215,12 +215,12 @@ public struct SpotCheckError: Error, Sendable, Hashable, CustomStringConvertible
     /// The field.
     public var field: String
     /// A stable rule id.
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong.
     public var message: String
 
     /// Creates the error.
-    public init(field: String, rule: String, message: String) {
+    public init(field: String, rule: RuleID, message: String) {
         self.field = field
         self.rule = rule
         self.message = message

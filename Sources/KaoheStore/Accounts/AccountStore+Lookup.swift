@@ -1,3 +1,4 @@
+public import KaoheRules
 import Postgres
 
 /// Looking an account up by its id, for the office's command line: `kaohe grading …` acts as a
@@ -5,7 +6,7 @@ import Postgres
 /// person as when that account calls the API.
 extension AccountStore {
     /// The enabled account `account` of `county`, or nil.
-    public func principal(county: String, account: String) async throws -> Principal? {
+    public func principal(county: CountyCode, account: String) async throws -> Principal? {
         let rows = try await client.query(
             """
             SELECT county, account, role, committee, unit_code, reviewer FROM accounts
@@ -26,7 +27,7 @@ extension AccountStore {
     }
 
     /// The county's accounts that have a web password, by account.
-    public func webLogins(county: String) async throws -> [WebLogin] {
+    public func webLogins(county: CountyCode) async throws -> [WebLogin] {
         let rows = try await client.query(
             """
             SELECT role, account, display_name FROM accounts

@@ -1,4 +1,5 @@
 public import Foundation
+public import KaoheRules
 public import Postgres
 
 /// Accounts and their API tokens.
@@ -31,7 +32,7 @@ public struct AccountStore: Sendable {
             throw StoreError(.invalidValue, "account has an unknown role \(roleText)", field: "role")
         }
         return Principal(
-            county: try row.decode(String.self, column: "county"),
+            county: try row.decode(CountyCode.self, column: "county"),
             account: try row.decode(String.self, column: "account"),
             role: role,
             committee: try row.decode(String?.self, column: "committee"),
@@ -118,7 +119,7 @@ public struct AccountStore: Sendable {
 
     /// Issues another token for an existing, enabled account (audited as `token.issue`).
     public func issueToken(
-        county: String,
+        county: CountyCode,
         account: String,
         label: String = "",
         actor: String = "system"
@@ -149,7 +150,7 @@ public struct AccountStore: Sendable {
 
     static func issueToken(
         on connection: PostgresConnection,
-        county: String,
+        county: CountyCode,
         account: String,
         label: String
     ) async throws -> (token: APIToken, tokenID: UUID) {
@@ -167,7 +168,7 @@ public struct AccountStore: Sendable {
     /// Revokes a token; false when no such live token exists in the county. A revocation is
     /// audited as `token.revoke`; from then on the token is refused (401).
     @discardableResult
-    public func revoke(county: String, tokenID: UUID, actor: String = "system") async throws -> Bool {
+    public func revoke(county: CountyCode, tokenID: UUID, actor: String = "system") async throws -> Bool {
         try await client.withTransaction { connection in
             let rows = try await connection.query(
                 """
@@ -190,7 +191,7 @@ public struct AccountStore: Sendable {
     }
 
     /// The county's accounts with their tokens (ids, labels and dates — never hashes), by account.
-    public func list(county: String) async throws -> [AccountSummary] {
+    public func list(county: CountyCode) async throws -> [AccountSummary] {
         let accounts = try await client.query(
             """
             SELECT county, account, role, committee, unit_code, reviewer, display_name, created_at, disabled_at

@@ -1,3 +1,5 @@
+public import KaoheRules
+
 /// 角色: what an account may do. Scopes (SPEC.md "Who uses it"): the office sees its whole county,
 /// a committee its units, a unit itself, a reviewer the units assigned to it, an auditor reads all.
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
@@ -16,7 +18,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
 /// Who is asking: an authenticated account of one county.
 public struct Principal: Sendable, Hashable {
     /// The county the account belongs to; it sees nothing of any other.
-    public var county: String
+    public var county: CountyCode
     /// The account id.
     public var account: String
     /// Its role.
@@ -33,7 +35,7 @@ public struct Principal: Sendable, Hashable {
 
     /// Makes a principal.
     public init(
-        county: String,
+        county: CountyCode,
         account: String,
         role: Role,
         committee: String? = nil,

@@ -1,4 +1,4 @@
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 extension AuditChain {
@@ -9,7 +9,7 @@ extension AuditChain {
         /// Filings made before their entries carried hashes (Schema/0014): nothing to compare.
         public var unhashed = 0
         /// The first filing found altered or unrecorded, with why; nil when none.
-        public var broken: (county: String, seq: Int64?, reason: String)?
+        public var broken: (county: CountyCode, seq: Int64?, reason: String)?
 
         public var description: String {
             if let broken {
@@ -25,7 +25,7 @@ extension AuditChain {
     /// and compares it with the `contentHash` / `linesHash` its audit entry carries. A filing with no
     /// audit entry, or an entry whose filing is gone, is broken too. Run after `verify` has proved
     /// the entries themselves intact (`kaohe audit verify --deep`).
-    public static func verifyContent(client: PostgresClient, county: String?) async throws -> ContentVerification {
+    public static func verifyContent(client: PostgresClient, county: CountyCode?) async throws -> ContentVerification {
         var result = ContentVerification()
         let store = FilingStore(client: client)
         let rows = try await client.query(
@@ -42,8 +42,8 @@ extension AuditChain {
             """
         )
         for row in rows {
-            let filingCounty = try row.decode(String.self, column: "county")
-            let cycle = try row.decode(String.self, column: "cycle")
+            let filingCounty = try row.decode(CountyCode.self, column: "county")
+            let cycle = try row.decode(CycleID.self, column: "cycle")
             let unit = try row.decode(String.self, column: "unit_code")
             let kind = try row.decode(String.self, column: "kind")
             let version = try row.decode(Int.self, column: "version")
@@ -61,7 +61,7 @@ extension AuditChain {
                 return result
             }
             if let linesRecorded = try row.decode(String?.self, column: "lines_hash") {
-                let lines = try await store.rosterLines(county: filingCounty, cycle: cycle, unit: unit, version: version)
+                let lines = try await store.rosterLines(cycle: CycleRef(county: filingCounty, cycle: cycle), unit: unit, version: version)
                 if FilingStore.linesHash(FilingStore.copyRows(lines)) != linesRecorded {
                     result.broken = (filingCounty, seq, "filing \(name): its stored lines differ from those filed (lines hash)")
                     return result
@@ -81,7 +81,7 @@ extension AuditChain {
         )
         if let orphan = orphans.first {
             result.broken = (
-                try orphan.decode(String.self, column: "county"), try orphan.decode(Int64.self, column: "seq"),
+                try orphan.decode(CountyCode.self, column: "county"), try orphan.decode(Int64.self, column: "seq"),
                 "the filing \(try orphan.decode(String.self, column: "object")) it records is missing"
             )
         }

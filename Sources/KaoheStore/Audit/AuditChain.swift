@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// 审计链: the county's audit trail, one SHA-256 hash chain per county (SPEC.md "Audit").
@@ -75,7 +75,7 @@ public enum AuditChain {
     ///   - details: further facts, as strings (counts, hashes, old and new values).
     public static func append(
         on connection: PostgresConnection,
-        county: String,
+        county: CountyCode,
         actor: String,
         action: AuditAction,
         object: String,
@@ -95,7 +95,7 @@ public enum AuditChain {
     /// end of the transaction the county's head stays locked, so call it last.
     public static func appendNow(
         on connection: PostgresConnection,
-        county: String,
+        county: CountyCode,
         actor: String,
         action: AuditAction,
         object: String,
@@ -115,15 +115,15 @@ public enum AuditChain {
     ///
     /// - Returns: `.intact(entries:)` with the number of entries checked, or `.broken` naming the
     ///   first entry (by county and seq) whose sequence, link or hash is wrong, or the head.
-    public static func verify(client: PostgresClient, county: String?, batchSize: Int = 5_000) async throws -> AuditVerification {
-        let counties: [String]
+    public static func verify(client: PostgresClient, county: CountyCode?, batchSize: Int = 5_000) async throws -> AuditVerification {
+        let counties: [CountyCode]
         if let county {
             counties = [county]
         } else {
             let rows = try await client.query(
                 "SELECT county FROM audit_heads UNION SELECT DISTINCT county FROM audit_log ORDER BY county"
             )
-            counties = try rows.map { try $0.decode(String.self, column: "county") }
+            counties = try rows.map { try $0.decode(CountyCode.self, column: "county") }
         }
         var total = 0
         for county in counties {
@@ -135,7 +135,7 @@ public enum AuditChain {
         return .intact(entries: total)
     }
 
-    private static func verifyCounty(client: PostgresClient, county: String, batchSize: Int) async throws -> AuditVerification {
+    private static func verifyCounty(client: PostgresClient, county: CountyCode, batchSize: Int) async throws -> AuditVerification {
         var expectedSeq: Int64 = 1
         var previousHash = genesisHash
         var checked = 0
@@ -217,7 +217,7 @@ public enum AuditVerification: Sendable, Hashable, CustomStringConvertible {
     /// Every entry checked is linked and hashed correctly; `entries` were checked.
     case intact(entries: Int)
     /// The first entry (in county, then seq order) that is wrong, and why.
-    case broken(county: String, seq: Int64, reason: String)
+    case broken(county: CountyCode, seq: Int64, reason: String)
 
     /// `intact: N entries`, or `broken: county C entry S: reason`.
     public var description: String {

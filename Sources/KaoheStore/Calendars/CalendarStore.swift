@@ -27,7 +27,7 @@ public struct CalendarStore: Sendable {
     /// Loads (or replaces) one year's notice for `county`, validated, with its audit entry. A notice
     /// that fails validation is refused naming what is wrong (422 `calendar.calendar-data`); a year
     /// outside 2000–2099 is refused (`calendar.year`). Returns the year as stored.
-    public func load(county: String, notice given: HolidayNotice, actor: String) async throws -> Year {
+    public func load(county: CountyCode, notice given: HolidayNotice, actor: String) async throws -> Year {
         let notice: HolidayNotice
         do { notice = try given.validated() } catch {
             throw CycleError(.invalid, error.message, field: "/holidays", rule: "calendar.\(error.rule)")
@@ -74,7 +74,7 @@ public struct CalendarStore: Sendable {
 
     /// Every year of `county`'s calendar, built in or loaded, by year (a loaded year hides the
     /// built-in one).
-    public func years(county: String) async throws -> [Year] {
+    public func years(county: CountyCode) async throws -> [Year] {
         try await client.withConnection { connection in
             var years: [Int: Year] = [:]
             for (year, notice) in try Self.builtIn().notices {
@@ -87,13 +87,13 @@ public struct CalendarStore: Sendable {
 
     /// The years `county` needs loaded on `now`'s day in Asia/Shanghai and has not (see
     /// `WorkingDayCalendar.yearsNeeded(on:)`): what the office's overview warns of.
-    public func missingYears(county: String, now: Date) async throws -> [Int] {
+    public func missingYears(county: CountyCode, now: Date) async throws -> [Int] {
         let today = try CivilDate(parsing: String(ShanghaiTime.format(now).prefix(10)))
         return try await client.withConnection { try await Self.calendar(on: $0, county: county) }.missingYears(on: today)
     }
 
     /// The working-day calendar of `county`: the built-in years with the county's loaded notices over them.
-    public static func calendar(on connection: PostgresConnection, county: String) async throws -> WorkingDayCalendar {
+    public static func calendar(on connection: PostgresConnection, county: CountyCode) async throws -> WorkingDayCalendar {
         var calendar = try builtIn()
         for loaded in try await loaded(on: connection, county: county) {
             do { try calendar.add(loaded.notice) } catch {
@@ -112,7 +112,7 @@ public struct CalendarStore: Sendable {
         }
     }
 
-    static func loaded(on connection: PostgresConnection, county: String) async throws -> [Year] {
+    static func loaded(on connection: PostgresConnection, county: CountyCode) async throws -> [Year] {
         try await connection.query(
             "SELECT notice::text AS notice, loaded_at, loaded_by FROM holiday_notices WHERE county = \(county) ORDER BY year"
         ).map { row in

@@ -1,5 +1,5 @@
 public import Foundation
-import KaoheRules
+public import KaoheRules
 
 /// The default times of a cycle's steps (SPEC.md "The cycle"), all at Asia/Shanghai wall-clock time.
 ///
@@ -24,22 +24,14 @@ public enum CycleDefaults {
     public static let years = 2020...2099
 
     /// Annual (`2026`) or quarterly (`2026-Q1`), or nil when the id is neither.
-    public static func kind(of cycle: String) -> CycleKind? {
-        let bytes = Array(cycle.utf8)
-        let digits = bytes.prefix(4).allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard bytes.count >= 4, digits else { return nil }
-        if bytes.count == 4 { return .annual }
-        if bytes.count == 7, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "Q"),
-            (UInt8(ascii: "1")...UInt8(ascii: "4")).contains(bytes[6])
-        {
-            return .quarterly
-        }
-        return nil
+    public static func kind(of cycle: CycleID) -> CycleKind? {
+        if cycle.isAnnual { return .annual }
+        return cycle.quarter == nil ? nil : .quarterly
     }
 
     /// The default times of every step of the cycle `cycle` (which must be a valid id).
-    public static func steps(for cycle: String) -> [FilingStep: StepTimes] {
-        guard let kind = kind(of: cycle), let year = Int(cycle.prefix(4)) else { return [:] }
+    public static func steps(for cycle: CycleID) -> [FilingStep: StepTimes] {
+        guard let kind = kind(of: cycle), let year = cycle.year else { return [:] }
         func first(_ year: Int, _ month: Int) -> CivilDate {
             let y = year + (month - 1) / 12
             let m = (month - 1) % 12 + 1
@@ -58,7 +50,7 @@ public enum CycleDefaults {
                 .roster: times(opens: first(year, 12), deadline: last(year, 13)),
             ]
         case .quarterly:
-            let quarter = Int(String(cycle.last!))!
+            let quarter = cycle.quarter ?? 4
             let month = quarter * 3
             return [
                 .selfAssessment: times(opens: first(year, month), deadline: last(year, month)),

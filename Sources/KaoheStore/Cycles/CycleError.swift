@@ -26,10 +26,10 @@ public struct CycleError: Error, Sendable, CustomStringConvertible {
     /// The input concerned: a JSON pointer (`/steps/assessment/deadline`) or `line N, column M`.
     public var field: String?
     /// The stable id of the rule that failed (`cycle.step-closed`).
-    public var rule: String?
+    public var rule: RuleID?
 
     /// Makes an error.
-    public init(_ code: Code, _ message: String, field: String? = nil, rule: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, rule: RuleID? = nil) {
         self.code = code
         self.message = message
         self.field = field

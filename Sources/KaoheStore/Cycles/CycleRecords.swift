@@ -62,7 +62,7 @@ public struct StepTimes: Sendable, Hashable {
 /// What the office sets when it creates or updates a cycle (实施方案).
 public struct CycleDefinition: Sendable, Hashable {
     /// `2026` or `2026-Q1`.
-    public var cycle: String
+    public var cycle: CycleID
     /// Annual or quarterly (follows from the id).
     public var kind: CycleKind
     /// A title, e.g. 2026年度事业单位绩效考核.
@@ -79,7 +79,7 @@ public struct CycleDefinition: Sendable, Hashable {
     public var spotCheckStrata: Stratification?
 
     /// Makes a definition.
-    public init(cycle: String, kind: CycleKind, title: String, scheme: String, policy: String, steps: [FilingStep: StepTimes]) {
+    public init(cycle: CycleID, kind: CycleKind, title: String, scheme: String, policy: String, steps: [FilingStep: StepTimes]) {
         self.cycle = cycle
         self.kind = kind
         self.title = title
@@ -118,7 +118,7 @@ public struct CycleStep: Sendable, Hashable {
 /// A stored cycle.
 public struct Cycle: Sendable, Hashable {
     /// The county.
-    public var county: String
+    public var county: CountyCode
     /// The definition as stored.
     public var definition: CycleDefinition
     /// Its steps in order, with their state.

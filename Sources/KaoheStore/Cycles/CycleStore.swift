@@ -1,5 +1,5 @@
 public import Foundation
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// 考核周期: creates and reads cycles, enrols their units and closes their steps. Every change is
@@ -22,7 +22,7 @@ public struct CycleStore: Sendable {
             )
         }
         // A year kaohe can run: not a typo (0000) nor a year whose every step would be long past.
-        if let year = Int(definition.cycle.prefix(4)), !CycleDefaults.years.contains(year) {
+        if let year = Int(definition.cycle.rawValue.prefix(4)), !CycleDefaults.years.contains(year) {
             throw CycleError(
                 .invalid,
                 "考核周期年度\(year)应在\(CycleDefaults.years.lowerBound)–\(CycleDefaults.years.upperBound)之间 / the cycle's year must be \(CycleDefaults.years.lowerBound)–\(CycleDefaults.years.upperBound)",
@@ -85,7 +85,7 @@ public struct CycleStore: Sendable {
     /// Creates the cycle, or updates it while none of its steps has opened. Returns the stored
     /// cycle and whether it was created.
     public func put(
-        county: String,
+        county: CountyCode,
         definition: CycleDefinition,
         actor: String,
         account: String
@@ -154,7 +154,7 @@ public struct CycleStore: Sendable {
                     object: "cycles/\(definition.cycle)",
                     details: details
                 )
-                guard let cycle = try await Self.read(on: connection, county: county, cycle: definition.cycle) else {
+                guard let cycle = try await Self.read(on: connection, cycle: CycleRef(county: county, cycle: definition.cycle)) else {
                     throw CycleError(.notFound, "考核周期不存在 / cycle not found")
                 }
                 return (cycle, created)
@@ -167,13 +167,14 @@ public struct CycleStore: Sendable {
     }
 
     /// The cycle, or nil when the county has none by that id.
-    public func cycle(county: String, cycle: String) async throws -> Cycle? {
+    public func cycle(cycle ref: CycleRef) async throws -> Cycle? {
         try await client.withConnection { connection in
-            try await Self.read(on: connection, county: county, cycle: cycle)
+            try await Self.read(on: connection, cycle: ref)
         }
     }
 
-    static func read(on connection: PostgresConnection, county: String, cycle: String) async throws -> Cycle? {
+    static func read(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> Cycle? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT kind, title, scheme, policy, spot_check_percent, spot_check_strata, created_at, updated_at, now() AS now
@@ -238,7 +239,8 @@ public struct CycleStore: Sendable {
     /// Sets the units enrolled in the cycle to exactly `units` (codes already checked by
     /// KaoheRules). A code not in the county's registry is refused, naming its index; a unit that
     /// already has filings cannot be removed. Returns the codes added and removed.
-    public func enrol(county: String, cycle: String, units: [String], actor: String) async throws -> (added: [String], removed: [String]) {
+    public func enrol(cycle ref: CycleRef, units: [String], actor: String) async throws -> (added: [String], removed: [String]) {
+        let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await client.withTransaction { connection in
                 guard
@@ -337,7 +339,8 @@ public struct CycleStore: Sendable {
 
     /// Closes an open step now (the office's hand): `closes_at` becomes the database's `now()`.
     /// A step that has not opened, or is already closed, is a conflict naming when.
-    public func closeStep(county: String, cycle: String, step: FilingStep, actor: String, account: String) async throws -> CycleStep {
+    public func closeStep(cycle ref: CycleRef, step: FilingStep, actor: String, account: String) async throws -> CycleStep {
+        let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await client.withTransaction { connection in
                 let rows = try await connection.query(
@@ -379,7 +382,7 @@ public struct CycleStore: Sendable {
                     object: "cycles/\(cycle)/steps/\(step.rawValue)",
                     details: [:]
                 )
-                guard let read = try await Self.read(on: connection, county: county, cycle: cycle),
+                guard let read = try await Self.read(on: connection, cycle: ref),
                     let closed = read.steps.first(where: { $0.step == step })
                 else {
                     throw CycleError(.notFound, "考核周期不存在 / cycle not found")
@@ -397,11 +400,11 @@ public struct CycleStore: Sendable {
     /// `closes_at`; the time it closed, or nil when the cycle has no such step.
     public static func recordScheduledClose(
         in transaction: StoreTransaction,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         step: FilingStep,
         actor: String
     ) async throws -> Date? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await transaction.connection.query(
             "SELECT closes_at FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle) AND step = \(step.rawValue)"
         )

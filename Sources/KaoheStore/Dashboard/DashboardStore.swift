@@ -1,4 +1,5 @@
 import Foundation
+public import KaoheRules
 public import Postgres
 
 /// Reads for the dashboard pages that the other stores do not already give (the pages otherwise
@@ -12,7 +13,7 @@ public struct DashboardStore: Sendable {
     /// One cycle of a county in the dashboard's cycle list.
     public struct CycleListEntry: Sendable, Hashable {
         /// The cycle id (`2026`).
-        public var cycle: String
+        public var cycle: CycleID
         /// Its title.
         public var title: String
         /// Whether any of its steps has opened (by the database clock).
@@ -20,7 +21,7 @@ public struct DashboardStore: Sendable {
     }
 
     /// The county's cycles, the most recently opened first (cycles not yet open after them).
-    public func cycleList(county: String) async throws -> [CycleListEntry] {
+    public func cycleList(county: CountyCode) async throws -> [CycleListEntry] {
         let rows = try await client.query(
             """
             SELECT c.cycle, c.title, coalesce(s.opens <= now(), false) AS opened
@@ -33,7 +34,7 @@ public struct DashboardStore: Sendable {
         )
         return try rows.map { row in
             CycleListEntry(
-                cycle: try row.decode(String.self, column: "cycle"),
+                cycle: try row.decode(CycleID.self, column: "cycle"),
                 title: try row.decode(String.self, column: "title"),
                 opened: try row.decode(Bool.self, column: "opened")
             )
@@ -47,7 +48,8 @@ public struct DashboardStore: Sendable {
     /// Prefixes are matched as byte ranges (`COLLATE "C"`), correct under any database collation
     /// and served by the `(county, object, seq)` index when the database's collation is C (the
     /// embedded cluster's).
-    public func auditEntries(county: String, cycle: String, unit: String, limit: Int = 200) async throws -> [AuditEntry] {
+    public func auditEntries(cycle ref: CycleRef, unit: String, limit: Int = 200) async throws -> [AuditEntry] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let prefix = "cycles/\(cycle)/units/\(unit)/"
         // The first string after every string starting with `prefix` (its last byte '/' + 1 = '0').
         let upper = "cycles/\(cycle)/units/\(unit)0"

@@ -1,4 +1,5 @@
 public import Foundation
+public import KaoheRules
 import Postgres
 
 /// 确认记录: who proposed, confirmed and finalised a cycle's grading, and when (the results page
@@ -41,7 +42,8 @@ public struct GradingStamp: Sendable, Hashable {
 
 extension DashboardStore {
     /// The cycle's grading stamp, nil before any proposal.
-    public func gradingStamp(county: String, cycle: String) async throws -> GradingStamp? {
+    public func gradingStamp(cycle ref: CycleRef) async throws -> GradingStamp? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT state, proposed_by, proposed_at, confirmed_by, confirmed_at, finalised_by, finalised_at

@@ -87,7 +87,7 @@ extension StoreError: Refusal {
     }
 
     /// `unique` for a duplicate; no other store error names a rule.
-    public var rule: String? { code == .duplicate ? "unique" : nil }
+    public var rule: RuleID? { code == .duplicate ? "unique" : nil }
 
     /// The message.
     public var detail: String { message }

@@ -1,3 +1,4 @@
+import KaoheRules
 import Postgres
 
 /// Writes the audit entry of a cycle or filing change on the transaction's own connection, so the
@@ -5,7 +6,7 @@ import Postgres
 enum FilingAudit {
     static func record(
         on connection: PostgresConnection,
-        county: String,
+        county: CountyCode,
         actor: String,
         action: AuditAction,
         object: String,

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import Postgres
 import Synchronization
 
@@ -34,9 +35,9 @@ final class FilingBatcher: Sendable {
     }
 
     /// Who files what, and on what basis (the members of a batch element beside `content`).
-    struct Header: Sendable, Encodable {
-        var county: String
-        var cycle: String
+    struct Header: Sendable, Encodable, CycleScoped {
+        var county: CountyCode
+        var cycle: CycleID
         var unit: String
         var kind: String
         var filedBy: String
@@ -183,7 +184,7 @@ final class FilingBatcher: Sendable {
                 _ = try await connection.copyFrom(
                     "COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN",
                     rows: copies.map { filing, lines, version in
-                        (lines, [filing.header.county, filing.header.cycle, filing.header.unit, String(version)])
+                        (lines, [filing.header.county.rawValue, filing.header.cycle.rawValue, filing.header.unit, String(version)])
                     }
                 )
             }

@@ -3,11 +3,11 @@ public import KaoheRules
 public import Postgres
 
 /// One version of a filing (报送材料的一个版本): who filed it, when, whether late, and what.
-public struct FilingVersion: Sendable {
+public struct FilingVersion: Sendable, CycleScoped {
     /// The county.
-    public var county: String
+    public var county: CountyCode
     /// The cycle id.
-    public var cycle: String
+    public var cycle: CycleID
     /// The unit the filing is about (统一社会信用代码).
     public var unitCode: String
     /// Which filing.

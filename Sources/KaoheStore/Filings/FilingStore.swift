@@ -34,7 +34,7 @@ public struct FilingStore: Sendable {
     // MARK: Registry lookups for access checks
 
     /// The unit as registered in the county, or nil.
-    public func unit(county: String, code: String) async throws -> UnitRecord? {
+    public func unit(county: CountyCode, code: String) async throws -> UnitRecord? {
         let rows = try await client.query(
             "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
         )
@@ -43,7 +43,7 @@ public struct FilingStore: Sendable {
 
     static func unitRecord(_ row: PostgresRow) throws -> UnitRecord {
         UnitRecord(
-            county: try row.decode(String.self, column: "county"),
+            county: try row.decode(CountyCode.self, column: "county"),
             code: try row.decode(String.self, column: "code"),
             name: try row.decode(String.self, column: "name"),
             committee: try row.decode(String.self, column: "committee"),
@@ -56,14 +56,13 @@ public struct FilingStore: Sendable {
 
     /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
     public func fileSelfAssessment(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         report: String,
         principal: Principal
     ) async throws -> FilingVersion {
-        try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
-            let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
+        try await file(cycle: ref, unit: unit, step: .selfAssessment, principal: principal) {
+            let previous = try await latest(cycle: ref, unit: unit, step: .selfAssessment)
             let content = SelfAssessmentContent(
                 report: report,
                 attachments: try previous?.decodeContent(SelfAssessmentContent.self).attachments ?? []
@@ -79,16 +78,16 @@ public struct FilingStore: Sendable {
     /// Adds or replaces one PDF attachment of the self-assessment: a new version carrying the
     /// latest report and every other attachment.
     public func putAttachment(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         name: String,
         bytes: [UInt8],
         principal: Principal
     ) async throws -> FilingVersion {
+        let (county, cycle) = (ref.county, ref.cycle)
         let sha256 = Hex.sha256(bytes)
-        return try await file(county: county, cycle: cycle, unit: unit, step: .selfAssessment, principal: principal) {
-            let previous = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment)
+        return try await file(cycle: ref, unit: unit, step: .selfAssessment, principal: principal) {
+            let previous = try await latest(cycle: ref, unit: unit, step: .selfAssessment)
             let previousContent = try previous?.decodeContent(SelfAssessmentContent.self)
             var attachments = (previousContent?.attachments ?? []).filter { $0.name != name }
             guard attachments.count < Self.maxAttachments else {
@@ -119,8 +118,9 @@ public struct FilingStore: Sendable {
     }
 
     /// The named attachment of the latest self-assessment, with its bytes.
-    public func attachment(county: String, cycle: String, unit: String, name: String) async throws -> (AttachmentRef, [UInt8])? {
-        guard let latest = try await latest(county: county, cycle: cycle, unit: unit, step: .selfAssessment),
+    public func attachment(cycle ref: CycleRef, unit: String, name: String) async throws -> (AttachmentRef, [UInt8])? {
+        let (county, cycle) = (ref.county, ref.cycle)
+        guard let latest = try await latest(cycle: ref, unit: unit, step: .selfAssessment),
             let ref = try latest.decodeContent(SelfAssessmentContent.self).attachments.first(where: { $0.name == name })
         else { return nil }
         let rows = try await client.query(
@@ -133,14 +133,13 @@ public struct FilingStore: Sendable {
     /// 专考委考核: checks the sheet against the cycle's scheme (throws ``ScoreSheetError`` naming
     /// every indicator and rule that failed) and files it as a new version.
     public func fileAssessment(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         sheet: UnitScoreSheet,
         principal: Principal
     ) async throws -> FilingVersion {
-        try await file(county: county, cycle: cycle, unit: unit, step: .assessment, principal: principal) {
-            let scheme = try await client.withConnection { try await Self.scheme(on: $0, county: county, cycle: cycle) }
+        try await file(cycle: ref, unit: unit, step: .assessment, principal: principal) {
+            let scheme = try await client.withConnection { try await Self.scheme(on: $0, cycle: ref) }
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
             return FilingDraft(
@@ -150,11 +149,10 @@ public struct FilingStore: Sendable {
         } whenFiled: { connection in
             // The unit's provisional grade moved: its roster's quota and checks follow at once; under a
             // standing proposal, the proposal is re-run (and with it every roster's check).
-            try await Self.refreshProvisionalRosterCheck(on: connection, county: county, cycle: cycle, unit: unit)
+            try await Self.refreshProvisionalRosterCheck(on: connection, cycle: ref, unit: unit)
             try await GradingStore.regradeIfProposed(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 after: "assessment \(unit)",
                 actor: principal.actor
             )
@@ -168,23 +166,23 @@ public struct FilingStore: Sendable {
     /// `basis`, when the caller read it already (``unitForRoster(county:cycle:code:)``), is used for
     /// the first draft; a draft made again reads it afresh.
     public func fileRoster(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         lines: [RosterLine],
         collectiveAward: Bool,
         principal: Principal,
         basis: RosterBasis? = nil
     ) async throws -> FilingVersion {
+        let cycle = ref.cycle
         let rows = Self.copyRows(lines)
         var known = basis
-        return try await file(county: county, cycle: cycle, unit: unit, step: .roster, principal: principal, lines: rows) {
+        return try await file(cycle: ref, unit: unit, step: .roster, principal: principal, lines: rows) {
             let basis: RosterBasis
             if let given = known {
                 basis = given
                 known = nil
             } else {
-                guard let read = try await unitForRoster(county: county, cycle: cycle, code: unit)?.basis else {
+                guard let read = try await unitForRoster(cycle: ref, code: unit)?.basis else {
                     throw CycleError(.notFound, "考核周期不存在 / cycle not found")
                 }
                 basis = read
@@ -241,7 +239,8 @@ public struct FilingStore: Sendable {
 
     /// The unit as registered in the county, with the basis of its roster in `cycle` (nil when the
     /// cycle does not exist), in one query; nil when the unit does not exist.
-    public func unitForRoster(county: String, cycle: String, code: String) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
+    public func unitForRoster(cycle ref: CycleRef, code: String) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT u.county, u.code, u.name, u.committee, u.department, u.headcount, c.policy,
@@ -330,8 +329,7 @@ public struct FilingStore: Sendable {
     /// basis moved); `whenFiled`, when given, runs in the same transaction once the version is filed (an attachment's
     /// bytes); `lines` are a roster's lines, COPYed under the new version.
     func file(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         step: FilingStep,
         principal: Principal,
@@ -339,6 +337,7 @@ public struct FilingStore: Sendable {
         draft: () async throws -> FilingDraft,
         whenFiled: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> FilingVersion {
+        let (county, cycle) = (ref.county, ref.cycle)
         do {
             for _ in 1...Self.maxDrafts {
                 let made: FilingDraft
@@ -347,7 +346,7 @@ public struct FilingStore: Sendable {
                 } catch {
                     // A closed or not yet open step, or a unit not enrolled, is the answer before
                     // anything about the content (the draft checks the content).
-                    if let refusal = try await refusal(county: county, cycle: cycle, unit: unit, step: step) { throw refusal }
+                    if let refusal = try await refusal(cycle: ref, unit: unit, step: step) { throw refusal }
                     throw error
                 }
                 let header = FilingBatcher.Header(
@@ -404,7 +403,7 @@ public struct FilingStore: Sendable {
 
     /// The error for a filing `file_versions` (Schema/0009) refused; nil when it filed it or asked
     /// for a new draft.
-    static func refusal(_ answer: FilingBatcher.Outcome, cycle: String, unit: String, step: FilingStep) -> CycleError? {
+    static func refusal(_ answer: FilingBatcher.Outcome, cycle: CycleID, unit: String, step: FilingStep) -> CycleError? {
         switch answer.kind {
         case .filed, .stale:
             return nil
@@ -436,7 +435,8 @@ public struct FilingStore: Sendable {
 
     /// Whether the step refuses filings of the unit now, as the error to give (nil when it would
     /// take one): `file_versions`' answers before it writes anything, read without its locks.
-    func refusal(county: String, cycle: String, unit: String, step: FilingStep) async throws -> CycleError? {
+    func refusal(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> CycleError? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT CASE WHEN cu.unit_code IS NULL THEN 'not-enrolled' WHEN s.step IS NULL THEN 'no-step'
@@ -461,20 +461,19 @@ public struct FilingStore: Sendable {
     // MARK: Reading
 
     /// The latest version, or nil when nothing was filed.
-    public func latest(county: String, cycle: String, unit: String, step: FilingStep) async throws -> FilingVersion? {
+    public func latest(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> FilingVersion? {
         try await client.withConnection { connection in
-            try await Self.versions(on: connection, county: county, cycle: cycle, unit: unit, step: step, version: nil, latestOnly: true)
+            try await Self.versions(on: connection, cycle: ref, unit: unit, step: step, version: nil, latestOnly: true)
                 .first
         }
     }
 
     /// One version, or nil.
-    public func version(county: String, cycle: String, unit: String, step: FilingStep, version: Int) async throws -> FilingVersion? {
+    public func version(cycle ref: CycleRef, unit: String, step: FilingStep, version: Int) async throws -> FilingVersion? {
         try await client.withConnection { connection in
             try await Self.versions(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 unit: unit,
                 step: step,
                 version: version,
@@ -484,23 +483,25 @@ public struct FilingStore: Sendable {
     }
 
     /// Every version, oldest first.
-    public func history(county: String, cycle: String, unit: String, step: FilingStep) async throws -> [FilingVersion] {
+    public func history(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> [FilingVersion] {
         try await client.withConnection { connection in
-            try await Self.versions(on: connection, county: county, cycle: cycle, unit: unit, step: step, version: nil, latestOnly: false)
+            try await Self.versions(on: connection, cycle: ref, unit: unit, step: step, version: nil, latestOnly: false)
         }
     }
 
     /// Whether the unit is enrolled in the cycle (a cycle that does not exist has none).
-    public func isEnrolled(county: String, cycle: String, unit: String) async throws -> Bool {
-        try await client.query(
+    public func isEnrolled(cycle ref: CycleRef, unit: String) async throws -> Bool {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.query(
             "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
         ).first != nil
     }
 
     /// The staff lines of one roster version, in line order.
     /// The staff numbers of the unit's latest roster in the cycle (none before its first).
-    public func latestStaffNumbers(county: String, cycle: String, unit: String) async throws -> [String] {
-        try await client.query(
+    public func latestStaffNumbers(cycle ref: CycleRef, unit: String) async throws -> [String] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.query(
             """
             SELECT r.staff_no FROM roster_rows r
             WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit)
@@ -511,7 +512,8 @@ public struct FilingStore: Sendable {
     }
 
     /// The lines of one version of the unit's roster, in order.
-    public func rosterLines(county: String, cycle: String, unit: String, version: Int) async throws -> [RosterLine] {
+    public func rosterLines(cycle ref: CycleRef, unit: String, version: Int) async throws -> [RosterLine] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT line, staff_no, name, post_category, level, score::text AS score, grade, sanction, under_investigation,
@@ -534,13 +536,13 @@ public struct FilingStore: Sendable {
 
     static func versions(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         step: FilingStep,
         version: Int?,
         latestOnly: Bool
     ) async throws -> [FilingVersion] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT version, filed_by, filed_at, deadline, late, content FROM filings
@@ -565,7 +567,8 @@ public struct FilingStore: Sendable {
         }
     }
 
-    static func scheme(on connection: PostgresConnection, county: String, cycle: String) async throws -> IndicatorScheme {
+    static func scheme(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> IndicatorScheme {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard let row = try await connection.query("SELECT scheme FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first else {
             throw CycleError(.notFound, "考核周期不存在 / cycle not found")
         }

@@ -82,7 +82,7 @@ public enum GradingState: String, Sendable, Codable {
 /// The answer of proposal, decisions, confirmation and 复议: every graded unit, open conflicts.
 public struct GradingResult: Sendable, Codable {
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// Where the grading stands.
     public var state: GradingState
     /// One per graded unit, by code.
@@ -148,7 +148,7 @@ public struct UnitQuotaView: Sendable, Codable {
 /// 公示期 as stored.
 public struct PublicityRecord: Sendable, Codable {
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// The opening day (Asia/Shanghai).
     public var opensOn: String
     /// Working days.
@@ -170,7 +170,7 @@ public struct ObjectionRecord: Sendable, Codable {
     /// Its id in the county.
     public var id: Int64
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// The unit objected to.
     public var unit: String
     /// Who filed it.
@@ -198,7 +198,7 @@ public struct StaffAppealRecord: Sendable, Codable {
     /// Its id in the county.
     public var id: Int64
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// The unit.
     public var unit: String
     /// The staff member's number in the unit.

@@ -13,16 +13,16 @@ extension GradingStore {
     /// Records an event against an enrolled unit. Refused once publicity opened (grades then change
     /// only through 复议) and once final.
     public func recordEvent(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         kind: GradingEventKind,
         reason: String,
         document: String,
         principal: Principal
     ) async throws -> GradingEventRecord {
-        try await mutate(county: county, cycle: cycle) { connection, state in
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: state)
             guard
                 try await connection.query(
                     "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
@@ -40,7 +40,7 @@ extension GradingStore {
             ).one().decode(Int.self, column: "event_no")
             var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
             if state != nil {
-                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+                details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
             }
             try await FilingAudit.record(
                 on: connection,
@@ -50,22 +50,22 @@ extension GradingStore {
                 object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
                 details: details
             )
-            return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
+            return try await Self.events(on: connection, cycle: ref, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
         }
     }
 
     /// Withdraws a mistaken event (it stays on record, no longer counts). Same windows as recording.
     public func withdrawEvent(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         number: Int,
         reason: String,
         principal: Principal
     ) async throws -> GradingEventRecord {
-        try await mutate(county: county, cycle: cycle) { connection, state in
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: state)
             let updated = try await connection.execute(
                 """
                 UPDATE grading_events SET withdrawn_by = \(principal.account), withdrawn_at = now(), withdraw_reason = \(reason)
@@ -81,7 +81,7 @@ extension GradingStore {
             }
             var details = ["unit": unit, "reason": reason]
             if state != nil {
-                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+                details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
             }
             try await FilingAudit.record(
                 on: connection,
@@ -91,18 +91,18 @@ extension GradingStore {
                 object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
                 details: details
             )
-            return try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: true)
+            return try await Self.events(on: connection, cycle: ref, includingWithdrawn: true)
                 .first { $0.unit == unit && $0.number == number }!
         }
     }
 
     static func events(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         includingWithdrawn: Bool
     ) async throws -> [GradingEventRecord] {
-        try await connection.query(
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await connection.query(
             """
             SELECT unit_code, event_no, kind, reason, document, recorded_by, recorded_at, withdrawn_at, withdraw_reason
             FROM grading_events WHERE county = \(county) AND cycle = \(cycle) AND (\(includingWithdrawn) OR withdrawn_at IS NULL)
@@ -127,15 +127,15 @@ extension GradingStore {
 
     /// Records (or corrects) a supervising department's annual result for the cycle.
     public func recordDepartmentResult(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         department: String,
         grade: DepartmentGrade,
         document: String,
         principal: Principal
     ) async throws -> DepartmentResultRecord {
-        try await mutate(county: county, cycle: cycle) { connection, state in
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: state)
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, state in
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: state)
             guard
                 try await connection.query(
                     "SELECT 1 AS one FROM departments WHERE county = \(county) AND department = \(department)"
@@ -158,7 +158,7 @@ extension GradingStore {
             var details = ["department": department, "grade": grade.rawValue, "document": document]
             if let old { details["oldGrade"] = old }
             if state != nil {
-                details.merge(try await Self.regrade(on: connection, county: county, cycle: cycle, principal: principal)) { $1 }
+                details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
             }
             try await FilingAudit.record(
                 on: connection,
@@ -180,9 +180,9 @@ extension GradingStore {
 
     static func departmentResults(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String
+        cycle ref: CycleRef
     ) async throws -> [String: DepartmentGrade] {
+        let (county, cycle) = (ref.county, ref.cycle)
         var results: [String: DepartmentGrade] = [:]
         for row in try await connection.query(
             "SELECT department, grade FROM department_results WHERE county = \(county) AND cycle = \(cycle)"
@@ -198,24 +198,22 @@ extension GradingStore {
     /// no longer match a tie are dropped (the audit entry says so) rather than block the change.
     static func regrade(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         principal: Principal
     ) async throws -> [String: String] {
-        let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
+        let decisions = try await Self.decisions(on: connection, cycle: ref)
         let result: GradingResult
         var details: [String: String] = [:]
         do {
             result = try await grade(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 decisions: decisions,
                 state: .proposed,
                 principal: principal
             )
-        } catch let error as CycleError where error.rule?.hasPrefix("grading.decision") == true {
-            result = try await grade(on: connection, county: county, cycle: cycle, decisions: [], state: .proposed, principal: principal)
+        } catch let error as CycleError where error.rule?.rawValue.hasPrefix("grading.decision") == true {
+            result = try await grade(on: connection, cycle: ref, decisions: [], state: .proposed, principal: principal)
             details["decisionsDropped"] = String(decisions.count)
         }
         for (key, value) in auditSummary(result) { details["regraded." + key] = value }
@@ -228,11 +226,11 @@ extension GradingStore {
     /// Each lets the open ratio breach of its kind in its scope stand, on the record of the decision
     /// `reference`, and keeps the units that breach listed; one that matches no open breach is 422.
     public func setRatioRulings(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         rulings input: [RatioRulingInput],
         principal: Principal
     ) async throws -> GradingResult {
+        let (county, cycle) = (ref.county, ref.cycle)
         for (index, item) in input.enumerated() {
             guard RatioRuling.kinds.contains(item.kind) else {
                 throw CycleError(
@@ -251,7 +249,7 @@ extension GradingStore {
                 )
             }
         }
-        return try await mutate(county: county, cycle: cycle) { connection, state in
+        return try await mutate(cycle: ref) { connection, state in
             guard state != nil else {
                 throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
             }
@@ -288,11 +286,12 @@ extension GradingStore {
                     "open": String(RatioRuling.open(conflicts, rulings: rulings).count),
                 ]
             )
-            return try await Self.load(on: connection, county: county, cycle: cycle)!
+            return try await Self.load(on: connection, cycle: ref)!
         }
     }
 
-    static func ratioRulings(on connection: PostgresConnection, county: String, cycle: String) async throws -> [RatioRuling] {
+    static func ratioRulings(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> [RatioRuling] {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let row = try await connection.query(
                 "SELECT ratio_rulings FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"

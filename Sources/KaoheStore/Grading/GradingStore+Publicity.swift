@@ -8,8 +8,9 @@ extension GradingStore {
 
     /// Opens 公示 on `opensOn` (default: today in Asia/Shanghai by the database clock) for the
     /// policy's working days; stores the computed `closes_at`. Needs confirmed grades; once only.
-    public func openPublicity(county: String, cycle: String, opensOn: String?, principal: Principal) async throws -> PublicityRecord {
-        try await mutate(county: county, cycle: cycle) { connection, state in
+    public func openPublicity(cycle ref: CycleRef, opensOn: String?, principal: Principal) async throws -> PublicityRecord {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, state in
             guard state == .confirmed else {
                 throw CycleError(.conflict, "等次尚未确认,不能公示 / confirm the grades before publicity", rule: "publicity.not-confirmed")
             }
@@ -68,16 +69,17 @@ extension GradingStore {
                     "opensOn": window.opensOn.description, "closesAt": window.closesAtText, "workingDays": String(window.workingDays),
                 ]
             )
-            return try await Self.publicity(on: connection, county: county, cycle: cycle)!
+            return try await Self.publicity(on: connection, cycle: ref)!
         }
     }
 
     /// The cycle's publicity window, or nil.
-    public func publicity(county: String, cycle: String) async throws -> PublicityRecord? {
-        try await client.withConnection { try await Self.publicity(on: $0, county: county, cycle: cycle) }
+    public func publicity(cycle ref: CycleRef) async throws -> PublicityRecord? {
+        try await client.withConnection { try await Self.publicity(on: $0, cycle: ref) }
     }
 
-    static func publicity(on connection: PostgresConnection, county: String, cycle: String) async throws -> PublicityRecord? {
+    static func publicity(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> PublicityRecord? {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let row = try await connection.query(
                 """
@@ -106,59 +108,54 @@ extension GradingStore {
     /// Finalises the results after the window closed: refused before `closes_at` and while an
     /// objection awaits review. Afterwards every change to the cycle's results is refused. Marks
     /// the scheduled `publicity.close` run done (by hand).
-    public func finalise(county: String, cycle: String, principal: Principal) async throws -> PublicityRecord {
-        try await mutate(county: county, cycle: cycle) { connection, _ in
-            if let refusal = try await Self.finaliseRefusal(on: connection, county: county, cycle: cycle) { throw refusal }
-            try await Self.markFinal(on: connection, county: county, cycle: cycle, account: principal.account, actor: principal.actor)
+    public func finalise(cycle ref: CycleRef, principal: Principal) async throws -> PublicityRecord {
+        try await mutate(cycle: ref) { connection, _ in
+            if let refusal = try await Self.finaliseRefusal(on: connection, cycle: ref) { throw refusal }
+            try await Self.markFinal(on: connection, cycle: ref, account: principal.account, actor: principal.actor)
             try await ScheduledRunStore.markDone(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 kind: Self.publicityCloseKind,
                 by: principal.actor,
-                result: ["closedBy": "hand"]
+                result: .closedByHand
             )
-            return try await Self.publicity(on: connection, county: county, cycle: cycle)!
+            return try await Self.publicity(on: connection, cycle: ref)!
         }
     }
 
     /// 公示期满 for the scheduled run, in the run's transaction: finalises when the window has closed
-    /// and no objection awaits review (`done` true), otherwise leaves everything as it is (`done`
-    /// false: look again later). Already final counts as done.
+    /// and no objection awaits review (`.done`), otherwise leaves everything as it is (`.waiting`:
+    /// look again later). Already final counts as done.
     public static func closePublicity(
         in transaction: StoreTransaction,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String
-    ) async throws
-        -> (done: Bool, result: [String: String])
-    {
-        try await closePublicity(on: transaction.connection, county: county, cycle: cycle, actor: actor)
+    ) async throws -> PublicityClosing {
+        try await closePublicity(on: transaction.connection, cycle: ref, actor: actor)
     }
 
     static func closePublicity(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String
-    ) async throws
-        -> (done: Bool, result: [String: String])
-    {
+    ) async throws -> PublicityClosing {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE").first != nil
         else {
-            return (true, ["skipped": "no cycle"])
+            return .done(.cycleMissing)
         }
-        if try await state(on: connection, county: county, cycle: cycle, lock: true) == .final { return (true, ["finalised": "already"]) }
-        if let refusal = try await finaliseRefusal(on: connection, county: county, cycle: cycle) {
-            return (false, ["waiting": refusal.rule ?? "?"])
+        if try await state(on: connection, cycle: ref, lock: true) == .final { return .done(.publicityFinalBefore) }
+        if let refusal = try await finaliseRefusal(on: connection, cycle: ref) {
+            return .waiting(for: refusal.rule)
         }
-        try await markFinal(on: connection, county: county, cycle: cycle, account: nil, actor: actor)
-        return (true, ["finalised": "scheduled"])
+        try await markFinal(on: connection, cycle: ref, account: nil, actor: actor)
+        return .done(.publicityFinalised)
     }
 
     /// Why the cycle cannot be finalised now, or nil.
-    static func finaliseRefusal(on connection: PostgresConnection, county: String, cycle: String) async throws -> CycleError? {
+    static func finaliseRefusal(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> CycleError? {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let window = try await connection.query(
                 "SELECT closes_at, now() > closes_at AS closed FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)"
@@ -200,14 +197,15 @@ extension GradingStore {
         return nil
     }
 
-    static func markFinal(on connection: PostgresConnection, county: String, cycle: String, account: String?, actor: String) async throws {
+    static func markFinal(on connection: PostgresConnection, cycle ref: CycleRef, account: String?, actor: String) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         try await connection.execute(
             """
             UPDATE cycle_gradings SET state = 'final', finalised_by = \(account), finalised_at = now()
             WHERE county = \(county) AND cycle = \(cycle)
             """
         )
-        try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: true)
+        try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: true)
         try await FilingAudit.record(
             on: connection,
             county: county,
@@ -222,13 +220,13 @@ extension GradingStore {
 
     /// 异议: accepted only while the window is open (from the opening day to `closes_at`).
     public func fileObjection(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         text: String,
         principal: Principal
     ) async throws -> ObjectionRecord {
-        try await mutate(county: county, cycle: cycle) { connection, _ in
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, _ in
             guard
                 let window = try await connection.query(
                     """
@@ -273,20 +271,21 @@ extension GradingStore {
     }
 
     /// The objection (nil when the county has none with this id).
-    public func objection(county: String, id: Int64) async throws -> ObjectionRecord? {
+    public func objection(county: CountyCode, id: Int64) async throws -> ObjectionRecord? {
         try await client.withConnection { try await Self.objection(on: $0, county: county, id: id) }
     }
 
     /// The cycle's objections, oldest first (one statement).
-    public func objections(county: String, cycle: String) async throws -> [ObjectionRecord] {
-        try await client.query(
+    public func objections(cycle ref: CycleRef) async throws -> [ObjectionRecord] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.query(
             """
             SELECT \(unescaped: Self.objectionColumns) FROM objections WHERE county = \(county) AND cycle = \(cycle) ORDER BY id
             """
         ).map(Self.objection)
     }
 
-    static func objection(on connection: PostgresConnection, county: String, id: Int64) async throws -> ObjectionRecord? {
+    static func objection(on connection: PostgresConnection, county: CountyCode, id: Int64) async throws -> ObjectionRecord? {
         try await connection.query(
             "SELECT \(unescaped: objectionColumns) FROM objections WHERE county = \(county) AND id = \(id)"
         ).first.map(objection)
@@ -299,7 +298,7 @@ extension GradingStore {
     static func objection(_ row: PostgresRow) throws -> ObjectionRecord {
         ObjectionRecord(
             id: try row.decode(Int64.self, column: "id"),
-            cycle: try row.decode(String.self, column: "cycle"),
+            cycle: try row.decode(CycleID.self, column: "cycle"),
             unit: try row.decode(String.self, column: "unit_code"),
             filedBy: try row.decode(String.self, column: "filed_by"),
             filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
@@ -317,7 +316,7 @@ extension GradingStore {
     /// A changed grade re-checks the cohort ratios (breaches become the cycle's open conflicts)
     /// and the unit's roster and quota.
     public func reviewObjection(
-        county: String,
+        county: CountyCode,
         id: Int64,
         outcome: String,
         grade: UnitGrade?,
@@ -343,7 +342,7 @@ extension GradingStore {
                 rule: "objection.grade-needs-upheld"
             )
         }
-        return try await mutate(county: county, cycle: existing.cycle) { connection, state in
+        return try await mutate(cycle: CycleRef(county: county, cycle: existing.cycle)) { connection, state in
             guard
                 try await connection.query(
                     "SELECT 1 AS one FROM objections WHERE county = \(county) AND id = \(id) AND outcome IS NULL FOR UPDATE"
@@ -385,7 +384,12 @@ extension GradingStore {
                 try await connection.execute(
                     "UPDATE cycle_gradings SET conflicts = \(try PostgresJSON(encoding: breaches)) WHERE county = \(county) AND cycle = \(cycle)"
                 )
-                try await Self.refreshRosterChecks(on: connection, county: county, cycle: cycle, units: [unit], final: state != .proposed)
+                try await Self.refreshRosterChecks(
+                    on: connection,
+                    cycle: CycleRef(county: county, cycle: cycle),
+                    units: [unit],
+                    final: state != .proposed
+                )
             }
             try await connection.execute(
                 """
@@ -423,8 +427,7 @@ extension GradingStore {
     /// only the office may give another day (`filedOn`, not after today): a paper application it
     /// records on the unit's behalf, audited as such.
     public func fileAppeal(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         staffNo: String,
         grade: StaffGrade,
@@ -433,6 +436,7 @@ extension GradingStore {
         reason: String,
         principal: Principal
     ) async throws -> StaffAppealRecord {
+        let (county, cycle) = (ref.county, ref.cycle)
         if filedOn != nil, principal.role != .office {
             throw CycleError(
                 .invalid,
@@ -460,8 +464,7 @@ extension GradingStore {
                 }
                 try await Self.requireAppealableStaff(
                     on: connection,
-                    county: county,
-                    cycle: cycle,
+                    cycle: ref,
                     unit: unit,
                     staffNo: staffNo,
                     grade: grade
@@ -542,12 +545,12 @@ extension GradingStore {
     /// with the grade the appeal names, and that grade must allow an appeal (篇十三 第二十五条).
     static func requireAppealableStaff(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         staffNo: String,
         grade: StaffGrade
     ) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT r.grade FROM roster_rows r
@@ -585,7 +588,7 @@ extension GradingStore {
 
     /// Records the outcome of an appeal: `upheld` (grade stands), `changed` (with the new grade), `rejected`.
     public func decideAppeal(
-        county: String,
+        county: CountyCode,
         id: Int64,
         outcome: String,
         grade: StaffGrade?,
@@ -620,7 +623,7 @@ extension GradingStore {
                 guard try row.decode(String?.self, column: "outcome") == nil else {
                     throw CycleError(.conflict, "复核申请\(id)已有结果 / appeal \(id) was already decided", rule: "appeal.already-decided")
                 }
-                let cycle = try row.decode(String.self, column: "cycle")
+                let cycle = try row.decode(CycleID.self, column: "cycle")
                 try await connection.execute(
                     """
                     UPDATE staff_appeals SET outcome = \(outcome), decided_grade = \(grade?.rawValue), note = \(note),
@@ -644,13 +647,16 @@ extension GradingStore {
                     ).first?.decode(String.self, column: "state") {
                         try await Self.refreshRosterChecks(
                             on: connection,
-                            county: county,
-                            cycle: cycle,
+                            cycle: CycleRef(county: county, cycle: cycle),
                             units: [unit],
                             final: state != "proposed"
                         )
                     } else {
-                        try await FilingStore.refreshProvisionalRosterCheck(on: connection, county: county, cycle: cycle, unit: unit)
+                        try await FilingStore.refreshProvisionalRosterCheck(
+                            on: connection,
+                            cycle: CycleRef(county: county, cycle: cycle),
+                            unit: unit
+                        )
                     }
                 }
                 return try await Self.appeal(on: connection, county: county, id: id)!
@@ -663,11 +669,11 @@ extension GradingStore {
     }
 
     /// One appeal, or nil.
-    public func appeal(county: String, id: Int64) async throws -> StaffAppealRecord? {
+    public func appeal(county: CountyCode, id: Int64) async throws -> StaffAppealRecord? {
         try await client.withConnection { try await Self.appeal(on: $0, county: county, id: id) }
     }
 
-    static func appeal(on connection: PostgresConnection, county: String, id: Int64) async throws -> StaffAppealRecord? {
+    static func appeal(on connection: PostgresConnection, county: CountyCode, id: Int64) async throws -> StaffAppealRecord? {
         guard
             let row = try await connection.query(
                 """
@@ -679,7 +685,7 @@ extension GradingStore {
         else { return nil }
         return StaffAppealRecord(
             id: id,
-            cycle: try row.decode(String.self, column: "cycle"),
+            cycle: try row.decode(CycleID.self, column: "cycle"),
             unit: try row.decode(String.self, column: "unit_code"),
             staffNo: try row.decode(String.self, column: "staff_no"),
             grade: try row.decode(String.self, column: "grade"),
@@ -693,4 +699,12 @@ extension GradingStore {
             note: try row.decode(String?.self, column: "note")
         )
     }
+}
+
+/// What the scheduled 公示期满 run found.
+public enum PublicityClosing: Sendable, Hashable {
+    /// The run is done: finalised now, final already, or nothing to close.
+    case done(JobResult)
+    /// Not yet: the rule that still refuses finalising (`publicity.objections-open` …).
+    case waiting(for: RuleID?)
 }

@@ -9,14 +9,14 @@ extension GradingStore {
     /// once the grades are confirmed (the counting assessments are settled) and once final.
     /// The unit must be selected by the cycle's current draw; see ``requireSampled``.
     public func fileRecheck(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         reviewer: String,
         sheet: UnitScoreSheet,
         principal: Principal
     ) async throws -> RecheckVersion {
-        try await mutate(county: county, cycle: cycle) { connection, state in
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, state in
             if state == .confirmed {
                 throw CycleError(
                     .conflict,
@@ -33,13 +33,12 @@ extension GradingStore {
             }
             let draw = try await Self.requireSampled(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 unit: unit,
                 reviewer: reviewer,
                 asReviewer: principal.role == .reviewer
             )
-            let scheme = try await FilingStore.scheme(on: connection, county: county, cycle: cycle)
+            let scheme = try await FilingStore.scheme(on: connection, cycle: ref)
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
             let next = try await connection.query(
@@ -53,7 +52,7 @@ extension GradingStore {
                 RETURNING filed_at
                 """
             )
-            let comparison = try await Self.comparison(on: connection, county: county, cycle: cycle, unit: unit)
+            let comparison = try await Self.comparison(on: connection, cycle: ref, unit: unit)
             var details = [
                 "version": String(next), "draw": String(draw), "reviewer": reviewer, "total": assessed.total.description,
                 "poor": String(assessed.poorCount),
@@ -66,7 +65,7 @@ extension GradingStore {
             if state == .proposed {
                 // The proposal counts what is filed: re-run it now, so its grades, its conflicts and
                 // every roster's quota follow the re-check instead of waiting for the office.
-                try await Self.regradeProposal(on: connection, county: county, cycle: cycle)
+                try await Self.regradeProposal(on: connection, cycle: ref)
                 details["regraded"] = "true"
             }
             try await FilingAudit.record(
@@ -93,15 +92,15 @@ extension GradingStore {
     /// with the office's recorded decisions, keeping its proposer: what a re-check filed under a
     /// proposal does, so the proposed grades and the roster checks never lag behind the filings
     /// (issue 16 item 3). The caller's audit entry records it (`regraded`).
-    static func regradeProposal(on connection: PostgresConnection, county: String, cycle: String) async throws {
+    static func regradeProposal(on connection: PostgresConnection, cycle ref: CycleRef) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         let proposer = try await connection.query(
             "SELECT proposed_by FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
         ).one().decode(String.self, column: "proposed_by")
         _ = try await grade(
             on: connection,
-            county: county,
-            cycle: cycle,
-            decisions: try await decisions(on: connection, county: county, cycle: cycle),
+            cycle: ref,
+            decisions: try await decisions(on: connection, cycle: ref),
             state: .proposed,
             principal: Principal(county: county, account: proposer, role: .office)
         )
@@ -113,17 +112,17 @@ extension GradingStore {
     /// cycle's, which the filing holds a key-share lock on), so concurrent filings queue on it.
     static func regradeIfProposed(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         after: String,
         actor: String
     ) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             try await connection.query(
                 "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE"
             ).first?.decode(String.self, column: "state") == GradingState.proposed.rawValue
         else { return }
-        try await regradeProposal(on: connection, county: county, cycle: cycle)
+        try await regradeProposal(on: connection, cycle: ref)
         try await FilingAudit.record(
             on: connection,
             county: county,
@@ -135,9 +134,10 @@ extension GradingStore {
     }
 
     /// Every re-check version of a unit, oldest first, each compared with the committee's latest.
-    public func rechecks(county: String, cycle: String, unit: String) async throws -> [RecheckVersion] {
-        try await client.withConnection { connection in
-            let comparison = try await Self.comparison(on: connection, county: county, cycle: cycle, unit: unit)
+    public func rechecks(cycle ref: CycleRef, unit: String) async throws -> [RecheckVersion] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.withConnection { connection in
+            let comparison = try await Self.comparison(on: connection, cycle: ref, unit: unit)
             let rows = try await connection.query(
                 """
                 SELECT version, reviewer, filed_by, filed_at, content FROM rechecks
@@ -162,20 +162,19 @@ extension GradingStore {
     /// The latest re-check of `unit` against the committee's latest assessment.
     static func comparison(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String
     ) async throws -> RecheckComparison? {
         let policy = try cyclePolicy().recheck
-        let (_, _, _, comparisons) = try await counting(on: connection, county: county, cycle: cycle, policy: policy)
+        let (_, _, _, comparisons) = try await counting(on: connection, cycle: ref, policy: policy)
         return comparisons.first { $0.unit == unit }
     }
 
     /// Per unit and per committee deviations and override rates (SPEC.md "The spot check").
-    public func deviations(county: String, cycle: String) async throws -> DeviationReport {
+    public func deviations(cycle ref: CycleRef) async throws -> DeviationReport {
         try await client.withConnection { connection in
             let policy = try Self.cyclePolicy().recheck
-            let (_, _, _, comparisons) = try await Self.counting(on: connection, county: county, cycle: cycle, policy: policy)
+            let (_, _, _, comparisons) = try await Self.counting(on: connection, cycle: ref, policy: policy)
             var byCommittee: [String: [RecheckComparison]] = [:]
             for comparison in comparisons { byCommittee[comparison.committee, default: []].append(comparison) }
             let committees = byCommittee.keys.sorted().map { name -> CommitteeDeviation in
@@ -206,12 +205,12 @@ extension GradingStore {
     /// the draw could assign none to this unit for lack of eligible reviewers, 回避).
     static func requireSampled(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String,
         reviewer: String,
         asReviewer: Bool
     ) async throws -> Int {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let draw = try await connection.query(
                 """

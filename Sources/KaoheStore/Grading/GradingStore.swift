@@ -33,14 +33,14 @@ public struct GradingStore: Sendable {
 
     /// Runs KaoheRules over the counting assessments with the recorded decisions, stores every
     /// unit's grade (state `proposed`) and re-checks the rosters. Refused once publicity opened.
-    public func propose(county: String, cycle: String, principal: Principal) async throws -> GradingResult {
-        try await mutate(county: county, cycle: cycle) { connection, current in
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
-            let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
+    public func propose(cycle ref: CycleRef, principal: Principal) async throws -> GradingResult {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, current in
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: current)
+            let decisions = try await Self.decisions(on: connection, cycle: ref)
             let result = try await Self.grade(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 decisions: decisions,
                 state: .proposed,
                 principal: principal
@@ -59,16 +59,16 @@ public struct GradingStore: Sendable {
 
     /// Records the office's decisions for the conflicts (replacing earlier ones) and re-runs the
     /// proposal with them; a decision that matches no tie or names the wrong number of units is 422.
-    public func decide(county: String, cycle: String, decisions: [TieDecision], principal: Principal) async throws -> GradingResult {
-        try await mutate(county: county, cycle: cycle) { connection, current in
+    public func decide(cycle ref: CycleRef, decisions: [TieDecision], principal: Principal) async throws -> GradingResult {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, current in
             guard current != nil else {
                 throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
             }
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: current)
             let result = try await Self.grade(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 decisions: decisions,
                 state: .proposed,
                 principal: principal
@@ -91,14 +91,15 @@ public struct GradingStore: Sendable {
 
     /// Confirms the grades: re-runs the proposal on the current data; refused (409) while any
     /// conflict is unresolved. Quotas become final.
-    public func confirm(county: String, cycle: String, principal: Principal) async throws -> GradingResult {
-        try await mutate(county: county, cycle: cycle) { connection, current in
+    public func confirm(cycle ref: CycleRef, principal: Principal) async throws -> GradingResult {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await mutate(cycle: ref) { connection, current in
             guard current != nil else {
                 throw CycleError(.conflict, "尚未生成等次建议,请先生成 / ask for the proposal first", rule: "grading.no-proposal")
             }
-            try await Self.requireBeforePublicity(on: connection, county: county, cycle: cycle, state: current)
-            let decisions = try await Self.decisions(on: connection, county: county, cycle: cycle)
-            let (proposal, sources, ungraded) = try await Self.run(on: connection, county: county, cycle: cycle, decisions: decisions)
+            try await Self.requireBeforePublicity(on: connection, cycle: ref, state: current)
+            let decisions = try await Self.decisions(on: connection, cycle: ref)
+            let (proposal, sources, ungraded) = try await Self.run(on: connection, cycle: ref, decisions: decisions)
             guard proposal.conflicts.isEmpty else {
                 throw CycleError(
                     .conflict,
@@ -114,8 +115,7 @@ public struct GradingStore: Sendable {
                 decisions: decisions,
                 state: .confirmed,
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 principal: principal
             )
             try await connection.execute(
@@ -134,9 +134,9 @@ public struct GradingStore: Sendable {
     }
 
     /// The stored grading (nil before any proposal).
-    public func current(county: String, cycle: String) async throws -> GradingResult? {
+    public func current(cycle ref: CycleRef) async throws -> GradingResult? {
         try await client.withConnection { connection in
-            try await Self.load(on: connection, county: county, cycle: cycle)
+            try await Self.load(on: connection, cycle: ref)
         }
     }
 
@@ -144,8 +144,9 @@ public struct GradingStore: Sendable {
 
     /// The unit's quota and what it must change: under its stored grade when grading has begun
     /// (final once confirmed), otherwise the provisional check stored with its roster.
-    public func quota(county: String, cycle: String, unit: String) async throws -> UnitQuotaView {
-        try await client.withConnection { connection in
+    public func quota(cycle ref: CycleRef, unit: String) async throws -> UnitQuotaView {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.withConnection { connection in
             guard
                 try await connection.query(
                     "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
@@ -153,12 +154,11 @@ public struct GradingStore: Sendable {
             else {
                 throw CycleError(.notFound, "单位\(unit)未参加考核周期“\(cycle)” / not enrolled", rule: "cycle.enrolled")
             }
-            let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: false)
+            let state = try await Self.state(on: connection, cycle: ref, lock: false)
             if let state,
                 let check = try await Self.rosterChecks(
                     on: connection,
-                    county: county,
-                    cycle: cycle,
+                    cycle: ref,
                     units: [unit],
                     final: state != .proposed
                 ).first
@@ -183,8 +183,7 @@ public struct GradingStore: Sendable {
             let grade = try gradeRow.map { UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) } ?? nil
             let latest = try await FilingStore.versions(
                 on: connection,
-                county: county,
-                cycle: cycle,
+                cycle: ref,
                 unit: unit,
                 step: .roster,
                 version: nil,
@@ -247,10 +246,10 @@ public struct GradingStore: Sendable {
     /// Runs `body` in a transaction holding the cycle's grading row (or the cycle row when there
     /// is none yet) locked; refuses once final. Maps errors like FilingStore.
     func mutate<R: Sendable>(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         _ body: @escaping @Sendable (PostgresConnection, GradingState?) async throws -> R
     ) async throws -> R {
+        let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await client.withTransaction { connection in
                 guard
@@ -259,7 +258,7 @@ public struct GradingStore: Sendable {
                 else {
                     throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle not found", rule: "cycle.exists")
                 }
-                let state = try await Self.state(on: connection, county: county, cycle: cycle, lock: true)
+                let state = try await Self.state(on: connection, cycle: ref, lock: true)
                 if state == .final {
                     throw CycleError(
                         .conflict,
@@ -278,15 +277,16 @@ public struct GradingStore: Sendable {
         }
     }
 
-    static func state(on connection: PostgresConnection, county: String, cycle: String, lock: Bool) async throws -> GradingState? {
+    static func state(on connection: PostgresConnection, cycle ref: CycleRef, lock: Bool) async throws -> GradingState? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle) \(unescaped: lock ? "FOR UPDATE" : "")"
         )
         return try rows.first.map { GradingState(rawValue: try $0.decode(String.self, column: "state")) } ?? nil
     }
 
-    static func requireBeforePublicity(on connection: PostgresConnection, county: String, cycle: String, state: GradingState?) async throws
-    {
+    static func requireBeforePublicity(on connection: PostgresConnection, cycle ref: CycleRef, state: GradingState?) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         if try await connection.query("SELECT 1 AS one FROM publicity_windows WHERE county = \(county) AND cycle = \(cycle)").first != nil {
             throw CycleError(
                 .conflict,
@@ -296,7 +296,8 @@ public struct GradingStore: Sendable {
         }
     }
 
-    static func decisions(on connection: PostgresConnection, county: String, cycle: String) async throws -> [TieDecision] {
+    static func decisions(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> [TieDecision] {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let row = try await connection.query(
                 "SELECT decisions FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
@@ -309,12 +310,12 @@ public struct GradingStore: Sendable {
     /// re-check under the current draw when the override rule says so.
     static func counting(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         policy: RecheckPolicy
     ) async throws
         -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison])
     {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT cu.unit_code, u.committee, u.department, dr.grade AS department_grade,
@@ -331,7 +332,7 @@ public struct GradingStore: Sendable {
             """
         )
         let events = Dictionary(
-            grouping: try await Self.events(on: connection, county: county, cycle: cycle, includingWithdrawn: false),
+            grouping: try await Self.events(on: connection, cycle: ref, includingWithdrawn: false),
             by: \.unit
         )
         var units: [UnitForGrading] = []
@@ -386,8 +387,7 @@ public struct GradingStore: Sendable {
     /// The proposal under the cycle policy, the counting sources and the ungraded units.
     static func run(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         decisions: [TieDecision]
     ) async throws
         -> (CohortProposal, [String: String], [String])
@@ -395,8 +395,7 @@ public struct GradingStore: Sendable {
         let policy = try cyclePolicy()
         let (units, sources, ungraded, comparisons) = try await counting(
             on: connection,
-            county: county,
-            cycle: cycle,
+            cycle: ref,
             policy: policy.recheck
         )
         do {
@@ -419,13 +418,12 @@ public struct GradingStore: Sendable {
 
     static func grade(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         decisions: [TieDecision],
         state: GradingState,
         principal: Principal
     ) async throws -> GradingResult {
-        let (proposal, sources, ungraded) = try await run(on: connection, county: county, cycle: cycle, decisions: decisions)
+        let (proposal, sources, ungraded) = try await run(on: connection, cycle: ref, decisions: decisions)
         return try await store(
             proposal,
             sources: sources,
@@ -433,8 +431,7 @@ public struct GradingStore: Sendable {
             decisions: decisions,
             state: state,
             on: connection,
-            county: county,
-            cycle: cycle,
+            cycle: ref,
             principal: principal
         )
     }
@@ -457,10 +454,10 @@ public struct GradingStore: Sendable {
         decisions: [TieDecision],
         state: GradingState,
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         principal: Principal
     ) async throws -> GradingResult {
+        let (county, cycle) = (ref.county, ref.cycle)
         try await connection.execute(
             """
             INSERT INTO cycle_gradings (county, cycle, state, decisions, conflicts, proposed_by)
@@ -501,11 +498,12 @@ public struct GradingStore: Sendable {
                 total = EXCLUDED.total, band = EXCLUDED.band, grade = EXCLUDED.grade, reasons = EXCLUDED.reasons, updated_at = now()
             """
         )
-        try await refreshRosterChecks(on: connection, county: county, cycle: cycle, units: nil, final: state != .proposed)
-        return try await load(on: connection, county: county, cycle: cycle)!
+        try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: state != .proposed)
+        return try await load(on: connection, cycle: ref)!
     }
 
-    static func load(on connection: PostgresConnection, county: String, cycle: String) async throws -> GradingResult? {
+    static func load(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> GradingResult? {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard
             let head = try await connection.query(
                 "SELECT state, decisions, conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
@@ -541,7 +539,7 @@ public struct GradingStore: Sendable {
             """
         ).map { try $0.decode(String.self, column: "unit_code") }
         let conflicts = try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
-        let rulings = try await ratioRulings(on: connection, county: county, cycle: cycle)
+        let rulings = try await ratioRulings(on: connection, cycle: ref)
         return GradingResult(
             cycle: cycle,
             state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed,
@@ -552,8 +550,8 @@ public struct GradingStore: Sendable {
             distribution: distribution,
             ratioRulings: rulings,
             openConflicts: RatioRuling.open(conflicts, rulings: rulings),
-            events: try await events(on: connection, county: county, cycle: cycle, includingWithdrawn: false),
-            departmentResults: try await departmentResults(on: connection, county: county, cycle: cycle)
+            events: try await events(on: connection, cycle: ref, includingWithdrawn: false),
+            departmentResults: try await departmentResults(on: connection, cycle: ref)
         )
     }
 
@@ -577,11 +575,11 @@ public struct GradingStore: Sendable {
     /// Checks the latest roster of each graded unit (all, or `units`) against its stored grade.
     static func rosterChecks(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         units: [String]?,
         final: Bool
     ) async throws -> [RosterCheckOutcome] {
+        let (county, cycle) = (ref.county, ref.cycle)
         guard let policyRow = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
         else { return [] }
         let policy: RosterPolicy
@@ -653,12 +651,12 @@ public struct GradingStore: Sendable {
     /// Recomputes and stores the roster checks of all graded units, or of `units`.
     static func refreshRosterChecks(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         units: [String]?,
         final: Bool
     ) async throws {
-        let outcomes = try await rosterChecks(on: connection, county: county, cycle: cycle, units: units, final: final)
+        let (county, cycle) = (ref.county, ref.cycle)
+        let outcomes = try await rosterChecks(on: connection, cycle: ref, units: units, final: final)
         let rows = outcomes.map {
             CheckRow(
                 unit_code: $0.unit,

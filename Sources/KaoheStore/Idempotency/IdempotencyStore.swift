@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// How a request that came with an `Idempotency-Key` was answered.
@@ -27,7 +27,7 @@ public enum IdempotentOutcome: Sendable {
 /// (``IdempotencyStore/fingerprint(method:path:body:)``), method and path.
 public struct IdempotencyRequest: Sendable, Hashable {
     /// The account's county.
-    public var county: String
+    public var county: CountyCode
     /// The account the key belongs to.
     public var account: String
     /// The `Idempotency-Key`.
@@ -40,7 +40,7 @@ public struct IdempotencyRequest: Sendable, Hashable {
     public var path: String
 
     /// Makes one.
-    public init(county: String, account: String, key: String, fingerprint: String, method: String, path: String) {
+    public init(county: CountyCode, account: String, key: String, fingerprint: String, method: String, path: String) {
         self.county = county
         self.account = account
         self.key = key

@@ -1,13 +1,13 @@
 public import Foundation
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// One row of `scheduled_runs`: a job of a cycle due at a time (the database's clock decides).
-public struct ScheduledRun: Sendable, Hashable {
+public struct ScheduledRun: Sendable, Hashable, CycleScoped {
     /// The county.
-    public var county: String
+    public var county: CountyCode
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// The job kind (`step.close.assessment`, `spot_check.freeze`, `spot_check.draw`, `publicity.close`).
     public var kind: String
     /// When it is due.
@@ -79,7 +79,7 @@ public struct ScheduledRunStore: Sendable {
                 let outcome = try await work(run, StoreTransaction(connection))
                 switch outcome {
                 case .done(let result):
-                    try await Self.markDone(on: connection, county: run.county, cycle: run.cycle, kind: run.kind, by: actor, result: result)
+                    try await Self.markDone(on: connection, cycle: run.cycleRef, kind: run.kind, by: actor, result: result)
                 case .notReady(let after, _):
                     try await connection.execute("ROLLBACK TO SAVEPOINT scheduled_job")
                     try await Self.postpone(on: connection, run: run, after: after)
@@ -98,14 +98,14 @@ public struct ScheduledRunStore: Sendable {
     /// already, performs `work` and marks the run done by `actor`, in one transaction. A
     /// `.notReady` answer is refused with its reason.
     public func trigger(
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         kind: String,
         actor: String,
         work: @Sendable (ScheduledRun, StoreTransaction) async throws -> JobOutcome
-    ) async throws -> [String: String] {
-        try await client.withTransaction { connection in
-            guard let run = try await Self.lock(on: connection, county: county, cycle: cycle, kind: kind) else {
+    ) async throws -> JobResult {
+        let cycle = ref.cycle
+        return try await client.withTransaction { connection in
+            guard let run = try await Self.lock(on: connection, cycle: ref, kind: kind) else {
                 throw CycleError(.notFound, "考核周期“\(cycle)”没有任务“\(kind)” / no run \(kind) in cycle \(cycle)", rule: "jobs.run-exists")
             }
             if let doneAt = run.doneAt {
@@ -117,7 +117,7 @@ public struct ScheduledRunStore: Sendable {
             }
             switch try await work(run, StoreTransaction(connection)) {
             case .done(let result):
-                try await Self.markDone(on: connection, county: county, cycle: cycle, kind: kind, by: actor, result: result)
+                try await Self.markDone(on: connection, cycle: ref, kind: kind, by: actor, result: result)
                 return result
             case .notReady(_, let reason):
                 throw CycleError(.conflict, "任务“\(kind)”暂不能执行:\(reason)", rule: "jobs.not-ready")
@@ -126,25 +126,26 @@ public struct ScheduledRunStore: Sendable {
     }
 
     /// Every run of a cycle, by due time.
-    public func runs(county: String, cycle: String) async throws -> [ScheduledRun] {
-        try await Self.runs(client: client, county: county, cycle: cycle)
+    public func runs(cycle ref: CycleRef) async throws -> [ScheduledRun] {
+        try await Self.runs(client: client, cycle: ref)
     }
 
     /// Creates or moves a pending run in `transaction` (see `schedule(on:…)`).
-    public static func schedule(in transaction: StoreTransaction, county: String, cycle: String, kind: String, dueAt: Date) async throws {
-        try await schedule(on: transaction.connection, county: county, cycle: cycle, kind: kind, dueAt: dueAt)
+    public static func schedule(in transaction: StoreTransaction, cycle ref: CycleRef, kind: String, dueAt: Date) async throws {
+        try await schedule(on: transaction.connection, cycle: ref, kind: kind, dueAt: dueAt)
     }
 
     /// Creates or moves a pending run (a done run is left alone) and wakes the runners at commit.
     /// Call inside the transaction that makes the run necessary.
-    package static func schedule(on connection: PostgresConnection, county: String, cycle: String, kind: String, dueAt: Date) async throws {
+    package static func schedule(on connection: PostgresConnection, cycle ref: CycleRef, kind: String, dueAt: Date) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         try await connection.execute(
             """
             INSERT INTO scheduled_runs (county, cycle, kind, due_at) VALUES (\(county), \(cycle), \(kind), \(dueAt))
             ON CONFLICT (county, cycle, kind) DO UPDATE SET due_at = EXCLUDED.due_at WHERE scheduled_runs.done_at IS NULL
             """
         )
-        try await connection.query("SELECT pg_notify(\(wakeChannel), \(county + "/" + cycle + "/" + kind))")
+        try await connection.query("SELECT pg_notify(\(wakeChannel), \("\(county)/\(cycle)/\(kind)"))")
     }
 
     /// Claims the next due run of one of `kinds` on `connection` inside the caller's transaction:
@@ -166,7 +167,8 @@ public struct ScheduledRunStore: Sendable {
     }
 
     /// Locks one run (waiting for a daemon that holds it) for a hand trigger; nil when there is no such run.
-    static func lock(on connection: PostgresConnection, county: String, cycle: String, kind: String) async throws -> ScheduledRun? {
+    static func lock(on connection: PostgresConnection, cycle ref: CycleRef, kind: String) async throws -> ScheduledRun? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
@@ -180,15 +182,15 @@ public struct ScheduledRunStore: Sendable {
     @discardableResult
     static func markDone(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         kind: String,
         by: String,
-        result: [String: String]
+        result: JobResult
     ) async throws -> Bool {
-        try await connection.execute(
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await connection.execute(
             """
-            UPDATE scheduled_runs SET done_at = now(), done_by = \(by), result = \(try PostgresJSON(encoding: result)),
+            UPDATE scheduled_runs SET done_at = now(), done_by = \(by), result = \(try PostgresJSON(encoding: result.facts)),
                    retry_at = NULL, given_up_at = NULL
             WHERE county = \(county) AND cycle = \(cycle) AND kind = \(kind) AND done_at IS NULL
             """
@@ -238,7 +240,8 @@ public struct ScheduledRunStore: Sendable {
     }
 
     /// Every run of a cycle, by due time.
-    public static func runs(client: PostgresClient, county: String, cycle: String) async throws -> [ScheduledRun] {
+    public static func runs(client: PostgresClient, cycle ref: CycleRef) async throws -> [ScheduledRun] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT county, cycle, kind, due_at, done_at, done_by, attempts, last_error, given_up_at FROM scheduled_runs
@@ -250,8 +253,8 @@ public struct ScheduledRunStore: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> ScheduledRun {
         ScheduledRun(
-            county: try row.decode(String.self, column: "county"),
-            cycle: try row.decode(String.self, column: "cycle"),
+            county: try row.decode(CountyCode.self, column: "county"),
+            cycle: try row.decode(CycleID.self, column: "cycle"),
             kind: try row.decode(String.self, column: "kind"),
             dueAt: try row.decode(Date.self, column: "due_at"),
             doneAt: try row.decode(Date?.self, column: "done_at"),

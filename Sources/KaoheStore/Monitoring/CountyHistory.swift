@@ -1,4 +1,5 @@
 import Foundation
+public import KaoheRules
 public import Postgres
 public import Spreadsheets
 
@@ -6,7 +7,7 @@ public import Spreadsheets
 /// "Monitoring"), `kaohe cycle list` and the "already done" messages of the command line.
 public struct CycleHistoryEntry: Sendable, Codable, Hashable {
     /// `2026` or `2026-Q1`.
-    public var cycle: String
+    public var cycle: CycleID
     /// `annual` or `quarterly`.
     public var kind: String
     /// The cycle's title (2026年度事业单位绩效考核).
@@ -57,7 +58,7 @@ public struct CycleHistoryEntry: Sendable, Codable, Hashable {
 /// The county's history: every cycle, newest first.
 public struct CountyHistory: Sendable, Codable {
     /// The county code.
-    public var county: String
+    public var county: CountyCode
     /// Its name.
     public var name: String
     /// Every cycle, newest first.
@@ -72,7 +73,7 @@ public struct CountyHistoryStore: Sendable {
     public init(client: PostgresClient) { self.client = client }
 
     /// The county's history, or nil when the county does not exist.
-    public func history(county: String) async throws -> CountyHistory? {
+    public func history(county: CountyCode) async throws -> CountyHistory? {
         guard
             let name = try await client.query("SELECT name FROM counties WHERE county = \(county)").first?.decode(
                 String.self,
@@ -119,7 +120,7 @@ public struct CountyHistoryStore: Sendable {
             let opensOn = try row.decode(String?.self, column: "opens_on")
             let state = grading == nil ? "filing" : (grading == "confirmed" && opensOn != nil ? "publicity" : grading!)
             return CycleHistoryEntry(
-                cycle: try row.decode(String.self, column: "cycle"),
+                cycle: try row.decode(CycleID.self, column: "cycle"),
                 kind: try row.decode(String.self, column: "kind"),
                 title: try row.decode(String.self, column: "title"),
                 state: state,
@@ -167,7 +168,7 @@ public struct CountyHistoryStore: Sendable {
         )
         for entry in history.cycles {
             sheet.append([
-                entry.cycle, entry.title, entry.state, String(entry.units), String(entry.graded),
+                entry.cycle.rawValue, entry.title, entry.state, String(entry.units), String(entry.graded),
                 String(entry.distribution["excellent"] ?? 0), String(entry.distribution["good"] ?? 0),
                 String(entry.distribution["qualified"] ?? 0), String(entry.distribution["poor"] ?? 0),
                 String(entry.drawSize), String(entry.draws), String(entry.overrides), String(entry.objections),

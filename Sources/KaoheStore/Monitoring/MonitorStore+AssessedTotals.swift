@@ -1,10 +1,12 @@
 public import Foundation
+public import KaoheRules
 import Postgres
 
 extension MonitorStore {
     /// 考核得分: each enrolled unit's total as scored in its committee's latest assessment filing
     /// (the unit table's score column), by unit code. Units not yet assessed are absent.
-    public func assessedTotals(county: String, cycle: String) async throws -> [String: Decimal] {
+    public func assessedTotals(cycle ref: CycleRef) async throws -> [String: Decimal] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT DISTINCT ON (f.unit_code) f.unit_code::text AS unit_code, (f.content->'assessed'->>'total') AS total

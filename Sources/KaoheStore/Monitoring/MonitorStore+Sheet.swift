@@ -1,5 +1,5 @@
 import Foundation
-import KaoheRules
+public import KaoheRules
 import Postgres
 public import Spreadsheets
 
@@ -17,11 +17,12 @@ extension MonitorStore {
 
     /// The export and its file name without extension (`示例县-2026年度-监控`), or nil when the
     /// cycle does not exist.
-    public func sheet(county: String, cycle: String) async throws -> (sheet: Sheet, fileName: String)? {
-        guard let json = try await monitor(county: county, cycle: cycle) else { return nil }
+    public func sheet(cycle ref: CycleRef) async throws -> (sheet: Sheet, fileName: String)? {
+        let (county, cycle) = (ref.county, ref.cycle)
+        guard let json = try await monitor(cycle: ref) else { return nil }
         let document = try JSONDecoder().decode(MonitorDocument.self, from: Data(json))
         var names: [String: (committee: String, department: String)] = [:]
-        var countyName = county
+        var countyName = county.rawValue
         for row in try await client.query(
             """
             SELECT u.code, c.name AS committee, d.name AS department, k.name AS county_name
@@ -67,8 +68,8 @@ extension MonitorStore {
     }
 
     /// `2026年度`, `2026-Q1季度`.
-    static func cycleLabel(_ cycle: String) -> String {
-        cycle.count == 4 ? "\(cycle)年度" : "\(cycle)季度"
+    static func cycleLabel(_ cycle: CycleID) -> String {
+        cycle.isAnnual ? "\(cycle)年度" : "\(cycle)季度"
     }
 
     static func stepLabel(_ status: String?) -> String {

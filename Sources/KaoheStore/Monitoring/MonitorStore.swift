@@ -1,4 +1,4 @@
-import KaoheRules
+public import KaoheRules
 public import Postgres
 
 /// 监控: the office's view of a cycle in one statement. PostgreSQL aggregates everything and
@@ -26,14 +26,15 @@ public struct MonitorStore: Sendable {
     public init(client: PostgresClient) { self.client = client }
 
     /// The monitor document's JSON bytes, or nil when the cycle does not exist.
-    public func monitor(county: String, cycle: String) async throws -> [UInt8]? {
-        try await client.query(try Self.query(county: county, cycle: cycle, explain: false)).first?
+    public func monitor(cycle ref: CycleRef) async throws -> [UInt8]? {
+        try await client.query(try Self.query(cycle: ref, explain: false)).first?
             .decode(PostgresJSON.self, column: "document").bytes
     }
 
     /// The monitor's statement; with `explain`, prefixed with `EXPLAIN (ANALYZE, BUFFERS)` (for
     /// `kaohe-bench monitor --explain`).
-    package static func query(county: String, cycle: String, explain: Bool) throws -> PostgresQuery {
+    package static func query(cycle ref: CycleRef, explain: Bool) throws -> PostgresQuery {
+        let (county, cycle) = (ref.county, ref.cycle)
         let policy = try GradingStore.cyclePolicy().recheck
         let threshold = policy.pointsThreshold.description
         let onPoor = policy.onPoorCountDifference

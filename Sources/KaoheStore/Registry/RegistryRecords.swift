@@ -1,11 +1,13 @@
+public import KaoheRules
+
 /// 县: a county, by its 6-digit administrative division code.
 public struct County: Sendable, Hashable, Codable {
     /// 行政区划代码, 6 digits.
-    public var code: String
+    public var code: CountyCode
     /// 县名.
     public var name: String
     /// Makes a county record.
-    public init(code: String, name: String) {
+    public init(code: CountyCode, name: String) {
         self.code = code
         self.name = name
     }
@@ -14,13 +16,13 @@ public struct County: Sendable, Hashable, Codable {
 /// 专业考核委员会 (专考委): scores the units of one sector.
 public struct Committee: Sendable, Hashable, Codable {
     /// The county it belongs to.
-    public var county: String
+    public var county: CountyCode
     /// Short id within the county (`education`).
     public var id: String
     /// 名称.
     public var name: String
     /// Makes a committee record.
-    public init(county: String, id: String, name: String) {
+    public init(county: CountyCode, id: String, name: String) {
         self.county = county
         self.id = id
         self.name = name
@@ -30,13 +32,13 @@ public struct Committee: Sendable, Hashable, Codable {
 /// 主管部门 / 举办单位: a unit's supervising department.
 public struct Department: Sendable, Hashable, Codable {
     /// The county it belongs to.
-    public var county: String
+    public var county: CountyCode
     /// Short id within the county.
     public var id: String
     /// 名称.
     public var name: String
     /// Makes a department record.
-    public init(county: String, id: String, name: String) {
+    public init(county: CountyCode, id: String, name: String) {
         self.county = county
         self.id = id
         self.name = name
@@ -46,7 +48,7 @@ public struct Department: Sendable, Hashable, Codable {
 /// 事业单位: a public institution enrolled in the county's assessment.
 public struct UnitRecord: Sendable, Hashable, Codable {
     /// The county it belongs to.
-    public var county: String
+    public var county: CountyCode
     /// 统一社会信用代码 (18 characters, checksum already verified by KaoheRules).
     public var code: String
     /// 单位名称.
@@ -58,7 +60,7 @@ public struct UnitRecord: Sendable, Hashable, Codable {
     /// 在编人数.
     public var headcount: Int
     /// Makes a unit record.
-    public init(county: String, code: String, name: String, committee: String, department: String, headcount: Int) {
+    public init(county: CountyCode, code: String, name: String, committee: String, department: String, headcount: Int) {
         self.county = county
         self.code = code
         self.name = name
@@ -73,7 +75,7 @@ public struct UnitRecord: Sendable, Hashable, Codable {
 /// either.
 public struct ReviewerRecord: Sendable, Hashable, Codable {
     /// The county whose register holds them.
-    public var county: String
+    public var county: CountyCode
     /// Short id within the county (`wang.li`).
     public var id: String
     /// 姓名.
@@ -85,7 +87,7 @@ public struct ReviewerRecord: Sendable, Hashable, Codable {
     /// Whether they can be drawn.
     public var active: Bool
     /// Makes a reviewer record.
-    public init(county: String, id: String, name: String, committee: String? = nil, department: String? = nil, active: Bool = true) {
+    public init(county: CountyCode, id: String, name: String, committee: String? = nil, department: String? = nil, active: Bool = true) {
         self.county = county
         self.id = id
         self.name = name

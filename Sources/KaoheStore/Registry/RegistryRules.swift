@@ -1,3 +1,5 @@
+import KaoheRules
+
 /// The shapes of registry identifiers and names, checked before SQL so a clerk reads which value is
 /// wrong and why, rather than the name of a CHECK constraint. They mirror the CHECKs of
 /// Schema/0001_registry.sql and 0002_access_and_audit.sql, which stay as the last line of defence.
@@ -18,8 +20,8 @@ enum RegistryRules {
         try check(name: county.name, field: "name", maximum: 100)
     }
 
-    static func check(countyCode: String) throws(StoreError) {
-        guard countyCode.utf8.count == 6, countyCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+    static func check(countyCode: CountyCode) throws(StoreError) {
+        guard countyCode.isWellFormed else {
             throw StoreError(
                 .invalidValue,
                 "行政区划代码须为6位数字 / the county code must be the 6-digit division code, got “\(countyCode)”",

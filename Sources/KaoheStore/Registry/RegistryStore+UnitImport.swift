@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import KaoheRules
+public import KaoheRules
 import Postgres
 
 extension RegistryStore {
@@ -20,7 +20,7 @@ extension RegistryStore {
     ///   - progress: called while validating and writing (for a progress bar).
     /// - Throws: `UnitImportError` for a bad file; `StoreError` (`.notFound` for an unknown county).
     public func importUnits(
-        county: String,
+        county: CountyCode,
         csv bytes: [UInt8],
         actor: String,
         source: String? = nil,

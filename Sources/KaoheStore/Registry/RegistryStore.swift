@@ -1,3 +1,4 @@
+public import KaoheRules
 public import Postgres
 
 /// Reads and writes the registry: counties, committees, departments, units, reviewers. Every query
@@ -142,7 +143,7 @@ public struct RegistryStore: Sendable {
     /// Runs one insert and its audit entry in a transaction, after checking the county exists (so a
     /// missing county is `notFound`, not a foreign-key puzzle).
     private func insert(
-        county: String,
+        county: CountyCode,
         actor: String,
         what: String,
         action: AuditAction,
@@ -168,19 +169,21 @@ public struct RegistryStore: Sendable {
     /// Every county, by code.
     public func counties() async throws -> [County] {
         let rows = try await client.query("SELECT county, name FROM counties ORDER BY county")
-        return try rows.map { County(code: try $0.decode(String.self, column: "county"), name: try $0.decode(String.self, column: "name")) }
+        return try rows.map {
+            County(code: try $0.decode(CountyCode.self, column: "county"), name: try $0.decode(String.self, column: "name"))
+        }
     }
 
     /// One county, or nil.
-    public func county(_ code: String) async throws -> County? {
+    public func county(_ code: CountyCode) async throws -> County? {
         let rows = try await client.query("SELECT county, name FROM counties WHERE county = \(code)")
         return try rows.first.map {
-            County(code: try $0.decode(String.self, column: "county"), name: try $0.decode(String.self, column: "name"))
+            County(code: try $0.decode(CountyCode.self, column: "county"), name: try $0.decode(String.self, column: "name"))
         }
     }
 
     /// The county's committees, by id.
-    public func committees(county: String) async throws -> [Committee] {
+    public func committees(county: CountyCode) async throws -> [Committee] {
         let rows = try await client.query("SELECT committee, name FROM committees WHERE county = \(county) ORDER BY committee")
         return try rows.map {
             Committee(county: county, id: try $0.decode(String.self, column: "committee"), name: try $0.decode(String.self, column: "name"))
@@ -188,7 +191,7 @@ public struct RegistryStore: Sendable {
     }
 
     /// The county's supervising departments, by id.
-    public func departments(county: String) async throws -> [Department] {
+    public func departments(county: CountyCode) async throws -> [Department] {
         let rows = try await client.query("SELECT department, name FROM departments WHERE county = \(county) ORDER BY department")
         return try rows.map {
             Department(
@@ -200,7 +203,7 @@ public struct RegistryStore: Sendable {
     }
 
     /// The county's units, by code; only those of `committee` when it is given.
-    public func units(county: String, committee: String? = nil) async throws -> [UnitRecord] {
+    public func units(county: CountyCode, committee: String? = nil) async throws -> [UnitRecord] {
         let rows = try await client.query(
             """
             SELECT county, code, name, committee, department, headcount
@@ -212,7 +215,7 @@ public struct RegistryStore: Sendable {
     }
 
     /// One unit, or nil.
-    public func unit(county: String, code: String) async throws -> UnitRecord? {
+    public func unit(county: CountyCode, code: String) async throws -> UnitRecord? {
         let rows = try await client.query(
             "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
         )
@@ -221,7 +224,7 @@ public struct RegistryStore: Sendable {
 
     static func unit(_ row: PostgresRow) throws -> UnitRecord {
         UnitRecord(
-            county: try row.decode(String.self, column: "county"),
+            county: try row.decode(CountyCode.self, column: "county"),
             code: try row.decode(String.self, column: "code"),
             name: try row.decode(String.self, column: "name"),
             committee: try row.decode(String.self, column: "committee"),
@@ -231,7 +234,7 @@ public struct RegistryStore: Sendable {
     }
 
     /// The county's reviewer register, by id.
-    public func reviewers(county: String) async throws -> [ReviewerRecord] {
+    public func reviewers(county: CountyCode) async throws -> [ReviewerRecord] {
         let rows = try await client.query(
             "SELECT reviewer, name, committee, department, active FROM reviewers WHERE county = \(county) ORDER BY reviewer"
         )

@@ -51,7 +51,7 @@ public enum UnitImport {
     /// unit records to write, or every issue found (up to `maximumIssues`).
     public static func validate(
         _ table: CSVTable,
-        county: String,
+        county: CountyCode,
         committees: [Committee],
         departments: [Department],
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
@@ -102,7 +102,7 @@ public enum UnitImport {
                 let position = index[column]!
                 return (row.fields[position].csvTrimmed(), position + 1)
             }
-            func issue(_ column: Column, _ rule: String, _ message: String) {
+            func issue(_ column: Column, _ rule: RuleID, _ message: String) {
                 issues.add(
                     UnitImportIssue(
                         line: row.line,
@@ -126,7 +126,7 @@ public enum UnitImport {
                     seen[code] = row.line
                 }
             } catch {
-                issue(.code, String(error.rule.identifier.map { $0 == "-" ? "." : $0 }), error.description)
+                issue(.code, RuleID(String(error.rule.identifier.rawValue.map { $0 == "-" ? "." : $0 })), error.description)
                 valid = false
             }
 
@@ -230,12 +230,12 @@ public struct UnitImportIssue: Sendable, Hashable, Codable, CustomStringConverti
     /// The header of that column, when there is one.
     public var columnName: String?
     /// The rule that failed (`uscc.checksum`, `unit.committee`, `csv.quote`, …).
-    public var rule: String
+    public var rule: RuleID
     /// What is wrong, Chinese then English.
     public var message: String
 
     /// Makes an issue.
-    public init(line: Int, column: Int, columnName: String?, rule: String, message: String) {
+    public init(line: Int, column: Int, columnName: String?, rule: RuleID, message: String) {
         self.line = line
         self.column = column
         self.columnName = columnName
@@ -245,7 +245,7 @@ public struct UnitImportIssue: Sendable, Hashable, Codable, CustomStringConverti
 
     /// An issue for a CSV reading error.
     public init(_ error: CSVError) {
-        self.init(line: error.line, column: error.column, columnName: nil, rule: error.rule.rawValue, message: error.message)
+        self.init(line: error.line, column: error.column, columnName: nil, rule: RuleID(error.rule.rawValue), message: error.message)
     }
 
     /// Where: `第7行第1列(统一社会信用代码) line 7, column 1`.
@@ -282,7 +282,7 @@ public struct UnitImportError: Error, Sendable, Hashable, CustomStringConvertibl
 /// What an import did.
 public struct UnitImportSummary: Sendable, Hashable, Codable {
     /// The county.
-    public var county: String
+    public var county: CountyCode
     /// Data rows in the file.
     public var rows: Int
     /// Units that were new.
@@ -297,7 +297,7 @@ public struct UnitImportSummary: Sendable, Hashable, Codable {
     public var auditSeq: Int64
 
     /// Makes a summary.
-    public init(county: String, rows: Int, inserted: Int, updated: Int, unchanged: Int, fileSHA256: String, auditSeq: Int64) {
+    public init(county: CountyCode, rows: Int, inserted: Int, updated: Int, unchanged: Int, fileSHA256: String, auditSeq: Int64) {
         self.county = county
         self.rows = rows
         self.inserted = inserted
@@ -335,9 +335,9 @@ public struct UnitImportProgress: Sendable, Hashable {
 
 extension UnitImportError: Refusal {
     /// A file that cannot be read as CSV is malformed; rows that break a rule are invalid.
-    public var refusalKind: RefusalKind { issues.first?.rule.hasPrefix("csv.") == true ? .malformed : .invalid }
+    public var refusalKind: RefusalKind { issues.first?.rule.rawValue.hasPrefix("csv.") == true ? .malformed : .invalid }
     /// The first issue's rule.
-    public var rule: String? { issues.first?.rule }
+    public var rule: RuleID? { issues.first?.rule }
     /// Where the first issue is: `line 7, column 1 (统一社会信用代码)`.
     public var field: String? {
         issues.first.map { "line \($0.line), column \($0.column)" + ($0.columnName.map { " (\($0))" } ?? "") }

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+public import KaoheRules
 public import Postgres
 
 /// Web passwords and browser sessions (网页控制台). Passwords are stored as bcrypt hashes
@@ -21,7 +22,7 @@ public struct WebSessionStore: Sendable {
 
     /// Sets (or replaces) an account's web password and ends its open sessions. Throws `.invalidValue`
     /// naming `password` when it breaks the policy, `.notFound` for an unknown account.
-    public func setPassword(county: String, account: String, password: String, actor: String = "system") async throws {
+    public func setPassword(county: CountyCode, account: String, password: String, actor: String = "system") async throws {
         if let problem = policy.problem(with: password) {
             throw StoreError(.invalidValue, problem, field: "password")
         }
@@ -60,7 +61,7 @@ public struct WebSessionStore: Sendable {
     /// accounts) within `addressWindowSeconds`, the login is refused without looking at the password,
     /// and every failure from it is counted (`login_address_failures`).
     public func login(
-        county: String,
+        county: CountyCode,
         account: String,
         password: String,
         address: String? = nil
@@ -111,7 +112,8 @@ public struct WebSessionStore: Sendable {
         return addresses + sessions
     }
 
-    private func verifiedLogin(county: String, account: String, password: String) async throws -> (secret: String, session: WebSession)? {
+    private func verifiedLogin(county: CountyCode, account: String, password: String) async throws -> (secret: String, session: WebSession)?
+    {
         let rows = try await client.query(
             """
             SELECT password_hash, coalesce(login_locked_until > now(), false) AS locked
@@ -163,7 +165,7 @@ public struct WebSessionStore: Sendable {
         }
     }
 
-    func recordFailure(county: String, account: String) async throws {
+    func recordFailure(county: CountyCode, account: String) async throws {
         let maximum = policy.maximumFailures
         let lockout = policy.lockoutSeconds
         try await client.withTransaction { connection in
@@ -234,7 +236,7 @@ public struct WebSessionStore: Sendable {
                 "DELETE FROM web_sessions WHERE session_hash = \(hash) RETURNING county, account"
             )
             guard let row = rows.first else { return false }
-            let county = try row.decode(String.self, column: "county")
+            let county = try row.decode(CountyCode.self, column: "county")
             let account = try row.decode(String.self, column: "account")
             try await AuditChain.append(
                 on: connection,

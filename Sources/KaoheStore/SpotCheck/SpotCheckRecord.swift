@@ -5,13 +5,13 @@ public import KaoheRules
 /// observer needs to recompute it: the frozen population, its hash, the seed, algorithm name and
 /// version, rate and strata, every selected unit with its ticket, the reviewer register used and
 /// every reviewer drawn with their ticket. `kaohe verify-draw` reads this and recomputes it.
-public struct SpotCheckRecord: Sendable, Hashable, Codable {
+public struct SpotCheckRecord: Sendable, Hashable, Codable, CycleScoped {
     /// `kaohe.spot-check-draw/1`.
     public var format: String
     /// The county.
-    public var county: String
+    public var county: CountyCode
     /// The cycle.
-    public var cycle: String
+    public var cycle: CycleID
     /// 1 for the first draw of the cycle, 2… for redraws.
     public var drawNo: Int
     /// Why this draw replaced the one before (nil for the first).

@@ -24,10 +24,11 @@ public struct SpotCheckStore: Sendable {
     // MARK: Hand triggers (each its own transaction)
 
     /// Freezes the population by hand. A redraw (the current draw is complete) needs `reason`.
-    public func freeze(county: String, cycle: String, actor: String, reason: String?) async throws -> SpotCheckRecord {
-        try await translating(cycle) {
+    public func freeze(cycle ref: CycleRef, actor: String, reason: String?) async throws -> SpotCheckRecord {
+        let cycle = ref.cycle
+        return try await translating(cycle) {
             try await client.withTransaction { connection in
-                try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
+                try await Self.freeze(on: connection, cycle: ref, actor: actor, reason: reason)
             }
         }
     }
@@ -39,22 +40,23 @@ public struct SpotCheckStore: Sendable {
     /// still the one this request saw (or froze). The one that comes second waits for the first and
     /// is then told what happened — drawn by another request (`spot-check.drawn-concurrently`), or
     /// frozen by another and being drawn (`spot-check.draw-in-progress`) — never "draw next".
-    public func draw(county: String, cycle: String, actor: String, seed: DrawSeed?, reason: String?) async throws -> SpotCheckRecord {
-        try await translating(cycle) {
-            let seen = try await self.current(county: county, cycle: cycle)
+    public func draw(cycle ref: CycleRef, actor: String, seed: DrawSeed?, reason: String?) async throws -> SpotCheckRecord {
+        let cycle = ref.cycle
+        return try await translating(cycle) {
+            let seen = try await self.current(cycle: ref)
             var expected = seen.map { (drawNo: $0.drawNo, drawn: $0.drawnAt != nil) }
             if seen == nil || seen?.drawnAt != nil {
                 let frozen = try await client.withTransaction { connection in
-                    try await Self.lockCycle(on: connection, county: county, cycle: cycle)
-                    try await Self.refuseIfChanged(on: connection, county: county, cycle: cycle, expected: expected)
-                    return try await Self.freeze(on: connection, county: county, cycle: cycle, actor: actor, reason: reason)
+                    try await Self.lockCycle(on: connection, cycle: ref)
+                    try await Self.refuseIfChanged(on: connection, cycle: ref, expected: expected)
+                    return try await Self.freeze(on: connection, cycle: ref, actor: actor, reason: reason)
                 }
                 expected = (drawNo: frozen.drawNo, drawn: false)
             }
             return try await client.withTransaction { connection in
-                try await Self.lockCycle(on: connection, county: county, cycle: cycle)
-                try await Self.refuseIfChanged(on: connection, county: county, cycle: cycle, expected: expected)
-                return try await Self.draw(on: connection, county: county, cycle: cycle, actor: actor, seed: seed)
+                try await Self.lockCycle(on: connection, cycle: ref)
+                try await Self.refuseIfChanged(on: connection, cycle: ref, expected: expected)
+                return try await Self.draw(on: connection, cycle: ref, actor: actor, seed: seed)
             }
         }
     }
@@ -63,11 +65,11 @@ public struct SpotCheckStore: Sendable {
     /// drawn): another request froze or drew meanwhile. Call with the cycle locked.
     static func refuseIfChanged(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         expected: (drawNo: Int, drawn: Bool)?
     ) async throws {
-        guard let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else { return }
+        let cycle = ref.cycle
+        guard let current = try await records(on: connection, cycle: ref, currentOnly: true).first else { return }
         if let expected, expected.drawNo == current.drawNo, expected.drawn == (current.drawnAt != nil) { return }
         if let drawnAt = current.drawnAt {
             throw CycleError(
@@ -86,21 +88,21 @@ public struct SpotCheckStore: Sendable {
     // MARK: Reading
 
     /// The current draw of the cycle (frozen or drawn), or nil.
-    public func current(county: String, cycle: String) async throws -> SpotCheckRecord? {
+    public func current(cycle ref: CycleRef) async throws -> SpotCheckRecord? {
         try await client.withConnection { connection in
-            try await Self.records(on: connection, county: county, cycle: cycle, currentOnly: true).first
+            try await Self.records(on: connection, cycle: ref, currentOnly: true).first
         }
     }
 
     /// Every draw of the cycle, first to last (superseded ones included).
-    public func all(county: String, cycle: String) async throws -> [SpotCheckRecord] {
+    public func all(cycle ref: CycleRef) async throws -> [SpotCheckRecord] {
         try await client.withConnection { connection in
-            try await Self.records(on: connection, county: county, cycle: cycle, currentOnly: false)
+            try await Self.records(on: connection, cycle: ref, currentOnly: false)
         }
     }
 
     /// The units the reviewer is assigned to in the current draws of `county` (all cycles).
-    public func assignedUnits(county: String, reviewer: String) async throws -> Set<String> {
+    public func assignedUnits(county: CountyCode, reviewer: String) async throws -> Set<String> {
         let rows = try await client.query(
             """
             SELECT DISTINCT a.unit_code FROM reviewer_assignments a
@@ -124,7 +126,8 @@ public struct SpotCheckStore: Sendable {
     }
 
     /// The current (not superseded) draw of the cycle, read in `transaction`; nil before a freeze.
-    public static func currentDraw(in transaction: StoreTransaction, county: String, cycle: String) async throws -> CurrentDraw? {
+    public static func currentDraw(in transaction: StoreTransaction, cycle ref: CycleRef) async throws -> CurrentDraw? {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await transaction.connection.query(
             """
             SELECT draw_no, drawn_at IS NOT NULL AS drawn, frozen_by LIKE 'daemon:%' AS scheduled FROM spot_check_draws
@@ -143,38 +146,36 @@ public struct SpotCheckStore: Sendable {
     /// `freeze(on:…)` in `transaction`.
     public static func freeze(
         in transaction: StoreTransaction,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String,
         reason: String?
     ) async throws -> SpotCheckRecord {
-        try await freeze(on: transaction.connection, county: county, cycle: cycle, actor: actor, reason: reason)
+        try await freeze(on: transaction.connection, cycle: ref, actor: actor, reason: reason)
     }
 
     /// `draw(on:…)` in `transaction`.
     public static func draw(
         in transaction: StoreTransaction,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String,
         seed: DrawSeed?
     ) async throws -> SpotCheckRecord {
-        try await draw(on: transaction.connection, county: county, cycle: cycle, actor: actor, seed: seed)
+        try await draw(on: transaction.connection, cycle: ref, actor: actor, seed: seed)
     }
 
     /// Freezes the enrolled units of the cycle as a new draw row (on `connection`, inside the caller's
     /// transaction), with its audit entry, and marks the `spot_check.freeze` run done.
     static func freeze(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String,
         reason: String?
     ) async throws -> SpotCheckRecord {
-        try await lockCycle(on: connection, county: county, cycle: cycle)
+        let (county, cycle) = (ref.county, ref.cycle)
+        try await lockCycle(on: connection, cycle: ref)
         let reason = reason.map { $0.trimmingBlanksAndNewlines() }.flatMap { $0.isEmpty ? nil : $0 }
         var drawNo = 1
-        if let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first {
+        if let current = try await records(on: connection, cycle: ref, currentOnly: true).first {
             guard current.drawnAt != nil else {
                 throw CycleError(
                     .conflict,
@@ -246,13 +247,12 @@ public struct SpotCheckStore: Sendable {
         )
         try await ScheduledRunStore.markDone(
             on: connection,
-            county: county,
-            cycle: cycle,
+            cycle: ref,
             kind: "spot_check.freeze",
             by: actor,
-            result: ["drawNo": String(drawNo), "populationHash": hash]
+            result: .populationFrozen(drawNo: drawNo, populationHash: hash, populationSize: population.count)
         )
-        guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+        guard let record = try await records(on: connection, cycle: ref, currentOnly: true).first else {
             throw CycleError(.notFound, "抽查记录不存在 / draw not found")
         }
         return record
@@ -262,13 +262,13 @@ public struct SpotCheckStore: Sendable {
     /// seed, selection, reviewers, audit entry, and marks the `spot_check.draw` run done.
     static func draw(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         actor: String,
         seed given: DrawSeed?
     ) async throws -> SpotCheckRecord {
-        try await lockCycle(on: connection, county: county, cycle: cycle)
-        guard let current = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+        let (county, cycle) = (ref.county, ref.cycle)
+        try await lockCycle(on: connection, cycle: ref)
+        guard let current = try await records(on: connection, cycle: ref, currentOnly: true).first else {
             throw CycleError(
                 .conflict,
                 "抽样总体尚未冻结:先冻结总体并公布其哈希,再抽签 / freeze the population (and publish its hash) before drawing",
@@ -304,7 +304,7 @@ public struct SpotCheckStore: Sendable {
                 policy: policy
             )
         } catch {
-            throw CycleError(.invalid, error.message, field: "/" + error.field, rule: "spot-check." + error.rule)
+            throw CycleError(.invalid, error.message, field: "/" + error.field, rule: "spot-check.\(error.rule)")
         }
         let reviewerRows = try await connection.query(
             "SELECT reviewer, committee, department FROM reviewers WHERE county = \(county) AND active ORDER BY reviewer"
@@ -395,13 +395,12 @@ public struct SpotCheckStore: Sendable {
         )
         try await ScheduledRunStore.markDone(
             on: connection,
-            county: county,
-            cycle: cycle,
+            cycle: ref,
             kind: "spot_check.draw",
             by: actor,
-            result: ["drawNo": String(current.drawNo), "selected": String(rank)]
+            result: .drawn(drawNo: current.drawNo, selected: rank)
         )
-        guard let record = try await records(on: connection, county: county, cycle: cycle, currentOnly: true).first else {
+        guard let record = try await records(on: connection, cycle: ref, currentOnly: true).first else {
             throw CycleError(.notFound, "抽查记录不存在 / draw not found")
         }
         return record
@@ -409,7 +408,8 @@ public struct SpotCheckStore: Sendable {
 
     // MARK: Internals
 
-    static func lockCycle(on connection: PostgresConnection, county: String, cycle: String) async throws {
+    static func lockCycle(on connection: PostgresConnection, cycle ref: CycleRef) async throws {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query("SELECT 1 AS one FROM cycles WHERE county = \(county) AND cycle = \(cycle) FOR UPDATE")
         guard !rows.isEmpty else {
             throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle \(cycle) was not found", rule: "cycle.exists")
@@ -419,10 +419,10 @@ public struct SpotCheckStore: Sendable {
     /// Reads draws with their selections and assignments.
     static func records(
         on connection: PostgresConnection,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         currentOnly: Bool
     ) async throws -> [SpotCheckRecord] {
+        let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
             """
             SELECT draw_no, redraw_reason, frozen_at, frozen_by, population, population_hash, drawn_at, drawn_by,
@@ -526,7 +526,7 @@ public struct SpotCheckStore: Sendable {
         return records
     }
 
-    private func translating<T>(_ cycle: String, _ body: () async throws -> T) async throws -> T {
+    private func translating<T>(_ cycle: CycleID, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as CycleError {

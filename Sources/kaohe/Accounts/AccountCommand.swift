@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 
 /// `kaohe account …`: accounts and their API tokens.
@@ -28,7 +29,7 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(help: "Account id: a–z, 0–9, '.', '-' and '_' (e.g. zhang.wei).")
         var account: String
@@ -88,7 +89,7 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(help: "The account id.")
         var account: String
@@ -119,7 +120,7 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(name: .customLong("token-id"), help: "The token id (from `account create`, `account token` or `account list`).")
         var tokenID: String
@@ -147,7 +148,7 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         func run() async throws {
             let accounts = try await OfficeCommandContext.run(options, command: "account list") { client, _ in

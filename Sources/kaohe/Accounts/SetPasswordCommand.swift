@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 
 /// `kaohe account set-password`: sets an account's password for the web dashboard (网页控制台).
@@ -16,7 +17,7 @@ struct SetPasswordCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     @Option(help: "The county (6-digit division code).")
-    var county: String
+    var county: CountyCode
 
     @Option(help: "The account id.")
     var account: String

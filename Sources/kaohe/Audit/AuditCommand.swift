@@ -1,5 +1,6 @@
 import ArgumentParser
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 
 /// `kaohe audit …`: the audit trail (审计链).
@@ -28,7 +29,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     @Option(help: "Only this county (6-digit division code); default: every county.")
-    var county: String?
+    var county: CountyCode?
 
     @Flag(
         help: "Also recompute every filing's content hash (and a roster's lines) from what is stored, and compare it with its audit entry."

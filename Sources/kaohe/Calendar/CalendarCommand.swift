@@ -24,7 +24,7 @@ struct CalendarLoadCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
     @Argument(help: "The notice, as JSON.") var file: String
 
     func run() async throws {
@@ -47,7 +47,7 @@ struct CalendarListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The years of the county's calendar.")
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
 
     func run() async throws {
         let years = try await OfficeCommandContext.runStep(options, command: "calendar list") { client in

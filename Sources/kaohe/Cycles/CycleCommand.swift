@@ -132,8 +132,7 @@ struct CycleEnrolCommand: AsyncParsableCommand {
             principal in
             let codes = all ? try await RegistryStore(client: client).units(county: target.county).map(\.code) : units
             let result = try await CycleStore(client: client).enrol(
-                county: target.county,
-                cycle: target.cycle,
+                cycle: target.cycleRef,
                 units: codes,
                 actor: principal.actor
             )
@@ -162,8 +161,7 @@ struct CycleCloseStepCommand: AsyncParsableCommand {
         }
         let closed = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             try await CycleStore(client: client).closeStep(
-                county: target.county,
-                cycle: target.cycle,
+                cycle: target.cycleRef,
                 step: filingStep,
                 actor: principal.actor,
                 account: principal.account
@@ -182,7 +180,7 @@ struct CycleShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cycle = try await OfficeCommandContext.runStep(options, command: "cycle show") { client in
-            try await CycleStore(client: client).cycle(county: target.county, cycle: target.cycle)
+            try await CycleStore(client: client).cycle(cycle: target.cycleRef)
         }
         guard let cycle else {
             throw OfficeCommandContext.failure(
@@ -202,7 +200,7 @@ struct CycleListCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
 
     func run() async throws {
         let history = try await OfficeCommandContext.runStep(options, command: "cycle list") { client in

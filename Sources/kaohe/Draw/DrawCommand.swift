@@ -23,13 +23,17 @@ struct DrawFreezeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
     @Option(help: "Why the cycle is drawn again (required for a redraw).") var reason: String?
 
     func run() async throws {
         let record = try await OfficeCommandContext.run(options, command: "draw freeze") { client, _ in
-            try await SpotCheckStore(client: client).freeze(county: county, cycle: cycle, actor: OfficeCommandContext.actor, reason: reason)
+            try await SpotCheckStore(client: client).freeze(
+                cycle: CycleRef(county: county, cycle: cycle),
+                actor: OfficeCommandContext.actor,
+                reason: reason
+            )
         }
         print(
             "第\(record.drawNo)次抽查 总体已冻结 draw \(record.drawNo) frozen: \(record.population.count) units, population hash \(record.populationHash)"
@@ -49,8 +53,8 @@ struct DrawRunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
     @Option(help: "Dice digits entered at a public draw (≥ 20).") var seed: String?
     @Option(help: "Why the cycle is drawn again (required for a redraw).") var reason: String?
 
@@ -62,8 +66,7 @@ struct DrawRunCommand: AsyncParsableCommand {
         }
         let record = try await OfficeCommandContext.run(options, command: "draw run") { client, _ in
             try await SpotCheckStore(client: client).draw(
-                county: county,
-                cycle: cycle,
+                cycle: CycleRef(county: county, cycle: cycle),
                 actor: OfficeCommandContext.actor,
                 seed: drawSeed,
                 reason: reason
@@ -82,14 +85,14 @@ struct DrawExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a draw record as JSON (for verify-draw).")
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
     @Option(help: "Draw number (default: the current draw).") var draw: Int?
     @Option(help: "File to write (default: standard output).") var output: String?
 
     func run() async throws {
         let records = try await OfficeCommandContext.run(options, command: "draw export") { client, _ in
-            try await SpotCheckStore(client: client).all(county: county, cycle: cycle)
+            try await SpotCheckStore(client: client).all(cycle: CycleRef(county: county, cycle: cycle))
         }
         guard let record = draw.map({ n in records.first { $0.drawNo == n } }) ?? records.last(where: { $0.supersededAt == nil }) else {
             FileHandle.standardError.write(Data("kaohe draw export: no draw for cycle \(cycle)\n".utf8))
@@ -151,12 +154,12 @@ struct JobsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Every scheduled run of the cycle and its state.")
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
 
     func run() async throws {
         let runs = try await OfficeCommandContext.run(options, command: "jobs list") { client, _ in
-            try await ScheduledRunStore.runs(client: client, county: county, cycle: cycle)
+            try await ScheduledRunStore.runs(client: client, cycle: CycleRef(county: county, cycle: cycle))
         }
         for run in runs {
             let state =
@@ -178,21 +181,20 @@ struct JobsRunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
     @Option(help: "The run's kind (step.close.assessment, spot_check.freeze, spot_check.draw, …).") var kind: String
 
     func run() async throws {
         let result = try await OfficeCommandContext.run(options, command: "jobs run") { client, logger in
             try await JobRunner.trigger(
                 runs: ScheduledRunStore(client: client),
-                county: county,
-                cycle: cycle,
+                cycle: CycleRef(county: county, cycle: cycle),
                 kind: kind,
                 actor: OfficeCommandContext.actor,
                 logger: logger
             )
         }
-        print("\(kind) done: " + result.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        print("\(kind) done: " + result.facts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
 }

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import KaoheDaemon
+public import KaoheRules
 import KaoheStore
 import Spreadsheets
 
@@ -42,7 +43,7 @@ struct ExportMonitorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let export = try await OfficeCommandContext.runStep(options, command: "export monitor") { client in
-            try await MonitorStore(client: client).sheet(county: target.county, cycle: target.cycle)
+            try await MonitorStore(client: client).sheet(cycle: target.cycleRef)
         }
         guard let export else {
             throw OfficeCommandContext.failure(
@@ -62,7 +63,7 @@ struct ExportHistoryCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: DaemonOptions
-    @Option(help: "County (6-digit division code).") var county: String
+    @Option(help: "County (6-digit division code).") var county: CountyCode
     @Option(help: "File to write (default: 县名-历年考核.csv in the current directory; - for standard output).") var output: String?
     @Option(help: "csv (default) or xlsx.") var format: SheetFormat = .csv
 

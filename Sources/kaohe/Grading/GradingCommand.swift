@@ -61,7 +61,7 @@ struct GradingProposeCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "grading propose"
         let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await GradingStore(client: client).propose(county: target.county, cycle: target.cycle, principal: principal)
+            try await GradingStore(client: client).propose(cycle: target.cycleRef, principal: principal)
         }
         GradingCommand.printResult(result, units: units)
     }
@@ -98,8 +98,7 @@ struct GradingDecideCommand: AsyncParsableCommand {
         let parsed = try decisions.map(Self.parse)
         let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             try await GradingStore(client: client).decide(
-                county: target.county,
-                cycle: target.cycle,
+                cycle: target.cycleRef,
                 decisions: parsed,
                 principal: principal
             )
@@ -123,7 +122,7 @@ struct GradingConfirmCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "grading confirm"
         let result = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await GradingStore(client: client).confirm(county: target.county, cycle: target.cycle, principal: principal)
+            try await GradingStore(client: client).confirm(cycle: target.cycleRef, principal: principal)
         }
         print("等次已确认 grades confirmed")
         GradingCommand.printResult(result, units: false)
@@ -143,7 +142,7 @@ struct GradingShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await OfficeCommandContext.runStep(options, command: "grading show") { client in
-            try await GradingStore(client: client).current(county: target.county, cycle: target.cycle)
+            try await GradingStore(client: client).current(cycle: target.cycleRef)
         }
         guard let result else {
             throw OfficeCommandContext.failure(

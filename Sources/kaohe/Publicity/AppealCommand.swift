@@ -53,8 +53,7 @@ struct AppealRecordCommand: AsyncParsableCommand {
         let staffGrade = try AppealCommand.grade(grade, command: command)
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             try await GradingStore(client: client).fileAppeal(
-                county: target.county,
-                cycle: target.cycle,
+                cycle: target.cycleRef,
                 unit: unit,
                 staffNo: staffNo,
                 grade: staffGrade,

@@ -39,7 +39,7 @@ struct ObjectionListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let objections = try await OfficeCommandContext.runStep(options, command: "objection list") { client in
-            try await GradingStore(client: client).objections(county: target.county, cycle: target.cycle)
+            try await GradingStore(client: client).objections(cycle: target.cycleRef)
         }
         ObjectionCommand.printObjections(objections)
     }

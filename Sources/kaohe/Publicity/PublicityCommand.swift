@@ -38,8 +38,7 @@ struct PublicityOpenCommand: AsyncParsableCommand {
         let command = "publicity open"
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
             try await GradingStore(client: client).openPublicity(
-                county: target.county,
-                cycle: target.cycle,
+                cycle: target.cycleRef,
                 opensOn: opensOn,
                 principal: principal
             )
@@ -63,8 +62,8 @@ struct PublicityShowCommand: AsyncParsableCommand {
         let (record, objections) = try await OfficeCommandContext.runStep(options, command: "publicity show") { client in
             let store = GradingStore(client: client)
             return (
-                try await store.publicity(county: target.county, cycle: target.cycle),
-                try await store.objections(county: target.county, cycle: target.cycle)
+                try await store.publicity(cycle: target.cycleRef),
+                try await store.objections(cycle: target.cycleRef)
             )
         }
         guard let record else {
@@ -92,7 +91,7 @@ struct PublicityFinaliseCommand: AsyncParsableCommand {
     func run() async throws {
         let command = "publicity finalise"
         let record = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
-            try await GradingStore(client: client).finalise(county: target.county, cycle: target.cycle, principal: principal)
+            try await GradingStore(client: client).finalise(cycle: target.cycleRef, principal: principal)
         }
         print("结果已最终确定 results final")
         PublicityCommand.printWindow(record)

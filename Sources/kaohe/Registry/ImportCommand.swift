@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 import Synchronization
 
@@ -29,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Argument(help: "The CSV file.")
         var file: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KaoheDaemon
+import KaoheRules
 import KaoheStore
 
 /// `kaohe county create`: registers a county (县).
@@ -19,7 +20,7 @@ struct CountyCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "6-digit administrative division code, e.g. 990102.")
-        var code: String
+        var code: CountyCode
 
         @Option(help: "The county's name, e.g. 某县.")
         var name: String
@@ -47,7 +48,7 @@ struct CommitteeCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(help: "Short id: a–z, 0–9, '-' and '_' (e.g. education).")
         var id: String
@@ -81,7 +82,7 @@ struct DepartmentCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(help: "Short id: a–z, 0–9, '-' and '_' (e.g. edu-bureau).")
         var id: String
@@ -120,7 +121,7 @@ struct ReviewerCommand: AsyncParsableCommand {
         @OptionGroup var options: DaemonOptions
 
         @Option(help: "The county (6-digit division code).")
-        var county: String
+        var county: CountyCode
 
         @Option(help: "Short id: a–z, 0–9, '.', '-' and '_' (e.g. wang.li).")
         var id: String

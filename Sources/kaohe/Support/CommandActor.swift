@@ -18,7 +18,7 @@ struct ActingAccount: ParsableArguments {
 
     /// The principal of `account` in `county`, refused (exit 1, a clear line) when the account does
     /// not exist, is disabled, or lacks one of `roles`.
-    func principal(client: PostgresClient, county: String, roles: Set<Role>, command: String) async throws -> Principal {
+    func principal(client: PostgresClient, county: CountyCode, roles: Set<Role>, command: String) async throws -> Principal {
         guard let principal = try await AccountStore(client: client).principal(county: county, account: account) else {
             throw OfficeCommandContext.failure(
                 command,
@@ -37,9 +37,9 @@ struct ActingAccount: ParsableArguments {
 }
 
 /// Where a cycle command acts: `--county C --cycle Y`.
-struct CycleArguments: ParsableArguments {
-    @Option(help: "County (6-digit division code).") var county: String
-    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: String
+struct CycleArguments: ParsableArguments, CycleScoped {
+    @Option(help: "County (6-digit division code).") var county: CountyCode
+    @Option(help: "Cycle (2026 or 2026-Q1).") var cycle: CycleID
 }
 
 extension OfficeCommandContext {
@@ -78,7 +78,7 @@ extension OfficeCommandContext {
     ) async throws -> T {
         try await runStep(options, command: command) { client in
             let principal = try await acting.principal(client: client, county: target.county, roles: roles, command: command)
-            return try await StepRefusal.explained(client: client, county: target.county, cycle: target.cycle, command: command) {
+            return try await StepRefusal.explained(client: client, cycle: target.cycleRef, command: command) {
                 try await body(client, principal)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import Postgres
 
@@ -9,11 +10,11 @@ enum StepRefusal {
     /// Runs `body`; a CycleError that means "already done" gets the time and account appended.
     static func explained<T>(
         client: PostgresClient,
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         command: String,
         _ body: () async throws -> T
     ) async throws -> T {
+        let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await body()
         } catch var error as CycleError {

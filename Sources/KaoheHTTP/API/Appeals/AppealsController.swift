@@ -38,8 +38,7 @@ struct AppealsController: Sendable {
             throw ProblemDetails.invalid("/reason", rule: "appeal.fields", "理由应为1–10000字 / reason 1–10,000 characters")
         }
         let appeal = try await grading.fileAppeal(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             unit: unit.code,
             staffNo: staffNo,
             grade: grade,

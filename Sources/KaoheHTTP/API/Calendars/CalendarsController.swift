@@ -33,7 +33,7 @@ struct CalendarsController: Sendable {
     }
 
     struct YearList: Encodable, Sendable {
-        var county: String
+        var county: CountyCode
         var years: [YearBody]
     }
 
@@ -44,7 +44,7 @@ struct CalendarsController: Sendable {
 
     /// `GET …/calendars`: every year of the county's calendar (office, auditor).
     @Sendable func list(_ request: Request, context: KaoheRequestContext) async throws -> Response {
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         try AccessPolicy(try context.requirePrincipal()).seeCountyWide(county: county).require(
             "county \(county)",
             rule: "access.county-wide"
@@ -57,7 +57,7 @@ struct CalendarsController: Sendable {
     /// must be the notice's (422 `calendar.year-mismatch`).
     @Sendable func load(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
         guard let year = context.parameters.get("year", as: Int.self), (2000...2099).contains(year) else {
             throw ProblemDetails.notFound("日历年份 calendar year")

@@ -51,8 +51,8 @@ struct CycleBody: Encodable {
         }
     }
 
-    var county: String
-    var cycle: String
+    var county: CountyCode
+    var cycle: CycleID
     var kind: String
     var title: String
     var scheme: String
@@ -96,7 +96,7 @@ struct EnrolmentInput: Decodable {
 
 /// The answer to an enrolment.
 struct EnrolmentBody: Encodable {
-    var cycle: String
+    var cycle: CycleID
     var units: [String]
     var added: [String]
     var removed: [String]

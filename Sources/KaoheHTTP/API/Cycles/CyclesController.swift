@@ -47,10 +47,10 @@ struct CyclesController: Sendable {
     /// `GET …/cycles/{cycle}`: the cycle with each step's state now.
     @Sendable func getCycle(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
-        let cycleID = try context.parameters.require("cycle")
+        let county = try context.parameters.require("county", as: CountyCode.self)
+        let cycleID = try context.parameters.require("cycle", as: CycleID.self)
         try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
-        guard let cycle = try await cycles.cycle(county: county, cycle: cycleID) else {
+        guard let cycle = try await cycles.cycle(cycle: CycleRef(county: county, cycle: cycleID)) else {
             throw ProblemDetails.notFound("考核周期 cycle \(cycleID)")
         }
         return try APIBody.json(CycleBody(cycle))
@@ -72,7 +72,11 @@ struct CyclesController: Sendable {
                 throw ProblemDetails.invalid("/units/\(index)", rule: "cycle.unit-duplicate", "单位“\(code)”重复 / unit listed twice")
             }
         }
-        let (added, removed) = try await cycles.enrol(county: county, cycle: cycleID, units: input.units, actor: principal.actor)
+        let (added, removed) = try await cycles.enrol(
+            cycle: CycleRef(county: county, cycle: cycleID),
+            units: input.units,
+            actor: principal.actor
+        )
         return try APIBody.json(EnrolmentBody(cycle: cycleID, units: input.units.sorted(), added: added, removed: removed))
     }
 
@@ -84,8 +88,7 @@ struct CyclesController: Sendable {
             throw ProblemDetails.notFound("步骤 step \(stepName)")
         }
         let closed = try await cycles.closeStep(
-            county: county,
-            cycle: cycleID,
+            cycle: CycleRef(county: county, cycle: cycleID),
             step: step,
             actor: principal.actor,
             account: principal.account
@@ -94,16 +97,16 @@ struct CyclesController: Sendable {
     }
 
     /// The office of the county in the path, and the cycle id.
-    static func office(_ context: KaoheRequestContext) throws -> (Principal, county: String, cycle: String) {
+    static func office(_ context: KaoheRequestContext) throws -> (Principal, county: CountyCode, cycle: CycleID) {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
-        let cycleID = try context.parameters.require("cycle")
+        let county = try context.parameters.require("county", as: CountyCode.self)
+        let cycleID = try context.parameters.require("cycle", as: CycleID.self)
         try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
         return (principal, county, cycleID)
     }
 
     /// The definition from the input and the defaults, or a 422 naming the field.
-    static func definition(cycle: String, input: CycleInput) throws -> CycleDefinition {
+    static func definition(cycle: CycleID, input: CycleInput) throws -> CycleDefinition {
         guard let kind = CycleDefaults.kind(of: cycle) else {
             throw ProblemDetails.invalid(
                 "cycle",

@@ -72,8 +72,8 @@ struct FilingBody<Content: Encodable>: Encodable {
 
 /// Which version of which filing, who filed it and when.
 struct FilingHead: Encodable {
-    var county: String
-    var cycle: String
+    var county: CountyCode
+    var cycle: CycleID
     var unit: String
     var kind: String
     var version: Int
@@ -105,8 +105,8 @@ struct HistoryBody: Encodable {
         var deadline: String
     }
 
-    var county: String
-    var cycle: String
+    var county: CountyCode
+    var cycle: CycleID
     var unit: String
     var kind: String
     var versions: [Entry]

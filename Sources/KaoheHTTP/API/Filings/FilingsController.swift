@@ -45,10 +45,10 @@ struct FilingsController: Sendable {
     }
 
     /// Where a request points, after the access check.
-    struct Target {
+    struct Target: CycleScoped {
         var principal: Principal
-        var county: String
-        var cycle: String
+        var county: CountyCode
+        var cycle: CycleID
         var unit: String
     }
 
@@ -89,8 +89,7 @@ struct FilingsController: Sendable {
             )
         }
         let filing = try await store.fileSelfAssessment(
-            county: target.county,
-            cycle: target.cycle,
+            cycle: target.cycleRef,
             unit: target.unit,
             report: input.report,
             principal: target.principal
@@ -112,8 +111,7 @@ struct FilingsController: Sendable {
             )
         }
         let filing = try await store.putAttachment(
-            county: target.county,
-            cycle: target.cycle,
+            cycle: target.cycleRef,
             unit: target.unit,
             name: name,
             bytes: bytes,
@@ -126,7 +124,7 @@ struct FilingsController: Sendable {
     @Sendable func getAttachment(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let target = try await authorize(context, action: .read, what: "self-assessment")
         let name = try Self.attachmentName(context)
-        guard let (ref, bytes) = try await store.attachment(county: target.county, cycle: target.cycle, unit: target.unit, name: name)
+        guard let (ref, bytes) = try await store.attachment(cycle: target.cycleRef, unit: target.unit, name: name)
         else {
             throw ProblemDetails.notFound("附件 attachment \(name)")
         }
@@ -146,8 +144,7 @@ struct FilingsController: Sendable {
         let input = try APIBody.decode(AssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxAssessmentBody))
         let sheet = try input.sheet()
         let filing = try await store.fileAssessment(
-            county: target.county,
-            cycle: target.cycle,
+            cycle: target.cycleRef,
             unit: target.unit,
             sheet: sheet,
             principal: target.principal
@@ -161,7 +158,7 @@ struct FilingsController: Sendable {
     @Sendable func putRoster(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         // The unit and what its roster is checked against, in one query.
         let (target, basis) = try await authorize(context, action: .fileAsUnit, what: "roster") { county, cycle, code in
-            try await store.unitForRoster(county: county, cycle: cycle, code: code)
+            try await store.unitForRoster(cycle: CycleRef(county: county, cycle: cycle), code: code)
         }
         try APIBody.requireMediaType(request, ["application/json", "text/csv", SheetFormat.xlsx.contentType])
         let bytes = try await APIBody.read(request, limit: Self.maxRosterBody)
@@ -183,7 +180,7 @@ struct FilingsController: Sendable {
     /// `GET …/{step}`: the latest version.
     func getLatest(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
         let target = try await authorize(context, action: .read, what: step.pathSegment)
-        guard let filing = try await store.latest(county: target.county, cycle: target.cycle, unit: target.unit, step: step) else {
+        guard let filing = try await store.latest(cycle: target.cycleRef, unit: target.unit, step: step) else {
             throw ProblemDetails.notFound("\(step.chinese) \(step.pathSegment) of unit \(target.unit) (not filed)")
         }
         return try await Self.render(filing, store: store, request: request)
@@ -192,7 +189,7 @@ struct FilingsController: Sendable {
     /// `GET …/{step}/history`: every version, who and when.
     func getHistory(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
         let target = try await authorize(context, action: .read, what: step.pathSegment)
-        let versions = try await store.history(county: target.county, cycle: target.cycle, unit: target.unit, step: step)
+        let versions = try await store.history(cycle: target.cycleRef, unit: target.unit, step: step)
         return try APIBody.json(
             HistoryBody(
                 county: target.county,
@@ -216,7 +213,7 @@ struct FilingsController: Sendable {
     func getVersion(_ request: Request, context: KaoheRequestContext, step: FilingStep) async throws -> Response {
         let target = try await authorize(context, action: .read, what: step.pathSegment)
         guard let number = context.parameters.get("version", as: Int32.self).map(Int.init),
-            let filing = try await store.version(county: target.county, cycle: target.cycle, unit: target.unit, step: step, version: number)
+            let filing = try await store.version(cycle: target.cycleRef, unit: target.unit, step: step, version: number)
         else {
             throw ProblemDetails.notFound("version \(context.parameters.get("version") ?? "") of \(step.pathSegment)")
         }
@@ -237,11 +234,11 @@ struct FilingsController: Sendable {
         _ context: KaoheRequestContext,
         action: Action,
         what: String,
-        lookup: (String, String, String) async throws -> (UnitRecord, Extra)?
+        lookup: (CountyCode, CycleID, String) async throws -> (UnitRecord, Extra)?
     ) async throws -> (target: Target, extra: Extra) {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
-        let cycle = try context.parameters.require("cycle")
+        let county = try context.parameters.require("county", as: CountyCode.self)
+        let cycle = try context.parameters.require("cycle", as: CycleID.self)
         let code = try context.parameters.require("code")
         let policy = AccessPolicy(principal)
         try policy.county(county).require("unit \(code)")
@@ -315,7 +312,7 @@ struct FilingsController: Sendable {
     /// The response for a stored version; a roster's lines with `?include=staff`.
     static func render(_ filing: FilingVersion, store: FilingStore, request: Request) async throws -> Response {
         guard filing.step == .roster, request.uri.queryParameters.get("include") == "staff" else { return try render(filing) }
-        let staff = try await store.rosterLines(county: filing.county, cycle: filing.cycle, unit: filing.unitCode, version: filing.version)
+        let staff = try await store.rosterLines(cycle: filing.cycleRef, unit: filing.unitCode, version: filing.version)
         return try APIBody.json(FilingBody(filing, content: try filing.decodeContent(RosterSummary.self), staff: staff))
     }
 }

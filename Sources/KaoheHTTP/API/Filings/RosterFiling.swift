@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 
 /// The one way a roster is filed — from `PUT …/roster` and from the unit page's upload form — so
@@ -23,11 +24,10 @@ enum RosterFiling {
             throw ProblemDetails.invalid("/staff", rule: "roster.empty", "名册没有任何人员 / the roster has no staff")
         }
         var lines = lines
-        let previous = try await store.latestStaffNumbers(county: target.county, cycle: target.cycle, unit: target.unit)
+        let previous = try await store.latestStaffNumbers(cycle: target.cycleRef, unit: target.unit)
         let notices = StaffNumberRepair.restoreLeadingZeros(&lines, previous: previous)
         let filing = try await store.fileRoster(
-            county: target.county,
-            cycle: target.cycle,
+            cycle: target.cycleRef,
             unit: target.unit,
             lines: lines,
             collectiveAward: collectiveAward,

@@ -101,7 +101,7 @@ enum RosterInput {
                 title: "格式错误 Malformed body",
                 detail: error.description,
                 field: "line \(error.line), column \(error.column)",
-                rule: error.rule.rawValue
+                rule: RuleID(error.rule.rawValue)
             )
         }
     }

@@ -25,7 +25,7 @@ struct GradingController: Sendable {
     /// `POST grading/proposal`: grades every unit under the cycle's policy.
     @Sendable func propose(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.office(context)
-        return try APIBody.json(try await grading.propose(county: scope.county, cycle: scope.cycle, principal: scope.principal))
+        return try APIBody.json(try await grading.propose(cycle: scope.cycleRef, principal: scope.principal))
     }
 
     /// `PUT grading/decisions`: the office's decisions of the proposal's ties.
@@ -34,20 +34,20 @@ struct GradingController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(DecisionsInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         return try APIBody.json(
-            try await grading.decide(county: scope.county, cycle: scope.cycle, decisions: input.decisions, principal: scope.principal)
+            try await grading.decide(cycle: scope.cycleRef, decisions: input.decisions, principal: scope.principal)
         )
     }
 
     /// `POST grading/confirm`: the proposal becomes the cycle's grades.
     @Sendable func confirm(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.office(context)
-        return try APIBody.json(try await grading.confirm(county: scope.county, cycle: scope.cycle, principal: scope.principal))
+        return try APIBody.json(try await grading.confirm(cycle: scope.cycleRef, principal: scope.principal))
     }
 
     /// `GET grading`: the current proposal or confirmation.
     @Sendable func current(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        guard let result = try await grading.current(county: scope.county, cycle: scope.cycle) else {
+        guard let result = try await grading.current(cycle: scope.cycleRef) else {
             throw ProblemDetails.notFound("grading of cycle \(scope.cycle) (no proposal yet)")
         }
         return try APIBody.json(result)
@@ -57,7 +57,7 @@ struct GradingController: Sendable {
     @Sendable func quota(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.anyone(context)
         let unit = try await scope.visibleUnit(context, filings: filings)
-        return try APIBody.json(try await grading.quota(county: scope.county, cycle: scope.cycle, unit: unit.code))
+        return try APIBody.json(try await grading.quota(cycle: scope.cycleRef, unit: unit.code))
     }
 }
 

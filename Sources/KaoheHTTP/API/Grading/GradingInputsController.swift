@@ -56,8 +56,7 @@ struct GradingInputsController: Sendable {
         let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
         let document = try Self.text(input.document, field: "/document", maximum: 200)
         let event = try await grading.recordEvent(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             unit: unit.code,
             kind: kind,
             reason: reason,
@@ -80,8 +79,7 @@ struct GradingInputsController: Sendable {
         let reason = try Self.text(input.reason, field: "/reason", maximum: 2000)
         return try APIBody.json(
             try await grading.withdrawEvent(
-                county: scope.county,
-                cycle: scope.cycle,
+                cycle: scope.cycleRef,
                 unit: unit.code,
                 number: number,
                 reason: reason,
@@ -106,8 +104,7 @@ struct GradingInputsController: Sendable {
         let document = try Self.text(input.document, field: "/document", maximum: 200)
         return try APIBody.json(
             try await grading.recordDepartmentResult(
-                county: scope.county,
-                cycle: scope.cycle,
+                cycle: scope.cycleRef,
                 department: department,
                 grade: grade,
                 document: document,
@@ -122,7 +119,7 @@ struct GradingInputsController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(RatioRulingsInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         return try APIBody.json(
-            try await grading.setRatioRulings(county: scope.county, cycle: scope.cycle, rulings: input.rulings, principal: scope.principal)
+            try await grading.setRatioRulings(cycle: scope.cycleRef, rulings: input.rulings, principal: scope.principal)
         )
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 
@@ -30,7 +31,7 @@ struct MonitorController: Sendable {
     /// `GET …/monitor`: the stored document's bytes as they are.
     @Sendable func monitorDocument(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        guard let document = try await monitor.monitor(county: scope.county, cycle: scope.cycle) else {
+        guard let document = try await monitor.monitor(cycle: scope.cycleRef) else {
             throw ProblemDetails.notFound("cycle \(scope.cycle)")
         }
         var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: document)))
@@ -42,7 +43,7 @@ struct MonitorController: Sendable {
     /// `GET …/monitor.csv`, `…/monitor.xlsx`.
     @Sendable func monitorSheet(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        guard let export = try await monitor.sheet(county: scope.county, cycle: scope.cycle) else {
+        guard let export = try await monitor.sheet(cycle: scope.cycleRef) else {
             throw ProblemDetails.notFound("cycle \(scope.cycle)")
         }
         return try export.sheet.download(format, named: export.fileName)
@@ -64,9 +65,9 @@ struct MonitorController: Sendable {
     }
 
     /// The `{county}` when the caller is its office or auditor (404 for another county, 403 for other roles).
-    static func countyWide(_ context: KaoheRequestContext) throws -> String {
+    static func countyWide(_ context: KaoheRequestContext) throws -> CountyCode {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
         return county
     }

@@ -33,8 +33,7 @@ struct PublicityController: Sendable {
         let bytes = try await APIBody.read(request, limit: Self.maxBody)
         let input = bytes.isEmpty ? PublicityInput(opensOn: nil) : try APIBody.decode(PublicityInput.self, from: bytes)
         let record = try await grading.openPublicity(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             opensOn: input.opensOn,
             principal: scope.principal
         )
@@ -44,7 +43,7 @@ struct PublicityController: Sendable {
     /// `GET publicity`.
     @Sendable func publicity(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.anyone(context)
-        guard let record = try await grading.publicity(county: scope.county, cycle: scope.cycle) else {
+        guard let record = try await grading.publicity(cycle: scope.cycleRef) else {
             throw ProblemDetails.notFound("publicity of cycle \(scope.cycle)")
         }
         return try APIBody.json(record)
@@ -53,7 +52,7 @@ struct PublicityController: Sendable {
     /// `POST publicity/finalise`.
     @Sendable func finalise(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.office(context)
-        return try APIBody.json(try await grading.finalise(county: scope.county, cycle: scope.cycle, principal: scope.principal))
+        return try APIBody.json(try await grading.finalise(cycle: scope.cycleRef, principal: scope.principal))
     }
 
     /// `POST units/{code}/objections`: 异议.
@@ -70,8 +69,7 @@ struct PublicityController: Sendable {
             throw ProblemDetails.invalid("/text", rule: "objection.text", "异议内容应为1–10000字 / 1–10,000 characters")
         }
         let objection = try await grading.fileObjection(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             unit: unit.code,
             text: text,
             principal: scope.principal
@@ -82,7 +80,7 @@ struct PublicityController: Sendable {
     /// `GET objections`.
     @Sendable func objections(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        return try APIBody.json(ObjectionsBody(objections: try await grading.objections(county: scope.county, cycle: scope.cycle)))
+        return try APIBody.json(ObjectionsBody(objections: try await grading.objections(cycle: scope.cycleRef)))
     }
 
     /// `PUT objections/{id}/review`: 复议 by the unit's committee.

@@ -46,8 +46,7 @@ struct RechecksController: Sendable {
             reviewer = named
         }
         let version = try await grading.fileRecheck(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             unit: unit.code,
             reviewer: reviewer,
             sheet: sheet,
@@ -60,14 +59,14 @@ struct RechecksController: Sendable {
     @Sendable func getRechecks(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.anyone(context)
         let unit = try await scope.visibleUnit(context, filings: filings)
-        let versions = try await grading.rechecks(county: scope.county, cycle: scope.cycle, unit: unit.code)
+        let versions = try await grading.rechecks(cycle: scope.cycleRef, unit: unit.code)
         return try APIBody.json(RechecksBody(unit: unit.code, versions: versions))
     }
 
     /// `GET spot-check/deviations`.
     @Sendable func getDeviations(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.countyWide(context)
-        return try APIBody.json(try await grading.deviations(county: scope.county, cycle: scope.cycle))
+        return try APIBody.json(try await grading.deviations(cycle: scope.cycleRef))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import Logging
 
@@ -32,12 +33,12 @@ struct RegistryController: Sendable {
     }
 
     struct UnitList: ResponseEncodable {
-        var county: String
+        var county: CountyCode
         var units: [UnitBody]
     }
 
     struct UnitResponse: ResponseEncodable {
-        var county: String
+        var county: CountyCode
         var unit: UnitBody
     }
 
@@ -50,12 +51,12 @@ struct RegistryController: Sendable {
     }
 
     struct ReviewerList: ResponseEncodable {
-        var county: String
+        var county: CountyCode
         var reviewers: [ReviewerBody]
     }
 
     struct ImportResponse: ResponseEncodable {
-        var county: String
+        var county: CountyCode
         var rows: Int
         var inserted: Int
         var updated: Int
@@ -80,7 +81,7 @@ struct RegistryController: Sendable {
 
     /// `GET /counties/{county}/units`: the units the caller may see.
     @Sendable func units(_ request: Request, context: KaoheRequestContext) async throws -> UnitList {
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         let policy = AccessPolicy(try context.requirePrincipal())
         let units: [UnitRecord]
         switch policy.unitScope(in: county) {
@@ -102,7 +103,7 @@ struct RegistryController: Sendable {
 
     /// `GET /counties/{county}/units/{code}`.
     @Sendable func unit(_ request: Request, context: KaoheRequestContext) async throws -> UnitResponse {
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         let code = try context.parameters.require("code").uppercased()
         let policy = AccessPolicy(try context.requirePrincipal())
         try policy.county(county).require("unit \(code)")
@@ -115,7 +116,7 @@ struct RegistryController: Sendable {
 
     /// `PUT /counties/{county}/units`: the office replaces the register from a CSV; all or nothing.
     @Sendable func importUnits(_ request: Request, context: KaoheRequestContext) async throws -> ImportResponse {
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         let principal = try context.requirePrincipal()
         try AccessPolicy(principal).actAsOffice(county: county).require("county \(county)", rule: "access.office")
         try APIBody.requireMediaType(request, Self.csvMediaTypes.sorted())
@@ -140,7 +141,7 @@ struct RegistryController: Sendable {
 
     /// `GET /counties/{county}/reviewers` (office, auditor).
     @Sendable func reviewers(_ request: Request, context: KaoheRequestContext) async throws -> ReviewerList {
-        let county = try context.parameters.require("county")
+        let county = try context.parameters.require("county", as: CountyCode.self)
         try AccessPolicy(try context.requirePrincipal()).seeReviewers(county: county).require("county \(county)", rule: "access.reviewers")
         let reviewers = try await registry.reviewers(county: county)
         return ReviewerList(

@@ -43,8 +43,8 @@ struct SpotCheckController: Sendable {
     }
 
     struct AllDraws: Encodable {
-        var county: String
-        var cycle: String
+        var county: CountyCode
+        var cycle: CycleID
         var current: Int?
         var draws: [SpotCheckRecord]
     }
@@ -61,7 +61,7 @@ struct SpotCheckController: Sendable {
     @Sendable func freeze(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let scope = try CycleScope.office(context)
         let input = try await Self.input(request)
-        let record = try await store.freeze(county: scope.county, cycle: scope.cycle, actor: scope.principal.actor, reason: input.reason)
+        let record = try await store.freeze(cycle: scope.cycleRef, actor: scope.principal.actor, reason: input.reason)
         return try Self.json(record, status: .created)
     }
 
@@ -78,8 +78,7 @@ struct SpotCheckController: Sendable {
             }
         }
         let record = try await store.draw(
-            county: scope.county,
-            cycle: scope.cycle,
+            cycle: scope.cycleRef,
             actor: scope.principal.actor,
             seed: seed,
             reason: input.reason
@@ -92,13 +91,13 @@ struct SpotCheckController: Sendable {
         let scope = try CycleScope.anyone(context)
         let (principal, county, cycle) = (scope.principal, scope.county, scope.cycle)
         if AccessPolicy(principal).seeCountyWide(county: county) == .allowed {
-            let draws = try await store.all(county: county, cycle: cycle)
+            let draws = try await store.all(cycle: CycleRef(county: county, cycle: cycle))
             guard !draws.isEmpty else { throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)") }
             return try Self.json(
                 AllDraws(county: county, cycle: cycle, current: draws.last { $0.supersededAt == nil }?.drawNo, draws: draws)
             )
         }
-        guard let current = try await store.current(county: county, cycle: cycle), let selection = current.selection else {
+        guard let current = try await store.current(cycle: CycleRef(county: county, cycle: cycle)), let selection = current.selection else {
             throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
         }
         let mine = principal.reviewer.map { id in
@@ -123,11 +122,11 @@ struct SpotCheckController: Sendable {
     /// `GET …/export`: one draw record as a download (`?draw=N`, else the current one).
     @Sendable func export(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let county = try context.parameters.require("county")
-        let cycle = try context.parameters.require("cycle")
+        let county = try context.parameters.require("county", as: CountyCode.self)
+        let cycle = try context.parameters.require("cycle", as: CycleID.self)
         try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
         let wanted = try Self.drawNumber(request)
-        let draws = try await store.all(county: county, cycle: cycle)
+        let draws = try await store.all(cycle: CycleRef(county: county, cycle: cycle))
         guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
             throw ProblemDetails.notFound("抽查记录 spot check of cycle \(cycle)")
         }

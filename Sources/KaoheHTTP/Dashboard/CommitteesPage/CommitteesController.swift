@@ -15,8 +15,8 @@ struct CommitteesController: Sendable {
     func view(_ page: CyclePage) async throws -> CommitteesView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
-        let draw = try await dashboard.stores.spotCheck.current(county: county, cycle: cycle)
-        let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
+        let draw = try await dashboard.stores.spotCheck.current(cycle: CycleRef(county: county, cycle: cycle))
+        let report = try? await dashboard.stores.grading.deviations(cycle: CycleRef(county: county, cycle: cycle))
         return CommitteesView.build(
             enrolled: page.cycle.units,
             draw: draw,

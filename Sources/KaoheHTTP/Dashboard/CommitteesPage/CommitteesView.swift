@@ -63,7 +63,7 @@ struct CommitteesView: Sendable, TabularView {
         report: DeviationReport?,
         visibility: UnitVisibility,
         base: String,
-        cycle: String
+        cycle: CycleID
     ) -> CommitteesView {
         let list = figures(enrolled: enrolled, draw: draw, report: report, visibility: visibility)
         let chart = PercentBarChart(

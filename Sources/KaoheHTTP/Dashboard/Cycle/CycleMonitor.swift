@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 
 /// The monitor document (`MonitorStore`, the same one `GET …/monitor` serves) decoded for the
@@ -77,8 +78,8 @@ struct CycleMonitor: Decodable, Sendable {
     var jobs: [FailingJob]? = nil
 
     /// The monitor of a cycle; nil when the cycle does not exist.
-    static func load(_ store: MonitorStore, county: String, cycle: String) async throws -> CycleMonitor? {
-        guard let json = try await store.monitor(county: county, cycle: cycle) else { return nil }
+    static func load(_ store: MonitorStore, cycle ref: CycleRef) async throws -> CycleMonitor? {
+        guard let json = try await store.monitor(cycle: ref) else { return nil }
         return try JSONDecoder().decode(CycleMonitor.self, from: Data(json))
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import KaoheRules
 import KaoheStore
 
 /// `/`: the logged-in account's current cycle — the one whose filing steps opened most recently (and
@@ -9,7 +10,7 @@ struct HomeController: Sendable {
     let dashboard: Dashboard
 
     struct CycleLink {
-        var cycle: String
+        var cycle: CycleID
         var title: String
         var href: String
         var opened: Bool
@@ -50,7 +51,7 @@ struct HomeController: Sendable {
     }
 
     func list(_ session: WebSession, _ cycles: [CycleLink]) async throws -> Response {
-        let countyName = try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county
+        let countyName = try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county.rawValue
         return dashboard.templates.page(
             "cycles",
             CyclesView(cycles: cycles, hasCycles: !cycles.isEmpty),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 
@@ -37,8 +38,7 @@ struct OverviewController: Sendable {
         guard
             let monitor = try await CycleMonitor.load(
                 dashboard.stores.monitor,
-                county: page.county.code,
-                cycle: page.cycle.definition.cycle
+                cycle: CycleRef(county: page.county.code, cycle: page.cycle.definition.cycle)
             )
         else { throw ProblemDetails.notFound("cycle") }
         let visibility = try await UnitVisibility.load(policy: page.policy, county: page.county.code, registry: dashboard.registry)

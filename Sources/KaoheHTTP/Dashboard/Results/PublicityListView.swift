@@ -24,7 +24,7 @@ struct PublicityListView: Sendable, TabularView {
         result: GradingResult?,
         publicity: PublicityRecord?,
         countyName: String,
-        cycle: String,
+        cycle: CycleID,
         cycleTitle: String,
         visibility: UnitVisibility,
         base: String

@@ -33,8 +33,7 @@ struct ResultsController: Sendable {
         try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
         do {
             _ = try await dashboard.stores.grading.confirm(
-                county: page.county.code,
-                cycle: page.cycle.definition.cycle,
+                cycle: CycleRef(county: page.county.code, cycle: page.cycle.definition.cycle),
                 principal: page.principal
             )
         } catch let error as CycleError {
@@ -61,11 +60,10 @@ struct ResultsController: Sendable {
         }.sorted()
         let grading = dashboard.stores.grading
         let cycle = page.cycle.definition.cycle
-        let earlier = try await grading.current(county: page.county.code, cycle: cycle)?.decisions ?? []
+        let earlier = try await grading.current(cycle: CycleRef(county: page.county.code, cycle: cycle))?.decisions ?? []
         do {
             _ = try await grading.decide(
-                county: page.county.code,
-                cycle: cycle,
+                cycle: CycleRef(county: page.county.code, cycle: cycle),
                 decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)],
                 principal: page.principal
             )
@@ -81,8 +79,8 @@ struct ResultsController: Sendable {
 
     func results(_ page: CyclePage) async throws -> ResultsView {
         let cycle = page.cycle.definition.cycle
-        let result = try await dashboard.stores.grading.current(county: page.county.code, cycle: cycle)
-        let stamp = try await dashboard.stores.dashboard.gradingStamp(county: page.county.code, cycle: cycle)
+        let result = try await dashboard.stores.grading.current(cycle: CycleRef(county: page.county.code, cycle: cycle))
+        let stamp = try await dashboard.stores.dashboard.gradingStamp(cycle: CycleRef(county: page.county.code, cycle: cycle))
         return ResultsView.build(
             result: result,
             stamp: stamp,
@@ -98,8 +96,8 @@ struct ResultsController: Sendable {
         let cycle = page.cycle.definition.cycle
         let grading = dashboard.stores.grading
         return PublicityListView.build(
-            result: try await grading.current(county: page.county.code, cycle: cycle),
-            publicity: try await grading.publicity(county: page.county.code, cycle: cycle),
+            result: try await grading.current(cycle: CycleRef(county: page.county.code, cycle: cycle)),
+            publicity: try await grading.publicity(cycle: CycleRef(county: page.county.code, cycle: cycle)),
             countyName: page.county.name,
             cycle: cycle,
             cycleTitle: page.cycle.definition.title,

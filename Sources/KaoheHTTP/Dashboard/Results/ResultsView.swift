@@ -86,7 +86,7 @@ struct ResultsView: Sendable, TabularView {
         stamp: GradingStamp?,
         visibility: UnitVisibility,
         base: String,
-        cycle: String,
+        cycle: CycleID,
         csrf: String?,
         isOffice: Bool
     ) -> ResultsView {

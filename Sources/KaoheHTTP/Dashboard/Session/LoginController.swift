@@ -14,7 +14,7 @@ struct LoginController: Sendable {
     let dashboard: Dashboard
 
     struct CountyOption {
-        var code: String
+        var code: CountyCode
         var name: String
         var selected: Bool
     }
@@ -58,10 +58,10 @@ struct LoginController: Sendable {
         guard let sent = body["_csrf"], let cookie = request.cookies[SessionCookie.loginCSRFName]?.value,
             !cookie.isEmpty, constantTimeEquals(sent, cookie)
         else { throw DashboardRefusal.csrf }
-        let county = body["county"] ?? ""
+        let county = CountyCode(body["county"] ?? "")
         let account = (body["account"] ?? "").trimmingBlanks().lowercased()
         let password = body["password"] ?? ""
-        guard !county.isEmpty, !account.isEmpty, !password.isEmpty,
+        guard !county.rawValue.isEmpty, !account.isEmpty, !password.isEmpty,
             let (secret, _) = try await dashboard.sessions.login(
                 county: county,
                 account: account,
@@ -78,7 +78,7 @@ struct LoginController: Sendable {
         return response
     }
 
-    func form(_ request: Request, next: String, account: String, county: String?, failed: Bool) async throws -> Response {
+    func form(_ request: Request, next: String, account: String, county: CountyCode?, failed: Bool) async throws -> Response {
         let counties = try await dashboard.registry.counties()
         let token = request.cookies[SessionCookie.loginCSRFName]?.value.nonEmpty ?? WebSessionStore.newSecret()
         let view = LoginView(
@@ -87,7 +87,7 @@ struct LoginController: Sendable {
             account: account,
             failed: failed,
             onlyCounty: counties.count == 1 ? counties.first.map { CountyOption(code: $0.code, name: $0.name, selected: true) } : nil,
-            countyTyped: county ?? ""
+            countyTyped: county?.rawValue ?? ""
         )
         let page = dashboard.templates.page("login", view, title: "登录", chrome: nil, status: failed ? .unauthorized : .ok)
         var response = page.response()

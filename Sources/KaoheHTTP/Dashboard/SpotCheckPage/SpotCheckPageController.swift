@@ -21,7 +21,7 @@ struct SpotCheckPageController: Sendable {
     @Sendable func record(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .spotCheck)
         try page.policy.seeCountyWide(county: page.county.code).require("county \(page.county.code)", rule: "access.county-wide")
-        let draws = try await dashboard.stores.spotCheck.all(county: page.county.code, cycle: page.cycle.definition.cycle)
+        let draws = try await dashboard.stores.spotCheck.all(cycle: CycleRef(county: page.county.code, cycle: page.cycle.definition.cycle))
         let wanted = try SpotCheckController.drawNumber(request)
         guard let record = wanted.map({ n in draws.first { $0.drawNo == n } }) ?? draws.last(where: { $0.supersededAt == nil }) else {
             throw ProblemDetails.notFound("spot check")
@@ -37,8 +37,8 @@ struct SpotCheckPageController: Sendable {
     func view(_ page: CyclePage) async throws -> SpotCheckView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
-        let draws = try await dashboard.stores.spotCheck.all(county: county, cycle: cycle)
-        let report = try? await dashboard.stores.grading.deviations(county: county, cycle: cycle)
+        let draws = try await dashboard.stores.spotCheck.all(cycle: CycleRef(county: county, cycle: cycle))
+        let report = try? await dashboard.stores.grading.deviations(cycle: CycleRef(county: county, cycle: cycle))
         let reviewers = try await dashboard.registry.reviewers(county: county)
         return SpotCheckView.build(
             draws: draws,
@@ -46,8 +46,7 @@ struct SpotCheckPageController: Sendable {
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             base: page.base,
-            county: county,
-            cycle: cycle
+            cycle: CycleRef(county: county, cycle: cycle)
         )
     }
 }

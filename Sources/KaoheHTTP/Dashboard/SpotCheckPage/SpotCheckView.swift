@@ -38,9 +38,9 @@ struct SpotCheckView: Sendable, TabularView {
         visibility: UnitVisibility,
         reviewerNames: [String: String],
         base: String,
-        county: String,
-        cycle: String
+        cycle ref: CycleRef
     ) -> SpotCheckView {
+        let (county, cycle) = (ref.county, ref.cycle)
         let downloadBase = base + "/spot-check"
         let current = records.last { $0.supersededAt == nil }
         var facts: [Fact] = []

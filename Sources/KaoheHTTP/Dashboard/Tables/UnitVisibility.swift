@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 
 /// Which units of the county a dashboard page may show to the logged-in account (AccessPolicy's
@@ -7,7 +8,7 @@ struct UnitVisibility: Sendable {
     /// The rules of the account.
     var policy: AccessPolicy
     /// The county.
-    var county: String
+    var county: CountyCode
     /// Every unit of the county, by code (names and committees for the tables).
     var units: [String: UnitRecord]
     /// Committee id → name.
@@ -46,7 +47,7 @@ struct UnitVisibility: Sendable {
     }
 
     /// Loads the county's units and committees.
-    static func load(policy: AccessPolicy, county: String, registry: RegistryStore) async throws -> UnitVisibility {
+    static func load(policy: AccessPolicy, county: CountyCode, registry: RegistryStore) async throws -> UnitVisibility {
         let units = try await registry.units(county: county)
         let committees = try await registry.committees(county: county)
         return UnitVisibility(

@@ -39,12 +39,11 @@ struct UnitPageController: Sendable {
     /// The latest roster version among `history`, with its lines.
     func latestRoster(
         _ history: [FilingVersion],
-        county: String,
-        cycle: String,
+        cycle ref: CycleRef,
         unit: String
     ) async throws -> (version: Int, lines: [RosterLine])? {
         guard let latest = history.filter({ $0.step == .roster }).map(\.version).max() else { return nil }
-        return (latest, try await dashboard.stores.filings.rosterLines(county: county, cycle: cycle, unit: unit, version: latest))
+        return (latest, try await dashboard.stores.filings.rosterLines(cycle: ref, unit: unit, version: latest))
     }
 
     func load(_ page: CyclePage, code: String, filed: (version: Int, restored: Int)? = nil) async throws -> UnitView {
@@ -56,11 +55,11 @@ struct UnitPageController: Sendable {
         let filings = dashboard.stores.filings
         var history: [FilingVersion] = []
         for step in FilingStep.allCases {
-            history += try await filings.history(county: county, cycle: cycle, unit: code, step: step)
+            history += try await filings.history(cycle: CycleRef(county: county, cycle: cycle), unit: code, step: step)
         }
         let grading = dashboard.stores.grading
-        let result = try await grading.current(county: county, cycle: cycle)
-        let quota = try? await grading.quota(county: county, cycle: cycle, unit: code)
+        let result = try await grading.current(cycle: CycleRef(county: county, cycle: cycle))
+        let quota = try? await grading.quota(cycle: CycleRef(county: county, cycle: cycle), unit: code)
         let committees = try await dashboard.registry.committees(county: county)
         let departments = try await dashboard.registry.departments(county: county)
         let reviewers = try await dashboard.registry.reviewers(county: county)
@@ -69,14 +68,14 @@ struct UnitPageController: Sendable {
             committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
             departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
             history: history,
-            rechecks: try await grading.rechecks(county: county, cycle: cycle, unit: code),
-            draw: try await dashboard.stores.spotCheck.current(county: county, cycle: cycle),
+            rechecks: try await grading.rechecks(cycle: CycleRef(county: county, cycle: cycle), unit: code),
+            draw: try await dashboard.stores.spotCheck.current(cycle: CycleRef(county: county, cycle: cycle)),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             graded: result?.units.first { $0.code == code },
             gradingState: result?.state,
             quota: quota,
-            roster: try await latestRoster(history, county: county, cycle: cycle, unit: code),
-            audit: try await dashboard.stores.dashboard.auditEntries(county: county, cycle: cycle, unit: code),
+            roster: try await latestRoster(history, cycle: CycleRef(county: county, cycle: cycle), unit: code),
+            audit: try await dashboard.stores.dashboard.auditEntries(cycle: CycleRef(county: county, cycle: cycle), unit: code),
             rosterCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             filed: filed
         )

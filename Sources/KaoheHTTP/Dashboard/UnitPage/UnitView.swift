@@ -65,7 +65,7 @@ struct UnitView: Sendable {
         var filed: (version: Int, restored: Int)?
     }
 
-    static func build(_ input: Inputs, base: String, cycle: String) -> UnitView {
+    static func build(_ input: Inputs, base: String, cycle: CycleID) -> UnitView {
         let code = input.unit.code
         let downloadBase = base + "/units/" + code + "/tables"
 

@@ -120,13 +120,17 @@ struct UnitsController: Sendable {
     func load(_ page: CyclePage) async throws -> (UnitsTable, [Committee], UnitVisibility) {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
-        guard let monitor = try await CycleMonitor.load(dashboard.stores.monitor, county: county, cycle: cycle)?.scoped(to: page) else {
+        guard
+            let monitor = try await CycleMonitor.load(dashboard.stores.monitor, cycle: CycleRef(county: county, cycle: cycle))?.scoped(
+                to: page
+            )
+        else {
             throw ProblemDetails.notFound("cycle \(cycle)")
         }
         async let committeesRead = dashboard.registry.committees(county: county)
         async let departmentsRead = dashboard.registry.departments(county: county)
         async let unitsRead = dashboard.registry.units(county: county)
-        async let totalsRead = dashboard.stores.monitor.assessedTotals(county: county, cycle: cycle)
+        async let totalsRead = dashboard.stores.monitor.assessedTotals(cycle: CycleRef(county: county, cycle: cycle))
         let committees = try await committeesRead
         let departments = try await departmentsRead
         let units = try await unitsRead
