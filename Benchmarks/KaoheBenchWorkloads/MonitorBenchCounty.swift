@@ -33,8 +33,8 @@ public struct MonitorBenchCounty: Sendable {
     }
 
     /// The `serial`th unit's code: `12990101` + 9 digits + the GB 32100 check symbol.
-    public static func code(_ serial: Int) -> String {
-        UnifiedSocialCreditCode.publicInstitution(division: "990101", serial: serial).rawValue
+    public static func code(_ serial: Int) -> UnitCode {
+        UnitCode(UnifiedSocialCreditCode.publicInstitution(division: "990101", serial: serial))
     }
 
     /// What was built: the office's account and token (to call the API as the office).
@@ -44,7 +44,7 @@ public struct MonitorBenchCounty: Sendable {
         /// Its bearer token (`kh_…`).
         public var officeToken: String
         /// The units' codes.
-        public var codes: [String]
+        public var codes: [UnitCode]
     }
 
     /// Builds the county in a migrated, empty database; `progress` is told after each 100 units.

@@ -24,7 +24,7 @@ public struct RulesBenchmark: Sendable {
     /// The generated province.
     public struct Province: Sendable {
         /// Per unit: code, committee, county index, score sheet.
-        public var filings: [(code: String, committee: String, county: Int, sheet: UnitScoreSheet)]
+        public var filings: [(code: UnitCode, committee: String, county: Int, sheet: UnitScoreSheet)]
         /// Per unit, its roster.
         public var rosters: [[StaffRecord]]
     }
@@ -48,7 +48,7 @@ public struct RulesBenchmark: Sendable {
     /// Generates the province deterministically.
     public func generate(scheme: IndicatorScheme, roster policy: RosterPolicy) -> Province {
         var random = SeededRandom(seed: seed)
-        var filings: [(code: String, committee: String, county: Int, sheet: UnitScoreSheet)] = []
+        var filings: [(code: UnitCode, committee: String, county: Int, sheet: UnitScoreSheet)] = []
         filings.reserveCapacity(units)
         var rosters: [[StaffRecord]] = []
         rosters.reserveCapacity(units)
@@ -73,7 +73,7 @@ public struct RulesBenchmark: Sendable {
                 additions: random.next() % 4 == 0 ? [ScoreAdjustment(points: Score(hundredths: 150), reason: "市级表彰")] : [],
                 deductions: random.next() % 5 == 0 ? [ScoreAdjustment(points: Score(hundredths: 200), reason: "整改不力")] : []
             )
-            filings.append((code, "committee-\(index % 15)", index / unitsPerCounty, sheet))
+            filings.append((UnitCode(code), "committee-\(index % 15)", index / unitsPerCounty, sheet))
 
             var roster: [StaffRecord] = []
             roster.reserveCapacity(staffPerUnit)

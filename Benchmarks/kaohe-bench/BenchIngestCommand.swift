@@ -437,7 +437,11 @@ struct BenchIngestCommand: AsyncParsableCommand {
             actor: office.actor,
             account: office.account
         )
-        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: cycle), units: codes, actor: office.actor)
+        _ = try await cycles.enrol(
+            cycle: CycleRef(county: county, cycle: cycle),
+            units: codes.map(UnitCode.init(rawValue:)),
+            actor: office.actor
+        )
         // Statistics for what the setup filled, as autovacuum would have them in a county that has
         // been running. Not for the still-empty filings and roster tables: analysed empty, they tell
         // the planner "no rows", the foreign-key check of every roster line (roster_rows →

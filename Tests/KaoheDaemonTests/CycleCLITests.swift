@@ -25,7 +25,7 @@ struct CycleCLITests {
             units: codes.enumerated().map {
                 UnitRecord(
                     county: Self.county,
-                    code: $1,
+                    code: UnitCode($1),
                     name: "第\($0 + 1)中学",
                     committee: "education",
                     department: "edu-bureau",
@@ -93,7 +93,7 @@ struct CycleCLITests {
         for (index, code) in codes.enumerated() {
             _ = try await FilingStore(client: client).fileAssessment(
                 cycle: CycleRef(county: Self.county, cycle: "2026"),
-                unit: code,
+                unit: UnitCode(code),
                 sheet: Self.sheet(keyTasks: max(10, 9 + index)),
                 principal: committee
             )
@@ -105,7 +105,7 @@ struct CycleCLITests {
         ]
         _ = try await FilingStore(client: client).fileRoster(
             cycle: CycleRef(county: Self.county, cycle: "2026"),
-            unit: codes[0],
+            unit: UnitCode(codes[0]),
             lines: roster,
             collectiveAward: false,
             principal: Principal(county: Self.county, account: "zhang", role: .office)
@@ -145,7 +145,7 @@ struct CycleCLITests {
         let office = Principal(county: Self.county, account: "zhang", role: .office)
         let objection = try await GradingStore(client: client).fileObjection(
             cycle: CycleRef(county: Self.county, cycle: "2026"),
-            unit: codes[3],
+            unit: UnitCode(codes[3]),
             text: "得分有误",
             principal: office
         )

@@ -72,11 +72,11 @@ struct RestoreDrillTests {
         try await SyntheticCounty.openCycle(client: client, county: Self.county, units: units, title: "演练")
         let filings = FilingStore(client: client)
         for (index, unit) in units.enumerated() {
-            let principal = Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: unit.code)
+            let principal = Principal(county: Self.county, account: "unit-\(index)", role: .unit, unitCode: UnitCode(unit.code))
             for round in 0..<(index % 2 + 1) {
                 _ = try await filings.fileSelfAssessment(
                     cycle: CycleRef(county: Self.county, cycle: "2026"),
-                    unit: unit.code,
+                    unit: UnitCode(unit.code),
                     report: "第\(round + 1)稿：本年度工作",
                     principal: principal
                 )
@@ -95,7 +95,7 @@ struct RestoreDrillTests {
                 }
                 _ = try await filings.fileRoster(
                     cycle: CycleRef(county: Self.county, cycle: "2026"),
-                    unit: unit.code,
+                    unit: UnitCode(unit.code),
                     lines: lines,
                     collectiveAward: false,
                     principal: principal

@@ -166,22 +166,22 @@ struct TwoDaemonCycleTests {
         #expect(drawn.seedSource == "csprng")
         // The sample, recomputed from the recorded seed and population with the public sampler:
         // per committee ⌈10 % × 15⌉ = 2, lowest tickets first.
-        #expect(drawn.population.map(\.code).sorted() == units.map(\.code).sorted())
-        #expect(drawn.populationHash == PopulationHash.of(units.map(\.code)))
+        #expect(drawn.population.map(\.code.rawValue).sorted() == units.map(\.code).sorted())
+        #expect(drawn.populationHash == PopulationHash.of(units.map { UnitCode($0.code) }))
         let sampler = ConsistentSampler(seed: selection.seed)
         var recomputed: Set<String> = []
         for committee in Self.committees {
-            let members = drawn.population.filter { $0.committee == committee }.map(\.code)
+            let members = drawn.population.filter { $0.committee == committee }.map(\.code.rawValue)
             recomputed.formUnion(sampler.order(members).prefix((members.count * 10 + 99) / 100).map(\.id))
         }
-        let sample = Set(selection.selected.map(\.code))
+        let sample = Set(selection.selected.map(\.code.rawValue))
         #expect(sample == recomputed)
         #expect(sample.count == 8)
         // 回避: no reviewer of the unit's committee or department.
         let register = Dictionary(uniqueKeysWithValues: (drawn.reviewerRegister ?? []).map { ($0.id, $0) })
         let byCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
         for assignment in drawn.reviewerAssignments ?? [] {
-            let unit = byCode[assignment.unitCode]!
+            let unit = byCode[assignment.unitCode.rawValue]!
             #expect(!assignment.reviewers.isEmpty)
             for reviewer in assignment.reviewers {
                 #expect(register[reviewer.id]?.committee != unit.committee && register[reviewer.id]?.department != unit.department)
@@ -208,7 +208,7 @@ struct TwoDaemonCycleTests {
                 if unit.overridden { usedTotals.insert(unit.hundredths + delta) }
             }
             units[index] = unit
-            let reviewer = try #require((drawn.reviewerAssignments ?? []).first { $0.unitCode == code }?.reviewers.first?.id)
+            let reviewer = try #require((drawn.reviewerAssignments ?? []).first { $0.unitCode.rawValue == code }?.reviewers.first?.id)
             let filed = try await Self.call(
                 api(position),
                 "PUT",

@@ -10,7 +10,16 @@ struct AccessPolicyTests {
     let otherCountyUnit = AccessPolicy.UnitRef(county: "990102", committee: "education", code: "A")
 
     func policy(_ role: Role, committee: String? = nil, unit: String? = nil, reviewer: String? = nil) -> AccessPolicy {
-        AccessPolicy(Principal(county: "990101", account: "x", role: role, committee: committee, unitCode: unit, reviewer: reviewer))
+        AccessPolicy(
+            Principal(
+                county: "990101",
+                account: "x",
+                role: role,
+                committee: committee,
+                unitCode: unit.map(UnitCode.init(rawValue:)),
+                reviewer: reviewer
+            )
+        )
     }
 
     @Test("who sees which unit; everything of another county is notFound")

@@ -64,15 +64,15 @@ struct AuthorizationMatrixFixture {
                 // The roles of the matrix.
                 Principal(county: countyA, account: "office", role: .office),
                 Principal(county: countyA, account: "committee", role: .committee, committee: "education"),
-                Principal(county: countyA, account: "unit", role: .unit, unitCode: u1),
+                Principal(county: countyA, account: "unit", role: .unit, unitCode: UnitCode(u1)),
                 Principal(county: countyA, account: "reviewer", role: .reviewer, reviewer: "wang.li"),
                 Principal(county: countyA, account: "auditor", role: .auditor),
                 Principal(county: countyB, account: "office-b", role: .office),
                 // Accounts that seed the other units' filings.
-                Principal(county: countyA, account: "unit-u2", role: .unit, unitCode: u2),
-                Principal(county: countyA, account: "unit-u3", role: .unit, unitCode: u3),
+                Principal(county: countyA, account: "unit-u2", role: .unit, unitCode: UnitCode(u2)),
+                Principal(county: countyA, account: "unit-u3", role: .unit, unitCode: UnitCode(u3)),
                 Principal(county: countyA, account: "committee-c2", role: .committee, committee: "health"),
-                Principal(county: countyB, account: "unit-x1", role: .unit, unitCode: x1),
+                Principal(county: countyB, account: "unit-x1", role: .unit, unitCode: UnitCode(x1)),
                 Principal(county: countyB, account: "committee-b", role: .committee, committee: "education"),
             ]
         )

@@ -203,7 +203,7 @@ struct DashboardResultsConflictTests {
             let decided = try #require(try await grading.current(cycle: CycleRef(county: F.county, cycle: "2026")))
             #expect(decided.conflicts.isEmpty)
             #expect(decided.decisions.map(\.reference) == ["县考办〔2026〕3号"])
-            #expect(decided.units.first { $0.code == F.unitC }?.grade == .qualified)
+            #expect(decided.units.first { $0.code.rawValue == F.unitC }?.grade == .qualified)
             let audited = try await d.f.client.query(
                 "SELECT count(*)::int AS n FROM audit_log WHERE county = \(F.county) AND action = 'grading.decide'"
             )

@@ -47,14 +47,14 @@ struct DashboardUnitPageTests {
             // The audit entries are the unit's own: none of unit C's.
             let entries = try await DashboardStore(client: d.f.client).auditEntries(
                 cycle: CycleRef(county: F.county, cycle: "2026"),
-                unit: F.unitA
+                unit: UnitCode(F.unitA)
             )
             #expect(!entries.isEmpty)
             #expect(entries.allSatisfy { $0.object.contains(F.unitA) || $0.details["unit"] == F.unitA })
             #expect(entries.map(\.seq) == entries.map(\.seq).sorted(by: >))
             let cEntries = try await DashboardStore(client: d.f.client).auditEntries(
                 cycle: CycleRef(county: F.county, cycle: "2026"),
-                unit: F.unitC
+                unit: UnitCode(F.unitC)
             )
             #expect(Set(entries.map(\.seq)).isDisjoint(with: cEntries.map(\.seq)))
 

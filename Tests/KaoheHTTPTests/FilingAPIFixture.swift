@@ -41,8 +41,8 @@ struct FilingAPIFixture {
             for: [
                 Principal(county: county, account: "office", role: .office),
                 Principal(county: county, account: "auditor", role: .auditor),
-                Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA),
-                Principal(county: county, account: "unit-b", role: .unit, unitCode: unitB),
+                Principal(county: county, account: "unit-a", role: .unit, unitCode: UnitCode(unitA)),
+                Principal(county: county, account: "unit-b", role: .unit, unitCode: UnitCode(unitB)),
                 Principal(county: county, account: "edu", role: .committee, committee: "education"),
                 Principal(county: county, account: "health", role: .committee, committee: "health"),
                 Principal(county: otherCounty, account: "other-office", role: .office),

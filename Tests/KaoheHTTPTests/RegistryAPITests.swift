@@ -44,7 +44,7 @@ struct RegistryAPITests {
         func unit(_ n: Int, _ committee: String, county: CountyCode = "990101") -> UnitRecord {
             UnitRecord(
                 county: county,
-                code: Self.code(n, division: county),
+                code: UnitCode(Self.code(n, division: county)),
                 name: "单位\(n)",
                 committee: committee,
                 department: committee + "-bureau",
@@ -81,7 +81,10 @@ struct RegistryAPITests {
                 accounts,
                 Principal(county: "990101", account: "edu", role: .committee, committee: "education")
             ),
-            unit: try await Self.token(accounts, Principal(county: "990101", account: "school1", role: .unit, unitCode: Self.code(1))),
+            unit: try await Self.token(
+                accounts,
+                Principal(county: "990101", account: "school1", role: .unit, unitCode: UnitCode(Self.code(1)))
+            ),
             reviewer: try await Self.token(accounts, Principal(county: "990101", account: "wang", role: .reviewer, reviewer: "wang.li")),
             otherOffice: try await Self.token(accounts, Principal(county: "990102", account: "clerk", role: .office)),
             revokedTokenID: revoked.tokenID,
@@ -262,7 +265,7 @@ struct RegistryAPITests {
                 #expect(response.status == .ok)
             }
         }
-        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: Self.code(9)) == nil)
+        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: UnitCode(Self.code(9))) == nil)
         await world.client.close()
     }
 
@@ -333,7 +336,7 @@ struct RegistryAPITests {
             #expect(result.updated == 1)
             #expect(result.sha256.count == 64)
         }
-        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: Self.code(1))?.name == "单位1改名")
+        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: UnitCode(Self.code(1)))?.name == "单位1改名")
         let actor = try await world.client.query("SELECT actor FROM audit_log WHERE county = '990101' AND action = 'unit.import'").single(
             String.self
         )
@@ -414,7 +417,7 @@ struct RegistryAPITests {
                 #expect(problem.field == "line 2, column 2")
             }
         }
-        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: Self.code(7))?.name == "示例县第一中学")
+        #expect(try await RegistryStore(client: world.client).unit(county: "990101", code: UnitCode(Self.code(7)))?.name == "示例县第一中学")
         await world.client.close()
     }
 

@@ -34,9 +34,9 @@ enum TwoCountyWorld {
             ],
             departments: [Department(county: county, id: "edu", name: "县教育局")],
             units: [
-                UnitRecord(county: county, code: unitA, name: "县第一中学", committee: "education", department: "edu", headcount: 80),
-                UnitRecord(county: county, code: unitB, name: "县第二中学", committee: "education", department: "edu", headcount: 60),
-                UnitRecord(county: county, code: unitC, name: "县医院", committee: "health", department: "edu", headcount: 300),
+                UnitRecord(county: county, code: UnitCode(unitA), name: "县第一中学", committee: "education", department: "edu", headcount: 80),
+                UnitRecord(county: county, code: UnitCode(unitB), name: "县第二中学", committee: "education", department: "edu", headcount: 60),
+                UnitRecord(county: county, code: UnitCode(unitC), name: "县医院", committee: "health", department: "edu", headcount: 300),
             ]
         )
         try await registry.enrol(
@@ -44,7 +44,14 @@ enum TwoCountyWorld {
             committees: [Committee(county: otherCounty, id: "education", name: "教育专业考核委员会")],
             departments: [Department(county: otherCounty, id: "edu", name: "县教育局")],
             units: [
-                UnitRecord(county: otherCounty, code: otherUnit, name: "连江一中", committee: "education", department: "edu", headcount: 50)
+                UnitRecord(
+                    county: otherCounty,
+                    code: UnitCode(otherUnit),
+                    name: "连江一中",
+                    committee: "education",
+                    department: "edu",
+                    headcount: 50
+                )
             ]
         )
         for county in [county, otherCounty] { try await TestCalendars.loadYearsAhead(client, county: county) }

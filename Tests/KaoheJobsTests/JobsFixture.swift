@@ -15,8 +15,8 @@ struct JobsFixture {
     let units: [UnitRecord]
 
     /// A valid 统一社会信用代码 for a serial number.
-    static func code(_ serial: Int) -> String {
-        UnifiedSocialCreditCode.publicInstitution(division: county, serial: serial).rawValue
+    static func code(_ serial: Int) -> UnitCode {
+        UnitCode(UnifiedSocialCreditCode.publicInstitution(division: county, serial: serial))
     }
 
     /// Committee of unit `i`: uneven strata (i mod 7 spread over four committees).

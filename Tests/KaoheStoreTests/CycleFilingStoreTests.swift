@@ -12,8 +12,8 @@ import Testing
 struct CycleFilingStoreTests {
     let logger = TestCluster.logger("test.cycles")
     static let county: CountyCode = "350121"
-    static let unitA = "91350100M000100Y43"
-    static let unitB = "911100001000084588"
+    static let unitA: UnitCode = "91350100M000100Y43"
+    static let unitB: UnitCode = "911100001000084588"
 
     let office = Principal(county: county, account: "office", role: .office)
     let unitAccount = Principal(county: county, account: "unit-a", role: .unit, unitCode: unitA)
@@ -199,7 +199,7 @@ struct CycleFilingStoreTests {
     func batchOutcomes() async throws {
         let client = try await setUp()
         try await openCycle(client)
-        func filing(unit: String, kind: FilingStep, filedBy: String, lines: PostgresCopyRows? = nil) throws -> FilingBatcher.Filing {
+        func filing(unit: UnitCode, kind: FilingStep, filedBy: String, lines: PostgresCopyRows? = nil) throws -> FilingBatcher.Filing {
             let header = FilingBatcher.Header(
                 county: Self.county,
                 cycle: "2026",
@@ -271,7 +271,7 @@ struct CycleFilingStoreTests {
                         let lines = (1...round).map { i in
                             RosterLine(
                                 line: i,
-                                staff: StaffRecord(staffNo: "\(unit.suffix(4))-\(i)", score: Score(points: 80), grade: .competent),
+                                staff: StaffRecord(staffNo: "\(unit.rawValue.suffix(4))-\(i)", score: Score(points: 80), grade: .competent),
                                 name: "职工\(i)",
                                 postCategory: "管理",
                                 level: "一般"
@@ -300,7 +300,7 @@ struct CycleFilingStoreTests {
                     version: filing.version
                 )
                 #expect(back.count == rows)
-                #expect(back.allSatisfy { $0.staff.staffNo.hasPrefix(String(unit.suffix(4))) })
+                #expect(back.allSatisfy { $0.staff.staffNo.hasPrefix(String(unit.rawValue.suffix(4))) })
             }
         }
         await client.close()

@@ -10,7 +10,7 @@ import Testing
 @Suite("Dashboard store reads")
 struct DashboardStoreTests {
     let logger = TestCluster.logger("test.dashboard-store")
-    static let unit = "91350100M000100Y43", other = "911100001000084588"
+    static let unit: UnitCode = "91350100M000100Y43", other: UnitCode = "911100001000084588"
 
     @Test(
         "audit entries of a unit: its filings and re-checks, objections and appeals naming it, its registry entry — nothing else, newest first"
@@ -21,13 +21,13 @@ struct DashboardStoreTests {
         try await client.execute("INSERT INTO counties (county, name) VALUES ('990101', '示例县'), ('990102', '某县')")
         let entries: [(county: CountyCode, object: String, details: [String: String], wanted: Bool)] = [
             ("990101", "cycles/2026/units/\(Self.unit)/self-assessment", [:], true),
-            ("990101", "cycles/2026/units/\(Self.unit)/recheck", ["unit": Self.unit], true),
+            ("990101", "cycles/2026/units/\(Self.unit)/recheck", ["unit": Self.unit.rawValue], true),
             ("990101", "cycles/2026/units/\(Self.other)/roster", [:], false),
             ("990101", "cycles/2025/units/\(Self.unit)/roster", [:], false),  // another cycle
-            ("990101", "cycles/2026/objections/7", ["unit": Self.unit], true),
-            ("990101", "cycles/2026/objections/8", ["unit": Self.other], false),
-            ("990101", "cycles/2026/appeals/3", ["unit": Self.unit, "staffNo": "001"], true),
-            ("990101", "cycles/2026/grading", ["unit": Self.unit], false),  // only objections and appeals are read by details
+            ("990101", "cycles/2026/objections/7", ["unit": Self.unit.rawValue], true),
+            ("990101", "cycles/2026/objections/8", ["unit": Self.other.rawValue], false),
+            ("990101", "cycles/2026/appeals/3", ["unit": Self.unit.rawValue, "staffNo": "001"], true),
+            ("990101", "cycles/2026/grading", ["unit": Self.unit.rawValue], false),  // only objections and appeals are read by details
             ("990101", "unit:\(Self.unit)", [:], true),
             ("990102", "cycles/2026/units/\(Self.unit)/roster", [:], false),  // another county
             ("990101", "cycles/2026/units/\(Self.unit)X/roster", [:], false),  // not a path below the unit

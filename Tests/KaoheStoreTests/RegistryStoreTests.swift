@@ -19,7 +19,7 @@ struct RegistryStoreTests {
     let committee = Committee(county: "350121", id: "education", name: "教育专业考核委员会")
     let department = Department(county: "350121", id: "edu", name: "县教育局")
 
-    func unit(_ code: String, committee: String = "education") -> UnitRecord {
+    func unit(_ code: UnitCode, committee: String = "education") -> UnitRecord {
         UnitRecord(county: "350121", code: code, name: "县第一中学", committee: committee, department: "edu", headcount: 80)
     }
 

@@ -74,8 +74,8 @@ struct UnitImportTests {
         #expect(summary.fileSHA256.count == 64)
         let units = try await store.units(county: "990101")
         #expect(units.count == 10)
-        #expect(units.first { $0.code == TestCodes.code(3) }?.name == "示例县第3中学")
-        #expect(units.first { $0.code == TestCodes.code(3) }?.headcount == 3)
+        #expect(units.first { $0.code.rawValue == TestCodes.code(3) }?.name == "示例县第3中学")
+        #expect(units.first { $0.code.rawValue == TestCodes.code(3) }?.headcount == 3)
 
         let audit = try await client.query(
             "SELECT seq, actor, action, details->>'rows' AS rows, details->>'sha256' AS sha FROM audit_log WHERE county = '990101' ORDER BY seq DESC LIMIT 1"
@@ -186,7 +186,7 @@ struct UnitImportTests {
         whole.append([TestCodes.code(2), "示例县第2中学", "education", "edu-bureau", "7"])
         let summary = try await store.importUnits(county: "990101", csv: try XLSXWriter.workbook(whole), actor: "t", source: "单位名册.xlsx")
         #expect(summary.inserted == 2)
-        #expect(try await store.units(county: "990101").map(\.code) == [TestCodes.code(1), TestCodes.code(2)].sorted())
+        #expect(try await store.units(county: "990101").map(\.code.rawValue) == [TestCodes.code(1), TestCodes.code(2)].sorted())
         await client.close()
     }
 
@@ -204,7 +204,7 @@ struct UnitImportTests {
         #expect(summary.inserted == 2)
         let units = try await store.units(county: "990101")
         #expect(units.map(\.name).sorted() == ["示例县人民医院,住院部", "示例县第一中学"])
-        #expect(units.first { $0.code == TestCodes.code(1) }?.committee == "education")
+        #expect(units.first { $0.code.rawValue == TestCodes.code(1) }?.committee == "education")
         await client.close()
     }
 
@@ -220,7 +220,7 @@ struct UnitImportTests {
             )
         let summary = try await store.importUnits(county: "990101", csv: csv, actor: "t")
         #expect(summary.inserted == 1)
-        #expect(try await store.unit(county: "990101", code: TestCodes.code(9))?.headcount == 12)
+        #expect(try await store.unit(county: "990101", code: UnitCode(TestCodes.code(9)))?.headcount == 12)
         await client.close()
     }
 
@@ -239,12 +239,12 @@ struct UnitImportTests {
         #expect(summary.inserted == 1)
         #expect(summary.updated == 1)
         #expect(summary.unchanged == 1)
-        let updated = try #require(try await store.unit(county: "990101", code: TestCodes.code(1)))
+        let updated = try #require(try await store.unit(county: "990101", code: UnitCode(TestCodes.code(1))))
         #expect(
             updated
                 == UnitRecord(
                     county: "990101",
-                    code: TestCodes.code(1),
+                    code: UnitCode(TestCodes.code(1)),
                     name: "改名后的学校",
                     committee: "health",
                     department: "health-bureau",

@@ -21,7 +21,14 @@ extension SyntheticCounty {
             committees: committees.map { Committee(county: code, id: $0, name: "\($0)专考委") },
             departments: departments.map { Department(county: code, id: $0, name: "主管部门\($0)") },
             units: units.enumerated().map {
-                UnitRecord(county: code, code: $1.code, name: "单位\($0)", committee: $1.committee, department: $1.department, headcount: 50)
+                UnitRecord(
+                    county: code,
+                    code: UnitCode($1.code),
+                    name: "单位\($0)",
+                    committee: $1.committee,
+                    department: $1.department,
+                    headcount: 50
+                )
             }
         )
         try await TestCalendars.loadYearsAhead(client, county: code)
@@ -37,7 +44,7 @@ extension SyntheticCounty {
         }
         for (index, unit) in units.enumerated() {
             tokens[unit.code] = try await accounts.create(
-                Principal(county: code, account: "unit-\(index)", role: .unit, unitCode: unit.code),
+                Principal(county: code, account: "unit-\(index)", role: .unit, unitCode: UnitCode(unit.code)),
                 displayName: "单位"
             ).token.secret
         }
@@ -67,6 +74,6 @@ extension SyntheticCounty {
             actor: "office",
             account: "office"
         )
-        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: "2026"), units: units.map(\.code), actor: "office")
+        _ = try await cycles.enrol(cycle: CycleRef(county: county, cycle: "2026"), units: units.map { UnitCode($0.code) }, actor: "office")
     }
 }

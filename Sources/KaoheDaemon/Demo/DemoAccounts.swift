@@ -13,7 +13,7 @@ struct DemoAccounts {
     /// Committee id → its account.
     var committees: [String: Principal]
     /// Unit code → its account.
-    var units: [String: Principal]
+    var units: [UnitCode: Principal]
     /// Reviewer id → its account.
     var reviewers: [String: Principal]
 
@@ -46,7 +46,7 @@ struct DemoAccounts {
             _ = try await store.create(principal, displayName: committee.name, tokenLabel: "示例")
             byCommittee[committee.id] = principal
         }
-        var byUnit: [String: Principal] = [:]
+        var byUnit: [UnitCode: Principal] = [:]
         for (index, unit) in units.enumerated() {
             let principal = Principal(county: county, account: unitAccount(index + 1), role: .unit, unitCode: unit.code)
             _ = try await store.create(principal, displayName: unit.name, tokenLabel: "示例")

@@ -130,7 +130,7 @@ public enum DemoCounty {
                     units.append(
                         UnitRecord(
                             county: county.code,
-                            code: code(serial: serial),
+                            code: UnitCode(code(serial: serial)),
                             name: name,
                             committee: committeeID,
                             department: departmentID,

@@ -39,7 +39,7 @@ struct CycleScope: Sendable, CycleScoped {
     /// The `{code}` of the path when the caller may see that unit (404 otherwise, word for word as
     /// for a unit that does not exist), with the unit's record.
     func visibleUnit(_ context: KaoheRequestContext, filings: FilingStore) async throws -> UnitRecord {
-        let code = try context.parameters.require("code")
+        let code = try context.parameters.require("code", as: UnitCode.self)
         guard let unit = try await filings.unit(county: county, code: code) else { throw ProblemDetails.notFound("unit \(code)") }
         try AccessPolicy(principal).see(unit: AccessPolicy.UnitRef(unit)).require("unit \(code)")
         return unit

@@ -10,7 +10,7 @@ struct WhoAmIController: Sendable {
         var account: String
         var role: String
         var committee: String?
-        var unitCode: String?
+        var unitCode: UnitCode?
         var reviewer: String?
     }
 

@@ -30,9 +30,9 @@ public struct AccessPolicy: Sendable, Hashable {
         /// The units this committee assesses.
         case committee(String)
         /// Only this unit (by its code).
-        case unit(String)
+        case unit(UnitCode)
         /// These units (a reviewer: its spot-check assignments).
-        case units(Set<String>)
+        case units(Set<UnitCode>)
         /// None.
         case none
     }
@@ -44,10 +44,10 @@ public struct AccessPolicy: Sendable, Hashable {
         /// The committee that assesses it.
         public var committee: String
         /// Its unified social credit code.
-        public var code: String
+        public var code: UnitCode
 
         /// Makes a reference.
-        public init(county: CountyCode, committee: String, code: String) {
+        public init(county: CountyCode, committee: String, code: UnitCode) {
             self.county = county
             self.committee = committee
             self.code = code

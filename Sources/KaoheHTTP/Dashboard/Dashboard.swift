@@ -82,7 +82,7 @@ struct CyclePage: Sendable {
     var principal: Principal { session.principal }
 
     /// Whether the account may see this unit (404 otherwise, as in the API).
-    func sees(code: String, committee: String) -> Bool {
+    func sees(code: UnitCode, committee: String) -> Bool {
         policy.see(unit: .init(county: county.code, committee: committee, code: code)) == .allowed
     }
 
@@ -90,7 +90,7 @@ struct CyclePage: Sendable {
     var countyWide: Bool { policy.seeCountyWide(county: county.code) == .allowed }
 
     /// The link to a unit's page.
-    func unitHref(_ code: String) -> String { "\(base)/units/\(code)" }
+    func unitHref(_ code: UnitCode) -> String { "\(base)/units/\(code)" }
 
     /// Renders the page's template inside the layout.
     func render(_ template: String, _ view: Any, title: String) -> DashboardPage {

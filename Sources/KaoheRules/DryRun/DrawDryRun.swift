@@ -41,7 +41,7 @@ public enum DrawDryRun {
         var units: [DrawUnit] = []
         for (index, unit) in request.units.enumerated() {
             do {
-                units.append(DrawUnit(code: try UnifiedSocialCreditCode(unit.code).rawValue, committee: unit.committee))
+                units.append(DrawUnit(code: try unit.code.validated(), committee: unit.committee))
             } catch {
                 issues.append(FieldIssue(field: "units[\(index)].code", rule: error.rule.identifier, message: error.description))
             }
@@ -69,7 +69,7 @@ public struct DrawDryRunInput: Sendable, Codable {
     /// One enrolled unit.
     public struct Unit: Sendable, Codable {
         /// 统一社会信用代码.
-        public var code: String
+        public var code: UnitCode
         /// 专考委.
         public var committee: String
     }

@@ -36,11 +36,11 @@ public enum GradeDryRun {
         }
         var issues: [FieldIssue] = []
         var units: [UnitForGrading] = []
-        var seen = Set<String>()
+        var seen = Set<UnitCode>()
         for (index, unit) in request.units.enumerated() {
             let prefix = "units[\(index)]"
             var code = unit.code
-            do { code = try UnifiedSocialCreditCode(unit.code).rawValue } catch {
+            do { code = try unit.code.validated() } catch {
                 issues.append(FieldIssue(field: "\(prefix).code", rule: error.rule.identifier, message: error.description))
             }
             if !seen.insert(code).inserted {
@@ -98,7 +98,7 @@ public struct GradeDryRunInput: Sendable, Codable {
     /// One unit's filing.
     public struct Unit: Sendable, Codable {
         /// 统一社会信用代码.
-        public var code: String
+        public var code: UnitCode
         /// 专考委.
         public var committee: String
         /// 定量指标得分.

@@ -19,14 +19,14 @@ public struct CohortConflict: Sendable, Hashable, Codable, CustomStringConvertib
     /// The tied total.
     public var total: Score
     /// The tied units' codes, sorted.
-    public var units: [String]
+    public var units: [UnitCode]
     /// How many of them may get the better grade (优秀 for the cap, stay 良好 for the floor).
     public var seats: Int
     /// Explanation for the office.
     public var message: String
 
     /// Creates a conflict.
-    public init(kind: String, scope: String, total: Score, units: [String], seats: Int, message: String) {
+    public init(kind: String, scope: String, total: Score, units: [UnitCode], seats: Int, message: String) {
         self.kind = kind
         self.scope = scope
         self.total = total
@@ -45,12 +45,12 @@ public struct TieDecision: Sendable, Hashable, Codable {
     /// The cut the decision is about.
     public var cut: CohortCut
     /// The tied units that get the better grade; must be exactly the conflict's `seats` of its units.
-    public var favoured: [String]
+    public var favoured: [UnitCode]
     /// Reference of the office's decision (会议纪要 number), kept in the reasons.
     public var reference: String
 
     /// Creates a decision.
-    public init(cut: CohortCut, favoured: [String], reference: String) {
+    public init(cut: CohortCut, favoured: [UnitCode], reference: String) {
         self.cut = cut
         self.favoured = favoured
         self.reference = reference

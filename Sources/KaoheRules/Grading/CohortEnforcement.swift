@@ -180,7 +180,7 @@ public struct CohortEnforcement: Sendable {
                         units: codes,
                         seats: seats,
                         message:
-                            "\(name):\(codes.count)个单位并列\(tiedTotal)分,争最后\(seats)个优秀名额(\(capMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"
+                            "\(name):\(codes.count)个单位并列\(tiedTotal)分,争最后\(seats)个优秀名额(\(capMessage)):\(codes.map(\.rawValue).joined(separator: "、"));请县事考办研究决定"
                     )
                 )
                 for index in tied {
@@ -297,7 +297,7 @@ public struct CohortEnforcement: Sendable {
                         units: codes,
                         seats: seats,
                         message:
-                            "\(name):\(codes.count)个良好单位并列\(tiedTotal)分,其中\(toLower)个须调整为合格(\(floorMessage)):\(codes.joined(separator: "、"));请县事考办研究决定"
+                            "\(name):\(codes.count)个良好单位并列\(tiedTotal)分,其中\(toLower)个须调整为合格(\(floorMessage)):\(codes.map(\.rawValue).joined(separator: "、"));请县事考办研究决定"
                     )
                 )
                 for index in tied {
@@ -334,7 +334,7 @@ public struct CohortEnforcement: Sendable {
         _ proposals: [GradeProposal],
         _ decisions: [TieDecision],
         _ used: inout [Bool]
-    ) throws(TieDecisionError) -> (TieDecision, Set<String>)? {
+    ) throws(TieDecisionError) -> (TieDecision, Set<UnitCode>)? {
         let tiedCodes = Set(tied.map { proposals[$0].code })
         for (index, decision) in decisions.enumerated() where decision.cut == cut && !used[index] {
             let favoured = Set(decision.favoured)

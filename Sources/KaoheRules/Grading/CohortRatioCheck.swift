@@ -14,8 +14,8 @@ public struct CohortRatioCheck: Sendable {
     }
 
     /// The breaches among `units` (code, committee, grade).
-    public func breaches(_ units: [(code: String, committee: String, grade: UnitGrade)]) -> [CohortConflict] {
-        var cohorts: [String: [(code: String, committee: String, grade: UnitGrade)]] = [:]
+    public func breaches(_ units: [(code: UnitCode, committee: String, grade: UnitGrade)]) -> [CohortConflict] {
+        var cohorts: [String: [(code: UnitCode, committee: String, grade: UnitGrade)]] = [:]
         for unit in units { cohorts[scope == .county ? "county" : unit.committee, default: []].append(unit) }
         var conflicts: [CohortConflict] = []
         for name in cohorts.keys.sorted() {

@@ -22,7 +22,7 @@ public struct GradeReason: Sendable, Hashable, Codable, CustomStringConvertible 
 /// 等次建议: the proposed grade of one unit, with every reason.
 public struct GradeProposal: Sendable, Hashable, Codable {
     /// The unit's code.
-    public var code: String
+    public var code: UnitCode
     /// Its committee.
     public var committee: String
     /// 综合得分.
@@ -35,7 +35,7 @@ public struct GradeProposal: Sendable, Hashable, Codable {
     public var reasons: [GradeReason]
 
     /// Creates a proposal.
-    public init(code: String, committee: String, total: Score, band: UnitGrade, grade: UnitGrade, reasons: [GradeReason]) {
+    public init(code: UnitCode, committee: String, total: Score, band: UnitGrade, grade: UnitGrade, reasons: [GradeReason]) {
         self.code = code
         self.committee = committee
         self.total = total

@@ -8,7 +8,7 @@ public struct RatioRuling: Sendable, Hashable, Codable {
     /// The cohort: `county` or the committee's name.
     public var scope: String
     /// The units the conflict listed, sorted.
-    public var units: [String]
+    public var units: [UnitCode]
     /// Reference of the office's decision (会议纪要 number).
     public var reference: String
     /// What the office decided, in its words.
@@ -18,7 +18,7 @@ public struct RatioRuling: Sendable, Hashable, Codable {
     public static let kinds: Set<String> = ["excellent-ratio", "qualified-ratio"]
 
     /// Creates a ruling.
-    public init(kind: String, scope: String, units: [String], reference: String, note: String? = nil) {
+    public init(kind: String, scope: String, units: [UnitCode], reference: String, note: String? = nil) {
         self.kind = kind
         self.scope = scope
         self.units = units.sorted()

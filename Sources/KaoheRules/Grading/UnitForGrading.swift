@@ -1,7 +1,7 @@
 /// 待定等次的单位: what grading needs to know about one unit.
 public struct UnitForGrading: Sendable, Hashable {
     /// The unit's code (统一社会信用代码), used to name it in reasons and conflicts.
-    public var code: String
+    public var code: UnitCode
     /// Its committee (专考委), the stratum when ratios are enforced per committee.
     public var committee: String
     /// 综合得分: quantitative + additions − deductions (after any re-check override).
@@ -19,7 +19,7 @@ public struct UnitForGrading: Sendable, Hashable {
 
     /// Creates a unit to grade.
     public init(
-        code: String,
+        code: UnitCode,
         committee: String,
         total: Score,
         qualitativeCeiling: QualitativeCeiling? = nil,
@@ -36,7 +36,7 @@ public struct UnitForGrading: Sendable, Hashable {
 
     /// A unit from an assessed score sheet.
     public init(
-        code: String,
+        code: UnitCode,
         committee: String,
         assessed: AssessedScores,
         vetoEvents: [String] = [],

@@ -10,5 +10,10 @@ public struct UnitCode: StringIdentifier {
     public init(_ code: UnifiedSocialCreditCode) { self.rawValue = code.rawValue }
 
     /// A valid 统一社会信用代码 (check character included).
-    public var isWellFormed: Bool { (try? UnifiedSocialCreditCode(rawValue)) != nil }
+    public var isWellFormed: Bool { (try? validated()) != nil }
+
+    /// The code checked and in upper case, or why it is no 统一社会信用代码 (which position is wrong).
+    public func validated() throws(UnifiedSocialCreditCodeError) -> UnitCode {
+        UnitCode(try UnifiedSocialCreditCode(rawValue))
+    }
 }

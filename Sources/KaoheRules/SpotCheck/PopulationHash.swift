@@ -4,8 +4,8 @@
 /// trailing newline; lowercase hex SHA-256.
 public enum PopulationHash {
     /// The hash of a population of unit codes.
-    public static func of(_ codes: [String]) -> String {
-        let sorted = codes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    public static func of(_ codes: [UnitCode]) -> String {
+        let sorted = codes.map(\.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return sha256Hex(sorted.joined(separator: "\n"))
     }
 }

@@ -9,8 +9,8 @@
 /// `maxUnitsPerReviewer`.
 public enum ReviewerDraw {
     /// The reviewer seed for one sampled unit.
-    public static func derivedSeed(drawSeed: String, unitCode: String) -> String {
-        drawSeed + "/reviewers/" + unitCode
+    public static func derivedSeed(drawSeed: String, unitCode: UnitCode) -> String {
+        drawSeed + "/reviewers/" + unitCode.rawValue
     }
 
     /// Assigns reviewers to the sampled units.
@@ -63,14 +63,14 @@ public struct Reviewer: Sendable, Hashable, Codable {
 /// A sampled unit needing reviewers.
 public struct ReviewedUnit: Sendable, Hashable, Codable {
     /// The unit's code.
-    public var code: String
+    public var code: UnitCode
     /// Its committee.
     public var committee: String
     /// Its supervising department (主管部门).
     public var department: String?
 
     /// Creates a unit.
-    public init(code: String, committee: String, department: String?) {
+    public init(code: UnitCode, committee: String, department: String?) {
         self.code = code
         self.committee = committee
         self.department = department
@@ -88,7 +88,7 @@ public struct DrawnReviewer: Sendable, Hashable, Codable {
 /// The reviewers drawn for one unit.
 public struct ReviewerAssignment: Sendable, Hashable, Codable {
     /// The unit's code.
-    public var unitCode: String
+    public var unitCode: UnitCode
     /// Reviewers in ticket order.
     public var reviewers: [DrawnReviewer]
     /// How many more were needed than were eligible (0 when fully staffed).

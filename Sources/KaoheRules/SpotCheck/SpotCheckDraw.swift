@@ -30,9 +30,9 @@ public enum SpotCheckDraw {
         guard !population.isEmpty else {
             throw SpotCheckError(field: "units", rule: "empty-population", message: "抽样总体为空 / the population is empty")
         }
-        var seen = Set<String>()
+        var seen = Set<UnitCode>()
         for (index, unit) in population.enumerated() {
-            if unit.code.isEmpty {
+            if unit.code.rawValue.isEmpty {
                 throw SpotCheckError(field: "units[\(index)].code", rule: "required", message: "缺少单位代码 / code required")
             }
             if !seen.insert(unit.code).inserted {
@@ -48,7 +48,7 @@ public enum SpotCheckDraw {
         for unit in population {
             let key = strata == .county ? "county" : unit.committee
             byStratum[key, default: []].append(
-                SelectedUnit(code: unit.code, committee: unit.committee, ticket: sampler.ticket(for: unit.code))
+                SelectedUnit(code: unit.code, committee: unit.committee, ticket: sampler.ticket(for: unit.code.rawValue))
             )
         }
         var samples: [StratumSample] = []
@@ -80,12 +80,12 @@ public enum SpotCheckDraw {
 /// A unit of the population: its code and its committee (the default stratum).
 public struct DrawUnit: Sendable, Hashable, Codable {
     /// 统一社会信用代码 (any id works for the algorithm).
-    public var code: String
+    public var code: UnitCode
     /// 专考委.
     public var committee: String
 
     /// Creates a unit.
-    public init(code: String, committee: String) {
+    public init(code: UnitCode, committee: String) {
         self.code = code
         self.committee = committee
     }
@@ -94,14 +94,14 @@ public struct DrawUnit: Sendable, Hashable, Codable {
 /// A sampled unit with its ticket.
 public struct SelectedUnit: Sendable, Hashable, Codable {
     /// The unit's code.
-    public var code: String
+    public var code: UnitCode
     /// Its committee.
     public var committee: String
     /// Its ticket.
     public var ticket: SamplingTicket
 
     /// Creates a selected unit.
-    public init(code: String, committee: String, ticket: SamplingTicket) {
+    public init(code: UnitCode, committee: String, ticket: SamplingTicket) {
         self.code = code
         self.committee = committee
         self.ticket = ticket
@@ -109,7 +109,7 @@ public struct SelectedUnit: Sendable, Hashable, Codable {
 
     /// Ascending ticket, equal tickets by code.
     public static func ticketOrder(_ lhs: SelectedUnit, _ rhs: SelectedUnit) -> Bool {
-        lhs.ticket != rhs.ticket ? lhs.ticket < rhs.ticket : lhs.code.utf8.lexicographicallyPrecedes(rhs.code.utf8)
+        lhs.ticket != rhs.ticket ? lhs.ticket < rhs.ticket : lhs.code.rawValue.utf8.lexicographicallyPrecedes(rhs.code.rawValue.utf8)
     }
 }
 

@@ -36,10 +36,10 @@ public struct AccountStore: Sendable {
             account: try row.decode(String.self, column: "account"),
             role: role,
             committee: try row.decode(String?.self, column: "committee"),
-            unitCode: try row.decode(String?.self, column: "unit_code"),
+            unitCode: try row.decode(UnitCode?.self, column: "unit_code"),
             reviewer: try row.decode(String?.self, column: "reviewer"),
             assignedUnits: row.columnNames.contains("assigned_units") && role == .reviewer
-                ? Set(try row.decode(PostgresArray<String>.self, column: "assigned_units").elements.compactMap { $0 }) : []
+                ? Set(try row.decode(PostgresArray<UnitCode>.self, column: "assigned_units").elements.compactMap { $0 }) : []
         )
     }
 
@@ -74,7 +74,7 @@ public struct AccountStore: Sendable {
                     "role": principal.role.rawValue, "display_name": displayName, "token_id": issued.tokenID.uuidString.lowercased(),
                 ]
                 details["committee"] = principal.committee
-                details["unit"] = principal.unitCode
+                details["unit"] = principal.unitCode?.rawValue
                 details["reviewer"] = principal.reviewer
                 try await AuditChain.append(
                     on: connection,
@@ -96,7 +96,7 @@ public struct AccountStore: Sendable {
         try RegistryRules.check(id: principal.account, field: "account", pattern: RegistryRules.personID)
         try RegistryRules.check(name: displayName, field: "display_name", maximum: 100)
         let scopes: [(Role, String, String?)] = [
-            (.committee, "committee", principal.committee), (.unit, "unit", principal.unitCode),
+            (.committee, "committee", principal.committee), (.unit, "unit", principal.unitCode?.rawValue),
             (.reviewer, "reviewer", principal.reviewer),
         ]
         for (role, field, value) in scopes {

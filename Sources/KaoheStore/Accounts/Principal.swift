@@ -26,12 +26,12 @@ public struct Principal: Sendable, Hashable {
     /// For a committee account: which committee.
     public var committee: String?
     /// For a unit account: which unit (unified social credit code).
-    public var unitCode: String?
+    public var unitCode: UnitCode?
     /// For a reviewer account: which reviewer of the register.
     public var reviewer: String?
     /// For a reviewer account: the units it is assigned to in the current spot-check draws
     /// (`reviewer_assignments`), read when the token is checked. Empty for every other role.
-    public var assignedUnits: Set<String>
+    public var assignedUnits: Set<UnitCode>
 
     /// Makes a principal.
     public init(
@@ -39,9 +39,9 @@ public struct Principal: Sendable, Hashable {
         account: String,
         role: Role,
         committee: String? = nil,
-        unitCode: String? = nil,
+        unitCode: UnitCode? = nil,
         reviewer: String? = nil,
-        assignedUnits: Set<String> = []
+        assignedUnits: Set<UnitCode> = []
     ) {
         self.county = county
         self.account = account

@@ -44,7 +44,7 @@ extension AuditChain {
         for row in rows {
             let filingCounty = try row.decode(CountyCode.self, column: "county")
             let cycle = try row.decode(CycleID.self, column: "cycle")
-            let unit = try row.decode(String.self, column: "unit_code")
+            let unit = try row.decode(UnitCode.self, column: "unit_code")
             let kind = try row.decode(String.self, column: "kind")
             let version = try row.decode(Int.self, column: "version")
             let name = "cycles/\(cycle)/units/\(unit)/\(FilingStep(rawValue: kind)?.pathSegment ?? kind) version \(version)"

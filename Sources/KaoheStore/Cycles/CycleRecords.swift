@@ -124,7 +124,7 @@ public struct Cycle: Sendable, Hashable {
     /// Its steps in order, with their state.
     public var steps: [CycleStep]
     /// Codes of the enrolled units, ascending.
-    public var units: [String]
+    public var units: [UnitCode]
     /// When it was created and last changed.
     public var createdAt: Date
     /// When it was last changed.

@@ -214,7 +214,7 @@ public struct CycleStore: Sendable {
         steps.sort { $0.step < $1.step }
         let units = try await connection.query(
             "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) ORDER BY unit_code"
-        ).map { try $0.decode(String.self, column: "unit_code") }
+        ).map { try $0.decode(UnitCode.self, column: "unit_code") }
         var definition = CycleDefinition(
             cycle: cycle,
             kind: kind,
@@ -239,7 +239,7 @@ public struct CycleStore: Sendable {
     /// Sets the units enrolled in the cycle to exactly `units` (codes already checked by
     /// KaoheRules). A code not in the county's registry is refused, naming its index; a unit that
     /// already has filings cannot be removed. Returns the codes added and removed.
-    public func enrol(cycle ref: CycleRef, units: [String], actor: String) async throws -> (added: [String], removed: [String]) {
+    public func enrol(cycle ref: CycleRef, units: [UnitCode], actor: String) async throws -> (added: [UnitCode], removed: [UnitCode]) {
         let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await client.withTransaction { connection in
@@ -253,7 +253,7 @@ public struct CycleStore: Sendable {
                 let known = Set(
                     try await connection.query(
                         "SELECT code FROM units WHERE county = \(county) AND code = ANY(\(PostgresArray(units)))"
-                    ).map { try $0.decode(String.self, column: "code") }
+                    ).map { try $0.decode(UnitCode.self, column: "code") }
                 )
                 for (index, code) in units.enumerated() where !known.contains(code) {
                     throw CycleError(
@@ -266,7 +266,7 @@ public struct CycleStore: Sendable {
                 let current = Set(
                     try await connection.query(
                         "SELECT unit_code FROM cycle_units WHERE county = \(county) AND cycle = \(cycle)"
-                    ).map { try $0.decode(String.self, column: "unit_code") }
+                    ).map { try $0.decode(UnitCode.self, column: "unit_code") }
                 )
                 let wanted = Set(units)
                 let added = wanted.subtracting(current).sorted()
@@ -296,11 +296,11 @@ public struct CycleStore: Sendable {
                         WHERE county = \(county) AND cycle = \(cycle) AND unit_code = ANY(\(PostgresArray(removed)))
                         ORDER BY unit_code
                         """
-                    ).map { try $0.decode(String.self, column: "unit_code") }
+                    ).map { try $0.decode(UnitCode.self, column: "unit_code") }
                     if !withFilings.isEmpty {
                         throw CycleError(
                             .conflict,
-                            "单位\(withFilings.joined(separator: "、"))已有报送材料,不能退出本周期 / units with filings cannot be removed",
+                            "单位\(withFilings.map(\.rawValue).joined(separator: "、"))已有报送材料,不能退出本周期 / units with filings cannot be removed",
                             field: "/units",
                             rule: "cycle.unit-has-filings"
                         )
@@ -325,7 +325,8 @@ public struct CycleStore: Sendable {
                     action: .cycleEnrol,
                     object: "cycles/\(cycle)/units",
                     details: [
-                        "added": added.joined(separator: ","), "removed": removed.joined(separator: ","), "count": String(wanted.count),
+                        "added": added.map(\.rawValue).joined(separator: ","), "removed": removed.map(\.rawValue).joined(separator: ","),
+                        "count": String(wanted.count),
                     ]
                 )
                 return (added, removed)

@@ -48,7 +48,7 @@ public struct DashboardStore: Sendable {
     /// Prefixes are matched as byte ranges (`COLLATE "C"`), correct under any database collation
     /// and served by the `(county, object, seq)` index when the database's collation is C (the
     /// embedded cluster's).
-    public func auditEntries(cycle ref: CycleRef, unit: String, limit: Int = 200) async throws -> [AuditEntry] {
+    public func auditEntries(cycle ref: CycleRef, unit: UnitCode, limit: Int = 200) async throws -> [AuditEntry] {
         let (county, cycle) = (ref.county, ref.cycle)
         let prefix = "cycles/\(cycle)/units/\(unit)/"
         // The first string after every string starting with `prefix` (its last byte '/' + 1 = '0').

@@ -38,7 +38,7 @@ final class FilingBatcher: Sendable {
     struct Header: Sendable, Encodable, CycleScoped {
         var county: CountyCode
         var cycle: CycleID
-        var unit: String
+        var unit: UnitCode
         var kind: String
         var filedBy: String
         var actor: String
@@ -184,7 +184,10 @@ final class FilingBatcher: Sendable {
                 _ = try await connection.copyFrom(
                     "COPY roster_rows (\(unescaped: Self.rosterColumns)) FROM STDIN",
                     rows: copies.map { filing, lines, version in
-                        (lines, [filing.header.county.rawValue, filing.header.cycle.rawValue, filing.header.unit, String(version)])
+                        (
+                            lines,
+                            [filing.header.county.rawValue, filing.header.cycle.rawValue, filing.header.unit.rawValue, String(version)]
+                        )
                     }
                 )
             }

@@ -9,7 +9,7 @@ public struct FilingVersion: Sendable, CycleScoped {
     /// The cycle id.
     public var cycle: CycleID
     /// The unit the filing is about (统一社会信用代码).
-    public var unitCode: String
+    public var unitCode: UnitCode
     /// Which filing.
     public var step: FilingStep
     /// 1, 2, … in filing order.

@@ -8,7 +8,7 @@ extension FilingStore {
     /// assessment arrives (Schema/0012). Once grading has begun the grading keeps the checks
     /// (`GradingStore.refreshRosterChecks`) and this does nothing; without a roster or an
     /// assessment there is nothing to check.
-    static func refreshProvisionalRosterCheck(on connection: PostgresConnection, cycle ref: CycleRef, unit: String) async throws {
+    static func refreshProvisionalRosterCheck(on connection: PostgresConnection, cycle ref: CycleRef, unit: UnitCode) async throws {
         let (county, cycle) = (ref.county, ref.cycle)
         guard
             try await connection.query("SELECT 1 AS one FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)").first == nil

@@ -34,7 +34,7 @@ public struct FilingStore: Sendable {
     // MARK: Registry lookups for access checks
 
     /// The unit as registered in the county, or nil.
-    public func unit(county: CountyCode, code: String) async throws -> UnitRecord? {
+    public func unit(county: CountyCode, code: UnitCode) async throws -> UnitRecord? {
         let rows = try await client.query(
             "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
         )
@@ -44,7 +44,7 @@ public struct FilingStore: Sendable {
     static func unitRecord(_ row: PostgresRow) throws -> UnitRecord {
         UnitRecord(
             county: try row.decode(CountyCode.self, column: "county"),
-            code: try row.decode(String.self, column: "code"),
+            code: try row.decode(UnitCode.self, column: "code"),
             name: try row.decode(String.self, column: "name"),
             committee: try row.decode(String.self, column: "committee"),
             department: try row.decode(String.self, column: "department"),
@@ -57,7 +57,7 @@ public struct FilingStore: Sendable {
     /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
     public func fileSelfAssessment(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         report: String,
         principal: Principal
     ) async throws -> FilingVersion {
@@ -79,7 +79,7 @@ public struct FilingStore: Sendable {
     /// latest report and every other attachment.
     public func putAttachment(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         name: String,
         bytes: [UInt8],
         principal: Principal
@@ -118,7 +118,7 @@ public struct FilingStore: Sendable {
     }
 
     /// The named attachment of the latest self-assessment, with its bytes.
-    public func attachment(cycle ref: CycleRef, unit: String, name: String) async throws -> (AttachmentRef, [UInt8])? {
+    public func attachment(cycle ref: CycleRef, unit: UnitCode, name: String) async throws -> (AttachmentRef, [UInt8])? {
         let (county, cycle) = (ref.county, ref.cycle)
         guard let latest = try await latest(cycle: ref, unit: unit, step: .selfAssessment),
             let ref = try latest.decodeContent(SelfAssessmentContent.self).attachments.first(where: { $0.name == name })
@@ -134,7 +134,7 @@ public struct FilingStore: Sendable {
     /// every indicator and rule that failed) and files it as a new version.
     public func fileAssessment(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         sheet: UnitScoreSheet,
         principal: Principal
     ) async throws -> FilingVersion {
@@ -167,7 +167,7 @@ public struct FilingStore: Sendable {
     /// the first draft; a draft made again reads it afresh.
     public func fileRoster(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         lines: [RosterLine],
         collectiveAward: Bool,
         principal: Principal,
@@ -239,7 +239,7 @@ public struct FilingStore: Sendable {
 
     /// The unit as registered in the county, with the basis of its roster in `cycle` (nil when the
     /// cycle does not exist), in one query; nil when the unit does not exist.
-    public func unitForRoster(cycle ref: CycleRef, code: String) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
+    public func unitForRoster(cycle ref: CycleRef, code: UnitCode) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
@@ -267,7 +267,7 @@ public struct FilingStore: Sendable {
     }
 
     /// The roster's summary under the cycle's policy and the unit's provisional grade, if any.
-    static func checkRoster(_ staff: [StaffRecord], unit: String, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
+    static func checkRoster(_ staff: [StaffRecord], unit: UnitCode, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
         let policyID = basis.policy
         let committee = basis.committee
         let policy = try BuiltInPolicies.rosterPolicy(policyID)
@@ -330,7 +330,7 @@ public struct FilingStore: Sendable {
     /// bytes); `lines` are a roster's lines, COPYed under the new version.
     func file(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         step: FilingStep,
         principal: Principal,
         lines: PostgresCopyRows? = nil,
@@ -403,7 +403,7 @@ public struct FilingStore: Sendable {
 
     /// The error for a filing `file_versions` (Schema/0009) refused; nil when it filed it or asked
     /// for a new draft.
-    static func refusal(_ answer: FilingBatcher.Outcome, cycle: CycleID, unit: String, step: FilingStep) -> CycleError? {
+    static func refusal(_ answer: FilingBatcher.Outcome, cycle: CycleID, unit: UnitCode, step: FilingStep) -> CycleError? {
         switch answer.kind {
         case .filed, .stale:
             return nil
@@ -435,7 +435,7 @@ public struct FilingStore: Sendable {
 
     /// Whether the step refuses filings of the unit now, as the error to give (nil when it would
     /// take one): `file_versions`' answers before it writes anything, read without its locks.
-    func refusal(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> CycleError? {
+    func refusal(cycle ref: CycleRef, unit: UnitCode, step: FilingStep) async throws -> CycleError? {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
@@ -461,7 +461,7 @@ public struct FilingStore: Sendable {
     // MARK: Reading
 
     /// The latest version, or nil when nothing was filed.
-    public func latest(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> FilingVersion? {
+    public func latest(cycle ref: CycleRef, unit: UnitCode, step: FilingStep) async throws -> FilingVersion? {
         try await client.withConnection { connection in
             try await Self.versions(on: connection, cycle: ref, unit: unit, step: step, version: nil, latestOnly: true)
                 .first
@@ -469,7 +469,7 @@ public struct FilingStore: Sendable {
     }
 
     /// One version, or nil.
-    public func version(cycle ref: CycleRef, unit: String, step: FilingStep, version: Int) async throws -> FilingVersion? {
+    public func version(cycle ref: CycleRef, unit: UnitCode, step: FilingStep, version: Int) async throws -> FilingVersion? {
         try await client.withConnection { connection in
             try await Self.versions(
                 on: connection,
@@ -483,14 +483,14 @@ public struct FilingStore: Sendable {
     }
 
     /// Every version, oldest first.
-    public func history(cycle ref: CycleRef, unit: String, step: FilingStep) async throws -> [FilingVersion] {
+    public func history(cycle ref: CycleRef, unit: UnitCode, step: FilingStep) async throws -> [FilingVersion] {
         try await client.withConnection { connection in
             try await Self.versions(on: connection, cycle: ref, unit: unit, step: step, version: nil, latestOnly: false)
         }
     }
 
     /// Whether the unit is enrolled in the cycle (a cycle that does not exist has none).
-    public func isEnrolled(cycle ref: CycleRef, unit: String) async throws -> Bool {
+    public func isEnrolled(cycle ref: CycleRef, unit: UnitCode) async throws -> Bool {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await client.query(
             "SELECT 1 AS one FROM cycle_units WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)"
@@ -499,7 +499,7 @@ public struct FilingStore: Sendable {
 
     /// The staff lines of one roster version, in line order.
     /// The staff numbers of the unit's latest roster in the cycle (none before its first).
-    public func latestStaffNumbers(cycle ref: CycleRef, unit: String) async throws -> [String] {
+    public func latestStaffNumbers(cycle ref: CycleRef, unit: UnitCode) async throws -> [String] {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await client.query(
             """
@@ -512,7 +512,7 @@ public struct FilingStore: Sendable {
     }
 
     /// The lines of one version of the unit's roster, in order.
-    public func rosterLines(cycle ref: CycleRef, unit: String, version: Int) async throws -> [RosterLine] {
+    public func rosterLines(cycle ref: CycleRef, unit: UnitCode, version: Int) async throws -> [RosterLine] {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
@@ -537,7 +537,7 @@ public struct FilingStore: Sendable {
     static func versions(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         step: FilingStep,
         version: Int?,
         latestOnly: Bool

@@ -19,7 +19,7 @@ public enum GradingEventKind: String, Sendable, Hashable, Codable, CaseIterable 
 /// One recorded event against a unit of a cycle.
 public struct GradingEventRecord: Sendable, Hashable, Codable {
     /// The unit.
-    public var unit: String
+    public var unit: UnitCode
     /// 1, 2, … per unit.
     public var number: Int
     /// Its kind.

@@ -4,7 +4,7 @@ public import KaoheRules
 /// latest assessment at the time it is read.
 public struct RecheckVersion: Sendable, Codable {
     /// The unit.
-    public var unit: String
+    public var unit: UnitCode
     /// 1, 2, …
     public var version: Int
     /// Who re-evaluated (the reviewer's id or name as recorded).
@@ -22,7 +22,7 @@ public struct RecheckVersion: Sendable, Codable {
 /// 核验对比: one sampled unit's committee and re-check totals and whether the re-check counts.
 public struct RecheckComparison: Sendable, Codable, Hashable {
     /// The unit.
-    public var unit: String
+    public var unit: UnitCode
     /// Its committee.
     public var committee: String
     /// The committee's latest total and 差 count.
@@ -88,7 +88,7 @@ public struct GradingResult: Sendable, Codable {
     /// One per graded unit, by code.
     public var units: [GradedUnit]
     /// Enrolled units without a committee assessment (not graded).
-    public var ungraded: [String]
+    public var ungraded: [UnitCode]
     /// Ties and ratio breaches the office must resolve.
     public var conflicts: [CohortConflict]
     /// The office's recorded decisions.
@@ -108,7 +108,7 @@ public struct GradingResult: Sendable, Codable {
 /// One unit's grade with the assessment that counted.
 public struct GradedUnit: Sendable, Codable {
     /// The unit.
-    public var code: String
+    public var code: UnitCode
     /// Its committee.
     public var committee: String
     /// `committee` or `recheck`: whose assessment counted.
@@ -126,7 +126,7 @@ public struct GradedUnit: Sendable, Codable {
 /// `GET …/units/{code}/quota`: the unit's quota and what it must change.
 public struct UnitQuotaView: Sendable, Codable {
     /// The unit.
-    public var unit: String
+    public var unit: UnitCode
     /// The unit's grade the quota follows (nil when not yet known).
     public var unitGrade: UnitGrade?
     /// `final`, `provisional` or `unknown`.
@@ -172,7 +172,7 @@ public struct ObjectionRecord: Sendable, Codable {
     /// The cycle.
     public var cycle: CycleID
     /// The unit objected to.
-    public var unit: String
+    public var unit: UnitCode
     /// Who filed it.
     public var filedBy: String
     /// When.
@@ -200,7 +200,7 @@ public struct StaffAppealRecord: Sendable, Codable {
     /// The cycle.
     public var cycle: CycleID
     /// The unit.
-    public var unit: String
+    public var unit: UnitCode
     /// The staff member's number in the unit.
     public var staffNo: String
     /// The grade appealed.

@@ -14,7 +14,7 @@ extension GradingStore {
     /// only through 复议) and once final.
     public func recordEvent(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         kind: GradingEventKind,
         reason: String,
         document: String,
@@ -38,7 +38,7 @@ extension GradingStore {
                 RETURNING event_no
                 """
             ).one().decode(Int.self, column: "event_no")
-            var details = ["unit": unit, "kind": kind.rawValue, "reason": reason, "document": document]
+            var details = ["unit": unit.rawValue, "kind": kind.rawValue, "reason": reason, "document": document]
             if state != nil {
                 details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
             }
@@ -58,7 +58,7 @@ extension GradingStore {
     /// Withdraws a mistaken event (it stays on record, no longer counts). Same windows as recording.
     public func withdrawEvent(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         number: Int,
         reason: String,
         principal: Principal
@@ -79,7 +79,7 @@ extension GradingStore {
                     rule: "grading.event-exists"
                 )
             }
-            var details = ["unit": unit, "reason": reason]
+            var details = ["unit": unit.rawValue, "reason": reason]
             if state != nil {
                 details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
             }
@@ -110,7 +110,7 @@ extension GradingStore {
             """
         ).map { row in
             GradingEventRecord(
-                unit: try row.decode(String.self, column: "unit_code"),
+                unit: try row.decode(UnitCode.self, column: "unit_code"),
                 number: try row.decode(Int.self, column: "event_no"),
                 kind: GradingEventKind(rawValue: try row.decode(String.self, column: "kind")) ?? .directPoor,
                 reason: try row.decode(String.self, column: "reason"),
@@ -280,9 +280,10 @@ extension GradingStore {
                 action: .gradingRatioRulings,
                 object: "cycles/\(cycle)/grading",
                 details: [
-                    "rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.joined(separator: "+")):\($0.reference)" }.joined(
-                        separator: "; "
-                    ),
+                    "rulings": rulings.map { "\($0.kind):\($0.scope):\($0.units.map(\.rawValue).joined(separator: "+")):\($0.reference)" }
+                        .joined(
+                            separator: "; "
+                        ),
                     "open": String(RatioRuling.open(conflicts, rulings: rulings).count),
                 ]
             )

@@ -221,7 +221,7 @@ extension GradingStore {
     /// 异议: accepted only while the window is open (from the opening day to `closes_at`).
     public func fileObjection(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         text: String,
         principal: Principal
     ) async throws -> ObjectionRecord {
@@ -264,7 +264,7 @@ extension GradingStore {
                 actor: principal.actor,
                 action: .objectionFile,
                 object: "cycles/\(cycle)/objections/\(id)",
-                details: ["unit": unit, "characters": String(text.count)]
+                details: ["unit": unit.rawValue, "characters": String(text.count)]
             )
             return try await Self.objection(on: connection, county: county, id: id)!
         }
@@ -299,7 +299,7 @@ extension GradingStore {
         ObjectionRecord(
             id: try row.decode(Int64.self, column: "id"),
             cycle: try row.decode(CycleID.self, column: "cycle"),
-            unit: try row.decode(String.self, column: "unit_code"),
+            unit: try row.decode(UnitCode.self, column: "unit_code"),
             filedBy: try row.decode(String.self, column: "filed_by"),
             filedAt: ShanghaiTime.format(try row.decode(Date.self, column: "filed_at")),
             text: try row.decode(String.self, column: "text"),
@@ -375,7 +375,7 @@ extension GradingStore {
                     "SELECT unit_code, committee, grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle)"
                 ).map {
                     (
-                        code: try $0.decode(String.self, column: "unit_code"), committee: try $0.decode(String.self, column: "committee"),
+                        code: try $0.decode(UnitCode.self, column: "unit_code"), committee: try $0.decode(String.self, column: "committee"),
                         grade: UnitGrade(rawValue: try $0.decode(String.self, column: "grade")) ?? .poor
                     )
                 }
@@ -398,7 +398,7 @@ extension GradingStore {
                 WHERE county = \(county) AND id = \(id)
                 """
             )
-            var details = ["unit": unit, "outcome": outcome, "oldGrade": old]
+            var details = ["unit": unit.rawValue, "outcome": outcome, "oldGrade": old]
             if let newGrade {
                 details["newGrade"] = newGrade
                 details["conflicts"] = String(conflicts?.count ?? 0)
@@ -428,7 +428,7 @@ extension GradingStore {
     /// records on the unit's behalf, audited as such.
     public func fileAppeal(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         staffNo: String,
         grade: StaffGrade,
         notifiedOn: String,
@@ -528,7 +528,7 @@ extension GradingStore {
                     actor: principal.actor,
                     action: .appealFile,
                     object: "cycles/\(cycle)/appeals/\(id)",
-                    details: ["unit": unit, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description]
+                    details: ["unit": unit.rawValue, "staffNo": staffNo, "grade": grade.rawValue, "lastDay": lastDay.description]
                         .merging(filedOn == nil ? [:] : ["paperFiledOn": filedDay.description, "recordedOn": today.description]) { a, _ in a
                         }
                 )
@@ -546,7 +546,7 @@ extension GradingStore {
     static func requireAppealableStaff(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         staffNo: String,
         grade: StaffGrade
     ) async throws {
@@ -641,7 +641,7 @@ extension GradingStore {
                 )
                 if outcome == "changed" {
                     // The decided grade counts from now on: the unit's 优秀 count against its quota follows.
-                    let unit = try row.decode(String.self, column: "unit_code")
+                    let unit = try row.decode(UnitCode.self, column: "unit_code")
                     if let state = try await connection.query(
                         "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
                     ).first?.decode(String.self, column: "state") {
@@ -686,7 +686,7 @@ extension GradingStore {
         return StaffAppealRecord(
             id: id,
             cycle: try row.decode(CycleID.self, column: "cycle"),
-            unit: try row.decode(String.self, column: "unit_code"),
+            unit: try row.decode(UnitCode.self, column: "unit_code"),
             staffNo: try row.decode(String.self, column: "staff_no"),
             grade: try row.decode(String.self, column: "grade"),
             notifiedOn: try row.decode(String.self, column: "notified_on"),

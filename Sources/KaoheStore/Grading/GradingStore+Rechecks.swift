@@ -10,7 +10,7 @@ extension GradingStore {
     /// The unit must be selected by the cycle's current draw; see ``requireSampled``.
     public func fileRecheck(
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         reviewer: String,
         sheet: UnitScoreSheet,
         principal: Principal
@@ -134,7 +134,7 @@ extension GradingStore {
     }
 
     /// Every re-check version of a unit, oldest first, each compared with the committee's latest.
-    public func rechecks(cycle ref: CycleRef, unit: String) async throws -> [RecheckVersion] {
+    public func rechecks(cycle ref: CycleRef, unit: UnitCode) async throws -> [RecheckVersion] {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await client.withConnection { connection in
             let comparison = try await Self.comparison(on: connection, cycle: ref, unit: unit)
@@ -163,7 +163,7 @@ extension GradingStore {
     static func comparison(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        unit: String
+        unit: UnitCode
     ) async throws -> RecheckComparison? {
         let policy = try cyclePolicy().recheck
         let (_, _, _, comparisons) = try await counting(on: connection, cycle: ref, policy: policy)
@@ -206,7 +206,7 @@ extension GradingStore {
     static func requireSampled(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        unit: String,
+        unit: UnitCode,
         reviewer: String,
         asReviewer: Bool
     ) async throws -> Int {

@@ -74,7 +74,9 @@ public struct GradingStore: Sendable {
                 principal: principal
             )
             var details = Self.auditSummary(result)
-            details["decisions"] = decisions.map { "\($0.cut.rawValue):\($0.favoured.joined(separator: "+")):\($0.reference)" }.joined(
+            details["decisions"] = decisions.map {
+                "\($0.cut.rawValue):\($0.favoured.map(\.rawValue).joined(separator: "+")):\($0.reference)"
+            }.joined(
                 separator: "; "
             )
             try await FilingAudit.record(
@@ -144,7 +146,7 @@ public struct GradingStore: Sendable {
 
     /// The unit's quota and what it must change: under its stored grade when grading has begun
     /// (final once confirmed), otherwise the provisional check stored with its roster.
-    public func quota(cycle ref: CycleRef, unit: String) async throws -> UnitQuotaView {
+    public func quota(cycle ref: CycleRef, unit: UnitCode) async throws -> UnitQuotaView {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await client.withConnection { connection in
             guard
@@ -313,7 +315,7 @@ public struct GradingStore: Sendable {
         cycle ref: CycleRef,
         policy: RecheckPolicy
     ) async throws
-        -> (units: [UnitForGrading], sources: [String: String], ungraded: [String], comparisons: [RecheckComparison])
+        -> (units: [UnitForGrading], sources: [UnitCode: String], ungraded: [UnitCode], comparisons: [RecheckComparison])
     {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await connection.query(
@@ -336,11 +338,11 @@ public struct GradingStore: Sendable {
             by: \.unit
         )
         var units: [UnitForGrading] = []
-        var sources: [String: String] = [:]
-        var ungraded: [String] = []
+        var sources: [UnitCode: String] = [:]
+        var ungraded: [UnitCode] = []
         var comparisons: [RecheckComparison] = []
         for row in rows {
-            let code = try row.decode(String.self, column: "unit_code")
+            let code = try row.decode(UnitCode.self, column: "unit_code")
             let committee = try row.decode(String.self, column: "committee")
             guard let assessment = try row.decode(PostgresJSON?.self, column: "assessment")?.decode(AssessmentContent.self) else {
                 ungraded.append(code)
@@ -390,7 +392,7 @@ public struct GradingStore: Sendable {
         cycle ref: CycleRef,
         decisions: [TieDecision]
     ) async throws
-        -> (CohortProposal, [String: String], [String])
+        -> (CohortProposal, [UnitCode: String], [UnitCode])
     {
         let policy = try cyclePolicy()
         let (units, sources, ungraded, comparisons) = try await counting(
@@ -437,7 +439,7 @@ public struct GradingStore: Sendable {
     }
 
     private struct GradeRow: Encodable {
-        var unit_code: String
+        var unit_code: UnitCode
         var committee: String
         var source: String
         var total: String
@@ -449,8 +451,8 @@ public struct GradingStore: Sendable {
     /// Writes the grading row, every unit's grade (one statement), and re-checks the rosters.
     static func store(
         _ proposal: CohortProposal,
-        sources: [String: String],
-        ungraded: [String],
+        sources: [UnitCode: String],
+        ungraded: [UnitCode],
         decisions: [TieDecision],
         state: GradingState,
         on connection: PostgresConnection,
@@ -519,7 +521,7 @@ public struct GradingStore: Sendable {
         var distribution: [String: [String: Int]] = [:]
         for row in rows {
             let unit = GradedUnit(
-                code: try row.decode(String.self, column: "unit_code"),
+                code: try row.decode(UnitCode.self, column: "unit_code"),
                 committee: try row.decode(String.self, column: "committee"),
                 source: try row.decode(String.self, column: "source"),
                 total: try Score(parsing: try row.decode(String.self, column: "total")),
@@ -537,7 +539,7 @@ public struct GradingStore: Sendable {
               AND NOT EXISTS (SELECT 1 FROM unit_grades g WHERE g.county = cu.county AND g.cycle = cu.cycle AND g.unit_code = cu.unit_code)
             ORDER BY cu.unit_code
             """
-        ).map { try $0.decode(String.self, column: "unit_code") }
+        ).map { try $0.decode(UnitCode.self, column: "unit_code") }
         let conflicts = try head.decode(PostgresJSON.self, column: "conflicts").decode([CohortConflict].self)
         let rulings = try await ratioRulings(on: connection, cycle: ref)
         return GradingResult(
@@ -566,7 +568,7 @@ public struct GradingStore: Sendable {
     // MARK: Rosters against grades
 
     struct RosterCheckOutcome {
-        var unit: String
+        var unit: UnitCode
         var version: Int
         var grade: UnitGrade
         var report: RosterReport
@@ -576,7 +578,7 @@ public struct GradingStore: Sendable {
     static func rosterChecks(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        units: [String]?,
+        units: [UnitCode]?,
         final: Bool
     ) async throws -> [RosterCheckOutcome] {
         let (county, cycle) = (ref.county, ref.cycle)
@@ -607,7 +609,7 @@ public struct GradingStore: Sendable {
             """
         )
         var outcomes: [RosterCheckOutcome] = []
-        var current: (unit: String, version: Int, award: Bool, grade: UnitGrade, staff: [StaffRecord])?
+        var current: (unit: UnitCode, version: Int, award: Bool, grade: UnitGrade, staff: [StaffRecord])?
         let check = RosterCheck(policy: policy)
         func flush() {
             if let c = current {
@@ -622,7 +624,7 @@ public struct GradingStore: Sendable {
             }
         }
         for row in rows {
-            let unit = try row.decode(String.self, column: "unit_code")
+            let unit = try row.decode(UnitCode.self, column: "unit_code")
             if current?.unit != unit {
                 flush()
                 current = (
@@ -637,7 +639,7 @@ public struct GradingStore: Sendable {
     }
 
     private struct CheckRow: Encodable {
-        var unit_code: String
+        var unit_code: UnitCode
         var roster_version: Int
         var unit_grade: String
         var participants: Int
@@ -652,7 +654,7 @@ public struct GradingStore: Sendable {
     static func refreshRosterChecks(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        units: [String]?,
+        units: [UnitCode]?,
         final: Bool
     ) async throws {
         let (county, cycle) = (ref.county, ref.cycle)

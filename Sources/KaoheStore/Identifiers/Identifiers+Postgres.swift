@@ -17,10 +17,17 @@ extension StringIdentifier where Self: PostgresDecodable {
     public init(postgresValue value: PostgresValue) throws { self.init(rawValue: try String(postgresValue: value)) }
 }
 
-extension CountyCode: PostgresEncodable, PostgresDecodable {}
-extension CycleID: PostgresEncodable, PostgresDecodable {}
-extension UnitCode: PostgresEncodable, PostgresDecodable {}
-extension RuleID: PostgresEncodable, PostgresDecodable {}
+extension StringIdentifier where Self: PostgresArrayElement {
+    /// `text[]`, as for `String`.
+    public static var postgresArrayDataType: PostgresDataType { String.postgresArrayDataType }
+    /// `text`.
+    public static var postgresElementDataType: PostgresDataType { String.postgresElementDataType }
+}
+
+extension CountyCode: PostgresArrayElement {}
+extension CycleID: PostgresArrayElement {}
+extension UnitCode: PostgresArrayElement {}
+extension RuleID: PostgresArrayElement {}
 
 /// A record that belongs to one cycle of one county.
 public protocol CycleScoped {

@@ -5,7 +5,7 @@ import Postgres
 extension MonitorStore {
     /// 考核得分: each enrolled unit's total as scored in its committee's latest assessment filing
     /// (the unit table's score column), by unit code. Units not yet assessed are absent.
-    public func assessedTotals(cycle ref: CycleRef) async throws -> [String: Decimal] {
+    public func assessedTotals(cycle ref: CycleRef) async throws -> [UnitCode: Decimal] {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
@@ -15,10 +15,10 @@ extension MonitorStore {
             ORDER BY f.unit_code, f.version DESC
             """
         )
-        var totals: [String: Decimal] = [:]
+        var totals: [UnitCode: Decimal] = [:]
         for row in rows {
             if let text = try row.decode(String?.self, column: "total"), let total = Decimal(string: text) {
-                totals[try row.decode(String.self, column: "unit_code")] = total
+                totals[try row.decode(UnitCode.self, column: "unit_code")] = total
             }
         }
         return totals

@@ -50,7 +50,7 @@ public struct UnitRecord: Sendable, Hashable, Codable {
     /// The county it belongs to.
     public var county: CountyCode
     /// 统一社会信用代码 (18 characters, checksum already verified by KaoheRules).
-    public var code: String
+    public var code: UnitCode
     /// 单位名称.
     public var name: String
     /// The committee that assesses it.
@@ -60,7 +60,7 @@ public struct UnitRecord: Sendable, Hashable, Codable {
     /// 在编人数.
     public var headcount: Int
     /// Makes a unit record.
-    public init(county: CountyCode, code: String, name: String, committee: String, department: String, headcount: Int) {
+    public init(county: CountyCode, code: UnitCode, name: String, committee: String, department: String, headcount: Int) {
         self.county = county
         self.code = code
         self.name = name

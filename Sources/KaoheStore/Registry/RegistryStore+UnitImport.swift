@@ -64,7 +64,7 @@ extension RegistryStore {
                 _ = try await connection.copyFrom("COPY unit_import_rows (code, name, committee, department, headcount) FROM STDIN") {
                     writer in
                     for unit in units {
-                        writer.append(row: [unit.code, unit.name, unit.committee, unit.department, String(unit.headcount)])
+                        writer.append(row: [unit.code.rawValue, unit.name, unit.committee, unit.department, String(unit.headcount)])
                         written += 1
                         if writer.needsFlush {
                             try await writer.flush()

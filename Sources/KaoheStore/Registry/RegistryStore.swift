@@ -215,7 +215,7 @@ public struct RegistryStore: Sendable {
     }
 
     /// One unit, or nil.
-    public func unit(county: CountyCode, code: String) async throws -> UnitRecord? {
+    public func unit(county: CountyCode, code: UnitCode) async throws -> UnitRecord? {
         let rows = try await client.query(
             "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
         )
@@ -225,7 +225,7 @@ public struct RegistryStore: Sendable {
     static func unit(_ row: PostgresRow) throws -> UnitRecord {
         UnitRecord(
             county: try row.decode(CountyCode.self, column: "county"),
-            code: try row.decode(String.self, column: "code"),
+            code: try row.decode(UnitCode.self, column: "code"),
             name: try row.decode(String.self, column: "name"),
             committee: try row.decode(String.self, column: "committee"),
             department: try row.decode(String.self, column: "department"),

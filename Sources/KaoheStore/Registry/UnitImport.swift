@@ -176,7 +176,14 @@ public enum UnitImport {
 
             if valid, let committee, let department, let headcount {
                 units.append(
-                    UnitRecord(county: county, code: code, name: name, committee: committee, department: department, headcount: headcount)
+                    UnitRecord(
+                        county: county,
+                        code: UnitCode(code),
+                        name: name,
+                        committee: committee,
+                        department: department,
+                        headcount: headcount
+                    )
                 )
             }
         }

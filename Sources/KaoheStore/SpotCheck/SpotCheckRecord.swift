@@ -52,14 +52,14 @@ public struct SpotCheckRecord: Sendable, Hashable, Codable, CycleScoped {
     /// The reviewers drawn for one selected unit.
     public struct AssignedReviewers: Sendable, Hashable, Codable {
         /// The unit.
-        public var unitCode: String
+        public var unitCode: UnitCode
         /// Reviewer ids with their tickets, ascending ticket.
         public var reviewers: [Ticketed]
         /// How many could not be drawn for lack of eligible reviewers.
         public var shortfall: Int
 
         /// Creates the record of one unit's reviewers.
-        public init(unitCode: String, reviewers: [Ticketed], shortfall: Int) {
+        public init(unitCode: UnitCode, reviewers: [Ticketed], shortfall: Int) {
             self.unitCode = unitCode
             self.reviewers = reviewers
             self.shortfall = shortfall

@@ -102,7 +102,7 @@ public struct SpotCheckStore: Sendable {
     }
 
     /// The units the reviewer is assigned to in the current draws of `county` (all cycles).
-    public func assignedUnits(county: CountyCode, reviewer: String) async throws -> Set<String> {
+    public func assignedUnits(county: CountyCode, reviewer: String) async throws -> Set<UnitCode> {
         let rows = try await client.query(
             """
             SELECT DISTINCT a.unit_code FROM reviewer_assignments a
@@ -110,7 +110,7 @@ public struct SpotCheckStore: Sendable {
             WHERE a.county = \(county) AND a.reviewer = \(reviewer) AND d.superseded_at IS NULL
             """
         )
-        return Set(try rows.map { try $0.decode(String.self, column: "unit_code") })
+        return Set(try rows.map { try $0.decode(UnitCode.self, column: "unit_code") })
     }
 
     // MARK: In a caller's transaction (jobs)
@@ -216,7 +216,7 @@ public struct SpotCheckStore: Sendable {
         )
         let population = try rows.map {
             SpotCheckRecord.PopulationUnit(
-                code: try $0.decode(String.self, column: "unit_code"),
+                code: try $0.decode(UnitCode.self, column: "unit_code"),
                 committee: try $0.decode(String.self, column: "committee"),
                 department: try $0.decode(String?.self, column: "department")
             )
@@ -335,7 +335,7 @@ public struct SpotCheckStore: Sendable {
              WHERE county = \(county) AND cycle = \(cycle) AND draw_no = \(current.drawNo)
             """
         )
-        var codes: [String] = []
+        var codes: [UnitCode] = []
         var strata: [String] = []
         var tickets: [String] = []
         var ranks: [String] = []
@@ -360,7 +360,7 @@ public struct SpotCheckStore: Sendable {
                         \(PostgresArray(ranks))::text[], \(PostgresArray(shortfalls))::text[]) AS x (u, s, t, r, f)
             """
         )
-        var aUnits: [String] = []
+        var aUnits: [UnitCode] = []
         var aReviewers: [String] = []
         var aTickets: [String] = []
         var aRanks: [String] = []
@@ -465,7 +465,7 @@ public struct SpotCheckStore: Sendable {
                 let committeeOf = Dictionary(population.map { ($0.code, $0.committee) }, uniquingKeysWith: { first, _ in first })
                 var strata: [StratumSample] = []
                 for line in selected {
-                    let code = try line.decode(String.self, column: "unit_code")
+                    let code = try line.decode(UnitCode.self, column: "unit_code")
                     let stratum = try line.decode(String.self, column: "stratum")
                     let currentCommittee = try line.decode(String.self, column: "committee")
                     let unit = SelectedUnit(
@@ -507,7 +507,7 @@ public struct SpotCheckStore: Sendable {
                 )
                 var assignments: [SpotCheckRecord.AssignedReviewers] = []
                 for line in assigned {
-                    let code = try line.decode(String.self, column: "unit_code")
+                    let code = try line.decode(UnitCode.self, column: "unit_code")
                     if assignments.last?.unitCode != code {
                         assignments.append(
                             .init(unitCode: code, reviewers: [], shortfall: try line.decode(Int.self, column: "reviewer_shortfall"))

@@ -64,7 +64,7 @@ struct AccountCommand: AsyncParsableCommand {
                 account: account,
                 role: Role(rawValue: role)!,
                 committee: committee,
-                unitCode: unit?.uppercased(),
+                unitCode: unit.map { UnitCode($0.uppercased()) },
                 reviewer: reviewer
             )
             let issued = try await OfficeCommandContext.run(options, command: "account create") { client, _ in

@@ -113,14 +113,14 @@ struct CycleEnrolCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
     @OptionGroup var acting: ActingAccount
-    @Option(name: .customLong("unit"), help: "A unit's code (repeatable).") var units: [String] = []
+    @Option(name: .customLong("unit"), help: "A unit's code (repeatable).") var units: [UnitCode] = []
     @Flag(help: "Every unit of the county's register.") var all = false
 
     func validate() throws {
         guard all != !units.isEmpty else { throw ValidationError("give --unit CODE (repeatable) or --all") }
-        var seen = Set<String>()
+        var seen = Set<UnitCode>()
         for code in units {
-            do { _ = try UnifiedSocialCreditCode(code) } catch { throw ValidationError("--unit \(code): \(error)") }
+            do { _ = try code.validated() } catch { throw ValidationError("--unit \(code): \(error)") }
             guard seen.insert(code).inserted else { throw ValidationError("--unit \(code) is given twice") }
         }
     }

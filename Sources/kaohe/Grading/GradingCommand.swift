@@ -39,7 +39,7 @@ struct GradingCommand: AsyncParsableCommand {
             )
             for conflict in result.conflicts {
                 print(
-                    "  \(conflict.kind) [\(conflict.scope)] \(conflict.total) seats \(conflict.seats): \(conflict.units.joined(separator: " ")) — \(conflict.message)"
+                    "  \(conflict.kind) [\(conflict.scope)] \(conflict.total) seats \(conflict.seats): \(conflict.units.map(\.rawValue).joined(separator: " ")) — \(conflict.message)"
                 )
             }
         }
@@ -86,7 +86,7 @@ struct GradingDecideCommand: AsyncParsableCommand {
         guard parts.count == 3, let cut = CohortCut(rawValue: parts[0]), !parts[1].isEmpty, !parts[2].isEmpty else {
             throw ValidationError("--decision \(text): expected CUT:CODE[+CODE…]:REFERENCE with CUT excellent-cap or qualified-floor")
         }
-        return TieDecision(cut: cut, favoured: parts[1].split(separator: "+").map(String.init), reference: parts[2])
+        return TieDecision(cut: cut, favoured: parts[1].split(separator: "+").map { UnitCode(String($0)) }, reference: parts[2])
     }
 
     func validate() throws {

@@ -41,7 +41,7 @@ struct AppealRecordCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
     @OptionGroup var target: CycleArguments
     @OptionGroup var acting: ActingAccount
-    @Option(help: "The unit (unified social credit code).") var unit: String
+    @Option(help: "The unit (unified social credit code).") var unit: UnitCode
     @Option(help: "The staff member's number in the unit's roster.") var staffNo: String
     @Option(help: "The grade appealed: 基本合格/不合格/不定等次/不参加 or its English id.") var grade: String
     @Option(help: "The day the staff member was told, YYYY-MM-DD.") var notifiedOn: String

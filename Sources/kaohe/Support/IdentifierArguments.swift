@@ -9,3 +9,4 @@ extension StringIdentifier where Self: ExpressibleByArgument {
 
 extension CountyCode: ExpressibleByArgument {}
 extension CycleID: ExpressibleByArgument {}
+extension UnitCode: ExpressibleByArgument {}

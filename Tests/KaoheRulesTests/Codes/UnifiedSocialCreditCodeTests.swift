@@ -69,7 +69,7 @@ struct UnifiedSocialCreditCodeTests {
     @Test("lower case is read as upper case; public institutions start with 12")
     func normalisation() throws {
         #expect(try UnifiedSocialCreditCode("91310000775785552l").rawValue == "91310000775785552L")
-        let code = try UnifiedSocialCreditCode(testCode(7))
+        let code = try UnifiedSocialCreditCode(testCode(7).rawValue)
         #expect(code.isPublicInstitution)
         #expect(code.registrationAuthority == "1")
         #expect(code.administrativeDivision == "330000")

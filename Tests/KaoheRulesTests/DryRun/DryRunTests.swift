@@ -31,7 +31,7 @@ struct DryRunTests {
         #expect(rows.map { $0["grade"] as? String } == ["excellent", "good", "poor", "qualified"])
         #expect(rows.map { $0["band"] as? String } == ["excellent", "good", "good", "good"])
         #expect((rows[0]["total"] as? NSNumber)?.doubleValue == 92.5)
-        #expect(rows[0]["code"] as? String == testCode(1))
+        #expect(rows[0]["code"] as? String == testCode(1).rawValue)
         // N = 4: ⌊1.2⌋ = 1 优秀 allowed; ⌈0.4⌉ = 1 合格 required: the lowest 良好 (78.75) is lowered.
         let reasons = try #require(rows[3]["reasons"] as? [[String: Any]])
         #expect(reasons.last?["rule"] as? String == "qualified-floor")
@@ -40,7 +40,7 @@ struct DryRunTests {
 
     @Test("grade: bad input names the unit, the field and the rule")
     func gradeErrors() throws {
-        let bad = gradeUnit(1, mainDuties: "31").replacingOccurrences(of: testCode(1), with: "91350100M000100Y44")
+        let bad = gradeUnit(1, mainDuties: "31").replacingOccurrences(of: testCode(1).rawValue, with: "91350100M000100Y44")
         let input = Data("{\"units\":[\(bad)]}".utf8)
         #expect {
             try GradeDryRun.run(input: input, schemeId: "county-2021", scope: .county)

@@ -71,7 +71,7 @@ struct SamplerTests {
         ]
         for stratum in byCommittee.strata {
             #expect(stratum.sampleSize == atLeast(percent: 10, of: stratum.size))
-            #expect(stratum.selected.map(\.code) == expected[stratum.name])
+            #expect(stratum.selected.map(\.code.rawValue) == expected[stratum.name])
         }
         #expect(byCommittee.selected.count == 8)
         #expect(byCommittee.strata.map(\.size).sorted() == [11, 12, 12, 12])
@@ -173,7 +173,7 @@ struct SamplerTests {
                 let reviewer = reviewers.first { $0.id == drawn.id }!
                 #expect(reviewer.committee != unit.committee && reviewer.department != unit.department)
                 // Anyone can recompute the ticket from the documented derivation.
-                let sampler = ConsistentSampler(seed: "20260212000000000047/reviewers/" + unit.code)
+                let sampler = ConsistentSampler(seed: "20260212000000000047/reviewers/" + unit.code.rawValue)
                 #expect(sampler.ticket(for: drawn.id) == drawn.ticket)
             }
             #expect(assignment.reviewers[0].ticket < assignment.reviewers[1].ticket)

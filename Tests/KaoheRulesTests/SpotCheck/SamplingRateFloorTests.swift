@@ -4,7 +4,7 @@ import Testing
 /// 抽查比例不低于10%: the floor holds whatever a policy says; a higher rate and one stratum work.
 @Suite("随机抽查核验: the 10 % floor and the cycle's own rate")
 struct SamplingRateFloorTests {
-    let units = (1...30).map { DrawUnit(code: "U\($0)", committee: $0 % 3 == 0 ? "a" : "b") }
+    let units = (1...30).map { DrawUnit(code: UnitCode("U\($0)"), committee: $0 % 3 == 0 ? "a" : "b") }
 
     func policy(minimum: Int) throws -> SpotCheckPolicy {
         SpotCheckPolicy(
@@ -61,7 +61,7 @@ struct SamplingRateFloorTests {
         )
         #expect(draw.strata.map(\.name) == ["county"])
         #expect(draw.selected.count == 15)
-        let expected = ConsistentSampler(seed: seed.text).order(units.map(\.code)).prefix(15).map(\.id)
-        #expect(Set(draw.selected.map(\.code)) == Set(expected))
+        let expected = ConsistentSampler(seed: seed.text).order(units.map(\.code.rawValue)).prefix(15).map(\.id)
+        #expect(Set(draw.selected.map(\.code.rawValue)) == Set(expected))
     }
 }

@@ -2,10 +2,10 @@ import KaoheRules
 
 /// Valid unified social credit codes for tests: `1233` + the number zero-padded to 13 digits + check
 /// symbol (the same construction the Python cross-check used).
-func testCode(_ number: Int) -> String {
+func testCode(_ number: Int) -> UnitCode {
     let digits = String(number)
     let first17 = "1233" + String(repeating: "0", count: 13 - digits.count) + digits
-    return first17 + String(UnifiedSocialCreditCode.checkSymbol(forFirst17: first17)!)
+    return UnitCode(first17 + String(UnifiedSocialCreditCode.checkSymbol(forFirst17: first17)!))
 }
 
 /// `Score` from a literal like "12.50"; traps on a bad literal (tests only).

@@ -60,7 +60,7 @@ struct CycleBody: Encodable {
     var timeZone: String
     var now: String
     var steps: [Step]
-    var units: [String]
+    var units: [UnitCode]
     /// The cycle's own spot-check rate and strata (absent: the built-in policy's).
     var spotCheck: SpotCheckBody
     var createdAt: String
@@ -91,13 +91,13 @@ struct SpotCheckBody: Encodable {
 
 /// The JSON of `PUT …/cycles/{cycle}/units`.
 struct EnrolmentInput: Decodable {
-    var units: [String]
+    var units: [UnitCode]
 }
 
 /// The answer to an enrolment.
 struct EnrolmentBody: Encodable {
     var cycle: CycleID
-    var units: [String]
-    var added: [String]
-    var removed: [String]
+    var units: [UnitCode]
+    var added: [UnitCode]
+    var removed: [UnitCode]
 }

@@ -61,10 +61,10 @@ struct CyclesController: Sendable {
         let (principal, county, cycleID) = try Self.office(context)
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(EnrolmentInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
-        var seen = Set<String>()
+        var seen = Set<UnitCode>()
         for (index, code) in input.units.enumerated() {
             do {
-                _ = try UnifiedSocialCreditCode(code)
+                _ = try code.validated()
             } catch {
                 throw ProblemDetails.invalid("/units/\(index)", rule: error.rule.identifier, error.description)
             }

@@ -74,7 +74,7 @@ struct FilingBody<Content: Encodable>: Encodable {
 struct FilingHead: Encodable {
     var county: CountyCode
     var cycle: CycleID
-    var unit: String
+    var unit: UnitCode
     var kind: String
     var version: Int
     var filedAt: String
@@ -107,7 +107,7 @@ struct HistoryBody: Encodable {
 
     var county: CountyCode
     var cycle: CycleID
-    var unit: String
+    var unit: UnitCode
     var kind: String
     var versions: [Entry]
 }

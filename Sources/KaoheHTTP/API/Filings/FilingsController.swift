@@ -49,7 +49,7 @@ struct FilingsController: Sendable {
         var principal: Principal
         var county: CountyCode
         var cycle: CycleID
-        var unit: String
+        var unit: UnitCode
     }
 
     func register(on api: APIRoutes) {
@@ -234,12 +234,12 @@ struct FilingsController: Sendable {
         _ context: KaoheRequestContext,
         action: Action,
         what: String,
-        lookup: (CountyCode, CycleID, String) async throws -> (UnitRecord, Extra)?
+        lookup: (CountyCode, CycleID, UnitCode) async throws -> (UnitRecord, Extra)?
     ) async throws -> (target: Target, extra: Extra) {
         let principal = try context.requirePrincipal()
         let county = try context.parameters.require("county", as: CountyCode.self)
         let cycle = try context.parameters.require("cycle", as: CycleID.self)
-        let code = try context.parameters.require("code")
+        let code = try context.parameters.require("code", as: UnitCode.self)
         let policy = AccessPolicy(principal)
         try policy.county(county).require("unit \(code)")
         guard let (unit, extra) = try await lookup(county, cycle, code) else {

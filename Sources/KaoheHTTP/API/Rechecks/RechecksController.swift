@@ -75,6 +75,6 @@ struct RecheckReviewerInput: Decodable {
 }
 
 struct RechecksBody: Encodable {
-    var unit: String
+    var unit: UnitCode
     var versions: [RecheckVersion]
 }

@@ -17,7 +17,7 @@ struct RegistryController: Sendable {
 
     /// A unit as the API returns it.
     struct UnitBody: Codable, Sendable {
-        var code: String
+        var code: UnitCode
         var name: String
         var committee: String
         var department: String
@@ -104,7 +104,7 @@ struct RegistryController: Sendable {
     /// `GET /counties/{county}/units/{code}`.
     @Sendable func unit(_ request: Request, context: KaoheRequestContext) async throws -> UnitResponse {
         let county = try context.parameters.require("county", as: CountyCode.self)
-        let code = try context.parameters.require("code").uppercased()
+        let code = UnitCode(try context.parameters.require("code").uppercased())
         let policy = AccessPolicy(try context.requirePrincipal())
         try policy.county(county).require("unit \(code)")
         guard let unit = try await registry.unit(county: county, code: code) else {

@@ -31,7 +31,7 @@ struct CommitteesView: Sendable, TabularView {
     }
 
     /// Per committee figures from the draw and the deviation report, for the committees `visibility` lets the account see.
-    static func figures(enrolled: [String], draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility) -> [Figures] {
+    static func figures(enrolled: [UnitCode], draw: SpotCheckRecord?, report: DeviationReport?, visibility: UnitVisibility) -> [Figures] {
         var byCommittee: [String: Figures] = [:]
         for committee in visibility.committeeNames.keys { byCommittee[committee] = Figures(committee: committee) }
         for code in enrolled {
@@ -58,7 +58,7 @@ struct CommitteesView: Sendable, TabularView {
     }
 
     static func build(
-        enrolled: [String],
+        enrolled: [UnitCode],
         draw: SpotCheckRecord?,
         report: DeviationReport?,
         visibility: UnitVisibility,

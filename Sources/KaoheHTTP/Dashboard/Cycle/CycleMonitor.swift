@@ -17,7 +17,7 @@ struct CycleMonitor: Decodable, Sendable {
         var status: String?
     }
     struct Unit: Decodable, Sendable {
-        var code: String
+        var code: UnitCode
         var name: String
         var committee: String
         var steps: Steps
@@ -34,7 +34,7 @@ struct CycleMonitor: Decodable, Sendable {
     struct Conflict: Decodable, Sendable {
         var kind: String?
         var scope: String?
-        var units: [String]?
+        var units: [UnitCode]?
         var message: String?
     }
     struct Grading: Decodable, Sendable {
@@ -42,14 +42,14 @@ struct CycleMonitor: Decodable, Sendable {
         var conflicts: [Conflict]?
     }
     struct Violation: Decodable, Sendable {
-        var unit: String
+        var unit: UnitCode
         var staffNo: String?
         var rule: String?
         var message: String?
     }
     struct Objection: Decodable, Sendable {
         var id: LooseText
-        var unit: String
+        var unit: UnitCode
         var filedAt: String?
     }
     /// A scheduled run that has failed (and whether the runners gave it up).
@@ -61,7 +61,7 @@ struct CycleMonitor: Decodable, Sendable {
         var dueAt: String?
     }
     struct DeviationUnit: Decodable, Sendable {
-        var unit: String
+        var unit: UnitCode
         var committeeTotal: Decimal?
         var recheckTotal: Decimal?
     }

@@ -1,3 +1,4 @@
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 
@@ -28,7 +29,7 @@ enum OverviewSheets {
             return sheet
         case "late":
             var sheet = Sheet(name: name, columns: [.identifier("代码"), "单位名称", "专业考核委员会", "逾期环节"])
-            for u in view.lateUnits { sheet.append([u.code, u.name, u.committee, u.steps]) }
+            for u in view.lateUnits { sheet.append([u.code.rawValue, u.name, u.committee, u.steps]) }
             return sheet
         case "violations":
             var sheet = Sheet(name: name, columns: ["单位", .identifier("工号"), .identifier("规则"), "说明"])

@@ -27,7 +27,7 @@ struct OverviewView {
         var daysLeft: String
     }
     struct LateUnit {
-        var code: String
+        var code: UnitCode
         var name: String
         var href: String
         var committee: String
@@ -143,7 +143,7 @@ struct OverviewView {
         }
         violations = monitor.violations.map {
             Violation(
-                unitName: names[$0.unit] ?? $0.unit,
+                unitName: names[$0.unit] ?? $0.unit.rawValue,
                 href: page.unitHref($0.unit),
                 staffNo: $0.staffNo ?? "",
                 rule: $0.rule ?? "",
@@ -156,14 +156,14 @@ struct OverviewView {
             Conflict(
                 scope: conflict.scope.map { committeeNames[$0] ?? ($0 == "county" ? "全县" : $0) } ?? "",
                 message: conflict.message ?? "等次比例超出规定，须由县事考办处理。",
-                units: conflict.units.map { $0.map { names[$0] ?? $0 }.joined(separator: "、") }
+                units: conflict.units.map { $0.map { names[$0] ?? $0.rawValue }.joined(separator: "、") }
             )
         }
         objections = monitor.objections.map {
             let filedAt = $0.filedAt.flatMap { ShanghaiTime.parse($0, dateMeansEndOfDay: false) }
             return Objection(
                 id: $0.id.description,
-                unitName: names[$0.unit] ?? $0.unit,
+                unitName: names[$0.unit] ?? $0.unit.rawValue,
                 href: page.unitHref($0.unit),
                 filedAt: filedAt.map(ChineseTime.dateTime) ?? "",
                 filedAtExport: filedAt.map(ChineseTime.spreadsheetText) ?? ""

@@ -56,7 +56,7 @@ struct ResultsController: Sendable {
             throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
         }
         let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map {
-            String($0.key.dropFirst("favoured_".count))
+            UnitCode(String($0.key.dropFirst("favoured_".count)))
         }.sorted()
         let grading = dashboard.stores.grading
         let cycle = page.cycle.definition.cycle

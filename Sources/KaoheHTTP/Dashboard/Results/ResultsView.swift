@@ -122,7 +122,7 @@ struct ResultsView: Sendable, TabularView {
         let unitRows = shown.map { unit in
             DataRow(
                 [
-                    .code(unit.code), DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code),
+                    .code(unit.code), DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code.rawValue),
                     DataCell(visibility.committeeName(unit.committee)), DataCell(source(unit.source)), .number(unit.total),
                     DataCell(unit.band.chinese), DataCell(unit.grade.chinese),
                     DataCell(unit.reasons.map(\.message).joined(separator: ";")),
@@ -224,7 +224,7 @@ struct ResultsView: Sendable, TabularView {
                         title:
                             "\(conflictKind(conflict.kind)):\(conflict.total) 分,\(conflict.units.count) 个单位争 \(conflict.seats) 个\(better)名额",
                         seats: conflict.seats,
-                        units: conflict.units.map { .init(field: "favoured_" + $0, label: "\(visibility.name($0))(\($0))") }
+                        units: conflict.units.map { .init(field: "favoured_" + $0.rawValue, label: "\(visibility.name($0))(\($0))") }
                     )
                 )
             }

@@ -118,7 +118,7 @@ struct SpotCheckView: Sendable, TabularView {
                 selectionRows.append(
                     DataRow([
                         DataCell(stratum.name == "county" ? "全县" : visibility.committeeName(stratum.name)), .number(index + 1),
-                        DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code), .code(unit.code),
+                        DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code.rawValue), .code(unit.code),
                         .code(unit.ticket.value),
                         DataCell(reviewers.joined(separator: "、")),
                     ])
@@ -138,7 +138,7 @@ struct SpotCheckView: Sendable, TabularView {
         let deviationRows = (report?.units ?? []).filter { visibility.sees($0.unit, committee: $0.committee) }.map { c in
             DataRow(
                 [
-                    DataCell(visibility.name(c.unit), href: base + "/units/" + c.unit), .code(c.unit),
+                    DataCell(visibility.name(c.unit), href: base + "/units/" + c.unit.rawValue), .code(c.unit),
                     DataCell(visibility.committeeName(c.committee)),
                     .number(c.committeeTotal), .number(c.recheckTotal), .number(c.difference), .number(c.committeePoor),
                     .number(c.recheckPoor),

@@ -1,4 +1,5 @@
 import Foundation
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 
@@ -111,6 +112,8 @@ struct DataCell: Sendable, ExpressibleByStringLiteral {
     static func number(_ value: some CustomStringConvertible) -> DataCell { DataCell(value.description, kind: "num") }
     /// A unit code or a hash, monospace.
     static func code(_ value: String, href: String? = nil) -> DataCell { DataCell(value, href: href, kind: "code") }
+    /// A unit's code.
+    static func code(_ unit: UnitCode, href: String? = nil) -> DataCell { code(unit.rawValue, href: href) }
     /// A time: `2026年12月6日 10:30` on the page, a time in the downloads.
     static func time(_ instant: Date) -> DataCell {
         DataCell(ChineseTime.dateTime(instant), kind: "time", exportText: ChineseTime.spreadsheetText(instant))

@@ -10,7 +10,7 @@ struct UnitVisibility: Sendable {
     /// The county.
     var county: CountyCode
     /// Every unit of the county, by code (names and committees for the tables).
-    var units: [String: UnitRecord]
+    var units: [UnitCode: UnitRecord]
     /// Committee id → name.
     var committeeNames: [String: String]
 
@@ -18,7 +18,7 @@ struct UnitVisibility: Sendable {
     var countyWide: Bool { policy.seeCountyWide(county: county) == .allowed }
 
     /// Whether the account may see unit `code` (of committee `committee` when the unit is unknown).
-    func sees(_ code: String, committee: String? = nil) -> Bool {
+    func sees(_ code: UnitCode, committee: String? = nil) -> Bool {
         let ref = AccessPolicy.UnitRef(county: county, committee: units[code]?.committee ?? committee ?? "", code: code)
         return policy.see(unit: ref) == .allowed
     }
@@ -30,7 +30,7 @@ struct UnitVisibility: Sendable {
     }
 
     /// The unit's name, or its code when unknown.
-    func name(_ code: String) -> String { units[code]?.name ?? code }
+    func name(_ code: UnitCode) -> String { units[code]?.name ?? code.rawValue }
 
     /// The committee's name, or its id.
     func committeeName(_ id: String) -> String { committeeNames[id] ?? id }

@@ -33,7 +33,10 @@ struct RosterUploadController: Sendable {
         } catch let refusal as UploadRefusal {
             // The unit page again, the reason beside the file field.
             let page = try await dashboard.cyclePage(context, current: .units)
-            var view = try await UnitPageController(dashboard: dashboard).load(page, code: try context.parameters.require("code"))
+            var view = try await UnitPageController(dashboard: dashboard).load(
+                page,
+                code: try context.parameters.require("code", as: UnitCode.self)
+            )
             view.uploadError = refusal.message
             var rendered = page.render("unit", view, title: view.name)
             rendered.status = refusal.status
@@ -49,7 +52,7 @@ struct RosterUploadController: Sendable {
 
     func file(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
-        let code = try context.parameters.require("code")
+        let code = try context.parameters.require("code", as: UnitCode.self)
         let cycle = page.cycle.definition.cycle
         let filings = dashboard.stores.filings
         guard let (unit, basis) = try await filings.unitForRoster(cycle: CycleRef(county: page.county.code, cycle: cycle), code: code),
@@ -84,14 +87,15 @@ struct RosterUploadController: Sendable {
         } catch let error as CycleError {
             throw UploadRefusal(status: .conflict, message: "未能报送名册:" + Self.chinesePart(error.message))
         }
-        let location = page.base + "/units/" + code + "?filed=roster&version=\(filed.filing.version)&restored=\(filed.notices.count)"
+        let location =
+            page.base + "/units/" + code.rawValue + "?filed=roster&version=\(filed.filing.version)&restored=\(filed.notices.count)"
         return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
     /// An empty roster with the importer's columns and a sample line.
     func template(context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
-        let code = try context.parameters.require("code")
+        let code = try context.parameters.require("code", as: UnitCode.self)
         guard let unit = try await dashboard.registry.unit(county: page.county.code, code: code),
             page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
         else { throw ProblemDetails.notFound("unit \(code)") }

@@ -25,14 +25,14 @@ struct UnitPageController: Sendable {
         let filed: (version: Int, restored: Int)? =
             query["filed"] == "roster"
             ? query["version"].flatMap { Int(String($0)) }.map { ($0, query["restored"].flatMap { Int(String($0)) } ?? 0) } : nil
-        let view = try await load(page, code: try context.parameters.require("code"), filed: filed)
+        let view = try await load(page, code: try context.parameters.require("code", as: UnitCode.self), filed: filed)
         return page.render("unit", view, title: "\(view.name)")
     }
 
     /// One of its tables (`?table=…`) as CSV or .xlsx.
     @Sendable func unitTable(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
-        let view = try await load(page, code: try context.parameters.require("code"))
+        let view = try await load(page, code: try context.parameters.require("code", as: UnitCode.self))
         return try DataTable.download(view.tables, request: request, countyName: page.county.name, format: format)
     }
 
@@ -40,13 +40,13 @@ struct UnitPageController: Sendable {
     func latestRoster(
         _ history: [FilingVersion],
         cycle ref: CycleRef,
-        unit: String
+        unit: UnitCode
     ) async throws -> (version: Int, lines: [RosterLine])? {
         guard let latest = history.filter({ $0.step == .roster }).map(\.version).max() else { return nil }
         return (latest, try await dashboard.stores.filings.rosterLines(cycle: ref, unit: unit, version: latest))
     }
 
-    func load(_ page: CyclePage, code: String, filed: (version: Int, restored: Int)? = nil) async throws -> UnitView {
+    func load(_ page: CyclePage, code: UnitCode, filed: (version: Int, restored: Int)? = nil) async throws -> UnitView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
         guard let unit = try await dashboard.registry.unit(county: county, code: code),

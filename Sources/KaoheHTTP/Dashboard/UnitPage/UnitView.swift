@@ -8,7 +8,7 @@ import KaoheStore
 /// the roster's violations, and the audit entries that concern it.
 struct UnitView: Sendable {
     var name: String
-    var code: String
+    var code: UnitCode
     var committee: String
     var department: String
     var headcount: Int
@@ -67,7 +67,7 @@ struct UnitView: Sendable {
 
     static func build(_ input: Inputs, base: String, cycle: CycleID) -> UnitView {
         let code = input.unit.code
-        let downloadBase = base + "/units/" + code + "/tables"
+        let downloadBase = base + "/units/" + code.rawValue + "/tables"
 
         let filingRows = input.history.sorted { ($0.step, $0.version) < ($1.step, $1.version) }.map { version in
             DataRow(
@@ -266,10 +266,10 @@ struct UnitView: Sendable {
             audit: audit,
             rosterForm: input.rosterCSRF.map { csrf in
                 RosterForm(
-                    action: base + "/units/" + code + "/roster",
+                    action: base + "/units/" + code.rawValue + "/roster",
                     csrf: csrf,
-                    templateXLSX: base + "/units/" + code + "/roster-template.xlsx",
-                    templateCSV: base + "/units/" + code + "/roster-template.csv"
+                    templateXLSX: base + "/units/" + code.rawValue + "/roster-template.xlsx",
+                    templateCSV: base + "/units/" + code.rawValue + "/roster-template.csv"
                 )
             },
             filedNote: input.filed.map { filed in

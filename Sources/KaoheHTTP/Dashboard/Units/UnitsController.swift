@@ -79,7 +79,7 @@ struct UnitsController: Sendable {
             rows: rows.map { row in
                 func status(_ step: FilingStep) -> String { row.statuses[step] ?? "not_started" }
                 return RowView(
-                    code: row.code,
+                    code: row.code.rawValue,
                     name: row.name,
                     href: page.unitHref(row.code),
                     committee: row.committee,

@@ -9,7 +9,7 @@ import Spreadsheets
 struct UnitsTable: Sendable {
     /// One unit's row, as shown.
     struct Row: Sendable {
-        var code: String
+        var code: UnitCode
         var name: String
         var committeeID: String
         var committee: String
@@ -108,7 +108,7 @@ struct UnitsTable: Sendable {
             case "complete": if !FilingStep.allCases.allSatisfy({ row.statuses[$0] == "filed" }) { return false }
             default: if !FilingStep.allCases.contains(where: { (row.statuses[$0] ?? "not_started") == query.status }) { return false }
             }
-            if !text.isEmpty, !row.name.lowercased().contains(text), !row.code.lowercased().contains(text) { return false }
+            if !text.isEmpty, !row.name.lowercased().contains(text), !row.code.rawValue.lowercased().contains(text) { return false }
             return true
         }
         return filtered.sorted { a, b in
@@ -177,7 +177,7 @@ struct UnitsTable: Sendable {
             ]
         )
         for row in rows {
-            var cells: [String] = [row.code, row.name, row.committee, row.department]
+            var cells: [String] = [row.code.rawValue, row.name, row.committee, row.department]
             for step in FilingStep.allCases { cells.append(statusName(row.statuses[step])) }
             cells.append(row.score.map(points) ?? "")
             cells.append(row.recheck.map(points) ?? "")
