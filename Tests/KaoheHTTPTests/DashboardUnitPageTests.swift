@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import KaoheHTTP
 import KaoheRules
 import KaoheStore
 import KaoheTestSupport
@@ -10,6 +9,8 @@ import NIOCore
 import Postgres
 import Spreadsheets
 import Testing
+
+@testable import KaoheHTTP
 
 /// 单位详情 page: filings with history, scores, re-check and override, spot check, grade, quota
 /// and audit entries, for every role that may see the unit; any other unit is the 404 page.
@@ -43,6 +44,14 @@ struct DashboardUnitPageTests {
             #expect(page.contains("审计记录"))
             #expect(page.contains("recheck"))  // the re-check's audit entry names the unit's object
             #expect(!page.contains("县医院"))
+            // The audit table reads in Chinese: actions by name (the stored id in the tooltip), details
+            // as 名称：值 — no `filing.roster` or `version=1` where a clerk reads.
+            let auditTable = try #require(page.range(of: "id=\"audit\"").map { String(page[$0.lowerBound...]) })
+            #expect(auditTable.contains(">报送考核名册</td>") && auditTable.contains("title=\"filing.roster\""))
+            #expect(auditTable.contains(">报送核验结果</td>"))
+            #expect(auditTable.contains(">2026年度 考核名册</td>") && auditTable.contains(">2026年度 核验结果</td>"))
+            #expect(auditTable.contains("版本：1") && auditTable.contains("名册行数："))
+            #expect(!auditTable.contains(">filing.") && !auditTable.contains("version=") && !auditTable.contains("rows="))
 
             // The audit entries are the unit's own: none of unit C's.
             let entries = try await DashboardStore(client: d.f.client).auditEntries(
@@ -118,5 +127,24 @@ struct DashboardUnitPageTests {
             #expect(try lines.map { try $0.decode(String.self, column: "staff_no") } == ["0003"])
             #expect(try lines.map { try $0.decode(String.self, column: "score") } == ["88.50"])
         }
+    }
+}
+
+@Suite("Audit entries in words")
+struct AuditWordingTests {
+    @Test("objects, actions and details read in Chinese; what kaohe does not know stays as stored")
+    func wording() {
+        #expect(AuditWording.object("cycles/2026/units/12990101450079190U/roster") == "2026年度 考核名册")
+        #expect(AuditWording.object("cycles/2026-Q1/objections/7") == "2026-Q1季度 第7号异议")
+        #expect(AuditWording.object("cycles/2026/steps/self-assessment") == "2026年度 “自评”报送")
+        #expect(AuditWording.object("cycles/2026") == "2026年度 考核周期")
+        #expect(AuditWording.object("accounts/u-01") == "accounts/u-01")
+        #expect(AuditWording.object("cycles/2026/units/X/unknown-thing") == "cycles/2026/units/X/unknown-thing")
+        #expect(AuditWording.action("objection.review") == "异议复议")
+        #expect(AuditWording.action("later.action") == "later.action")
+        let details = AuditWording.details([
+            "late": "false", "version": "3", "contentHash": String(repeating: "a", count: 64), "oldGrade": "good", "newGrade": "excellent",
+        ])
+        #expect(details == "版本：3；逾期报送：否；原等次：良好；新等次：优秀；内容哈希：aaaaaaaaaaaa…")
     }
 }

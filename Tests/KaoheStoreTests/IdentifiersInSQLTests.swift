@@ -34,3 +34,20 @@ struct IdentifiersInSQLTests {
         await client.close()
     }
 }
+
+@Suite("Audit actions")
+struct AuditActionTests {
+    @Test("every action has a unique name and a Chinese name; a stored name reads back in Chinese")
+    func names() {
+        let all = AuditAction.all
+        #expect(Set(all.map(\.name)).count == all.count)
+        #expect(all.count == 41)
+        for action in all {
+            #expect(action.chineseName.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "\(action.name)")
+            #expect(AuditAction.chineseName(of: action.name) == action.chineseName)
+        }
+        #expect(AuditAction.chineseName(of: "filing.roster") == "报送考核名册")
+        #expect(AuditAction.chineseName(of: "grading.confirm") == "确认考核等次")
+        #expect(AuditAction.chineseName(of: "something.new") == nil)
+    }
+}

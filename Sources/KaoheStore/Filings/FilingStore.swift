@@ -33,23 +33,9 @@ public struct FilingStore: Sendable {
 
     // MARK: Registry lookups for access checks
 
-    /// The unit as registered in the county, or nil.
+    /// The unit as registered in the county, or nil (the registry's reading).
     public func unit(county: CountyCode, code: UnitCode) async throws -> UnitRecord? {
-        let rows = try await client.query(
-            "SELECT county, code, name, committee, department, headcount FROM units WHERE county = \(county) AND code = \(code)"
-        )
-        return try rows.first.map(Self.unitRecord)
-    }
-
-    static func unitRecord(_ row: PostgresRow) throws -> UnitRecord {
-        UnitRecord(
-            county: try row.decode(CountyCode.self, column: "county"),
-            code: try row.decode(UnitCode.self, column: "code"),
-            name: try row.decode(String.self, column: "name"),
-            committee: try row.decode(String.self, column: "committee"),
-            department: try row.decode(String.self, column: "department"),
-            headcount: try row.decode(Int.self, column: "headcount")
-        )
+        try await RegistryStore(client: client).unit(county: county, code: code)
     }
 
     // MARK: Filing
@@ -254,7 +240,7 @@ public struct FilingStore: Sendable {
             """
         )
         guard let row = rows.first else { return nil }
-        let unit = try Self.unitRecord(row)
+        let unit = try RegistryStore.unit(row)
         let basis = try row.decode(String?.self, column: "policy").map { policy in
             RosterBasis(
                 policy: policy,

@@ -38,20 +38,16 @@ extension GradingStore {
                 RETURNING event_no
                 """
             ).one().decode(Int.self, column: "event_no")
-            var details = ["unit": unit.rawValue, "kind": kind.rawValue, "reason": reason, "document": document]
-            if state != nil {
-                details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
-            }
-            try await FilingAudit.record(
+            return try await Self.eventChanged(
                 on: connection,
-                county: county,
-                actor: principal.actor,
+                cycle: ref,
+                graded: state != nil,
+                unit: unit,
+                number: number,
                 action: .gradingEventRecord,
-                object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
-                details: details
+                details: ["unit": unit.rawValue, "kind": kind.rawValue, "reason": reason, "document": document],
+                principal: principal
             )
-            return try await Self.events(on: connection, cycle: ref, includingWithdrawn: true)
-                .first { $0.unit == unit && $0.number == number }!
         }
     }
 
@@ -79,21 +75,49 @@ extension GradingStore {
                     rule: "grading.event-exists"
                 )
             }
-            var details = ["unit": unit.rawValue, "reason": reason]
-            if state != nil {
-                details.merge(try await Self.regrade(on: connection, cycle: ref, principal: principal)) { $1 }
-            }
-            try await FilingAudit.record(
+            return try await Self.eventChanged(
                 on: connection,
-                county: county,
-                actor: principal.actor,
+                cycle: ref,
+                graded: state != nil,
+                unit: unit,
+                number: number,
                 action: .gradingEventWithdraw,
-                object: "cycles/\(cycle)/units/\(unit)/grading-events/\(number)",
-                details: details
+                details: ["unit": unit.rawValue, "reason": reason],
+                principal: principal
             )
-            return try await Self.events(on: connection, cycle: ref, includingWithdrawn: true)
-                .first { $0.unit == unit && $0.number == number }!
         }
+    }
+
+    /// After an event was recorded or withdrawn: regrades a graded cycle (its summary joins the
+    /// audit details), writes the audit entry and reads the event back.
+    static func eventChanged(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        graded: Bool,
+        unit: UnitCode,
+        number: Int,
+        action: AuditAction,
+        details: [String: String],
+        principal: Principal
+    ) async throws -> GradingEventRecord {
+        var details = details
+        if graded {
+            details.merge(try await regrade(on: connection, cycle: ref, principal: principal)) { $1 }
+        }
+        try await FilingAudit.record(
+            on: connection,
+            county: ref.county,
+            actor: principal.actor,
+            action: action,
+            object: "cycles/\(ref.cycle)/units/\(unit)/grading-events/\(number)",
+            details: details
+        )
+        guard
+            let event = try await events(on: connection, cycle: ref, includingWithdrawn: true).first(where: {
+                $0.unit == unit && $0.number == number
+            })
+        else { throw CycleError(.notFound, "第\(number)号情形不存在 / event \(number) not found", rule: "grading.event-exists") }
+        return event
     }
 
     static func events(

@@ -1,7 +1,7 @@
 public import ArgumentParser
 import Foundation
 import KaoheDaemon
-public import KaoheRules
+import KaoheRules
 import KaoheStore
 import Spreadsheets
 

@@ -98,12 +98,15 @@ struct DataCell: Sendable, ExpressibleByStringLiteral {
     var kind: String?
     /// What the downloads hold where it differs from the page's text (a time as `2026-12-06 10:30`).
     var exportText: String?
+    /// A tooltip: the stored id behind a Chinese name (an audit action's `filing.roster`).
+    var title: String?
 
-    init(_ text: String, href: String? = nil, kind: String? = nil, exportText: String? = nil) {
+    init(_ text: String, href: String? = nil, kind: String? = nil, exportText: String? = nil, title: String? = nil) {
         self.text = text
         self.href = href
         self.kind = kind
         self.exportText = exportText
+        self.title = title
     }
 
     init(stringLiteral value: String) { self.init(value) }

@@ -221,15 +221,10 @@ struct UnitView: Sendable {
 
         let auditRows = input.audit.map { entry in
             DataRow([
-                .number(entry.seq), .time(entry.at), DataCell(entry.actor), DataCell(entry.action),
-                DataCell(entry.object),
-                // Content hashes (64 hex digits) as their first 12, like the entry's own hash: the
-                // whole values are for `kaohe audit verify --deep`, and would widen the table past the page.
-                DataCell(
-                    entry.details.sorted { $0.key < $1.key }
-                        .map { "\($0.key)=\($0.key.hasSuffix("Hash") ? String($0.value.prefix(12)) + "…" : $0.value)" }
-                        .joined(separator: "; ")
-                ),
+                .number(entry.seq), .time(entry.at), DataCell(entry.actor),
+                DataCell(AuditWording.action(entry.action), title: entry.action),
+                DataCell(AuditWording.object(entry.object), title: entry.object),
+                DataCell(AuditWording.details(entry.details)),
                 .code(String(entry.hash.prefix(12))),
             ])
         }
