@@ -1,4 +1,4 @@
-public import KaoheRules
+import KaoheRules
 public import KaoheStore
 
 /// 公示期满: at the publicity window's `closes_at` (the run is scheduled when the office opens

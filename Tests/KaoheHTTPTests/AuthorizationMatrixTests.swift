@@ -51,7 +51,7 @@ struct AuthorizationMatrixTests {
         GET    {C}/calendars                                 -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         PUT    {C}/calendars/{year}                          calendar        +--4   3--4      3--4 3--4     3--4    4--+     1--1
         PUT    {Y}                                           cycle           +--4   3--4      3--4 3--4     3--4    4--+     1--1
-        GET    {Y}                                           -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {Y}                                           -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
         PUT    {Y}/units                                     enrolment       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/steps/{step}/close                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         PUT    {U}/self-assessment                           report          3334   3344      +444 3444     3334    4443     1111

@@ -115,6 +115,18 @@ struct DashboardPagesFixture {
         file: (name: String, bytes: [UInt8]),
         fields: [String: String] = [:]
     ) async throws -> TestResponse {
+        try await upload(http, path, as: account, csrf: csrf, fields: fields, files: [("file", file.name, file.bytes)])
+    }
+
+    /// A `multipart/form-data` POST as a browser sends it: the text fields, then each file part.
+    func upload(
+        _ http: some TestClientProtocol,
+        _ path: String,
+        as account: String,
+        csrf: String?,
+        fields: [String: String],
+        files: [(field: String, name: String, bytes: [UInt8])]
+    ) async throws -> TestResponse {
         let boundary = "----kaoheTestBoundary7MA4YWxkTrZu0gW"
         var body: [UInt8] = []
         var all = fields
@@ -122,11 +134,14 @@ struct DashboardPagesFixture {
         for (name, value) in all.sorted(by: { $0.key < $1.key }) {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
-        body += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                .utf8
-        )
-        body += file.bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        for file in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8
+            )
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
         return try await http.executeRequest(
             uri: path,
             method: .post,

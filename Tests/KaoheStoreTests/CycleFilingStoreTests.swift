@@ -349,11 +349,11 @@ struct CycleFilingStoreTests {
             (error as? CycleError)?.code == .stepClosed
         }
         await #expect {
-            _ = try await store.putAttachment(
+            _ = try await store.fileSelfAssessment(
                 cycle: CycleRef(county: Self.county, cycle: "2024"),
                 unit: Self.unitA,
-                name: "说明.pdf",
-                bytes: Array("%PDF-1.4 closed".utf8),
+                report: nil,
+                attachments: [AttachmentUpload(name: "说明.pdf", bytes: Array("%PDF-1.4 closed".utf8))],
                 principal: unitAccount
             )
         } throws: { error in
@@ -363,11 +363,11 @@ struct CycleFilingStoreTests {
         #expect(try blobs.decode(Int.self, column: "n") == 0)
         // A unit outside the cycle is told so, for an attachment too, and nothing is stored.
         await #expect {
-            _ = try await store.putAttachment(
+            _ = try await store.fileSelfAssessment(
                 cycle: CycleRef(county: Self.county, cycle: "2025"),
                 unit: "91350100M000200Y4X",
-                name: "说明.pdf",
-                bytes: Array("%PDF-1.4 stray".utf8),
+                report: nil,
+                attachments: [AttachmentUpload(name: "说明.pdf", bytes: Array("%PDF-1.4 stray".utf8))],
                 principal: office
             )
         } throws: { error in

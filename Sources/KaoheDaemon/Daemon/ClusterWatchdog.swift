@@ -24,8 +24,24 @@ struct ClusterWatchdog: Service {
     init(cluster: EmbeddedCluster, metrics: PrometheusCollectorRegistry, logger: Logger) {
         self.cluster = cluster
         self.logger = logger
-        up = metrics.makeGauge(name: "kaohe_embedded_postgres_up")
-        restarts = metrics.makeCounter(name: "kaohe_embedded_postgres_restarts_total")
+        up = metrics.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "kaohe",
+                subsystem: "embedded_postgres",
+                metricName: "up",
+                unitName: "",
+                helpText: "1 while the embedded PostgreSQL cluster accepts connections, 0 while kaohed restarts it"
+            )
+        )
+        restarts = metrics.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "kaohe",
+                subsystem: "embedded_postgres",
+                metricName: "restarts",
+                unitName: "total",
+                helpText: "Times kaohed restarted its embedded PostgreSQL cluster after the postmaster was gone"
+            )
+        )
         up.set(to: 1.0)
     }
 

@@ -80,6 +80,8 @@ struct CyclePage: Sendable {
 
     /// The account's principal.
     var principal: Principal { session.principal }
+    /// The cycle of the page.
+    var cycleRef: CycleRef { CycleRef(county: county.code, cycle: cycle.definition.cycle) }
 
     /// Whether the account may see this unit (404 otherwise, as in the API).
     func sees(code: UnitCode, committee: String) -> Bool {

@@ -27,9 +27,7 @@ public struct FilingStore: Sendable {
     }
 
     /// The most a self-assessment's attachment may hold: 20 MiB.
-    public static let maxAttachmentBytes = 20 * 1024 * 1024
-    /// The most attachments one self-assessment may carry.
-    public static let maxAttachments = 20
+    public static var maxAttachmentBytes: Int { SelfAssessmentRules.maxAttachmentBytes }
 
     // MARK: Registry lookups for access checks
 
@@ -40,66 +38,47 @@ public struct FilingStore: Sendable {
 
     // MARK: Filing
 
-    /// 自评报告: files the report text as a new version, carrying the latest version's attachments.
+    /// 自评报告: files a new version of the unit's self-assessment — the report text (nil keeps the
+    /// latest version's) and PDFs to add, each replacing an attachment of the same name; the other
+    /// attachments are carried over. Checked by ``SelfAssessmentRules`` (after the step's own
+    /// refusals: a closed step is the answer before anything about the content). The API's report
+    /// and attachment routes and the unit page's form all file through here.
     public func fileSelfAssessment(
         cycle ref: CycleRef,
         unit: UnitCode,
-        report: String,
-        principal: Principal
-    ) async throws -> FilingVersion {
-        try await file(cycle: ref, unit: unit, step: .selfAssessment, principal: principal) {
-            let previous = try await latest(cycle: ref, unit: unit, step: .selfAssessment)
-            let content = SelfAssessmentContent(
-                report: report,
-                attachments: try previous?.decodeContent(SelfAssessmentContent.self).attachments ?? []
-            )
-            return FilingDraft(
-                content: try PostgresJSON(encoding: content),
-                details: ["reportCharacters": String(report.count), "attachments": String(content.attachments.count)],
-                basis: (.selfAssessment, previous?.version)
-            )
-        }
-    }
-
-    /// Adds or replaces one PDF attachment of the self-assessment: a new version carrying the
-    /// latest report and every other attachment.
-    public func putAttachment(
-        cycle ref: CycleRef,
-        unit: UnitCode,
-        name: String,
-        bytes: [UInt8],
+        report: String?,
+        attachments uploads: [AttachmentUpload] = [],
         principal: Principal
     ) async throws -> FilingVersion {
         let (county, cycle) = (ref.county, ref.cycle)
-        let sha256 = Hex.sha256(bytes)
+        let added = uploads.map { AttachmentRef(name: $0.name, sha256: Hex.sha256($0.bytes), size: $0.bytes.count) }
         return try await file(cycle: ref, unit: unit, step: .selfAssessment, principal: principal) {
+            try SelfAssessmentRules.check(report: report, attachments: uploads)
             let previous = try await latest(cycle: ref, unit: unit, step: .selfAssessment)
             let previousContent = try previous?.decodeContent(SelfAssessmentContent.self)
-            var attachments = (previousContent?.attachments ?? []).filter { $0.name != name }
-            guard attachments.count < Self.maxAttachments else {
-                throw CycleError(
-                    .invalid,
-                    "自评附件最多\(Self.maxAttachments)个 / at most \(Self.maxAttachments) attachments",
-                    field: "name",
-                    rule: "attachment.count"
+            var byName = Dictionary((previousContent?.attachments ?? []).map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+            for reference in added { byName[reference.name] = reference }
+            let attachments = byName.values.sorted { $0.name < $1.name }
+            try SelfAssessmentRules.check(attachmentCount: attachments.count)
+            let content = SelfAssessmentContent(report: report ?? previousContent?.report, attachments: attachments)
+            var details = ["attachments": String(attachments.count)]
+            if let report { details["reportCharacters"] = String(report.count) }
+            if added.count == 1, let only = added.first {
+                details.merge(["attachment": only.name, "sha256": only.sha256, "size": String(only.size)]) { $1 }
+            } else if !added.isEmpty {
+                details["added"] = added.map(\.name).joined(separator: "、")
+            }
+            return FilingDraft(content: try PostgresJSON(encoding: content), details: details, basis: (.selfAssessment, previous?.version))
+        } whenFiled: { connection in
+            for upload in uploads {
+                try await connection.execute(
+                    """
+                    INSERT INTO filing_attachments (county, cycle, unit_code, sha256, bytes, size)
+                    VALUES (\(county), \(cycle), \(unit), \(Hex.sha256(upload.bytes)), \(upload.bytes), \(upload.bytes.count))
+                    ON CONFLICT DO NOTHING
+                    """
                 )
             }
-            attachments.append(AttachmentRef(name: name, sha256: sha256, size: bytes.count))
-            attachments.sort { $0.name < $1.name }
-            let content = SelfAssessmentContent(report: previousContent?.report, attachments: attachments)
-            return FilingDraft(
-                content: try PostgresJSON(encoding: content),
-                details: ["attachment": name, "sha256": sha256, "size": String(bytes.count)],
-                basis: (.selfAssessment, previous?.version)
-            )
-        } whenFiled: { connection in
-            try await connection.execute(
-                """
-                INSERT INTO filing_attachments (county, cycle, unit_code, sha256, bytes, size)
-                VALUES (\(county), \(cycle), \(unit), \(sha256), \(bytes), \(bytes.count))
-                ON CONFLICT DO NOTHING
-                """
-            )
         }
     }
 
@@ -159,7 +138,6 @@ public struct FilingStore: Sendable {
         principal: Principal,
         basis: RosterBasis? = nil
     ) async throws -> FilingVersion {
-        let cycle = ref.cycle
         let rows = Self.copyRows(lines)
         var known = basis
         return try await file(cycle: ref, unit: unit, step: .roster, principal: principal, lines: rows) {

@@ -68,7 +68,6 @@ public struct SpotCheckStore: Sendable {
         cycle ref: CycleRef,
         expected: (drawNo: Int, drawn: Bool)?
     ) async throws {
-        let cycle = ref.cycle
         guard let current = try await records(on: connection, cycle: ref, currentOnly: true).first else { return }
         if let expected, expected.drawNo == current.drawNo, expected.drawn == (current.drawnAt != nil) { return }
         if let drawnAt = current.drawnAt {

@@ -6,11 +6,14 @@ import KaoheStore
 
 /// 考核周期 (office of the county):
 /// - `PUT /counties/{county}/cycles/{cycle}` creates the cycle, or updates it before any step opens;
-/// - `GET /counties/{county}/cycles/{cycle}` shows it with each step's state now (office, auditor);
+/// - `GET /counties/{county}/cycles/{cycle}` shows it with each step's state now, to every account
+///   of the county (a unit reads its deadlines here); the enrolled units listed are those the
+///   account may see;
 /// - `PUT /counties/{county}/cycles/{cycle}/units` sets the enrolled units;
 /// - `POST /counties/{county}/cycles/{cycle}/steps/{step}/close` closes an open step now.
 struct CyclesController: Sendable {
     let cycles: CycleStore
+    let registry: RegistryStore
     let idempotency: IdempotencyStore
 
     /// Cycle definitions and enrolment lists are small.
@@ -49,9 +52,20 @@ struct CyclesController: Sendable {
         let principal = try context.requirePrincipal()
         let county = try context.parameters.require("county", as: CountyCode.self)
         let cycleID = try context.parameters.require("cycle", as: CycleID.self)
-        try AccessPolicy(principal).seeCountyWide(county: county).require("county \(county)", rule: "access.county-wide")
-        guard let cycle = try await cycles.cycle(cycle: CycleRef(county: county, cycle: cycleID)) else {
+        let policy = AccessPolicy(principal)
+        try policy.county(county).require("county \(county)")
+        guard var cycle = try await cycles.cycle(cycle: CycleRef(county: county, cycle: cycleID)) else {
             throw ProblemDetails.notFound("考核周期 cycle \(cycleID)")
+        }
+        if policy.seeCountyWide(county: county) != .allowed {
+            // A committee, a unit or a reviewer: the dates for everyone, the units only its own.
+            let committees = Dictionary(
+                try await registry.units(county: county).map { ($0.code, $0.committee) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            cycle.units = cycle.units.filter { code in
+                policy.see(unit: AccessPolicy.UnitRef(county: county, committee: committees[code] ?? "", code: code)) == .allowed
+            }
         }
         return try APIBody.json(CycleBody(cycle))
     }

@@ -34,7 +34,6 @@ struct FilingsController: Sendable {
     /// A PDF attachment: 20 MiB.
     static let maxAttachmentBody = FilingStore.maxAttachmentBytes
     /// A self-assessment report: 200,000 characters.
-    static let maxReportCharacters = 200_000
 
     static let base = "/counties/{county}/cycles/{cycle}/units/{code}"
 
@@ -77,17 +76,6 @@ struct FilingsController: Sendable {
         let target = try await authorize(context, action: .fileAsUnit, what: "self-assessment")
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(SelfAssessmentInput.self, from: try await APIBody.read(request, limit: Self.maxReportBody))
-        let report = input.report.trimmingBlanksAndNewlines()
-        guard !report.isEmpty else {
-            throw ProblemDetails.invalid("/report", rule: "self-assessment.report-required", "自评报告不能为空 / the report is empty")
-        }
-        guard input.report.count <= Self.maxReportCharacters else {
-            throw ProblemDetails.invalid(
-                "/report",
-                rule: "self-assessment.report-length",
-                "自评报告最多\(Self.maxReportCharacters)字 / at most \(Self.maxReportCharacters) characters"
-            )
-        }
         let filing = try await store.fileSelfAssessment(
             cycle: target.cycleRef,
             unit: target.unit,
@@ -103,18 +91,11 @@ struct FilingsController: Sendable {
         let name = try Self.attachmentName(context, upload: true)
         try APIBody.requireMediaType(request, ["application/pdf"])
         let bytes = try await APIBody.read(request, limit: Self.maxAttachmentBody)
-        guard bytes.starts(with: Array("%PDF-".utf8)) else {
-            throw ProblemDetails.invalid(
-                "body",
-                rule: "attachment.pdf-magic",
-                "附件不是 PDF 文件(应以 %PDF- 开头) / the body is not a PDF (it must start with %PDF-)"
-            )
-        }
-        let filing = try await store.putAttachment(
+        let filing = try await store.fileSelfAssessment(
             cycle: target.cycleRef,
             unit: target.unit,
-            name: name,
-            bytes: bytes,
+            report: nil,
+            attachments: [AttachmentUpload(name: name, bytes: bytes)],
             principal: target.principal
         )
         return try Self.renderFiled(filing)
@@ -130,11 +111,16 @@ struct FilingsController: Sendable {
         }
         var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         response.headers[.contentType] = ref.contentType
-        // RFC 6266 / 8187: the UTF-8 name percent-encoded, only ASCII letters, digits and -._~ left as they are.
+        response.headers[.contentDisposition] = Self.attachmentDisposition(name)
+        return response
+    }
+
+    /// `Content-Disposition` of a download named `name` (RFC 6266 / 8187): the UTF-8 name
+    /// percent-encoded, only ASCII letters, digits and -._~ left as they are.
+    static func attachmentDisposition(_ name: String) -> String {
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         let encoded = name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "attachment.pdf"
-        response.headers[.contentDisposition] = "attachment; filename*=UTF-8''\(encoded)"
-        return response
+        return "attachment; filename*=UTF-8''\(encoded)"
     }
 
     /// 专考委考核 `PUT …/assessment`: the committee's score sheet.
@@ -264,31 +250,13 @@ struct FilingsController: Sendable {
     static func attachmentName(_ context: KaoheRequestContext, upload: Bool = false) throws -> String {
         let raw = try context.parameters.require("name")
         let name = raw.removingPercentEncoding ?? raw
-        // No control characters or direction marks: a right-to-left override (U+202E) would show
-        // "报告‮fdp.exe" to a clerk as "报告exe.pdf". (The OpenAPI document's `name` pattern says the same.)
-        guard (1...120).contains(name.unicodeScalars.count), !name.contains("/"), !name.contains("\\"), name != ".", name != "..",
-            !name.unicodeScalars.contains(where: Self.isRefusedInName)
-        else {
-            // Asked for, such a name is simply not there.
-            guard upload else { throw ProblemDetails.notFound("附件 attachment") }
-            throw ProblemDetails.invalid(
-                "name",
-                rule: "attachment.name",
-                "附件名应为1–120个字符,不含 / \\ 、控制字符或方向控制符 / the name must be 1–120 characters without slashes, control or format characters"
-            )
+        guard upload else {
+            // Asked for by a name no attachment could have, it is simply not there.
+            guard SelfAssessmentRules.isAcceptable(attachmentName: name) else { throw ProblemDetails.notFound("附件 attachment") }
+            return name
         }
-        if upload, !name.lowercased().hasSuffix(".pdf") || name.unicodeScalars.count < 5 {
-            throw ProblemDetails.invalid("name", rule: "attachment.pdf-name", "附件名应以 .pdf 结尾 / the name must end in .pdf")
-        }
+        try SelfAssessmentRules.check(attachmentName: name)
         return name
-    }
-
-    /// A control character or a direction mark (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
-    static func isRefusedInName(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0..<0x20, 0x7F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
     }
 
     /// The response for a version just filed: its content is spliced in as the store encoded it

@@ -23,6 +23,12 @@ struct MultipartForm: Sendable {
         parts.first { $0.name == name && $0.fileName != nil }
     }
 
+    /// Every file chosen in the field `name` (an `<input type="file" multiple>`), empty ones left
+    /// out: a browser sends one empty part when no file was chosen.
+    func files(_ name: String) -> [Part] {
+        parts.filter { $0.name == name && !($0.fileName ?? "").isEmpty && !$0.body.isEmpty }
+    }
+
     /// The boundary of a `multipart/form-data; boundary=…` media type, or nil for any other type.
     static func boundary(ofContentType contentType: String) -> String? {
         let pieces = contentType.split(separator: ";").map { String($0).trimmingBlanks() }

@@ -17,8 +17,13 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = KaoheRequestContext
     let sessions: WebSessionStore
 
-    /// The most an upload form may send: a roster's 16 MiB and the form's other fields.
-    static let maxUploadBody = 16 * 1024 * 1024 + 64 * 1024
+    /// The most an upload form may send: a self-assessment's report and PDFs (``maxSelfAssessmentFiles``
+    /// in all) and the form's other fields. Each form checks its own part after this (a roster file
+    /// at most `FilingsController.maxRosterBody`, as the API).
+    static let maxUploadBody = maxSelfAssessmentFiles + 4 * 1024 * 1024
+    /// The most the PDFs of one self-assessment submission may hold together: 60 MiB (three at the
+    /// 20 MiB each may have; more are added in a further submission).
+    static let maxSelfAssessmentFiles = 60 * 1024 * 1024
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = request.cookies[SessionCookie.name]?.value, !secret.isEmpty,

@@ -98,15 +98,17 @@ struct DataCell: Sendable, ExpressibleByStringLiteral {
     var kind: String?
     /// What the downloads hold where it differs from the page's text (a time as `2026-12-06 10:30`).
     var exportText: String?
-    /// A tooltip: the stored id behind a Chinese name (an audit action's `filing.roster`).
-    var title: String?
+    /// A tooltip: the stored id behind a Chinese name (an audit action's `filing.roster`). (Not
+    /// `title`: a cell without one would show the table's title, which the template finds in the
+    /// enclosing section.)
+    var cellTitle: String?
 
     init(_ text: String, href: String? = nil, kind: String? = nil, exportText: String? = nil, title: String? = nil) {
         self.text = text
         self.href = href
         self.kind = kind
         self.exportText = exportText
-        self.title = title
+        self.cellTitle = title
     }
 
     init(stringLiteral value: String) { self.init(value) }

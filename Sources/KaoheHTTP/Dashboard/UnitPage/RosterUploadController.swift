@@ -68,6 +68,9 @@ struct RosterUploadController: Sendable {
         guard let file = form.file("file"), !file.body.isEmpty else {
             throw UploadRefusal(status: .unprocessableContent, message: "请选择要上传的考核名册文件(Excel 工作簿 .xlsx 或 CSV)。")
         }
+        guard file.body.count <= FilingsController.maxRosterBody else {
+            throw UploadRefusal(status: .contentTooLarge, message: "名册文件超过 16 MiB,未保存任何内容。请删去多余的工作表或图片后重新上传。")
+        }
         let target = FilingsController.Target(principal: page.principal, county: page.county.code, cycle: cycle, unit: code)
         let filed: (filing: FilingVersion, notices: [StaffNumberNotice])
         do {

@@ -22,9 +22,11 @@ struct UnitPageController: Sendable {
     @Sendable func unitPage(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
         let page = try await dashboard.cyclePage(context, current: .units)
         let query = request.uri.queryParameters
-        let filed: (version: Int, restored: Int)? =
-            query["filed"] == "roster"
-            ? query["version"].flatMap { Int(String($0)) }.map { ($0, query["restored"].flatMap { Int(String($0)) } ?? 0) } : nil
+        let filed = query["filed"].flatMap { FilingStep(name: String($0)) }.flatMap { step in
+            query["version"].flatMap { Int(String($0)) }.map { version in
+                UnitView.Filed(step: step, version: version, restored: query["restored"].flatMap { Int(String($0)) } ?? 0)
+            }
+        }
         let view = try await load(page, code: try context.parameters.require("code", as: UnitCode.self), filed: filed)
         return page.render("unit", view, title: "\(view.name)")
     }
@@ -46,7 +48,7 @@ struct UnitPageController: Sendable {
         return (latest, try await dashboard.stores.filings.rosterLines(cycle: ref, unit: unit, version: latest))
     }
 
-    func load(_ page: CyclePage, code: UnitCode, filed: (version: Int, restored: Int)? = nil) async throws -> UnitView {
+    func load(_ page: CyclePage, code: UnitCode, filed: UnitView.Filed? = nil) async throws -> UnitView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
         guard let unit = try await dashboard.registry.unit(county: county, code: code),
@@ -76,8 +78,10 @@ struct UnitPageController: Sendable {
             quota: quota,
             roster: try await latestRoster(history, cycle: CycleRef(county: county, cycle: cycle), unit: code),
             audit: try await dashboard.stores.dashboard.auditEntries(cycle: CycleRef(county: county, cycle: cycle), unit: code),
-            rosterCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
-            filed: filed
+            unitCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
+            filed: filed,
+            selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
+            now: page.cycle.now
         )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }

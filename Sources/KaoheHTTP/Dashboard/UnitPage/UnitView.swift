@@ -27,6 +27,8 @@ struct UnitView: Sendable {
     /// a file the unit can correct and upload again.
     var roster: DataTable
     var audit: DataTable
+    /// 自评报告: the latest version, and the form for the unit's own account.
+    var selfAssessment: SelfAssessmentSection
     /// The roster upload form, for the unit's own account.
     var rosterForm: RosterForm?
     /// What the last upload did, shown above the form (from the redirect after it).
@@ -40,6 +42,40 @@ struct UnitView: Sendable {
         var csrf: String
         var templateXLSX: String
         var templateCSV: String
+    }
+
+    /// 自评报告 on the page.
+    struct SelfAssessmentSection: Sendable {
+        /// When the step takes filings, in words (截止 2026年12月31日 23:59,还剩 24 天…).
+        var timing: String
+        /// The latest version in words, nil before the first.
+        var latest: String?
+        /// Its report, for the accounts that read it (the unit's own form holds it instead).
+        var report: String?
+        var reportCharacters: Int
+        var attachments: [Attachment]
+        /// Stored, not computed: the templates read properties by reflection.
+        var hasAttachments: Bool
+        /// The form, for the unit's own account while the step takes filings.
+        var form: Form?
+        /// What the last submission filed (from the redirect after it). (Names no other part of the
+        /// page uses: a template looks a missing name up in the enclosing sections.)
+        var reportFiledNote: String?
+        /// Why the submission just made was refused.
+        var reportError: String?
+
+        struct Attachment: Sendable {
+            var name: String
+            var size: String
+            var href: String
+        }
+
+        struct Form: Sendable {
+            var action: String
+            var csrf: String
+            /// The text in the box: the latest report, or what was typed when refused.
+            var report: String
+        }
     }
 
     /// The tables of the page by id, for the download routes.
@@ -59,10 +95,22 @@ struct UnitView: Sendable {
         /// The latest roster's version and lines (nil before the first).
         var roster: (version: Int, lines: [RosterLine])?
         var audit: [AuditEntry]
-        /// Set when the account may file the unit's roster: the session's CSRF token.
-        var rosterCSRF: String?
-        /// The last upload's result, from the redirect's query (`?filed=roster&version=N&restored=K`).
-        var filed: (version: Int, restored: Int)?
+        /// Set when the account may file for the unit (its roster, its self-assessment): the
+        /// session's CSRF token.
+        var unitCSRF: String?
+        /// The last submission's result, from the redirect's query
+        /// (`?filed=roster&version=N&restored=K`, `?filed=self-assessment&version=N`).
+        var filed: Filed?
+        /// The self-assessment step of the cycle, and the database's now.
+        var selfAssessmentStep: CycleStep?
+        var now: Date
+    }
+
+    /// What the redirect after a form says was filed.
+    struct Filed: Sendable {
+        var step: FilingStep
+        var version: Int
+        var restored: Int
     }
 
     static func build(_ input: Inputs, base: String, cycle: CycleID) -> UnitView {
@@ -259,7 +307,8 @@ struct UnitView: Sendable {
             violations: violations,
             roster: roster,
             audit: audit,
-            rosterForm: input.rosterCSRF.map { csrf in
+            selfAssessment: selfAssessmentSection(input, base: base),
+            rosterForm: input.unitCSRF.map { csrf in
                 RosterForm(
                     action: base + "/units/" + code.rawValue + "/roster",
                     csrf: csrf,
@@ -267,12 +316,67 @@ struct UnitView: Sendable {
                     templateCSV: base + "/units/" + code.rawValue + "/roster-template.csv"
                 )
             },
-            filedNote: input.filed.map { filed in
-                "已报送考核名册第 \(filed.version) 版。"
+            filedNote: input.filed.flatMap { filed in
+                guard filed.step == .roster else { return nil }
+                return "已报送考核名册第 \(filed.version) 版。"
                     + (filed.restored > 0
                         ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
             },
             uploadError: nil
         )
+    }
+
+    static func selfAssessmentSection(_ input: Inputs, base: String) -> SelfAssessmentSection {
+        let unitBase = base + "/units/" + input.unit.code.rawValue
+        let latest = input.history.filter { $0.step == .selfAssessment }.max { $0.version < $1.version }
+        let content = try? latest?.decodeContent(SelfAssessmentContent.self)
+        let report = content?.report ?? ""
+        let takesFilings = input.selfAssessmentStep.map { $0.state == .open || $0.state == .late } ?? false
+        let form = input.unitCSRF.flatMap { csrf in
+            takesFilings ? SelfAssessmentSection.Form(action: unitBase + "/self-assessment", csrf: csrf, report: report) : nil
+        }
+        return SelfAssessmentSection(
+            timing: input.selfAssessmentStep.map { timing($0, now: input.now) } ?? "",
+            latest: latest.map { version in
+                "第 \(version.version) 版,\(ChineseTime.dateTime(version.filedAt))由 \(version.filedBy) 报送,\(version.late ? "逾期" : "按时")。"
+            },
+            report: form == nil && !report.isEmpty ? report : nil,
+            reportCharacters: report.count,
+            attachments: (content?.attachments ?? []).map { attachment in
+                SelfAssessmentSection.Attachment(
+                    name: attachment.name,
+                    size: byteSize(attachment.size),
+                    href: unitBase + "/self-assessment/attachments/"
+                        + (attachment.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? "")
+                )
+            },
+            hasAttachments: !(content?.attachments ?? []).isEmpty,
+            form: form,
+            reportFiledNote: input.filed.flatMap { $0.step == .selfAssessment ? "已报送自评报告第 \($0.version) 版。" : nil },
+            reportError: nil
+        )
+    }
+
+    /// When a step takes filings, in words, as of `now`.
+    static func timing(_ step: CycleStep, now: Date) -> String {
+        let times = step.times
+        switch step.state {
+        case .pending:
+            return "自评报送将于\(ChineseTime.dateTime(times.opensAt))开始,截止时间为\(ChineseTime.dateTime(times.deadline))。"
+        case .open:
+            return "报送截止:\(ChineseTime.dateTime(times.deadline))(\(ChineseTime.daysLeft(until: times.deadline, now: now)))。"
+                + "截止后至\(ChineseTime.dateTime(times.closesAt))仍可报送,记为逾期。可多次报送,以最后一版为准。"
+        case .late:
+            return "已过截止时间\(ChineseTime.dateTime(times.deadline)),现在报送记为逾期;\(ChineseTime.dateTime(times.closesAt))后不再接受。"
+        case .closed:
+            return "自评报送已于\(ChineseTime.dateTime(step.closedAt ?? times.closesAt))截止,不再接受。"
+        }
+    }
+
+    /// `1.2 MB`, `356 KB`, `812 字节`.
+    static func byteSize(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        if bytes >= 1024 { return "\(bytes / 1024) KB" }
+        return "\(bytes) 字节"
     }
 }
