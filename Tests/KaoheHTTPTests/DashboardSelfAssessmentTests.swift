@@ -185,4 +185,71 @@ struct DashboardSelfAssessmentTests {
         }
         await d.f.client.close()
     }
+
+    @Test("a form sent twice (double click, reload, back button) files once and answers the same; another body under its token is refused")
+    func once() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["unit-a"]!.csrf
+            // Each rendering carries its own token.
+            let page = D.text(try await d.get(http, Self.page, as: "unit-a"))
+            let tokens = page.components(separatedBy: #"name="_once" value=""#).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(tokens.count == 2 && Set(tokens).count == 2 && tokens.allSatisfy { $0.count >= 16 })
+            let token = try #require(tokens.first)
+            let before = try await versions(d)
+            let fields = ["report": "只报送一次。", "_once": token]
+            let pdf = [("attachments", "附件.pdf", Array("%PDF-1.4 一次".utf8))]
+            let first = try await d.upload(http, Self.action, as: "unit-a", csrf: csrf, fields: fields, files: pdf)
+            let second = try await d.upload(http, Self.action, as: "unit-a", csrf: csrf, fields: fields, files: pdf)
+            #expect(first.status == .seeOther && second.status == .seeOther)
+            #expect(first.headers[.location] == second.headers[.location])
+            #expect(try await versions(d) == before + 1)
+            // The same token with another body: refused, nothing filed.
+            let other = try await d.upload(
+                http,
+                Self.action,
+                as: "unit-a",
+                csrf: csrf,
+                fields: ["report": "另一份", "_once": token],
+                files: []
+            )
+            #expect(other.status == .conflict)
+            #expect(D.text(other).contains("这份表单已经提交过"))
+            #expect(try await versions(d) == before + 1)
+            // A refusal sent again is the same refusal; a fresh token then files.
+            let badFields = ["report": " ", "_once": FormOnceToken.make()]
+            let refused = try await d.upload(http, Self.action, as: "unit-a", csrf: csrf, fields: badFields, files: [])
+            let again = try await d.upload(http, Self.action, as: "unit-a", csrf: csrf, fields: badFields, files: [])
+            #expect(refused.status == .unprocessableContent && again.status == .unprocessableContent)
+            #expect(D.text(again).contains("自评报告不能为空"))
+            #expect(try await versions(d) == before + 1)
+            // The roster form too.
+            let rosterToken = try #require(tokens.last)
+            let csv = Array("工号,姓名,测评分,拟定等次\r\n0003,张三,88.5,合格\r\n".utf8)
+            func rosters() async throws -> Int {
+                try await d.f.client.query(
+                    "SELECT count(*) AS n FROM filings WHERE county = \(F.county) AND unit_code = \(F.unitA) AND kind = 'roster'"
+                ).one().decode(Int.self, column: "n")
+            }
+            let rostersBefore = try await rosters()
+            for _ in 1...2 {
+                let response = try await d.upload(
+                    http,
+                    D.base + "/units/" + F.unitA + "/roster",
+                    as: "unit-a",
+                    csrf: csrf,
+                    fields: ["_once": rosterToken],
+                    files: [("file", "名册.csv", csv)]
+                )
+                #expect(response.status == .seeOther)
+            }
+            #expect(try await rosters() == rostersBefore + 1)
+        }
+        await d.f.client.close()
+    }
+}
+
+/// A token as a page would carry one.
+enum FormOnceToken {
+    static func make() -> String { (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined() }
 }

@@ -28,8 +28,23 @@ struct RosterUploadController: Sendable {
 
     /// The form's file, filed as the unit's roster.
     @Sendable func upload(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
+        let form = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)).flatMap {
+            MultipartForm(body: bytes, boundary: $0)
+        }
+        return try await FormOnce(idempotency: dashboard.stores.idempotency).run(
+            request,
+            context: context,
+            token: form?[FormOnce.field],
+            body: bytes
+        ) {
+            try await uploadOnce(form, context: context)
+        }
+    }
+
+    func uploadOnce(_ form: MultipartForm?, context: KaoheRequestContext) async throws -> Response {
         do {
-            return try await file(request, context: context)
+            return try await file(form, context: context)
         } catch let refusal as UploadRefusal {
             // The unit page again, the reason beside the file field.
             let page = try await dashboard.cyclePage(context, current: .units)
@@ -50,7 +65,7 @@ struct RosterUploadController: Sendable {
         var message: String
     }
 
-    func file(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    func file(_ form: MultipartForm?, context: KaoheRequestContext) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
         let code = try context.parameters.require("code", as: UnitCode.self)
         let cycle = page.cycle.definition.cycle
@@ -61,10 +76,7 @@ struct RosterUploadController: Sendable {
         guard page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed else {
             throw DashboardRefusal(status: .forbidden, message: "只有本单位的账号可以报送本单位的考核名册。")
         }
-        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
-        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)),
-            let form = MultipartForm(body: bytes, boundary: boundary)
-        else { throw DashboardRefusal(status: .badRequest, message: "上传的表单无法读取,请返回上一页重新选择文件后提交。") }
+        guard let form else { throw DashboardRefusal(status: .badRequest, message: "上传的表单无法读取,请返回上一页重新选择文件后提交。") }
         guard let file = form.file("file"), !file.body.isEmpty else {
             throw UploadRefusal(status: .unprocessableContent, message: "请选择要上传的考核名册文件(Excel 工作簿 .xlsx 或 CSV)。")
         }

@@ -30,8 +30,23 @@ struct SelfAssessmentController: Sendable {
 
     /// The form, filed as the unit's self-assessment.
     @Sendable func submit(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
+        let form = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)).flatMap {
+            MultipartForm(body: bytes, boundary: $0)
+        }
+        return try await FormOnce(idempotency: dashboard.stores.idempotency).run(
+            request,
+            context: context,
+            token: form?[FormOnce.field],
+            body: bytes
+        ) {
+            try await submitOnce(form, context: context)
+        }
+    }
+
+    func submitOnce(_ form: MultipartForm?, context: KaoheRequestContext) async throws -> Response {
         do {
-            return try await file(request, context: context)
+            return try await file(form, context: context)
         } catch let refusal as Refusal {
             let page = try await dashboard.cyclePage(context, current: .units)
             var view = try await UnitPageController(dashboard: dashboard).load(
@@ -46,7 +61,7 @@ struct SelfAssessmentController: Sendable {
         }
     }
 
-    func file(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+    func file(_ form: MultipartForm?, context: KaoheRequestContext) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
         let code = try context.parameters.require("code", as: UnitCode.self)
         guard let unit = try await dashboard.registry.unit(county: page.county.code, code: code),
@@ -55,10 +70,7 @@ struct SelfAssessmentController: Sendable {
         guard page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed else {
             throw DashboardRefusal(status: .forbidden, message: "只有本单位的账号可以报送本单位的自评报告。")
         }
-        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
-        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)),
-            let form = MultipartForm(body: bytes, boundary: boundary)
-        else { throw DashboardRefusal(status: .badRequest, message: "提交的表单无法读取,请返回上一页重新填写后提交。") }
+        guard let form else { throw DashboardRefusal(status: .badRequest, message: "提交的表单无法读取,请返回上一页重新填写后提交。") }
         // A browser sends a textarea's line breaks as CR LF; the report is stored with LF.
         let report = (form["report"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let files = form.files("attachments")

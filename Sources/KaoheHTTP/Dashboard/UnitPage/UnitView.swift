@@ -40,6 +40,8 @@ struct UnitView: Sendable {
     struct RosterForm: Sendable {
         var action: String
         var csrf: String
+        /// This rendering's `_once` token (``FormOnce``).
+        var once: String
         var templateXLSX: String
         var templateCSV: String
     }
@@ -73,6 +75,8 @@ struct UnitView: Sendable {
         struct Form: Sendable {
             var action: String
             var csrf: String
+            /// This rendering's `_once` token (``FormOnce``).
+            var once: String
             /// The text in the box: the latest report, or what was typed when refused.
             var report: String
         }
@@ -312,6 +316,7 @@ struct UnitView: Sendable {
                 RosterForm(
                     action: base + "/units/" + code.rawValue + "/roster",
                     csrf: csrf,
+                    once: FormOnce.newToken(),
                     templateXLSX: base + "/units/" + code.rawValue + "/roster-template.xlsx",
                     templateCSV: base + "/units/" + code.rawValue + "/roster-template.csv"
                 )
@@ -333,7 +338,9 @@ struct UnitView: Sendable {
         let report = content?.report ?? ""
         let takesFilings = input.selfAssessmentStep.map { $0.state == .open || $0.state == .late } ?? false
         let form = input.unitCSRF.flatMap { csrf in
-            takesFilings ? SelfAssessmentSection.Form(action: unitBase + "/self-assessment", csrf: csrf, report: report) : nil
+            takesFilings
+                ? SelfAssessmentSection.Form(action: unitBase + "/self-assessment", csrf: csrf, once: FormOnce.newToken(), report: report)
+                : nil
         }
         return SelfAssessmentSection(
             timing: input.selfAssessmentStep.map { timing($0, now: input.now) } ?? "",
