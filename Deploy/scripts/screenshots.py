@@ -226,7 +226,11 @@ def main():
             own = re.findall(rf'href="({re.escape(cycle)}/units/[0-9A-Z]{{18}})"', fetch(opener, base + cycle + "/units"))
             pages.append((role, cookies, [("01-overview", cycle), ("02-unit", own[0] if own else cycle + "/units")]))
         elif role == "committee":
-            pages.append((role, cookies, [("01-overview", cycle), ("02-units", cycle + "/units"), ("03-committees", cycle + "/committees")]))
+            own = re.findall(rf'href="({re.escape(cycle)}/units/[0-9A-Z]{{18}})"', fetch(opener, base + cycle + "/units"))
+            pages.append((role, cookies, [
+                ("01-overview", cycle), ("02-units", cycle + "/units"), ("03-committees", cycle + "/committees"),
+                ("04-unit", own[0] if own else cycle + "/units"),  # the score sheet of one of its units
+            ]))
         elif role == "reviewer":
             pages.append((role, cookies, [("01-spot-check", cycle + "/spot-check"), ("02-units", cycle + "/units")]))
         else:

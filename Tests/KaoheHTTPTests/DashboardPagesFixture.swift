@@ -95,7 +95,10 @@ struct DashboardPagesFixture {
     ) async throws -> TestResponse {
         var all = fields
         if let csrf { all["_csrf"] = csrf }
-        let body = all.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(
+        // In key order: the same fields are the same bytes (a resent form is byte for byte the first).
+        let body = all.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(
             separator: "&"
         )
         return try await http.executeRequest(

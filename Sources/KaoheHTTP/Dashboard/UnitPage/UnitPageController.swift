@@ -81,7 +81,10 @@ struct UnitPageController: Sendable {
             unitCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             filed: filed,
             selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
-            now: page.cycle.now
+            now: page.cycle.now,
+            committeeCSRF: page.policy.fileAsCommittee(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
+            assessmentStep: page.cycle.steps.first { $0.step == .assessment },
+            scheme: try? SchemeLoader.builtIn(page.cycle.definition.scheme)
         )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }

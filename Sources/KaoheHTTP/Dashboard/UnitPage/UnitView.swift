@@ -29,6 +29,12 @@ struct UnitView: Sendable {
     var audit: DataTable
     /// 自评报告: the latest version, and the form for the unit's own account.
     var selfAssessment: SelfAssessmentSection
+    /// 专考委考核评分表, for the unit's committee while the step takes filings.
+    var scoreSheet: ScoreSheetForm?
+    /// When the assessment step takes filings, in words (for the committee's form).
+    var assessmentTiming: String?
+    /// What the committee's last submission filed (from the redirect after it).
+    var scoreSheetNote: String?
     /// The roster upload form, for the unit's own account.
     var rosterForm: RosterForm?
     /// What the last upload did, shown above the form (from the redirect after it).
@@ -108,6 +114,11 @@ struct UnitView: Sendable {
         /// The self-assessment step of the cycle, and the database's now.
         var selfAssessmentStep: CycleStep?
         var now: Date
+        /// Set when the account is the unit's committee: the session's CSRF token.
+        var committeeCSRF: String?
+        /// The assessment step, and the cycle's indicator scheme.
+        var assessmentStep: CycleStep?
+        var scheme: IndicatorScheme?
     }
 
     /// What the redirect after a form says was filed.
@@ -312,6 +323,17 @@ struct UnitView: Sendable {
             roster: roster,
             audit: audit,
             selfAssessment: selfAssessmentSection(input, base: base),
+            scoreSheet: scoreSheet(input, base: base),
+            assessmentTiming: input.committeeCSRF == nil ? nil : input.assessmentStep.map { timing($0, now: input.now, what: "评分") },
+            scoreSheetNote: input.filed.flatMap { filed in
+                guard filed.step == .assessment,
+                    let version = input.history.first(where: { $0.step == .assessment && $0.version == filed.version }),
+                    let content = try? version.decodeContent(AssessmentContent.self)
+                else { return nil }
+                let a = content.assessed
+                return "已报送专考委考核评分第 \(filed.version) 版:综合得分 \(a.total)(定量 \(a.quantitative),加分 \(a.additions),减分 \(a.deductions)"
+                    + (a.poorCount > 0 ? ",定性“差” \(a.poorCount) 项" : "") + ")。"
+            },
             rosterForm: input.unitCSRF.map { csrf in
                 RosterForm(
                     action: base + "/units/" + code.rawValue + "/roster",
@@ -343,7 +365,7 @@ struct UnitView: Sendable {
                 : nil
         }
         return SelfAssessmentSection(
-            timing: input.selfAssessmentStep.map { timing($0, now: input.now) } ?? "",
+            timing: input.selfAssessmentStep.map { timing($0, now: input.now, what: "自评报送") } ?? "",
             latest: latest.map { version in
                 "第 \(version.version) 版,\(ChineseTime.dateTime(version.filedAt))由 \(version.filedBy) 报送,\(version.late ? "逾期" : "按时")。"
             },
@@ -364,19 +386,35 @@ struct UnitView: Sendable {
         )
     }
 
-    /// When a step takes filings, in words, as of `now`.
-    static func timing(_ step: CycleStep, now: Date) -> String {
+    /// The committee's score sheet, filled with its latest sheet, while the step takes filings.
+    static func scoreSheet(_ input: Inputs, base: String) -> ScoreSheetForm? {
+        guard let csrf = input.committeeCSRF, let scheme = input.scheme,
+            let step = input.assessmentStep, step.state == .open || step.state == .late
+        else { return nil }
+        let latest = input.history.filter { $0.step == .assessment }.max { $0.version < $1.version }
+        let sheet = (try? latest?.decodeContent(AssessmentContent.self))?.sheet
+        return ScoreSheetForm.make(
+            scheme: scheme,
+            values: sheet.map(ScoreSheetForm.values(of:)) ?? [:],
+            errors: [:],
+            action: base + "/units/" + input.unit.code.rawValue + "/assessment",
+            csrf: csrf
+        )
+    }
+
+    /// When a step takes filings, in words, as of `now`: `what` names it (自评报送, 评分).
+    static func timing(_ step: CycleStep, now: Date, what: String) -> String {
         let times = step.times
         switch step.state {
         case .pending:
-            return "自评报送将于\(ChineseTime.dateTime(times.opensAt))开始,截止时间为\(ChineseTime.dateTime(times.deadline))。"
+            return "\(what)将于\(ChineseTime.dateTime(times.opensAt))开始,截止时间为\(ChineseTime.dateTime(times.deadline))。"
         case .open:
             return "报送截止:\(ChineseTime.dateTime(times.deadline))(\(ChineseTime.daysLeft(until: times.deadline, now: now)))。"
                 + "截止后至\(ChineseTime.dateTime(times.closesAt))仍可报送,记为逾期。可多次报送,以最后一版为准。"
         case .late:
             return "已过截止时间\(ChineseTime.dateTime(times.deadline)),现在报送记为逾期;\(ChineseTime.dateTime(times.closesAt))后不再接受。"
         case .closed:
-            return "自评报送已于\(ChineseTime.dateTime(step.closedAt ?? times.closesAt))截止,不再接受。"
+            return "\(what)已于\(ChineseTime.dateTime(step.closedAt ?? times.closesAt))截止,不再接受。"
         }
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KaoheHTTP
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import NIOCore
+import Postgres
+import Testing
+
+/// 专考委考核评分表 on the unit page: the unit's committee scores it in the browser from the cycle's
+/// scheme, through the store function the API uses; refusals sit beside their fields, everything
+/// typed is kept, nothing is stored.
+@Suite("Dashboard: committee score sheet")
+struct DashboardAssessmentFormTests {
+    typealias D = DashboardPagesFixture
+    typealias F = FilingAPIFixture
+
+    static let page = D.base + "/units/" + F.unitA
+    static let action = page + "/assessment"
+
+    /// A complete sheet for the county-2021 scheme: 89 points and 1.5 added; one point rated 中.
+    static let valid: [String: String] = [
+        "scores.key_tasks": "18", "scores.main_duties": "28", "scores.registration": "9", "scores.innovation": "4",
+        "scores.excellence": "6", "scores.staff_eval": "3", "scores.client_eval": "4", "scores.leader_eval": "9",
+        "scores.dept_organisation": "2", "scores.dept_staffing": "2", "scores.dept_hrss": "2", "scores.dept_finance": "2",
+        "qualitative.political": "good", "qualitative.cadre": "good", "qualitative.organisation": "fair",
+        "qualitative.conduct": "good", "additions[0].points": "1.5", "additions[0].reason": "获市级表彰",
+    ]
+
+    func versions(_ d: D) async throws -> Int {
+        try await d.f.client.query(
+            "SELECT count(*) AS n FROM filings WHERE county = \(F.county) AND unit_code = \(F.unitA) AND kind = 'assessment'"
+        ).one().decode(Int.self, column: "n")
+    }
+
+    @Test("the committee fills the scheme's form, the server totals it, and the form comes back filled with it")
+    func scores() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["edu"]!.csrf
+            let form = D.text(try await d.get(http, Self.page, as: "edu"))
+            #expect(form.contains("<h2>专考委考核评分表</h2>"))
+            #expect(form.contains(#"name="scores.key_tasks""#) && form.contains("重点任务(满分 20 分)") && form.contains("履行职责(满分 60 分)"))
+            #expect(form.contains(#"name="notAssigned.key_tasks""#) && form.contains("未承担(分值计入“主要职责”)"))
+            #expect(form.contains(#"name="qualitative.political""#) && form.contains(">差</option>"))
+            // Not for the unit, another committee or the office.
+            for account in ["unit-a", "office"] {
+                #expect(!D.text(try await d.get(http, Self.page, as: account)).contains("专考委考核评分表"), "\(account)")
+            }
+            let before = try await versions(d)
+
+            var fields = Self.valid
+            fields["_once"] = FormOnceToken.make()
+            let response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers[.location])
+            #expect(location == Self.page + "?filed=assessment&version=\(before + 1)#assessment")
+            // Sent again (a reload): filed once.
+            #expect(try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields).headers[.location] == location)
+            #expect(try await versions(d) == before + 1)
+
+            let filed = D.text(try await d.get(http, location, as: "edu"))
+            #expect(filed.contains("已报送专考委考核评分第 \(before + 1) 版:综合得分 90.50(定量 89.00,加分 1.50,减分 0.00)。"))
+            // The form again, with the sheet just filed.
+            #expect(filed.contains(#"name="scores.key_tasks" value="18""#) && filed.contains(#"name="additions[0].points" value="1.5""#))
+            #expect(filed.contains(#"<option value="fair" selected>中</option>"#))
+            #expect(filed.contains(#"value="获市级表彰""#))
+            // The same sheet as the API reads it.
+            let latest = try F.json(try await d.f.call(http, .get, F.unitPath("assessment"), as: "office"))
+            let content = try #require(latest["content"] as? [String: Any])
+            let assessed = try #require(content["assessed"] as? [String: Any])
+            #expect("\(assessed["total"] ?? "")" == "90.5" || "\(assessed["total"] ?? "")" == "90.50")
+        }
+        await d.f.client.close()
+    }
+
+    @Test("a score above its maximum, no number or a rating left out: each message beside its field, what was typed kept, nothing stored")
+    func refusals() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["edu"]!.csrf
+            let before = try await versions(d)
+            var fields = Self.valid
+            fields["scores.key_tasks"] = "25"
+            fields["scores.main_duties"] = "二十八"
+            fields["qualitative.conduct"] = ""
+            fields["additions[1].points"] = "2"
+            // Not a number: refused before the scheme looks at the rest.
+            var response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            var page = D.text(response)
+            #expect(page.contains(#"id="assessment-errors""#) && page.contains("未能报送评分,未保存任何内容"))
+            let duties = try #require(
+                page.components(separatedBy: #"<div class="field">"#).first { $0.contains(#"name="scores.main_duties""#) }
+            )
+            #expect(duties.contains(#"value="二十八""#) && duties.contains(#"<span class="field-error">“二十八”不是有效的分数"#))
+            #expect(page.contains(#"name="scores.key_tasks" value="25""#))
+
+            // Numbers now: the scheme's refusals, each beside its field.
+            fields["scores.main_duties"] = "28"
+            response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            let row = try #require(page.components(separatedBy: #"<div class="field">"#).first { $0.contains(#"name="scores.key_tasks""#) })
+            #expect(row.contains(#"value="25""#) && row.contains(#"<span class="field-error">指标“重点任务”得分25.00超过满分20.00</span>"#))
+            #expect(page.contains("<li>作风纪律建设:缺少定性要点“作风纪律建设”的评价(好/中/差)</li>"))
+            #expect(page.contains("<li>加分第 2 项:加分事项须写明理由</li>"))
+            #expect(!page.contains("“key_tasks”") && !page.contains("“conduct”"))
+            #expect(!page.contains("above-max") && !page.contains("score above"))
+            #expect(try await versions(d) == before)
+
+            // Only the unit's committee may score it.
+            #expect(
+                try await d.post(http, Self.action, as: "unit-a", csrf: d.sessions["unit-a"]!.csrf, fields: Self.valid).status == .forbidden
+            )
+            #expect(
+                try await d.post(http, Self.action, as: "office", csrf: d.sessions["office"]!.csrf, fields: Self.valid).status == .forbidden
+            )
+            #expect(try await d.post(http, Self.action, as: "edu", csrf: nil, fields: Self.valid).status == .forbidden)
+            #expect(
+                try await d.post(http, D.base + "/units/" + F.unitC + "/assessment", as: "edu", csrf: csrf, fields: Self.valid).status
+                    == .notFound
+            )
+            #expect(try await versions(d) == before)
+        }
+        await d.f.client.close()
+    }
+}
