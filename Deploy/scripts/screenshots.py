@@ -232,7 +232,11 @@ def main():
                 ("04-unit", own[0] if own else cycle + "/units"),  # the score sheet of one of its units
             ]))
         elif role == "reviewer":
-            pages.append((role, cookies, [("01-spot-check", cycle + "/spot-check"), ("02-units", cycle + "/units")]))
+            own = re.findall(rf'href="({re.escape(cycle)}/units/[0-9A-Z]{{18}})"', fetch(opener, base + cycle + "/units"))
+            pages.append((role, cookies, [
+                ("01-spot-check", cycle + "/spot-check"), ("02-units", cycle + "/units"),
+                ("03-unit", own[0] if own else cycle + "/units"),  # the re-check form of an assigned unit
+            ]))
         else:
             pages.append((role, cookies, [("01-overview", cycle), ("02-results", cycle + "/results")]))
 

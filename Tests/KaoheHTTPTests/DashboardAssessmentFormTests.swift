@@ -128,4 +128,49 @@ struct DashboardAssessmentFormTests {
         }
         await d.f.client.close()
     }
+
+    @Test("the assigned reviewer files its re-check from the same form and reads the comparison with the committee's score")
+    func recheck() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["rev1"]!.csrf
+            // rev1 is assigned to unit C (the fixture's draw).
+            let unitC = D.base + "/units/" + F.unitC
+            let form = D.text(try await d.get(http, unitC, as: "rev1"))
+            #expect(form.contains("<h2>核验评分表(实地二次评价)</h2>") && form.contains(#"action="\#(unitC)/recheck""#))
+            #expect(form.contains(#"name="scores.key_tasks""#) && form.contains(">报送核验评分</button>"))
+            #expect(!form.contains("<h2>专考委考核评分表</h2>"))
+            func rechecks() async throws -> Int {
+                try await d.f.client.query(
+                    "SELECT count(*) AS n FROM rechecks WHERE county = \(F.county) AND unit_code = \(F.unitC)"
+                ).one().decode(Int.self, column: "n")
+            }
+            let before = try await rechecks()
+            var fields = Self.valid
+            fields["_once"] = FormOnceToken.make()
+            let response = try await d.post(http, unitC + "/recheck", as: "rev1", csrf: csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers[.location])
+            #expect(location.hasPrefix(unitC + "?filed=recheck&version=") && location.hasSuffix("#recheck"))
+            #expect(try await rechecks() == before + 1)
+            let filed = D.text(try await d.get(http, location, as: "rev1"))
+            #expect(filed.contains("已报送核验评分第 ") && filed.contains("综合得分 90.50,专考委评分 ") && filed.contains(",相差 "))
+
+            // Only a reviewer, and only for a unit it was assigned.
+            #expect(
+                try await d.post(http, unitC + "/recheck", as: "health", csrf: d.sessions["health"]!.csrf, fields: Self.valid).status
+                    == .forbidden
+            )
+            #expect(
+                try await d.post(http, unitC + "/recheck", as: "office", csrf: d.sessions["office"]!.csrf, fields: Self.valid).status
+                    == .forbidden
+            )
+            #expect(
+                try await d.post(http, D.base + "/units/" + F.unitA + "/recheck", as: "rev1", csrf: csrf, fields: Self.valid).status
+                    == .notFound
+            )
+            #expect(try await rechecks() == before + 1)
+        }
+        await d.f.client.close()
+    }
 }

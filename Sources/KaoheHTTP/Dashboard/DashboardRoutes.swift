@@ -22,7 +22,7 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     UnitPageController(dashboard: dashboard).register(on: pages)
     RosterUploadController(dashboard: dashboard).register(on: pages)
     SelfAssessmentController(dashboard: dashboard).register(on: pages)
-    AssessmentFormController(dashboard: dashboard).register(on: pages)
+    ScoreSheetController(dashboard: dashboard).register(on: pages)
     SpotCheckPageController(dashboard: dashboard).register(on: pages)
     ResultsController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)

@@ -9,6 +9,25 @@ import KaoheStore
 /// sheet's own paths (`scores.key_tasks`, `qualitative.political`, `additions[0].points`), which are
 /// also the `field` of the scheme's refusals.
 struct ScoreSheetForm: Sendable {
+    /// Whose sheet: the unit's committee (专考委考核) or an assigned reviewer (核验, the spot check's
+    /// second evaluation).
+    enum Kind: String, Sendable {
+        case assessment
+        case recheck
+
+        /// The section's heading.
+        var heading: String { self == .assessment ? "专考委考核评分表" : "核验评分表(实地二次评价)" }
+        /// The form's button.
+        var submitLabel: String { self == .assessment ? "报送评分" : "报送核验评分" }
+        /// The path below the unit.
+        var path: String { rawValue }
+    }
+
+    var kind: String
+    var heading: String
+    var submitLabel: String
+    /// What the sheet is for, in a sentence.
+    var intro: String
     var action: String
     var csrf: String
     /// This rendering's `_once` token (``FormOnce``).
@@ -131,7 +150,8 @@ struct ScoreSheetForm: Sendable {
         scheme: IndicatorScheme,
         values: [String: String],
         errors: [String: String],
-        action: String,
+        kind: Kind,
+        unitBase: String,
         csrf: String
     ) -> ScoreSheetForm {
         let ratings: [(QualitativeRating, String)] = [(.good, "好"), (.fair, "中"), (.poor, "差")]
@@ -154,7 +174,13 @@ struct ScoreSheetForm: Sendable {
         if let cap = errors["additions"] { additions[0].error = cap }
         if let cap = errors["deductions"] { deductions[0].error = cap }
         return ScoreSheetForm(
-            action: action,
+            kind: kind.rawValue,
+            heading: kind.heading,
+            submitLabel: kind.submitLabel,
+            intro: kind == .assessment
+                ? "指标体系:\(scheme.title)。各项得分由系统按指标体系核对并计算综合得分,报送后显示在上方和“专考委评分”表中。"
+                : "本单位被抽中核验。请按同一指标体系(\(scheme.title))实地评价后报送;系统核算综合得分并与专考委评分比较,相差达到规定分值时按核验结果计分。",
+            action: unitBase + "/" + kind.path,
             csrf: csrf,
             once: FormOnce.newToken(),
             schemeTitle: scheme.title,

@@ -22,9 +22,9 @@ struct UnitPageController: Sendable {
     @Sendable func unitPage(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
         let page = try await dashboard.cyclePage(context, current: .units)
         let query = request.uri.queryParameters
-        let filed = query["filed"].flatMap { FilingStep(name: String($0)) }.flatMap { step in
+        let filed = query["filed"].flatMap { UnitView.Filed.Kind(rawValue: String($0)) }.flatMap { kind in
             query["version"].flatMap { Int(String($0)) }.map { version in
-                UnitView.Filed(step: step, version: version, restored: query["restored"].flatMap { Int(String($0)) } ?? 0)
+                UnitView.Filed(kind: kind, version: version, restored: query["restored"].flatMap { Int(String($0)) } ?? 0)
             }
         }
         let view = try await load(page, code: try context.parameters.require("code", as: UnitCode.self), filed: filed)
@@ -83,6 +83,8 @@ struct UnitPageController: Sendable {
             selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
             now: page.cycle.now,
             committeeCSRF: page.policy.fileAsCommittee(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
+            reviewerCSRF: page.principal.role == .reviewer ? page.session.csrfToken : nil,
+            reviewer: page.principal.reviewer ?? page.principal.account,
             assessmentStep: page.cycle.steps.first { $0.step == .assessment },
             scheme: try? SchemeLoader.builtIn(page.cycle.definition.scheme)
         )

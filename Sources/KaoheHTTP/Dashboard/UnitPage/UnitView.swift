@@ -116,14 +116,25 @@ struct UnitView: Sendable {
         var now: Date
         /// Set when the account is the unit's committee: the session's CSRF token.
         var committeeCSRF: String?
+        /// Set when the account is a reviewer (it sees the unit: it is assigned to it): the token,
+        /// and the reviewer's id.
+        var reviewerCSRF: String?
+        var reviewer: String?
         /// The assessment step, and the cycle's indicator scheme.
         var assessmentStep: CycleStep?
         var scheme: IndicatorScheme?
     }
 
-    /// What the redirect after a form says was filed.
+    /// What the redirect after a form says was filed (`?filed=roster&version=N&restored=K`).
     struct Filed: Sendable {
-        var step: FilingStep
+        /// The form's filing, as the query names it.
+        enum Kind: String, Sendable {
+            case roster
+            case selfAssessment = "self-assessment"
+            case assessment
+            case recheck
+        }
+        var kind: Kind
         var version: Int
         var restored: Int
     }
@@ -326,7 +337,14 @@ struct UnitView: Sendable {
             scoreSheet: scoreSheet(input, base: base),
             assessmentTiming: input.committeeCSRF == nil ? nil : input.assessmentStep.map { timing($0, now: input.now, what: "评分") },
             scoreSheetNote: input.filed.flatMap { filed in
-                guard filed.step == .assessment,
+                if filed.kind == .recheck, let recheck = input.rechecks.first(where: { $0.version == filed.version }) {
+                    let total = recheck.content.assessed.total
+                    return "已报送核验评分第 \(filed.version) 版:综合得分 \(total)"
+                        + (recheck.comparison.map { c in
+                            ",专考委评分 \(c.committeeTotal),相差 \(c.difference)," + (c.overridden ? "按核验结果计分。" : "维持专考委评分。")
+                        } ?? "。")
+                }
+                guard filed.kind == .assessment,
                     let version = input.history.first(where: { $0.step == .assessment && $0.version == filed.version }),
                     let content = try? version.decodeContent(AssessmentContent.self)
                 else { return nil }
@@ -344,7 +362,7 @@ struct UnitView: Sendable {
                 )
             },
             filedNote: input.filed.flatMap { filed in
-                guard filed.step == .roster else { return nil }
+                guard filed.kind == .roster else { return nil }
                 return "已报送考核名册第 \(filed.version) 版。"
                     + (filed.restored > 0
                         ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
@@ -381,25 +399,40 @@ struct UnitView: Sendable {
             },
             hasAttachments: !(content?.attachments ?? []).isEmpty,
             form: form,
-            reportFiledNote: input.filed.flatMap { $0.step == .selfAssessment ? "已报送自评报告第 \($0.version) 版。" : nil },
+            reportFiledNote: input.filed.flatMap { $0.kind == .selfAssessment ? "已报送自评报告第 \($0.version) 版。" : nil },
             reportError: nil
         )
     }
 
-    /// The committee's score sheet, filled with its latest sheet, while the step takes filings.
+    /// The committee's score sheet while the step takes filings, or the assigned reviewer's
+    /// re-check sheet while the grading is not confirmed, each filled with its latest sheet.
     static func scoreSheet(_ input: Inputs, base: String) -> ScoreSheetForm? {
-        guard let csrf = input.committeeCSRF, let scheme = input.scheme,
-            let step = input.assessmentStep, step.state == .open || step.state == .late
-        else { return nil }
-        let latest = input.history.filter { $0.step == .assessment }.max { $0.version < $1.version }
-        let sheet = (try? latest?.decodeContent(AssessmentContent.self))?.sheet
-        return ScoreSheetForm.make(
-            scheme: scheme,
-            values: sheet.map(ScoreSheetForm.values(of:)) ?? [:],
-            errors: [:],
-            action: base + "/units/" + input.unit.code.rawValue + "/assessment",
-            csrf: csrf
-        )
+        guard let scheme = input.scheme else { return nil }
+        let unitBase = base + "/units/" + input.unit.code.rawValue
+        if let csrf = input.committeeCSRF, let step = input.assessmentStep, step.state == .open || step.state == .late {
+            let latest = input.history.filter { $0.step == .assessment }.max { $0.version < $1.version }
+            let sheet = (try? latest?.decodeContent(AssessmentContent.self))?.sheet
+            return ScoreSheetForm.make(
+                scheme: scheme,
+                values: sheet.map(ScoreSheetForm.values(of:)) ?? [:],
+                errors: [:],
+                kind: .assessment,
+                unitBase: unitBase,
+                csrf: csrf
+            )
+        }
+        if let csrf = input.reviewerCSRF, input.gradingState != .confirmed, input.gradingState != .final {
+            let latest = input.rechecks.filter { $0.reviewer == input.reviewer }.max { $0.version < $1.version }
+            return ScoreSheetForm.make(
+                scheme: scheme,
+                values: latest.map { ScoreSheetForm.values(of: $0.content.sheet) } ?? [:],
+                errors: [:],
+                kind: .recheck,
+                unitBase: unitBase,
+                csrf: csrf
+            )
+        }
+        return nil
     }
 
     /// When a step takes filings, in words, as of `now`: `what` names it (自评报送, 评分).
