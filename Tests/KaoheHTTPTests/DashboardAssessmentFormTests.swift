@@ -93,6 +93,7 @@ struct DashboardAssessmentFormTests {
             #expect(response.status == .unprocessableContent)
             var page = D.text(response)
             #expect(page.contains(#"id="assessment-errors""#) && page.contains("未能报送评分,未保存任何内容"))
+            #expect(page.contains(##"<p class="alert"><a href="#assessment">评分未能报送,原因见下方“专考委考核评分表”。</a></p>"##))
             let duties = try #require(
                 page.components(separatedBy: #"<div class="field">"#).first { $0.contains(#"name="scores.main_duties""#) }
             )
