@@ -149,7 +149,10 @@ struct DashboardSelfAssessmentTests {
             #expect(try await versions(d) == before)
 
             // Without the CSRF token, as the office, as another unit: refused.
-            #expect(try await post(["report": "x"], csrf: nil).status == .forbidden)
+            let noToken = try await post(["report": "x"], csrf: nil)
+            #expect(noToken.status == .forbidden)
+            // The refusal page leads back to the page the form was on.
+            #expect(D.text(noToken).contains(#"<a href=""# + Self.page + #"">返回上一页</a>"#))
             #expect(try await post(["report": "x"], as: "office", csrf: d.sessions["office"]!.csrf).status == .forbidden)
             #expect(try await post(["report": "x"], as: "unit-b", csrf: d.sessions["unit-b"]!.csrf).status == .notFound)
             #expect(try await versions(d) == before)

@@ -41,12 +41,14 @@ extension DashboardTemplates {
         return DashboardPage(status: status, html: html)
     }
 
-    /// A zh-CN error page (404, 403, 400, 500) with the request id.
-    func errorPage(status: HTTPResponse.Status, message: String, requestID: String?) -> DashboardPage {
+    /// A zh-CN error page (404, 403, 400, 500) with the request id, and a way back to the page a
+    /// refused form was on (`back`).
+    func errorPage(status: HTTPResponse.Status, message: String, requestID: String?, back: String? = nil) -> DashboardPage {
         struct ErrorView {
             var status: Int
             var message: String
             var requestID: String?
+            var back: String?
         }
         let title: String
         switch status.code {
@@ -58,7 +60,7 @@ extension DashboardTemplates {
         }
         return page(
             "error",
-            ErrorView(status: status.code, message: message, requestID: requestID),
+            ErrorView(status: status.code, message: message, requestID: requestID, back: back),
             title: title,
             chrome: nil,
             status: status

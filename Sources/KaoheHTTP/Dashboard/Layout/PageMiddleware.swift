@@ -25,9 +25,20 @@ struct PageMiddleware: RouterMiddleware {
     }
 
     func page(_ status: HTTPResponse.Status, _ message: String, request: Request, context: Context) throws -> Response {
-        var response = templates.errorPage(status: status, message: message, requestID: context.id).response()
+        var response = templates.errorPage(status: status, message: message, requestID: context.id, back: Self.back(from: request))
+            .response()
         response.headers[.requestID] = context.id
         return response
+    }
+
+    /// The page a refused form was on: a form posts to its page's path and one more segment
+    /// (`…/units/{code}/roster`, `…/results/confirm`). Nil for a page asked for (GET).
+    static func back(from request: Request) -> String? {
+        guard request.method == .post else { return nil }
+        var segments = request.uri.path.split(separator: "/")
+        guard segments.count >= 2 else { return nil }
+        segments.removeLast()
+        return "/" + segments.joined(separator: "/")
     }
 
     static func message(for status: HTTPResponse.Status) -> String {
