@@ -22,6 +22,9 @@ struct EmbeddedClusterHealTests {
             throw error
         }
         #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
+        // The start-up line names the role kaohed serves as, not the cluster's owner that migrated.
+        let announced = try #require(daemon.standardOutput.split(separator: "\n").first { $0.contains("请打开") })
+        #expect(announced.contains("内置 embedded (") && announced.contains("user=kaohe_app"), "\(announced)")
         let pidFile = try String(contentsOfFile: dataDirectory + "/postgres/postmaster.pid", encoding: .utf8)
         let postmaster = try #require(pid_t(pidFile.split(separator: "\n").first.map(String.init) ?? ""))
         #expect(kill(postmaster, SIGKILL) == 0)

@@ -85,6 +85,8 @@ public enum Daemon {
     /// What start-up made ready to serve.
     struct Started: Sendable {
         var database: Database
+        /// What the pool connects as: the embedded cluster's `kaohe_app`, or the configured URL.
+        var serving: PostgresConfiguration
         var client: PostgresClient
         var stores: Stores
         var dashboard: DashboardConfiguration
@@ -150,7 +152,14 @@ public enum Daemon {
                     )
                 }
             }
-            return Started(database: database, client: client, stores: stores, dashboard: dashboard, demoLogins: demoLogins)
+            return Started(
+                database: database,
+                serving: serving,
+                client: client,
+                stores: stores,
+                dashboard: dashboard,
+                demoLogins: demoLogins
+            )
         } catch {
             await client.close()
             throw error
@@ -192,6 +201,7 @@ public enum Daemon {
             started.database, started.client, started.stores, started.dashboard, started.demoLogins
         )
         let loginLines = demoLogins
+        let databaseLine = database.summary(servingAs: started.serving)
         let app = buildApplication(
             configuration: configuration.http,
             dependencies: AppDependencies(stores: stores, metrics: metrics, dashboard: dashboard),
@@ -199,7 +209,7 @@ public enum Daemon {
             onServerRunning: { address in
                 let port = address?.port ?? configuration.http.port
                 let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host
-                announce("kaohe 已启动 — 请打开 http://\(host):\(port)/  (数据库: \(database.summary))")
+                announce("kaohe 已启动 — 请打开 http://\(host):\(port)/  (数据库: \(databaseLine))")
                 for line in loginLines { announce(line) }
             }
         )

@@ -25,10 +25,14 @@ public struct Database: Sendable {
         return Database(configuration: postgres, cluster: cluster, startedCluster: started)
     }
 
-    /// A human description for the start-up line and `check-config` (password redacted).
-    public var summary: String {
-        if cluster != nil { return "内置 embedded (\(configuration.redactedDescription))" }
-        return configuration.redactedDescription
+    /// A human description for `check-config` (password redacted).
+    public var summary: String { summary(servingAs: configuration) }
+
+    /// The start-up line's description of the database as the daemon serves it: embedded, kaohed
+    /// connects as `kaohe_app`, not as the cluster's owner that migrated it.
+    public func summary(servingAs serving: PostgresConfiguration) -> String {
+        if cluster != nil { return "内置 embedded (\(serving.redactedDescription))" }
+        return serving.redactedDescription
     }
 
     /// Stops the embedded cluster if this process started it (nothing for an external database).
