@@ -23,6 +23,33 @@ struct FormOnce: Sendable {
     /// A token for one rendering of a form.
     static func newToken() -> String { WebSessionStore.newSecret() }
 
+    /// A `multipart/form-data` form's POST (an upload): the body read (at most
+    /// `SessionMiddleware.maxUploadBody`) and parsed, and `work` run once with the form (nil when
+    /// the body is not such a form).
+    func run(
+        multipart request: Request,
+        context: KaoheRequestContext,
+        work: (MultipartForm?) async throws -> Response
+    ) async throws -> Response {
+        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
+        let form = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)).flatMap {
+            MultipartForm(body: bytes, boundary: $0)
+        }
+        return try await run(request, context: context, token: form?[Self.field], body: bytes) { try await work(form) }
+    }
+
+    /// A URL-encoded form's POST: the body read (at most `FormBody.maxBody`) and parsed, and
+    /// `work` run once with it.
+    func run(
+        urlEncoded request: Request,
+        context: KaoheRequestContext,
+        work: (FormBody) async throws -> Response
+    ) async throws -> Response {
+        let bytes = try await APIBody.read(request, limit: FormBody.maxBody)
+        let form = FormBody(parsing: String(decoding: bytes, as: UTF8.self))
+        return try await run(request, context: context, token: form[Self.field], body: bytes) { try await work(form) }
+    }
+
     /// Runs `work` once for the form's token (sent in `body`'s `_once` field); without a token
     /// (an old page) it simply runs.
     func run(

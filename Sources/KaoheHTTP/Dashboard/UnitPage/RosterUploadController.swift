@@ -28,16 +28,7 @@ struct RosterUploadController: Sendable {
 
     /// The form's file, filed as the unit's roster.
     @Sendable func upload(_ request: Request, context: KaoheRequestContext) async throws -> Response {
-        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
-        let form = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)).flatMap {
-            MultipartForm(body: bytes, boundary: $0)
-        }
-        return try await FormOnce(idempotency: dashboard.stores.idempotency).run(
-            request,
-            context: context,
-            token: form?[FormOnce.field],
-            body: bytes
-        ) {
+        try await FormOnce(idempotency: dashboard.stores.idempotency).run(multipart: request, context: context) { form in
             try await uploadOnce(form, context: context)
         }
     }

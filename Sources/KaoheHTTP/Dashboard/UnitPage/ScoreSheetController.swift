@@ -26,14 +26,7 @@ struct ScoreSheetController: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: KaoheRequestContext, kind: ScoreSheetForm.Kind) async throws -> Response {
-        let bytes = try await APIBody.read(request, limit: FormBody.maxBody)
-        let form = FormBody(parsing: String(decoding: bytes, as: UTF8.self))
-        return try await FormOnce(idempotency: dashboard.stores.idempotency).run(
-            request,
-            context: context,
-            token: form[FormOnce.field],
-            body: bytes
-        ) {
+        try await FormOnce(idempotency: dashboard.stores.idempotency).run(urlEncoded: request, context: context) { form in
             try await file(form, context: context, kind: kind)
         }
     }

@@ -30,16 +30,7 @@ struct SelfAssessmentController: Sendable {
 
     /// The form, filed as the unit's self-assessment.
     @Sendable func submit(_ request: Request, context: KaoheRequestContext) async throws -> Response {
-        let bytes = try await APIBody.read(request, limit: SessionMiddleware.maxUploadBody)
-        let form = request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)).flatMap {
-            MultipartForm(body: bytes, boundary: $0)
-        }
-        return try await FormOnce(idempotency: dashboard.stores.idempotency).run(
-            request,
-            context: context,
-            token: form?[FormOnce.field],
-            body: bytes
-        ) {
+        try await FormOnce(idempotency: dashboard.stores.idempotency).run(multipart: request, context: context) { form in
             try await submitOnce(form, context: context)
         }
     }
