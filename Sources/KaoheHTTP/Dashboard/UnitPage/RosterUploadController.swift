@@ -38,15 +38,11 @@ struct RosterUploadController: Sendable {
             return try await file(form, context: context)
         } catch let refusal as UploadRefusal {
             // The unit page again, the reason beside the file field.
-            let page = try await dashboard.cyclePage(context, current: .units)
-            var view = try await UnitPageController(dashboard: dashboard).load(
-                page,
-                code: try context.parameters.require("code", as: UnitCode.self)
-            )
-            view.uploadError = refusal.message
-            var rendered = page.render("unit", view, title: view.name)
-            rendered.status = refusal.status
-            return rendered.response()
+            return try await UnitPageController(dashboard: dashboard).refused(
+                try await dashboard.cyclePage(context, current: .units),
+                code: try context.parameters.require("code", as: UnitCode.self),
+                status: refusal.status
+            ) { $0.uploadError = refusal.message }
         }
     }
 

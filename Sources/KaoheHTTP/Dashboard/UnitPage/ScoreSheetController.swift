@@ -83,8 +83,7 @@ struct ScoreSheetController: Sendable {
                 errors["form"] = "未能报送评分:" + RosterUploadController.chinesePart(error.message)
             }
         }
-        var view = try await UnitPageController(dashboard: dashboard).load(page, code: code)
-        view.scoreSheet = ScoreSheetForm.make(
+        let refusedSheet = ScoreSheetForm.make(
             scheme: scheme,
             values: form.fields,
             errors: errors,
@@ -92,8 +91,6 @@ struct ScoreSheetController: Sendable {
             unitBase: page.base + "/units/" + code.rawValue,
             csrf: page.session.csrfToken
         )
-        var rendered = page.render("unit", view, title: view.name)
-        rendered.status = status
-        return rendered.response()
+        return try await UnitPageController(dashboard: dashboard).refused(page, code: code, status: status) { $0.scoreSheet = refusedSheet }
     }
 }

@@ -39,16 +39,14 @@ struct SelfAssessmentController: Sendable {
         do {
             return try await file(form, context: context)
         } catch let refusal as Refusal {
-            let page = try await dashboard.cyclePage(context, current: .units)
-            var view = try await UnitPageController(dashboard: dashboard).load(
-                page,
-                code: try context.parameters.require("code", as: UnitCode.self)
-            )
-            view.selfAssessment.reportError = refusal.message
-            if let report = refusal.report { view.selfAssessment.form?.report = report }
-            var rendered = page.render("unit", view, title: view.name)
-            rendered.status = refusal.status
-            return rendered.response()
+            return try await UnitPageController(dashboard: dashboard).refused(
+                try await dashboard.cyclePage(context, current: .units),
+                code: try context.parameters.require("code", as: UnitCode.self),
+                status: refusal.status
+            ) { view in
+                view.selfAssessment.reportError = refusal.message
+                if let report = refusal.report { view.selfAssessment.form?.report = report }
+            }
         }
     }
 

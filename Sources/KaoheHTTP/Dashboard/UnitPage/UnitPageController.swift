@@ -31,6 +31,21 @@ struct UnitPageController: Sendable {
         return page.render("unit", view, title: "\(view.name)")
     }
 
+    /// The unit's page again after a form on it was refused: `edit` puts the reason (and what was
+    /// typed) into the view, and the page answers with `status`.
+    func refused(
+        _ page: CyclePage,
+        code: UnitCode,
+        status: HTTPResponse.Status,
+        edit: (inout UnitView) -> Void
+    ) async throws -> Response {
+        var view = try await load(page, code: code)
+        edit(&view)
+        var rendered = page.render("unit", view, title: view.name)
+        rendered.status = status
+        return rendered.response()
+    }
+
     /// One of its tables (`?table=…`) as CSV or .xlsx.
     @Sendable func unitTable(_ request: Request, context: KaoheRequestContext, format: SheetFormat) async throws -> Response {
         let page = try await dashboard.cyclePage(context, current: .units)
