@@ -57,7 +57,7 @@ struct RosterUploadController: Sendable {
         let code = try context.parameters.require("code", as: UnitCode.self)
         let cycle = page.cycle.definition.cycle
         let filings = dashboard.stores.filings
-        guard let (unit, basis) = try await filings.unitForRoster(cycle: CycleRef(county: page.county.code, cycle: cycle), code: code),
+        guard let (unit, basis) = try await filings.unitForRoster(cycle: page.cycleRef, code: code),
             page.cycle.units.contains(code), page.sees(code: code, committee: unit.committee)
         else { throw ProblemDetails.notFound("unit \(code)") }
         guard page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed else {

@@ -72,11 +72,11 @@ struct UnitPageController: Sendable {
         let filings = dashboard.stores.filings
         var history: [FilingVersion] = []
         for step in FilingStep.allCases {
-            history += try await filings.history(cycle: CycleRef(county: county, cycle: cycle), unit: code, step: step)
+            history += try await filings.history(cycle: page.cycleRef, unit: code, step: step)
         }
         let grading = dashboard.stores.grading
-        let result = try await grading.current(cycle: CycleRef(county: county, cycle: cycle))
-        let quota = try? await grading.quota(cycle: CycleRef(county: county, cycle: cycle), unit: code)
+        let result = try await grading.current(cycle: page.cycleRef)
+        let quota = try? await grading.quota(cycle: page.cycleRef, unit: code)
         let committees = try await dashboard.registry.committees(county: county)
         let departments = try await dashboard.registry.departments(county: county)
         let reviewers = try await dashboard.registry.reviewers(county: county)
@@ -85,14 +85,14 @@ struct UnitPageController: Sendable {
             committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
             departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
             history: history,
-            rechecks: try await grading.rechecks(cycle: CycleRef(county: county, cycle: cycle), unit: code),
-            draw: try await dashboard.stores.spotCheck.current(cycle: CycleRef(county: county, cycle: cycle)),
+            rechecks: try await grading.rechecks(cycle: page.cycleRef, unit: code),
+            draw: try await dashboard.stores.spotCheck.current(cycle: page.cycleRef),
             reviewerNames: Dictionary(reviewers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
             graded: result?.units.first { $0.code == code },
             gradingState: result?.state,
             quota: quota,
-            roster: try await latestRoster(history, cycle: CycleRef(county: county, cycle: cycle), unit: code),
-            audit: try await dashboard.stores.dashboard.auditEntries(cycle: CycleRef(county: county, cycle: cycle), unit: code),
+            roster: try await latestRoster(history, cycle: page.cycleRef, unit: code),
+            audit: try await dashboard.stores.dashboard.auditEntries(cycle: page.cycleRef, unit: code),
             unitCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             filed: filed,
             selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
