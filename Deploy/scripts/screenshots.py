@@ -218,13 +218,15 @@ def main():
         ("04-unit", unit_links[0] if unit_links else cycle + "/units"), ("05-spot-check", cycle + "/spot-check"),
         ("06-results", cycle + "/results"), ("07-committees", cycle + "/committees"),
         ("08-results-2025", previous + "/results"), ("09-publicity-2025", previous + "/results/publicity"),
-        ("10-overview-2025", previous),
+        ("10-overview-2025", previous), ("11-objections", cycle + "/objections"),
     ])]
     for role, _, _ in LOGINS[1:]:
         cookies, opener = login(base, *logins[role])
         if role == "unit":
             own = re.findall(rf'href="({re.escape(cycle)}/units/[0-9A-Z]{{18}})"', fetch(opener, base + cycle + "/units"))
-            pages.append((role, cookies, [("01-overview", cycle), ("02-unit", own[0] if own else cycle + "/units")]))
+            pages.append((role, cookies, [
+                ("01-overview", cycle), ("02-unit", own[0] if own else cycle + "/units"), ("03-objections", cycle + "/objections"),
+            ]))
         elif role == "committee":
             own = re.findall(rf'href="({re.escape(cycle)}/units/[0-9A-Z]{{18}})"', fetch(opener, base + cycle + "/units"))
             pages.append((role, cookies, [

@@ -24,13 +24,15 @@ struct DashboardPagesFixture {
 
     static let base = "/counties/\(F.county)/cycles/2026"
 
-    /// `keyTasks` gives A, B and C's key-task points (totals 71 + each); equal totals make a tie conflict.
+    /// `keyTasks` gives A, B and C's key-task points (totals 71 + each); equal totals make a tie
+    /// conflict. `standingOn` makes the stores' "today" that day (as `FilingAPIFixture.make`).
     static func make(
         _ label: String = #function,
         propose: Bool = true,
-        keyTasks: (String, String, String) = ("18", "17", "16")
+        keyTasks: (String, String, String) = ("18", "17", "16"),
+        standingOn day: String? = nil
     ) async throws -> DashboardPagesFixture {
-        let f = try await F.make(label)
+        let f = try await F.make(label, standingOn: day)
         var fixture = DashboardPagesFixture(f: f)
         try await f.app().test(.router) { http in
             try await f.openCycle(http)

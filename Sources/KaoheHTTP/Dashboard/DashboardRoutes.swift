@@ -25,5 +25,6 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     ScoreSheetController(dashboard: dashboard).register(on: pages)
     SpotCheckPageController(dashboard: dashboard).register(on: pages)
     ResultsController(dashboard: dashboard).register(on: pages)
+    ObjectionsController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)
 }

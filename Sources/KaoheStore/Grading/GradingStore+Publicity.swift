@@ -226,6 +226,10 @@ extension GradingStore {
         principal: Principal
     ) async throws -> ObjectionRecord {
         let (county, cycle) = (ref.county, ref.cycle)
+        let text = text.trimmingBlanksAndNewlines()
+        guard (1...10_000).contains(text.count) else {
+            throw CycleError(.invalid, "异议内容应为1–10000字 / 1–10,000 characters", field: "/text", rule: "objection.text")
+        }
         return try await mutate(cycle: ref) { connection, _ in
             guard
                 let window = try await connection.query(
@@ -437,6 +441,15 @@ extension GradingStore {
         principal: Principal
     ) async throws -> StaffAppealRecord {
         let (county, cycle) = (ref.county, ref.cycle)
+        // Trimmed as a roster's staff number and an objection's text are: a reason of blanks is none.
+        let staffNo = staffNo.trimmingBlanks()
+        guard (1...64).contains(staffNo.count) else {
+            throw CycleError(.invalid, "工号应为1–64字符 / staffNo 1–64 characters", field: "/staffNo", rule: "appeal.fields")
+        }
+        let reason = reason.trimmingBlanksAndNewlines()
+        guard (1...10_000).contains(reason.count) else {
+            throw CycleError(.invalid, "理由应为1–10000字 / reason 1–10,000 characters", field: "/reason", rule: "appeal.fields")
+        }
         if filedOn != nil, principal.role != .office {
             throw CycleError(
                 .invalid,
@@ -673,18 +686,28 @@ extension GradingStore {
         try await client.withConnection { try await Self.appeal(on: $0, county: county, id: id) }
     }
 
+    static let appealColumns = """
+        id, cycle, unit_code, staff_no, grade, notified_on::text AS notified_on, filed_on::text AS filed_on, last_day::text AS last_day,
+        reason, filed_by, outcome, decided_grade, note
+        """
+
     static func appeal(on connection: PostgresConnection, county: CountyCode, id: Int64) async throws -> StaffAppealRecord? {
-        guard
-            let row = try await connection.query(
-                """
-                SELECT cycle, unit_code, staff_no, grade, notified_on::text AS notified_on, filed_on::text AS filed_on, last_day::text AS last_day,
-                       reason, filed_by, outcome, decided_grade, note
-                FROM staff_appeals WHERE county = \(county) AND id = \(id)
-                """
-            ).first
-        else { return nil }
-        return StaffAppealRecord(
-            id: id,
+        try await connection.query(
+            "SELECT \(unescaped: appealColumns) FROM staff_appeals WHERE county = \(county) AND id = \(id)"
+        ).first.map(appeal)
+    }
+
+    /// The cycle's staff appeals (复核申请), oldest first (one statement).
+    public func appeals(cycle ref: CycleRef) async throws -> [StaffAppealRecord] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        return try await client.query(
+            "SELECT \(unescaped: Self.appealColumns) FROM staff_appeals WHERE county = \(county) AND cycle = \(cycle) ORDER BY id"
+        ).map(Self.appeal)
+    }
+
+    static func appeal(_ row: PostgresRow) throws -> StaffAppealRecord {
+        StaffAppealRecord(
+            id: try row.decode(Int64.self, column: "id"),
             cycle: try row.decode(CycleID.self, column: "cycle"),
             unit: try row.decode(UnitCode.self, column: "unit_code"),
             staffNo: try row.decode(String.self, column: "staff_no"),

@@ -28,23 +28,14 @@ struct AppealsController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(AppealInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         let grade = try Self.grade(input.grade)
-        // Trimmed as a roster's staff number and an objection's text are: a reason of blanks is none.
-        let staffNo = input.staffNo.trimmingBlanks()
-        guard (1...64).contains(staffNo.count) else {
-            throw ProblemDetails.invalid("/staffNo", rule: "appeal.fields", "工号应为1–64字符 / staffNo 1–64 characters")
-        }
-        let reason = input.reason.trimmingBlanksAndNewlines()
-        guard (1...10_000).contains(reason.count) else {
-            throw ProblemDetails.invalid("/reason", rule: "appeal.fields", "理由应为1–10000字 / reason 1–10,000 characters")
-        }
         let appeal = try await grading.fileAppeal(
             cycle: scope.cycleRef,
             unit: unit.code,
-            staffNo: staffNo,
+            staffNo: input.staffNo,
             grade: grade,
             notifiedOn: input.notifiedOn,
             filedOn: input.filedOn,
-            reason: reason,
+            reason: input.reason,
             principal: scope.principal
         )
         return try APIBody.json(appeal, status: .created)

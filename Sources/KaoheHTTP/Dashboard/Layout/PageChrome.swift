@@ -41,7 +41,7 @@ struct NavLink: Sendable {
 
 /// The pages of a cycle, in the navigation's order. `path` is relative to `/counties/{county}/cycles/{cycle}`.
 enum CyclePageKind: String, Sendable, CaseIterable {
-    case overview, units, spotCheck, results, publicity, committees
+    case overview, units, spotCheck, results, publicity, objections, committees
 
     var label: String {
         switch self {
@@ -50,6 +50,7 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .spotCheck: "随机抽查"
         case .results: "考核结果"
         case .publicity: "公示名单"
+        case .objections: "异议与复核"
         case .committees: "专考委对比"
         }
     }
@@ -61,6 +62,7 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .spotCheck: "/spot-check"
         case .results: "/results"
         case .publicity: "/results/publicity"
+        case .objections: "/objections"
         case .committees: "/committees"
         }
     }

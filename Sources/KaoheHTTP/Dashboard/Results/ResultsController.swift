@@ -3,18 +3,35 @@ import Hummingbird
 import KaoheRules
 import KaoheStore
 
-/// `/counties/{county}/cycles/{cycle}/results`: 考核结果 (charts, proposal, conflicts, confirmation
-/// and the office's confirmation form), `…/results/publicity`: the printable 公示名单, each table
-/// as CSV (`results.csv?table=…`, `results/publicity.csv`), and `POST …/results/confirm`: the
-/// office confirms the proposal through the same store call as `POST /api/v1/…/grading/confirm`
-/// (audit entry included), and `POST …/results/decisions`: a tie decision, as `PUT …/grading/decisions`;
-/// the CSRF token is checked by `SessionMiddleware` before either runs.
+/// `/counties/{county}/cycles/{cycle}/results`: 考核结果 (charts, proposal, conflicts, confirmation),
+/// `…/results/publicity`: the printable 公示名单, each table as CSV or .xlsx, and the office's desk
+/// for steps 5 and 6, each form through the store call of its API route (audit entries included):
+/// - `POST …/results/propose`: `GradingStore.propose` (`POST /api/v1/…/grading/proposal`);
+/// - `POST …/results/decisions`: one more tie decision, `GradingStore.decide` (`PUT …/grading/decisions`);
+/// - `POST …/results/confirm`: `GradingStore.confirm` (`POST …/grading/confirm`);
+/// - `POST …/results/publicity-open`: `GradingStore.openPublicity` (`POST …/publicity/open`), from
+///   today or the day typed;
+/// - `POST …/results/finalise`: `GradingStore.finalise` (`POST …/publicity/finalise`).
 struct ResultsController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/results"
-        dashboard.registerTablePage(on: router, path: base, current: .results, template: "results", title: "考核结果", view: results)
+        dashboard.registerFormPage(
+            on: router,
+            path: base,
+            current: .results,
+            template: "results",
+            title: "考核结果",
+            view: results,
+            forms: [
+                PageForm(name: "propose", work: propose),
+                PageForm(name: "decisions", work: recordDecision),
+                PageForm(name: "confirm", work: confirm),
+                PageForm(name: "publicity-open", work: openPublicity),
+                PageForm(name: "finalise", work: finalise),
+            ]
+        )
         dashboard.registerTablePage(
             on: router,
             path: base + "/publicity",
@@ -23,54 +40,59 @@ struct ResultsController: Sendable {
             title: "公示名单",
             view: publicity
         )
-        router.post(RouterPath(base + "/decisions"), use: recordDecision)
-        router.post(RouterPath(base + "/confirm"), use: confirm)
     }
 
-    /// `POST …/results/confirm`: the office confirms the proposal.
-    @Sendable func confirm(_ request: Request, context: KaoheRequestContext) async throws -> Response {
-        let page = try await dashboard.cyclePage(context, current: .results)
+    static func requireOffice(_ page: CyclePage) throws {
         try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
-        do {
-            _ = try await dashboard.stores.grading.confirm(
-                cycle: CycleRef(county: page.county.code, cycle: page.cycle.definition.cycle),
-                principal: page.principal
-            )
-        } catch let error as CycleError {
-            throw DashboardRefusal(status: .conflict, message: "未能确认等次:\(error.message)")
-        }
-        return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
     }
 
-    /// `POST …/results/decisions`: records one more of the office's tie decisions (the ones already
-    /// recorded stay), through the same `GradingStore.decide` as `PUT /api/v1/…/grading/decisions`.
-    @Sendable func recordDecision(_ request: Request, context: KaoheRequestContext) async throws -> Response {
-        let page = try await dashboard.cyclePage(context, current: .results)
-        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
-        let form = try await FormBody.read(request)
+    /// 生成等次建议.
+    @Sendable func propose(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        _ = try await dashboard.stores.grading.propose(cycle: page.cycleRef, principal: page.principal)
+    }
+
+    /// 确认等次.
+    @Sendable func confirm(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        _ = try await dashboard.stores.grading.confirm(cycle: page.cycleRef, principal: page.principal)
+    }
+
+    /// 开始公示: from today, or from `opensOn` (YYYY-MM-DD).
+    @Sendable func openPublicity(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        let day = (form["opensOn"] ?? "").trimmingBlanks()
+        _ = try await dashboard.stores.grading.openPublicity(
+            cycle: page.cycleRef,
+            opensOn: day.isEmpty ? nil : day,
+            principal: page.principal
+        )
+    }
+
+    /// 公示结束定档.
+    @Sendable func finalise(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        _ = try await dashboard.stores.grading.finalise(cycle: page.cycleRef, principal: page.principal)
+    }
+
+    /// Records one more of the office's tie decisions (the ones already recorded stay).
+    @Sendable func recordDecision(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
         guard let cut = form["cut"].flatMap(CohortCut.init(rawValue:)) else {
-            throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:缺少冲突类型。")
+            throw FormRefusal(field: "cut", "缺少冲突类型,请刷新页面后重新填写。")
         }
         let reference = (form["reference"] ?? "").trimmingBlanksAndNewlines()
-        guard !reference.isEmpty else {
-            throw DashboardRefusal(status: .unprocessableContent, message: "未能记录决定:请填写决定文号(会议纪要)。")
-        }
+        guard !reference.isEmpty else { throw FormRefusal(field: "reference", "请填写决定文号(会议纪要)。") }
         let favoured = form.fields.filter { $0.key.hasPrefix("favoured_") && $0.value == "on" }.map {
             UnitCode(String($0.key.dropFirst("favoured_".count)))
         }.sorted()
         let grading = dashboard.stores.grading
-        let cycle = page.cycle.definition.cycle
-        let earlier = try await grading.current(cycle: CycleRef(county: page.county.code, cycle: cycle))?.decisions ?? []
-        do {
-            _ = try await grading.decide(
-                cycle: CycleRef(county: page.county.code, cycle: cycle),
-                decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)],
-                principal: page.principal
-            )
-        } catch let error as CycleError {
-            throw DashboardRefusal(status: error.code == .invalid ? .unprocessableContent : .conflict, message: "未能记录决定:\(error.message)")
-        }
-        return Response(status: .seeOther, headers: [.location: page.base + "/results", .cacheControl: "no-store"])
+        let earlier = try await grading.current(cycle: page.cycleRef)?.decisions ?? []
+        _ = try await grading.decide(
+            cycle: page.cycleRef,
+            decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)],
+            principal: page.principal
+        )
     }
 
     func visibility(_ page: CyclePage) async throws -> UnitVisibility {
@@ -84,6 +106,7 @@ struct ResultsController: Sendable {
         return ResultsView.build(
             result: result,
             stamp: stamp,
+            publicity: try await dashboard.stores.grading.publicity(cycle: page.cycleRef),
             visibility: try await visibility(page),
             base: page.base,
             cycle: cycle,

@@ -5,8 +5,10 @@ import KaoheStore
 /// 考核结果 page: grade distribution per committee (SVG chart and table), the proposal with every
 /// unit's grade and reasons, open tie conflicts, the office's decisions, the confirmation state and
 /// the office's confirmation form. Everything is limited to the units the account sees.
-struct ResultsView: Sendable, TabularView {
+struct ResultsView: Sendable, FormPageView {
     var scopeNote: String?
+    /// What the page says after one of the office's forms.
+    var notice: FormNotice?
     /// Whether a proposal exists.
     var hasGrading: Bool
     /// `等次建议(待确认)`, `已确认`, `已公示定档`.
@@ -21,38 +23,66 @@ struct ResultsView: Sendable, TabularView {
     var conflicts: DataTable
     /// Shown to the office and the auditor only (they name units of every committee).
     var decisions: DataTable?
-    /// The office's confirmation form (nil for other roles, or when there is nothing to confirm).
-    var confirm: ConfirmForm?
-    /// One decision form per open tie conflict (office, while proposed).
-    var decide: [DecisionForm]
+    /// The office's forms of steps 5 and 6 (nil for every other role).
+    var desk: Desk?
     /// Link to the printable 公示 list.
     var publicityHref: String
 
-    /// 确认等次 form: posts the session's CSRF token to the confirm route.
-    struct ConfirmForm: Sendable {
-        var action: String
+    static let doneMessages = [
+        "propose": "已生成等次建议。请核对下方各单位等次,决定并列冲突后确认。",
+        "decisions": "已记录县事考办的决定,等次建议已按决定重新计算。",
+        "confirm": "已确认考核等次。下一步:开始公示。",
+        "publicity-open": "已开始公示。公示期内可登记异议,期满后定档。",
+        "finalise": "公示结束,考核结果已定档。",
+    ]
+
+    /// The office's desk for 确定等次 and 公示: each form appears when its step can be taken.
+    struct Desk: Sendable {
         var csrf: String
-        /// Whether the proposal can be confirmed now (no open conflicts).
-        var enabled: Bool
-        /// Why not, when disabled.
-        var blocked: String?
+        /// 生成(或重新生成)等次建议: before confirmation.
+        var propose: Action?
+        /// 确认: a proposal without open ties.
+        var confirm: Action?
+        /// Why confirming must wait (open ties).
+        var confirmBlocked: String?
+        /// One decision form per open tie.
+        var decide: [DecisionForm]
+        /// 开始公示: confirmed, no window yet.
+        var openPublicity: Action?
+        /// 公示结束定档: a window exists and the results are not final.
+        var finalise: Action?
+        /// The window in words, once it exists.
+        var publicityWindow: String?
+    }
+
+    /// One button form: where it posts and its once token.
+    struct Action: Sendable {
+        var action: String
+        var once: String
+        /// The button's words.
+        var label: String
     }
 
     /// 县事考办决定 form for one tie: which of the tied units get the better grade, and the
     /// reference of the office's decision; posts to `…/results/decisions`.
     struct DecisionForm: Sendable {
         var action: String
-        var csrf: String
+        var once: String
         /// `excellent-cap` / `qualified-floor`.
         var cut: String
         var title: String
         var seats: Int
         var units: [Choice]
 
+        /// One tied unit, shown side by side with the others.
         struct Choice: Sendable {
             /// `favoured_<code>`.
             var field: String
-            var label: String
+            var name: String
+            var code: String
+            var committee: String
+            var total: String
+            var source: String
         }
     }
 
@@ -84,6 +114,7 @@ struct ResultsView: Sendable, TabularView {
     static func build(
         result: GradingResult?,
         stamp: GradingStamp?,
+        publicity: PublicityRecord? = nil,
         visibility: UnitVisibility,
         base: String,
         cycle: CycleID,
@@ -199,35 +230,51 @@ struct ResultsView: Sendable, TabularView {
             if let at = stamp.finalisedAt { stamps.append("定档:\(stamp.finalisedBy ?? "公示期满自动定档"),\(ChineseTime.dateTime(at))") }
         }
 
-        var confirm: ConfirmForm?
-        if isOffice, let result, result.state == .proposed, let csrf {
-            let open = result.conflicts.count
-            confirm = ConfirmForm(
-                action: base + "/results/confirm",
-                csrf: csrf,
-                enabled: open == 0,
-                blocked: open == 0
-                    ? nil : "尚有 \(open) 个并列冲突未决定,不能确认。请先在下方记录县事考办的决定(或用命令行 kaohe grading decide、接口 PUT /api/v1/…/grading/decisions),再确认。"
-            )
-        }
-
-        var decide: [DecisionForm] = []
-        if isOffice, let result, result.state == .proposed, let csrf {
-            for conflict in result.conflicts {
+        var desk: Desk?
+        if isOffice, let csrf {
+            let state = result?.state
+            let openTies = state == .proposed ? (result?.conflicts ?? []) : []
+            var decide: [DecisionForm] = []
+            for conflict in openTies {
                 guard let cut = CohortCut(rawValue: conflict.kind) else { continue }
                 let better = cut == .excellentCap ? "优秀" : "良好"
+                let graded = Dictionary((result?.units ?? []).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
                 decide.append(
                     DecisionForm(
                         action: base + "/results/decisions",
-                        csrf: csrf,
+                        once: FormOnce.newToken(),
                         cut: cut.rawValue,
                         title:
                             "\(conflictKind(conflict.kind)):\(conflict.total) 分,\(conflict.units.count) 个单位争 \(conflict.seats) 个\(better)名额",
                         seats: conflict.seats,
-                        units: conflict.units.map { .init(field: "favoured_" + $0.rawValue, label: "\(visibility.name($0))(\($0))") }
+                        units: conflict.units.map { code in
+                            DecisionForm.Choice(
+                                field: "favoured_" + code.rawValue,
+                                name: visibility.name(code),
+                                code: code.rawValue,
+                                committee: graded[code].map { visibility.committeeName($0.committee) } ?? "",
+                                total: graded[code].map { $0.total.description } ?? conflict.total.description,
+                                source: graded[code].map { source($0.source) } ?? ""
+                            )
+                        }
                     )
                 )
             }
+            func action(_ name: String, _ label: String) -> Action {
+                Action(action: base + "/results/" + name, once: FormOnce.newToken(), label: label)
+            }
+            desk = Desk(
+                csrf: csrf,
+                propose: state == nil || state == .proposed ? action("propose", state == nil ? "生成等次建议" : "重新生成等次建议") : nil,
+                confirm: state == .proposed && openTies.isEmpty ? action("confirm", "确认等次建议") : nil,
+                confirmBlocked: openTies.isEmpty ? nil : "尚有 \(openTies.count) 个并列冲突未决定,不能确认。请先在下方逐一记录县事考办的决定。",
+                decide: decide,
+                openPublicity: state == .confirmed && publicity == nil ? action("publicity-open", "开始公示") : nil,
+                finalise: state == .confirmed && publicity != nil ? action("finalise", "公示结束,定档") : nil,
+                publicityWindow: publicity.map {
+                    "公示期:\($0.opensOn) 至 \($0.closesOn)(\($0.workingDays) 个工作日)" + ($0.finalised ? ",已定档。" : $0.open ? ",公示中。" : ",已期满。")
+                }
+            )
         }
 
         return ResultsView(
@@ -241,8 +288,7 @@ struct ResultsView: Sendable, TabularView {
             ungraded: ungraded,
             conflicts: conflicts,
             decisions: decisions,
-            confirm: confirm,
-            decide: decide,
+            desk: desk,
             publicityHref: base + "/results/publicity"
         )
     }

@@ -7,13 +7,24 @@ import NIOCore
 /// and reviewers, deviations and overrides, how to verify), `…/spot-check.csv?table=…` for each
 /// table, and `…/spot-check/record.json`: the current draw record for `kaohe verify-draw` and
 /// `recompute_draw.py` (office and auditor, like `GET /api/v1/…/spot-check/export`; `?draw=N`
-/// for a superseded draw).
+/// for a superseded draw). The office holds the draw here as a public ceremony: `POST
+/// …/spot-check/freeze` freezes the population (its hash shown large, the list below it), `POST
+/// …/spot-check/draw` draws with the seed digits entered on the spot — both through the
+/// `SpotCheckStore` calls of `POST /api/v1/…/spot-check/freeze` and `…/draw`, audited alike.
 struct SpotCheckPageController: Sendable {
     let dashboard: Dashboard
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
         let base = "/counties/{county}/cycles/{cycle}/spot-check"
-        dashboard.registerTablePage(on: router, path: base, current: .spotCheck, template: "spot-check", title: "随机抽查核验", view: view)
+        dashboard.registerFormPage(
+            on: router,
+            path: base,
+            current: .spotCheck,
+            template: "spot-check",
+            title: "随机抽查核验",
+            view: view,
+            forms: [PageForm(name: "freeze", work: freeze), PageForm(name: "draw", work: draw)]
+        )
         router.get(RouterPath(base + "/record.json"), use: record)
     }
 
@@ -34,13 +45,44 @@ struct SpotCheckPageController: Sendable {
         return response
     }
 
+    /// 冻结抽查总体 (office): `reason` is required for a redraw.
+    @Sendable func freeze(_ page: CyclePage, _ form: FormBody) async throws {
+        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        _ = try await dashboard.stores.spotCheck.freeze(cycle: page.cycleRef, actor: page.principal.actor, reason: Self.reason(form))
+    }
+
+    /// 抽取 (office): with the seed digits typed (dice, lottery numbers), or a system seed when empty.
+    @Sendable func draw(_ page: CyclePage, _ form: FormBody) async throws {
+        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        let text = (form["seed"] ?? "").filter { !$0.isWhitespace }
+        var seed: DrawSeed?
+        if !text.isEmpty {
+            do {
+                seed = try DrawSeed(text, minimumDiceDigits: try SpotCheckStore.policy().minimumDiceDigits)
+            } catch let error as DrawSeedError {
+                throw FormRefusal(field: "seed", error.description)
+            }
+        }
+        _ = try await dashboard.stores.spotCheck.draw(
+            cycle: page.cycleRef,
+            actor: page.principal.actor,
+            seed: seed,
+            reason: Self.reason(form)
+        )
+    }
+
+    static func reason(_ form: FormBody) -> String? {
+        let reason = (form["reason"] ?? "").trimmingBlanksAndNewlines()
+        return reason.isEmpty ? nil : reason
+    }
+
     func view(_ page: CyclePage) async throws -> SpotCheckView {
         let county = page.county.code
         let cycle = page.cycle.definition.cycle
         let draws = try await dashboard.stores.spotCheck.all(cycle: CycleRef(county: county, cycle: cycle))
         let report = try? await dashboard.stores.grading.deviations(cycle: CycleRef(county: county, cycle: cycle))
         let reviewers = try await dashboard.registry.reviewers(county: county)
-        return SpotCheckView.build(
+        var view = SpotCheckView.build(
             draws: draws,
             deviations: report,
             visibility: try await UnitVisibility.load(policy: page.policy, county: county, registry: dashboard.registry),
@@ -48,5 +90,22 @@ struct SpotCheckPageController: Sendable {
             base: page.base,
             cycle: CycleRef(county: county, cycle: cycle)
         )
+        if page.policy.actAsOffice(county: county) == .allowed {
+            let current = draws.last { $0.supersededAt == nil }
+            let awaiting = current != nil && current?.drawnAt == nil
+            view.ceremony = SpotCheckView.Ceremony(
+                freezeAction: page.base + "/spot-check/freeze",
+                drawAction: page.base + "/spot-check/draw",
+                csrf: page.session.csrfToken,
+                freezeOnce: FormOnce.newToken(),
+                drawOnce: FormOnce.newToken(),
+                awaitingDraw: awaiting,
+                redraw: current?.drawnAt != nil,
+                populationHash: awaiting ? current.map { SpotCheckView.readAloud($0.populationHash) } : nil,
+                populationSize: current?.population.count ?? page.cycle.units.count,
+                minimumDigits: (try? SpotCheckStore.policy().minimumDiceDigits) ?? 20
+            )
+        }
+        return view
     }
 }

@@ -6,8 +6,14 @@ import KaoheStore
 /// strata), every draw of the cycle with redraw reasons, the selection with tickets and the
 /// reviewers drawn (双随机), each sampled unit's deviation and whether the re-check overrode, and
 /// how an observer recomputes the draw. Units outside the account's scope are left out.
-struct SpotCheckView: Sendable, TabularView {
+struct SpotCheckView: Sendable, FormPageView {
     var scopeNote: String?
+    /// What the page says after the office's freeze or draw.
+    var notice: FormNotice?
+    /// The office's ceremony forms (nil for every other role).
+    var ceremony: Ceremony?
+    /// The frozen population of the current draw (county-wide roles).
+    var population: DataTable?
     /// Whether a draw has been made.
     var drawn: Bool
     /// Facts of the current draw as label/value pairs.
@@ -23,6 +29,37 @@ struct SpotCheckView: Sendable, TabularView {
     /// The export's file name, for the instructions.
     var exportName: String
 
+    static let doneMessages = [
+        "freeze": "已冻结抽查总体并公布其哈希。请现场产生种子数字(掷骰或摇号)后抽取。",
+        "draw": "已完成抽取,抽中单位及选派的核验人员列于下方。",
+    ]
+
+    /// 抽查仪式 for the office: first freeze (the population and its hash published before any
+    /// seed exists), then enter the seed digits and draw; a redraw needs a reason at each step.
+    struct Ceremony: Sendable {
+        var freezeAction: String
+        var drawAction: String
+        var csrf: String
+        var freezeOnce: String
+        var drawOnce: String
+        /// Frozen and waiting for its seed: the draw form is the next step.
+        var awaitingDraw: Bool
+        /// A draw exists already: freezing again starts a redraw (reason required).
+        var redraw: Bool
+        /// The hash to read out, when frozen and not drawn.
+        var populationHash: String?
+        var populationSize: Int
+        var minimumDigits: Int
+    }
+
+    /// A hash in groups of eight, to read out and compare by eye.
+    static func readAloud(_ hash: String) -> String {
+        let characters = Array(hash)
+        return stride(from: 0, to: characters.count, by: 8).map { String(characters[$0..<min($0 + 8, characters.count)]) }.joined(
+            separator: " "
+        )
+    }
+
     struct Fact: Sendable {
         var label: String
         var value: String
@@ -30,7 +67,7 @@ struct SpotCheckView: Sendable, TabularView {
     }
 
     /// The tables of the page by id, for the CSV route.
-    var tables: [DataTable] { [selection, deviations] + [draws, strata].compactMap { $0 } }
+    var tables: [DataTable] { [selection, deviations] + [draws, strata, population].compactMap { $0 } }
 
     static func build(
         draws records: [SpotCheckRecord],
@@ -71,7 +108,23 @@ struct SpotCheckView: Sendable, TabularView {
         // Every draw and the strata: county-wide roles only (they describe the whole county).
         var drawsTable: DataTable?
         var strataTable: DataTable?
+        var populationTable: DataTable?
         if visibility.countyWide {
+            populationTable = DataTable(
+                id: "population",
+                title: "冻结的抽查总体" + (current.map { "(第 \($0.drawNo) 次,\($0.population.count) 个单位)" } ?? ""),
+                fileName: "抽查总体-\(cycle)",
+                header: ["序号", "统一社会信用代码", "单位名称", "专业考核委员会"],
+                rows: (current?.population ?? []).sorted { $0.code.rawValue < $1.code.rawValue }.enumerated().map { index, unit in
+                    DataRow([
+                        .number(index + 1), .code(unit.code),
+                        DataCell(visibility.name(unit.code), href: base + "/units/" + unit.code.rawValue),
+                        DataCell(visibility.committeeName(unit.committee)),
+                    ])
+                },
+                downloadBase: downloadBase,
+                emptyText: "尚未冻结总体。"
+            )
             drawsTable = DataTable(
                 id: "draws",
                 title: "历次抽查",
@@ -163,6 +216,7 @@ struct SpotCheckView: Sendable, TabularView {
 
         return SpotCheckView(
             scopeNote: visibility.scopeNote,
+            population: populationTable,
             drawn: current?.selection != nil,
             facts: facts,
             draws: drawsTable,

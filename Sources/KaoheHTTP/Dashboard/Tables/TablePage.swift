@@ -24,6 +24,16 @@ extension Dashboard {
             let page = try await cyclePage(context, current: current)
             return page.render(template, try await view(page), title: title)
         }
+        registerTableDownloads(on: router, path: path, current: current, view: view)
+    }
+
+    /// Registers `path + ".csv"` and `path + ".xlsx"`: the tables of the page's view (`?table=…`).
+    func registerTableDownloads<View: TabularView>(
+        on router: RouterGroup<KaoheRequestContext>,
+        path: String,
+        current: CyclePageKind,
+        view: @escaping @Sendable (CyclePage) async throws -> View
+    ) {
         for format in SheetFormat.allCases {
             router.get(RouterPath(path + "." + format.fileExtension)) { request, context -> Response in
                 let page = try await cyclePage(context, current: current)

@@ -87,7 +87,7 @@ struct RosterUploadController: Sendable {
                 message: "未能读取名册,未保存任何内容:" + Self.chinese(problem) + "。请改正后重新上传。"
             )
         } catch let error as CycleError {
-            throw UploadRefusal(status: .conflict, message: "未能报送名册:" + Self.chinesePart(error.message))
+            throw UploadRefusal(status: .conflict, message: "未能报送名册:" + ChineseText.of(error.message))
         }
         let location =
             page.base + "/units/" + code.rawValue + "?filed=roster&version=\(filed.filing.version)&restored=\(filed.notices.count)"
@@ -126,11 +126,6 @@ struct RosterUploadController: Sendable {
         var detail = problem.detail
         // A file error's detail starts with its own location (`第7行第3列 line 7, column 3: `).
         if let colon = detail.range(of: ": "), detail.hasPrefix("第") { detail = String(detail[colon.upperBound...]) }
-        return location + chinesePart(detail)
-    }
-
-    /// The Chinese half of `中文 / English (rule)`.
-    static func chinesePart(_ text: String) -> String {
-        String(text.components(separatedBy: " / ").first ?? text).trimmingBlanks()
+        return location + ChineseText.of(detail)
     }
 }

@@ -76,11 +76,11 @@ struct ScoreSheetController: Sendable {
                 return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
             } catch let error as ScoreSheetError {
                 for issue in error.issues where errors[issue.field] == nil {
-                    errors[issue.field] = ScoreSheetForm.plain(RosterUploadController.chinesePart(issue.message))
+                    errors[issue.field] = ScoreSheetForm.plain(ChineseText.of(issue.message))
                 }
             } catch let error as CycleError {
                 status = HTTPResponse.Status(code: error.refusalKind.status)
-                errors["form"] = "未能报送评分:" + RosterUploadController.chinesePart(error.message)
+                errors["form"] = "未能报送评分:" + ChineseText.of(error.message)
             }
         }
         let refusedSheet = ScoreSheetForm.make(

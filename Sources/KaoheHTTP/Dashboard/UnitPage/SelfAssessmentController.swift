@@ -82,7 +82,7 @@ struct SelfAssessmentController: Sendable {
         } catch let error as CycleError {
             throw Refusal(
                 status: HTTPResponse.Status(code: error.refusalKind.status),
-                message: "未能报送自评报告,未保存任何内容:" + RosterUploadController.chinesePart(error.message)
+                message: "未能报送自评报告,未保存任何内容:" + ChineseText.of(error.message)
                     + (files.isEmpty ? "" : "(所选附件需重新选择。)"),
                 report: report
             )

@@ -96,6 +96,7 @@ struct UnitPageController: Sendable {
             unitCSRF: page.policy.fileAsUnit(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             filed: filed,
             selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
+            steps: page.cycle.steps,
             now: page.cycle.now,
             committeeCSRF: page.policy.fileAsCommittee(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             reviewerCSRF: page.principal.role == .reviewer ? page.session.csrfToken : nil,

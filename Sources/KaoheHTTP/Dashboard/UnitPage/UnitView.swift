@@ -27,6 +27,10 @@ struct UnitView: Sendable {
     /// a file the unit can correct and upload again.
     var roster: DataTable
     var audit: DataTable
+    /// 本周期日程: each step's opening, deadline and last day for late filings, and days left.
+    var schedule: DataTable
+    /// Where staff 复核 applications are filed and followed (异议与复核).
+    var objectionsHref: String
     /// 自评报告: the latest version, and the form for the unit's own account.
     var selfAssessment: SelfAssessmentSection
     /// 专考委考核评分表, for the unit's committee while the step takes filings.
@@ -89,7 +93,7 @@ struct UnitView: Sendable {
     }
 
     /// The tables of the page by id, for the download routes.
-    var tables: [DataTable] { [filings, scores, rechecks, violations, roster, audit] }
+    var tables: [DataTable] { [schedule, filings, scores, rechecks, violations, roster, audit] }
 
     struct Inputs: Sendable {
         var unit: UnitRecord
@@ -113,6 +117,8 @@ struct UnitView: Sendable {
         var filed: Filed?
         /// The self-assessment step of the cycle, and the database's now.
         var selfAssessmentStep: CycleStep?
+        /// Every step of the cycle, for the schedule.
+        var steps: [CycleStep] = []
         var now: Date
         /// Set when the account is the unit's committee: the session's CSRF token.
         var committeeCSRF: String?
@@ -312,6 +318,32 @@ struct UnitView: Sendable {
             emptyText: "尚无涉及本单位的审计记录。"
         )
 
+        let schedule = DataTable(
+            id: "schedule",
+            title: "本周期日程",
+            fileName: "日程-\(code)-\(cycle)",
+            header: ["环节", "开始", "截止", "逾期报送截止", "状态", "剩余时间"],
+            rows: input.steps.map { step in
+                let state: String
+                switch step.state {
+                case .pending: state = "未开始"
+                case .open: state = "报送中"
+                case .late: state = "已过截止,可逾期报送"
+                case .closed: state = "已结束"
+                }
+                return DataRow(
+                    [
+                        DataCell(step.step.chinese), .time(step.times.opensAt), .time(step.times.deadline), .time(step.times.closesAt),
+                        DataCell(state),
+                        DataCell(step.state == .closed ? "" : ChineseTime.daysLeft(until: step.times.deadline, now: input.now)),
+                    ],
+                    rowClass: step.state == .late ? "late" : nil
+                )
+            },
+            downloadBase: downloadBase,
+            emptyText: "本周期没有设定日程。"
+        )
+
         var grade: String?
         if let graded = input.graded {
             let state = input.gradingState.map { ResultsView.stateLabel($0) } ?? ""
@@ -333,6 +365,8 @@ struct UnitView: Sendable {
             violations: violations,
             roster: roster,
             audit: audit,
+            schedule: schedule,
+            objectionsHref: base + "/objections",
             selfAssessment: selfAssessmentSection(input, base: base),
             scoreSheet: scoreSheet(input, base: base),
             assessmentTiming: input.committeeCSRF == nil ? nil : input.assessmentStep.map { timing($0, now: input.now, what: "评分") },
