@@ -80,6 +80,19 @@ struct CycleCLITests {
         let shown = try await cli.kaohe(database, ["cycle", "show"] + c)
         #expect(shown.out.contains("进行中 open"))
 
+        // 延期: one unit's roster gets a later deadline (audited); an earlier one and no reason are refused.
+        let later = String(ShanghaiTime.format(now.addingTimeInterval(3 * 86_400)).prefix(10))
+        let extend = ["cycle", "extend"] + c + ["--as", "zhang", "--step", "roster", "--unit", codes[1]]
+        let extended = try await cli.kaohe(database, extend + ["--deadline", later, "--reason", "单位遭受洪灾"])
+        #expect(extended.status == 0, "\(extended.err)")
+        #expect(extended.out.contains("extended for unit \(codes[1]): deadline \(later)T23:59:59"))
+        let earlier = try await cli.kaohe(database, extend + ["--deadline", later, "--reason", "再次"])
+        #expect(earlier.status == 1)
+        #expect(earlier.err.contains("extension.later"))
+        let notATime = try await cli.kaohe(database, extend + ["--deadline", "下周", "--reason", "x"])
+        #expect(notATime.status != 0)
+        #expect(try await CycleStore(client: client).extensions(cycle: CycleRef(county: Self.county, cycle: "2026")).count == 1)
+
         // A unit account may not act as the office; an unknown account is named.
         let stranger = try await cli.kaohe(database, ["grading", "propose"] + c + ["--as", "nobody"])
         #expect(stranger.status == 1)

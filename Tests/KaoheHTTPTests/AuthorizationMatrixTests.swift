@@ -54,6 +54,8 @@ struct AuthorizationMatrixTests {
         GET    {Y}                                           -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
         PUT    {Y}/units                                     enrolment       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/steps/{step}/close                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
+        POST   {Y}/steps/{step}/extensions                   extension       +--4   3--4      3--4 3--4     3--4    4--+     1--1
+        GET    {Y}/extensions                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
         PUT    {U}/self-assessment                           report          3334   3344      +444 3444     3334    4443     1111
         GET    {U}/self-assessment                           -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {U}/self-assessment/history                   -               +++4   ++44      +444 +444     +++4    444+     1111
@@ -266,6 +268,10 @@ struct AuthorizationMatrixTests {
             return (F.roster, json)
         case "decisions":
             return (Array(#"{"decisions": []}"#.utf8), json)
+        case "extension":
+            // One unit's roster, to a day far ahead (a grant for a unit stands whatever the step's state).
+            let unit = target == .otherCounty ? F.x1 : F.u1
+            return (Array(#"{"unit": "\#(unit)", "deadline": "2030-12-31", "reason": "单位遭受洪灾,材料损毁"}"#.utf8), json)
         case "objection":
             return (Array(#"{"text": "本单位得分与实际不符,请求复议"}"#.utf8), json)
         case "review":
@@ -298,7 +304,7 @@ struct AuthorizationMatrixTests {
     static let bodyKinds: Set<String> = [
         "-", "units-csv", "calendar", "cycle", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions", "objection",
         "review", "appeal",
-        "appeal-outcome", "grading-event", "withdraw", "department", "rulings",
+        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings",
     ]
 
     /// Which object of the path a request names, to compare a 404 with one for a thing that does not exist.

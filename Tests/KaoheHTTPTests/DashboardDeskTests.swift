@@ -317,4 +317,116 @@ struct DashboardDeskTests {
         }
         await d.f.client.close()
     }
+
+    static let setup = D.base + "/setup"
+
+    @Test("周期设置: the office extends one unit's roster deadline (refusals beside the field), the unit page shows it; enrolment; others 404")
+    func setupPage() async throws {
+        let d = try await D.make()
+        let cycles = CycleStore(client: d.f.client)
+        let ref = CycleRef(county: F.county, cycle: "2026")
+        let csrf = d.sessions["office"]!.csrf
+        try await d.f.app().test(.router) { http in
+            var page = D.text(try await d.get(http, Self.setup, as: "office"))
+            #expect(page.contains("action=\"\(Self.setup)/extend\""))
+            #expect(page.contains("action=\"\(Self.setup)/enrol\""))
+            #expect(page.contains("href=\"\(Self.setup)\""))  // in the office's navigation
+            for account in ["edu", "unit-a", "auditor"] {
+                #expect(try await d.get(http, Self.setup, as: account).status == .notFound, "\(account)")
+                #expect(!D.text(try await d.get(http, D.base, as: account)).contains("周期设置"), "\(account)")
+            }
+            let later = String(ShanghaiTime.format(Date().addingTimeInterval(5 * 86_400)).prefix(10))
+            var fields = ["step": "roster", "unit": F.unitB, "deadline": later + "T18:00", "reason": " "]
+            var response = try await d.post(http, Self.setup + "/extend", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            #expect(page.contains("请写明延期理由"))
+            #expect(page.contains("value=\"\(later)T18:00\""))
+            #expect(try await cycles.extensions(cycle: ref).isEmpty)
+            #expect(
+                try await d.post(http, Self.setup + "/extend", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: fields).status
+                    == .forbidden
+            )
+
+            fields["reason"] = "单位遭受洪灾,材料损毁"
+            response = try await d.post(http, Self.setup + "/extend", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            let granted = try #require(try await cycles.extensions(cycle: ref).first)
+            #expect(granted.unit?.rawValue == F.unitB && granted.step == .roster)
+            #expect(ShanghaiTime.format(granted.deadline) == later + "T18:00:00+08:00")
+            page = D.text(try await d.get(http, Self.setup + "?done=extend", as: "office"))
+            #expect(page.contains("已延期"))
+            #expect(page.contains("单位遭受洪灾,材料损毁"))
+            page = D.text(try await d.get(http, D.base + "/units/" + F.unitB, as: "unit-b"))
+            #expect(page.contains("已为本单位延期:单位遭受洪灾,材料损毁"))
+            #expect(!D.text(try await d.get(http, D.base + "/units/" + F.unitA, as: "unit-a")).contains("已为本单位延期"))
+
+            // Enrolment: all registered units (as now) is no change; dropping one after the freeze is refused.
+            response = try await d.post(http, Self.setup + "/enrol", as: "office", csrf: csrf, fields: ["mode": "all"])
+            #expect(response.status == .seeOther)
+            response = try await d.post(
+                http,
+                Self.setup + "/enrol",
+                as: "office",
+                csrf: csrf,
+                fields: ["mode": "picked", "unit_\(F.unitA)": "on"]
+            )
+            #expect(response.status == .conflict)
+            #expect(D.text(response).contains("抽查总体已于"))
+            #expect(try await cycles.cycle(cycle: ref)?.units.count == 3)
+            response = try await d.post(http, Self.setup + "/enrol", as: "office", csrf: csrf, fields: ["mode": "committees"])
+            #expect(response.status == .unprocessableContent)
+            #expect(D.text(response).contains("请勾选至少一个专业考核委员会"))
+        }
+        await d.f.client.close()
+    }
+
+    @Test("设立考核周期 on /cycles: the office only; a bad id or date is refused beside its field with everything kept; created, then on to 周期设置")
+    func createCycle() async throws {
+        let d = try await D.make(propose: false)
+        let cycles = CycleStore(client: d.f.client)
+        let csrf = d.sessions["office"]!.csrf
+        try await d.f.app().test(.router) { http in
+            var page = D.text(try await d.get(http, "/cycles", as: "office"))
+            #expect(page.contains("action=\"/cycles/new\""))
+            #expect(page.contains("name=\"roster-deadline\""))
+            #expect(!D.text(try await d.get(http, "/cycles", as: "unit-a")).contains("/cycles/new"))
+            #expect(
+                try await d.post(http, "/cycles/new", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: ["cycle": "2027"]).status
+                    == .forbidden
+            )
+
+            var fields = [
+                "cycle": "27", "title": "2027年度考核", "scheme": "county-2021", "policy": "tied-2023", "roster-deadline": "2028-01-31",
+            ]
+            var response = try await d.post(http, "/cycles/new", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            #expect(page.contains("考核周期编号应为年度"))
+            #expect(page.contains("value=\"2027年度考核\"") && page.contains("value=\"2028-01-31\""))
+
+            fields["cycle"] = "2027"
+            fields["roster-deadline"] = "2028-02-30"
+            response = try await d.post(http, "/cycles/new", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            #expect(D.text(response).contains("class=\"field-error\""))
+            #expect(try await cycles.cycle(cycle: CycleRef(county: F.county, cycle: "2027")) == nil)
+
+            fields["roster-deadline"] = "2028-01-31"
+            response = try await d.post(http, "/cycles/new", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/counties/\(F.county)/cycles/2027/setup?done=created")
+            let created = try #require(try await cycles.cycle(cycle: CycleRef(county: F.county, cycle: "2027")))
+            #expect(created.definition.title == "2027年度考核")
+            let roster = try #require(created.steps.first { $0.step == .roster })
+            #expect(ShanghaiTime.format(roster.times.deadline) == "2028-01-31T23:59:59+08:00")
+            page = D.text(try await d.get(http, "/counties/\(F.county)/cycles/2027/setup?done=created", as: "office"))
+            #expect(page.contains("已设立考核周期"))
+
+            response = try await d.post(http, "/cycles/new", as: "office", csrf: csrf, fields: fields)
+            #expect(response.status == .conflict)
+            #expect(D.text(response).contains("已经存在"))
+        }
+        await d.f.client.close()
+    }
 }

@@ -68,6 +68,7 @@ func registerAPI(_ api: APIRoutes, stores: Stores) {
     RegistryController(registry: stores.registry).register(on: api)
     CalendarsController(calendars: stores.calendars, idempotency: idempotency).register(on: api)
     CyclesController(cycles: stores.cycles, registry: stores.registry, idempotency: idempotency).register(on: api)
+    ExtensionsController(cycles: stores.cycles, registry: stores.registry, idempotency: idempotency).register(on: api)
     FilingsController(store: stores.filings, idempotency: idempotency).register(on: api)
     SpotCheckController(store: stores.spotCheck, idempotency: idempotency).register(on: api)
     RechecksController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)

@@ -48,7 +48,10 @@ struct Dashboard: Sendable {
             let cycle = try await stores.cycles.cycle(cycle: CycleRef(county: county, cycle: cycleID))
         else { throw ProblemDetails.notFound("cycle \(cycleID)") }
         let base = "/counties/\(county)/cycles/\(cycleID)"
-        let nav = CyclePageKind.allCases.map { NavLink(label: $0.label, href: base + $0.path, current: $0 == current) }
+        let isOffice = policy.actAsOffice(county: county) == .allowed
+        let nav = CyclePageKind.allCases.filter { !$0.officeOnly || isOffice }.map {
+            NavLink(label: $0.label, href: base + $0.path, current: $0 == current)
+        }
         let title = cycle.definition.title.isEmpty ? cycleID.rawValue : "\(cycle.definition.title)（\(cycleID)）"
         return CyclePage(
             session: session,

@@ -26,5 +26,6 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     SpotCheckPageController(dashboard: dashboard).register(on: pages)
     ResultsController(dashboard: dashboard).register(on: pages)
     ObjectionsController(dashboard: dashboard).register(on: pages)
+    SetupController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)
 }

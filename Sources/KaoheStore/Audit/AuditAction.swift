@@ -63,6 +63,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let cycleStepClose = AuditAction("cycle.step.close", "提前截止报送")
     /// `cycle.step.closed`.
     public static let cycleStepClosed = AuditAction("cycle.step.closed", "报送按期截止")
+    /// `cycle.deadline.extend`.
+    public static let cycleDeadlineExtend = AuditAction("cycle.deadline.extend", "延长报送截止时间")
     /// `cycle.update`.
     public static let cycleUpdate = AuditAction("cycle.update", "修改考核周期")
     /// `department.add`.
@@ -129,6 +131,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         .cycleEnrol,
         .cycleStepClose,
         .cycleStepClosed,
+        .cycleDeadlineExtend,
         .cycleUpdate,
         .departmentAdd,
         .gradingConfirm,

@@ -398,18 +398,26 @@ public struct FilingStore: Sendable {
     }
 
     /// Whether the step refuses filings of the unit now, as the error to give (nil when it would
-    /// take one): `file_versions`' answers before it writes anything, read without its locks.
+    /// take one): `file_versions`' answers before it writes anything (the unit's own extension
+    /// included, Schema/0016), read without its locks.
     func refusal(cycle ref: CycleRef, unit: UnitCode, step: FilingStep) async throws -> CycleError? {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
             SELECT CASE WHEN cu.unit_code IS NULL THEN 'not-enrolled' WHEN s.step IS NULL THEN 'no-step'
-                        WHEN clock_timestamp() < s.opens_at THEN 'pending' WHEN clock_timestamp() >= s.closes_at THEN 'closed'
+                        WHEN clock_timestamp() < s.opens_at THEN 'pending'
+                        WHEN clock_timestamp() >= greatest(s.closes_at, e.closes_at) THEN 'closed'
                         ELSE 'filed' END AS outcome,
-                   s.opens_at, s.closes_at, s.closed_by
+                   s.opens_at, greatest(s.closes_at, e.closes_at) AS closes_at,
+                   CASE WHEN e.closes_at > s.closes_at THEN NULL ELSE s.closed_by END AS closed_by
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN cycle_units cu ON cu.county = \(county) AND cu.cycle = \(cycle) AND cu.unit_code = \(unit)
             LEFT JOIN cycle_steps s ON s.county = cu.county AND s.cycle = cu.cycle AND s.step = \(step.rawValue)
+            LEFT JOIN LATERAL (
+                SELECT x.deadline, x.closes_at FROM deadline_extensions x
+                WHERE x.county = cu.county AND x.cycle = cu.cycle AND x.step = s.step AND x.unit_code = cu.unit_code
+                ORDER BY x.id DESC LIMIT 1
+            ) e ON true
             """
         )
         guard let row = rows.first else { return nil }

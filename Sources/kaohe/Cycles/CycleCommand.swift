@@ -10,9 +10,10 @@ import KaoheStore
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle",
-        abstract: "Create a cycle, enrol its units, close a step, show a cycle, list the county's cycles.",
+        abstract: "Create a cycle, enrol its units, close a step, extend a deadline, show a cycle, list the county's cycles.",
         subcommands: [
-            CycleCreateCommand.self, CycleEnrolCommand.self, CycleCloseStepCommand.self, CycleShowCommand.self, CycleListCommand.self,
+            CycleCreateCommand.self, CycleEnrolCommand.self, CycleCloseStepCommand.self, CycleExtendCommand.self, CycleShowCommand.self,
+            CycleListCommand.self,
         ]
     )
 
@@ -168,6 +169,60 @@ struct CycleCloseStepCommand: AsyncParsableCommand {
             )
         }
         print("\(closed.step.chinese) \(closed.step.rawValue) 已截止 closed at \(ShanghaiTime.format(closed.times.closesAt))")
+    }
+}
+
+/// `kaohe cycle extend --county C --cycle Y --as ACCOUNT --step STEP [--unit CODE] --deadline TIME [--closes TIME] --reason TEXT`.
+struct CycleExtendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "延期: give a step (or one unit of it) a later deadline, with a reason; audited.",
+        discussion: """
+            Without --unit the whole step moves (refused once it has closed); with --unit only that unit may file \
+            until its own deadline, even after the step closed. --closes defaults to the step's late window after \
+            the new deadline. TIME is 2027-01-15 (23:59:59 that day, Asia/Shanghai) or ISO 8601 with its offset.
+            """
+    )
+
+    @OptionGroup var options: DaemonOptions
+    @OptionGroup var target: CycleArguments
+    @OptionGroup var acting: ActingAccount
+    @Option(help: "self_assessment, assessment or roster.") var step: String
+    @Option(help: "The unit granted more time (default: the whole step).") var unit: UnitCode?
+    @Option(help: "The new deadline.") var deadline: String
+    @Option(name: .customLong("closes"), help: "When filings are refused from (default: the step's late window after the deadline).")
+    var closes: String?
+    @Option(help: "Why (required; it is audited).") var reason: String
+
+    func run() async throws {
+        let command = "cycle extend"
+        guard let filingStep = FilingStep(name: step) else {
+            throw OfficeCommandContext.failure(command, "没有步骤“\(step)”(可选:self_assessment、assessment、roster) / unknown step")
+        }
+        func time(_ text: String, _ option: String) throws -> Date {
+            guard let time = ShanghaiTime.parse(text, dateMeansEndOfDay: true) else {
+                throw OfficeCommandContext.failure(
+                    command,
+                    "\(option) “\(text)”应为 2027-01-15 或 2027-01-15T18:00:00+08:00 / not a date or time"
+                )
+            }
+            return time
+        }
+        let (newDeadline, newCloses) = (try time(deadline, "--deadline"), try closes.map { try time($0, "--closes") })
+        let granted = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await CycleStore(client: client).extendDeadline(
+                cycle: target.cycleRef,
+                step: filingStep,
+                unit: unit,
+                deadline: newDeadline,
+                closesAt: newCloses,
+                reason: reason,
+                principal: principal
+            )
+        }
+        print(
+            "\(granted.step.chinese) \(granted.step.rawValue) 已延期 extended\(granted.unit.map { " for unit \($0)" } ?? ""): deadline \(ShanghaiTime.format(granted.deadline)), closes \(ShanghaiTime.format(granted.closesAt))"
+        )
     }
 }
 

@@ -41,7 +41,7 @@ struct NavLink: Sendable {
 
 /// The pages of a cycle, in the navigation's order. `path` is relative to `/counties/{county}/cycles/{cycle}`.
 enum CyclePageKind: String, Sendable, CaseIterable {
-    case overview, units, spotCheck, results, publicity, objections, committees
+    case overview, units, spotCheck, results, publicity, objections, committees, setup
 
     var label: String {
         switch self {
@@ -51,9 +51,13 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .results: "考核结果"
         case .publicity: "公示名单"
         case .objections: "异议与复核"
+        case .setup: "周期设置"
         case .committees: "专考委对比"
         }
     }
+
+    /// Shown in the navigation of the office only.
+    var officeOnly: Bool { self == .setup }
 
     var path: String {
         switch self {
@@ -63,6 +67,7 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .results: "/results"
         case .publicity: "/results/publicity"
         case .objections: "/objections"
+        case .setup: "/setup"
         case .committees: "/committees"
         }
     }

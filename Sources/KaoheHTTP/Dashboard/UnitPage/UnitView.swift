@@ -117,8 +117,9 @@ struct UnitView: Sendable {
         var filed: Filed?
         /// The self-assessment step of the cycle, and the database's now.
         var selfAssessmentStep: CycleStep?
-        /// Every step of the cycle, for the schedule.
+        /// Every step of the cycle, for the schedule, and the unit's own grants of more time (延期).
         var steps: [CycleStep] = []
+        var extensions: [DeadlineExtension] = []
         var now: Date
         /// Set when the account is the unit's committee: the session's CSRF token.
         var committeeCSRF: String?
@@ -324,20 +325,28 @@ struct UnitView: Sendable {
             fileName: "日程-\(code)-\(cycle)",
             header: ["环节", "开始", "截止", "逾期报送截止", "状态", "剩余时间"],
             rows: input.steps.map { step in
+                // The unit's latest grant for the step, when it gives more time than the step.
+                let granted = input.extensions.last { $0.step == step.step && $0.closesAt > step.times.closesAt }
+                let deadline = max(step.times.deadline, granted?.deadline ?? step.times.deadline)
+                let closesAt = granted?.closesAt ?? step.times.closesAt
                 let state: String
-                switch step.state {
-                case .pending: state = "未开始"
-                case .open: state = "报送中"
-                case .late: state = "已过截止,可逾期报送"
-                case .closed: state = "已结束"
+                if let granted, input.now < closesAt {
+                    state = input.now <= deadline ? "已为本单位延期:\(granted.reason)" : "已过延期后的截止,可逾期报送"
+                } else {
+                    switch step.state {
+                    case .pending: state = "未开始"
+                    case .open: state = "报送中"
+                    case .late: state = "已过截止,可逾期报送"
+                    case .closed: state = "已结束"
+                    }
                 }
+                let over = input.now >= closesAt
                 return DataRow(
                     [
-                        DataCell(step.step.chinese), .time(step.times.opensAt), .time(step.times.deadline), .time(step.times.closesAt),
-                        DataCell(state),
-                        DataCell(step.state == .closed ? "" : ChineseTime.daysLeft(until: step.times.deadline, now: input.now)),
+                        DataCell(step.step.chinese), .time(step.times.opensAt), .time(deadline), .time(closesAt),
+                        DataCell(state), DataCell(over ? "" : ChineseTime.daysLeft(until: deadline, now: input.now)),
                     ],
-                    rowClass: step.state == .late ? "late" : nil
+                    rowClass: !over && input.now > deadline ? "late" : nil
                 )
             },
             downloadBase: downloadBase,

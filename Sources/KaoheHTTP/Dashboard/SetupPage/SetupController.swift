@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import KaoheRules
+import KaoheStore
+
+/// `/counties/{county}/cycles/{cycle}/setup` (周期设置, the office only; the 404 page for any other
+/// account): the steps' times, 延期 and the enrolment, each form through the store call of its API
+/// route:
+/// - `POST …/setup/extend`: `CycleStore.extendDeadline` (`POST /api/v1/…/steps/{step}/extensions`),
+///   for the whole step or one unit, with the reason;
+/// - `POST …/setup/enrol`: `CycleStore.enrol` (`PUT /api/v1/…/units`): every registered unit, whole
+///   committees, or the units ticked.
+struct SetupController: Sendable {
+    let dashboard: Dashboard
+
+    func register(on router: RouterGroup<KaoheRequestContext>) {
+        dashboard.registerFormPage(
+            on: router,
+            path: "/counties/{county}/cycles/{cycle}/setup",
+            current: .setup,
+            template: "setup",
+            title: "周期设置",
+            view: view,
+            forms: [PageForm(name: "extend", work: extend), PageForm(name: "enrol", work: enrol)]
+        )
+    }
+
+    static func requireOffice(_ page: CyclePage) throws {
+        try page.policy.actAsOffice(county: page.county.code).require("cycle \(page.cycle.definition.cycle)", rule: "access.office")
+    }
+
+    /// A time from a date field (`2027-01-15`: the end of that day) or a date-and-time field
+    /// (`2027-01-15T18:00`, Asia/Shanghai).
+    static func time(_ text: String) -> Date? {
+        let text = text.trimmingBlanks()
+        if text.count == 16, text.dropFirst(10).first == "T" { return ShanghaiTime.parse(text + ":00+08:00", dateMeansEndOfDay: true) }
+        return ShanghaiTime.parse(text, dateMeansEndOfDay: true)
+    }
+
+    @Sendable func extend(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        guard let step = FilingStep(rawValue: form["step"] ?? "") else { throw FormRefusal(field: "step", "请选择要延期的环节。") }
+        guard let deadline = Self.time(form["deadline"] ?? "") else {
+            throw FormRefusal(field: "deadline", "请填写新的截止时间(日期,或日期和时间)。")
+        }
+        let closesText = (form["closesAt"] ?? "").trimmingBlanks()
+        var closesAt: Date?
+        if !closesText.isEmpty {
+            guard let closes = Self.time(closesText) else { throw FormRefusal(field: "closesAt", "逾期报送截止时间应为日期,或日期和时间。") }
+            closesAt = closes
+        }
+        let unitText = (form["unit"] ?? "").trimmingBlanks()
+        _ = try await dashboard.stores.cycles.extendDeadline(
+            cycle: page.cycleRef,
+            step: step,
+            unit: unitText.isEmpty ? nil : UnitCode(unitText),
+            deadline: deadline,
+            closesAt: closesAt,
+            reason: form["reason"] ?? "",
+            principal: page.principal
+        )
+    }
+
+    @Sendable func enrol(_ page: CyclePage, _ form: FormBody) async throws {
+        try Self.requireOffice(page)
+        let registered = try await dashboard.registry.units(county: page.county.code)
+        let units: [UnitCode]
+        switch form["mode"] {
+        case "all":
+            units = registered.map(\.code)
+        case "committees":
+            let chosen = Set(form.fields.filter { $0.key.hasPrefix("committee_") && $0.value == "on" }.map { String($0.key.dropFirst(10)) })
+            guard !chosen.isEmpty else { throw FormRefusal(field: "mode", "请勾选至少一个专业考核委员会。") }
+            units = registered.filter { chosen.contains($0.committee) }.map(\.code)
+        case "picked":
+            units = form.fields.filter { $0.key.hasPrefix("unit_") && $0.value == "on" }.map { UnitCode(String($0.key.dropFirst(5))) }
+        default:
+            throw FormRefusal(field: "mode", "请选择参加考核单位的范围。")
+        }
+        _ = try await dashboard.stores.cycles.enrol(cycle: page.cycleRef, units: units.sorted(), actor: page.principal.actor)
+    }
+
+    func view(_ page: CyclePage) async throws -> SetupView {
+        // Not in the other roles' navigation: for them the page does not exist.
+        guard page.policy.actAsOffice(county: page.county.code) == .allowed else { throw ProblemDetails.notFound("page setup") }
+        let committees = try await dashboard.registry.committees(county: page.county.code)
+        return SetupView.build(
+            page: page,
+            extensions: try await dashboard.stores.cycles.extensions(cycle: page.cycleRef),
+            registered: try await dashboard.registry.units(county: page.county.code),
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        )
+    }
+}
