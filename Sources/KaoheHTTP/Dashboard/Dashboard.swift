@@ -25,7 +25,7 @@ struct Dashboard: Sendable {
 
     /// The chrome of a page outside any cycle (the cycle list).
     func chrome(_ session: WebSession, countyName: String, cycleTitle: String? = nil, nav: [NavLink] = []) -> PageChrome {
-        PageChrome(
+        var chrome = PageChrome(
             countyName: countyName,
             cycleTitle: cycleTitle,
             account: session.principal.account,
@@ -34,6 +34,8 @@ struct Dashboard: Sendable {
             csrf: session.csrfToken,
             nav: nav
         )
+        if AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed { chrome.accountsHref = "/accounts" }
+        return chrome
     }
 
     /// The page context of `/counties/{county}/cycles/{cycle}/…` for the logged-in account: 404 when

@@ -27,5 +27,6 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     ResultsController(dashboard: dashboard).register(on: pages)
     ObjectionsController(dashboard: dashboard).register(on: pages)
     SetupController(dashboard: dashboard).register(on: pages)
+    AccountsController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)
 }

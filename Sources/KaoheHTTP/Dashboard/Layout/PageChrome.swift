@@ -19,6 +19,8 @@ struct PageChrome: Sendable {
     var nav: [NavLink] { didSet { hasNav = !nav.isEmpty } }
     /// Whether there are page links. (Stored: mustache reads stored properties only, never computed ones.)
     var hasNav: Bool
+    /// 账号管理, for the office.
+    var accountsHref: String?
 
     init(countyName: String, cycleTitle: String?, account: String, displayName: String, roleName: String, csrf: String, nav: [NavLink]) {
         self.countyName = countyName
