@@ -34,7 +34,10 @@ struct Dashboard: Sendable {
             csrf: session.csrfToken,
             nav: nav
         )
-        if AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed { chrome.accountsHref = "/accounts" }
+        if AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed {
+            chrome.accountsHref = "/accounts"
+            chrome.registryHref = "/registry"
+        }
         return chrome
     }
 

@@ -28,5 +28,6 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     ObjectionsController(dashboard: dashboard).register(on: pages)
     SetupController(dashboard: dashboard).register(on: pages)
     AccountsController(dashboard: dashboard).register(on: pages)
+    RegistryPageController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)
 }

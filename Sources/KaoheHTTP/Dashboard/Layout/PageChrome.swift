@@ -19,8 +19,9 @@ struct PageChrome: Sendable {
     var nav: [NavLink] { didSet { hasNav = !nav.isEmpty } }
     /// Whether there are page links. (Stored: mustache reads stored properties only, never computed ones.)
     var hasNav: Bool
-    /// 账号管理, for the office.
+    /// 账号管理 and 单位名册, for the office.
     var accountsHref: String?
+    var registryHref: String?
 
     init(countyName: String, cycleTitle: String?, account: String, displayName: String, roleName: String, csrf: String, nav: [NavLink]) {
         self.countyName = countyName

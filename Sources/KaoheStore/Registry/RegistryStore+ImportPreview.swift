@@ -1,0 +1,96 @@
+public import Foundation
+public import KaoheRules
+import Postgres
+
+/// What importing a unit register would do, before it is done (the dashboard's 预览).
+public struct UnitImportPreview: Sendable {
+    /// The file's SHA-256: the draft to apply.
+    public var sha256: String
+    public var rows: Int
+    /// Units the file adds.
+    public var added: [UnitRecord]
+    /// Units whose name, committee, department or headcount the file changes.
+    public var changed: [Change]
+    public var unchanged: Int
+    /// Registered units the file does not name: they are kept as they are.
+    public var absent: [UnitRecord]
+
+    public struct Change: Sendable {
+        public var before: UnitRecord
+        public var after: UnitRecord
+    }
+}
+
+extension RegistryStore {
+    /// Checks a unit register file as `importUnits` does and compares it with the county's
+    /// register, writing nothing but the draft (kept until applied, or a day): the file is refused
+    /// with the same `UnitImportError` as an import.
+    public func previewUnits(county: CountyCode, file bytes: [UInt8], fileName: String, account: String) async throws -> UnitImportPreview {
+        guard try await self.county(county) != nil else {
+            throw StoreError(.notFound, "county \(county) is not registered", field: "county")
+        }
+        let table: CSVTable
+        do {
+            table = try CSVTable.decode(spreadsheet: bytes)
+        } catch {
+            throw UnitImportError(issues: [UnitImportIssue(error)])
+        }
+        let units = try UnitImport.validate(
+            table,
+            county: county,
+            committees: try await committees(county: county),
+            departments: try await departments(county: county)
+        )
+        let registered = Dictionary(try await self.units(county: county).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var preview = UnitImportPreview(sha256: Hex.sha256(bytes), rows: units.count, added: [], changed: [], unchanged: 0, absent: [])
+        for unit in units {
+            guard let before = registered[unit.code] else {
+                preview.added.append(unit)
+                continue
+            }
+            if (before.name, before.committee, before.department, before.headcount) == (
+                unit.name, unit.committee, unit.department, unit.headcount
+            ) {
+                preview.unchanged += 1
+            } else {
+                preview.changed.append(.init(before: before, after: unit))
+            }
+        }
+        let named = Set(units.map(\.code))
+        preview.absent = registered.values.filter { !named.contains($0.code) }.sorted { $0.code < $1.code }
+        let sha = preview.sha256
+        try await client.withTransaction { connection in
+            try await connection.execute("DELETE FROM unit_import_drafts WHERE uploaded_at < now() - interval '1 day'")
+            try await connection.execute(
+                """
+                INSERT INTO unit_import_drafts (county, sha256, file, file_name, uploaded_by) VALUES (\(county), \(sha), \(bytes), \(fileName), \(account))
+                ON CONFLICT (county, sha256) DO UPDATE SET uploaded_at = now(), uploaded_by = EXCLUDED.uploaded_by
+                """
+            )
+        }
+        return preview
+    }
+
+    /// Imports the draft previewed as `sha256` (`importUnits`, audited `unit.import` with the file's
+    /// name as its source) and deletes it; `StoreError.notFound` when there is no such draft (applied
+    /// already, or more than a day old).
+    public func applyImportDraft(county: CountyCode, sha256: String, actor: String) async throws -> UnitImportSummary {
+        guard
+            let row = try await client.query(
+                "SELECT file, file_name FROM unit_import_drafts WHERE county = \(county) AND sha256 = \(sha256)"
+            ).first
+        else {
+            throw StoreError(.notFound, "没有待导入的名册(可能已导入或已过期,请重新上传预览) / no such draft", field: "sha256")
+        }
+        let bytes = try row.decode([UInt8].self, column: "file")
+        let name = try row.decode(String.self, column: "file_name")
+        let summary = try await importUnits(
+            county: county,
+            csv: bytes,
+            actor: actor,
+            source: name.isEmpty ? "dashboard" : "dashboard:" + name
+        )
+        try await client.execute("DELETE FROM unit_import_drafts WHERE county = \(county) AND sha256 = \(sha256)")
+        return summary
+    }
+}
