@@ -5,7 +5,8 @@
 # Without --url it builds kaohed (debug), starts it on the embedded default in a temporary data
 # directory (its own PostgreSQL cluster, the demo county seeded), and stops it — and so its cluster —
 # on exit. With --url it uses a running kaohed that serves the demo county with its demo passwords.
-# Installs chromium and CJK fonts (Debian) when missing. OUT_DIR defaults to ./screenshots.
+# Installs chromium, chromium-driver, CJK fonts and Selenium when missing (selenium.sh). OUT_DIR
+# defaults to ./screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="screenshots"
@@ -19,12 +20,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null; then
-    echo "installing chromium and fonts-noto-cjk …" >&2
-    sudo_if_needed apt-get update -qq
-    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >&2
-fi
+. Deploy/scripts/selenium.sh
 
 . Deploy/scripts/demo-daemon.sh
 if [ -z "$url" ]; then
@@ -35,5 +31,5 @@ fi
 
 logins=()
 [ -n "$work" ] && logins=(--logins "$work/stdout")
-python3 Deploy/scripts/screenshots.py --url "$url" --out "$out" "${logins[@]}"
+"$SELENIUM_PYTHON" Deploy/scripts/screenshots.py --url "$url" --out "$out" "${logins[@]}"
 echo "PNG files in $out/" >&2

@@ -14,9 +14,11 @@ trap cleanup EXIT
 swift format lint --strict --recursive --parallel Sources Tests Benchmarks Schema Package.swift
 swift build --build-tests
 swift test --skip-build "$@"
-# Every export of the demo county in LibreOffice, then the API against its OpenAPI document
-# (schemathesis, every check, fixed seed): only for the whole suite, not when the arguments pick some tests.
+# Every export of the demo county in LibreOffice, the API against its OpenAPI document
+# (schemathesis, every check, fixed seed), then a whole cycle through the pages in real Chromium:
+# only for the whole suite, not when the arguments pick some tests.
 if [ $# -eq 0 ]; then
   ./Deploy/scripts/spreadsheets.sh
   ./Deploy/scripts/schemathesis.sh
+  ./Deploy/scripts/browser-test.sh
 fi
