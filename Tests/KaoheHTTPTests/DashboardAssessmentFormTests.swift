@@ -77,6 +77,43 @@ struct DashboardAssessmentFormTests {
         await d.f.client.close()
     }
 
+    @Test("计算合计: the server's totals of what was typed, shown above 报送, the form kept, nothing filed; a bad score is named instead")
+    func preview() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["edu"]!.csrf
+            #expect(D.text(try await d.get(http, Self.page, as: "edu")).contains("计算合计(不报送)"))
+            let before = try await versions(d)
+            var fields = Self.valid
+            fields["preview"] = "1"
+            var response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .ok)
+            var page = D.text(response)
+            #expect(page.contains("合计预览(尚未报送):综合得分 90.50 = 定量 89.00 + 加分 1.50 − 减分 0.00;定性“差”项 0 个。"))
+            #expect(page.contains(#"name="scores.key_tasks" value="18""#) && page.contains(#"value="获市级表彰""#))
+            #expect(try await versions(d) == before)
+
+            fields["scores.key_tasks"] = "25"
+            response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            #expect(!page.contains("合计预览"))
+            #expect(page.contains("超过满分"))
+            #expect(try await versions(d) == before)
+            // Another committee's preview is refused as its filing would be.
+            #expect(
+                try await d.post(
+                    http,
+                    D.base + "/units/" + F.unitC + "/assessment",
+                    as: "edu",
+                    csrf: csrf,
+                    fields: Self.valid.merging(["preview": "1"]) { a, _ in a }
+                ).status == .notFound
+            )
+        }
+        await d.f.client.close()
+    }
+
     @Test("a score above its maximum, no number or a rating left out: each message beside its field, what was typed kept, nothing stored")
     func refusals() async throws {
         let d = try await D.make()

@@ -38,7 +38,7 @@ struct RosterUploadController: Sendable {
             return try await file(form, context: context)
         } catch let refusal as UploadRefusal {
             // The unit page again, the reason beside the file field.
-            return try await UnitPageController(dashboard: dashboard).refused(
+            return try await UnitPageController(dashboard: dashboard).again(
                 try await dashboard.cyclePage(context, current: .units),
                 code: try context.parameters.require("code", as: UnitCode.self),
                 status: refusal.status

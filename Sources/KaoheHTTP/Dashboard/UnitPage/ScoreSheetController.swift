@@ -11,6 +11,9 @@ import KaoheStore
 ///   `GradingStore.fileRecheck` — the path of `PUT /api/v1/…/recheck` (compared with the committee's
 ///   total, `recheck.file` audited).
 ///
+/// With `preview` (the 计算合计 button) nothing is filed: the unit page again (200) with the totals the
+/// scheme computes for what was typed, the form as typed, and 报送 still to press.
+///
 /// Then 303 back to the unit page, which states the totals. A refusal is the unit page again (422;
 /// 409 when the step or the grading no longer takes it) with every message beside its field and a
 /// summary above the form, everything typed kept, and nothing stored.
@@ -52,7 +55,26 @@ struct ScoreSheetController: Sendable {
         let (sheet, unreadable) = ScoreSheetForm.sheet(from: form.fields, scheme: scheme)
         var errors = unreadable
         var status = HTTPResponse.Status.unprocessableContent
-        if let sheet {
+        if let sheet, form["preview"] != nil {
+            // 计算合计: the scheme's own totals of what was typed, shown above 报送; nothing is filed.
+            do {
+                let assessed = try scheme.assess(sheet)
+                var shown = ScoreSheetForm.make(
+                    scheme: scheme,
+                    values: form.fields.filter { $0.key != "preview" },
+                    errors: [:],
+                    kind: kind,
+                    unitBase: page.base + "/units/" + code.rawValue,
+                    csrf: page.session.csrfToken
+                )
+                shown.preview = Self.preview(assessed, kind: kind)
+                return try await UnitPageController(dashboard: dashboard).again(page, code: code, status: .ok) { $0.scoreSheet = shown }
+            } catch let error as ScoreSheetError {
+                for issue in error.issues where errors[issue.field] == nil {
+                    errors[issue.field] = ScoreSheetForm.plain(ChineseText.of(issue.message))
+                }
+            }
+        } else if let sheet {
             do {
                 let version: Int
                 switch kind {
@@ -91,6 +113,12 @@ struct ScoreSheetController: Sendable {
             unitBase: page.base + "/units/" + code.rawValue,
             csrf: page.session.csrfToken
         )
-        return try await UnitPageController(dashboard: dashboard).refused(page, code: code, status: status) { $0.scoreSheet = refusedSheet }
+        return try await UnitPageController(dashboard: dashboard).again(page, code: code, status: status) { $0.scoreSheet = refusedSheet }
+    }
+
+    /// The totals of a 计算合计, in words: `合计预览(尚未报送):综合得分 90.50 = 定量 89.00 + 加分 1.50 − 减分 0.00 …`.
+    static func preview(_ a: AssessedScores, kind: ScoreSheetForm.Kind) -> String {
+        "合计预览(尚未报送):综合得分 \(a.total) = 定量 \(a.quantitative) + 加分 \(a.additions) − 减分 \(a.deductions);"
+            + "定性“差”项 \(a.poorCount) 个。核对无误后请点击“\(kind.submitLabel)”。"
     }
 }

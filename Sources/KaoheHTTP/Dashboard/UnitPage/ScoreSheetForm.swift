@@ -42,6 +42,8 @@ struct ScoreSheetForm: Sendable {
     /// Every refusal, for the summary above the form.
     var errors: [String]
     var hasErrors: Bool
+    /// The totals the server computed for 计算合计 (nothing filed), shown above the 报送 button.
+    var preview: String?
 
     /// How many 加分 and 减分 rows the form offers.
     static let adjustmentRows = 3

@@ -39,7 +39,7 @@ struct SelfAssessmentController: Sendable {
         do {
             return try await file(form, context: context)
         } catch let refusal as Refusal {
-            return try await UnitPageController(dashboard: dashboard).refused(
+            return try await UnitPageController(dashboard: dashboard).again(
                 try await dashboard.cyclePage(context, current: .units),
                 code: try context.parameters.require("code", as: UnitCode.self),
                 status: refusal.status

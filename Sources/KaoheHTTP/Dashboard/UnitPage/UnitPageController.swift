@@ -31,9 +31,9 @@ struct UnitPageController: Sendable {
         return page.render("unit", view, title: "\(view.name)")
     }
 
-    /// The unit's page again after a form on it was refused: `edit` puts the reason (and what was
-    /// typed) into the view, and the page answers with `status`.
-    func refused(
+    /// The unit's page again after a form on it: refused (`edit` puts the reason and what was typed
+    /// into the view), or a score sheet's totals previewed; the page answers with `status`.
+    func again(
         _ page: CyclePage,
         code: UnitCode,
         status: HTTPResponse.Status,
