@@ -12,8 +12,8 @@ import argparse, base64, os, re, sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 COUNTY = "990101"
@@ -57,9 +57,16 @@ class Browser:
             fields["county"].send_keys(COUNTY)
         fields["account"].send_keys(account)
         fields["password"].send_keys(password)
-        old = d.find_element(By.TAG_NAME, "html")
+        d.execute_script("window.kaoheOldPage = true;")
         d.find_element(By.XPATH, "//button[normalize-space()='登录']").click()
-        WebDriverWait(d, 60).until(EC.staleness_of(old))
+
+        def loaded(driver):
+            try:
+                return driver.execute_script("return !window.kaoheOldPage && document.readyState === 'complete';")
+            except WebDriverException:  # between two documents
+                return False
+
+        WebDriverWait(d, 60).until(loaded)
         if "退出登录" not in d.page_source:
             sys.exit(f"screenshots: logging in as {account} failed (is the password {password!r} set?)")
 

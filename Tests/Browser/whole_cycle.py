@@ -7,8 +7,9 @@ reviewers and the committee, reviewer and office accounts with web passwords: wh
 pages cannot create). Everything else happens in the browser, as the people who use it would do it:
 
   the office imports the register of 30 units (preview, then apply), creates the unit accounts with
-  their first-login sheet, creates the cycle and enrols every unit; both committees score their
-  units on each unit's score sheet; three units file their self-assessments and rosters — one roster
+  their first-login sheet, creates the cycle and enrols every unit; one committee scores its units on
+  each unit's score sheet (计算合计, then 报送), the other all of its units at once from the template
+  filled in and saved as .xlsx by LibreOffice; three units file their self-assessments and rosters — one roster
   over its 优秀 quota, corrected by uploading it again; the office freezes the spot check, reads out
   the hash and draws with dice digits; a reviewer re-checks an assigned unit 5.25 points lower (an
   override); the office proposes, decides the tie at the 优秀 cap, confirms and opens 公示; the office
@@ -25,6 +26,7 @@ import argparse
 import base64
 import csv
 import datetime
+import io
 import json
 import os
 import re
@@ -32,12 +34,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 COUNTY = "990102"
@@ -123,10 +126,18 @@ class Browser:
 
     def submit(self, button):
         """Clicks a form's button and waits for the next page."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        # A mark on the old document: the next page is loaded when a complete document lacks it.
+        # (Waiting for the old <html> to go stale can fail with "Node … does not belong to the document".)
+        self.driver.execute_script("window.kaoheOldPage = true;")
         button.click()
-        WebDriverWait(self.driver, 120).until(EC.staleness_of(old))
-        WebDriverWait(self.driver, 120).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def loaded(d):
+            try:
+                return d.execute_script("return !window.kaoheOldPage && document.readyState === 'complete';")
+            except WebDriverException:  # between two documents
+                return False
+
+        WebDriverWait(self.driver, 120).until(loaded)
         return self.text()
 
     def button(self, label, scope=None):
@@ -233,18 +244,50 @@ def run(b, args, work):
     page = b.submit(b.button("保存参加考核的单位"))
     b.expect("本周期已有 30 个单位参加考核" in page, "30 units are not enrolled")
 
-    b.step = "both committees score their units"
-    for committee, account in [("education", "c-edu"), ("health", "c-health")]:
-        b.login(account, passwords[account])
-        for i, code in enumerate(UNITS):
-            if committee_of(i) != committee:
-                continue
-            b.get(f"{cycle}/units/{code}")
-            form = b.form("/assessment")
-            for name, value in sheet_values(i).items():
-                b.set_value(name, value, form)
-            page = b.submit(b.button("报送评分", form))
-            b.expect(f"综合得分 {total_of(i):.2f}" in page, f"unit {i + 1}: the total is not {total_of(i):.2f}")
+    b.step = "教育 scores its units one by one on each unit's score sheet"
+    b.login("c-edu", passwords["c-edu"])
+    for i, code in enumerate(UNITS):
+        if committee_of(i) != "education":
+            continue
+        b.get(f"{cycle}/units/{code}")
+        form = b.form("/assessment")
+        for name, value in sheet_values(i).items():
+            b.set_value(name, value, form)
+        page = b.submit(b.button("计算合计(不报送)", form))
+        b.expect(f"合计预览(尚未报送):综合得分 {total_of(i):.2f}" in page, f"unit {i + 1}: the preview is not {total_of(i):.2f}")
+        page = b.submit(b.button("报送评分", b.form("/assessment")))
+        b.expect(f"综合得分 {total_of(i):.2f}" in page, f"unit {i + 1}: the total is not {total_of(i):.2f}")
+
+    b.step = "卫健 scores all its units from one workbook (the template filled, saved by LibreOffice as .xlsx)"
+    b.login("c-health", passwords["c-health"])
+    b.get(f"{cycle}/units")
+    b.expect_text("批量报送评分(Excel)")
+    cookie = b.driver.get_cookie("kaohe_session")["value"]
+    request = urllib.request.Request(f"{b.url}{cycle}/units/scores-template.csv", headers={"Cookie": f"kaohe_session={cookie}"})
+    template = list(csv.reader(io.StringIO(urllib.request.urlopen(request).read().decode("utf-8-sig"))))
+    header, rows = template[0], template[1:]
+    b.expect(len(rows) == 15, f"the template has {len(rows)} units, not 15")
+    fields = ["code", "name"] + [f"qualitative.{q}" for q in QUALITATIVE] + [f"scores.{k}" for k in INDICATORS]
+    for row in rows:
+        row[0] = row[0].removeprefix('="').removesuffix('"')  # the download keeps the code as text for Excel
+        i = UNITS.index(row[0])
+        values = sheet_values(i)
+        for position, field in enumerate(fields[2:], start=2):
+            row[position] = "好" if field.startswith("qualitative.") else values[field]
+    filled = os.path.join(work, "卫健评分.csv")
+    with open(filled, "w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([header] + rows)
+    subprocess.run(
+        ["soffice", "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", work, filled],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    b.field("file").send_keys(filled[:-4] + ".xlsx")
+    page = b.submit(b.button("上传并报送评分"))
+    b.expect("已报送以下单位的评分" in page, "the workbook was not filed")
+    for i, code in enumerate(UNITS):
+        if committee_of(i) == "health":
+            b.expect(f'<td class="code">{code}</td><td class="num">{total_of(i):.2f}</td>' in page, f"unit {i + 1}: not filed at {total_of(i):.2f}")
+    b.screenshot("bulk-scores")
 
     b.step = "three units file: self-assessment, a roster over its quota corrected by re-upload"
     for i in [11, 12, 13]:
@@ -394,7 +437,9 @@ def main():
             run(b, args, work)
     except Exception as error:  # a failed expectation, or Selenium's own (no such button…)
         b.screenshot("failure")
-        print(f"FAILED at step “{b.step}”: {error}\n  page: {b.driver.current_url}", file=sys.stderr)
+        where = traceback.extract_tb(error.__traceback__)
+        line = next((f"{frame.lineno}: {frame.line}" for frame in reversed(where) if frame.filename == __file__), "")
+        print(f"FAILED at step “{b.step}”: {error}\n  at line {line}\n  page: {b.driver.current_url}", file=sys.stderr)
         sys.exit(1)
     finally:
         b.close()

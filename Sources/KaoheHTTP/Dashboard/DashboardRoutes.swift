@@ -23,6 +23,7 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     RosterUploadController(dashboard: dashboard).register(on: pages)
     SelfAssessmentController(dashboard: dashboard).register(on: pages)
     ScoreSheetController(dashboard: dashboard).register(on: pages)
+    BulkScoresController(dashboard: dashboard).register(on: pages)
     SpotCheckPageController(dashboard: dashboard).register(on: pages)
     ResultsController(dashboard: dashboard).register(on: pages)
     ObjectionsController(dashboard: dashboard).register(on: pages)

@@ -39,6 +39,16 @@ struct UnitsController: Sendable {
         var columns: [HeaderCell]
         var rows: [RowView]
         var count: Int
+        /// 批量报送评分, for a committee account while the assessment step takes filings.
+        var bulkScores: BulkScoresForm?
+    }
+
+    struct BulkScoresForm {
+        var action: String
+        var csrf: String
+        var once: String
+        var templateXLSX: String
+        var templateCSV: String
     }
 
     func register(on router: RouterGroup<KaoheRequestContext>) {
@@ -96,7 +106,16 @@ struct UnitsController: Sendable {
                     violations: row.violations
                 )
             },
-            count: rows.count
+            count: rows.count,
+            bulkScores: page.principal.role == .committee
+                && page.cycle.steps.contains { $0.step == .assessment && ($0.state == .open || $0.state == .late) }
+                ? BulkScoresForm(
+                    action: base + "/scores",
+                    csrf: page.session.csrfToken,
+                    once: FormOnce.newToken(),
+                    templateXLSX: base + "/scores-template.xlsx",
+                    templateCSV: base + "/scores-template.csv"
+                ) : nil
         )
         return page.render("units", view, title: "单位一览")
     }
