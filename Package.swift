@@ -180,6 +180,7 @@ let package = Package(
                 "KaoheRules",
                 "KaoheStore",
                 "Postgres",
+                "Spreadsheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 // bench ingest runs kaohed's HTTP app in-process: its ServiceGroup, its bound address.

@@ -43,9 +43,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
 
     /// Min, median and p95 of `values` (ms).
     static func summary(_ values: [Double]) -> String {
-        let sorted = values.sorted()
-        let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
-        return String(format: "min %.1f  median %.1f  p95 %.1f ms", sorted.first ?? 0, median(sorted), p95)
+        String(format: "min %.1f  median %.1f  p95 %.1f ms", values.min() ?? 0, median(values.sorted()), percentile95(values))
     }
 
     mutating func run() async throws {
@@ -101,29 +99,43 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         }
     }
 
-    /// GETs `path` `runs + 3` times on one keep-alive connection from a thread of its own (blocking
-    /// socket I/O stays off the cooperative pool the server runs on); the first 3 are not timed.
+    /// GETs `path` `runs + 3` times on one keep-alive connection with the bearer token; the first 3
+    /// are not timed.
     static func timeGets(port: Int, path: String, token: String, runs: Int) async throws -> (milliseconds: [Double], bytes: Int) {
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n".utf8)
+        return try await time(port: port, request: request, runs: runs, expecting: [200], what: path)
+    }
+
+    /// Sends `request` `warmUp + runs` times on one keep-alive connection from a thread of its own
+    /// (blocking socket I/O stays off the cooperative pool the server runs on), each answer one of
+    /// `expecting`; the first `warmUp` are not timed.
+    static func time(
+        port: Int,
+        request: [UInt8],
+        runs: Int,
+        expecting: Set<Int>,
+        what: String,
+        warmUp: Int = 3
+    ) async throws -> (milliseconds: [Double], bytes: Int) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
                     var connection = try LoopbackConnection(port: port)
                     defer { connection.close() }
-                    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n".utf8)
                     var times: [Double] = []
                     var bytes = 0
                     let clock = ContinuousClock()
-                    for index in 0..<(runs + 3) {
+                    for index in 0..<(runs + warmUp) {
                         if !connection.isOpen { connection = try LoopbackConnection(port: port) }
                         let start = clock.now
                         try connection.send(request)
                         let (status, body) = try connection.receiveResponse()
                         let elapsed = clock.now - start
-                        guard status == 200 else {
-                            throw ValidationError("GET \(path) answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))")
+                        guard expecting.contains(status) else {
+                            throw ValidationError("\(what) answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))")
                         }
                         bytes = body.count
-                        if index >= 3 { times.append(elapsed.seconds * 1000) }
+                        if index >= warmUp { times.append(elapsed.seconds * 1000) }
                     }
                     continuation.resume(returning: (times, bytes))
                 } catch {

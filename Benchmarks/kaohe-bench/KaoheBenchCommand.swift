@@ -8,6 +8,8 @@ struct KaoheBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kaohe-bench",
         abstract: "Measure kaohe's speed and memory and print the figures.",
-        subcommands: [BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self, BenchMonitorCommand.self]
+        subcommands: [
+            BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self, BenchMonitorCommand.self, BenchPagesCommand.self,
+        ]
     )
 }

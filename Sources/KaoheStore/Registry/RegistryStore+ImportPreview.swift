@@ -26,21 +26,7 @@ extension RegistryStore {
     /// register, writing nothing but the draft (kept until applied, or a day): the file is refused
     /// with the same `UnitImportError` as an import.
     public func previewUnits(county: CountyCode, file bytes: [UInt8], fileName: String, account: String) async throws -> UnitImportPreview {
-        guard try await self.county(county) != nil else {
-            throw StoreError(.notFound, "county \(county) is not registered", field: "county")
-        }
-        let table: CSVTable
-        do {
-            table = try CSVTable.decode(spreadsheet: bytes)
-        } catch {
-            throw UnitImportError(issues: [UnitImportIssue(error)])
-        }
-        let units = try UnitImport.validate(
-            table,
-            county: county,
-            committees: try await committees(county: county),
-            departments: try await departments(county: county)
-        )
+        let (units, _) = try await checkedUnits(county: county, file: bytes)
         let registered = Dictionary(try await self.units(county: county).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var preview = UnitImportPreview(sha256: Hex.sha256(bytes), rows: units.count, added: [], changed: [], unchanged: 0, absent: [])
         for unit in units {

@@ -26,22 +26,9 @@ extension RegistryStore {
         source: String? = nil,
         progress: @escaping @Sendable (UnitImportProgress) -> Void = { _ in }
     ) async throws -> UnitImportSummary {
-        guard try await self.county(county) != nil else {
-            throw StoreError(.notFound, "county \(county) is not registered", field: "county")
+        let (units, total) = try await checkedUnits(county: county, file: bytes) { done, total in
+            progress(UnitImportProgress(phase: .validating, done: done, total: total))
         }
-        let table: CSVTable
-        do {
-            table = try CSVTable.decode(spreadsheet: bytes)
-        } catch {
-            throw UnitImportError(issues: [UnitImportIssue(error)])
-        }
-        let total = table.rows.count
-        let units = try UnitImport.validate(
-            table,
-            county: county,
-            committees: try await committees(county: county),
-            departments: try await departments(county: county)
-        ) { done, total in progress(UnitImportProgress(phase: .validating, done: done, total: total)) }
         let fileHash = Hex.sha256(bytes)
 
         do {
@@ -117,5 +104,32 @@ extension RegistryStore {
         } catch {
             throw StoreError.translate(error, what: "the unit register of county \(county)")
         }
+    }
+
+    /// The units of a register file, every row checked against the county's committees and
+    /// departments (the file's rows counted too): `UnitImportError` for a bad file, nothing stored;
+    /// `StoreError.notFound` for a county that is not registered.
+    func checkedUnits(
+        county: CountyCode,
+        file bytes: [UInt8],
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> (units: [UnitRecord], rows: Int) {
+        guard try await self.county(county) != nil else {
+            throw StoreError(.notFound, "county \(county) is not registered", field: "county")
+        }
+        let table: CSVTable
+        do {
+            table = try CSVTable.decode(spreadsheet: bytes)
+        } catch {
+            throw UnitImportError(issues: [UnitImportIssue(error)])
+        }
+        let units = try UnitImport.validate(
+            table,
+            county: county,
+            committees: try await committees(county: county),
+            departments: try await departments(county: county),
+            progress: progress
+        )
+        return (units, table.rows.count)
     }
 }

@@ -65,10 +65,7 @@ struct HomeController: Sendable {
             let (session, cycles) = try await load(context)
             let principal = session.principal
             try AccessPolicy(principal).actAsOffice(county: principal.county).require("cycles", rule: "access.office")
-            func value(_ name: String) -> String? {
-                let text = (form[name] ?? "").trimmingBlanks()
-                return text.isEmpty ? nil : text
-            }
+            let value = form.text
             do {
                 guard let cycle = value("cycle").map(CycleID.init(rawValue:)), cycle.isWellFormed else {
                     throw FormRefusal(field: "cycle", "考核周期编号应为年度“2026”或季度“2026-Q1”。")

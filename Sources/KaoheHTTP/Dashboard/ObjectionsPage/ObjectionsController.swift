@@ -68,15 +68,14 @@ struct ObjectionsController: Sendable {
         guard let outcome = form["outcome"], ["upheld", "rejected"].contains(outcome) else {
             throw FormRefusal(field: "outcome", "请选择复议结果:异议成立或不成立。")
         }
-        let grade = (form["grade"] ?? "").isEmpty ? nil : UnitGrade(rawValue: form["grade"] ?? "")
+        let grade = form.text("grade").flatMap(UnitGrade.init(rawValue:))
         if grade != nil, outcome != "upheld" { throw FormRefusal(field: "grade", "只有异议成立时才能更改等次。") }
-        let note = (form["note"] ?? "").trimmingBlanksAndNewlines()
         _ = try await grading.reviewObjection(
             county: page.county.code,
             id: id,
             outcome: outcome,
             grade: grade,
-            note: note.isEmpty ? nil : note,
+            note: form.text("note"),
             principal: page.principal
         )
     }
@@ -87,7 +86,7 @@ struct ObjectionsController: Sendable {
             throw DashboardRefusal(status: .forbidden, message: "复核申请由本单位或县事考办登记。")
         }
         let staffNo = (form["staffNo"] ?? "").trimmingBlanks()
-        var grade = (form["grade"] ?? "").isEmpty ? nil : StaffGrade(rawValue: form["grade"] ?? "")
+        var grade = form.text("grade").flatMap(StaffGrade.init(rawValue:))
         if grade == nil {
             grade = try await Self.appealable(dashboard, cycle: page.cycleRef, unit: unit.code).first { $0.staff.staffNo == staffNo }?.staff
                 .grade
@@ -95,14 +94,13 @@ struct ObjectionsController: Sendable {
         guard let grade else {
             throw FormRefusal(field: "staffNo", "工号\(staffNo)不在本单位最新报送的考核名册中,或其等次不可申请复核(仅不定等次、不参加、基本合格、不合格可申请)。")
         }
-        let paperDate = (form["filedOn"] ?? "").trimmingBlanks()
         _ = try await dashboard.stores.grading.fileAppeal(
             cycle: page.cycleRef,
             unit: unit.code,
             staffNo: staffNo,
             grade: grade,
             notifiedOn: (form["notifiedOn"] ?? "").trimmingBlanks(),
-            filedOn: paperDate.isEmpty ? nil : paperDate,
+            filedOn: form.text("filedOn"),
             reason: form["reason"] ?? "",
             principal: page.principal
         )
@@ -117,17 +115,16 @@ struct ObjectionsController: Sendable {
         guard let outcome = form["outcome"], ["upheld", "changed", "rejected"].contains(outcome) else {
             throw FormRefusal(field: "outcome", "请选择复核结果。")
         }
-        let grade = (form["grade"] ?? "").isEmpty ? nil : StaffGrade(rawValue: form["grade"] ?? "")
+        let grade = form.text("grade").flatMap(StaffGrade.init(rawValue:))
         guard (outcome == "changed") == (grade != nil) else {
             throw FormRefusal(field: "grade", outcome == "changed" ? "结果为“改变等次”时,请选择复核后的等次。" : "只有结果为“改变等次”时才选择新的等次。")
         }
-        let note = (form["note"] ?? "").trimmingBlanksAndNewlines()
         _ = try await grading.decideAppeal(
             county: page.county.code,
             id: id,
             outcome: outcome,
             grade: grade,
-            note: note.isEmpty ? nil : note,
+            note: form.text("note"),
             principal: page.principal
         )
     }

@@ -1,11 +1,19 @@
 import Foundation
 import Hummingbird
+import KaoheRules
 
 /// A submitted HTML form (`application/x-www-form-urlencoded`), as name → value (the last value wins).
 struct FormBody: Sendable {
     var fields: [String: String]
 
     subscript(_ name: String) -> String? { fields[name] }
+
+    /// The field's text without surrounding blanks and line breaks; nil when that leaves nothing
+    /// (an optional field left empty).
+    func text(_ name: String) -> String? {
+        let text = (fields[name] ?? "").trimmingBlanksAndNewlines()
+        return text.isEmpty ? nil : text
+    }
 
     /// The most a dashboard form may send: 64 KiB (its fields are small).
     static let maxBody = 64 * 1024

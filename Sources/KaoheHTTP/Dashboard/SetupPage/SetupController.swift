@@ -43,17 +43,15 @@ struct SetupController: Sendable {
         guard let deadline = Self.time(form["deadline"] ?? "") else {
             throw FormRefusal(field: "deadline", "请填写新的截止时间(日期,或日期和时间)。")
         }
-        let closesText = (form["closesAt"] ?? "").trimmingBlanks()
         var closesAt: Date?
-        if !closesText.isEmpty {
+        if let closesText = form.text("closesAt") {
             guard let closes = Self.time(closesText) else { throw FormRefusal(field: "closesAt", "逾期报送截止时间应为日期,或日期和时间。") }
             closesAt = closes
         }
-        let unitText = (form["unit"] ?? "").trimmingBlanks()
         _ = try await dashboard.stores.cycles.extendDeadline(
             cycle: page.cycleRef,
             step: step,
-            unit: unitText.isEmpty ? nil : UnitCode(unitText),
+            unit: form.text("unit").map(UnitCode.init(rawValue:)),
             deadline: deadline,
             closesAt: closesAt,
             reason: form["reason"] ?? "",

@@ -48,7 +48,7 @@ struct SpotCheckPageController: Sendable {
     /// 冻结抽查总体 (office): `reason` is required for a redraw.
     @Sendable func freeze(_ page: CyclePage, _ form: FormBody) async throws {
         try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
-        _ = try await dashboard.stores.spotCheck.freeze(cycle: page.cycleRef, actor: page.principal.actor, reason: Self.reason(form))
+        _ = try await dashboard.stores.spotCheck.freeze(cycle: page.cycleRef, actor: page.principal.actor, reason: form.text("reason"))
     }
 
     /// 抽取 (office): with the seed digits typed (dice, lottery numbers), or a system seed when empty.
@@ -67,13 +67,8 @@ struct SpotCheckPageController: Sendable {
             cycle: page.cycleRef,
             actor: page.principal.actor,
             seed: seed,
-            reason: Self.reason(form)
+            reason: form.text("reason")
         )
-    }
-
-    static func reason(_ form: FormBody) -> String? {
-        let reason = (form["reason"] ?? "").trimmingBlanksAndNewlines()
-        return reason.isEmpty ? nil : reason
     }
 
     func view(_ page: CyclePage) async throws -> SpotCheckView {

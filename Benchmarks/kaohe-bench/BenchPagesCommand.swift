@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import KaoheBenchWorkloads
+import KaoheDaemon
+import KaoheHTTP
+import KaoheRules
+import KaoheStore
+import Logging
+import Postgres
+import Spreadsheets
+
+/// `kaohe-bench pages`: every dashboard page of each role at a county of 500 units and 25,000 staff,
+/// and a 2,000-line .xlsx roster uploaded through the unit page's form (issue 17: p95 under 100 ms a
+/// page, the upload parsed, checked and stored in under a second).
+///
+/// Setup, not timed: `MonitorBenchCounty` (assessments, rosters, the grading proposal), a committee
+/// and a unit account with web passwords, a browser session for each role (office, committee,
+/// unit), and kaohed's HTTP application running in this process, as `monitor` does.
+///
+/// Timed, `--runs` times each after 3 warm-up requests, by one keep-alive HTTP/1.1 client on its own
+/// thread, from writing the request to the last byte of the answer: each page GET with the role's
+/// session cookie; then the roster upload (multipart POST with the CSRF field, answered by the 303 to
+/// the unit page), `--upload-runs` times, each a new version. Prints min / median / p95 in ms per
+/// page and whether p95 meets the target.
+struct BenchPagesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pages",
+        abstract: "Benchmark every dashboard page of each role, and a 2,000-line .xlsx roster upload, at a county of 500 units.",
+        discussion:
+            "Without --database-url a private PostgreSQL cluster is started in a temporary directory (and removed afterwards). Build in release for figures that mean something."
+    )
+
+    @Option(help: "Use this database instead of a private cluster. It is migrated; county \(MonitorBenchCounty.county) must not exist yet.")
+    var databaseURL: String?
+    @Option(help: "Units in the county.") var units = 500
+    @Option(help: "Staff in each unit's roster.") var staffPerUnit = 50
+    @Option(help: "Timed requests of each page.") var runs = 21
+    @Option(help: "Lines of the uploaded roster.") var rosterLines = 2000
+    @Option(help: "Timed roster uploads.") var uploadRuns = 5
+
+    static func say(_ line: String) { BenchMonitorCommand.say(line) }
+
+    mutating func run() async throws {
+        guard runs > 0, units > 0, staffPerUnit > 0, rosterLines > 0, uploadRuns > 0 else {
+            throw ValidationError("--runs, --units, --staff-per-unit, --roster-lines and --upload-runs must be positive")
+        }
+        var logger = Logger(label: "kaohe.bench.pages")
+        logger.logLevel = .warning
+        let county = MonitorBenchCounty(units: units, staffPerUnit: staffPerUnit)
+        let (runs, rosterLines, uploadRuns) = (runs, rosterLines, uploadRuns)
+        try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: Self.say) { configuration, _, _ in
+            let metrics = Bootstrap.process(logLevel: .warning)
+            let client = PostgresClient(configuration: configuration, logger: logger)
+            let migrations = try MigrationCatalog.bundled()
+            try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
+            Self.say("setting up county \(MonitorBenchCounty.county): \(county.units) units, \(county.units * county.staffPerUnit) staff …")
+            let built = try await county.build(client: client) { done in Self.say("  \(done) units filed") }
+            let ref = MonitorBenchCounty.cycleRef
+            let (committeeUnit, ownUnit) = (built.codes[0], built.codes[1])
+            let accounts = AccountStore(client: client)
+            _ = try await accounts.create(
+                Principal(county: ref.county, account: "bench-committee", role: .committee, committee: MonitorBenchCounty.committees[0]),
+                displayName: "基准专考委"
+            )
+            _ = try await accounts.create(
+                Principal(county: ref.county, account: "bench-unit", role: .unit, unitCode: ownUnit),
+                displayName: "基准单位"
+            )
+            var policy = WebSessionPolicy()
+            policy.bcryptCost = 4
+            let sessions = WebSessionStore(client: client, policy: policy)
+            var cookies: [String: (cookie: String, csrf: String)] = [:]
+            for account in [built.office.account, "bench-committee", "bench-unit"] {
+                try await sessions.setPassword(county: ref.county, account: account, password: "bench-password-1")
+                guard let login = try await sessions.login(county: ref.county, account: account, password: "bench-password-1") else {
+                    throw ValidationError("\(account) could not log in")
+                }
+                cookies[account] = ("kaohe_session=" + login.secret, login.session.csrfToken)
+            }
+            let base = "/counties/\(ref.county)/cycles/\(ref.cycle)"
+            let pages: [(role: String, account: String, paths: [String])] = [
+                (
+                    "office", built.office.account,
+                    [
+                        base, base + "/units", base + "/units/\(committeeUnit)", base + "/spot-check", base + "/results",
+                        base + "/results/publicity", base + "/objections", base + "/committees", base + "/setup", "/cycles", "/accounts",
+                        "/registry",
+                    ]
+                ),
+                ("committee", "bench-committee", [base, base + "/units", base + "/units/\(committeeUnit)", base + "/committees"]),
+                ("unit", "bench-unit", [base, base + "/units/\(ownUnit)", base + "/objections"]),
+            ]
+            var roster = Sheet(name: "考核名册", columns: [.identifier("工号"), "姓名", .number("测评分"), "拟定等次"])
+            for n in 1...rosterLines { roster.append([String(format: "%05d", n), "职工\(n)", n <= 10 ? "95" : "80", n <= 10 ? "优秀" : "合格"]) }
+            let workbook = try XLSXWriter.workbook(roster)
+
+            let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
+            try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) { port in
+                Self.say("pages of a county of \(county.units) units — \(runs) timed requests each, target p95 < 100 ms:")
+                for (role, account, paths) in pages {
+                    for path in paths {
+                        let request = Array(
+                            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[account]!.cookie)\r\n\r\n".utf8
+                        )
+                        let timed = try await BenchMonitorCommand.time(
+                            port: port,
+                            request: request,
+                            runs: runs,
+                            expecting: [200],
+                            what: path
+                        )
+                        let p95 = percentile95(timed.milliseconds)
+                        Self.say(
+                            "  \(role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(path.replacingOccurrences(of: base, with: "{Y}")) (\(timed.bytes) bytes): \(BenchMonitorCommand.summary(timed.milliseconds))  \(p95 < 100 ? "meets" : "MISSES")"
+                        )
+                    }
+                }
+                let boundary = "----kaoheBenchBoundary"
+                var body = Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(cookies["bench-unit"]!.csrf)\r\n".utf8
+                )
+                body += Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+                        .utf8
+                )
+                body += workbook + Array("\r\n--\(boundary)--\r\n".utf8)
+                let path = base + "/units/\(ownUnit)/roster"
+                let request =
+                    Array(
+                        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies["bench-unit"]!.cookie)\r\nContent-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(body.count)\r\n\r\n"
+                            .utf8
+                    ) + body
+                let uploads = try await BenchMonitorCommand.time(
+                    port: port,
+                    request: request,
+                    runs: uploadRuns,
+                    expecting: [303],
+                    what: path,
+                    warmUp: 1
+                )
+                // Each upload filed a version of the whole roster (a 303 alone could be a redirect to the login).
+                let stored = try await client.query(
+                    """
+                    SELECT count(*)::int AS n FROM roster_rows
+                    WHERE county = \(ref.county) AND cycle = \(ref.cycle) AND unit_code = \(ownUnit)
+                      AND version = (SELECT max(version) FROM filings WHERE county = \(ref.county) AND cycle = \(ref.cycle)
+                                     AND unit_code = \(ownUnit) AND kind = 'roster')
+                    """
+                ).single(Int.self)
+                guard stored == rosterLines else {
+                    throw ValidationError("the last upload stored \(stored ?? 0) lines, not \(rosterLines)")
+                }
+                let median = median(uploads.milliseconds)
+                Self.say(
+                    "  roster upload of \(rosterLines) lines (.xlsx, \(workbook.count) bytes; parsed, checked, stored, each a new version): \(BenchMonitorCommand.summary(uploads.milliseconds))  \(median < 1000 ? "meets" : "MISSES") the 1 s target"
+                )
+            }
+        }
+    }
+}
+
+/// The 95th percentile of `values`.
+func percentile95(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+}
