@@ -61,12 +61,7 @@ struct ResultsController: Sendable {
     /// 开始公示: from today, or from `opensOn` (YYYY-MM-DD).
     @Sendable func openPublicity(_ page: CyclePage, _ form: FormBody) async throws {
         try Self.requireOffice(page)
-        let day = (form["opensOn"] ?? "").trimmingBlanks()
-        _ = try await dashboard.stores.grading.openPublicity(
-            cycle: page.cycleRef,
-            opensOn: day.isEmpty ? nil : day,
-            principal: page.principal
-        )
+        _ = try await dashboard.stores.grading.openPublicity(cycle: page.cycleRef, opensOn: form.text("opensOn"), principal: page.principal)
     }
 
     /// 公示结束定档.
