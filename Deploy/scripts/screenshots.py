@@ -74,13 +74,13 @@ class Browser:
         self.driver.get(self.base + path)
         return self.driver.page_source
 
-    def shoot(self, path, out):
+    def shoot(self, path, out, width=1366):
         d = self.driver
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800})
         d.get(self.base + path)
         metrics = d.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        width, height = max(1366, int(size["width"])), min(int(size["height"]) + 1, 16000)
+        width, height = max(width, int(size["width"])), min(int(size["height"]) + 1, 16000)
         shot = d.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
@@ -155,6 +155,8 @@ def main():
                 shots = [("01-overview", cycle), ("02-results", cycle + "/results")]
             for name, path in shots:
                 browser.shoot(path, os.path.join(args.out, f"{role}-{name}.png"))
+            if role == "unit":  # the unit's own page as a clerk's phone shows it
+                browser.shoot(first, os.path.join(args.out, "unit-02-unit-phone.png"), width=390)
             for name, path, selector in FORMS.get(role, []):
                 browser.shoot_form(path.replace("{first}", first).replace("{cycle}", cycle), selector, os.path.join(args.out, f"form-{role}-{name}.png"))
         if logins["reviewer"][0] is not None:  # the re-check form of an assigned unit

@@ -301,9 +301,38 @@ def run(b, args, work):
             b.field("file").send_keys(roster_csv(4, os.path.join(work, "名册-超额.csv")))
             page = b.submit(b.button("上传并报送"))
             b.expect("超出名额,须减少 2 名优秀" in page, "the roster over its quota is not flagged")
+            # Refusals in the browser: a file in the wrong encoding, a missing column — nothing stored.
+            wrong = os.path.join(work, "名册-UTF16.csv")
+            with open(wrong, "w", encoding="utf-16") as out:
+                out.write("工号,姓名,拟定等次\n0001,职工1,合格\n")
+            b.field("file").send_keys(wrong)
+            page = b.submit(b.button("上传并报送"))
+            b.expect("文件是UTF-16编码" in page, "a UTF-16 roster is not refused by name")
+            lacking = os.path.join(work, "名册-缺列.csv")
+            with open(lacking, "w", encoding="utf-8") as out:
+                out.write("工号,姓名\n0001,职工1\n")
+            b.field("file").send_keys(lacking)
+            page = b.submit(b.button("上传并报送"))
+            b.expect("表头缺少“拟定等次”列" in page, "a roster without its grade column is not refused by name")
+            b.expect("第 2 版" not in page, "a refused roster was stored")
         b.field("file").send_keys(roster_csv(2, os.path.join(work, f"名册-{i}.csv")))
         page = b.submit(b.button("上传并报送"))
         b.expect("超出名额" not in page, f"unit {i + 1}: the corrected roster is still over its quota")
+        if i == 11:
+            # Another unit's page: the same 404 page as a unit that does not exist.
+            page = b.get(f"{cycle}/units/{UNITS[12]}")
+            b.expect("未找到" in page and "测试单位13" not in page, "another unit's page is not a 404")
+            # A double click on 报送: two requests of one rendering file one version.
+            b.get(f"{cycle}/units/{UNITS[11]}")
+            b.type("report", "第二版自评报告:双击只报送一次。")
+            form = b.driver.find_element(By.CSS_SELECTOR, "form.self-assessment-form")
+            b.driver.execute_script("window.kaoheOldPage = true; arguments[0].requestSubmit(); arguments[0].requestSubmit();", form)
+            WebDriverWait(b.driver, 120).until(
+                lambda d: d.execute_script("return !window.kaoheOldPage && document.readyState === 'complete';")
+            )
+            time.sleep(1)
+            page = b.get(f"{cycle}/units/{UNITS[11]}")
+            b.expect("第二版自评报告" in page and "第 2 版," in page and "第 3 版," not in page, "a double click filed twice (or not at all)")
     b.screenshot("unit-roster")
 
     b.step = "office freezes the spot check, reads the hash, draws with dice digits"
