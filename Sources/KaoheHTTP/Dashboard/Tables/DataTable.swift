@@ -1,6 +1,7 @@
 import Foundation
 import KaoheRules
 import KaoheStore
+import Mustache
 import Spreadsheets
 
 /// A table of a dashboard page that is shown as HTML and downloads as CSV and .xlsx from the same
@@ -122,5 +123,34 @@ struct DataCell: Sendable, ExpressibleByStringLiteral {
     /// A time: `2026年12月6日 10:30` on the page, a time in the downloads.
     static func time(_ instant: Date) -> DataCell {
         DataCell(ChineseTime.dateTime(instant), kind: "time", exportText: ChineseTime.spreadsheetText(instant))
+    }
+}
+
+// A table of 500 rows looks up five names in each of its cells. swift-mustache reads a name through
+// Mirror, and takes a nil value for a missing name, which it then looks up again in every enclosing
+// section up to the page's view: a handful of Mirrors a name (most of a long table page's time), and
+// the risk of showing an enclosing section's value in a cell. These answer the names directly, and
+// an absent value with `false`: its section is skipped, its inverted section shown, nothing above is
+// asked.
+extension DataCell: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": text
+        case "href": href ?? false
+        case "kind": kind ?? false
+        case "cellTitle": cellTitle ?? false
+        case "exportText": exportText ?? false
+        default: nil
+        }
+    }
+}
+
+extension DataRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "cells": cells
+        case "rowClass": rowClass ?? false
+        default: nil
+        }
     }
 }
