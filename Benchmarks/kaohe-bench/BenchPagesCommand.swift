@@ -20,8 +20,9 @@ import Spreadsheets
 /// Timed, `--runs` times each after 3 warm-up requests, by one keep-alive HTTP/1.1 client on its own
 /// thread, from writing the request to the last byte of the answer: each page GET with the role's
 /// session cookie; then the roster upload (multipart POST with the CSRF field, answered by the 303 to
-/// the unit page), `--upload-runs` times, each a new version. Prints min / median / p95 in ms per
-/// page and whether p95 meets the target.
+/// the unit page), `--upload-runs` times, each a new version; and three forms — the committee's
+/// 计算合计 and 报送评分 on a unit's score sheet, the office's 重新生成等次建议 — `--runs` times each. Prints
+/// min / median / p95 in ms per page and form and whether it meets the target.
 struct BenchPagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pages",
@@ -114,6 +115,37 @@ struct BenchPagesCommand: AsyncParsableCommand {
                             "  \(role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(path.replacingOccurrences(of: base, with: "{Y}")) (\(timed.bytes) bytes): \(BenchMonitorCommand.summary(timed.milliseconds))  \(p95 < 100 ? "meets" : "MISSES")"
                         )
                     }
+                }
+                Self.say("forms (URL-encoded POSTs with the CSRF field), \(runs) timed each, target p95 < 100 ms:")
+                let sheet = [
+                    "scores.key_tasks=18", "scores.main_duties=28", "scores.registration=9", "scores.innovation=4", "scores.excellence=6",
+                    "scores.staff_eval=3", "scores.client_eval=4", "scores.leader_eval=9", "scores.dept_organisation=2",
+                    "scores.dept_staffing=2", "scores.dept_hrss=2", "scores.dept_finance=2", "qualitative.political=good",
+                    "qualitative.cadre=good", "qualitative.organisation=good", "qualitative.conduct=good",
+                ].joined(separator: "&")
+                let forms: [(what: String, account: String, path: String, body: String, answer: Int)] = [
+                    (
+                        "committee 计算合计 (the scheme's totals, nothing filed)", "bench-committee",
+                        base + "/units/\(committeeUnit)/assessment", sheet + "&preview=1", 200
+                    ),
+                    ("committee 报送评分 (a new version each)", "bench-committee", base + "/units/\(committeeUnit)/assessment", sheet, 303),
+                    ("office 重新生成等次建议 (\(county.units) units graded)", built.office.account, base + "/results/propose", "", 303),
+                ]
+                for form in forms {
+                    let body = form.body + (form.body.isEmpty ? "" : "&") + "_csrf=" + cookies[form.account]!.csrf
+                    let request = Array(
+                        "POST \(form.path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[form.account]!.cookie)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                            .utf8
+                    )
+                    let timed = try await BenchMonitorCommand.time(
+                        port: port,
+                        request: request,
+                        runs: runs,
+                        expecting: [form.answer],
+                        what: form.path
+                    )
+                    let p95 = percentile95(timed.milliseconds)
+                    Self.say("  \(form.what): \(BenchMonitorCommand.summary(timed.milliseconds))  \(p95 < 100 ? "meets" : "MISSES")")
                 }
                 let boundary = "----kaoheBenchBoundary"
                 var body = Array(
