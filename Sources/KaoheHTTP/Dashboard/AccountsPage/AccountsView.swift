@@ -16,10 +16,7 @@ struct AccountsView: Sendable {
     var tokens: [Token]
     var hasTokens: Bool
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-    }
+    typealias Option = SelectOption
 
     struct Token: Sendable {
         var id: String

@@ -25,11 +25,7 @@ struct HomeController: Sendable {
         var create: CreateForm?
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     /// 设立考核周期 (the office).
     struct CreateForm: Sendable {

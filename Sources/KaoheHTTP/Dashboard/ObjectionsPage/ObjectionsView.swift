@@ -30,10 +30,7 @@ struct ObjectionsView: Sendable, FormPageView {
         "decide-appeal": "已记录复核结果。",
     ]
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-    }
+    typealias Option = SelectOption
 
     struct FileObjection: Sendable {
         var action: String

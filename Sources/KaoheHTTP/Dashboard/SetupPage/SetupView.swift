@@ -20,10 +20,7 @@ struct SetupView: Sendable, FormPageView {
         "created": "已设立考核周期。请在下方选择参加考核的单位;各环节的日程见“报送日程”。",
     ]
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-    }
+    typealias Option = SelectOption
 
     /// 延长报送截止时间: a step, the whole step or one unit, the new times, the reason.
     struct Extend: Sendable {

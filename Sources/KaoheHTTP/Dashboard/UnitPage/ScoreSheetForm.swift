@@ -55,11 +55,7 @@ struct ScoreSheetForm: Sendable {
         var error: String?
     }
 
-    struct Option: Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct Group: Sendable {
         var name: String

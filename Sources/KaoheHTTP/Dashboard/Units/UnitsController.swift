@@ -10,11 +10,7 @@ import Spreadsheets
 struct UnitsController: Sendable {
     let dashboard: Dashboard
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
     struct HeaderCell {
         var label: String
         var href: String
