@@ -41,6 +41,21 @@ struct Dashboard: Sendable {
         return chrome
     }
 
+    /// The session of the county's office for a county page of its own (账号管理, 单位名册), or the 404
+    /// page: for any other account the page does not exist.
+    func officeSession(_ context: KaoheRequestContext, page: String) throws -> WebSession {
+        guard let session = context.webSession else { throw HTTPError(.unauthorized) }
+        guard AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed else {
+            throw ProblemDetails.notFound("page \(page)")
+        }
+        return session
+    }
+
+    /// The session's county by name (its code when the county has none).
+    func countyName(_ session: WebSession) async throws -> String {
+        try await registry.county(session.principal.county)?.name ?? session.principal.county.rawValue
+    }
+
     /// The page context of `/counties/{county}/cycles/{cycle}/…` for the logged-in account: 404 when
     /// the county is not the account's or the cycle does not exist (the same page either way).
     func cyclePage(_ context: KaoheRequestContext, current: CyclePageKind) async throws -> CyclePage {

@@ -24,8 +24,12 @@ struct AccountsController: Sendable {
         for format in SheetFormat.allCases {
             router.get("/accounts.\(format.fileExtension)") { request, context -> Response in
                 let session = try office(context)
-                let name = try await dashboard.registry.county(session.principal.county)?.name ?? ""
-                return try DataTable.download([try await load(session).accounts], request: request, countyName: name, format: format)
+                return try DataTable.download(
+                    [try await load(session).accounts],
+                    request: request,
+                    countyName: try await dashboard.countyName(session),
+                    format: format
+                )
             }
         }
         router.post("/accounts/units", use: createUnitAccounts)
@@ -34,18 +38,10 @@ struct AccountsController: Sendable {
         router.post("/accounts/revoke", use: revoke)
     }
 
-    /// The office's session, or the 404 page (the page does not exist for other accounts).
-    func office(_ context: KaoheRequestContext) throws -> WebSession {
-        guard let session = context.webSession else { throw HTTPError(.unauthorized) }
-        guard AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed else {
-            throw ProblemDetails.notFound("page accounts")
-        }
-        return session
-    }
+    func office(_ context: KaoheRequestContext) throws -> WebSession { try dashboard.officeSession(context, page: "accounts") }
 
     func chrome(_ session: WebSession) async throws -> PageChrome {
-        let name = try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county.rawValue
-        return dashboard.chrome(session, countyName: name)
+        dashboard.chrome(session, countyName: try await dashboard.countyName(session))
     }
 
     @Sendable func page(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {

@@ -33,17 +33,9 @@ struct RegistryPageController: Sendable {
         router.post("/registry/apply", use: apply)
     }
 
-    func office(_ context: KaoheRequestContext) throws -> WebSession {
-        guard let session = context.webSession else { throw HTTPError(.unauthorized) }
-        guard AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed else {
-            throw ProblemDetails.notFound("page registry")
-        }
-        return session
-    }
+    func office(_ context: KaoheRequestContext) throws -> WebSession { try dashboard.officeSession(context, page: "registry") }
 
-    func countyName(_ session: WebSession) async throws -> String {
-        try await dashboard.registry.county(session.principal.county)?.name ?? session.principal.county.rawValue
-    }
+    func countyName(_ session: WebSession) async throws -> String { try await dashboard.countyName(session) }
 
     func render(_ session: WebSession, _ view: RegistryView, status: HTTPResponse.Status = .ok) async throws -> Response {
         var page = dashboard.templates.page(
