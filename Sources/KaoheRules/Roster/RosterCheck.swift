@@ -11,6 +11,12 @@ public struct RosterCheck: Sendable {
 
     /// Checks a roster; `gradeIsFinal` false makes the quota provisional.
     public func check(_ staff: [StaffRecord], unitGrade: UnitGrade, gradeIsFinal: Bool, award: Bool) -> RosterReport {
+        report(lines(staff), unitGrade: unitGrade, gradeIsFinal: gradeIsFinal, award: award)
+    }
+
+    /// What the lines alone show, whatever the unit's grade: each line's grade bounds and repeated
+    /// staff numbers, in roster order, and how many staff hold each grade.
+    public func lines(_ staff: [StaffRecord]) -> RosterLineFindings {
         var violations: [RosterViolation] = []
         var counts = [Int](repeating: 0, count: StaffGrade.allCases.count)
         for index in staff.indices {
@@ -26,7 +32,15 @@ public struct RosterCheck: Sendable {
                 )
             )
         }
-        let participants = staff.count - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
+        return RosterLineFindings(counts: counts, violations: violations)
+    }
+
+    /// The report of lines with `findings` under the unit's grade: the findings' violations, then
+    /// the 优秀 quota's and the tier limits' (the rules in `RosterLineFindings.unitRules`).
+    public func report(_ findings: RosterLineFindings, unitGrade: UnitGrade, gradeIsFinal: Bool, award: Bool) -> RosterReport {
+        var violations = findings.violations
+        let counts = findings.counts
+        let participants = counts.reduce(0, +) - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
         let quota = ExcellentQuota(
             unitGrade: unitGrade,
             gradeIsFinal: gradeIsFinal,
@@ -107,6 +121,31 @@ extension RosterCheck {
             }
         }
         return duplicates.sorted()
+    }
+}
+
+/// What a roster's lines show on their own (`RosterCheck.lines`): it changes only with the lines, so
+/// a unit whose grade moves is re-checked from these and its counts without reading its lines again.
+public struct RosterLineFindings: Sendable, Hashable {
+    /// Staff holding each grade, by position in `StaffGrade.allCases`.
+    public var counts: [Int]
+    /// The lines' violations (grade bounds, repeated staff numbers), in roster order.
+    public var violations: [RosterViolation]
+
+    /// The rules a report adds from the unit's grade and the counts; every other rule is a line's.
+    public static let unitRules: Set<RosterRule> = [.excellentQuota, .tierCap, .tierFloor]
+
+    /// Findings with these counts and line violations.
+    public init(counts: [Int], violations: [RosterViolation]) {
+        self.counts = counts
+        self.violations = violations
+    }
+
+    /// The findings behind `report` (made by `RosterCheck.report`), given the grade counts of the
+    /// same lines (a report keeps only the 优秀 and participant counts).
+    public init(of report: RosterReport, counts: [StaffGrade: Int]) {
+        self.counts = StaffGrade.allCases.map { counts[$0] ?? 0 }
+        self.violations = report.violations.filter { !Self.unitRules.contains($0.rule) }
     }
 }
 

@@ -50,6 +50,45 @@ struct RosterPropertyTests {
         }
     }
 
+    @Test("a report re-derived from a stored report and the grade counts, under another unit grade, equals a full check")
+    func regradeFromFindings() async throws {
+        var policy = try PolicyLoader.rosterPolicy("tied-2023")
+        // Tier limits as 001 has them (不合格 at least 5 %), and a cap, so both rules occur.
+        policy.tierLimits = [
+            TierLimit(name: "不合格", grades: [.incompetent], minPercent: Percentage(uncheckedValue: 5)),
+            TierLimit(name: "优秀和合格", grades: [.excellent, .competent], maxPercent: Percentage(uncheckedValue: 80)),
+        ]
+        let check = RosterCheck(policy: policy)
+        let grades = UnitGrade.allCases
+        // Any grades, duplicates included, so line violations, the quota and the tier limits all occur.
+        let gen = zip(Gen.int(in: 0...100), Gen.int(in: 0...5), Gen.int(in: 0...3), Gen.int(in: 0...12)).array(of: 0...60)
+        await propertyCheck(count: 300, input: gen, zip(Gen.int(in: 0...3), Gen.int(in: 0...3)), zip(Gen.bool, Gen.bool, Gen.bool)) {
+            raw,
+            moves,
+            flags in
+            let (from, to) = moves
+            let (finalBefore, finalAfter, award) = flags
+            let staff = raw.enumerated().map { index, facts in
+                let (points, grade, sanction, number) = facts
+                return StaffRecord(
+                    staffNo: number == 0 ? "S0" : "S\(index)",
+                    score: Score(points: points),
+                    grade: StaffGrade.allCases[grade % StaffGrade.allCases.count],
+                    sanction: Sanction.allCases[sanction]
+                )
+            }
+            let stored = check.check(staff, unitGrade: grades[from], gradeIsFinal: finalBefore, award: award)
+            let counts = Dictionary(grouping: staff, by: \.grade).mapValues(\.count)
+            let rederived = check.report(
+                RosterLineFindings(of: stored, counts: counts),
+                unitGrade: grades[to],
+                gradeIsFinal: finalAfter,
+                award: award
+            )
+            #expect(rederived == check.check(staff, unitGrade: grades[to], gradeIsFinal: finalAfter, award: award))
+        }
+    }
+
     /// The best grade the facts allow, computed independently of ``GradeBound`` from SPEC.md's list.
     static func bestAllowed(_ staff: StaffRecord, _ bounds: StaffBoundThresholds) -> StaffGrade {
         if staff.leaveMonths > 6 { return .excluded }
