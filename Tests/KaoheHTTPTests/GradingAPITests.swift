@@ -310,6 +310,34 @@ struct GradingAPITests {
                 "SELECT string_agg(action, ',' ORDER BY seq) AS a FROM audit_log WHERE county = \(F.county) AND action LIKE 'grading.%'"
             ).one()
             #expect(try actions.decode(String.self, column: "a") == "grading.propose,grading.decide,grading.confirm")
+
+            // Back to a proposal: no grade moved, so no unit_grades row is rewritten (each keeps its
+            // xmin); the checks turn provisional, re-derived from their line findings, and equal
+            // what a full check of the lines stores; a second proposal rewrites no check either.
+            func xmins(_ table: String) async throws -> String {
+                try await f.client.query(
+                    PostgresQuery(
+                        unsafeSQL: "SELECT string_agg(xmin::text, ',' ORDER BY unit_code) AS x FROM \(table) WHERE county = '\(F.county)'"
+                    )
+                ).one().decode(String.self, column: "x")
+            }
+            func summaries() async throws -> String {
+                try await f.client.query(
+                    "SELECT string_agg(unit_code || final::text || summary::text, '|' ORDER BY unit_code) AS s FROM roster_checks WHERE county = \(F.county)"
+                ).one().decode(String.self, column: "s")
+            }
+            let grades = try await xmins("unit_grades")
+            #expect(try await f.call(http, .post, Self.grading + "/proposal", as: "office").status == .ok)
+            #expect(try await xmins("unit_grades") == grades)
+            let rederived = try await summaries()
+            #expect(rederived.contains("false{"))
+            #expect(!rederived.contains("true{"))
+            let checks = try await xmins("roster_checks")
+            #expect(try await f.call(http, .post, Self.grading + "/proposal", as: "office").status == .ok)
+            #expect(try await xmins("roster_checks") == checks)
+            try await f.client.execute("DELETE FROM roster_checks WHERE county = \(F.county)")
+            #expect(try await f.call(http, .post, Self.grading + "/proposal", as: "office").status == .ok)
+            #expect(try await summaries() == rederived)
         }
         await f.client.close()
     }

@@ -321,9 +321,9 @@ public struct GradingStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT cu.unit_code, u.committee, u.department, dr.grade AS department_grade,
-                   (SELECT f.content FROM filings f WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code
+                   (SELECT f.content->'assessed' FROM filings f WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code
                      AND f.kind = 'assessment' ORDER BY f.version DESC LIMIT 1) AS assessment,
-                   (SELECT r.content FROM rechecks r JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle
+                   (SELECT r.content->'assessed' FROM rechecks r JOIN spot_check_draws d ON d.county = r.county AND d.cycle = r.cycle
                        AND d.draw_no = r.draw_no AND d.superseded_at IS NULL
                      WHERE r.county = cu.county AND r.cycle = cu.cycle AND r.unit_code = cu.unit_code
                      ORDER BY r.version DESC LIMIT 1) AS recheck
@@ -344,29 +344,30 @@ public struct GradingStore: Sendable {
         for row in rows {
             let code = try row.decode(UnitCode.self, column: "unit_code")
             let committee = try row.decode(String.self, column: "committee")
-            guard let assessment = try row.decode(PostgresJSON?.self, column: "assessment")?.decode(AssessmentContent.self) else {
+            // Only the totals count here (`content->'assessed'`): the sheets are not decoded.
+            guard let assessed = try row.decode(PostgresJSON?.self, column: "assessment")?.decode(AssessedScores.self) else {
                 ungraded.append(code)
                 continue
             }
-            var counting = assessment.assessed
+            var counting = assessed
             var source = "committee"
-            if let recheck = try row.decode(PostgresJSON?.self, column: "recheck")?.decode(AssessmentContent.self) {
-                let decision = RecheckOverride(committee: assessment.assessed, recheck: recheck.assessed, policy: policy)
+            if let rechecked = try row.decode(PostgresJSON?.self, column: "recheck")?.decode(AssessedScores.self) {
+                let decision = RecheckOverride(committee: assessed, recheck: rechecked, policy: policy)
                 comparisons.append(
                     RecheckComparison(
                         unit: code,
                         committee: committee,
-                        committeeTotal: assessment.assessed.total,
-                        committeePoor: assessment.assessed.poorCount,
-                        recheckTotal: recheck.assessed.total,
-                        recheckPoor: recheck.assessed.poorCount,
+                        committeeTotal: assessed.total,
+                        committeePoor: assessed.poorCount,
+                        recheckTotal: rechecked.total,
+                        recheckPoor: rechecked.poorCount,
                         difference: decision.difference,
                         overridden: decision.overridden,
                         reasons: decision.reasons
                     )
                 )
                 if decision.overridden {
-                    counting = recheck.assessed
+                    counting = rechecked
                     source = "recheck"
                 }
             }
@@ -448,7 +449,9 @@ public struct GradingStore: Sendable {
         var reasons: [GradeReason]
     }
 
-    /// Writes the grading row, every unit's grade (one statement), and re-checks the rosters.
+    /// Writes the grading row and every unit's grade (one statement; a row whose grade, total,
+    /// source and reasons are unchanged is left as it is, so a re-proposal leaves no dead tuples
+    /// behind), and re-checks the rosters whose grade moved.
     static func store(
         _ proposal: CohortProposal,
         sources: [UnitCode: String],
@@ -498,6 +501,8 @@ public struct GradingStore: Sendable {
                  band text, grade text, reasons jsonb)
             ON CONFLICT (county, cycle, unit_code) DO UPDATE SET committee = EXCLUDED.committee, source = EXCLUDED.source,
                 total = EXCLUDED.total, band = EXCLUDED.band, grade = EXCLUDED.grade, reasons = EXCLUDED.reasons, updated_at = now()
+            WHERE (unit_grades.committee, unit_grades.source, unit_grades.total, unit_grades.band, unit_grades.grade, unit_grades.reasons)
+                IS DISTINCT FROM (EXCLUDED.committee, EXCLUDED.source, EXCLUDED.total, EXCLUDED.band, EXCLUDED.grade, EXCLUDED.reasons)
             """
         )
         try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: state != .proposed)
@@ -582,60 +587,132 @@ public struct GradingStore: Sendable {
         final: Bool
     ) async throws -> [RosterCheckOutcome] {
         let (county, cycle) = (ref.county, ref.cycle)
-        guard let policyRow = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
-        else { return [] }
-        let policy: RosterPolicy
-        do { policy = try PolicyLoader.rosterPolicy(try policyRow.decode(String.self, column: "policy")) } catch {
-            throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
-        }
+        guard let policy = try await rosterPolicy(on: connection, cycle: ref) else { return [] }
         let all = units == nil
         let filter = units ?? []
+        // Hash joins throughout and no ORDER BY: the graded units (hundreds) are joined to their
+        // latest rosters' lines (tens of thousands) once, not probed line by line, and the lines
+        // are grouped here.
         let rows = try await connection.query(
             """
-            WITH latest AS (
-                SELECT DISTINCT ON (f.unit_code) f.unit_code, f.version, coalesce((f.content->>'collectiveAward')::boolean, false) AS award
+            WITH graded AS MATERIALIZED (
+                SELECT DISTINCT ON (f.unit_code) f.unit_code, f.version,
+                       coalesce((f.content->>'collectiveAward')::boolean, false) AS award, g.grade AS unit_grade
                 FROM filings f
+                JOIN unit_grades g ON g.county = f.county AND g.cycle = f.cycle AND g.unit_code = f.unit_code
                 WHERE f.county = \(county) AND f.cycle = \(cycle) AND f.kind = 'roster' AND (\(all) OR f.unit_code = ANY (\(PostgresArray(filter))::text[]))
                 ORDER BY f.unit_code, f.version DESC
             )
-            SELECT l.unit_code, l.version, l.award, g.grade AS unit_grade, r.staff_no, r.score::text AS score,
+            SELECT l.unit_code, l.version, l.award, l.unit_grade, r.line, r.staff_no, r.score::text AS score,
                    coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
                    r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
-            FROM latest l
-            JOIN unit_grades g ON g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = l.unit_code
+            FROM graded l
             JOIN roster_rows r ON r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = l.unit_code AND r.version = l.version
             \(unescaped: StaffAppealGrades.join)
-            ORDER BY l.unit_code, r.line
             """
         )
-        var outcomes: [RosterCheckOutcome] = []
-        var current: (unit: UnitCode, version: Int, award: Bool, grade: UnitGrade, staff: [StaffRecord])?
-        let check = RosterCheck(policy: policy)
-        func flush() {
-            if let c = current {
-                outcomes.append(
-                    RosterCheckOutcome(
-                        unit: c.unit,
-                        version: c.version,
-                        grade: c.grade,
-                        report: check.check(c.staff, unitGrade: c.grade, gradeIsFinal: final, award: c.award)
-                    )
-                )
-            }
+        struct Unit {
+            var version: Int
+            var award: Bool
+            var grade: UnitGrade
+            var staff: [(line: Int, record: StaffRecord)]
         }
+        var byUnit: [UnitCode: Unit] = [:]
         for row in rows {
-            let unit = try row.decode(UnitCode.self, column: "unit_code")
-            if current?.unit != unit {
-                flush()
-                current = (
-                    unit, try row.decode(Int.self, column: "version"), try row.decode(Bool.self, column: "award"),
-                    UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor, []
+            let code = try row.decode(UnitCode.self, column: "unit_code")
+            if byUnit[code] == nil {
+                byUnit[code] = Unit(
+                    version: try row.decode(Int.self, column: "version"),
+                    award: try row.decode(Bool.self, column: "award"),
+                    grade: UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor,
+                    staff: []
                 )
             }
-            current?.staff.append(try StaffRecord(rosterRow: row))
+            byUnit[code]!.staff.append((try row.decode(Int.self, column: "line"), try StaffRecord(rosterRow: row)))
         }
-        flush()
-        return outcomes
+        let check = RosterCheck(policy: policy)
+        return byUnit.sorted { $0.key < $1.key }.map { code, unit in
+            RosterCheckOutcome(
+                unit: code,
+                version: unit.version,
+                grade: unit.grade,
+                report: check.check(
+                    unit.staff.sorted { $0.line < $1.line }.map(\.record),
+                    unitGrade: unit.grade,
+                    gradeIsFinal: final,
+                    award: unit.award
+                )
+            )
+        }
+    }
+
+    /// The cycle's roster policy (nil when there is no such cycle).
+    static func rosterPolicy(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> RosterPolicy? {
+        let (county, cycle) = (ref.county, ref.cycle)
+        guard let row = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
+        else { return nil }
+        do { return try PolicyLoader.rosterPolicy(try row.decode(String.self, column: "policy")) } catch {
+            throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
+        }
+    }
+
+    /// The checks of `units` whose stored check (basis `grading`) is of their latest roster, under
+    /// their grade now: the stored report's line findings and the lines' grade counts (summed by
+    /// PostgreSQL), so a county whose grades moved is re-checked without reading every line.
+    static func regradedRosterChecks(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        units: [UnitCode],
+        final: Bool
+    ) async throws -> [RosterCheckOutcome] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        guard let policy = try await rosterPolicy(on: connection, cycle: ref) else { return [] }
+        var counts: [UnitCode: [StaffGrade: Int]] = [:]
+        for row in try await connection.query(
+            """
+            SELECT c.unit_code, coalesce(sa.decided_grade, r.grade) AS grade, count(*)::int AS n
+            FROM roster_checks c
+            JOIN roster_rows r ON r.county = c.county AND r.cycle = c.cycle AND r.unit_code = c.unit_code AND r.version = c.roster_version
+            \(unescaped: StaffAppealGrades.join)
+            WHERE c.county = \(county) AND c.cycle = \(cycle) AND c.unit_code = ANY (\(PostgresArray(units))::text[])
+            GROUP BY 1, 2
+            """
+        ) {
+            // As `StaffRecord(rosterRow:)` reads a grade.
+            let grade = StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined
+            counts[try row.decode(UnitCode.self, column: "unit_code"), default: [:]][grade, default: 0] += try row.decode(
+                Int.self,
+                column: "n"
+            )
+        }
+        let check = RosterCheck(policy: policy)
+        return try await connection.query(
+            """
+            SELECT c.unit_code, c.roster_version, c.summary, g.grade AS unit_grade,
+                   coalesce((f.content->>'collectiveAward')::boolean, false) AS award
+            FROM roster_checks c
+            JOIN unit_grades g ON g.county = c.county AND g.cycle = c.cycle AND g.unit_code = c.unit_code
+            JOIN filings f ON f.county = c.county AND f.cycle = c.cycle AND f.unit_code = c.unit_code AND f.kind = 'roster'
+                 AND f.version = c.roster_version
+            WHERE c.county = \(county) AND c.cycle = \(cycle) AND c.unit_code = ANY (\(PostgresArray(units))::text[])
+            ORDER BY c.unit_code
+            """
+        ).map { row in
+            let unit = try row.decode(UnitCode.self, column: "unit_code")
+            let grade = UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor
+            let stored = try row.decode(PostgresJSON.self, column: "summary").decode(RosterReport.self)
+            return RosterCheckOutcome(
+                unit: unit,
+                version: try row.decode(Int.self, column: "roster_version"),
+                grade: grade,
+                report: check.report(
+                    RosterLineFindings(of: stored, counts: counts[unit] ?? [:]),
+                    unitGrade: grade,
+                    gradeIsFinal: final,
+                    award: try row.decode(Bool.self, column: "award")
+                )
+            )
+        }
     }
 
     private struct CheckRow: Encodable {
@@ -650,7 +727,13 @@ public struct GradingStore: Sendable {
         var summary: RosterReport
     }
 
-    /// Recomputes and stores the roster checks of all graded units, or of `units`.
+    /// Recomputes and stores the roster checks of `units` (a staff grade changed by 复核), or, with
+    /// nil, of every graded unit whose stored check is stale: none yet, made from the committee's
+    /// assessment, of an older roster version, under another unit grade, or provisional where the
+    /// grades are now final. What else a check reads — the lines of a version, the award flag
+    /// filed with it, the cycle's roster policy — cannot change under a stored version (a 复核
+    /// decision re-checks its unit here at once). A stale check of the same roster version is
+    /// re-derived from its line findings (`regradedRosterChecks`), the others from their lines.
     static func refreshRosterChecks(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
@@ -658,7 +741,32 @@ public struct GradingStore: Sendable {
         final: Bool
     ) async throws {
         let (county, cycle) = (ref.county, ref.cycle)
-        let outcomes = try await rosterChecks(on: connection, cycle: ref, units: units, final: final)
+        var outcomes: [RosterCheckOutcome]
+        if let units {
+            outcomes = try await rosterChecks(on: connection, cycle: ref, units: units, final: final)
+        } else {
+            let stale = try await connection.query(
+                """
+                SELECT g.unit_code, (c.unit_code IS NOT NULL AND c.basis = 'grading' AND c.roster_version = l.version) AS lines_checked
+                FROM unit_grades g
+                JOIN LATERAL (SELECT max(f.version) AS version FROM filings f
+                              WHERE f.county = g.county AND f.cycle = g.cycle AND f.unit_code = g.unit_code AND f.kind = 'roster') l
+                     ON l.version IS NOT NULL
+                LEFT JOIN roster_checks c ON c.county = g.county AND c.cycle = g.cycle AND c.unit_code = g.unit_code
+                WHERE g.county = \(county) AND g.cycle = \(cycle)
+                  AND (c.unit_code IS NULL OR c.basis <> 'grading' OR c.roster_version <> l.version
+                       OR c.unit_grade <> g.grade OR c.final <> \(final))
+                """
+            ).map {
+                (unit: try $0.decode(UnitCode.self, column: "unit_code"), linesChecked: try $0.decode(Bool.self, column: "lines_checked"))
+            }
+            let (unchecked, regraded) = (stale.filter { !$0.linesChecked }.map(\.unit), stale.filter(\.linesChecked).map(\.unit))
+            outcomes = unchecked.isEmpty ? [] : try await rosterChecks(on: connection, cycle: ref, units: unchecked, final: final)
+            if !regraded.isEmpty {
+                outcomes += try await regradedRosterChecks(on: connection, cycle: ref, units: regraded, final: final)
+            }
+        }
+        guard !outcomes.isEmpty else { return }
         let rows = outcomes.map {
             CheckRow(
                 unit_code: $0.unit,

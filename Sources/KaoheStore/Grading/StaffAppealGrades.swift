@@ -4,10 +4,13 @@
 enum StaffAppealGrades {
     /// Joined to `roster_rows r`: `coalesce(sa.decided_grade, r.grade)` is the grade that counts
     /// (the latest decision, should a person ever have two: the store allows one appeal each).
+    /// Changed outcomes are few, so they are read whole and hash-joined rather than looked up per
+    /// line (a roster check of a county reads tens of thousands of lines).
     static let join = """
-        LEFT JOIN LATERAL (SELECT a.decided_grade FROM staff_appeals a
-                           WHERE a.county = r.county AND a.cycle = r.cycle AND a.unit_code = r.unit_code
-                             AND a.staff_no = r.staff_no AND a.outcome = 'changed'
-                           ORDER BY a.decided_at DESC LIMIT 1) sa ON true
+        LEFT JOIN (SELECT DISTINCT ON (a.county, a.cycle, a.unit_code, a.staff_no)
+                          a.county, a.cycle, a.unit_code, a.staff_no, a.decided_grade
+                   FROM staff_appeals a WHERE a.outcome = 'changed'
+                   ORDER BY a.county, a.cycle, a.unit_code, a.staff_no, a.decided_at DESC) sa
+            ON sa.county = r.county AND sa.cycle = r.cycle AND sa.unit_code = r.unit_code AND sa.staff_no = r.staff_no
         """
 }
