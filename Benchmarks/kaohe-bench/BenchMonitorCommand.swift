@@ -117,6 +117,19 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         what: String,
         warmUp: Int = 3
     ) async throws -> (milliseconds: [Double], bytes: Int) {
+        try await time(port: port, runs: runs, expecting: expecting, what: what, warmUp: warmUp) { _ in request }
+    }
+
+    /// As `time(port:request:…)`, the `n`th request (warm-ups counted) made by `request(n)`: for
+    /// forms that must differ each time (a later deadline, the next unit).
+    static func time(
+        port: Int,
+        runs: Int,
+        expecting: Set<Int>,
+        what: String,
+        warmUp: Int = 3,
+        request: @escaping @Sendable (Int) -> [UInt8]
+    ) async throws -> (milliseconds: [Double], bytes: Int) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
@@ -127,8 +140,9 @@ struct BenchMonitorCommand: AsyncParsableCommand {
                     let clock = ContinuousClock()
                     for index in 0..<(runs + warmUp) {
                         if !connection.isOpen { connection = try LoopbackConnection(port: port) }
+                        let outgoing = request(index)
                         let start = clock.now
-                        try connection.send(request)
+                        try connection.send(outgoing)
                         let (status, body) = try connection.receiveResponse()
                         let elapsed = clock.now - start
                         guard expecting.contains(status) else {

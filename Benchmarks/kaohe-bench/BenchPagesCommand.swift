@@ -186,6 +186,19 @@ struct BenchPagesCommand: AsyncParsableCommand {
                 Self.say(
                     "  roster upload of \(rosterLines) lines (.xlsx, \(workbook.count) bytes; parsed, checked, stored, each a new version): \(BenchMonitorCommand.summary(uploads.milliseconds))  \(median < 1000 ? "meets" : "MISSES") the 1 s target"
                 )
+                Self.say("the other forms of the cycle, in its order (URL-encoded or multipart, with the CSRF field):")
+                try await BenchPagesForms(
+                    port: port,
+                    client: client,
+                    cycle: ref,
+                    cookies: cookies,
+                    office: built.office.account,
+                    committee: "bench-committee",
+                    codes: built.codes,
+                    committeeUnits: built.codes.enumerated().filter { $0.offset % MonitorBenchCounty.committees.count == 0 }.map(\.element),
+                    staffPerUnit: county.staffPerUnit,
+                    runs: runs
+                ).run()
             }
         }
     }
