@@ -37,6 +37,15 @@ FORMS = {
     "committee": [("score-sheet", "{first}", "section.score-sheet")],
 }
 
+# A refused filing of some forms, to see the message beside its field: role → (name, path, section, values).
+REFUSALS = {
+    "office": [
+        ("extension-in-past", "{cycle}/setup", "section#extend", {"deadline": "2020-01-06T17:00", "reason": "材料未齐"}),
+        ("appeal-unknown-staff", "{cycle}/objections", "section.appeals-state", {"staffNo": "999999", "notifiedOn": "2026-12-01", "reason": "对结果有异议"}),
+    ],
+    "committee": [("score-over-maximum", "{first}", "section.score-sheet", {"scores.key_tasks": "99"})],
+}
+
 
 class Browser:
     def __init__(self, base):
@@ -45,6 +54,8 @@ class Browser:
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1366,900", "--lang=zh-CN"]:
             options.add_argument(flag)
         options.binary_location = "/usr/bin/chromium"
+        # On Linux Chromium takes its interface language (date fields' 年/月/日) from the environment, not --lang.
+        os.environ.update({"LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
     def login(self, account, password):
@@ -93,6 +104,27 @@ class Browser:
         d = self.driver
         d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False})
         d.get(self.base + path)
+        self.shoot_section(path, selector, out)
+
+    def shoot_refusal(self, path, selector, values, out):
+        """A form's section after a refused filing: `values` (field name → text) typed into the
+        section's form, sent as the browser sends it (without the browser's own checks, so the
+        server's refusal is what shows), and the page that answers cropped to the section."""
+        d = self.driver
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        d.get(self.base + path)
+        form = d.find_element(By.CSS_SELECTOR, selector + " form")
+        d.execute_script(
+            "const form = arguments[0];"
+            "for (const [name, value] of Object.entries(arguments[1])) { form.elements[name].value = value; }"
+            "window.kaoheOldPage = true; form.noValidate = true; form.requestSubmit();", form, values)
+        WebDriverWait(d, 60).until(lambda driver: driver.execute_script("return !window.kaoheOldPage && document.readyState === 'complete';"))
+        if not d.find_elements(By.CSS_SELECTOR, selector + " .field-error"):
+            print(f"{out}: no refusal beside a field of {selector} on {path}", file=sys.stderr)
+        self.shoot_section(path, selector, out)
+
+    def shoot_section(self, path, selector, out):
+        d = self.driver
         found = d.find_elements(By.CSS_SELECTOR, selector)
         if not found:
             print(f"{out}: no {selector} on {path}", file=sys.stderr)
@@ -159,6 +191,8 @@ def main():
                 browser.shoot(first, os.path.join(args.out, "unit-02-unit-phone.png"), width=390)
             for name, path, selector in FORMS.get(role, []):
                 browser.shoot_form(path.replace("{first}", first).replace("{cycle}", cycle), selector, os.path.join(args.out, f"form-{role}-{name}.png"))
+            for name, path, selector, values in REFUSALS.get(role, []):
+                browser.shoot_refusal(path.replace("{first}", first).replace("{cycle}", cycle), selector, values, os.path.join(args.out, f"refused-{role}-{name}.png"))
         if logins["reviewer"][0] is not None:  # the re-check form of an assigned unit
             browser.login(*logins["reviewer"])
             own = unit_link.findall(browser.fetch(cycle + "/units"))
