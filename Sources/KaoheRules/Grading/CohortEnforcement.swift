@@ -76,14 +76,14 @@ public struct CohortEnforcement: Sendable {
         var conflicts: [CohortConflict] = []
         var used = [Bool](repeating: false, count: decisions.count)
 
-        var cohorts: [(name: String, members: [Int])] = []
+        var cohorts: [Cohort] = []
         switch scope {
         case .county:
-            cohorts = [("county", Array(proposals.indices))]
+            cohorts = [Cohort(scope: "county", label: "全县", members: Array(proposals.indices))]
         case .committee:
             var byCommittee: [String: [Int]] = [:]
             for index in proposals.indices { byCommittee[proposals[index].committee, default: []].append(index) }
-            cohorts = byCommittee.keys.sorted().map { ($0, byCommittee[$0]!) }
+            cohorts = byCommittee.keys.sorted().map { Cohort(scope: $0, label: "专考委“\($0)”", members: byCommittee[$0]!) }
         }
         // 篇十二 (五): each department's own shares first, where its result has a share cap.
         var byDepartment: [String: (cap: DepartmentShareCap, members: [Int])] = [:]
@@ -95,19 +95,18 @@ public struct CohortEnforcement: Sendable {
         }
         for department in byDepartment.keys.sorted() {
             let (cap, members) = byDepartment[department]!
-            let name = "主管部门" + department
+            let cohort = Cohort(scope: "主管部门" + department, label: "主管部门" + department, members: members)
             if let percent = cap.excellentMaxPercent {
-                try enforceExcellentCap(name, members, &proposals, &conflicts, decisions, &used, percent: percent)
+                try enforceExcellentCap(cohort, &proposals, &conflicts, decisions, &used, percent: percent)
             }
             if let percent = cap.goodMaxPercent {
                 let goods = members.count(where: { proposals[$0].grade == .good })
                 let limit = percent.atMost(of: members.count)
                 if goods > limit {
                     try lowerLowestGoods(
-                        name,
-                        members,
+                        cohort,
                         need: goods - limit,
-                        message: "良好不超过\(percent)×\(members.count)=\(limit)个(\(name))",
+                        message: "良好不超过\(percent)×\(members.count)=\(limit)个(\(cohort.label))",
                         rule: "department-good-cap",
                         &proposals,
                         &conflicts,
@@ -118,8 +117,8 @@ public struct CohortEnforcement: Sendable {
             }
         }
         for cohort in cohorts {
-            try enforceExcellentCap(cohort.name, cohort.members, &proposals, &conflicts, decisions, &used)
-            try enforceQualifiedFloor(cohort.name, cohort.members, &proposals, &conflicts, decisions, &used)
+            try enforceExcellentCap(cohort, &proposals, &conflicts, decisions, &used)
+            try enforceQualifiedFloor(cohort, &proposals, &conflicts, decisions, &used)
         }
         if let unused = used.firstIndex(of: false) {
             throw TieDecisionError(
@@ -131,15 +130,23 @@ public struct CohortEnforcement: Sendable {
         return CohortProposal(units: proposals, conflicts: conflicts)
     }
 
+    /// The units whose ratios are enforced together: `scope` names it in a conflict (`county`, a
+    /// committee's id, 主管部门 + a department's id), `label` in the words a clerk reads.
+    private struct Cohort {
+        var scope: String
+        var label: String
+        var members: [Int]
+    }
+
     private func enforceExcellentCap(
-        _ name: String,
-        _ members: [Int],
+        _ cohort: Cohort,
         _ proposals: inout [GradeProposal],
         _ conflicts: inout [CohortConflict],
         _ decisions: [TieDecision],
         _ used: inout [Bool],
         percent: Percentage? = nil
     ) throws(TieDecisionError) {
+        let (name, members) = (cohort.label, cohort.members)
         let percent = percent ?? policy.excellentMaxPercent
         let limit = percent.atMost(of: members.count)
         // Best first; equal totals by code only to make the output deterministic.
@@ -175,7 +182,7 @@ public struct CohortEnforcement: Sendable {
                 conflicts.append(
                     CohortConflict(
                         kind: CohortCut.excellentCap.rawValue,
-                        scope: name,
+                        scope: cohort.scope,
                         total: tiedTotal,
                         units: codes,
                         seats: seats,
@@ -210,13 +217,13 @@ public struct CohortEnforcement: Sendable {
     }
 
     private func enforceQualifiedFloor(
-        _ name: String,
-        _ members: [Int],
+        _ cohort: Cohort,
         _ proposals: inout [GradeProposal],
         _ conflicts: inout [CohortConflict],
         _ decisions: [TieDecision],
         _ used: inout [Bool]
     ) throws(TieDecisionError) {
+        let (name, members) = (cohort.label, cohort.members)
         let floor = policy.qualifiedMinPercent.atLeast(of: members.count)
         let qualified = members.count(where: { proposals[$0].grade == .qualified })
         let need = floor - qualified
@@ -227,7 +234,7 @@ public struct CohortEnforcement: Sendable {
             conflicts.append(
                 CohortConflict(
                     kind: "qualified-shortfall",
-                    scope: name,
+                    scope: cohort.scope,
                     total: .zero,
                     units: [],
                     seats: need - goods,
@@ -236,8 +243,7 @@ public struct CohortEnforcement: Sendable {
             )
         }
         try lowerLowestGoods(
-            name,
-            members,
+            cohort,
             need: min(need, goods),
             message: floorMessage,
             rule: "qualified-floor",
@@ -251,8 +257,7 @@ public struct CohortEnforcement: Sendable {
     /// Lowers the `need` lowest-ranked 良好 of `members` to 合格; a tie across the cut is a
     /// `qualified-floor` conflict (or settled by the office's decision).
     private func lowerLowestGoods(
-        _ name: String,
-        _ members: [Int],
+        _ cohort: Cohort,
         need: Int,
         message floorMessage: String,
         rule: RuleID,
@@ -262,6 +267,7 @@ public struct CohortEnforcement: Sendable {
         _ used: inout [Bool]
     ) throws(TieDecisionError) {
         guard need > 0 else { return }
+        let (name, members) = (cohort.label, cohort.members)
         // Lowest first.
         let goods = members.filter { proposals[$0].grade == .good }.sorted {
             proposals[$0].total != proposals[$1].total
@@ -292,7 +298,7 @@ public struct CohortEnforcement: Sendable {
                 conflicts.append(
                     CohortConflict(
                         kind: CohortCut.qualifiedFloor.rawValue,
-                        scope: name,
+                        scope: cohort.scope,
                         total: tiedTotal,
                         units: codes,
                         seats: seats,

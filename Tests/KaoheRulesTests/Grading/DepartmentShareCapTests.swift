@@ -36,7 +36,7 @@ struct DepartmentShareCapTests {
         #expect(proposal.units[2].reasons.last?.rule == "excellent-cap")
         #expect(proposal.units[2].reasons.last?.message.contains("主管部门d1") == true)
         #expect(proposal.units[4].reasons.last?.rule == "department-good-cap")
-        #expect(proposal.units[6].reasons.last?.message.contains("(county)") == true)  // 91 loses 优秀 to the county's cap
+        #expect(proposal.units[6].reasons.last?.message.contains("(全县)") == true)  // 91 loses 优秀 to the county's cap
     }
 
     @Test("without a share cap for the result, or without the department's result, nothing changes")
