@@ -91,4 +91,35 @@ struct DashboardBulkScoresTests {
         }
         await d.f.client.close()
     }
+
+    @Test("a refusal while filing (B's step closed, A's extended) files no unit of the file: the page says so and lists none as filed")
+    func refusedWhileFiling() async throws {
+        let d = try await D.make(propose: false)
+        let csrf = d.sessions["edu"]!.csrf
+        try await d.f.app().test(.router) { http in
+            let header = try #require(
+                D.text(try await d.get(http, Self.units + "/scores-template.csv", as: "edu"))
+                    .replacingOccurrences(of: "\u{FEFF}", with: "").components(separatedBy: "\r\n").first
+            )
+            #expect(try await d.f.call(http, .post, "\(F.cycleBase)/2026/steps/assessment/close", as: "office").status == .ok)
+            let grant = try await d.f.call(
+                http,
+                .post,
+                "\(F.cycleBase)/2026/steps/assessment/extensions",
+                as: "office",
+                json: ExtensionsAPITests.grant(unit: F.unitA, deadline: ExtensionsAPITests.day(3), closesAt: ExtensionsAPITests.day(4))
+            )
+            #expect(grant.status == .created, "\(String(buffer: grant.body))")
+            let (a, b) = (try await Self.versions(d, F.unitA), try await Self.versions(d, F.unitB))
+            let file = Self.csv(header: header, rows: [(F.unitA, "县第一中学", "18"), (F.unitB, "县第二中学", "16.5")])
+            let response = try await d.upload(http, Self.units + "/scores", as: "edu", csrf: csrf, file: ("评分.csv", file))
+            #expect(response.status == .conflict)
+            let page = D.text(response)
+            #expect(page.contains("未保存任何内容") && page.contains("“县第二中学”的评分未能报送"))
+            #expect(!page.contains("已报送以下单位的评分"))
+            #expect(try await Self.versions(d, F.unitA) == a)
+            #expect(try await Self.versions(d, F.unitB) == b)
+        }
+        await d.f.client.close()
+    }
 }

@@ -97,6 +97,36 @@ public struct FilingStore: Sendable {
 
     /// 专考委考核: checks the sheet against the cycle's scheme (throws ``ScoreSheetError`` naming
     /// every indicator and rule that failed) and files it as a new version.
+    /// One committee's assessments of several units, all or none, in one transaction: the first
+    /// refusal rolls back the units filed before it and is thrown as `BatchRefusal` naming its unit.
+    public func fileAssessments(
+        cycle ref: CycleRef,
+        sheets: [(unit: UnitCode, sheet: UnitScoreSheet)],
+        principal: Principal
+    ) async throws -> [FilingVersion] {
+        try await client.withTransaction { connection in
+            try await client.joining(connection) {
+                var versions: [FilingVersion] = []
+                for (unit, sheet) in sheets {
+                    do {
+                        versions.append(try await fileAssessment(cycle: ref, unit: unit, sheet: sheet, principal: principal))
+                    } catch let error as CycleError {
+                        throw BatchRefusal(unit: unit, refusal: error)
+                    }
+                }
+                return versions
+            }
+        }
+    }
+
+    /// A filing of a batch refused (`fileAssessments`): which unit, and why. Nothing of the batch is stored.
+    public struct BatchRefusal: Error, Sendable {
+        /// The unit whose filing was refused.
+        public var unit: UnitCode
+        /// The refusal.
+        public var refusal: CycleError
+    }
+
     public func fileAssessment(
         cycle ref: CycleRef,
         unit: UnitCode,

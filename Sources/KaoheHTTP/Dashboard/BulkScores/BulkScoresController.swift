@@ -81,13 +81,9 @@ struct BulkScoresController: Sendable {
     }
 
     /// The scheme's refusals of a sheet (none when it would be filed).
-    static func problems(of sheet: UnitScoreSheet, scheme: IndicatorScheme) -> [FieldIssue] {
-        do {
-            _ = try scheme.assess(sheet)
-            return []
-        } catch {
-            return error.issues
-        }
+    /// The sheet's totals, or its problems by field.
+    static func assess(_ sheet: UnitScoreSheet, scheme: IndicatorScheme) -> Result<AssessedScores, ScoreSheetError> {
+        Result { () throws(ScoreSheetError) in try scheme.assess(sheet) }
     }
 
     struct ResultView: Sendable {
@@ -125,7 +121,7 @@ struct BulkScoresController: Sendable {
         do {
             table = try CSVTable.decode(spreadsheet: file.body)
         } catch {
-            result.problems = ["文件无法读取:" + ChineseText.of("\(error)")]
+            result.problems = ["文件无法读取,第\(error.line)行第\(error.column)列:" + ChineseText.of(error.message)]
             return answer(.unprocessableContent)
         }
         let columns = Self.columns(scheme)
@@ -142,7 +138,7 @@ struct BulkScoresController: Sendable {
             return answer(.unprocessableContent)
         }
         let mine = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        var sheets: [(UnitRecord, UnitScoreSheet)] = []
+        var sheets: [(unit: UnitRecord, sheet: UnitScoreSheet, total: Score)] = []
         var seen: Set<UnitCode> = []
         for row in table.rows {
             func cell(_ field: String) -> String {
@@ -173,10 +169,12 @@ struct BulkScoresController: Sendable {
             let (sheet, unreadable) = ScoreSheetForm.sheet(from: values, scheme: scheme)
             var issues = unreadable
             if let sheet {
-                for issue in Self.problems(of: sheet, scheme: scheme) where issues[issue.field] == nil {
-                    issues[issue.field] = ChineseText.of(issue.message)
+                switch Self.assess(sheet, scheme: scheme) {
+                case .success(let assessed):
+                    if issues.isEmpty { sheets.append((unit, sheet, assessed.total)) }
+                case .failure(let error):
+                    for issue in error.issues where issues[issue.field] == nil { issues[issue.field] = ChineseText.of(issue.message) }
                 }
-                if issues.isEmpty { sheets.append((unit, sheet)) }
             }
             for (field, message) in issues.sorted(by: { $0.key < $1.key }) {
                 let column = columns.firstIndex { $0.field == field }.flatMap { positions[columns[$0].field] }.map { "第\($0 + 1)列" } ?? ""
@@ -185,22 +183,25 @@ struct BulkScoresController: Sendable {
             }
         }
         guard result.problems.isEmpty else { return answer(.unprocessableContent) }
-        for (unit, sheet) in sheets {
-            do {
-                let version = try await dashboard.stores.filings.fileAssessment(
-                    cycle: page.cycleRef,
-                    unit: unit.code,
-                    sheet: sheet,
-                    principal: page.principal
+        do {
+            let versions = try await dashboard.stores.filings.fileAssessments(
+                cycle: page.cycleRef,
+                sheets: sheets.map { ($0.unit.code, $0.sheet) },
+                principal: page.principal
+            )
+            result.filed = zip(sheets, versions).map { filed, version in
+                .init(
+                    name: filed.unit.name,
+                    code: filed.unit.code.rawValue,
+                    href: page.unitHref(filed.unit.code),
+                    total: filed.total.description,
+                    version: version.version
                 )
-                let total = (try? scheme.assess(sheet).total.description) ?? ""
-                result.filed.append(
-                    .init(name: unit.name, code: unit.code.rawValue, href: page.unitHref(unit.code), total: total, version: version.version)
-                )
-            } catch let error as CycleError {
-                result.problems.append("未能报送“\(unit.name)”及其后各单位的评分:" + ChineseText.of(error.message))
-                return answer(HTTPResponse.Status(code: error.refusalKind.status))
             }
+        } catch let refused as FilingStore.BatchRefusal {
+            let name = sheets.first { $0.unit.code == refused.unit }?.unit.name ?? refused.unit.rawValue
+            result.problems.append("“\(name)”的评分未能报送:" + ChineseText.of(refused.refusal.message))
+            return answer(HTTPResponse.Status(code: refused.refusal.refusalKind.status))
         }
         return answer(.ok)
     }
