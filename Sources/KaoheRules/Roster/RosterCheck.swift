@@ -132,6 +132,11 @@ public struct RosterLineFindings: Sendable, Hashable {
     /// The lines' violations (grade bounds, repeated staff numbers), in roster order.
     public var violations: [RosterViolation]
 
+    /// The counts by grade (grades no line holds left out).
+    public var gradeCounts: [StaffGrade: Int] {
+        Dictionary(uniqueKeysWithValues: zip(StaffGrade.allCases, counts).filter { $0.1 > 0 })
+    }
+
     /// The rules a report adds from the unit's grade and the counts; every other rule is a line's.
     public static let unitRules: Set<RosterRule> = [.excellentQuota, .tierCap, .tierFloor]
 

@@ -24,7 +24,7 @@ public struct GradingStore: Sendable {
     // MARK: Policy
 
     static func cyclePolicy() throws -> CyclePolicy {
-        do { return try PolicyLoader.defaultCyclePolicy() } catch {
+        do { return try BuiltInPolicies.defaultCyclePolicy() } catch {
             throw CycleError(.invalid, "内置考核政策无法读取 / built-in cycle policy unreadable: \(error)")
         }
     }
@@ -483,14 +483,15 @@ public struct GradingStore: Sendable {
             )
         }
         let codes = rows.map(\.unit_code)
+        // NOT IN a subquery: a hashed anti-join (`<> ALL (array)` compares every row with every code).
         try await connection.execute(
             """
-            DELETE FROM roster_checks WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
+            DELETE FROM roster_checks WHERE county = \(county) AND cycle = \(cycle) AND unit_code::text NOT IN (SELECT unnest(\(PostgresArray(codes))::text[]))
             """
         )
         try await connection.execute(
             """
-            DELETE FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code <> ALL (\(PostgresArray(codes))::text[])
+            DELETE FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code::text NOT IN (SELECT unnest(\(PostgresArray(codes))::text[]))
             """
         )
         try await connection.execute(
@@ -577,6 +578,8 @@ public struct GradingStore: Sendable {
         var version: Int
         var grade: UnitGrade
         var report: RosterReport
+        /// How many lines hold each grade (`RosterLineFindings.counts`), stored beside the report.
+        var counts: [StaffGrade: Int]
     }
 
     /// Checks the latest roster of each graded unit (all, or `units`) against its stored grade.
@@ -632,16 +635,13 @@ public struct GradingStore: Sendable {
         }
         let check = RosterCheck(policy: policy)
         return byUnit.sorted { $0.key < $1.key }.map { code, unit in
-            RosterCheckOutcome(
+            let findings = check.lines(unit.staff.sorted { $0.line < $1.line }.map(\.record))
+            return RosterCheckOutcome(
                 unit: code,
                 version: unit.version,
                 grade: unit.grade,
-                report: check.check(
-                    unit.staff.sorted { $0.line < $1.line }.map(\.record),
-                    unitGrade: unit.grade,
-                    gradeIsFinal: final,
-                    award: unit.award
-                )
+                report: check.report(findings, unitGrade: unit.grade, gradeIsFinal: final, award: unit.award),
+                counts: findings.gradeCounts
             )
         }
     }
@@ -651,14 +651,14 @@ public struct GradingStore: Sendable {
         let (county, cycle) = (ref.county, ref.cycle)
         guard let row = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
         else { return nil }
-        do { return try PolicyLoader.rosterPolicy(try row.decode(String.self, column: "policy")) } catch {
+        do { return try BuiltInPolicies.rosterPolicy(try row.decode(String.self, column: "policy")) } catch {
             throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
         }
     }
 
     /// The checks of `units` whose stored check (basis `grading`) is of their latest roster, under
-    /// their grade now: the stored report's line findings and the lines' grade counts (summed by
-    /// PostgreSQL), so a county whose grades moved is re-checked without reading every line.
+    /// their grade now: re-derived from the stored report's line findings and the grade counts kept
+    /// beside it (Schema/0018), so a county whose grades moved is re-checked without reading a line.
     static func regradedRosterChecks(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
@@ -667,28 +667,10 @@ public struct GradingStore: Sendable {
     ) async throws -> [RosterCheckOutcome] {
         let (county, cycle) = (ref.county, ref.cycle)
         guard let policy = try await rosterPolicy(on: connection, cycle: ref) else { return [] }
-        var counts: [UnitCode: [StaffGrade: Int]] = [:]
-        for row in try await connection.query(
-            """
-            SELECT c.unit_code, coalesce(sa.decided_grade, r.grade) AS grade, count(*)::int AS n
-            FROM roster_checks c
-            JOIN roster_rows r ON r.county = c.county AND r.cycle = c.cycle AND r.unit_code = c.unit_code AND r.version = c.roster_version
-            \(unescaped: StaffAppealGrades.join)
-            WHERE c.county = \(county) AND c.cycle = \(cycle) AND c.unit_code = ANY (\(PostgresArray(units))::text[])
-            GROUP BY 1, 2
-            """
-        ) {
-            // As `StaffRecord(rosterRow:)` reads a grade.
-            let grade = StaffGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .undetermined
-            counts[try row.decode(UnitCode.self, column: "unit_code"), default: [:]][grade, default: 0] += try row.decode(
-                Int.self,
-                column: "n"
-            )
-        }
         let check = RosterCheck(policy: policy)
         return try await connection.query(
             """
-            SELECT c.unit_code, c.roster_version, c.summary, g.grade AS unit_grade,
+            SELECT c.unit_code, c.roster_version, c.summary, c.grade_counts, g.grade AS unit_grade,
                    coalesce((f.content->>'collectiveAward')::boolean, false) AS award
             FROM roster_checks c
             JOIN unit_grades g ON g.county = c.county AND g.cycle = c.cycle AND g.unit_code = c.unit_code
@@ -701,16 +683,19 @@ public struct GradingStore: Sendable {
             let unit = try row.decode(UnitCode.self, column: "unit_code")
             let grade = UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor
             let stored = try row.decode(PostgresJSON.self, column: "summary").decode(RosterReport.self)
+            let storedCounts = try row.decode(PostgresJSON.self, column: "grade_counts").decode([String: Int].self)
+            let counts = Dictionary(storedCounts.compactMap { key, n in StaffGrade(rawValue: key).map { ($0, n) } }, uniquingKeysWith: +)
             return RosterCheckOutcome(
                 unit: unit,
                 version: try row.decode(Int.self, column: "roster_version"),
                 grade: grade,
                 report: check.report(
-                    RosterLineFindings(of: stored, counts: counts[unit] ?? [:]),
+                    RosterLineFindings(of: stored, counts: counts),
                     unitGrade: grade,
                     gradeIsFinal: final,
                     award: try row.decode(Bool.self, column: "award")
-                )
+                ),
+                counts: counts
             )
         }
     }
@@ -725,6 +710,7 @@ public struct GradingStore: Sendable {
         var must_give_up: Int
         var violations: Int
         var summary: RosterReport
+        var grade_counts: [String: Int]
     }
 
     /// Recomputes and stores the roster checks of `units` (a staff grade changed by 复核), or, with
@@ -747,7 +733,8 @@ public struct GradingStore: Sendable {
         } else {
             let stale = try await connection.query(
                 """
-                SELECT g.unit_code, (c.unit_code IS NOT NULL AND c.basis = 'grading' AND c.roster_version = l.version) AS lines_checked
+                SELECT g.unit_code, (c.unit_code IS NOT NULL AND c.basis = 'grading' AND c.roster_version = l.version
+                                    AND c.grade_counts IS NOT NULL) AS lines_checked
                 FROM unit_grades g
                 JOIN LATERAL (SELECT max(f.version) AS version FROM filings f
                               WHERE f.county = g.county AND f.cycle = g.cycle AND f.unit_code = g.unit_code AND f.kind = 'roster') l
@@ -777,21 +764,23 @@ public struct GradingStore: Sendable {
                 quota_limit: $0.report.quota.limit,
                 must_give_up: $0.report.mustGiveUp,
                 violations: $0.report.violations.count,
-                summary: $0.report
+                summary: $0.report,
+                grade_counts: Dictionary(uniqueKeysWithValues: $0.counts.map { ($0.key.rawValue, $0.value) })
             )
         }
         try await connection.execute(
             """
             INSERT INTO roster_checks (county, cycle, unit_code, roster_version, unit_grade, final, participants, excellent,
-                                       quota_limit, must_give_up, violations, summary, basis)
+                                       quota_limit, must_give_up, violations, summary, grade_counts, basis)
             SELECT \(county), \(cycle), x.unit_code, x.roster_version, x.unit_grade, \(final), x.participants, x.excellent,
-                   x.quota_limit, x.must_give_up, x.violations, x.summary, 'grading'
+                   x.quota_limit, x.must_give_up, x.violations, x.summary, x.grade_counts, 'grading'
             FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code text, roster_version integer, unit_grade text,
-                 participants integer, excellent integer, quota_limit integer, must_give_up integer, violations integer, summary jsonb)
+                 participants integer, excellent integer, quota_limit integer, must_give_up integer, violations integer, summary jsonb,
+                 grade_counts jsonb)
             ON CONFLICT (county, cycle, unit_code) DO UPDATE SET roster_version = EXCLUDED.roster_version, unit_grade = EXCLUDED.unit_grade,
                 final = EXCLUDED.final, participants = EXCLUDED.participants, excellent = EXCLUDED.excellent,
                 quota_limit = EXCLUDED.quota_limit, must_give_up = EXCLUDED.must_give_up, violations = EXCLUDED.violations,
-                summary = EXCLUDED.summary, basis = 'grading', checked_at = now()
+                summary = EXCLUDED.summary, grade_counts = EXCLUDED.grade_counts, basis = 'grading', checked_at = now()
             """
         )
     }

@@ -18,7 +18,7 @@ public struct SpotCheckStore: Sendable {
 
     /// The spot-check numbers in force (rate, strata, reviewers per unit): the built-in cycle policy.
     public static func policy() throws -> SpotCheckPolicy {
-        try PolicyLoader.defaultCyclePolicy().spotCheck
+        try BuiltInPolicies.defaultCyclePolicy().spotCheck
     }
 
     // MARK: Hand triggers (each its own transaction)
