@@ -101,7 +101,12 @@ struct BenchMonitorCommand: AsyncParsableCommand {
 
     /// GETs `path` `runs + 3` times on one keep-alive connection with the bearer token; the first 3
     /// are not timed.
-    static func timeGets(port: Int, path: String, token: String, runs: Int) async throws -> (milliseconds: [Double], bytes: Int) {
+    static func timeGets(
+        port: Int,
+        path: String,
+        token: String,
+        runs: Int
+    ) async throws -> (milliseconds: [Double], bytes: Int, body: [UInt8]) {
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n".utf8)
         return try await time(port: port, request: request, runs: runs, expecting: [200], what: path)
     }
@@ -116,7 +121,7 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         expecting: Set<Int>,
         what: String,
         warmUp: Int = 3
-    ) async throws -> (milliseconds: [Double], bytes: Int) {
+    ) async throws -> (milliseconds: [Double], bytes: Int, body: [UInt8]) {
         try await time(port: port, runs: runs, expecting: expecting, what: what, warmUp: warmUp) { _ in request }
     }
 
@@ -129,14 +134,14 @@ struct BenchMonitorCommand: AsyncParsableCommand {
         what: String,
         warmUp: Int = 3,
         request: @escaping @Sendable (Int) -> [UInt8]
-    ) async throws -> (milliseconds: [Double], bytes: Int) {
+    ) async throws -> (milliseconds: [Double], bytes: Int, body: [UInt8]) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
                     var connection = try LoopbackConnection(port: port)
                     defer { connection.close() }
                     var times: [Double] = []
-                    var bytes = 0
+                    var last: [UInt8] = []
                     let clock = ContinuousClock()
                     for index in 0..<(runs + warmUp) {
                         if !connection.isOpen { connection = try LoopbackConnection(port: port) }
@@ -148,10 +153,10 @@ struct BenchMonitorCommand: AsyncParsableCommand {
                         guard expecting.contains(status) else {
                             throw ValidationError("\(what) answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))")
                         }
-                        bytes = body.count
+                        last = body
                         if index >= warmUp { times.append(elapsed.seconds * 1000) }
                     }
-                    continuation.resume(returning: (times, bytes))
+                    continuation.resume(returning: (times, last.count, last))
                 } catch {
                     continuation.resume(throwing: error)
                 }

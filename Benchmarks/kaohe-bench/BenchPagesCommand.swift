@@ -97,22 +97,31 @@ struct BenchPagesCommand: AsyncParsableCommand {
 
             let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
             try await withInProcessServer(client: client, dependencies: dependencies, logger: logger) { port in
+                let forms = BenchPagesForms(
+                    port: port,
+                    client: client,
+                    cycle: ref,
+                    cookies: cookies,
+                    office: built.office.account,
+                    committee: "bench-committee",
+                    codes: built.codes,
+                    committeeUnits: built.codes.enumerated().filter { $0.offset % MonitorBenchCounty.committees.count == 0 }.map(\.element),
+                    staffPerUnit: county.staffPerUnit,
+                    runs: runs
+                )
                 Self.say("pages of a county of \(county.units) units — \(runs) timed requests each, target p95 < 100 ms:")
                 for (role, account, paths) in pages {
                     for path in paths {
-                        let request = Array(
-                            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[account]!.cookie)\r\n\r\n".utf8
-                        )
                         let timed = try await BenchMonitorCommand.time(
                             port: port,
-                            request: request,
+                            request: forms.get(account, path),
                             runs: runs,
                             expecting: [200],
                             what: path
                         )
-                        let p95 = percentile95(timed.milliseconds)
-                        Self.say(
-                            "  \(role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(path.replacingOccurrences(of: base, with: "{Y}")) (\(timed.bytes) bytes): \(BenchMonitorCommand.summary(timed.milliseconds))  \(p95 < 100 ? "meets" : "MISSES")"
+                        forms.report(
+                            "\(role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(path.replacingOccurrences(of: base, with: "{Y}")) (\(timed.bytes) bytes)",
+                            timed.milliseconds
                         )
                     }
                 }
@@ -123,53 +132,28 @@ struct BenchPagesCommand: AsyncParsableCommand {
                     "scores.dept_staffing=2", "scores.dept_hrss=2", "scores.dept_finance=2", "qualitative.political=good",
                     "qualitative.cadre=good", "qualitative.organisation=good", "qualitative.conduct=good",
                 ].joined(separator: "&")
-                let forms: [(what: String, account: String, path: String, body: String, answer: Int)] = [
-                    (
-                        "committee 计算合计 (the scheme's totals, nothing filed)", "bench-committee",
-                        base + "/units/\(committeeUnit)/assessment", sheet + "&preview=1", 200
-                    ),
-                    ("committee 报送评分 (a new version each)", "bench-committee", base + "/units/\(committeeUnit)/assessment", sheet, 303),
-                    ("office 重新生成等次建议 (\(county.units) units graded)", built.office.account, base + "/results/propose", "", 303),
-                ]
-                for form in forms {
-                    let body = form.body + (form.body.isEmpty ? "" : "&") + "_csrf=" + cookies[form.account]!.csrf
-                    let request = Array(
-                        "POST \(form.path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[form.account]!.cookie)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-                            .utf8
-                    )
-                    let timed = try await BenchMonitorCommand.time(
-                        port: port,
-                        request: request,
-                        runs: runs,
-                        expecting: [form.answer],
-                        what: form.path
-                    )
-                    let p95 = percentile95(timed.milliseconds)
-                    Self.say("  \(form.what): \(BenchMonitorCommand.summary(timed.milliseconds))  \(p95 < 100 ? "meets" : "MISSES")")
+                let sheetPath = base + "/units/\(committeeUnit)/assessment"
+                try await forms.time("committee 计算合计 (the scheme's totals, nothing filed)", expecting: [200]) { _ in
+                    forms.form("bench-committee", sheetPath, sheet + "&preview=1")
                 }
-                let boundary = "----kaoheBenchBoundary"
-                var body = Array(
-                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(cookies["bench-unit"]!.csrf)\r\n".utf8
-                )
-                body += Array(
-                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.xlsx\"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-                        .utf8
-                )
-                body += workbook + Array("\r\n--\(boundary)--\r\n".utf8)
-                let path = base + "/units/\(ownUnit)/roster"
-                let request =
-                    Array(
-                        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies["bench-unit"]!.cookie)\r\nContent-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(body.count)\r\n\r\n"
-                            .utf8
-                    ) + body
-                let uploads = try await BenchMonitorCommand.time(
-                    port: port,
-                    request: request,
+                try await forms.time("committee 报送评分 (a new version each)") { _ in forms.form("bench-committee", sheetPath, sheet) }
+                try await forms.time("office    重新生成等次建议 (\(county.units) units graded)") { _ in
+                    forms.form(built.office.account, base + "/results/propose", "")
+                }
+                try await forms.time(
+                    "unit      roster upload of \(rosterLines) lines (.xlsx, \(workbook.count) bytes; parsed, checked, stored, each a new version; held to 1 s)",
                     runs: uploadRuns,
-                    expecting: [303],
-                    what: path,
-                    warmUp: 1
-                )
+                    warmUp: 1,
+                    target: 1000
+                ) { _ in
+                    forms.upload(
+                        "bench-unit",
+                        base + "/units/\(ownUnit)/roster",
+                        fileName: "roster.xlsx",
+                        contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        file: workbook
+                    )
+                }
                 // Each upload filed a version of the whole roster (a 303 alone could be a redirect to the login).
                 let stored = try await client.query(
                     """
@@ -182,30 +166,9 @@ struct BenchPagesCommand: AsyncParsableCommand {
                 guard stored == rosterLines else {
                     throw ValidationError("the last upload stored \(stored ?? 0) lines, not \(rosterLines)")
                 }
-                let median = median(uploads.milliseconds)
-                Self.say(
-                    "  roster upload of \(rosterLines) lines (.xlsx, \(workbook.count) bytes; parsed, checked, stored, each a new version): \(BenchMonitorCommand.summary(uploads.milliseconds))  \(median < 1000 ? "meets" : "MISSES") the 1 s target"
-                )
                 Self.say("the other forms of the cycle, in its order (URL-encoded or multipart, with the CSRF field):")
-                try await BenchPagesForms(
-                    port: port,
-                    client: client,
-                    cycle: ref,
-                    cookies: cookies,
-                    office: built.office.account,
-                    committee: "bench-committee",
-                    codes: built.codes,
-                    committeeUnits: built.codes.enumerated().filter { $0.offset % MonitorBenchCounty.committees.count == 0 }.map(\.element),
-                    staffPerUnit: county.staffPerUnit,
-                    runs: runs
-                ).run()
+                try await forms.run()
             }
         }
     }
-}
-
-/// The 95th percentile of `values`.
-func percentile95(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
 }

@@ -27,6 +27,11 @@ struct BenchPagesForms {
 
     static func say(_ line: String) { BenchMonitorCommand.say(line) }
 
+    /// One GET of `path` as `account`.
+    func get(_ account: String, _ path: String) -> [UInt8] {
+        Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[account]!.cookie)\r\n\r\n".utf8)
+    }
+
     /// One URL-encoded POST of `fields` (already encoded) as `account`.
     func form(_ account: String, _ path: String, _ fields: String) -> [UInt8] {
         let body = fields + (fields.isEmpty ? "" : "&") + "_csrf=" + cookies[account]!.csrf
@@ -105,7 +110,7 @@ struct BenchPagesForms {
         try await client.query(PostgresQuery(unsafeSQL: sql)).map { try $0.decode(Int64.self, column: "id") }
     }
 
-    /// Every form below the ones `BenchPagesCommand` times first (计算合计, 报送评分, 重新生成等次建议).
+    /// Every form after the ones `BenchPagesCommand` times first (计算合计, 报送评分, 重新生成等次建议, the roster upload).
     func run() async throws {
         let (office, committee, base, cycle) = (office, committee, base, cycle)
         let now = Int(Date().timeIntervalSince1970) + ShanghaiTime.offsetSeconds
@@ -199,21 +204,14 @@ struct BenchPagesForms {
 
     /// The county's register as the office downloads it from 单位名册 (CSV).
     func registerFile() async throws -> [UInt8] {
-        let request = Array("GET /registry.csv HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(cookies[office]!.cookie)\r\n\r\n".utf8)
-        return try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                do {
-                    var connection = try LoopbackConnection(port: port)
-                    defer { connection.close() }
-                    try connection.send(request)
-                    let (status, body) = try connection.receiveResponse()
-                    guard status == 200 else { throw ValidationError("/registry.csv answered \(status)") }
-                    continuation.resume(returning: body)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.start()
-        }
+        try await BenchMonitorCommand.time(
+            port: port,
+            request: get(office, "/registry.csv"),
+            runs: 1,
+            expecting: [200],
+            what: "/registry.csv",
+            warmUp: 0
+        )
+        .body
     }
 }
