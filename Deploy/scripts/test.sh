@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what is missing, builds, runs every test, then
-# every export opened in LibreOffice (spreadsheets.sh) and schemathesis against the built daemon.
+# every export opened in LibreOffice (spreadsheets.sh), schemathesis against the built daemon, and
+# the whole cycle in real Chromium (browser-test.sh).
 # The integration tests start their own throwaway PostgreSQL clusters under /tmp and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
