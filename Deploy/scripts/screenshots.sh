@@ -20,11 +20,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+./Deploy/scripts/install-prerequisites.sh >&2  # python3-venv for Selenium's venv; libpq and PostgreSQL for kaohed
 . Deploy/scripts/selenium.sh
 
 . Deploy/scripts/demo-daemon.sh
 if [ -z "$url" ]; then
-    ./Deploy/scripts/install-prerequisites.sh >&2
     swift build --product kaohed >&2
     start_demo_daemon "$(swift build --show-bin-path)"
 fi
