@@ -90,6 +90,36 @@ struct ExtensionsAPITests {
         await f.client.close()
     }
 
+    @Test("after the confirmation: no 延期 of the assessment; a roster filed then is checked at once under the confirmed grade")
+    func afterConfirmation() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await GradingAPITests.confirmed(f, http)
+            let refused = try await f.call(
+                http,
+                .post,
+                "\(F.cycleBase)/2026/steps/assessment/extensions",
+                as: "office",
+                json: Self.grant(unit: F.unitA, deadline: Self.day(3))
+            )
+            #expect(refused.status == .conflict)
+            #expect(try F.problem(refused).rule == "extension.grades-confirmed")
+            #expect(try F.problem(refused).field == "/step")
+
+            let filed = try await f.call(http, .put, F.unitPath("roster"), as: "unit-a", json: Self.roster)
+            #expect(filed.status == .ok, "\(String(buffer: filed.body))")
+            let version = try #require(try F.json(filed)["version"] as? Int)
+            let check = try await f.client.query(
+                "SELECT roster_version, final, unit_grade, basis FROM roster_checks WHERE county = \(F.county) AND unit_code = \(F.unitA)"
+            ).one()
+            #expect(try check.decode(Int.self, column: "roster_version") == version)
+            #expect(try check.decode(Bool.self, column: "final") == true)
+            #expect(try check.decode(String.self, column: "basis") == "grading")
+            #expect(try check.decode(String.self, column: "unit_grade") == "good")
+        }
+        await f.client.close()
+    }
+
     @Test("one unit after the step closed: it files on time until its own deadline, the others stay refused; each sees its own grants")
     func oneUnit() async throws {
         let f = try await F.make()

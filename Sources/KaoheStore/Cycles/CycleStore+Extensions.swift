@@ -64,8 +64,19 @@ extension CycleStore {
                         rule: "cycle.step"
                     )
                 }
-                if try row.decode(String?.self, column: "grading") == "final" {
+                let grading = try row.decode(String?.self, column: "grading")
+                if grading == "final" {
                     throw CycleError(.conflict, "考核结果已定档,不能再延期 / the results are final", rule: "extension.results-final")
+                }
+                // A committee's assessment filed after the confirmation would count nowhere: the grades
+                // are regraded only while they are a proposal.
+                if step == .assessment, grading == "confirmed" {
+                    throw CycleError(
+                        .conflict,
+                        "等次已经确认,不能再延期专考委考核;如需改评分,请先重新生成等次建议 / the grades are confirmed; propose again before extending the assessment",
+                        field: "/step",
+                        rule: "extension.grades-confirmed"
+                    )
                 }
                 let now = try row.decode(Date.self, column: "now")
                 var inForce = (

@@ -164,8 +164,8 @@ final class FilingBatcher: Sendable {
         }
     }
 
-    /// One transaction: `file_versions`, `whenFiled` of each filed filing, the COPY of the filed
-    /// lines. Filings with nothing but their row are one statement, without BEGIN and COMMIT.
+    /// One transaction: `file_versions`, the COPY of the filed lines, `whenFiled` of each filed
+    /// filing. Filings with nothing but their row are one statement, without BEGIN and COMMIT.
     private func write(_ filings: [Filing], on connection: PostgresConnection) async throws -> [Outcome] {
         let batch = PostgresJSON(array: try filings.map { try $0.element })
         guard filings.contains(where: { $0.whenFiled != nil || ($0.lines?.count ?? 0) > 0 }) else {
@@ -173,9 +173,6 @@ final class FilingBatcher: Sendable {
         }
         return try await connection.withTransaction { connection in
             let outcomes = try await Self.fileVersions(batch, count: filings.count, on: connection)
-            for (filing, outcome) in zip(filings, outcomes) where outcome.kind == .filed {
-                try await filing.whenFiled?(connection)
-            }
             let copies = zip(filings, outcomes).compactMap { filing, outcome -> (Filing, PostgresCopyRows, Int)? in
                 guard outcome.kind == .filed, let version = outcome.version, let lines = filing.lines, lines.count > 0 else { return nil }
                 return (filing, lines, version)
@@ -190,6 +187,10 @@ final class FilingBatcher: Sendable {
                         )
                     }
                 )
+            }
+            // After the lines are in: a hook may read them (a roster re-checked under the grading).
+            for (filing, outcome) in zip(filings, outcomes) where outcome.kind == .filed {
+                try await filing.whenFiled?(connection)
             }
             return outcomes
         }

@@ -189,6 +189,10 @@ public struct FilingStore: Sendable {
                 ],
                 basis: (.assessment, basis.assessmentVersion)
             )
+        } whenFiled: { connection in
+            // Filed while grading stands (a unit's own 延期 can reach past the proposal): its check
+            // follows the grading's grade at once, as the assessment's provisional one does before.
+            try await GradingStore.refreshGradedRosterCheck(on: connection, cycle: ref, unit: unit)
         }
     }
 

@@ -646,6 +646,14 @@ public struct GradingStore: Sendable {
         }
     }
 
+    /// Re-checks `unit`'s latest roster under its stored grade when grading has begun (final once
+    /// confirmed), in the caller's transaction; before grading, nothing (the roster's own summary
+    /// and the provisional check hold).
+    static func refreshGradedRosterCheck(on connection: PostgresConnection, cycle ref: CycleRef, unit: UnitCode) async throws {
+        guard let state = try await state(on: connection, cycle: ref, lock: false) else { return }
+        try await refreshRosterChecks(on: connection, cycle: ref, units: [unit], final: state != .proposed)
+    }
+
     /// The cycle's roster policy (nil when there is no such cycle).
     static func rosterPolicy(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> RosterPolicy? {
         let (county, cycle) = (ref.county, ref.cycle)
