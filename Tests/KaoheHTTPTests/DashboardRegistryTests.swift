@@ -41,6 +41,8 @@ struct DashboardRegistryTests {
             page = D.text(response)
             #expect(page.contains("新增 <b>1</b> 个,信息变化 <b>1</b> 个,无变化 1 个;另有 1 个已登记单位"))
             #expect(page.contains("县第二中学 → 县第二实验中学"))
+            #expect(!page.contains("table=added") && !page.contains("table=changed"))  // no GET serves a preview again: no download links
+            #expect(page.contains("/registry.xlsx?table=units"))
             #expect(page.contains("县图书馆"))
             #expect(try await registry.unit(county: F.county, code: UnitCode(Self.newUnit)) == nil)  // nothing written yet
             let sha = try #require(page.components(separatedBy: "name=\"sha256\" value=\"").dropFirst().first?.prefix(64))
@@ -59,13 +61,26 @@ struct DashboardRegistryTests {
             response = try await d.post(http, "/registry/apply", as: "office", csrf: csrf, fields: ["sha256": String(sha)])
             #expect(response.status == .conflict)
 
+            // A preview older than a day is not applied (even before housekeeping deletes it).
+            let renamed = "统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\n\(F.unitA),县第一高级中学,education,edu,80\n"
+            page = D.text(try await d.upload(http, "/registry/preview", as: "office", csrf: csrf, file: ("改名.csv", Array(renamed.utf8))))
+            let stale = try #require(page.components(separatedBy: "name=\"sha256\" value=\"").dropFirst().first?.prefix(64))
+            try await d.f.client.execute("UPDATE unit_import_drafts SET uploaded_at = now() - interval '25 hours'")
+            response = try await d.post(http, "/registry/apply", as: "office", csrf: csrf, fields: ["sha256": String(stale)])
+            #expect(response.status == .conflict)
+            #expect(D.text(response).contains("预览已超过一天"))
+            #expect(try await registry.unit(county: F.county, code: UnitCode(F.unitA))?.name == "县第一中学")
+
             // A code whose check character is wrong: named by line and column, nothing kept.
             let bad = "统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\n12350121MB00007771,县文化馆,education,edu,9\n"
             response = try await d.upload(http, "/registry/preview", as: "office", csrf: csrf, file: ("bad.csv", Array(bad.utf8)))
             #expect(response.status == .unprocessableContent)
             page = D.text(response)
             #expect(page.contains("第2行第1列"))
-            #expect(try await d.f.client.query("SELECT count(*)::int AS n FROM unit_import_drafts").single(Int.self) == 0)
+            #expect(
+                try await d.f.client.query("SELECT count(*)::int AS n FROM unit_import_drafts WHERE file_name = 'bad.csv'").single(Int.self)
+                    == 0
+            )
             #expect(
                 try await d.post(http, "/registry/apply", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: ["sha256": String(sha)]).status
                     == .notFound

@@ -9,7 +9,7 @@ import Testing
 /// only them.
 @Suite("Housekeeping")
 struct HousekeepingTests {
-    @Test("one round deletes expired idempotency keys and sessions and keeps live ones")
+    @Test("one round deletes expired idempotency keys, sessions and register drafts and keeps live ones")
     func purges() async throws {
         let fixture = try await JobsFixture.make(unitCount: 7)
         let client = fixture.client
@@ -30,13 +30,23 @@ struct HousekeepingTests {
                    (\(county), repeat('2', 64), \(account), repeat('c', 32), now() + interval '1 hour', 3600)
             """
         )
+        try await client.execute(
+            """
+            INSERT INTO unit_import_drafts (county, sha256, file, uploaded_by, uploaded_at)
+            VALUES (\(county), repeat('a', 64), '\\x00'::bytea, \(account), now() - interval '25 hours'),
+                   (\(county), repeat('b', 64), '\\x00'::bytea, \(account), now() - interval '1 hour')
+            """
+        )
         let housekeeping = Housekeeping(
             idempotency: IdempotencyStore(client: client),
             sessions: WebSessionStore(client: client),
+            registry: RegistryStore(client: client),
             logger: TestCluster.logger("test.housekeeping")
         )
         let deleted = await housekeeping.runOnce()
-        #expect(deleted.keys == 1 && deleted.sessions == 1)
+        #expect(deleted.keys == 1 && deleted.sessions == 1 && deleted.drafts == 1)
+        let drafts = try await client.query("SELECT sha256 FROM unit_import_drafts").map { try $0.decode(String.self, column: "sha256") }
+        #expect(drafts == [String(repeating: "b", count: 64)])
         let keys = try await client.query("SELECT key FROM idempotency_keys").map { try $0.decode(String.self, column: "key") }
         #expect(keys == ["new"])
         let sessions = try await client.query("SELECT session_hash FROM web_sessions").map {

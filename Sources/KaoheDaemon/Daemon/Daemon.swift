@@ -215,7 +215,12 @@ public enum Daemon {
         )
         let jobs = JobRunner(runs: stores.scheduledRuns, logger: logger)
         // The watchdog first, so that it stops last: the cluster is not restarted while stopping.
-        let housekeeping = Housekeeping(idempotency: stores.idempotency, sessions: stores.sessions, logger: logger)
+        let housekeeping = Housekeeping(
+            idempotency: stores.idempotency,
+            sessions: stores.sessions,
+            registry: stores.registry,
+            logger: logger
+        )
         var services: [any Service] = [client, jobs, housekeeping, app]
         if let cluster = database.cluster {
             services.insert(ClusterWatchdog(cluster: cluster, metrics: metrics, logger: logger), at: 0)

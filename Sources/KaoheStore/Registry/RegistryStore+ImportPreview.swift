@@ -45,38 +45,51 @@ extension RegistryStore {
         let named = Set(units.map(\.code))
         preview.absent = registered.values.filter { !named.contains($0.code) }.sorted { $0.code < $1.code }
         let sha = preview.sha256
-        try await client.withTransaction { connection in
-            try await connection.execute("DELETE FROM unit_import_drafts WHERE uploaded_at < now() - interval '1 day'")
-            try await connection.execute(
-                """
-                INSERT INTO unit_import_drafts (county, sha256, file, file_name, uploaded_by) VALUES (\(county), \(sha), \(bytes), \(fileName), \(account))
-                ON CONFLICT (county, sha256) DO UPDATE SET uploaded_at = now(), uploaded_by = EXCLUDED.uploaded_by
-                """
-            )
-        }
+        try await client.execute(
+            """
+            INSERT INTO unit_import_drafts (county, sha256, file, file_name, uploaded_by) VALUES (\(county), \(sha), \(bytes), \(fileName), \(account))
+            ON CONFLICT (county, sha256) DO UPDATE SET uploaded_at = now(), uploaded_by = EXCLUDED.uploaded_by, file_name = EXCLUDED.file_name
+            """
+        )
         return preview
     }
 
     /// Imports the draft previewed as `sha256` (`importUnits`, audited `unit.import` with the file's
-    /// name as its source) and deletes it; `StoreError.notFound` when there is no such draft (applied
-    /// already, or more than a day old).
+    /// name as its source), taking it in the import's transaction, so two applies of one preview
+    /// import once; `StoreError.notFound` when there is no such draft (applied already, or more than
+    /// a day old).
     public func applyImportDraft(county: CountyCode, sha256: String, actor: String) async throws -> UnitImportSummary {
-        guard
-            let row = try await client.query(
-                "SELECT file, file_name FROM unit_import_drafts WHERE county = \(county) AND sha256 = \(sha256)"
-            ).first
-        else {
-            throw StoreError(.notFound, "没有待导入的名册(可能已导入或已过期,请重新上传预览) / no such draft", field: "sha256")
+        try await client.withTransaction { connection in
+            try await client.joining(connection) {
+                guard
+                    let row = try await connection.query(
+                        """
+                        DELETE FROM unit_import_drafts
+                        WHERE county = \(county) AND sha256 = \(sha256) AND uploaded_at > now() - \(Self.draftLifetime)::interval
+                        RETURNING file, file_name
+                        """
+                    ).first
+                else {
+                    throw StoreError(.notFound, "没有待导入的名册(可能已导入或已过期,请重新上传预览) / no such draft", field: "sha256")
+                }
+                let name = try row.decode(String.self, column: "file_name")
+                return try await importUnits(
+                    county: county,
+                    csv: try row.decode([UInt8].self, column: "file"),
+                    actor: actor,
+                    source: name.isEmpty ? "dashboard" : "dashboard:" + name
+                )
+            }
         }
-        let bytes = try row.decode([UInt8].self, column: "file")
-        let name = try row.decode(String.self, column: "file_name")
-        let summary = try await importUnits(
-            county: county,
-            csv: bytes,
-            actor: actor,
-            source: name.isEmpty ? "dashboard" : "dashboard:" + name
-        )
-        try await client.execute("DELETE FROM unit_import_drafts WHERE county = \(county) AND sha256 = \(sha256)")
-        return summary
+    }
+
+    /// How long a previewed register waits to be applied.
+    static let draftLifetime = "1 day"
+
+    /// Deletes the drafts older than `draftLifetime` (housekeeping); returns how many.
+    public func purgeExpiredImportDrafts() async throws -> Int {
+        try await client.query(
+            "WITH gone AS (DELETE FROM unit_import_drafts WHERE uploaded_at <= now() - \(Self.draftLifetime)::interval RETURNING 1) SELECT count(*)::int AS n FROM gone"
+        ).single(Int.self) ?? 0
     }
 }

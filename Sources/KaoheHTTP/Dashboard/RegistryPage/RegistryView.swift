@@ -76,7 +76,7 @@ struct RegistryView: Sendable {
                     fileName: "新增单位",
                     header: header,
                     rows: p.added.map(row),
-                    downloadBase: "/registry",
+                    downloadBase: nil,
                     emptyText: "没有新增的单位。"
                 ),
                 changed: DataTable(
@@ -95,7 +95,7 @@ struct RegistryView: Sendable {
                             rowClass: "changed"
                         )
                     },
-                    downloadBase: "/registry",
+                    downloadBase: nil,
                     emptyText: "没有信息变化的单位。"
                 ),
                 absent: DataTable(
@@ -104,7 +104,7 @@ struct RegistryView: Sendable {
                     fileName: "未列出单位",
                     header: header,
                     rows: p.absent.map(row),
-                    downloadBase: "/registry",
+                    downloadBase: nil,
                     emptyText: "文件列出了全部已登记的单位。"
                 )
             )

@@ -22,6 +22,9 @@ struct DataTable: Sendable {
     var csvHref: String
     /// The .xlsx link.
     var xlsxHref: String
+    /// Whether the page offers the downloads (not for a table that answers a POST, such as a
+    /// preview: no GET serves it again).
+    var downloadable: Bool
     /// Set for a table meant for paper (the 公示 list): its .xlsx has a title row and prints A4
     /// landscape with the header on every page.
     var printTitle: String?
@@ -32,14 +35,15 @@ struct DataTable: Sendable {
     /// Number of rows.
     var count: Int
 
-    /// A table whose downloads are `downloadBase.csv?table=id` and `downloadBase.xlsx?table=id`.
+    /// A table whose downloads are `downloadBase.csv?table=id` and `downloadBase.xlsx?table=id`;
+    /// with no `downloadBase`, a table without downloads.
     init(
         id: String,
         title: String,
         fileName: String,
         header: [String],
         rows: [DataRow],
-        downloadBase: String,
+        downloadBase: String?,
         emptyText: String = "暂无数据。",
         printTitle: String? = nil
     ) {
@@ -48,8 +52,9 @@ struct DataTable: Sendable {
         self.fileName = fileName
         self.header = header
         self.rows = rows
-        self.csvHref = downloadBase + ".csv?table=" + id
-        self.xlsxHref = downloadBase + ".xlsx?table=" + id
+        self.csvHref = (downloadBase ?? "") + ".csv?table=" + id
+        self.xlsxHref = (downloadBase ?? "") + ".xlsx?table=" + id
+        self.downloadable = downloadBase != nil
         self.printTitle = printTitle
         self.emptyText = emptyText
         self.hasRows = !rows.isEmpty
