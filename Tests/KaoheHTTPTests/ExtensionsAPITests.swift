@@ -120,6 +120,32 @@ struct ExtensionsAPITests {
         await f.client.close()
     }
 
+    @Test("past the step's deadline, a unit with its own later deadline is not late on the office's monitor; the others are")
+    func monitorReadsGrants() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await f.openCycle(http, deadlineIn: -3600, closesIn: 3 * 86_400)
+            let response = try await f.call(
+                http,
+                .post,
+                Self.extensions,
+                as: "office",
+                json: Self.grant(unit: F.unitA, deadline: Self.day(2))
+            )
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            let monitor = try F.json(try await f.call(http, .get, "\(F.cycleBase)/2026/monitor", as: "office"))
+            let roster = Dictionary(
+                ((monitor["units"] as? [[String: Any]]) ?? []).map {
+                    ($0["code"] as? String ?? "", ($0["steps"] as? [String: Any])?["roster"] as? String)
+                },
+                uniquingKeysWith: { a, _ in a }
+            )
+            #expect(roster[F.unitA] == "not_started")
+            #expect(roster[F.unitB] == "late")
+        }
+        await f.client.close()
+    }
+
     @Test("one unit after the step closed: it files on time until its own deadline, the others stay refused; each sees its own grants")
     func oneUnit() async throws {
         let f = try await F.make()

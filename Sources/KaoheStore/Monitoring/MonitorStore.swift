@@ -47,6 +47,16 @@ public struct MonitorStore: Sendable {
                        max(deadline) FILTER (WHERE step = 'assessment') AS a,
                        max(deadline) FILTER (WHERE step = 'roster') AS r
                 FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle)
+            ), ext AS (
+                -- A unit's own 延期: its latest grant per step, whose deadline counts where later (as in file_versions).
+                SELECT unit_code,
+                       max(deadline) FILTER (WHERE step = 'self_assessment') AS sa,
+                       max(deadline) FILTER (WHERE step = 'assessment') AS a,
+                       max(deadline) FILTER (WHERE step = 'roster') AS r
+                FROM (SELECT DISTINCT ON (unit_code, step) unit_code, step, deadline FROM deadline_extensions
+                      WHERE county = \(county) AND cycle = \(cycle) AND unit_code IS NOT NULL
+                      ORDER BY unit_code, step, id DESC) latest
+                GROUP BY unit_code
             ), steps AS (
                 SELECT step, deadline, closes_at FROM cycle_steps WHERE county = \(county) AND cycle = \(cycle)
             ), draw AS (
@@ -55,11 +65,11 @@ public struct MonitorStore: Sendable {
             ), pu AS MATERIALIZED (
                 -- One row per enrolled unit; every lookup is an index probe (LATERAL … LIMIT 1).
                 SELECT cu.unit_code, u.name, u.committee,
-                       CASE WHEN sa.version IS NULL THEN CASE WHEN now() > dl.sa THEN 'late' ELSE 'not_started' END
+                       CASE WHEN sa.version IS NULL THEN CASE WHEN now() > greatest(dl.sa, ext.sa) THEN 'late' ELSE 'not_started' END
                             WHEN sa.late THEN 'late' WHEN sa.no_report THEN 'draft' ELSE 'filed' END AS s_sa,
-                       CASE WHEN a.version IS NULL THEN CASE WHEN now() > dl.a THEN 'late' ELSE 'not_started' END
+                       CASE WHEN a.version IS NULL THEN CASE WHEN now() > greatest(dl.a, ext.a) THEN 'late' ELSE 'not_started' END
                             WHEN a.late THEN 'late' ELSE 'filed' END AS s_a,
-                       CASE WHEN r.version IS NULL THEN CASE WHEN now() > dl.r THEN 'late' ELSE 'not_started' END
+                       CASE WHEN r.version IS NULL THEN CASE WHEN now() > greatest(dl.r, ext.r) THEN 'late' ELSE 'not_started' END
                             WHEN r.late THEN 'late'
                             WHEN jsonb_array_length(coalesce(CASE WHEN rc.roster_version = r.version THEN rc.summary->'violations'
                                                                   ELSE r.content->'violations' END, '[]')) > 0 THEN 'draft'
@@ -79,6 +89,7 @@ public struct MonitorStore: Sendable {
                 FROM cycle_units cu
                 JOIN units u ON u.county = cu.county AND u.code = cu.unit_code
                 CROSS JOIN dl
+                LEFT JOIN ext ON ext.unit_code = cu.unit_code
                 LEFT JOIN LATERAL (
                     SELECT f.version, f.late, f.content->>'report' IS NULL AS no_report FROM filings f
                     WHERE f.county = cu.county AND f.cycle = cu.cycle AND f.unit_code = cu.unit_code AND f.kind = 'self_assessment'

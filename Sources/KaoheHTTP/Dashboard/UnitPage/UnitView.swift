@@ -325,10 +325,12 @@ struct UnitView: Sendable {
             fileName: "日程-\(code)-\(cycle)",
             header: ["环节", "开始", "截止", "逾期报送截止", "状态", "剩余时间"],
             rows: input.steps.map { step in
-                // The unit's latest grant for the step, when it gives more time than the step.
-                let granted = input.extensions.last { $0.step == step.step && $0.closesAt > step.times.closesAt }
-                let deadline = max(step.times.deadline, granted?.deadline ?? step.times.deadline)
-                let closesAt = granted?.closesAt ?? step.times.closesAt
+                // The unit's latest grant for the step: its deadline and close each count where later
+                // (as `file_versions` files), and it is said when it gives more time than the step.
+                let latest = input.extensions.last { $0.step == step.step }
+                let deadline = max(step.times.deadline, latest?.deadline ?? step.times.deadline)
+                let closesAt = max(step.times.closesAt, latest?.closesAt ?? step.times.closesAt)
+                let granted = (deadline, closesAt) != (step.times.deadline, step.times.closesAt) ? latest : nil
                 let state: String
                 if let granted, input.now < closesAt {
                     state = input.now <= deadline ? "已为本单位延期:\(granted.reason)" : "已过延期后的截止,可逾期报送"
