@@ -103,6 +103,11 @@ struct CycleFilingStoreTests {
         #expect(ShanghaiTime.parse("2026-12-31T15:59:59Z", dateMeansEndOfDay: false) == steps[.selfAssessment]!.deadline)
         #expect(ShanghaiTime.parse("2026-12-31", dateMeansEndOfDay: true) == steps[.selfAssessment]!.deadline)
         #expect(ShanghaiTime.parse("2026-12-31T23:59", dateMeansEndOfDay: true) == nil)
+        // A browser's date-and-time field: Beijing wall-clock minutes, blanks around ignored.
+        #expect(
+            ShanghaiTime.parse(" 2026-12-31T23:59 ", dateMeansEndOfDay: true, browserField: true)
+                == ShanghaiTime.parse("2026-12-31T23:59:00+08:00", dateMeansEndOfDay: false)
+        )
     }
 
     @Test("a cycle with an unknown scheme or a deadline after its closing is refused naming the field")

@@ -42,9 +42,11 @@ public enum ShanghaiTime {
 
     /// Reads `2026-12-31T23:59:59+08:00`, `…Z`, `…±HH:MM` (fractional seconds allowed), or a bare
     /// date `2026-12-31`, which means the start of that day in Asia/Shanghai, or its end
-    /// (23:59:59) when `dateMeansEndOfDay`.
-    public static func parse(_ text: String, dateMeansEndOfDay: Bool) -> Date? {
-        let bytes = Array(text.utf8)
+    /// (23:59:59) when `dateMeansEndOfDay`. With `browserField`, also a wall-clock time in
+    /// Asia/Shanghai without seconds or offset, `2026-12-31T18:00`, as a browser's date-and-time
+    /// field sends it. Blanks around are ignored.
+    public static func parse(_ text: String, dateMeansEndOfDay: Bool, browserField: Bool = false) -> Date? {
+        let bytes = Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
         guard bytes.count >= 10, let date = try? CivilDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self)) else {
             return nil
         }
@@ -69,9 +71,9 @@ public enum ShanghaiTime {
             i += 1
             return true
         }
-        guard let hour = number(2), hour < 24, expect(":"), let minute = number(2), minute < 60, expect(":"),
-            let second = number(2), second < 60
-        else { return nil }
+        guard let hour = number(2), hour < 24, expect(":"), let minute = number(2), minute < 60 else { return nil }
+        if browserField, i == bytes.count { return instant(date, hour: hour, minute: minute) }
+        guard expect(":"), let second = number(2), second < 60 else { return nil }
         var fraction = 0.0
         if expect(".") {
             var scale = 0.1

@@ -91,7 +91,7 @@ struct ExtensionsController: Sendable {
 
     /// An ISO 8601 time with its offset, or a bare date in Asia/Shanghai (its end: 23:59:59).
     static func time(_ text: String, field: String) throws -> Date {
-        guard let date = ShanghaiTime.parse(text.trimmingBlanks(), dateMeansEndOfDay: true) else {
+        guard let date = ShanghaiTime.parse(text, dateMeansEndOfDay: true) else {
             throw ProblemDetails.invalid(
                 field,
                 rule: "extension.time",

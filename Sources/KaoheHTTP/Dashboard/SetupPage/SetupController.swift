@@ -29,23 +29,17 @@ struct SetupController: Sendable {
         try page.policy.actAsOffice(county: page.county.code).require("cycle \(page.cycle.definition.cycle)", rule: "access.office")
     }
 
-    /// A time from a date field (`2027-01-15`: the end of that day) or a date-and-time field
-    /// (`2027-01-15T18:00`, Asia/Shanghai).
-    static func time(_ text: String) -> Date? {
-        let text = text.trimmingBlanks()
-        if text.count == 16, text.dropFirst(10).first == "T" { return ShanghaiTime.parse(text + ":00+08:00", dateMeansEndOfDay: true) }
-        return ShanghaiTime.parse(text, dateMeansEndOfDay: true)
-    }
-
     @Sendable func extend(_ page: CyclePage, _ form: FormBody) async throws {
         try Self.requireOffice(page)
         guard let step = FilingStep(rawValue: form["step"] ?? "") else { throw FormRefusal(field: "step", "请选择要延期的环节。") }
-        guard let deadline = Self.time(form["deadline"] ?? "") else {
+        guard let deadline = ShanghaiTime.parse(form["deadline"] ?? "", dateMeansEndOfDay: true, browserField: true) else {
             throw FormRefusal(field: "deadline", "请填写新的截止时间(日期,或日期和时间)。")
         }
         var closesAt: Date?
         if let closesText = form.text("closesAt") {
-            guard let closes = Self.time(closesText) else { throw FormRefusal(field: "closesAt", "逾期报送截止时间应为日期,或日期和时间。") }
+            guard let closes = ShanghaiTime.parse(closesText, dateMeansEndOfDay: true, browserField: true) else {
+                throw FormRefusal(field: "closesAt", "逾期报送截止时间应为日期,或日期和时间。")
+            }
             closesAt = closes
         }
         _ = try await dashboard.stores.cycles.extendDeadline(
