@@ -269,9 +269,10 @@ struct AuthorizationMatrixTests {
         case "decisions":
             return (Array(#"{"decisions": []}"#.utf8), json)
         case "extension":
-            // One unit's roster, to a day far ahead (a grant for a unit stands whatever the step's state).
+            // One unit's roster, to a day four years ahead of today (a grant for a unit stands whatever the step's state).
             let unit = target == .otherCounty ? F.x1 : F.u1
-            return (Array(#"{"unit": "\#(unit)", "deadline": "2030-12-31", "reason": "单位遭受洪灾,材料损毁"}"#.utf8), json)
+            let day = String(ShanghaiTime.format(Date().addingTimeInterval(4 * 365 * 86_400)).prefix(10))
+            return (Array(#"{"unit": "\#(unit)", "deadline": "\#(day)", "reason": "单位遭受洪灾,材料损毁"}"#.utf8), json)
         case "objection":
             return (Array(#"{"text": "本单位得分与实际不符,请求复议"}"#.utf8), json)
         case "review":

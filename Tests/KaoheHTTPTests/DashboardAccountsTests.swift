@@ -87,7 +87,8 @@ struct DashboardAccountsTests {
                 try await http.executeRequest(uri: "/api/v1/whoami", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
             }
             #expect(try await whoami().status == .ok)
-            let id = try #require(page.components(separatedBy: "令牌编号 ").dropFirst().first?.components(separatedBy: "(").first)
+            let id = try #require(page.components(separatedBy: "title=\"令牌编号 ").dropFirst().first?.components(separatedBy: "\"").first)
+            #expect(UUID(uuidString: id) != nil)
             page = D.text(try await d.get(http, "/accounts", as: "office"))
             #expect(page.contains("人事系统对接") && page.contains(id))
             response = try await d.post(http, "/accounts/revoke", as: "office", csrf: csrf, fields: ["token": id])

@@ -98,7 +98,9 @@ struct ObjectionsView: Sendable, FormPageView {
                 DataRow(
                     [
                         .number(Int(o.id)), DataCell(visibility.name(o.unit), href: base + "/units/" + o.unit.rawValue), .code(o.unit),
-                        DataCell(o.filedBy), DataCell(o.filedAt), DataCell(o.text), DataCell(objectionOutcome(o.outcome)),
+                        DataCell(o.filedBy),
+                        ShanghaiTime.parse(o.filedAt, dateMeansEndOfDay: false).map(DataCell.time) ?? DataCell(o.filedAt), DataCell(o.text),
+                        DataCell(objectionOutcome(o.outcome)),
                         DataCell(unitGrade(o.oldGrade)), DataCell(unitGrade(o.newGrade)), DataCell(o.note ?? ""),
                         DataCell(o.reviewedBy ?? ""),
                     ],

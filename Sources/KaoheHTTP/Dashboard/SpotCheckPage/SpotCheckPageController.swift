@@ -67,7 +67,7 @@ struct SpotCheckPageController: Sendable {
             cycle: page.cycleRef,
             actor: page.principal.actor,
             seed: seed,
-            reason: form.text("reason")
+            reason: nil  // a redraw's reason is given when the population is frozen again
         )
     }
 
