@@ -221,6 +221,9 @@ struct DashboardDeskTests {
             )
             #expect(response.status == .unprocessableContent)
             #expect(D.text(response).contains("请选择复核后的等次"))
+            // Beside this decision's grade only: the office's own 复核申请 form has a grade field too.
+            let beside = D.text(response).components(separatedBy: "<p class=\"field-error\">结果为“改变等次”时,请选择复核后的等次。</p>").count - 1
+            #expect(beside == 1)
             response = try await d.post(
                 http,
                 Self.objections + "/decide-appeal",

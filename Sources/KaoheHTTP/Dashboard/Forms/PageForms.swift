@@ -17,6 +17,21 @@ struct FormNotice: Sendable {
     /// The refusal again by the field it concerns (`{{#notice.errors.seed}}`), when it names one:
     /// a form field's name, or the store's JSON pointer without its `/` (`/staffNo` → `staffNo`).
     var errors: [String: String] = [:]
+
+    /// The refusal's errors and values when it concerns the form `name` (and, for one of a page's
+    /// several forms of a kind, the one that sent `value` in its `key` field): a page with several
+    /// forms that share field names gives each its own, so a message shows beside its form only.
+    func concerns(_ name: String, key: String = "id", is value: String? = nil) -> FormFields? {
+        guard refused, form == name, value == nil || values[key] == value else { return nil }
+        return FormFields(errors: errors, values: values)
+    }
+}
+
+/// One form's share of a refusal (`FormNotice.concerns`): `{{#refusal.errors.grade}}`,
+/// `{{refusal.values.reason}}` inside the form's section.
+struct FormFields: Sendable {
+    var errors: [String: String]
+    var values: [String: String]
 }
 
 /// A cycle page with forms (`registerFormPage`): it shows a `notice` above its content.
@@ -24,6 +39,13 @@ protocol FormPageView: TabularView {
     var notice: FormNotice? { get set }
     /// What the page says after each of its forms was filed, by form name.
     static var doneMessages: [String: String] { get }
+    /// Shows `notice` at the top; a page whose forms share field names also hands each form its
+    /// share (`FormNotice.concerns`).
+    mutating func place(_ notice: FormNotice)
+}
+
+extension FormPageView {
+    mutating func place(_ notice: FormNotice) { self.notice = notice }
 }
 
 /// One form of a page: a POST to `<page path>/<name>`, URL-encoded, CSRF checked by
@@ -68,7 +90,7 @@ extension Dashboard {
             let page = try await cyclePage(context, current: current)
             var rendered = try await view(page)
             if let done = request.uri.queryParameters.get("done"), let message = View.doneMessages[done] {
-                rendered.notice = FormNotice(form: done, message: message, refused: false, values: [:])
+                rendered.place(FormNotice(form: done, message: message, refused: false, values: [:]))
             }
             return page.render(template, rendered, title: title)
         }
@@ -83,12 +105,14 @@ extension Dashboard {
                         where [.invalid, .malformed, .conflict, .duplicate, .stepNotOpen, .stepClosed].contains(refusal.refusalKind)
                     {
                         var rendered = try await view(page)
-                        rendered.notice = FormNotice(
-                            form: form.name,
-                            message: ChineseText.of(refusal.detail),
-                            refused: true,
-                            values: body.fields,
-                            errors: refusal.field.map { [String($0.drop { $0 == "/" }): ChineseText.of(refusal.detail)] } ?? [:]
+                        rendered.place(
+                            FormNotice(
+                                form: form.name,
+                                message: ChineseText.of(refusal.detail),
+                                refused: true,
+                                values: body.fields,
+                                errors: refusal.field.map { [String($0.drop { $0 == "/" }): ChineseText.of(refusal.detail)] } ?? [:]
+                            )
                         )
                         var html = page.render(template, rendered, title: title)
                         html.status = HTTPResponse.Status(code: refusal.refusalKind.status)

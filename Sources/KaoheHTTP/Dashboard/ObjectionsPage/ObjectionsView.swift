@@ -23,6 +23,15 @@ struct ObjectionsView: Sendable, FormPageView {
 
     var tables: [DataTable] { [objections, appeals] }
 
+    /// The four kinds of form share field names (unit, grade, outcome): each gets its own refusal.
+    mutating func place(_ notice: FormNotice) {
+        self.notice = notice
+        fileObjection?.refusal = notice.concerns("objection")
+        fileAppeal?.refusal = notice.concerns("appeal")
+        for index in reviews.indices { reviews[index].refusal = notice.concerns("review", is: reviews[index].id) }
+        for index in decisions.indices { decisions[index].refusal = notice.concerns("decide-appeal", is: decisions[index].id) }
+    }
+
     static let doneMessages = [
         "objection": "已登记异议,等待该单位所属专考委复议。",
         "review": "已记录复议结果。",
@@ -36,6 +45,7 @@ struct ObjectionsView: Sendable, FormPageView {
         var action: String
         var once: String
         var units: [Option]
+        var refusal: FormFields? = nil
     }
 
     struct Review: Sendable {
@@ -45,6 +55,7 @@ struct ObjectionsView: Sendable, FormPageView {
         var title: String
         var text: String
         var grades: [Option]
+        var refusal: FormFields? = nil
     }
 
     struct FileAppeal: Sendable {
@@ -58,6 +69,7 @@ struct ObjectionsView: Sendable, FormPageView {
         var grades: [Option]
         /// The office records a paper application with its own date.
         var paperDate: Bool
+        var refusal: FormFields? = nil
     }
 
     struct Decision: Sendable {
@@ -66,6 +78,7 @@ struct ObjectionsView: Sendable, FormPageView {
         var id: String
         var title: String
         var grades: [Option]
+        var refusal: FormFields? = nil
     }
 
     static func objectionOutcome(_ outcome: String?) -> String {

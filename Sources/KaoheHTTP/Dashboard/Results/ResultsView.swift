@@ -6,6 +6,16 @@ import KaoheStore
 /// unit's grade and reasons, open tie conflicts, the office's decisions, the confirmation state and
 /// the office's confirmation form. Everything is limited to the units the account sees.
 struct ResultsView: Sendable, FormPageView {
+    /// Each tie's decision form gets the refusal of its own tie (`cut`).
+    mutating func place(_ notice: FormNotice) {
+        self.notice = notice
+        guard var desk else { return }
+        for index in desk.decide.indices {
+            desk.decide[index].refusal = notice.concerns("decisions", key: "cut", is: desk.decide[index].cut)
+        }
+        self.desk = desk
+    }
+
     var scopeNote: String?
     /// What the page says after one of the office's forms.
     var notice: FormNotice?
@@ -73,6 +83,7 @@ struct ResultsView: Sendable, FormPageView {
         var title: String
         var seats: Int
         var units: [Choice]
+        var refusal: FormFields? = nil
 
         /// One tied unit, shown side by side with the others.
         struct Choice: Sendable {
