@@ -58,12 +58,22 @@ struct DashboardAccountsTests {
             #expect(page.contains(account))
             let created = try #require(Self.passwords(page).first)
             #expect(created.count == 12)
+            // A web account: no API token nobody holds.
+            #expect(
+                try await d.f.client.query("SELECT count(*)::int AS n FROM api_tokens WHERE account = \(account)").single(Int.self) == 0
+            )
             #expect(try await sessions.login(county: F.county, account: account, password: created) != nil)
             #expect(response.headers[.cacheControl] == "no-store")
             response = try await d.post(http, "/accounts/units", as: "office", csrf: csrf, fields: ["committee": "education"])
             page = D.text(response)
             #expect(Self.passwords(page).isEmpty)
             #expect(page.contains("已有账号、未作更改的单位"))
+            // A disabled account keeps its name: the unit is left alone, not created again.
+            try await d.f.client.execute("UPDATE accounts SET disabled_at = now() WHERE county = \(F.county) AND account = \(account)")
+            response = try await d.post(http, "/accounts/units", as: "office", csrf: csrf, fields: ["committee": "health"])
+            #expect(response.status == .ok)
+            #expect(Self.passwords(D.text(response)).isEmpty)
+            try await d.f.client.execute("UPDATE accounts SET disabled_at = NULL WHERE county = \(F.county) AND account = \(account)")
 
             // A reset: the new password works, the old one no longer.
             response = try await d.post(http, "/accounts/password", as: "office", csrf: csrf, fields: ["account": "unit-a"])

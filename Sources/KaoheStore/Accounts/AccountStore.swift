@@ -54,6 +54,22 @@ public struct AccountStore: Sendable {
         tokenLabel: String = "",
         actor: String = "system"
     ) async throws -> (token: APIToken, tokenID: UUID) {
+        try await insert(principal, displayName: displayName, tokenLabel: tokenLabel, actor: actor)!
+    }
+
+    /// Creates an account for the dashboard only: no API token (a unit clerk who logs in with a
+    /// password never holds one; the office issues one on 账号管理 when a system needs it).
+    public func createWebAccount(_ principal: Principal, displayName: String, actor: String) async throws {
+        _ = try await insert(principal, displayName: displayName, tokenLabel: nil, actor: actor)
+    }
+
+    /// The account's row, its first token when `tokenLabel` is given, and `account.create`.
+    private func insert(
+        _ principal: Principal,
+        displayName: String,
+        tokenLabel: String?,
+        actor: String
+    ) async throws -> (token: APIToken, tokenID: UUID)? {
         try Self.check(principal, displayName: displayName)
         do {
             return try await client.withTransaction { connection in
@@ -64,15 +80,17 @@ public struct AccountStore: Sendable {
                             \(principal.committee), \(principal.unitCode), \(principal.reviewer))
                     """
                 )
-                let issued = try await Self.issueToken(
-                    on: connection,
-                    county: principal.county,
-                    account: principal.account,
-                    label: tokenLabel
-                )
-                var details = [
-                    "role": principal.role.rawValue, "display_name": displayName, "token_id": issued.tokenID.uuidString.lowercased(),
-                ]
+                var issued: (token: APIToken, tokenID: UUID)?
+                if let tokenLabel {
+                    issued = try await Self.issueToken(
+                        on: connection,
+                        county: principal.county,
+                        account: principal.account,
+                        label: tokenLabel
+                    )
+                }
+                var details = ["role": principal.role.rawValue, "display_name": displayName]
+                details["token_id"] = issued?.tokenID.uuidString.lowercased()
                 details["committee"] = principal.committee
                 details["unit"] = principal.unitCode?.rawValue
                 details["reviewer"] = principal.reviewer

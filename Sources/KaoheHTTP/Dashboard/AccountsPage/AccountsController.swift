@@ -88,19 +88,21 @@ struct AccountsController: Sendable {
         let committee = (form["committee"] ?? "").trimmingBlanks()
         let units = try await dashboard.registry.units(county: county, committee: committee.isEmpty ? nil : committee)
         guard !units.isEmpty else { return try await refused(session, "所选专业考核委员会没有登记的单位。", form: form) }
+        // A unit with an account (a disabled one too: its name is taken) is left as it is.
         let existing = try await dashboard.stores.accounts.list(county: county)
-        let covered = Set(existing.compactMap { $0.principal.role == .unit && $0.disabledAt == nil ? $0.principal.unitCode : nil })
+        let covered = Set(existing.compactMap { $0.principal.role == .unit ? $0.principal.unitCode : nil })
+        let names = Set(existing.map(\.principal.account))
         let actor = session.principal.actor
         var sheet: [FirstLoginView.Row] = []
         var skipped: [String] = []
         for unit in units.sorted(by: { $0.code < $1.code }) {
-            if covered.contains(unit.code) {
+            let account = "u-" + unit.code.rawValue.lowercased()
+            if covered.contains(unit.code) || names.contains(account) {
                 skipped.append("\(unit.name)(\(unit.code))")
                 continue
             }
-            let account = "u-" + unit.code.rawValue.lowercased()
             let principal = Principal(county: county, account: account, role: .unit, unitCode: unit.code)
-            _ = try await dashboard.stores.accounts.create(principal, displayName: unit.name, tokenLabel: "网页账号", actor: actor)
+            try await dashboard.stores.accounts.createWebAccount(principal, displayName: unit.name, actor: actor)
             let password = Self.newPassword()
             try await dashboard.sessions.setPassword(county: county, account: account, password: password, actor: actor)
             sheet.append(.init(name: unit.name, code: unit.code.rawValue, account: account, password: password))
