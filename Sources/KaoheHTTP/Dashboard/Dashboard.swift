@@ -111,6 +111,11 @@ struct CyclePage: Sendable {
         policy.see(unit: .init(county: county.code, committee: committee, code: code)) == .allowed
     }
 
+    /// The office's forms: 403 for the other roles, as the API answers (`access.office`).
+    func requireOffice() throws {
+        try policy.actAsOffice(county: county.code).require("county \(county.code)", rule: "access.office")
+    }
+
     /// Whether the account sees the whole county (office, auditor).
     var countyWide: Bool { policy.seeCountyWide(county: county.code) == .allowed }
 

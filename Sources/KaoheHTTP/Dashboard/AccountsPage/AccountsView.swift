@@ -8,15 +8,13 @@ struct AccountsView: Sendable {
     var csrf: String
     var accounts: DataTable
     /// Accounts for the reset and token forms.
-    var choices: [Option]
+    var choices: [SelectOption]
     /// Committees for the bulk creation (and 全部).
-    var committees: [Option]
+    var committees: [SelectOption]
     /// Registered units that have no unit account yet.
     var unitsWithout: Int
     var tokens: [Token]
     var hasTokens: Bool
-
-    typealias Option = SelectOption
 
     struct Token: Sendable {
         var id: String
@@ -74,9 +72,12 @@ struct AccountsView: Sendable {
                 emptyText: "本县尚无账号。"
             ),
             choices: accounts.filter { $0.disabledAt == nil }.map {
-                Option(value: $0.principal.account, label: "\($0.displayName)(\($0.principal.account),\(roleName($0.principal.role)))")
+                SelectOption(
+                    value: $0.principal.account,
+                    label: "\($0.displayName)(\($0.principal.account),\(roleName($0.principal.role)))"
+                )
             },
-            committees: [Option(value: "", label: "全部专业考核委员会")] + committees.map { Option(value: $0.id, label: $0.name) },
+            committees: [SelectOption(value: "", label: "全部专业考核委员会")] + committees.map { SelectOption(value: $0.id, label: $0.name) },
             unitsWithout: units.filter { !covered.contains($0.code) }.count,
             tokens: tokens,
             hasTokens: !tokens.isEmpty

@@ -25,15 +25,13 @@ struct HomeController: Sendable {
         var create: CreateForm?
     }
 
-    typealias Option = SelectOption
-
     /// 设立考核周期 (the office).
     struct CreateForm: Sendable {
         var action: String
         var csrf: String
         var once: String
-        var schemes: [Option]
-        var policies: [Option]
+        var schemes: [SelectOption]
+        var policies: [SelectOption]
         var steps: [Step]
 
         /// One step's three dates (field `<step>-opensAt` …), as typed when a refusal shows them again.
@@ -153,10 +151,10 @@ struct HomeController: Sendable {
                 csrf: session.csrfToken,
                 once: FormOnce.newToken(),
                 schemes: SchemeLoader.builtInIds.map { id in
-                    Option(value: id, label: (try? SchemeLoader.builtIn(id).title) ?? id, selected: id == chosen.scheme)
+                    SelectOption(value: id, label: (try? SchemeLoader.builtIn(id).title) ?? id, selected: id == chosen.scheme)
                 },
                 policies: PolicyLoader.rosterPolicyIds.map { id in
-                    Option(value: id, label: (try? PolicyLoader.rosterPolicy(id).title) ?? id, selected: id == chosen.policy)
+                    SelectOption(value: id, label: (try? PolicyLoader.rosterPolicy(id).title) ?? id, selected: id == chosen.policy)
                 },
                 steps: FilingStep.allCases.map { step in
                     let key = step.rawValue

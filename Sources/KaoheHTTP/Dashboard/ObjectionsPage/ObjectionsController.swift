@@ -107,7 +107,7 @@ struct ObjectionsController: Sendable {
     }
 
     @Sendable func decideAppeal(_ page: CyclePage, _ form: FormBody) async throws {
-        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        try page.requireOffice()
         let grading = dashboard.stores.grading
         guard let id = form["id"].flatMap({ Int64($0) }), let appeal = try await grading.appeal(county: page.county.code, id: id),
             appeal.cycle == page.cycle.definition.cycle
@@ -147,11 +147,11 @@ struct ObjectionsController: Sendable {
         let publicity = try await grading.publicity(cycle: page.cycleRef)
         let graded = (try await grading.current(cycle: page.cycleRef))?.units ?? []
         let role = page.principal.role
-        func option(_ code: UnitCode) -> ObjectionsView.Option {
+        func option(_ code: UnitCode) -> SelectOption {
             .init(value: code.rawValue, label: "\(visibility.name(code))(\(code))")
         }
-        let unitGrades = UnitGrade.allCases.map { ObjectionsView.Option(value: $0.rawValue, label: $0.chinese) }
-        let staffGrades = StaffGrade.allCases.map { ObjectionsView.Option(value: $0.rawValue, label: $0.chinese) }
+        let unitGrades = UnitGrade.allCases.map { SelectOption(value: $0.rawValue, label: $0.chinese) }
+        let staffGrades = StaffGrade.allCases.map { SelectOption(value: $0.rawValue, label: $0.chinese) }
 
         var fileObjection: ObjectionsView.FileObjection?
         if publicity?.open == true, publicity?.finalised == false, [.office, .committee, .unit].contains(role) {
@@ -173,7 +173,7 @@ struct ObjectionsController: Sendable {
         var fileAppeal: ObjectionsView.FileAppeal?
         if role == .office || role == .unit {
             let codes = role == .unit ? [page.principal.unitCode].compactMap { $0 } : page.cycle.units.sorted()
-            var staff: [ObjectionsView.Option] = []
+            var staff: [SelectOption] = []
             if role == .unit, let own = codes.first {
                 staff = try await Self.appealable(dashboard, cycle: page.cycleRef, unit: own).map {
                     .init(value: $0.staff.staffNo, label: "\($0.name)(工号 \($0.staff.staffNo),\($0.staff.grade.chinese))")

@@ -39,12 +39,10 @@ struct ObjectionsView: Sendable, FormPageView {
         "decide-appeal": "已记录复核结果。",
     ]
 
-    typealias Option = SelectOption
-
     struct FileObjection: Sendable {
         var action: String
         var once: String
-        var units: [Option]
+        var units: [SelectOption]
         var refusal: FormFields? = nil
     }
 
@@ -54,19 +52,19 @@ struct ObjectionsView: Sendable, FormPageView {
         var id: String
         var title: String
         var text: String
-        var grades: [Option]
+        var grades: [SelectOption]
         var refusal: FormFields? = nil
     }
 
     struct FileAppeal: Sendable {
         var action: String
         var once: String
-        var units: [Option]
+        var units: [SelectOption]
         /// The staff of the unit's roster whose grade may be appealed (a unit's own form).
-        var staff: [Option]
+        var staff: [SelectOption]
         /// Whether `staff` is offered as a list (else the staff number is typed).
         var hasStaff: Bool
-        var grades: [Option]
+        var grades: [SelectOption]
         /// The office records a paper application with its own date.
         var paperDate: Bool
         var refusal: FormFields? = nil
@@ -77,7 +75,7 @@ struct ObjectionsView: Sendable, FormPageView {
         var once: String
         var id: String
         var title: String
-        var grades: [Option]
+        var grades: [SelectOption]
         var refusal: FormFields? = nil
     }
 

@@ -42,37 +42,33 @@ struct ResultsController: Sendable {
         )
     }
 
-    static func requireOffice(_ page: CyclePage) throws {
-        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
-    }
-
     /// 生成等次建议.
     @Sendable func propose(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         _ = try await dashboard.stores.grading.propose(cycle: page.cycleRef, principal: page.principal)
     }
 
     /// 确认等次.
     @Sendable func confirm(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         _ = try await dashboard.stores.grading.confirm(cycle: page.cycleRef, principal: page.principal)
     }
 
     /// 开始公示: from today, or from `opensOn` (YYYY-MM-DD).
     @Sendable func openPublicity(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         _ = try await dashboard.stores.grading.openPublicity(cycle: page.cycleRef, opensOn: form.text("opensOn"), principal: page.principal)
     }
 
     /// 公示结束定档.
     @Sendable func finalise(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         _ = try await dashboard.stores.grading.finalise(cycle: page.cycleRef, principal: page.principal)
     }
 
     /// Records one more of the office's tie decisions (the ones already recorded stay).
     @Sendable func recordDecision(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         guard let cut = form["cut"].flatMap(CohortCut.init(rawValue:)) else {
             throw FormRefusal(field: "cut", "缺少冲突类型,请刷新页面后重新填写。")
         }

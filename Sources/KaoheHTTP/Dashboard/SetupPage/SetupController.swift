@@ -25,12 +25,8 @@ struct SetupController: Sendable {
         )
     }
 
-    static func requireOffice(_ page: CyclePage) throws {
-        try page.policy.actAsOffice(county: page.county.code).require("cycle \(page.cycle.definition.cycle)", rule: "access.office")
-    }
-
     @Sendable func extend(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         guard let step = FilingStep(rawValue: form["step"] ?? "") else { throw FormRefusal(field: "step", "请选择要延期的环节。") }
         guard let deadline = ShanghaiTime.parse(form["deadline"] ?? "", dateMeansEndOfDay: true, browserField: true) else {
             throw FormRefusal(field: "deadline", "请填写新的截止时间(日期,或日期和时间)。")
@@ -54,7 +50,7 @@ struct SetupController: Sendable {
     }
 
     @Sendable func enrol(_ page: CyclePage, _ form: FormBody) async throws {
-        try Self.requireOffice(page)
+        try page.requireOffice()
         let registered = try await dashboard.registry.units(county: page.county.code)
         let units: [UnitCode]
         switch form["mode"] {
@@ -73,7 +69,7 @@ struct SetupController: Sendable {
     }
 
     func view(_ page: CyclePage) async throws -> SetupView {
-        // Not in the other roles' navigation: for them the page does not exist.
+        // Not in the other roles' navigation: for them the page and its downloads do not exist.
         guard page.policy.actAsOffice(county: page.county.code) == .allowed else { throw ProblemDetails.notFound("page setup") }
         let committees = try await dashboard.registry.committees(county: page.county.code)
         return SetupView.build(

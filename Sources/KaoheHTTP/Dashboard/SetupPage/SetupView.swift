@@ -20,14 +20,12 @@ struct SetupView: Sendable, FormPageView {
         "created": "已设立考核周期。请在下方选择参加考核的单位;各环节的日程见“报送日程”。",
     ]
 
-    typealias Option = SelectOption
-
     /// 延长报送截止时间: a step, the whole step or one unit, the new times, the reason.
     struct Extend: Sendable {
         var action: String
         var once: String
-        var steps: [Option]
-        var units: [Option]
+        var steps: [SelectOption]
+        var units: [SelectOption]
     }
 
     /// 参加考核的单位: all registered units, whole committees, or the units ticked.
@@ -108,8 +106,8 @@ struct SetupView: Sendable, FormPageView {
             extend: Extend(
                 action: base + "/setup/extend",
                 once: FormOnce.newToken(),
-                steps: page.cycle.steps.map { Option(value: $0.step.rawValue, label: $0.step.chinese) },
-                units: page.cycle.units.sorted().map { Option(value: $0.rawValue, label: "\(names[$0] ?? $0.rawValue)(\($0))") }
+                steps: page.cycle.steps.map { SelectOption(value: $0.step.rawValue, label: $0.step.chinese) },
+                units: page.cycle.units.sorted().map { SelectOption(value: $0.rawValue, label: "\(names[$0] ?? $0.rawValue)(\($0))") }
             ),
             enrolment: Enrolment(
                 action: base + "/setup/enrol",

@@ -47,13 +47,13 @@ struct SpotCheckPageController: Sendable {
 
     /// 冻结抽查总体 (office): `reason` is required for a redraw.
     @Sendable func freeze(_ page: CyclePage, _ form: FormBody) async throws {
-        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        try page.requireOffice()
         _ = try await dashboard.stores.spotCheck.freeze(cycle: page.cycleRef, actor: page.principal.actor, reason: form.text("reason"))
     }
 
     /// 抽取 (office): with the seed digits typed (dice, lottery numbers), or a system seed when empty.
     @Sendable func draw(_ page: CyclePage, _ form: FormBody) async throws {
-        try page.policy.actAsOffice(county: page.county.code).require("county \(page.county.code)", rule: "access.office")
+        try page.requireOffice()
         let text = (form["seed"] ?? "").filter { !$0.isWhitespace }
         var seed: DrawSeed?
         if !text.isEmpty {

@@ -51,11 +51,9 @@ struct ScoreSheetForm: Sendable {
     struct Point: Sendable {
         var field: String
         var name: String
-        var options: [Option]
+        var options: [SelectOption]
         var error: String?
     }
-
-    typealias Option = SelectOption
 
     struct Group: Sendable {
         var name: String
@@ -187,7 +185,7 @@ struct ScoreSheetForm: Sendable {
                 return Point(
                     field: field,
                     name: point.name,
-                    options: ratings.map { Option(value: $0.0.rawValue, label: $0.1, selected: values[field] == $0.0.rawValue) },
+                    options: ratings.map { SelectOption(value: $0.0.rawValue, label: $0.1, selected: values[field] == $0.0.rawValue) },
                     error: errors[field]
                 )
             },

@@ -10,7 +10,6 @@ import Spreadsheets
 struct UnitsController: Sendable {
     let dashboard: Dashboard
 
-    typealias Option = SelectOption
     struct HeaderCell {
         var label: String
         var href: String
@@ -50,9 +49,9 @@ struct UnitsController: Sendable {
         var action: String
         var csvHref: String
         var xlsxHref: String
-        var committees: [Option]
-        var statuses: [Option]
-        var grades: [Option]
+        var committees: [SelectOption]
+        var statuses: [SelectOption]
+        var grades: [SelectOption]
         var query: String
         var sort: String
         var dir: String
@@ -92,9 +91,9 @@ struct UnitsController: Sendable {
             action: base,
             csvHref: base + ".csv?" + query.queryString(),
             xlsxHref: base + ".xlsx?" + query.queryString(),
-            committees: committees.map { Option(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
-            statuses: UnitsTable.statuses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
-            grades: UnitsTable.grades.map { Option(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
+            committees: committees.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == query.committee) },
+            statuses: UnitsTable.statuses.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == query.status) },
+            grades: UnitsTable.grades.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == query.grade) },
             query: query.text,
             sort: query.sort.rawValue,
             dir: query.ascending ? "asc" : "desc",
