@@ -167,17 +167,24 @@ extension CycleStore {
         }
     }
 
-    /// Every grant of the cycle, oldest first.
-    public func extensions(cycle ref: CycleRef) async throws -> [DeadlineExtension] {
-        try await client.withConnection { try await Self.extensions(on: $0, cycle: ref, id: nil) }
+    /// Every grant of the cycle, oldest first; with `unit`, that unit's own grants only.
+    public func extensions(cycle ref: CycleRef, unit: UnitCode? = nil) async throws -> [DeadlineExtension] {
+        try await client.withConnection { try await Self.extensions(on: $0, cycle: ref, id: nil, unit: unit) }
     }
 
-    static func extensions(on connection: PostgresConnection, cycle ref: CycleRef, id: Int64?) async throws -> [DeadlineExtension] {
+    static func extensions(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        id: Int64?,
+        unit: UnitCode? = nil
+    ) async throws -> [DeadlineExtension] {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await connection.query(
             """
             SELECT id, step, unit_code, deadline, closes_at, reason, granted_by, granted_at FROM deadline_extensions
-            WHERE county = \(county) AND cycle = \(cycle) AND (\(id)::bigint IS NULL OR id = \(id)) ORDER BY id
+            WHERE county = \(county) AND cycle = \(cycle) AND (\(id)::bigint IS NULL OR id = \(id))
+              AND (\(unit)::text IS NULL OR unit_code = \(unit))
+            ORDER BY id
             """
         ).map { row in
             DeadlineExtension(

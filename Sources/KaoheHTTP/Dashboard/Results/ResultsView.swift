@@ -246,10 +246,10 @@ struct ResultsView: Sendable, FormPageView {
             let state = result?.state
             let openTies = state == .proposed ? (result?.conflicts ?? []) : []
             var decide: [DecisionForm] = []
+            let graded = Dictionary((result?.units ?? []).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             for conflict in openTies {
                 guard let cut = CohortCut(rawValue: conflict.kind) else { continue }
                 let better = cut == .excellentCap ? "优秀" : "良好"
-                let graded = Dictionary((result?.units ?? []).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
                 decide.append(
                     DecisionForm(
                         action: base + "/results/decisions",

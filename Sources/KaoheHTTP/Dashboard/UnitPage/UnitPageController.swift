@@ -97,7 +97,7 @@ struct UnitPageController: Sendable {
             filed: filed,
             selfAssessmentStep: page.cycle.steps.first { $0.step == .selfAssessment },
             steps: page.cycle.steps,
-            extensions: try await dashboard.stores.cycles.extensions(cycle: page.cycleRef).filter { $0.unit == code },
+            extensions: try await dashboard.stores.cycles.extensions(cycle: page.cycleRef, unit: code),
             now: page.cycle.now,
             committeeCSRF: page.policy.fileAsCommittee(for: AccessPolicy.UnitRef(unit)) == .allowed ? page.session.csrfToken : nil,
             reviewerCSRF: page.principal.role == .reviewer ? page.session.csrfToken : nil,
