@@ -376,6 +376,20 @@ def run(b, args, work):
             b.expect("第二版自评报告" in page and "第 2 版," in page and "第 3 版," not in page, "a double click filed twice (or not at all)")
     b.screenshot("unit-roster")
 
+    b.step = "after the roster step closed: a roster upload is refused in words, nothing stored"
+    subprocess.run(
+        ["psql", args.database, "-qAtc",
+         f"UPDATE cycle_steps SET deadline = now() - interval '2 minutes', closes_at = now() - interval '1 minute' "
+         f"WHERE county = '{COUNTY}' AND cycle = '{CYCLE}' AND step = 'roster'"],
+        check=True,
+    )
+    b.get(f"{cycle}/units/{UNITS[13]}")  # unit 14 is still logged in
+    b.field("file").send_keys(roster_csv(2, os.path.join(work, "名册-关闭后.csv")))
+    page = b.submit(b.button("上传并报送"))
+    b.expect("不再接受报送" in page, "a roster after the step closed is not refused by name")
+    b.expect("已报送考核名册第 2 版" not in page and "第 2 版," not in page, "a roster was stored after the step closed")
+    b.screenshot("refused-step-closed")
+
     b.step = "office freezes the spot check, reads the hash, draws with dice digits"
     b.login("office", passwords["office"])
     b.get(f"{cycle}/spot-check")
