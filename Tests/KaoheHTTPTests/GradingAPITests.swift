@@ -312,8 +312,9 @@ struct GradingAPITests {
             #expect(try actions.decode(String.self, column: "a") == "grading.propose,grading.decide,grading.confirm")
 
             // Back to a proposal: no grade moved, so no unit_grades row is rewritten (each keeps its
-            // xmin); the checks turn provisional, re-derived from their line findings, and equal
-            // what a full check of the lines stores; a second proposal rewrites no check either.
+            // xmin); the checks turn provisional (only their flag flipped in place: the words do
+            // not depend on it) and equal what a full check of the lines stores; a second proposal
+            // rewrites no check either.
             func xmins(_ table: String) async throws -> String {
                 try await f.client.query(
                     PostgresQuery(

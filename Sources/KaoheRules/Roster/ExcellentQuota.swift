@@ -24,8 +24,16 @@ public struct ExcellentQuota: Sendable, Hashable, Codable {
         self.limit = percent.atMost(of: participants)
     }
 
-    /// `"优秀名额 3 人(20%×15,单位等次良好,暂定)"`.
+    /// `"优秀名额3人(20%×15,单位等次良好,单位等次未最终确定,名额为暂定)"`.
     public var summary: String {
-        "优秀名额\(limit)人(\(percent)×\(participants),单位等次\(unitGrade.chinese)\(award ? ",含省级以上集体奖励" : "")\(provisional ? ",单位等次未最终确定,名额为暂定" : ""))"
+        "优秀名额\(limit)人(\(basis)\(provisional ? ",单位等次未最终确定,名额为暂定" : ""))"
+    }
+
+    /// `"优秀名额3人(20%×15,单位等次良好)"`: the limit and what it comes from, whether or not the
+    /// grade is final (a violation's words say this, so a confirmation changes only `provisional`).
+    public var limitSummary: String { "优秀名额\(limit)人(\(basis))" }
+
+    private var basis: String {
+        "\(percent)×\(participants),单位等次\(unitGrade.chinese)\(award ? ",含省级以上集体奖励" : "")"
     }
 }

@@ -55,7 +55,7 @@ public struct RosterCheck: Sendable {
                 RosterViolation(
                     staffNo: nil,
                     rule: .excellentQuota,
-                    message: "评定优秀\(excellent)人,超过\(quota.summary),须减少\(excess)人"
+                    message: "评定优秀\(excellent)人,超过\(quota.limitSummary),须减少\(excess)人"
                 )
             )
         }

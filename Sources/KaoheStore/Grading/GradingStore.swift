@@ -726,8 +726,9 @@ public struct GradingStore: Sendable {
     /// assessment, of an older roster version, under another unit grade, or provisional where the
     /// grades are now final. What else a check reads — the lines of a version, the award flag
     /// filed with it, the cycle's roster policy — cannot change under a stored version (a 复核
-    /// decision re-checks its unit here at once). A stale check of the same roster version is
-    /// re-derived from its line findings (`regradedRosterChecks`), the others from their lines.
+    /// decision re-checks its unit here at once). A check where only the final flag moved has the
+    /// flag flipped in place; another stale check of the same roster version is re-derived from its
+    /// line findings (`regradedRosterChecks`), the others from their lines.
     static func refreshRosterChecks(
         on connection: PostgresConnection,
         cycle ref: CycleRef,
@@ -739,6 +740,20 @@ public struct GradingStore: Sendable {
         if let units {
             outcomes = try await rosterChecks(on: connection, cycle: ref, units: units, final: final)
         } else {
+            // Only the final flag moved (same roster version, same unit grade): the report's words
+            // do not depend on it (Schema/0019), so the flag is flipped where the rows lie.
+            try await connection.execute(
+                """
+                UPDATE roster_checks c SET final = \(final),
+                       summary = jsonb_set(c.summary, '{quota,provisional}', to_jsonb(NOT \(final))), checked_at = now()
+                FROM unit_grades g
+                WHERE c.county = \(county) AND c.cycle = \(cycle) AND g.county = c.county AND g.cycle = c.cycle
+                  AND g.unit_code = c.unit_code AND c.basis = 'grading' AND c.final <> \(final) AND c.unit_grade = g.grade
+                  AND c.grade_counts IS NOT NULL
+                  AND c.roster_version = (SELECT max(f.version) FROM filings f WHERE f.county = c.county AND f.cycle = c.cycle
+                                          AND f.unit_code = c.unit_code AND f.kind = 'roster')
+                """
+            )
             let stale = try await connection.query(
                 """
                 SELECT g.unit_code, (c.unit_code IS NOT NULL AND c.basis = 'grading' AND c.roster_version = l.version
