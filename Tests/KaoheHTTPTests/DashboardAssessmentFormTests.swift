@@ -114,6 +114,79 @@ struct DashboardAssessmentFormTests {
         await d.f.client.close()
     }
 
+    @Test(
+        "创先争优 itemised by award: the score left blank is their sum; a level over its cap, an achievement twice or no level refused by its row"
+    )
+    func awards() async throws {
+        let d = try await D.make()
+        try await d.f.app().test(.router) { http in
+            let csrf = d.sessions["edu"]!.csrf
+            let form = D.text(try await d.get(http, Self.page, as: "edu"))
+            #expect(form.contains("创先争优获奖明细(计入“创先争优”:国家级不超过 10 分、省级不超过 6 分、市级不超过 3 分、县级不超过 1 分"))
+            #expect(form.contains(#"name="awards[3].level""#) && form.contains(#"<option value="provincial">省级</option>"#))
+            let before = try await versions(d)
+            var fields = Self.valid
+            fields["scores.excellence"] = ""
+            fields["awards[0].achievement"] = "全省文明单位"
+            fields["awards[0].level"] = "provincial"
+            fields["awards[0].points"] = "5"
+            fields["awards[2].achievement"] = "县先进集体"
+            fields["awards[2].level"] = "county"
+            fields["awards[2].points"] = "1"
+
+            // 计算合计: 5 + 1 = 6 counted, as in the lump-sum sheet; the score shown filled in.
+            var preview = fields
+            preview["preview"] = "1"
+            var response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: preview)
+            #expect(response.status == .ok)
+            var page = D.text(response)
+            #expect(page.contains("合计预览(尚未报送):综合得分 90.50 = 定量 89.00"))
+            #expect(page.contains(#"name="scores.excellence" value="6""#))
+
+            // Refused, each by its row: a row without a level is unreadable (the scheme is not asked)…
+            var refused = fields
+            refused["awards[3].achievement"] = "县先进集体"
+            refused["awards[3].level"] = ""
+            refused["awards[3].points"] = "1"
+            response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: refused)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            func row(_ field: String) throws -> String {
+                try #require(page.components(separatedBy: #"<div class="field">"#).first { $0.contains(#"name="\#(field)""#) })
+            }
+            #expect(try row("awards[3].achievement").contains("请选择奖励级别"))
+            #expect(try row("awards[3].achievement").contains(#"value="县先进集体""#))
+            #expect(page.contains("<li>创先争优获奖第 4 项:请选择奖励级别"))
+            // …then the scheme's refusals (县级 over its cap of 1, the same achievement twice), on the
+            // rows they name, the blank row between closed up; in words, no ids.
+            refused["awards[3].level"] = "county"
+            page = D.text(try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: refused))
+            let capped = try row("awards[1].achievement")
+            #expect(capped.contains(#"value="县先进集体""#) && capped.contains("县级奖励合计2.00分,超过上限1.00分"), "\(capped)")
+            let twice = try row("awards[2].achievement")
+            #expect(twice.contains(#"value="县先进集体""#) && twice.contains("同一事项“县先进集体”不得重复计分"), "\(twice)")
+            #expect(try row("awards[3].achievement").contains(#"value="""#))
+            #expect(page.contains("<li>县级奖励:县级奖励合计2.00分,超过上限1.00分</li>"))
+            #expect(!page.contains("duplicate-achievement") && !page.contains("<li>awards"))
+            #expect(try await versions(d) == before)
+
+            // Filed: the API's sheet holds the awards; the form comes back with them.
+            fields["_once"] = FormOnceToken.make()
+            response = try await d.post(http, Self.action, as: "edu", csrf: csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            let latest = try F.json(try await d.f.call(http, .get, F.unitPath("assessment"), as: "office"))
+            let sheet = try #require((latest["content"] as? [String: Any])?["sheet"] as? [String: Any])
+            let awards = try #require(sheet["awards"] as? [[String: Any]])
+            #expect(awards.map { $0["achievement"] as? String } == ["全省文明单位", "县先进集体"])
+            #expect(awards.map { $0["level"] as? String } == ["provincial", "county"])
+            #expect("\((sheet["scores"] as? [String: Any])?["excellence"] ?? "")".hasPrefix("6"))
+            page = D.text(try await d.get(http, try #require(response.headers[.location]), as: "edu"))
+            #expect(try row("awards[1].achievement").contains(#"value="县先进集体""#))
+            #expect(try row("awards[1].achievement").contains(#"<option value="county" selected>县级</option>"#))
+        }
+        await d.f.client.close()
+    }
+
     @Test("a score above its maximum, no number or a rating left out: each message beside its field, what was typed kept, nothing stored")
     func refusals() async throws {
         let d = try await D.make()

@@ -59,9 +59,10 @@ struct ScoreSheetController: Sendable {
             // 计算合计: the scheme's own totals of what was typed, shown above 报送; nothing is filed.
             do {
                 let assessed = try scheme.assess(sheet)
+                // The sheet as the server reads it: a 创先争优 score left blank shows its awards' sum.
                 var shown = ScoreSheetForm.make(
                     scheme: scheme,
-                    values: form.fields.filter { $0.key != "preview" },
+                    values: ScoreSheetForm.values(of: sheet),
                     errors: [:],
                     kind: kind,
                     unitBase: page.base + "/units/" + code.rawValue,
@@ -105,9 +106,11 @@ struct ScoreSheetController: Sendable {
                 errors["form"] = "未能报送评分:" + ChineseText.of(error.message)
             }
         }
+        // A sheet the scheme refused is shown as it read it: its lists' rows in the order the refusals
+        // number them (a blank row typed between two is closed up); an unreadable one as typed.
         let refusedSheet = ScoreSheetForm.make(
             scheme: scheme,
-            values: form.fields,
+            values: sheet.map(ScoreSheetForm.values(of:)) ?? form.fields,
             errors: errors,
             kind: kind,
             unitBase: page.base + "/units/" + code.rawValue,

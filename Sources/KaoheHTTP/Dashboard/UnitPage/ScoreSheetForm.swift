@@ -4,9 +4,11 @@ import KaoheStore
 
 /// 专考委考核评分表 on the unit page: the cycle's scheme as a form for the unit's committee —
 /// 定性 points rated 好/中/差, each 定量 indicator with its maximum (未承担 where the scheme allows
-/// it), and 加分/减分 with their reasons — filled with the latest filed sheet, or with what was
+/// it), 创先争优 itemised by award (where the scheme caps awards by level), and 加分/减分 with their
+/// reasons — filled with the latest filed sheet, or with what was
 /// typed when the server refused it, each refusal beside its field. The field names are the score
-/// sheet's own paths (`scores.key_tasks`, `qualitative.political`, `additions[0].points`), which are
+/// sheet's own paths (`scores.key_tasks`, `qualitative.political`, `awards[0].level`,
+/// `additions[0].points`), which are
 /// also the `field` of the scheme's refusals.
 struct ScoreSheetForm: Sendable {
     /// Whose sheet: the unit's committee (专考委考核) or an assigned reviewer (核验, the spot check's
@@ -35,6 +37,8 @@ struct ScoreSheetForm: Sendable {
     var schemeTitle: String
     var qualitative: [Point]
     var groups: [Group]
+    /// 创先争优获奖明细, when the scheme counts awards by level.
+    var awards: Awards?
     var additions: [Adjustment]
     var deductions: [Adjustment]
     var additionsMax: String
@@ -47,6 +51,27 @@ struct ScoreSheetForm: Sendable {
 
     /// How many 加分 and 减分 rows the form offers.
     static let adjustmentRows = 3
+    /// How many award rows the form offers.
+    static let awardRows = 4
+
+    /// 创先争优 itemised: each award's achievement, level and points; the indicator's score is
+    /// their sum (filled in by the server when left blank).
+    struct Awards: Sendable {
+        var indicatorName: String
+        /// `国家级不超过 10 分、省级不超过 6 分…`.
+        var caps: String
+        var rows: [Award]
+    }
+
+    struct Award: Sendable {
+        var achievementField: String
+        var levelField: String
+        var pointsField: String
+        var achievement: String
+        var levels: [SelectOption]
+        var points: String
+        var error: String?
+    }
 
     struct Point: Sendable {
         var field: String
@@ -91,6 +116,11 @@ struct ScoreSheetForm: Sendable {
         for (id, score) in sheet.scores { values["scores.\(id)"] = points(score) }
         for (id, rating) in sheet.qualitative { values["qualitative.\(id)"] = rating.rawValue }
         for id in sheet.notAssigned { values["notAssigned.\(id)"] = "on" }
+        for (index, award) in (sheet.awards ?? []).enumerated() {
+            values["awards[\(index)].achievement"] = award.achievement
+            values["awards[\(index)].level"] = award.level.rawValue
+            values["awards[\(index)].points"] = points(award.points)
+        }
         for (kind, items) in [("additions", sheet.additions), ("deductions", sheet.deductions)] {
             for (index, item) in items.enumerated() {
                 values["\(kind)[\(index)].points"] = points(item.points)
@@ -131,10 +161,36 @@ struct ScoreSheetForm: Sendable {
                 return ScoreAdjustment(points: parsed, reason: reason)
             }
         }
+        // 创先争优: the rows filled in (any of their three fields); the indicator's score, when left
+        // blank, is their sum — the scheme then checks each level's cap and the achievements.
+        var awards: [AwardClaim]?
+        if let caps = scheme.awards {
+            let claims = (0..<awardRows).compactMap { index -> AwardClaim? in
+                let (achievementField, levelField, pointsField) = (
+                    "awards[\(index)].achievement", "awards[\(index)].level", "awards[\(index)].points"
+                )
+                let achievement = values[achievementField]?.trimmingBlanks() ?? ""
+                let levelText = values[levelField]?.trimmingBlanks() ?? ""
+                let pointsText = values[pointsField]?.trimmingBlanks() ?? ""
+                guard !achievement.isEmpty || !levelText.isEmpty || !pointsText.isEmpty else { return nil }
+                let level = AwardLevel(rawValue: levelText) ?? AwardLevel.allCases.first { $0.chinese == levelText }
+                if level == nil { errors[levelField] = "请选择奖励级别(国家级、省级、市级或县级)" }
+                if pointsText.isEmpty { errors[pointsField] = "请填写该项奖励的分值" }
+                guard let level, !pointsText.isEmpty, let parsed = score(pointsField, pointsText) else { return nil }
+                return AwardClaim(achievement: achievement, level: level, points: parsed)
+            }
+            if !claims.isEmpty {
+                awards = claims
+                if scores[caps.indicator] == nil, values["notAssigned.\(caps.indicator)"] != "on" {
+                    scores[caps.indicator] = claims.reduce(Score.zero) { $0 + $1.points }
+                }
+            }
+        }
         let sheet = UnitScoreSheet(
             scores: scores,
             qualitative: qualitative,
             notAssigned: notAssigned,
+            awards: awards,
             additions: adjustments("additions"),
             deductions: adjustments("deductions")
         )
@@ -169,6 +225,39 @@ struct ScoreSheetForm: Sendable {
         // A cap refusal names the list, not a row: shown on its first row.
         if let cap = errors["additions"] { additions[0].error = cap }
         if let cap = errors["deductions"] { deductions[0].error = cap }
+        let awards = scheme.awards.map { caps in
+            var rows = (0..<Self.awardRows).map { index in
+                let (achievement, level, points) = ("awards[\(index)].achievement", "awards[\(index)].level", "awards[\(index)].points")
+                return Award(
+                    achievementField: achievement,
+                    levelField: level,
+                    pointsField: points,
+                    achievement: values[achievement] ?? "",
+                    levels: AwardLevel.allCases.filter { caps.cap(for: $0) != nil }.map {
+                        SelectOption(
+                            value: $0.rawValue,
+                            label: $0.chinese,
+                            selected: values[level] == $0.rawValue || values[level] == $0.chinese
+                        )
+                    },
+                    points: values[points] ?? "",
+                    error: errors[achievement] ?? errors[level] ?? errors[points]
+                )
+            }
+            // A level's cap names the level: shown on the first row of that level (or the first row).
+            for level in AwardLevel.allCases {
+                guard let message = errors["awards.\(level.rawValue)"] else { continue }
+                let row = rows.firstIndex { $0.levels.contains { $0.value == level.rawValue && $0.selected } } ?? 0
+                rows[row].error = rows[row].error.map { $0 + ";" + message } ?? message
+            }
+            if let message = errors["awards"] { rows[0].error = message }
+            return Awards(
+                indicatorName: scheme.indicator(caps.indicator)?.name ?? caps.indicator,
+                caps: AwardLevel.allCases.compactMap { level in caps.cap(for: level).map { "\(level.chinese)不超过 \(points($0)) 分" } }
+                    .joined(separator: "、"),
+                rows: rows
+            )
+        }
         return ScoreSheetForm(
             kind: kind.rawValue,
             heading: kind.heading,
@@ -213,6 +302,7 @@ struct ScoreSheetForm: Sendable {
                     }
                 )
             },
+            awards: awards,
             additions: additions,
             deductions: deductions,
             additionsMax: points(scheme.adjustments.additionsMax),
@@ -230,13 +320,15 @@ struct ScoreSheetForm: Sendable {
         guard parts.count == 2 else {
             if field.hasPrefix("additions") { return "加分事项" }
             if field.hasPrefix("deductions") { return "减分事项" }
+            if field.hasPrefix("awards") { return "创先争优获奖明细" }
             return nil
         }
         switch parts[0] {
         case "scores", "notAssigned": return scheme.indicator(parts[1])?.name ?? parts[1]
         case "qualitative": return scheme.qualitative.first { $0.id == parts[1] }?.name ?? parts[1]
+        case "awards": return AwardLevel(rawValue: parts[1]).map { "\($0.chinese)奖励" } ?? "创先争优获奖明细"
         default:
-            for (prefix, name) in [("additions[", "加分"), ("deductions[", "减分")] where parts[0].hasPrefix(prefix) {
+            for (prefix, name) in [("additions[", "加分"), ("deductions[", "减分"), ("awards[", "创先争优获奖")] where parts[0].hasPrefix(prefix) {
                 let index = Int(parts[0].dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
                 return "\(name)第 \(index + 1) 项"
             }
