@@ -449,9 +449,12 @@ public struct GradingStore: Sendable {
         var reasons: [GradeReason]
     }
 
-    /// Writes the grading row and every unit's grade (one statement; a row whose grade, total,
-    /// source and reasons are unchanged is left as it is, so a re-proposal leaves no dead tuples
-    /// behind), and re-checks the rosters whose grade moved.
+    /// Writes the grading row and every unit's grade (one statement: rows whose grade, total,
+    /// source or reasons changed are updated, new ones inserted, the rest neither rewritten nor
+    /// locked — an `INSERT … ON CONFLICT DO UPDATE … WHERE` locks every row it meets — so a
+    /// re-proposal leaves no dead tuples behind; the cycle's row lock, taken by `mutate`, keeps
+    /// any other writer of the cycle's grades out meanwhile), and re-checks the rosters whose grade
+    /// moved.
     static func store(
         _ proposal: CohortProposal,
         sources: [UnitCode: String],
@@ -496,14 +499,22 @@ public struct GradingStore: Sendable {
         )
         try await connection.execute(
             """
+            WITH x AS MATERIALIZED (
+                SELECT * FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code char(18), committee text, source text,
+                    total numeric, band text, grade text, reasons jsonb)
+            ), changed AS (
+                UPDATE unit_grades g SET committee = x.committee, source = x.source, total = x.total, band = x.band, grade = x.grade,
+                       reasons = x.reasons, updated_at = now()
+                FROM x
+                WHERE g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = x.unit_code
+                  AND (g.committee, g.source, g.total, g.band, g.grade, g.reasons)
+                      IS DISTINCT FROM (x.committee, x.source, x.total, x.band, x.grade, x.reasons)
+                RETURNING 1
+            )
             INSERT INTO unit_grades (county, cycle, unit_code, committee, source, total, band, grade, reasons)
             SELECT \(county), \(cycle), x.unit_code, x.committee, x.source, x.total, x.band, x.grade, x.reasons
-            FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))) AS x(unit_code text, committee text, source text, total numeric,
-                 band text, grade text, reasons jsonb)
-            ON CONFLICT (county, cycle, unit_code) DO UPDATE SET committee = EXCLUDED.committee, source = EXCLUDED.source,
-                total = EXCLUDED.total, band = EXCLUDED.band, grade = EXCLUDED.grade, reasons = EXCLUDED.reasons, updated_at = now()
-            WHERE (unit_grades.committee, unit_grades.source, unit_grades.total, unit_grades.band, unit_grades.grade, unit_grades.reasons)
-                IS DISTINCT FROM (EXCLUDED.committee, EXCLUDED.source, EXCLUDED.total, EXCLUDED.band, EXCLUDED.grade, EXCLUDED.reasons)
+            FROM x
+            WHERE NOT EXISTS (SELECT 1 FROM unit_grades g WHERE g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = x.unit_code)
             """
         )
         try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: state != .proposed)
