@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KaoheStore
 import Logging
 import Postgres
 
@@ -57,7 +58,8 @@ func withBenchDatabase(
         configuration = try await started.start()
     }
     do {
-        try await measure(configuration, binaries, workDirectory)
+        // The sessions kaohed opens (`Stores.sessionSettings`: JIT off, a custom plan each time).
+        try await measure(configuration.withSessionSettings(Stores.sessionSettings), binaries, workDirectory)
     } catch {
         try? await cluster?.stop()
         throw error

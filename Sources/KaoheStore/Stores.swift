@@ -61,3 +61,19 @@ public struct Stores: Sendable {
         self.migrations = MigrationRunner(client: client, migrations: migrations, logger: logger)
     }
 }
+
+extension Stores {
+    /// Server settings for every session kaohed (and `kaohe bench`) opens, whatever the server's
+    /// own configuration (issue 21: plans that do not swing on a warm server):
+    /// - `jit = off`: kaohe's statements are short and run often; with PostgreSQL's default
+    ///   (`jit = on`, `jit_above_cost` 100000) the monitor of 500 units spent 111 of 129 ms
+    ///   compiling, and 1.85 s against 0.47 s at 20,000 units.
+    /// - `plan_cache_mode = force_custom_plan`: kaohe prepares each statement once per connection;
+    ///   after five runs PostgreSQL may switch to a generic plan that ignores which county and
+    ///   cycle are asked for (170 ms against 20 ms measured). A custom plan each time costs well
+    ///   under a millisecond of planning and answers the same way on every pooled connection.
+    ///
+    /// Passed as libpq `options` (`PostgresConfiguration.withSessionSettings`), before any the
+    /// operator gives in `database.url`, which so still win.
+    public static let sessionSettings: [String: String] = ["jit": "off", "plan_cache_mode": "force_custom_plan"]
+}

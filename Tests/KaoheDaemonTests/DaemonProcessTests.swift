@@ -120,6 +120,8 @@ struct DaemonProcessTests {
                 "round \(round): kaohed prints the demo logins"
             )
             #expect(try await httpGet(base.appendingPathComponent("readyz")).status == 200)
+            // The cluster's own settings switch JIT off for anyone connecting (issue 21).
+            #expect(try String(contentsOfFile: dataDirectory + "/postgres/kaohe.conf", encoding: .utf8).contains("jit = 'off'"))
             daemon.terminate()
             #expect(try await daemon.waitForExit() == 0)
             #expect(

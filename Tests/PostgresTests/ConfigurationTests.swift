@@ -1,3 +1,4 @@
+import KaoheTestSupport
 import Postgres
 import Testing
 
@@ -27,6 +28,41 @@ struct ConfigurationTests {
         #expect(error?.code == .invalidConfiguration)
         #expect(error?.message?.contains("nonsense_option") == true)
         #expect(throws: PostgresError.self) { try PostgresConfiguration(url: "") }
+    }
+}
+
+@Suite("Session settings")
+struct SessionSettingsTests {
+    @Test("settings go to libpq's options, before the operator's own, which so win")
+    func options() throws {
+        let plain = PostgresConfiguration.unixSocket(directory: "/tmp/x", user: "u", database: "d")
+        #expect(
+            plain.withSessionSettings(["jit": "off", "plan_cache_mode": "force_custom_plan"]).parameters["options"]
+                == "-c jit=off -c plan_cache_mode=force_custom_plan"
+        )
+        let operators = try PostgresConfiguration(url: "postgres://u@h/d?options=-c%20jit%3Don")
+        #expect(operators.withSessionSettings(["jit": "off"]).parameters["options"] == "-c jit=off -c jit=on")
+        #expect(plain.withSessionSettings([:]) == plain)
+    }
+
+    @Test("a session opened with them has them; an operator's option for the same setting wins")
+    func live() async throws {
+        let fresh = try await TestCluster.freshDatabase("session-settings")
+        func show(_ configuration: PostgresConfiguration, _ name: String) async throws -> String {
+            let connection = try await PostgresConnection.connect(configuration: configuration, logger: TestCluster.logger())
+            defer { Task { await connection.close() } }
+            return try await connection.query(PostgresQuery(unsafeSQL: "SHOW \(name)")).one().decode(String.self, column: name)
+        }
+        #expect(try await show(fresh, "plan_cache_mode") == "auto")
+        let ours = fresh.withSessionSettings(["jit": "off", "plan_cache_mode": "force_custom_plan"])
+        #expect(try await show(ours, "plan_cache_mode") == "force_custom_plan")
+        #expect(try await show(ours, "jit") == "off")
+        var operators = fresh
+        operators.parameters["options"] = "-c plan_cache_mode=force_generic_plan"
+        #expect(
+            try await show(operators.withSessionSettings(["plan_cache_mode": "force_custom_plan"]), "plan_cache_mode")
+                == "force_generic_plan"
+        )
     }
 }
 

@@ -119,6 +119,7 @@ public enum Daemon {
             await owner.close()
             serving = database.configuration.withUser(ApplicationRole.embeddedName)
         }
+        serving = serving.withSessionSettings(Stores.sessionSettings)
         var options = PostgresClient.Options()
         options.maximumConnections = configuration.poolSize
         options.acquireTimeout = .seconds(configuration.acquireTimeout)

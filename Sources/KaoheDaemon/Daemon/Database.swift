@@ -17,10 +17,10 @@ public struct Database: Sendable {
         if let url = configuration.databaseURL {
             return Database(configuration: try PostgresConfiguration(url: url), cluster: nil)
         }
-        let cluster = EmbeddedCluster(
-            configuration: .init(dataDirectory: configuration.dataDirectory + "/postgres"),
-            logger: logger
-        )
+        // JIT off for anyone connecting (kaohed sets it per session too, see `Stores.sessionSettings`).
+        var settings = EmbeddedCluster.Configuration(dataDirectory: configuration.dataDirectory + "/postgres")
+        settings.serverSettings = ["jit": "off"]
+        let cluster = EmbeddedCluster(configuration: settings, logger: logger)
         let (postgres, started) = try await cluster.startIfNeeded()
         return Database(configuration: postgres, cluster: cluster, startedCluster: started)
     }

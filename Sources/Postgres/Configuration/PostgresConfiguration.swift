@@ -39,6 +39,23 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return copy
     }
 
+    /// The same, with server settings made for every session it opens (libpq's `options`,
+    /// `-c name=value` each), placed before any `options` already given so that those win: an
+    /// operator's `?options=-c%20jit%3Don` in the URL still overrides a default set here. Names
+    /// and values are plain words (letters, digits, `_`, `.`, `-`); anything else is a programming
+    /// error.
+    public func withSessionSettings(_ settings: [String: String]) -> PostgresConfiguration {
+        func plain(_ text: String) -> Bool {
+            !text.isEmpty && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "." || $0 == "-" }
+        }
+        precondition(settings.allSatisfy { plain($0.key) && plain($0.value) }, "session settings must be plain words")
+        guard !settings.isEmpty else { return self }
+        var copy = self
+        let ours = settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")
+        copy.parameters["options"] = [ours, parameters["options"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        return copy
+    }
+
     /// The database name, if set.
     public var database: String? { parameters["dbname"] }
 
