@@ -751,24 +751,11 @@ public struct GradingStore: Sendable {
         if let units {
             outcomes = try await rosterChecks(on: connection, cycle: ref, units: units, final: final)
         } else {
-            // Only the final flag moved (same roster version, same unit grade): the report's words
-            // do not depend on it (Schema/0019), so the flag is flipped where the rows lie.
-            try await connection.execute(
-                """
-                UPDATE roster_checks c SET final = \(final),
-                       summary = jsonb_set(c.summary, '{quota,provisional}', to_jsonb(NOT \(final))), checked_at = now()
-                FROM unit_grades g
-                WHERE c.county = \(county) AND c.cycle = \(cycle) AND g.county = c.county AND g.cycle = c.cycle
-                  AND g.unit_code = c.unit_code AND c.basis = 'grading' AND c.final <> \(final) AND c.unit_grade = g.grade
-                  AND c.grade_counts IS NOT NULL
-                  AND c.roster_version = (SELECT max(f.version) FROM filings f WHERE f.county = c.county AND f.cycle = c.cycle
-                                          AND f.unit_code = c.unit_code AND f.kind = 'roster')
-                """
-            )
             let stale = try await connection.query(
                 """
                 SELECT g.unit_code, (c.unit_code IS NOT NULL AND c.basis = 'grading' AND c.roster_version = l.version
-                                    AND c.grade_counts IS NOT NULL) AS lines_checked
+                                    AND c.grade_counts IS NOT NULL) AS lines_checked,
+                       coalesce(c.unit_grade = g.grade, false) AS same_grade
                 FROM unit_grades g
                 JOIN LATERAL (SELECT max(f.version) AS version FROM filings f
                               WHERE f.county = g.county AND f.cycle = g.cycle AND f.unit_code = g.unit_code AND f.kind = 'roster') l
@@ -779,9 +766,27 @@ public struct GradingStore: Sendable {
                        OR c.unit_grade <> g.grade OR c.final <> \(final))
                 """
             ).map {
-                (unit: try $0.decode(UnitCode.self, column: "unit_code"), linesChecked: try $0.decode(Bool.self, column: "lines_checked"))
+                (
+                    unit: try $0.decode(UnitCode.self, column: "unit_code"),
+                    linesChecked: try $0.decode(Bool.self, column: "lines_checked"),
+                    sameGrade: try $0.decode(Bool.self, column: "same_grade")
+                )
             }
-            let (unchecked, regraded) = (stale.filter { !$0.linesChecked }.map(\.unit), stale.filter(\.linesChecked).map(\.unit))
+            // Only the final flag moved (same roster version, same unit grade): the report's words
+            // do not depend on it (Schema/0019), so the flag is flipped where the rows lie — by
+            // primary key, a plan that holds whatever the statistics say of `final`.
+            let flipped = stale.filter { $0.linesChecked && $0.sameGrade }.map(\.unit)
+            if !flipped.isEmpty {
+                try await connection.execute(
+                    """
+                    UPDATE roster_checks SET final = \(final),
+                           summary = jsonb_set(summary, '{quota,provisional}', to_jsonb(NOT \(final))), checked_at = now()
+                    WHERE county = \(county) AND cycle = \(cycle) AND unit_code = ANY (\(PostgresArray(flipped))::char(18)[])
+                    """
+                )
+            }
+            let remaining = stale.filter { !($0.linesChecked && $0.sameGrade) }
+            let (unchecked, regraded) = (remaining.filter { !$0.linesChecked }.map(\.unit), remaining.filter(\.linesChecked).map(\.unit))
             outcomes = unchecked.isEmpty ? [] : try await rosterChecks(on: connection, cycle: ref, units: unchecked, final: final)
             if !regraded.isEmpty {
                 outcomes += try await regradedRosterChecks(on: connection, cycle: ref, units: regraded, final: final)
