@@ -371,6 +371,43 @@ struct GradingAPITests {
         #expect(confirm.status == .ok, "\(String(buffer: confirm.body))")
     }
 
+    @Test(
+        "a grading answer lists a page of its units (?offset=&limit=, 1,000 by default) with the whole summary; a bad page is 422 naming it"
+    )
+    func pagedUnits() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            try await Self.confirmed(f, http)
+            // Three units: the default page holds them all, by code.
+            let byCode = [Self.a, Self.b, Self.c].sorted()
+            var result = try F.json(try await f.call(http, .get, Self.grading, as: "office"))
+            #expect((result["units"] as? [[String: Any]])?.map { $0["code"] as? String } == byCode)
+            #expect(result["unitsTotal"] as? Int == 3 && result["unitsOffset"] as? Int == 0)
+            // The second unit alone, from each answer that carries the grading.
+            for (method, path) in [(HTTPRequest.Method.get, ""), (.post, "/proposal"), (.post, "/confirm")] {
+                let response = try await f.call(http, method, Self.grading + path + "?offset=1&limit=1", as: "office")
+                #expect(response.status == .ok, "\(path): \(String(buffer: response.body))")
+                result = try F.json(response)
+                #expect((result["units"] as? [[String: Any]])?.map { $0["code"] as? String } == [byCode[1]], "\(path)")
+                #expect(result["unitsTotal"] as? Int == 3 && result["unitsOffset"] as? Int == 1, "\(path)")
+            }
+            // The summary alone: no unit, every count.
+            result = try F.json(try await f.call(http, .get, Self.grading + "?limit=0", as: "office"))
+            #expect((result["units"] as? [Any])?.isEmpty == true)
+            let distribution = try #require(result["distribution"] as? [String: [String: Int]])
+            #expect(distribution.values.flatMap(\.values).reduce(0, +) == 3)
+            #expect(result["state"] as? String == "confirmed")
+            for bad in ["limit=abc", "limit=10001", "offset=-1", "limit=1&limit=2"] {
+                let response = try await f.call(http, .get, Self.grading + "?" + bad, as: "office")
+                #expect(response.status == .unprocessableContent, "\(bad)")
+                let problem = try F.json(response)
+                #expect(problem["rule"] as? String == "grading.page", "\(bad)")
+                #expect(problem["field"] as? String == (bad.hasPrefix("offset") ? "offset" : "limit"), "\(bad): \(problem)")
+            }
+        }
+        await f.client.close()
+    }
+
     @Test("publicity opened Thu 12 Feb 2026 closes 26 Feb 2026 23:59:59 (Spring Festival, 调休 14 Feb)")
     func publicityWindowSpringFestival() async throws {
         let f = try await F.make(standingOn: "2026-02-12")

@@ -85,8 +85,12 @@ public struct GradingResult: Sendable, Codable {
     public var cycle: CycleID
     /// Where the grading stands.
     public var state: GradingState
-    /// One per graded unit, by code.
+    /// The graded units of the page asked for (`GradedUnitsPage`; all of them unless paged), by code.
     public var units: [GradedUnit]
+    /// How many units are graded in all (`units` may hold a page of them).
+    public var unitsTotal: Int
+    /// The position of `units[0]` among all graded units, by code.
+    public var unitsOffset: Int
     /// Enrolled units without a committee assessment (not graded).
     public var ungraded: [UnitCode]
     /// Ties and ratio breaches the office must resolve.
@@ -103,6 +107,27 @@ public struct GradingResult: Sendable, Codable {
     public var events: [GradingEventRecord] = []
     /// 部门年度综合考核结果 recorded for the cycle: department → result.
     public var departmentResults: [String: DepartmentGrade] = [:]
+}
+
+/// Which graded units a `GradingResult` carries, by code; the rest of the result (conflicts,
+/// decisions, the distribution, `unitsTotal`) is always whole. A province's proposal answers with
+/// its first page, not 50,000 units.
+public struct GradedUnitsPage: Sendable, Hashable {
+    /// Units skipped.
+    public var offset: Int
+    /// Units at most; nil for every unit from `offset`.
+    public var limit: Int?
+
+    /// A page.
+    public init(offset: Int, limit: Int?) {
+        self.offset = max(0, offset)
+        self.limit = limit.map { max(0, $0) }
+    }
+
+    /// Every unit.
+    public static let all = GradedUnitsPage(offset: 0, limit: nil)
+    /// No unit: the result's summary only.
+    public static let none = GradedUnitsPage(offset: 0, limit: 0)
 }
 
 /// One unit's grade with the assessment that counted.

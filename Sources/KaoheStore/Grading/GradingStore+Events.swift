@@ -252,7 +252,8 @@ extension GradingStore {
     public func setRatioRulings(
         cycle ref: CycleRef,
         rulings input: [RatioRulingInput],
-        principal: Principal
+        principal: Principal,
+        units page: GradedUnitsPage = .all
     ) async throws -> GradingResult {
         let (county, cycle) = (ref.county, ref.cycle)
         for (index, item) in input.enumerated() {
@@ -311,7 +312,7 @@ extension GradingStore {
                     "open": String(RatioRuling.open(conflicts, rulings: rulings).count),
                 ]
             )
-            return try await Self.load(on: connection, cycle: ref)!
+            return try await Self.load(on: connection, cycle: ref, page: page)!
         }
     }
 

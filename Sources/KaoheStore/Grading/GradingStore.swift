@@ -33,7 +33,7 @@ public struct GradingStore: Sendable {
 
     /// Runs KaoheRules over the counting assessments with the recorded decisions, stores every
     /// unit's grade (state `proposed`) and re-checks the rosters. Refused once publicity opened.
-    public func propose(cycle ref: CycleRef, principal: Principal) async throws -> GradingResult {
+    public func propose(cycle ref: CycleRef, principal: Principal, units page: GradedUnitsPage = .all) async throws -> GradingResult {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await mutate(cycle: ref) { connection, current in
             try await Self.requireBeforePublicity(on: connection, cycle: ref, state: current)
@@ -43,7 +43,8 @@ public struct GradingStore: Sendable {
                 cycle: ref,
                 decisions: decisions,
                 state: .proposed,
-                principal: principal
+                principal: principal,
+                page: page
             )
             try await FilingAudit.record(
                 on: connection,
@@ -59,7 +60,12 @@ public struct GradingStore: Sendable {
 
     /// Records the office's decisions for the conflicts (replacing earlier ones) and re-runs the
     /// proposal with them; a decision that matches no tie or names the wrong number of units is 422.
-    public func decide(cycle ref: CycleRef, decisions: [TieDecision], principal: Principal) async throws -> GradingResult {
+    public func decide(
+        cycle ref: CycleRef,
+        decisions: [TieDecision],
+        principal: Principal,
+        units page: GradedUnitsPage = .all
+    ) async throws -> GradingResult {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await mutate(cycle: ref) { connection, current in
             guard current != nil else {
@@ -71,7 +77,8 @@ public struct GradingStore: Sendable {
                 cycle: ref,
                 decisions: decisions,
                 state: .proposed,
-                principal: principal
+                principal: principal,
+                page: page
             )
             var details = Self.auditSummary(result)
             details["decisions"] = decisions.map {
@@ -93,7 +100,7 @@ public struct GradingStore: Sendable {
 
     /// Confirms the grades: re-runs the proposal on the current data; refused (409) while any
     /// conflict is unresolved. Quotas become final.
-    public func confirm(cycle ref: CycleRef, principal: Principal) async throws -> GradingResult {
+    public func confirm(cycle ref: CycleRef, principal: Principal, units page: GradedUnitsPage = .all) async throws -> GradingResult {
         let (county, cycle) = (ref.county, ref.cycle)
         return try await mutate(cycle: ref) { connection, current in
             guard current != nil else {
@@ -118,7 +125,8 @@ public struct GradingStore: Sendable {
                 state: .confirmed,
                 on: connection,
                 cycle: ref,
-                principal: principal
+                principal: principal,
+                page: page
             )
             try await connection.execute(
                 "UPDATE cycle_gradings SET confirmed_by = \(principal.account), confirmed_at = now() WHERE county = \(county) AND cycle = \(cycle)"
@@ -136,9 +144,9 @@ public struct GradingStore: Sendable {
     }
 
     /// The stored grading (nil before any proposal).
-    public func current(cycle ref: CycleRef) async throws -> GradingResult? {
+    public func current(cycle ref: CycleRef, units page: GradedUnitsPage = .all) async throws -> GradingResult? {
         try await client.withConnection { connection in
-            try await Self.load(on: connection, cycle: ref)
+            try await Self.load(on: connection, cycle: ref, page: page)
         }
     }
 
@@ -424,7 +432,8 @@ public struct GradingStore: Sendable {
         cycle ref: CycleRef,
         decisions: [TieDecision],
         state: GradingState,
-        principal: Principal
+        principal: Principal,
+        page: GradedUnitsPage = .all
     ) async throws -> GradingResult {
         let (proposal, sources, ungraded) = try await run(on: connection, cycle: ref, decisions: decisions)
         return try await store(
@@ -435,7 +444,8 @@ public struct GradingStore: Sendable {
             state: state,
             on: connection,
             cycle: ref,
-            principal: principal
+            principal: principal,
+            page: page
         )
     }
 
@@ -463,7 +473,8 @@ public struct GradingStore: Sendable {
         state: GradingState,
         on connection: PostgresConnection,
         cycle ref: CycleRef,
-        principal: Principal
+        principal: Principal,
+        page: GradedUnitsPage = .all
     ) async throws -> GradingResult {
         let (county, cycle) = (ref.county, ref.cycle)
         try await connection.execute(
@@ -518,36 +529,51 @@ public struct GradingStore: Sendable {
             """
         )
         try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: state != .proposed)
-        return try await load(on: connection, cycle: ref)!
+        return try await load(on: connection, cycle: ref, page: page)!
     }
 
-    static func load(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> GradingResult? {
+    /// The cycle's grading with the units of `page`; the distribution is counted by PostgreSQL,
+    /// so a summary (`.none`) reads no unit's row.
+    static func load(on connection: PostgresConnection, cycle ref: CycleRef, page: GradedUnitsPage = .all) async throws -> GradingResult? {
         let (county, cycle) = (ref.county, ref.cycle)
         guard
             let head = try await connection.query(
                 "SELECT state, decisions, conflicts FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
             ).first
         else { return nil }
-        let rows = try await connection.query(
-            """
-            SELECT g.unit_code, g.committee, g.source, g.total::text AS total, g.band, g.grade, g.reasons
-            FROM unit_grades g WHERE g.county = \(county) AND g.cycle = \(cycle) ORDER BY g.unit_code
-            """
-        )
-        var units: [GradedUnit] = []
         var distribution: [String: [String: Int]] = [:]
-        for row in rows {
-            let unit = GradedUnit(
-                code: try row.decode(UnitCode.self, column: "unit_code"),
-                committee: try row.decode(String.self, column: "committee"),
-                source: try row.decode(String.self, column: "source"),
-                total: try Score(parsing: try row.decode(String.self, column: "total")),
-                band: UnitGrade(rawValue: try row.decode(String.self, column: "band")) ?? .poor,
-                grade: UnitGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .poor,
-                reasons: try row.decode(PostgresJSON.self, column: "reasons").decode([GradeReason].self)
+        var total = 0
+        for row in try await connection.query(
+            "SELECT committee, grade, count(*)::int AS n FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) GROUP BY committee, grade"
+        ) {
+            let n = try row.decode(Int.self, column: "n")
+            distribution[try row.decode(String.self, column: "committee"), default: [:]][try row.decode(String.self, column: "grade")] = n
+            total += n
+        }
+        var units: [GradedUnit] = []
+        if page.limit != 0 {
+            // LIMIT NULL: every unit from the offset.
+            let rows = try await connection.query(
+                """
+                SELECT g.unit_code, g.committee, g.source, g.total::text AS total, g.band, g.grade, g.reasons
+                FROM unit_grades g WHERE g.county = \(county) AND g.cycle = \(cycle) ORDER BY g.unit_code
+                OFFSET \(page.offset) LIMIT \(page.limit)
+                """
             )
-            units.append(unit)
-            distribution[unit.committee, default: [:]][unit.grade.rawValue, default: 0] += 1
+            units.reserveCapacity(rows.count)
+            for row in rows {
+                units.append(
+                    GradedUnit(
+                        code: try row.decode(UnitCode.self, column: "unit_code"),
+                        committee: try row.decode(String.self, column: "committee"),
+                        source: try row.decode(String.self, column: "source"),
+                        total: try Score(parsing: try row.decode(String.self, column: "total")),
+                        band: UnitGrade(rawValue: try row.decode(String.self, column: "band")) ?? .poor,
+                        grade: UnitGrade(rawValue: try row.decode(String.self, column: "grade")) ?? .poor,
+                        reasons: try row.decode(PostgresJSON.self, column: "reasons").decode([GradeReason].self)
+                    )
+                )
+            }
         }
         let ungraded = try await connection.query(
             """
@@ -563,6 +589,8 @@ public struct GradingStore: Sendable {
             cycle: cycle,
             state: GradingState(rawValue: try head.decode(String.self, column: "state")) ?? .proposed,
             units: units,
+            unitsTotal: total,
+            unitsOffset: page.offset,
             ungraded: ungraded,
             conflicts: conflicts,
             decisions: try head.decode(PostgresJSON.self, column: "decisions").decode([TieDecision].self),
@@ -575,9 +603,9 @@ public struct GradingStore: Sendable {
     }
 
     static func auditSummary(_ result: GradingResult) -> [String: String] {
-        var details = ["graded": String(result.units.count), "conflicts": String(result.conflicts.count), "state": result.state.rawValue]
+        var details = ["graded": String(result.unitsTotal), "conflicts": String(result.conflicts.count), "state": result.state.rawValue]
         for grade in UnitGrade.allCases {
-            details[grade.rawValue] = String(result.units.count { $0.grade == grade })
+            details[grade.rawValue] = String(result.distribution.values.reduce(0) { $0 + ($1[grade.rawValue] ?? 0) })
         }
         return details
     }

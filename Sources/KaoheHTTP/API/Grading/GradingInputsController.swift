@@ -119,7 +119,12 @@ struct GradingInputsController: Sendable {
         try APIBody.requireMediaType(request, ["application/json"])
         let input = try APIBody.decode(RatioRulingsInput.self, from: try await APIBody.read(request, limit: Self.maxBody))
         return try APIBody.json(
-            try await grading.setRatioRulings(cycle: scope.cycleRef, rulings: input.rulings, principal: scope.principal)
+            try await grading.setRatioRulings(
+                cycle: scope.cycleRef,
+                rulings: input.rulings,
+                principal: scope.principal,
+                units: try GradingController.page(request)
+            )
         )
     }
 

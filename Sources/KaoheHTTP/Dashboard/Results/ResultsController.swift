@@ -45,13 +45,13 @@ struct ResultsController: Sendable {
     /// 生成等次建议.
     @Sendable func propose(_ page: CyclePage, _ form: FormBody) async throws {
         try page.requireOffice()
-        _ = try await dashboard.stores.grading.propose(cycle: page.cycleRef, principal: page.principal)
+        _ = try await dashboard.stores.grading.propose(cycle: page.cycleRef, principal: page.principal, units: .none)
     }
 
     /// 确认等次.
     @Sendable func confirm(_ page: CyclePage, _ form: FormBody) async throws {
         try page.requireOffice()
-        _ = try await dashboard.stores.grading.confirm(cycle: page.cycleRef, principal: page.principal)
+        _ = try await dashboard.stores.grading.confirm(cycle: page.cycleRef, principal: page.principal, units: .none)
     }
 
     /// 开始公示: from today, or from `opensOn` (YYYY-MM-DD).
@@ -78,11 +78,12 @@ struct ResultsController: Sendable {
             UnitCode(String($0.key.dropFirst("favoured_".count)))
         }.sorted()
         let grading = dashboard.stores.grading
-        let earlier = try await grading.current(cycle: page.cycleRef)?.decisions ?? []
+        let earlier = try await grading.current(cycle: page.cycleRef, units: .none)?.decisions ?? []
         _ = try await grading.decide(
             cycle: page.cycleRef,
             decisions: earlier + [TieDecision(cut: cut, favoured: favoured, reference: reference)],
-            principal: page.principal
+            principal: page.principal,
+            units: .none
         )
     }
 
