@@ -89,9 +89,12 @@ struct SpotCheckBody: Encodable {
     var strata: String?
 }
 
-/// The JSON of `PUT …/cycles/{cycle}/units`.
+/// The JSON of `PUT …/cycles/{cycle}/units`: exactly one of the units by code, `"all": true` (every
+/// unit of the county's register) or the units of some committees — the desk's three ways.
 struct EnrolmentInput: Decodable {
-    var units: [UnitCode]
+    var units: [UnitCode]?
+    var all: Bool?
+    var committees: [String]?
 }
 
 /// The answer to an enrolment.

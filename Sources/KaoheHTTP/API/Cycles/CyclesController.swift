@@ -16,13 +16,22 @@ struct CyclesController: Sendable {
     let registry: RegistryStore
     let idempotency: IdempotencyStore
 
-    /// Cycle definitions and enrolment lists are small.
+    /// Cycle definitions are small.
     static let maxBodySize = 1024 * 1024
+    /// An enrolment lists every unit of a county, or of a province: 50,000 codes are ~1.05 MB of
+    /// JSON; 32 MiB holds 1.5 million.
+    static let maxEnrolmentSize = 32 * 1024 * 1024
 
     func register(on api: APIRoutes) {
         api.write(.put, "/counties/{county}/cycles/{cycle}", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: putCycle)
         api.on(.get, "/counties/{county}/cycles/{cycle}", use: getCycle)
-        api.write(.put, "/counties/{county}/cycles/{cycle}/units", idempotency: idempotency, maxBodySize: Self.maxBodySize, use: putUnits)
+        api.write(
+            .put,
+            "/counties/{county}/cycles/{cycle}/units",
+            idempotency: idempotency,
+            maxBodySize: Self.maxEnrolmentSize,
+            use: putUnits
+        )
         api.write(
             .post,
             "/counties/{county}/cycles/{cycle}/steps/{step}/close",
@@ -70,13 +79,45 @@ struct CyclesController: Sendable {
         return try APIBody.json(CycleBody(cycle))
     }
 
-    /// `PUT …/cycles/{cycle}/units`: the enrolled units, each a valid code, none twice.
+    /// `PUT …/cycles/{cycle}/units`: the enrolled units — listed (each a valid code, none twice),
+    /// every unit of the register (`"all": true`), or those of some committees.
     @Sendable func putUnits(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let (principal, county, cycleID) = try Self.office(context)
         try APIBody.requireMediaType(request, ["application/json"])
-        let input = try APIBody.decode(EnrolmentInput.self, from: try await APIBody.read(request, limit: Self.maxBodySize))
+        let input = try APIBody.decode(EnrolmentInput.self, from: try await APIBody.read(request, limit: Self.maxEnrolmentSize))
+        let ways = [input.units != nil, input.all != nil, input.committees != nil].count { $0 }
+        guard ways == 1 else {
+            throw ProblemDetails.invalid(
+                "/units",
+                rule: "cycle.enrolment-one-way",
+                "请只用一种方式指定参加单位:units(单位代码)、all(全部登记单位)或 committees(专考委) / give exactly one of units, all, committees"
+            )
+        }
+        let units: [UnitCode]
+        if let all = input.all {
+            guard all else {
+                throw ProblemDetails.invalid("/all", rule: "cycle.enrolment-one-way", "all 只能为 true / all must be true")
+            }
+            units = try await registry.units(county: county).map(\.code)
+        } else if let committees = input.committees {
+            guard !committees.isEmpty else {
+                throw ProblemDetails.invalid("/committees", rule: "cycle.enrolment-one-way", "请至少列出一个专考委 / name at least one committee")
+            }
+            let known = Set(try await registry.committees(county: county).map(\.id))
+            for (index, committee) in committees.enumerated() where !known.contains(committee) {
+                throw ProblemDetails.invalid(
+                    "/committees/\(index)",
+                    rule: "registry.committee",
+                    "专考委“\(committee)”未在本县登记 / committee \(committee) is not in the county's registry"
+                )
+            }
+            let chosen = Set(committees)
+            units = try await registry.units(county: county).filter { chosen.contains($0.committee) }.map(\.code)
+        } else {
+            units = input.units ?? []
+        }
         var seen = Set<UnitCode>()
-        for (index, code) in input.units.enumerated() {
+        for (index, code) in units.enumerated() {
             do {
                 _ = try code.validated()
             } catch {
@@ -88,10 +129,10 @@ struct CyclesController: Sendable {
         }
         let (added, removed) = try await cycles.enrol(
             cycle: CycleRef(county: county, cycle: cycleID),
-            units: input.units,
+            units: units,
             actor: principal.actor
         )
-        return try APIBody.json(EnrolmentBody(cycle: cycleID, units: input.units.sorted(), added: added, removed: removed))
+        return try APIBody.json(EnrolmentBody(cycle: cycleID, units: units.sorted(), added: added, removed: removed))
     }
 
     /// `POST …/steps/{step}/close`: closes an open step now.
