@@ -72,6 +72,36 @@ struct ApplicationRoleTests {
         await owner.close()
     }
 
+    @Test("kaohe_app refreshes the grading tables' statistics through analyze_grading_tables once a grading wrote 200 rows, not before")
+    func gradingStatistics() async throws {
+        let base = CycleFilingStoreTests()
+        let owner = try await base.setUp()
+        let role = ApplicationRole(name: "kaohe_app_statistics")
+        try await role.create(on: owner)
+        try await role.grant(on: owner)
+        let app = PostgresClient(configuration: owner.configuration.withUser(role.name), logger: TestCluster.logger("test.role"))
+        func reltuples(_ table: String) async throws -> Double {
+            try await owner.query("SELECT reltuples::float8 AS n FROM pg_class WHERE relname = \(table)").one().decode(
+                Double.self,
+                column: "n"
+            )
+        }
+        // Never analyzed: -1. Below the threshold nothing runs; at it, the function does, as the
+        // schema's owner (ANALYZE by kaohe_app itself would be skipped: it owns no table).
+        #expect(try await reltuples("unit_grades") == -1)
+        #expect(try await reltuples("roster_checks") == -1)
+        try await app.withConnection { try await GradingStore.analyzeAfter(grades: 199, checks: 199, on: $0) }
+        #expect(try await reltuples("unit_grades") == -1)
+        #expect(try await reltuples("roster_checks") == -1)
+        try await app.withConnection { try await GradingStore.analyzeAfter(grades: 200, checks: 0, on: $0) }
+        #expect(try await reltuples("unit_grades") == 0)
+        #expect(try await reltuples("roster_checks") == -1)
+        try await app.withConnection { try await GradingStore.analyzeAfter(grades: 0, checks: 5000, on: $0) }
+        #expect(try await reltuples("roster_checks") == 0)
+        await app.close()
+        await owner.close()
+    }
+
     static func sqlState(_ client: PostgresClient, _ statement: String) async -> String? {
         do {
             try await client.execute(PostgresQuery(unsafeSQL: statement))
