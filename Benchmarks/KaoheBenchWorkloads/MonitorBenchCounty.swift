@@ -6,7 +6,7 @@ public import Postgres
 /// 监控基准县: the county the monitor is measured on (issue 5 item 7: 500 units, 25,000 staff) —
 /// `kaohe-bench monitor` builds it with this generator.
 /// County 990101 基准县: `units` units in 4 committees, one department; cycle 2026 with every step
-/// open; each unit's committee assessment (totals spread 76.00, 76.03, …, so no ties), a roster of
+/// open; each unit's committee assessment (totals spread 76.00, 76.03, …: no ties up to 500 units, repeating past that), a roster of
 /// `staffPerUnit` staff (12 proposed 优秀 — over quota for most units, so the monitor carries open
 /// violations — one 基本合格, the rest 合格), and the office's grading proposal. Filed through the
 /// stores (each filing in its own transaction with its audit entry, as over the API), then
@@ -48,7 +48,14 @@ public struct MonitorBenchCounty: Sendable {
     }
 
     /// Builds the county in a migrated, empty database; `progress` is told after each 100 units.
-    public func build(client: PostgresClient, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Built {
+    /// The units file `concurrently` at a time (each still its own filing and audit entry, batched
+    /// by `FilingBatcher` as concurrent requests are); `propose` false leaves the grading to the caller.
+    public func build(
+        client: PostgresClient,
+        concurrently: Int = 1,
+        propose: Bool = true,
+        progress: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Built {
         let county = Self.county
         let codes = (1...units).map(Self.code)
         try await RegistryStore(client: client).enrol(
@@ -102,25 +109,48 @@ public struct MonitorBenchCounty: Sendable {
             let score = n <= 12 ? 95 : (n == staffPerUnit ? 65 : 80)
             return RosterLine(line: n, staff: StaffRecord(staffNo: "\(n)", score: Score(points: score), grade: grade), name: "职工\(n)")
         }
-        for (index, code) in codes.enumerated() {
-            let committee = committeePrincipals[Self.committees[index % Self.committees.count]]!
+        let cycle = CycleRef(county: county, cycle: Self.cycle)
+        let principals = committeePrincipals
+        let fileUnit: @Sendable (Int) async throws -> Void = { index in
             _ = try await filings.fileAssessment(
-                cycle: CycleRef(county: county, cycle: Self.cycle),
-                unit: code,
-                sheet: Self.sheet(keyTasksHundredths: 500 + 3 * index),
-                principal: committee
+                cycle: cycle,
+                unit: codes[index],
+                // 5.00, 5.03, … 19.97 for the first 500 units (no ties); past that 重点任务 wraps
+                // within its maximum of 20, and totals repeat (ties, as a province has).
+                sheet: Self.sheet(keyTasksHundredths: 500 + (3 * index) % 1501),
+                principal: principals[Self.committees[index % Self.committees.count]]!
             )
-            _ = try await filings.fileRoster(
-                cycle: CycleRef(county: county, cycle: Self.cycle),
-                unit: code,
-                lines: roster,
-                collectiveAward: false,
-                principal: office
-            )
-            if (index + 1) % 100 == 0 { progress(index + 1) }
+            _ = try await filings.fileRoster(cycle: cycle, unit: codes[index], lines: roster, collectiveAward: false, principal: office)
+        }
+        let width = max(1, concurrently)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 0
+            var done = 0
+            while next < min(width, codes.count) {
+                let index = next
+                group.addTask {
+                    try await fileUnit(index)
+                    return index
+                }
+                next += 1
+            }
+            while try await group.next() != nil {
+                done += 1
+                if done % 100 == 0 { progress(done) }
+                if next < codes.count {
+                    let index = next
+                    group.addTask {
+                        try await fileUnit(index)
+                        return index
+                    }
+                    next += 1
+                }
+            }
         }
         try await Self.loadYearsAhead(client: client, actor: office.actor)
-        _ = try await GradingStore(client: client).propose(cycle: CycleRef(county: county, cycle: Self.cycle), principal: office)
+        if propose {
+            _ = try await GradingStore(client: client).propose(cycle: CycleRef(county: county, cycle: Self.cycle), principal: office)
+        }
         try await client.execute("ANALYZE")
         return Built(office: office, officeToken: token, codes: codes)
     }
@@ -145,7 +175,7 @@ public struct MonitorBenchCounty: Sendable {
         }
     }
 
-    static func sheet(keyTasksHundredths: Int) -> UnitScoreSheet {
+    public static func sheet(keyTasksHundredths: Int) -> UnitScoreSheet {
         var scores: [String: Score] = ["key_tasks": Score(hundredths: Int64(keyTasksHundredths))]
         for (id, points) in [
             ("main_duties", 28), ("registration", 9), ("innovation", 4), ("excellence", 6), ("staff_eval", 3), ("client_eval", 4),
