@@ -37,7 +37,7 @@ extension FilingStore {
             assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
             assessment: assessment
         )
-        let staff = try await connection.query(
+        let lines = try await connection.query(
             """
             SELECT r.staff_no, r.score::text AS score, coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
                    r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
@@ -46,7 +46,9 @@ extension FilingStore {
             WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit) AND r.version = \(rosterVersion)
             ORDER BY r.line
             """
-        ).map { try StaffRecord(rosterRow: $0) }
+        )
+        let columns = try StaffRecordColumns(lines)
+        let staff = try lines.map { try StaffRecord(rosterRow: $0, columns: columns) }
         let summary = try checkRoster(staff, unit: unit, basis: basis, collectiveAward: try row.decode(Bool.self, column: "award"))
         guard let quota = summary.quota, let mustGiveUp = summary.mustGiveUp else { return }
         let report = RosterReport(

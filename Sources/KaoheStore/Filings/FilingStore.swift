@@ -528,8 +528,9 @@ public struct FilingStore: Sendable {
             ORDER BY line
             """
         )
+        let columns = try StaffRecordColumns(rows)
         return try rows.map { row in
-            let staff = try StaffRecord(rosterRow: row)
+            let staff = try StaffRecord(rosterRow: row, columns: columns)
             return RosterLine(
                 line: try row.decode(Int.self, column: "line"),
                 staff: staff,

@@ -683,19 +683,36 @@ public struct GradingStore: Sendable {
             var grade: UnitGrade
             var staff: [(line: Int, record: StaffRecord)]
         }
+        // Columns found once; a unit's lines arrive together or not (a hash join), so the unit
+        // is looked up only when the code changes.
+        let columns = try StaffRecordColumns(rows)
+        let (unitColumn, versionColumn, awardColumn, gradeColumn, lineColumn) = (
+            try rows.column("unit_code"), try rows.column("version"), try rows.column("award"), try rows.column("unit_grade"),
+            try rows.column("line")
+        )
         var byUnit: [UnitCode: Unit] = [:]
+        var current: (code: UnitCode, unit: Unit)?
         for row in rows {
-            let code = try row.decode(UnitCode.self, column: "unit_code")
-            if byUnit[code] == nil {
-                byUnit[code] = Unit(
-                    version: try row.decode(Int.self, column: "version"),
-                    award: try row.decode(Bool.self, column: "award"),
-                    grade: UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor,
-                    staff: []
-                )
+            let code = try row.decode(UnitCode.self, at: unitColumn)
+            if current?.code != code {
+                if let current { byUnit[current.code] = current.unit }
+                if let seen = byUnit.removeValue(forKey: code) {
+                    current = (code, seen)
+                } else {
+                    current = (
+                        code,
+                        Unit(
+                            version: try row.decode(Int.self, at: versionColumn),
+                            award: try row.decode(Bool.self, at: awardColumn),
+                            grade: UnitGrade(rawValue: try row.decode(String.self, at: gradeColumn)) ?? .poor,
+                            staff: []
+                        )
+                    )
+                }
             }
-            byUnit[code]!.staff.append((try row.decode(Int.self, column: "line"), try StaffRecord(rosterRow: row)))
+            current!.unit.staff.append((try row.decode(Int.self, at: lineColumn), try StaffRecord(rosterRow: row, columns: columns)))
         }
+        if let current { byUnit[current.code] = current.unit }
         let check = RosterCheck(policy: policy)
         return byUnit.sorted { $0.key < $1.key }.map { code, unit in
             let findings = check.lines(unit.staff.sorted { $0.line < $1.line }.map(\.record))

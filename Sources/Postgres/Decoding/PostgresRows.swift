@@ -21,6 +21,19 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     /// The result's column names, in order.
     public var columnNames: [String] { storage.columnNames }
 
+    /// The position of the column `name`, to decode many rows with `decode(_:at:)` without looking
+    /// the name up in every one.
+    public func column(_ name: String) throws -> Int {
+        guard let index = storage.columnIndex[name] else {
+            throw PostgresError(
+                code: .decoding,
+                column: name,
+                message: "the result has no column \(name) (columns: \(storage.columnNames.joined(separator: ", ")))"
+            )
+        }
+        return index
+    }
+
     /// The result's column types, in order.
     public var columnTypes: [PostgresDataType] { storage.columnTypes }
 
