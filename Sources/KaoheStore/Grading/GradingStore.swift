@@ -474,14 +474,14 @@ public struct GradingStore: Sendable {
         )
     }
 
-    /// Writes the grading row and every unit's grade (one statement: rows whose grade, total,
-    /// source or reasons changed are updated, new ones inserted — `ON CONFLICT DO NOTHING` skips
-    /// the rest by the primary key; a `NOT EXISTS` over the table being inserted into scanned it
-    /// once per row when the statistics said it was empty, 1 s for 10,000 units — the rest neither
-    /// rewritten nor locked — an `INSERT … ON CONFLICT DO UPDATE … WHERE` locks every row it meets — so a
-    /// re-proposal leaves no dead tuples behind; the cycle's row lock, taken by `mutate`, keeps
-    /// any other writer of the cycle's grades out meanwhile), and re-checks the rosters whose grade
-    /// moved.
+    /// Writes the grading row and every unit's grade, and re-checks the rosters whose grade moved.
+    /// The units already graded are read first; then those no longer graded are deleted, the others
+    /// updated where their grade, total, source or reasons changed (the rest neither rewritten nor
+    /// locked, so a re-proposal leaves no dead tuples; `INSERT … ON CONFLICT DO UPDATE … WHERE`
+    /// locked every row it met), and the new ones inserted — each statement by key, on its own
+    /// rows only (a `NOT EXISTS` over the table being inserted into was planned on the statistics
+    /// of an empty table and scanned it once per row: 1 s for 10,000 units). The cycle's row lock,
+    /// taken by `mutate`, keeps any other writer of the cycle's grades out meanwhile.
     static func store(
         _ proposal: CohortProposal,
         sources: [UnitCode: String],
@@ -502,42 +502,70 @@ public struct GradingStore: Sendable {
                 conflicts = EXCLUDED.conflicts, proposed_by = EXCLUDED.proposed_by, proposed_at = now()
             """
         )
-        let units = proposal.units
-        let codes = units.map(\.code)
-        // NOT IN a subquery: a hashed anti-join (`<> ALL (array)` compares every row with every code).
-        try await connection.execute(
-            """
-            DELETE FROM roster_checks WHERE county = \(county) AND cycle = \(cycle) AND unit_code::text NOT IN (SELECT unnest(\(PostgresArray(codes))::text[]))
-            """
+        // Which units have a grade already: the rest are new, and those no longer graded go. Each
+        // statement below then touches only its own rows, by key, whatever the statistics say.
+        let existing = Set(
+            try await connection.query("SELECT unit_code FROM unit_grades WHERE county = \(county) AND cycle = \(cycle)").map {
+                try $0.decode(UnitCode.self, at: 0)
+            }
         )
-        try await connection.execute(
-            """
-            DELETE FROM unit_grades WHERE county = \(county) AND cycle = \(cycle) AND unit_code::text NOT IN (SELECT unnest(\(PostgresArray(codes))::text[]))
-            """
-        )
-        let inserted = try await connection.execute(
-            """
-            WITH x AS MATERIALIZED (
-                SELECT u::char(18) AS unit_code, c AS committee, s AS source, t::numeric AS total, b AS band, g AS grade, r::jsonb AS reasons
-                FROM unnest(\(PostgresArray(codes.map(\.rawValue))), \(PostgresArray(units.map(\.committee))),
-                            \(PostgresArray(units.map { sources[$0.code] ?? "committee" })), \(PostgresArray(units.map(\.total.description))),
-                            \(PostgresArray(units.map(\.band.rawValue))), \(PostgresArray(units.map(\.grade.rawValue))),
-                            \(PostgresArray(units.map { StoredJSON.reasons($0.reasons) }))) AS x(u, c, s, t, b, g, r)
-            ), changed AS (
-                UPDATE unit_grades g SET committee = x.committee, source = x.source, total = x.total, band = x.band, grade = x.grade,
-                       reasons = x.reasons, updated_at = now()
-                FROM x
-                WHERE g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = x.unit_code
-                  AND (g.committee, g.source, g.total, g.band, g.grade, g.reasons)
-                      IS DISTINCT FROM (x.committee, x.source, x.total, x.band, x.grade, x.reasons)
-                RETURNING 1
+        let graded = Set(proposal.units.map(\.code))
+        let gone = existing.subtracting(graded).map(\.rawValue)
+        if !gone.isEmpty {
+            for table in ["roster_checks", "unit_grades"] {
+                try await connection.execute(
+                    """
+                    DELETE FROM \(unescaped: table) WHERE county = \(county) AND cycle = \(cycle) AND unit_code = ANY (\(PostgresArray(gone))::char(18)[])
+                    """
+                )
+            }
+        }
+        // The grade rows as columns (arrays), each unit's reasons as JSON text (`StoredJSON`).
+        struct Columns {
+            var codes: [String] = [], committees: [String] = [], sources: [String] = [], totals: [String] = []
+            var bands: [String] = [], grades: [String] = [], reasons: [String] = []
+        }
+        var known = Columns()
+        var new = Columns()
+        for unit in proposal.units {
+            func add(_ columns: inout Columns) {
+                columns.codes.append(unit.code.rawValue)
+                columns.committees.append(unit.committee)
+                columns.sources.append(sources[unit.code] ?? "committee")
+                columns.totals.append(unit.total.description)
+                columns.bands.append(unit.band.rawValue)
+                columns.grades.append(unit.grade.rawValue)
+                columns.reasons.append(StoredJSON.reasons(unit.reasons))
+            }
+            if existing.contains(unit.code) { add(&known) } else { add(&new) }
+        }
+        if !known.codes.isEmpty {
+            let k = known
+            try await connection.execute(
+                """
+                UPDATE unit_grades g SET committee = x.c, source = x.s, total = x.t::numeric, band = x.b, grade = x.g, reasons = x.r::jsonb,
+                       updated_at = now()
+                FROM unnest(\(PostgresArray(k.codes)), \(PostgresArray(k.committees)), \(PostgresArray(k.sources)),
+                            \(PostgresArray(k.totals)), \(PostgresArray(k.bands)), \(PostgresArray(k.grades)),
+                            \(PostgresArray(k.reasons))) AS x(u, c, s, t, b, g, r)
+                WHERE g.county = \(county) AND g.cycle = \(cycle) AND g.unit_code = x.u::char(18)
+                  AND (g.committee, g.source, g.total, g.band, g.grade, g.reasons) IS DISTINCT FROM (x.c, x.s, x.t::numeric, x.b, x.g, x.r::jsonb)
+                """
             )
-            INSERT INTO unit_grades (county, cycle, unit_code, committee, source, total, band, grade, reasons)
-            SELECT \(county), \(cycle), x.unit_code, x.committee, x.source, x.total, x.band, x.grade, x.reasons
-            FROM x
-            ON CONFLICT (county, cycle, unit_code) DO NOTHING
-            """
-        )
+        }
+        let n = new
+        let inserted =
+            n.codes.isEmpty
+            ? 0
+            : try await connection.execute(
+                """
+                INSERT INTO unit_grades (county, cycle, unit_code, committee, source, total, band, grade, reasons)
+                SELECT \(county), \(cycle), x.u, x.c, x.s, x.t::numeric, x.b, x.g, x.r::jsonb
+                FROM unnest(\(PostgresArray(n.codes)), \(PostgresArray(n.committees)), \(PostgresArray(n.sources)),
+                            \(PostgresArray(n.totals)), \(PostgresArray(n.bands)), \(PostgresArray(n.grades)),
+                            \(PostgresArray(n.reasons))) AS x(u, c, s, t, b, g, r)
+                """
+            )
         try await analyzeAfter(grades: inserted, checks: 0, on: connection)
         try await refreshRosterChecks(on: connection, cycle: ref, units: nil, final: state != .proposed)
         return try await load(on: connection, cycle: ref, page: page)!
@@ -813,9 +841,9 @@ public struct GradingStore: Sendable {
                                     AND c.grade_counts IS NOT NULL) AS lines_checked,
                        coalesce(c.unit_grade = g.grade, false) AS same_grade
                 FROM unit_grades g
-                JOIN LATERAL (SELECT max(f.version) AS version FROM filings f
-                              WHERE f.county = g.county AND f.cycle = g.cycle AND f.unit_code = g.unit_code AND f.kind = 'roster') l
-                     ON l.version IS NOT NULL
+                -- Each unit's latest roster, grouped in one pass over the index (not a probe per unit).
+                JOIN (SELECT unit_code, max(version) AS version FROM filings
+                      WHERE county = \(county) AND cycle = \(cycle) AND kind = 'roster' GROUP BY unit_code) l ON l.unit_code = g.unit_code
                 LEFT JOIN roster_checks c ON c.county = g.county AND c.cycle = g.cycle AND c.unit_code = g.unit_code
                 WHERE g.county = \(county) AND g.cycle = \(cycle)
                   AND (c.unit_code IS NULL OR c.basis <> 'grading' OR c.roster_version <> l.version
