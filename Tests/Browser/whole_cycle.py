@@ -291,10 +291,21 @@ def run(b, args, work):
         form = b.form("/assessment")
         for name, value in sheet_values(i).items():
             b.set_value(name, value, form)
+        if i == 0:
+            # 创先争优 itemised: two awards (6 + 4), the score left blank for the server to sum.
+            b.set_value("scores.excellence", "", form)
+            for row, (achievement, level, points) in enumerate([("全国文明单位", "国家级", "6"), ("省级先进集体", "省级", "4")]):
+                b.set_value(f"awards[{row}].achievement", achievement, form)
+                Select(b.field(f"awards[{row}].level", form)).select_by_visible_text(level)
+                b.set_value(f"awards[{row}].points", points, form)
         page = b.submit(b.button("计算合计(不报送)", form))
         b.expect(f"合计预览(尚未报送):综合得分 {total_of(i):.2f}" in page, f"unit {i + 1}: the preview is not {total_of(i):.2f}")
+        if i == 0:
+            b.expect(b.field("scores.excellence").get_attribute("value") == "10", "the awards' sum is not filled in as 创先争优")
         page = b.submit(b.button("报送评分", b.form("/assessment")))
         b.expect(f"综合得分 {total_of(i):.2f}" in page, f"unit {i + 1}: the total is not {total_of(i):.2f}")
+        if i == 0:
+            b.expect(b.field("awards[1].achievement").get_attribute("value") == "省级先进集体", "the filed awards are not shown again")
 
     b.step = "卫健 scores all its units from one workbook (the template filled, saved by LibreOffice as .xlsx)"
     b.login("c-health", passwords["c-health"])
