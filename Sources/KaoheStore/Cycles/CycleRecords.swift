@@ -132,3 +132,23 @@ public struct Cycle: Sendable, Hashable {
     /// The database clock when this was read.
     public var now: Date
 }
+
+/// Which units a cycle enrols: the three ways the desk, the API and the CLI offer.
+public enum EnrolmentChoice: Sendable, Hashable {
+    /// These units, by code.
+    case units([UnitCode])
+    /// Every unit of the county's register.
+    case everyRegisteredUnit
+    /// The units of these committees (each must be registered).
+    case committees([String])
+}
+
+/// What an enrolment did: the units now enrolled, those added and those removed (each by code).
+public struct EnrolmentOutcome: Sendable, Hashable {
+    /// Every unit enrolled now.
+    public var units: [UnitCode]
+    /// Units that were not enrolled before.
+    public var added: [UnitCode]
+    /// Units enrolled before and no longer.
+    public var removed: [UnitCode]
+}

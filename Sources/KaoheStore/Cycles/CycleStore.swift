@@ -240,6 +240,15 @@ public struct CycleStore: Sendable {
     /// KaoheRules). A code not in the county's registry is refused, naming its index; a unit that
     /// already has filings cannot be removed. Returns the codes added and removed.
     public func enrol(cycle ref: CycleRef, units: [UnitCode], actor: String) async throws -> (added: [UnitCode], removed: [UnitCode]) {
+        let outcome = try await enrol(cycle: ref, choosing: .units(units), actor: actor)
+        return (outcome.added, outcome.removed)
+    }
+
+    /// Sets the units enrolled in the cycle to the ones `choice` names — listed, every unit of the
+    /// county's register, or those of some committees (the desk's, the API's and the CLI's three
+    /// ways) — read in the enrolment's own transaction. A committee not in the register is refused,
+    /// naming its index (`/committees/N`); otherwise as `enrol(cycle:units:actor:)`.
+    public func enrol(cycle ref: CycleRef, choosing choice: EnrolmentChoice, actor: String) async throws -> EnrolmentOutcome {
         let (county, cycle) = (ref.county, ref.cycle)
         do {
             return try await client.withTransaction { connection in
@@ -249,6 +258,40 @@ public struct CycleStore: Sendable {
                     ).first != nil
                 else {
                     throw CycleError(.notFound, "考核周期“\(cycle)”不存在 / cycle \(cycle) was not found", rule: "cycle.exists")
+                }
+                let units: [UnitCode]
+                switch choice {
+                case .units(let listed):
+                    units = listed
+                case .everyRegisteredUnit:
+                    units = try await connection.query("SELECT code FROM units WHERE county = \(county) ORDER BY code").map {
+                        try $0.decode(UnitCode.self, at: 0)
+                    }
+                case .committees(let committees):
+                    guard !committees.isEmpty else {
+                        throw CycleError(
+                            .invalid,
+                            "请至少选择一个专考委 / name at least one committee",
+                            field: "/committees",
+                            rule: "cycle.enrolment-one-way"
+                        )
+                    }
+                    let known = Set(
+                        try await connection.query("SELECT committee FROM committees WHERE county = \(county)").map {
+                            try $0.decode(String.self, at: 0)
+                        }
+                    )
+                    for (index, committee) in committees.enumerated() where !known.contains(committee) {
+                        throw CycleError(
+                            .invalid,
+                            "专考委“\(committee)”未在本县登记 / committee \(committee) is not in the county's registry",
+                            field: "/committees/\(index)",
+                            rule: "registry.committee"
+                        )
+                    }
+                    units = try await connection.query(
+                        "SELECT code FROM units WHERE county = \(county) AND committee = ANY(\(PostgresArray(committees))) ORDER BY code"
+                    ).map { try $0.decode(UnitCode.self, at: 0) }
                 }
                 let known = Set(
                     try await connection.query(
@@ -329,7 +372,7 @@ public struct CycleStore: Sendable {
                         "count": String(wanted.count),
                     ]
                 )
-                return (added, removed)
+                return EnrolmentOutcome(units: wanted.sorted(), added: added, removed: removed)
             }
         } catch let error as CycleError {
             throw error

@@ -131,13 +131,12 @@ struct CycleEnrolCommand: AsyncParsableCommand {
         let (added, removed, count) = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) {
             client,
             principal in
-            let codes = all ? try await RegistryStore(client: client).units(county: target.county).map(\.code) : units
             let result = try await CycleStore(client: client).enrol(
                 cycle: target.cycleRef,
-                units: codes,
+                choosing: all ? .everyRegisteredUnit : .units(units),
                 actor: principal.actor
             )
-            return (result.added, result.removed, codes.count)
+            return (result.added, result.removed, result.units.count)
         }
         print("已参加 \(count) units enrolled in cycle \(target.cycle): \(added.count) added, \(removed.count) removed")
     }

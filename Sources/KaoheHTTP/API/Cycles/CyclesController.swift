@@ -93,29 +93,18 @@ struct CyclesController: Sendable {
                 "请只用一种方式指定参加单位:units(单位代码)、all(全部登记单位)或 committees(专考委) / give exactly one of units, all, committees"
             )
         }
-        let units: [UnitCode]
+        let choice: EnrolmentChoice
         if let all = input.all {
             guard all else {
                 throw ProblemDetails.invalid("/all", rule: "cycle.enrolment-one-way", "all 只能为 true / all must be true")
             }
-            units = try await registry.units(county: county).map(\.code)
+            choice = .everyRegisteredUnit
         } else if let committees = input.committees {
-            guard !committees.isEmpty else {
-                throw ProblemDetails.invalid("/committees", rule: "cycle.enrolment-one-way", "请至少列出一个专考委 / name at least one committee")
-            }
-            let known = Set(try await registry.committees(county: county).map(\.id))
-            for (index, committee) in committees.enumerated() where !known.contains(committee) {
-                throw ProblemDetails.invalid(
-                    "/committees/\(index)",
-                    rule: "registry.committee",
-                    "专考委“\(committee)”未在本县登记 / committee \(committee) is not in the county's registry"
-                )
-            }
-            let chosen = Set(committees)
-            units = try await registry.units(county: county).filter { chosen.contains($0.committee) }.map(\.code)
+            choice = .committees(committees)
         } else {
-            units = input.units ?? []
+            choice = .units(input.units ?? [])
         }
+        let units = input.units ?? []
         var seen = Set<UnitCode>()
         for (index, code) in units.enumerated() {
             do {
@@ -127,12 +116,8 @@ struct CyclesController: Sendable {
                 throw ProblemDetails.invalid("/units/\(index)", rule: "cycle.unit-duplicate", "单位“\(code)”重复 / unit listed twice")
             }
         }
-        let (added, removed) = try await cycles.enrol(
-            cycle: CycleRef(county: county, cycle: cycleID),
-            units: units,
-            actor: principal.actor
-        )
-        return try APIBody.json(EnrolmentBody(cycle: cycleID, units: units.sorted(), added: added, removed: removed))
+        let outcome = try await cycles.enrol(cycle: CycleRef(county: county, cycle: cycleID), choosing: choice, actor: principal.actor)
+        return try APIBody.json(EnrolmentBody(cycle: cycleID, units: outcome.units, added: outcome.added, removed: outcome.removed))
     }
 
     /// `POST …/steps/{step}/close`: closes an open step now.

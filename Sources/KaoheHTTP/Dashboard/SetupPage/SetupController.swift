@@ -51,21 +51,22 @@ struct SetupController: Sendable {
 
     @Sendable func enrol(_ page: CyclePage, _ form: FormBody) async throws {
         try page.requireOffice()
-        let registered = try await dashboard.registry.units(county: page.county.code)
-        let units: [UnitCode]
+        let choice: EnrolmentChoice
         switch form["mode"] {
         case "all":
-            units = registered.map(\.code)
+            choice = .everyRegisteredUnit
         case "committees":
-            let chosen = Set(form.fields.filter { $0.key.hasPrefix("committee_") && $0.value == "on" }.map { String($0.key.dropFirst(10)) })
+            let chosen = form.fields.filter { $0.key.hasPrefix("committee_") && $0.value == "on" }.map { String($0.key.dropFirst(10)) }
             guard !chosen.isEmpty else { throw FormRefusal(field: "mode", "请勾选至少一个专业考核委员会。") }
-            units = registered.filter { chosen.contains($0.committee) }.map(\.code)
+            choice = .committees(chosen.sorted())
         case "picked":
-            units = form.fields.filter { $0.key.hasPrefix("unit_") && $0.value == "on" }.map { UnitCode(String($0.key.dropFirst(5))) }
+            choice = .units(
+                form.fields.filter { $0.key.hasPrefix("unit_") && $0.value == "on" }.map { UnitCode(String($0.key.dropFirst(5))) }.sorted()
+            )
         default:
             throw FormRefusal(field: "mode", "请选择参加考核单位的范围。")
         }
-        _ = try await dashboard.stores.cycles.enrol(cycle: page.cycleRef, units: units.sorted(), actor: page.principal.actor)
+        _ = try await dashboard.stores.cycles.enrol(cycle: page.cycleRef, choosing: choice, actor: page.principal.actor)
     }
 
     func view(_ page: CyclePage) async throws -> SetupView {
