@@ -166,7 +166,7 @@ struct DashboardAssessmentFormTests {
             let twice = try row("awards[2].achievement")
             #expect(twice.contains(#"value="县先进集体""#) && twice.contains("同一事项“县先进集体”不得重复计分"), "\(twice)")
             #expect(try row("awards[3].achievement").contains(#"value="""#))
-            #expect(page.contains("<li>县级奖励:县级奖励合计2.00分,超过上限1.00分</li>"))
+            #expect(page.contains("<li>创先争优获奖明细:县级奖励合计2.00分,超过上限1.00分</li>"))
             #expect(!page.contains("duplicate-achievement") && !page.contains("<li>awards"))
             #expect(try await versions(d) == before)
 

@@ -576,8 +576,9 @@ public struct GradingStore: Sendable {
     /// new rows (a re-proposal of 2,000 units: 650 ms, against 10 with fresh statistics).
     static let analyzeThreshold = 200
 
-    /// Refreshes the statistics of unit_grades and roster_checks when `grades` or `checks` new rows
-    /// reach `analyzeThreshold` (a county's first proposal); nothing otherwise.
+    /// Refreshes the statistics of unit_grades and roster_checks when the rows a grading inserted
+    /// into the one (`grades`) or wrote into the other (`checks`, new or rewritten) reach
+    /// `analyzeThreshold` — a county's first proposal, or one that moved many grades; nothing otherwise.
     static func analyzeAfter(grades: Int, checks: Int, on connection: PostgresConnection) async throws {
         let (grades, checks) = (grades >= analyzeThreshold, checks >= analyzeThreshold)
         guard grades || checks else { return }

@@ -326,7 +326,7 @@ struct ScoreSheetForm: Sendable {
         switch parts[0] {
         case "scores", "notAssigned": return scheme.indicator(parts[1])?.name ?? parts[1]
         case "qualitative": return scheme.qualitative.first { $0.id == parts[1] }?.name ?? parts[1]
-        case "awards": return AwardLevel(rawValue: parts[1]).map { "\($0.chinese)奖励" } ?? "创先争优获奖明细"
+        case "awards": return "创先争优获奖明细"  // a level's cap: its message names the level
         default:
             for (prefix, name) in [("additions[", "加分"), ("deductions[", "减分"), ("awards[", "创先争优获奖")] where parts[0].hasPrefix(prefix) {
                 let index = Int(parts[0].dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
