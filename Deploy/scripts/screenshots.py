@@ -43,7 +43,14 @@ REFUSALS = {
         ("extension-in-past", "{cycle}/setup", "section#extend", {"deadline": "2020-01-06T17:00", "reason": "材料未齐"}),
         ("appeal-unknown-staff", "{cycle}/objections", "section.appeals-state", {"staffNo": "999999", "notifiedOn": "2026-12-01", "reason": "对结果有异议"}),
     ],
-    "committee": [("score-over-maximum", "{first}", "section.score-sheet", {"scores.key_tasks": "99"})],
+    "committee": [
+        ("score-over-maximum", "{first}", "section.score-sheet", {"scores.key_tasks": "99"}),
+        # 创先争优 itemised: two 县级 awards of 1 point each, over the level's cap of 1; the score left to the sum.
+        ("award-over-level-cap", "{first}", "section.score-sheet", {
+            "scores.excellence": "", "awards[0].achievement": "县先进集体", "awards[0].level": "county", "awards[0].points": "1",
+            "awards[1].achievement": "县文明单位", "awards[1].level": "county", "awards[1].points": "1"}),
+        ("award-without-level", "{first}", "section.score-sheet", {"awards[0].achievement": "全国文明单位", "awards[0].points": "6"}),
+    ],
 }
 
 
