@@ -194,8 +194,10 @@ struct IdempotencyStoreTests {
         #expect(ContinuousClock.now - began >= .milliseconds(IdempotencyStore.claimWait - 100))
 
         // A third arrives while the first is running, and the first ends within the wait: a replay.
+        // (Arriving after the first ended would replay too; a long sleep here only ate into the
+        // third's wait of `claimWait` on a loaded machine, where the first's commit can be slow.)
         let third = Task { try await once(keys, key: "c") { (.done(Self.ok("{}")), -1) } }
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(50))
         await gate.open()
         guard case .ran(1) = try await first.value else {
             Issue.record("first")
