@@ -25,16 +25,32 @@ public struct MonitorBenchCounty: Sendable {
     public var units: Int
     /// Staff per unit's roster.
     public var staffPerUnit: Int
+    /// Its code: `county` (990101) for the county measured, another for its neighbours.
+    public var code: CountyCode
+    /// Its cycle.
+    public var ref: CycleRef { CycleRef(county: code, cycle: Self.cycle) }
 
     /// A county of `units` units with `staffPerUnit` staff each (default: the issue's 500 × 50).
-    public init(units: Int = 500, staffPerUnit: Int = 50) {
+    public init(units: Int = 500, staffPerUnit: Int = 50, code: CountyCode = Self.county) {
         self.units = units
         self.staffPerUnit = staffPerUnit
+        self.code = code
     }
 
-    /// The `serial`th unit's code: `12990101` + 9 digits + the GB 32100 check symbol.
+    /// `count` counties of the same size beside the measured one (990102, 990103, …), built before
+    /// it so that its figures are taken in a database that also holds other counties (issue 21).
+    public func neighbours(_ count: Int) -> [MonitorBenchCounty] {
+        (0..<count).map { MonitorBenchCounty(units: units, staffPerUnit: staffPerUnit, code: CountyCode(rawValue: String(990_102 + $0))) }
+    }
+
+    /// The `serial`th unit's code of county 990101: `12990101` + 9 digits + the GB 32100 check symbol.
     public static func code(_ serial: Int) -> UnitCode {
-        UnitCode(UnifiedSocialCreditCode.publicInstitution(division: "990101", serial: serial))
+        MonitorBenchCounty().unitCode(serial)
+    }
+
+    /// The `serial`th unit's code in this county: `12` + its code + 9 digits + the check symbol.
+    public func unitCode(_ serial: Int) -> UnitCode {
+        UnitCode(UnifiedSocialCreditCode.publicInstitution(division: code, serial: serial))
     }
 
     /// What was built: the office's account and token (to call the API as the office).
@@ -56,10 +72,10 @@ public struct MonitorBenchCounty: Sendable {
         propose: Bool = true,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> Built {
-        let county = Self.county
-        let codes = (1...units).map(Self.code)
+        let county = code
+        let codes = (1...units).map(unitCode)
         try await RegistryStore(client: client).enrol(
-            county: County(code: county, name: "基准县"),
+            county: County(code: county, name: county == Self.county ? "基准县" : "邻县\(county.rawValue)"),
             committees: Self.committees.map { Committee(county: county, id: $0, name: "\($0)专考委") },
             departments: [Department(county: county, id: "dept", name: "主管部门")],
             units: codes.enumerated().map {
@@ -147,7 +163,7 @@ public struct MonitorBenchCounty: Sendable {
                 }
             }
         }
-        try await Self.loadYearsAhead(client: client, actor: office.actor)
+        try await Self.loadYearsAhead(client: client, county: county, actor: office.actor)
         if propose {
             _ = try await GradingStore(client: client).propose(cycle: CycleRef(county: county, cycle: Self.cycle), principal: office)
         }
@@ -159,7 +175,7 @@ public struct MonitorBenchCounty: Sendable {
     /// 公示 opened today and a staff appeal notified today reach into next year's calendar in late
     /// December: for this year and next, where no notice is built in, a **made-up** one (1 January
     /// only, and its source says it is not a State Council notice), as the tests load.
-    static func loadYearsAhead(client: PostgresClient, actor: String) async throws {
+    static func loadYearsAhead(client: PostgresClient, county: CountyCode, actor: String) async throws {
         let today = CivilDate(daysSinceEpoch: (Int(Date().timeIntervalSince1970) + 8 * 3600) / 86_400)
         for year in today.year...today.year + 1 where !WorkingDayCalendar.builtInYears.contains(year) {
             let newYear = try CivilDate(year: year, month: 1, day: 1)

@@ -127,6 +127,23 @@ struct BenchPagesForms {
             )
         )
         // 考核结果: a confirmation re-checks every roster as final; a new proposal makes them provisional again.
+        // Past 500 units the bench county's totals repeat: the ties at the cuts are decided first (the
+        // first units of each tie favoured), as the office would before confirming.
+        let grading = GradingStore(client: client)
+        if let current = try await grading.current(cycle: cycle, units: .none), !current.conflicts.isEmpty {
+            let decisions = current.conflicts.compactMap { conflict in
+                CohortCut(rawValue: conflict.kind).map {
+                    TieDecision(cut: $0, favoured: Array(conflict.units.prefix(conflict.seats)), reference: "基准")
+                }
+            }
+            _ = try await grading.decide(
+                cycle: cycle,
+                decisions: decisions,
+                principal: Principal(county: cycle.county, account: office, role: .office),
+                units: .none
+            )
+            Self.say("  (\(decisions.count) tie(s) at the cuts decided before confirming)")
+        }
         try await alternate(
             (
                 "office    生成等次建议 after a confirmation (every roster re-checked)", [303],

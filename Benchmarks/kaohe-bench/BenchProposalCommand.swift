@@ -17,7 +17,7 @@ import Prometheus
 /// eight at a time, no proposal yet — then kaohed's HTTP application in this process.
 ///
 /// Timed through HTTP with the office's token, each from writing the request to the last byte:
-/// - **first**: the cold proposal, every grade new and every roster checked from its lines;
+/// - **first**: the cold proposal, every grade new and every roster checked for the first time under a grade (from the findings its filing kept);
 /// - **again**: `--runs` proposals with nothing changed (after the first five runs on the
 ///   connection PostgreSQL may use a generic plan: the warm figure);
 /// - **after a change**: one unit's new assessment, then a proposal (`--runs` times, a different
@@ -143,7 +143,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
                 "  \(units) units, \(units * staffPerUnit) staff — answer \(first.bytes) bytes (the summary and the first 1,000 units):"
             )
             Self.say(
-                "    first (cold: every grade new, every roster checked from its lines): \(String(format: "%.0f", first.milliseconds[0])) ms"
+                "    first (cold: every grade new, every roster checked for the first time): \(String(format: "%.0f", first.milliseconds[0])) ms"
             )
             Self.say("    again, nothing changed [\(runs)×]: \(BenchMonitorCommand.summary(again.milliseconds))")
             Self.say("    after one unit re-scored [\(runs)×]: \(BenchMonitorCommand.summary(changed))")

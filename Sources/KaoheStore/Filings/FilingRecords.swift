@@ -141,6 +141,10 @@ public struct RosterSummary: Sendable, Hashable, Codable {
     public var mustGiveUp: Int?
     /// Every violation.
     public var violations: [RosterViolation]
+    /// How many lines hold each grade, by `StaffGrade` raw value (grades no line holds left out);
+    /// nil in summaries filed before it was kept. The grading checks the roster from these and the
+    /// violations without reading its lines again (`GradingStore.filedRosterChecks`).
+    public var gradeCounts: [String: Int]?
 
     /// Makes a summary.
     public init(
@@ -153,7 +157,8 @@ public struct RosterSummary: Sendable, Hashable, Codable {
         quotaBasis: String,
         quota: ExcellentQuota?,
         mustGiveUp: Int?,
-        violations: [RosterViolation]
+        violations: [RosterViolation],
+        gradeCounts: [String: Int]? = nil
     ) {
         self.policy = policy
         self.rows = rows
@@ -165,6 +170,7 @@ public struct RosterSummary: Sendable, Hashable, Codable {
         self.quota = quota
         self.mustGiveUp = mustGiveUp
         self.violations = violations
+        self.gradeCounts = gradeCounts
     }
 }
 

@@ -268,13 +268,16 @@ public struct FilingStore: Sendable {
     static func checkRoster(_ staff: [StaffRecord], unit: UnitCode, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
         let policyID = basis.policy
         let committee = basis.committee
-        let policy = try BuiltInPolicies.rosterPolicy(policyID)
+        let check = RosterCheck(policy: try BuiltInPolicies.rosterPolicy(policyID))
+        // The lines' findings once: the report below and the grade counts kept for the grading.
+        let findings = check.lines(staff)
+        let gradeCounts = Dictionary(uniqueKeysWithValues: findings.gradeCounts.map { ($0.key.rawValue, $0.value) })
         let assessment = try basis.assessment.map { try $0.decode(AssessmentContent.self) }
         if let assessment {
             let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
             let proposal = CohortEnforcement(policy: cyclePolicy.grading, scope: cyclePolicy.defaultCohortScope)
                 .provisional(UnitForGrading(code: unit, committee: committee, assessed: assessment.assessed))
-            let report = RosterCheck(policy: policy).check(staff, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)
+            let report = check.report(findings, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)
             return RosterSummary(
                 policy: policyID,
                 rows: staff.count,
@@ -286,10 +289,11 @@ public struct FilingStore: Sendable {
                     "按专考委考核评分(综合得分\(assessment.assessed.total)分)暂定单位等次为\(proposal.grade.chinese),未经比例控制和抽查核验,名额为暂定 / provisional: from the committee's latest assessment, before cohort ratios and the spot check",
                 quota: report.quota,
                 mustGiveUp: report.mustGiveUp,
-                violations: report.violations
+                violations: report.violations,
+                gradeCounts: gradeCounts
             )
         }
-        let report = RosterCheck(policy: policy).check(staff, unitGrade: .excellent, gradeIsFinal: false, award: collectiveAward)
+        let report = check.report(findings, unitGrade: .excellent, gradeIsFinal: false, award: collectiveAward)
         return RosterSummary(
             policy: policyID,
             rows: staff.count,
@@ -300,7 +304,8 @@ public struct FilingStore: Sendable {
             quotaBasis: "专考委尚未报送考核评分,单位等次未知,优秀名额暂无法计算;评定等次后重新核对 / unknown: no committee assessment yet; the quota is checked at grading",
             quota: nil,
             mustGiveUp: nil,
-            violations: report.violations.filter { $0.rule != .excellentQuota }
+            violations: report.violations.filter { $0.rule != .excellentQuota },
+            gradeCounts: gradeCounts
         )
     }
 

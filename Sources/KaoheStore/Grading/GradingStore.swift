@@ -817,6 +817,62 @@ public struct GradingStore: Sendable {
         }
     }
 
+    /// The checks of those of `units` whose latest roster was filed with its grade counts
+    /// (`RosterSummary.gradeCounts`) and has no staff grade changed by 复核, under their grade now:
+    /// derived from the filing's own line findings — its violations less the unit's rules — and
+    /// counts, the same report `rosterChecks` makes from the lines (a province's first proposal
+    /// then reads no line). The units left out are to be checked from their lines.
+    static func filedRosterChecks(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        units: [UnitCode],
+        final: Bool
+    ) async throws -> [RosterCheckOutcome] {
+        let (county, cycle) = (ref.county, ref.cycle)
+        guard let policy = try await rosterPolicy(on: connection, cycle: ref) else { return [] }
+        let check = RosterCheck(policy: policy)
+        // One column per grade (the raw values are fixed identifiers), so no JSON is decoded for a
+        // roster without violations.
+        let countColumns = StaffGrade.allCases.map { "coalesce((f.content->'gradeCounts'->>'\($0.rawValue)')::int, 0) AS n_\($0.rawValue)" }
+            .joined(separator: ", ")
+        let rows = try await connection.query(
+            """
+            SELECT f.unit_code, f.version, g.grade AS unit_grade, coalesce((f.content->>'collectiveAward')::boolean, false) AS award,
+                   \(unescaped: countColumns),
+                   CASE WHEN jsonb_array_length(f.content->'violations') > 0 THEN f.content->'violations' END AS violations
+            FROM (SELECT unit_code, max(version) AS version FROM filings
+                  WHERE county = \(county) AND cycle = \(cycle) AND kind = 'roster' AND unit_code = ANY (\(PostgresArray(units))::text[])
+                  GROUP BY unit_code) l
+            JOIN filings f ON f.county = \(county) AND f.cycle = \(cycle) AND f.unit_code = l.unit_code AND f.kind = 'roster'
+                 AND f.version = l.version
+            JOIN unit_grades g ON g.county = f.county AND g.cycle = f.cycle AND g.unit_code = f.unit_code
+            WHERE f.content ? 'gradeCounts'
+              AND NOT EXISTS (SELECT 1 FROM staff_appeals a WHERE a.county = f.county AND a.cycle = f.cycle
+                                                              AND a.unit_code = f.unit_code AND a.outcome = 'changed')
+            """
+        )
+        let countAt = try StaffGrade.allCases.map { try rows.column("n_\($0.rawValue)") }
+        let (unitColumn, versionColumn, gradeColumn, awardColumn, violationsColumn) = (
+            try rows.column("unit_code"), try rows.column("version"), try rows.column("unit_grade"), try rows.column("award"),
+            try rows.column("violations")
+        )
+        return try rows.map { row in
+            let grade = UnitGrade(rawValue: try row.decode(String.self, at: gradeColumn)) ?? .poor
+            let violations = try row.decode(PostgresJSON?.self, at: violationsColumn)?.decode([RosterViolation].self) ?? []
+            let findings = RosterLineFindings(
+                counts: try countAt.map { try row.decode(Int.self, at: $0) },
+                violations: violations.filter { !RosterLineFindings.unitRules.contains($0.rule) }
+            )
+            return RosterCheckOutcome(
+                unit: try row.decode(UnitCode.self, at: unitColumn),
+                version: try row.decode(Int.self, at: versionColumn),
+                grade: grade,
+                report: check.report(findings, unitGrade: grade, gradeIsFinal: final, award: try row.decode(Bool.self, at: awardColumn)),
+                counts: findings.gradeCounts
+            )
+        }
+    }
+
     /// Recomputes and stores the roster checks of `units` (a staff grade changed by 复核), or, with
     /// nil, of every graded unit whose stored check is stale: none yet, made from the committee's
     /// assessment, of an older roster version, under another unit grade, or provisional where the
@@ -872,7 +928,14 @@ public struct GradingStore: Sendable {
             }
             let remaining = stale.filter { !($0.linesChecked && $0.sameGrade) }
             let (unchecked, regraded) = (remaining.filter { !$0.linesChecked }.map(\.unit), remaining.filter(\.linesChecked).map(\.unit))
-            outcomes = unchecked.isEmpty ? [] : try await rosterChecks(on: connection, cycle: ref, units: unchecked, final: final)
+            // Never checked under this roster version: from the filing's own findings where it kept
+            // them, from the lines otherwise.
+            outcomes = unchecked.isEmpty ? [] : try await filedRosterChecks(on: connection, cycle: ref, units: unchecked, final: final)
+            let fromFilings = Set(outcomes.map(\.unit))
+            let fromLines = unchecked.filter { !fromFilings.contains($0) }
+            if !fromLines.isEmpty {
+                outcomes += try await rosterChecks(on: connection, cycle: ref, units: fromLines, final: final)
+            }
             if !regraded.isEmpty {
                 outcomes += try await regradedRosterChecks(on: connection, cycle: ref, units: regraded, final: final)
             }
