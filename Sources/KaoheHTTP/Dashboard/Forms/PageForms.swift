@@ -89,6 +89,7 @@ extension Dashboard {
         router.get(RouterPath(path)) { request, context -> DashboardPage in
             let page = try await cyclePage(context, current: current)
             var rendered = try await view(page)
+            rendered.showPage(TablePager.requested(request.uri.queryParameters["page"]), path: request.uri.path)
             if let done = request.uri.queryParameters.get("done"), let message = View.doneMessages[done] {
                 rendered.place(FormNotice(form: done, message: message, refused: false, values: [:]))
             }
@@ -105,6 +106,7 @@ extension Dashboard {
                         where [.invalid, .malformed, .conflict, .duplicate, .stepNotOpen, .stepClosed].contains(refusal.refusalKind)
                     {
                         var rendered = try await view(page)
+                        rendered.showPage(nil, path: String(request.uri.path.dropLast(form.name.count + 1)))
                         rendered.place(
                             FormNotice(
                                 form: form.name,

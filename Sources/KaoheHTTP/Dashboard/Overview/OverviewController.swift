@@ -21,7 +21,8 @@ struct OverviewController: Sendable {
 
     /// The overview page.
     @Sendable func overview(_ request: Request, context: KaoheRequestContext) async throws -> DashboardPage {
-        let (page, view) = try await load(context)
+        var (page, view) = try await load(context)
+        view.shortenLists(to: OverviewView.listedOnPage)
         return page.render("overview", view, title: "考核概况")
     }
 

@@ -77,6 +77,9 @@ struct OverviewView {
     var violations: [Violation]
     var violationCount = 0
     var hasViolations = false
+    /// Set when the page lists only the first of the late units or violations (`shortenLists`).
+    var lateMore: String?
+    var violationsMore: String?
     var gradingState: String?
     var conflicts: [Conflict]
     var conflictCount = 0
@@ -246,5 +249,23 @@ extension OverviewView {
         let years = missing.map { "\($0)年" }.joined(separator: "、")
         return "尚未导入\(years)的节假日安排（国务院办公厅通知）。公示期、复核申请期限跨入该年时将无法计算工作日；"
             + "通知发布后，请由系统管理员导入（kaohe calendar load）。"
+    }
+}
+
+extension OverviewView {
+    /// Rows of the late units and of the violations listed on the page; the downloads hold all.
+    static let listedOnPage = 100
+
+    /// Lists only the first `limit` late units and violations, saying how many there are and
+    /// where to see all (an overview of 2,000 units must not be a table of 2,000 violations).
+    mutating func shortenLists(to limit: Int) {
+        if lateUnits.count > limit {
+            lateUnits = Array(lateUnits.prefix(limit))
+            lateMore = "仅列出前 \(limit) 个,共 \(lateCount) 个;全部请下载 Excel 或 CSV,或在单位一览中按报送状态筛选。"
+        }
+        if violations.count > limit {
+            violations = Array(violations.prefix(limit))
+            violationsMore = "仅列出前 \(limit) 条,共 \(violationCount) 条;全部请下载 Excel 或 CSV,或在单位一览中按违规数排序。"
+        }
     }
 }

@@ -38,6 +38,8 @@ struct RegistryPageController: Sendable {
     func countyName(_ session: WebSession) async throws -> String { try await dashboard.countyName(session) }
 
     func render(_ session: WebSession, _ view: RegistryView, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var view = view
+        view.units.showPage(nil, path: "/registry")  // the first page, unless `page` chose one already
         var page = dashboard.templates.page(
             "registry",
             view,
@@ -63,6 +65,7 @@ struct RegistryPageController: Sendable {
     @Sendable func page(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let session = try office(context)
         var view = try await load(session)
+        view.units.showPage(TablePager.requested(request.uri.queryParameters["page"]), path: "/registry")
         if request.uri.queryParameters.get("done") == "import" {
             view.notice = FormNotice(form: "apply", message: "已导入单位名册,并记入审计记录。", refused: false, values: [:])
         }

@@ -100,6 +100,9 @@ struct ResultsView: Sendable, FormPageView {
     /// The tables of the page by id, for the CSV route.
     var tables: [DataTable] { [distribution, units, conflicts] + (decisions.map { [$0] } ?? []) }
 
+    /// 单位等次 is the page's long table (a row a unit).
+    mutating func showPage(_ requested: Int?, path: String) { units.showPage(requested, path: path) }
+
     static func stateLabel(_ state: GradingState) -> String {
         switch state {
         case .proposed: "等次建议(待县事考办确认)"

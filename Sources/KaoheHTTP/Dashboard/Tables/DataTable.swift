@@ -32,8 +32,10 @@ struct DataTable: Sendable {
     var emptyText: String
     /// Whether there are rows (for the template).
     var hasRows: Bool
-    /// Number of rows.
+    /// Number of rows (all of them, also when a page shows fewer).
     var count: Int
+    /// Set when the page shows one page of the rows (`showPage`).
+    var pager: TablePager?
 
     /// A table whose downloads are `downloadBase.csv?table=id` and `downloadBase.xlsx?table=id`;
     /// with no `downloadBase`, a table without downloads.
@@ -59,6 +61,16 @@ struct DataTable: Sendable {
         self.emptyText = emptyText
         self.hasRows = !rows.isEmpty
         self.count = rows.count
+    }
+
+    /// Shows the `requested` page of the rows (`TablePager.size` a page) on the page at `path`, its
+    /// links `path?page=N#id`; the table keeps its `count`. Only a page's view calls this: the
+    /// downloads build the view afresh and hold every row.
+    mutating func showPage(_ requested: Int?, path: String) {
+        let id = id
+        guard let pager = TablePager(total: rows.count, requested: requested, href: { "\(path)?page=\($0)#\(id)" }) else { return }
+        rows = Array(rows[pager.range])
+        self.pager = pager
     }
 
     /// The table as a sheet: a column of figures (`DataCell.number`) is a column of numbers, a
@@ -145,6 +157,29 @@ extension DataCell: MustacheParent {
         case "kind": kind ?? false
         case "cellTitle": cellTitle ?? false
         case "exportText": exportText ?? false
+        default: nil
+        }
+    }
+}
+
+// The table answers its names directly too: an absent pager is `false`, not looked up in the
+// enclosing sections (a page's own `pager`, say).
+extension DataTable: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "title": title
+        case "header": header
+        case "rows": rows
+        case "csvHref": csvHref
+        case "xlsxHref": xlsxHref
+        case "downloadable": downloadable
+        case "emptyText": emptyText
+        case "hasRows": hasRows
+        case "count": count
+        case "pager": pager ?? false
+        case "fileName": fileName
+        case "printTitle": printTitle ?? false
         default: nil
         }
     }

@@ -6,6 +6,13 @@ import Spreadsheets
 protocol TabularView: Sendable, SendableMetatype {
     /// The page's tables, in page order.
     var tables: [DataTable] { get }
+    /// Shows the `requested` page (`?page=`) of the page's long table, if it has one
+    /// (`DataTable.showPage`); the page is at `path`. By default, nothing: every row is shown.
+    mutating func showPage(_ requested: Int?, path: String)
+}
+
+extension TabularView {
+    mutating func showPage(_ requested: Int?, path: String) {}
 }
 
 extension Dashboard {
@@ -20,9 +27,11 @@ extension Dashboard {
         title: String,
         view: @escaping @Sendable (CyclePage) async throws -> View
     ) {
-        router.get(RouterPath(path)) { _, context -> DashboardPage in
+        router.get(RouterPath(path)) { request, context -> DashboardPage in
             let page = try await cyclePage(context, current: current)
-            return page.render(template, try await view(page), title: title)
+            var shown = try await view(page)
+            shown.showPage(TablePager.requested(request.uri.queryParameters["page"]), path: request.uri.path)
+            return page.render(template, shown, title: title)
         }
         registerTableDownloads(on: router, path: path, current: current, view: view)
     }

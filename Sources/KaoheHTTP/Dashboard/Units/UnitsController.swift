@@ -58,6 +58,8 @@ struct UnitsController: Sendable {
         var columns: [HeaderCell]
         var rows: [RowView]
         var count: Int
+        /// Set when the rows fill more than one page (`TablePager.size`).
+        var pager: TablePager?
         /// 批量报送评分, for a committee account while the assessment step takes filings.
         var bulkScores: BulkScoresForm?
     }
@@ -84,8 +86,13 @@ struct UnitsController: Sendable {
         let page = try await dashboard.cyclePage(context, current: .units)
         let query = UnitsTable.Query(Self.parameters(request))
         let (table, committees, visibility) = try await load(page)
-        let rows = table.apply(query)
+        let all = table.apply(query)
         let base = page.base + "/units"
+        // The filters and the order apply to every row; a page of them is shown.
+        let pager = TablePager(total: all.count, requested: TablePager.requested(request.uri.queryParameters["page"])) {
+            base + "?" + query.queryString() + "&page=\($0)"
+        }
+        let rows = pager.map { Array(all[$0.range]) } ?? all
         let view = UnitsView(
             scopeNote: visibility.scopeNote,
             action: base,
@@ -125,7 +132,8 @@ struct UnitsController: Sendable {
                     violations: row.violations
                 )
             },
-            count: rows.count,
+            count: all.count,
+            pager: pager,
             bulkScores: page.principal.role == .committee
                 && page.cycle.steps.contains { $0.step == .assessment && ($0.state == .open || $0.state == .late) }
                 ? BulkScoresForm(
