@@ -346,11 +346,14 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     /// What the clients need: each unit's code and its account's token, by unit index.
     struct Setup: Sendable {
+        var county: CountyCode
         var codes: [String]
         var tokens: [String]
     }
 
-    static func setUp(client: PostgresClient, plan: RosterPlan) async throws -> Setup {
+    /// Makes `county` (the bench county unless told) with `plan`'s units, their accounts and
+    /// tokens, and cycle 2026 with every unit enrolled.
+    static func setUp(client: PostgresClient, plan: RosterPlan, county: CountyCode = Self.county) async throws -> Setup {
         let registry = RegistryStore(client: client)
         guard try await registry.county(county) == nil else {
             throw ValidationError("county \(county) already exists in this database; run the bench on a fresh one")
@@ -371,7 +374,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         codes.reserveCapacity(plan.units)
         var csv = "统一社会信用代码,单位名称,专业考核委员会,主管部门,在编人数\n"
         for index in 0..<plan.units {
-            let code = unitCode(index)
+            let code = unitCode(index, county: county)
             codes.append(code)
             let committee = committees[index % committees.count]
             csv += "\(code),基准县第\(index + 1)事业单位,\(committee),\(committee)-bureau,\(plan.size(of: index))\n"
@@ -454,12 +457,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 "VACUUM ANALYZE counties, committees, departments, units, accounts, api_tokens, cycles, cycle_steps, cycle_units"
             )
         }
-        return Setup(codes: codes, tokens: tokens)
+        return Setup(county: county, codes: codes, tokens: tokens)
     }
 
     /// A public institution's code: `12` + the division code + a 9-character organisation code +
     /// the GB 32100 check symbol.
-    static func unitCode(_ index: Int) -> String {
+    static func unitCode(_ index: Int, county: CountyCode = Self.county) -> String {
         let serial = String(1_000_000_000 + index).dropFirst()
         let first17 = "12" + county.rawValue + serial
         return first17 + String(UnifiedSocialCreditCode.checkSymbol(forFirst17: first17)!)

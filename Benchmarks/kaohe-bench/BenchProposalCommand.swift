@@ -39,12 +39,17 @@ struct BenchProposalCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "County sizes, in units.") var units: [Int] = [2000, 10_000, 50_000]
     @Option(help: "Staff in each unit's roster.") var staffPerUnit = 10
     @Option(help: "Timed proposals after the first, of each kind.") var runs = 7
+    @Option(help: "Counties built beside the one measured (990102, …), so that it is measured in a database that holds others.")
+    var otherCounties = 2
+    @Option(help: "Units in each of the other counties.") var otherCountyUnits = 2000
 
     static func say(_ line: String) { BenchMonitorCommand.say(line) }
 
     mutating func validate() throws {
-        guard !units.isEmpty, units.allSatisfy({ $0 > 0 }), staffPerUnit > 0, runs > 0 else {
-            throw ValidationError("--units, --staff-per-unit and --runs must be positive")
+        guard !units.isEmpty, units.allSatisfy({ $0 > 0 }), staffPerUnit > 0, runs > 0, otherCounties >= 0, otherCountyUnits > 0 else {
+            throw ValidationError(
+                "--units, --staff-per-unit, --runs and --other-county-units must be positive, --other-counties not negative"
+            )
         }
         guard databaseURL == nil || units.count == 1 else { throw ValidationError("--database-url takes one size (--units N)") }
     }
@@ -53,12 +58,14 @@ struct BenchProposalCommand: AsyncParsableCommand {
         var logger = Logger(label: "kaohe.bench.proposal")
         logger.logLevel = .warning
         let (runs, staffPerUnit, databaseURL) = (runs, staffPerUnit, databaseURL)
+        let neighbours = MonitorBenchCounty(units: otherCountyUnits, staffPerUnit: staffPerUnit).neighbours(otherCounties)
         Self.say("the grading proposal through the HTTP application (target: under 5 s at 50,000 units):")
         let metrics = Bootstrap.process(logLevel: .warning)
         for size in units {
             try await withBenchDatabase(databaseURL: databaseURL, logger: logger, announce: Self.say) { configuration, _, _ in
                 try await Self.measure(
                     units: size,
+                    neighbours: neighbours,
                     staffPerUnit: staffPerUnit,
                     runs: runs,
                     configuration: configuration,
@@ -71,6 +78,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
 
     static func measure(
         units: Int,
+        neighbours: [MonitorBenchCounty],
         staffPerUnit: Int,
         runs: Int,
         configuration: PostgresConfiguration,
@@ -83,6 +91,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
         let county = MonitorBenchCounty(units: units, staffPerUnit: staffPerUnit)
         let clock = ContinuousClock()
         let setupStart = clock.now
+        try await BenchMonitorCommand.buildNeighbours(neighbours, client: client)
         Self.say("  setting up \(units) units, \(units * staffPerUnit) staff (assessments and rosters, no proposal) …")
         let built = try await county.build(client: client, concurrently: 8, propose: false) { done in
             if done % 10_000 == 0 { Self.say("    \(done) units filed") }

@@ -30,7 +30,7 @@ enum HTTPRosterClients {
             for unit in stride(from: slice, to: plan.units, by: slices) {
                 plan.csv(unit: unit, into: &body)
                 let head =
-                    "PUT /api/v1/counties/\(BenchIngestCommand.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
+                    "PUT /api/v1/counties/\(setup.county)/cycles/\(BenchIngestCommand.cycle)/units/\(setup.codes[unit])/roster HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(setup.tokens[unit])\r\n"
                     + (keyPrefix.map { "Idempotency-Key: \"\($0)-\(unit)\"\r\n" } ?? "")
                     + "Content-Type: text/csv; charset=utf-8\r\nContent-Length: \(body.count)\r\n\r\n"

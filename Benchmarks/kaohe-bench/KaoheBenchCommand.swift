@@ -10,7 +10,7 @@ struct KaoheBenchCommand: AsyncParsableCommand {
         abstract: "Measure kaohe's speed and memory and print the figures.",
         subcommands: [
             BenchPgCommand.self, BenchRulesCommand.self, BenchIngestCommand.self, BenchMonitorCommand.self, BenchPagesCommand.self,
-            BenchProposalCommand.self,
+            BenchProposalCommand.self, BenchCountiesCommand.self,
         ]
     )
 }
