@@ -42,6 +42,8 @@ REFUSALS = {
     "office": [
         ("extension-in-past", "{cycle}/setup", "section#extend", {"deadline": "2020-01-06T17:00", "reason": "材料未齐"}),
         ("appeal-unknown-staff", "{cycle}/objections", "section.appeals-state", {"staffNo": "999999", "notifiedOn": "2026-12-01", "reason": "对结果有异议"}),
+        # 节假日安排: a date that does not exist, named by its line.
+        ("calendar-bad-line", "/calendars", "section.calendar-load", {"year": "2028", "text": "元旦：1月1日至3日\n春节：2月30日至3月2日"}),
     ],
     "committee": [
         ("score-over-maximum", "{first}", "section.score-sheet", {"scores.key_tasks": "99"}),
@@ -184,7 +186,7 @@ def main():
                     ("05-spot-check", cycle + "/spot-check"), ("06-results", cycle + "/results"), ("07-committees", cycle + "/committees"),
                     ("08-results-2025", previous + "/results"), ("09-publicity-2025", previous + "/results/publicity"),
                     ("10-overview-2025", previous), ("11-objections", cycle + "/objections"), ("12-setup", cycle + "/setup"),
-                    ("13-accounts", "/accounts"), ("14-registry", "/registry"), ("15-cycles", "/cycles"),
+                    ("13-accounts", "/accounts"), ("14-registry", "/registry"), ("15-cycles", "/cycles"), ("16-calendars", "/calendars"),
                 ]
             elif role == "unit":
                 shots = [("01-overview", cycle), ("02-unit", first), ("03-objections", cycle + "/objections")]

@@ -298,6 +298,25 @@ struct CycleCLITests {
         // Another county's calendar does not.
         let other = try await client.withConnection { try await CalendarStore.calendar(on: $0, county: "990199") }
         #expect(throws: CalendarError.self) { try other.isWorkingDay(CivilDate(parsing: "2030-02-16")) }
+
+        // The text form (`--year`): the notice's wording, a made-up 2031 (春节 Thu 23 – Sat 25
+        // January, 调休 Sunday 26 January); a line that cannot be read names its line.
+        try "元旦：1月1日\n春节：1月32日至25日".write(toFile: directory + "/bad.txt", atomically: true, encoding: .utf8)
+        try "测试用虚构的2031年安排\n一、元旦：1月1日（周三）放假1天。\n二、春节：1月23日（周四）至25日（周六）放假调休，共3天。1月26日（周日）上班。\n"
+            .write(toFile: directory + "/2031.txt", atomically: true, encoding: .utf8)
+        let badText = try await cli.kaohe(
+            database,
+            ["calendar", "load", "--county", Self.county.rawValue, "--year", "2031", directory + "/bad.txt"]
+        )
+        #expect(badText.status == 1)
+        #expect(badText.err.contains("第2行:日期“1月32日”不存在") && badText.err.contains("calendar.calendar-text"), "\(badText.err)")
+        let text = try await cli.kaohe(
+            database,
+            ["calendar", "load", "--county", Self.county.rawValue, "--year", "2031", "--source", "虚构的2031年通知", directory + "/2031.txt"]
+        )
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("loaded 2031: 2 holiday periods, 1 make-up working days (虚构的2031年通知)"), "\(text.out)")
+        #expect(text.out.contains("春节\t2031-01-23 – 2031-01-25") && text.out.contains("调休上班\t2031-01-26"), "\(text.out)")
         await client.close()
     }
 }

@@ -81,11 +81,12 @@ import Testing
             var edu = Browser()
             try await edu.login(http, account: "edu")
             // The fixtures load this year and next (made up where no build knows them): nothing to warn of.
-            #expect(!String(buffer: try await office.get(http, DashboardFixture.cyclePath).body).contains("节假日安排"))
+            #expect(!String(buffer: try await office.get(http, DashboardFixture.cyclePath).body).contains("的节假日安排（国务院办公厅通知）"))
             // Without them, next year's notice is missing (needed from 1 November; from 2027 this year's too).
             try await f.client.execute("DELETE FROM holiday_notices WHERE county = \(DashboardFixture.county)")
             let html = String(buffer: try await office.get(http, DashboardFixture.cyclePath).body)
             #expect(html.contains("的节假日安排（国务院办公厅通知）") && html.contains(#"class="alert" role="alert""#), "\(html)")
+            #expect(html.contains("请在“节假日安排”页导入") && html.contains(#"href="/calendars""#))
             #expect(!String(buffer: try await edu.get(http, DashboardFixture.cyclePath).body).contains("节假日安排"))
         }
     }

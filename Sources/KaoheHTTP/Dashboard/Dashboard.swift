@@ -37,6 +37,7 @@ struct Dashboard: Sendable {
         if AccessPolicy(session.principal).actAsOffice(county: session.principal.county) == .allowed {
             chrome.accountsHref = "/accounts"
             chrome.registryHref = "/registry"
+            chrome.calendarsHref = "/calendars"
         }
         return chrome
     }

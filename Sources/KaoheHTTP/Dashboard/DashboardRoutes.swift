@@ -30,5 +30,6 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     SetupController(dashboard: dashboard).register(on: pages)
     AccountsController(dashboard: dashboard).register(on: pages)
     RegistryPageController(dashboard: dashboard).register(on: pages)
+    CalendarsPageController(dashboard: dashboard).register(on: pages)
     CommitteesController(dashboard: dashboard).register(on: pages)
 }

@@ -22,6 +22,8 @@ struct PageChrome: Sendable {
     /// 账号管理 and 单位名册, for the office.
     var accountsHref: String?
     var registryHref: String?
+    /// `/calendars` (节假日安排), for the county's office.
+    var calendarsHref: String?
 
     init(countyName: String, cycleTitle: String?, account: String, displayName: String, roleName: String, csrf: String, nav: [NavLink]) {
         self.countyName = countyName
