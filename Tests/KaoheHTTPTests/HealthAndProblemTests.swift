@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import KaoheTestSupport
 import Logging
@@ -58,6 +59,45 @@ struct HealthAndProblemTests {
             try await http.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"schemaVersion\":\(latest)"))
+                #expect(!String(buffer: response.body).contains("warnings"))  // no county yet
+            }
+
+            // A county without the year it needs (next year from 1 November; this year from 2027 on,
+            // which no build knows): still ready, with a warning naming county and years; none once loaded.
+            try await RegistryStore(client: client).createCounty(County(code: "990555", name: "测试县"), actor: "test")
+            let today = try CivilDate(parsing: String(ShanghaiTime.format(Date()).prefix(10)))
+            let needed = WorkingDayCalendar.yearsNeeded(on: today).filter { !WorkingDayCalendar.builtInYears.contains($0) }
+            try await http.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                if needed.isEmpty {
+                    #expect(!body.contains("warnings"))
+                } else {
+                    let years = needed.map(String.init).joined(separator: ",")
+                    #expect(
+                        body.hasSuffix(#","warnings":[{"rule":"calendar.year-missing","county":"990555","years":[\#(years)]}]}"#),
+                        "\(body)"
+                    )
+                }
+            }
+            for year in needed {
+                let newYear = try CivilDate(year: year, month: 1, day: 1)
+                _ = try await CalendarStore(client: client).load(
+                    county: "990555",
+                    notice: HolidayNotice(
+                        year: year,
+                        source: "测试用虚构安排",
+                        timeZone: "Asia/Shanghai",
+                        utcOffsetSeconds: 28800,
+                        holidays: [HolidayPeriod(name: "元旦", from: newYear, to: newYear)],
+                        makeUpWorkdays: []
+                    ),
+                    actor: "test"
+                )
+            }
+            try await http.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(!String(buffer: response.body).contains("warnings"))
             }
         }
         await client.close()

@@ -47,7 +47,7 @@ public func buildRoutes(dependencies: AppDependencies, logger: Logger) -> (route
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
     }
-    HealthController(migrations: stores.migrations).register(on: router)
+    HealthController(migrations: stores.migrations, calendars: stores.calendars).register(on: router)
     MetricsController(registry: dependencies.metrics).register(on: router)
     registerDashboard(on: router, stores: stores, configuration: dependencies.dashboard)
 

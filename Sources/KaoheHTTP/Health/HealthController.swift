@@ -5,9 +5,14 @@ import KaoheStore
 import Logging
 
 /// `/healthz`: the process is alive. `/readyz`: the database answers and its migrations are
-/// current — what a load balancer or systemd watchdog should ask before sending traffic.
+/// current — what a load balancer or systemd watchdog should ask before sending traffic. A ready
+/// answer also lists `warnings` an operator's monitoring should raise without taking the server out
+/// of service: a county whose working-day calendar misses a year it needs
+/// (`calendar.year-missing`: this year, and next year from 1 November — load the State Council's
+/// notice on the 节假日安排 page or with `kaohe calendar load`).
 struct HealthController: Sendable {
     let migrations: MigrationRunner
+    let calendars: CalendarStore
 
     func register(on router: Router<KaoheRequestContext>) {
         router.get("/healthz", use: alive)
@@ -49,7 +54,14 @@ struct HealthController: Sendable {
                 rule: "migrations.current"
             )
         }
-        return Self.json(.ok, #"{"status":"ready","schemaVersion":\#(status.applied.last ?? 0)}"#)
+        // Warnings never make the server unready; one that cannot be computed is left out.
+        let missing = (try? await calendars.missingYearsByCounty(now: Date())) ?? [:]
+        let warnings = missing.keys.sorted().map { county in
+            let years = missing[county]!.map(String.init).joined(separator: ",")
+            return #"{"rule":"calendar.year-missing","county":"\#(county)","years":[\#(years)]}"#
+        }
+        let tail = warnings.isEmpty ? "" : #","warnings":["# + warnings.joined(separator: ",") + "]"
+        return Self.json(.ok, #"{"status":"ready","schemaVersion":\#(status.applied.last ?? 0)"# + tail + "}")
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

@@ -92,6 +92,28 @@ public struct CalendarStore: Sendable {
         return try await client.withConnection { try await Self.calendar(on: $0, county: county) }.missingYears(on: today)
     }
 
+    /// Every county whose calendar misses a year it needs on `now`'s day (as `missingYears`), by
+    /// county: what `/readyz` reports beside its status. One query for every county's loaded years.
+    public func missingYearsByCounty(now: Date) async throws -> [CountyCode: [Int]] {
+        let today = try CivilDate(parsing: String(ShanghaiTime.format(now).prefix(10)))
+        let needed = WorkingDayCalendar.yearsNeeded(on: today).filter { !WorkingDayCalendar.builtInYears.contains($0) }
+        guard !needed.isEmpty else { return [:] }
+        let rows = try await client.query(
+            """
+            SELECT c.county, coalesce(string_agg(h.year::text, ','), '') AS loaded
+            FROM counties c LEFT JOIN holiday_notices h ON h.county = c.county AND h.year = ANY (\(PostgresArray(needed))::int[])
+            GROUP BY c.county
+            """
+        )
+        var missing: [CountyCode: [Int]] = [:]
+        for row in rows {
+            let loaded = Set(try row.decode(String.self, column: "loaded").split(separator: ",").compactMap { Int($0) })
+            let lacking = needed.filter { !loaded.contains($0) }
+            if !lacking.isEmpty { missing[try row.decode(CountyCode.self, column: "county")] = lacking }
+        }
+        return missing
+    }
+
     /// The working-day calendar of `county`: the built-in years with the county's loaded notices over them.
     public static func calendar(on connection: PostgresConnection, county: CountyCode) async throws -> WorkingDayCalendar {
         var calendar = try builtIn()
