@@ -25,9 +25,9 @@ struct FullDiskTests {
         try await TestProcess.run(executable, arguments)
     }
 
-    /// Fills the file system of `directory` with `ballast` until no byte is left.
+    /// Fills the file system with `ballast` (appended to) until no byte is left.
     static func fill(_ ballast: String) {
-        let descriptor = open(ballast, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let descriptor = open(ballast, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         let chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -92,30 +92,34 @@ struct FullDiskTests {
         #expect(before.status == 200, "\(before.body.prefix(500))")
         acknowledged += version(before.body).map { [$0] } ?? []
 
-        // The disk fills: each filing is refused as the database being unavailable, at once.
+        // The disk fills: each filing is refused as the database being unavailable, never a 500. (Should
+        // the server free space of its own — a checkpoint recycling WAL — a filing may pass: the disk is
+        // filled again, until four have been refused.)
         Self.fill(mountPoint + "/ballast")
-        var refused = 0
+        var (refused, rounds) = (0, 0)
         var slowest = 0.0
-        for round in 1...8 {
-            let answer = try await file(round)
+        while refused < 4, rounds < 40 {
+            rounds += 1
+            let answer = try await file(rounds)
             slowest = max(slowest, answer.seconds)
             if answer.status == 200 {
                 acknowledged += version(answer.body).map { [$0] } ?? []
+                Self.fill(mountPoint + "/ballast")
                 continue
             }
             refused += 1
-            #expect(answer.status == 503, "round \(round): \(answer.status) \(answer.body.prefix(500))")
+            #expect(answer.status == 503, "round \(rounds): \(answer.status) \(answer.body.prefix(500))")
             #expect(answer.headers[.retryAfter] != nil)
             #expect(answer.headers[.contentType] == "application/problem+json")
         }
-        #expect(refused >= 6, "the disk was full, yet \(8 - refused) of 8 rosters were filed")
+        #expect(refused == 4, "the disk was full, yet only \(refused) of \(rounds) rosters were refused")
 
         // Its postmaster killed while the disk is full: kaohed starts it again (crash recovery on
         // the full disk), and filings are still refused with 503, never 500.
         let pidFile = try String(contentsOfFile: dataDirectory + "/postgres/postmaster.pid", encoding: .utf8)
         let postmaster = try #require(pid_t(pidFile.split(separator: "\n").first.map(String.init) ?? ""))
         #expect(kill(postmaster, SIGKILL) == 0)
-        for round in 9...14 {
+        for round in (rounds + 1)...(rounds + 6) {
             try await Task.sleep(for: .milliseconds(500))
             let answer = try await file(round)
             slowest = max(slowest, answer.seconds)
@@ -130,7 +134,7 @@ struct FullDiskTests {
         try FileManager.default.removeItem(atPath: mountPoint + "/ballast")
         let freed = ContinuousClock.now
         var after: (status: Int, headers: HTTPFields, body: String, seconds: Double)?
-        for round in 15..<(15 + 120) {
+        for round in (rounds + 7)..<(rounds + 7 + 120) {
             let answer = try await file(round)
             if answer.status == 200 {
                 after = answer
@@ -151,7 +155,7 @@ struct FullDiskTests {
         let latest = try await httpRequest(base, .get, path, headers: auth)
         #expect(version(latest.body) == acknowledged.max(), "\(latest.body.prefix(300))")
         print(
-            "full-disk: \(refused) of 8 filings refused with 503 on the full disk, the slowest answer \(String(format: "%.2f", slowest)) s, serving again \(back) after the space was freed"
+            "full-disk: \(refused) of \(rounds) filings refused with 503 on the full disk, the slowest answer \(String(format: "%.2f", slowest)) s, serving again \(back) after the space was freed"
         )
 
         daemon.terminate()
