@@ -3,8 +3,9 @@ import KaoheTestSupport
 import Postgres
 import Testing
 
-/// Issue 15 item 4, in a suite of its own so that it runs beside the serialized process tests.
-@Suite("The embedded cluster heals")
+/// Issue 15 item 4, in a suite of its own so that it runs beside the serialized process tests; with
+/// the full disk (FullDiskTests.swift), one test after the other.
+@Suite("The embedded cluster heals, and lives through a full disk", .serialized)
 struct EmbeddedClusterHealTests {
     @Test("the embedded cluster's postmaster killed with SIGKILL: kaohed starts it again, serves again, and counts the restart")
     func embeddedClusterHeals() async throws {

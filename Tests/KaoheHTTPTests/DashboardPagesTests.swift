@@ -86,7 +86,7 @@ import Testing
             try await f.client.execute("DELETE FROM holiday_notices WHERE county = \(DashboardFixture.county)")
             let html = String(buffer: try await office.get(http, DashboardFixture.cyclePath).body)
             #expect(html.contains("的节假日安排（国务院办公厅通知）") && html.contains(#"class="alert" role="alert""#), "\(html)")
-            #expect(html.contains("请在“节假日安排”页导入") && html.contains(#"href="/calendars""#))
+            #expect(html.contains("请县事考办在“节假日安排”页导入") && html.contains(#"href="/calendars""#))
             #expect(!String(buffer: try await edu.get(http, DashboardFixture.cyclePath).body).contains("节假日安排"))
         }
     }

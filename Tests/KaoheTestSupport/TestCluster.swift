@@ -46,7 +46,12 @@ public enum TestCluster {
         let handle = try await shared()
         let name = databaseName(label)
         try await handle.cluster.createDatabase(name)
-        return handle.configuration.withDatabase(name)
+        // The shared cluster may be connected to by a hundred tests at once while daemons seed their
+        // own clusters beside them on two cores: a connection may take longer than the pool's 5 s.
+        // (No test takes the shared cluster down, so no outage test waits on this.)
+        var configuration = handle.configuration.withDatabase(name)
+        if configuration.parameters["connect_timeout"] == nil { configuration.parameters["connect_timeout"] = "30" }
+        return configuration
     }
 
     /// A cluster of its own (for tests that stop or restart the server), started.

@@ -18,10 +18,20 @@ public enum HolidayNoticeText {
         var workdays: [CivilDate] = []
         var problems: [String] = []
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = withoutRemarks(String(raw))
-            let found = dates(in: line, year: year)
-            guard !found.dates.isEmpty || !found.invalid.isEmpty else { continue }
             do throws(CalendarError) {
+                let line = try withoutRemarks(folded(String(raw)), year: year)
+                let found = dates(in: line, year: year)
+                let named = line.contains("：") || line.contains(":")
+                if found.dates.isEmpty && found.invalid.isEmpty {
+                    // A holiday line whose dates were not read, or the rest of a line broken in two,
+                    // is refused: a holiday or 调休 day left out silently would count wrong days.
+                    if named && (line.contains("放假") || line.contains("上班")) || line.hasPrefix("上班") {
+                        throw CalendarError(rule: "calendar-text", message: "没有读到日期(日期请写成“2月15日”或“2026-02-15”)")
+                    }
+                    continue  // the title, the opening and closing words
+                }
+                // The notice's date under its signature.
+                if !named, found.dates.count == 1, !line.contains("放假"), !line.contains("上班") { continue }
                 let (holiday, days) = try read(line, year: year)
                 holidays.append(holiday)
                 workdays += days
@@ -70,7 +80,8 @@ public enum HolidayNoticeText {
         var workdays: [CivilDate] = []
         for (index, sentence) in sentences.enumerated() {
             let rest = clauses(sentence).dropFirst(index == 0 ? 1 : 0).joined(separator: "、")
-            if rest.contains("上班") { workdays += dates(in: rest, year: year).dates }
+            let clause = rest.trimmingCharacters(in: " \t\u{3000}")
+            if clause.hasSuffix("上班"), !clause.hasSuffix("不上班") { workdays += dates(in: rest, year: year).dates }
         }
         return (HolidayPeriod(name: String(name), from: from, to: to), workdays)
     }
@@ -136,17 +147,48 @@ public enum HolidayNoticeText {
         return (found, invalid)
     }
 
-    /// The line without its numbering (`一、`, `（一）`, `1.`) and its remarks in brackets.
-    static func withoutRemarks(_ line: String) -> String {
+    /// Full-width digits and signs as ASCII, `15号` as `15日`, no byte-order mark: as a clerk's
+    /// Word or PDF text may have them.
+    static func folded(_ line: String) -> String {
         var out = ""
+        var previousDigit = false
+        for character in line where character != "\u{FEFF}" {
+            var character = character
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                (0xFF01...0xFF5E).contains(scalar.value), "０１２３４５６７８９－．".contains(character)
+            {
+                character = Character(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            }
+            if character == "号", previousDigit { character = "日" }
+            previousDigit = character.isASCII && character.isNumber
+            out.append(character)
+        }
+        return out
+    }
+
+    /// The line without its numbering (`一、`, `（一）`, `1.`) and its remarks in brackets. A remark
+    /// that names a weekday (`（周六）`, `（农历腊月二十八、周日）`, `（星期六）`) must be the weekday of the
+    /// date before it (a notice pasted under the wrong year is caught here); brackets must pair.
+    static func withoutRemarks(_ line: String, year: Int) throws(CalendarError) -> String {
+        var out = ""
+        var remark = ""
         var depth = 0
         for character in line {
             switch character {
-            case "（", "(": depth += 1
-            case "）", ")": depth = max(0, depth - 1)
-            default: if depth == 0 { out.append(character) }
+            case "（", "(":
+                depth += 1
+            case "）", ")":
+                guard depth > 0 else { throw CalendarError(rule: "calendar-text", message: "括号不成对") }
+                depth -= 1
+                if depth == 0 {
+                    try checkWeekday(remark, after: out, year: year)
+                    remark = ""
+                }
+            default:
+                if depth == 0 { out.append(character) } else { remark.append(character) }
             }
         }
+        guard depth == 0 else { throw CalendarError(rule: "calendar-text", message: "括号不成对") }
         var text = out.trimmingCharacters(in: " \t\u{3000}")
         for prefix in ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、"] where text.hasPrefix(prefix) {
             text = String(text.dropFirst(prefix.count))
@@ -155,6 +197,23 @@ public enum HolidayNoticeText {
             text = String(text[text.index(after: dot)...])
         }
         return text
+    }
+
+    /// Refuses `remark` when it names a weekday other than that of the last date in `before`.
+    static func checkWeekday(_ remark: String, after before: String, year: Int) throws(CalendarError) {
+        let names: [Character] = ["一", "二", "三", "四", "五", "六", "日"]
+        let characters = Array(remark)
+        var named: Int?
+        for (index, character) in characters.enumerated() where (character == "周" || character == "期") && index + 1 < characters.count {
+            if let weekday = names.firstIndex(of: characters[index + 1]) ?? (characters[index + 1] == "天" ? 6 : nil) {
+                named = weekday + 1
+            }
+        }
+        guard let named, let date = dates(in: before, year: year).dates.last, date.weekday != named else { return }
+        throw CalendarError(
+            rule: "calendar-text",
+            message: "\(date.month)月\(date.day)日是周\(names[date.weekday - 1]),不是周\(names[named - 1])(年份是否填错?)"
+        )
     }
 }
 

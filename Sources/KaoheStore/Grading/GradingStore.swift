@@ -941,6 +941,8 @@ public struct GradingStore: Sendable {
             }
         }
         guard !outcomes.isEmpty else { return }
+        // In unit order, whichever way each was checked: concurrent writers lock rows in one order.
+        outcomes.sort { $0.unit < $1.unit }
         // Whole columns as arrays, the reports' JSON written by `StoredJSON` (not Foundation's encoder).
         let written = try await connection.execute(
             """

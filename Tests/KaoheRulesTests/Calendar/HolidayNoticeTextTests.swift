@@ -19,6 +19,8 @@ struct HolidayNoticeTextTests {
         六、中秋节：9月25日（周五）至27日（周日）放假，共3天。
         七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天。9月20日（周日）、10月10日（周六）上班。
         节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。
+        国务院办公厅
+        2025年11月4日
         """
 
     static let notice2025 = """
@@ -65,8 +67,19 @@ struct HolidayNoticeTextTests {
         #expect(try HolidayNoticeText.parse(text, year: 2026, source: "手工录入").source == "手工录入")
     }
 
+    @Test("as Word or a PDF may give it: full-width digits, 号 for 日, a byte-order mark, Windows line ends — the same notice")
+    func foldedText() throws {
+        let text =
+            "\u{FEFF}一、元旦：１月１日（周四）至３日（周六）放假调休，共3天。1月4号（周日）上班。\r\n"
+            + "二、春节：２月１５日至２３日放假调休，共9天。2月14日（周六）、2月28日（周六）上班。\r\n"
+        let read = try HolidayNoticeText.parse(text, year: 2026, source: "x")
+        #expect(read.holidays.map(\.name) == ["元旦", "春节"])
+        #expect(read.holidays.map { "\($0.from)–\($0.to)" } == ["2026-01-01–2026-01-03", "2026-02-15–2026-02-23"])
+        #expect(read.makeUpWorkdays.map(\.description) == ["2026-01-04", "2026-02-14", "2026-02-28"])
+    }
+
     @Test("refused by name: a date that does not exist, a line without a name, two dates without 至, nothing read, a 调休 day on a weekday")
-    func refusals() {
+    func refusals() throws {
         func refusal(_ text: String, year: Int = 2027) -> String? {
             do {
                 _ = try HolidayNoticeText.parse(text, year: year, source: "x")
@@ -81,5 +94,14 @@ struct HolidayNoticeTextTests {
         #expect(refusal("春节：2月6日至13日，2月17日上班")?.hasPrefix("calendar-data:") == true)
         // A holiday in another year than the notice's.
         #expect(refusal("元旦：2026年12月31日至2027年1月2日")?.hasPrefix("calendar-data:") == true)
+        // Never a holiday or 调休 day dropped silently: dates not read, a line broken in two, brackets unpaired.
+        #expect(refusal("元旦：1月1日\n春节：二月六日至十三日放假")?.contains("第2行:没有读到日期") == true)
+        #expect(refusal("春节：2月6日至13日放假调休，共8天。2月14日（周日）、\n上班。")?.contains("第2行:没有读到日期") == true)
+        #expect(refusal("元旦：1月1日（周五至3日（周日）放假")?.contains("第1行:括号不成对") == true)
+        // The 2026 notice pasted as 2027's: its weekdays do not match.
+        #expect(refusal(Self.notice2026, year: 2027)?.contains("第3行:1月1日是周五,不是周四(年份是否填错?)") == true)
+        // 不上班 names no working day (2027-02-14 is a Sunday either way: nothing to refuse).
+        #expect(refusal("春节：2月15日至23日，2月14日不上班") == nil)
+        #expect(try HolidayNoticeText.parse("春节：2月15日至23日，2月14日不上班", year: 2027, source: "x").makeUpWorkdays.isEmpty)
     }
 }

@@ -248,7 +248,7 @@ extension OverviewView {
         guard !missing.isEmpty else { return nil }
         let years = missing.map { "\($0)年" }.joined(separator: "、")
         return "尚未导入\(years)的节假日安排（国务院办公厅通知）。公示期、复核申请期限跨入该年时将无法计算工作日；"
-            + "通知发布后，请在“节假日安排”页导入（粘贴通知正文即可）。"
+            + "通知发布后，请县事考办在“节假日安排”页导入（粘贴通知正文即可）。"
     }
 }
 
