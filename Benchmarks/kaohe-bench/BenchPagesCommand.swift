@@ -17,9 +17,9 @@ import Spreadsheets
 /// and a unit account with web passwords, a browser session for each role (office, committee,
 /// unit), and kaohed's HTTP application running in this process, as `monitor` does.
 ///
-/// Timed, `--runs` times each after 3 warm-up requests, by one keep-alive HTTP/1.1 client on its own
-/// thread, from writing the request to the last byte of the answer: each page GET with the role's
-/// session cookie; then the roster upload (multipart POST with the CSRF field, answered by the 303 to
+/// Beside it, first: `--other-counties` neighbouring counties of the same size (issue 21: measured in a
+/// database that holds others). Timed from writing the request to the last byte of the answer: each
+/// page GET with the role's session cookie, cold and warm (`BenchMonitorCommand.timeColdAndWarm`); then the roster upload (multipart POST with the CSRF field, answered by the 303 to
 /// the unit page), `--upload-runs` times, each a new version; and three forms — the committee's
 /// 计算合计 and 报送评分 on a unit's score sheet, the office's 重新生成等次建议 — `--runs` times each. Prints
 /// min / median / p95 in ms per page and form and whether it meets the target.
