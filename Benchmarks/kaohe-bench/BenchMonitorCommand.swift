@@ -16,11 +16,11 @@ import Postgres
 /// application running in this process (`buildApplication` on 127.0.0.1, a free port, in a
 /// ServiceGroup with the pool, as kaohed runs it).
 ///
-/// Timed, `--runs` times each after 3 warm-up requests, by one keep-alive HTTP/1.1 client on a
-/// thread of its own: `GET …/monitor` (the JSON document) and `GET …/monitor.csv` (the Excel
-/// export), each from writing the request to reading the last byte of the response; and the
-/// store call alone (`MonitorStore.monitor`, the one SQL statement). Prints min / median / p95 in
-/// ms against the 50 ms target.
+/// Beside it, first: `--other-counties` neighbouring counties of the same size. Timed cold and warm
+/// (`timeColdAndWarm`), each from writing the request to reading the last byte of the response:
+/// `GET …/monitor` (the JSON document) and `GET …/monitor.csv` (the Excel export); then the store
+/// call alone (`MonitorStore.monitor`, the one SQL statement). Prints min / median / p95 in ms
+/// against the 50 ms target.
 struct BenchMonitorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
