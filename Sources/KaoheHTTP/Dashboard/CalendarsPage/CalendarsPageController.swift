@@ -24,16 +24,18 @@ struct CalendarsPageController: Sendable {
 
     func office(_ context: KaoheRequestContext) throws -> WebSession { try dashboard.officeSession(context, page: "calendars") }
 
-    func load(_ session: WebSession) async throws -> CalendarsView {
+    /// The page's view, and the county's years it was built from (the preview says which it replaces).
+    func load(_ session: WebSession) async throws -> (view: CalendarsView, years: [CalendarStore.Year]) {
         let county = session.principal.county
-        let now = Date()
-        let today = try CivilDate(parsing: String(ShanghaiTime.format(now).prefix(10)))
-        return CalendarsView.build(
-            years: try await store.years(county: county),
-            missing: try await store.missingYears(county: county, now: now),
+        let today = try CivilDate(parsing: String(ShanghaiTime.format(Date()).prefix(10)))
+        let years = try await store.years(county: county)
+        let view = CalendarsView.build(
+            years: years,
+            missing: WorkingDayCalendar.yearsNeeded(on: today).filter { year in !years.contains { $0.notice.year == year } },
             csrf: session.csrfToken,
             today: today
         )
+        return (view, years)
     }
 
     func render(_ session: WebSession, _ view: CalendarsView, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -49,7 +51,7 @@ struct CalendarsPageController: Sendable {
 
     @Sendable func page(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let session = try office(context)
-        var view = try await load(session)
+        var (view, _) = try await load(session)
         if request.uri.queryParameters.get("done") == "load" {
             view.notice = FormNotice(form: "apply", message: "已导入节假日安排,并记入审计记录;公示期、复核申请期限即按此计算。", refused: false, values: [:])
         }
@@ -62,7 +64,7 @@ struct CalendarsPageController: Sendable {
         view.source = form["source"] ?? ""
         view.text = form["text"] ?? ""
         guard let year = Int(view.year.trimmingBlanksAndNewlines()), (2000...2099).contains(year) else {
-            view.problems = ["请填写年份(2000–2099)。"]
+            view.yearProblem = "请填写年份(2000–2099)。"
             return nil
         }
         let source = form.text("source") ?? "国务院办公厅关于\(year)年部分节假日安排的通知"
@@ -93,9 +95,9 @@ struct CalendarsPageController: Sendable {
     @Sendable func preview(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let session = try office(context)
         let form = try await FormBody.read(request)
-        var view = try await load(session)
+        var (view, years) = try await load(session)
         guard let notice = read(form, into: &view) else { return try await render(session, view, status: .unprocessableContent) }
-        let existing = try await store.years(county: session.principal.county).first { $0.notice.year == notice.year }
+        let existing = years.first { $0.notice.year == notice.year }
         view.preview = CalendarsView.preview(notice, replacing: existing)
         view.source = notice.source
         return try await render(session, view)
@@ -105,7 +107,7 @@ struct CalendarsPageController: Sendable {
     @Sendable func apply(_ request: Request, context: KaoheRequestContext) async throws -> Response {
         let session = try office(context)
         return try await FormOnce(idempotency: dashboard.stores.idempotency).run(urlEncoded: request, context: context) { form in
-            var view = try await load(session)
+            var (view, _) = try await load(session)
             guard let notice = read(form, into: &view) else { return try await render(session, view, status: .unprocessableContent) }
             _ = try await store.load(county: session.principal.county, notice: notice, actor: session.principal.actor)
             return Response(status: .seeOther, headers: [.location: "/calendars?done=load", .cacheControl: "no-store"])

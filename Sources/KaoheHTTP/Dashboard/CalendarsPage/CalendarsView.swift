@@ -14,7 +14,9 @@ struct CalendarsView: Sendable {
     var year: String
     var source: String
     var text: String
-    /// Why the text could not be read, one line each (nothing kept).
+    /// Why the year could not be taken, beside its field.
+    var yearProblem: String?
+    /// Why the text could not be read, one line each, beside it (nothing kept).
     var problems: [String] = []
     var preview: Preview?
 
