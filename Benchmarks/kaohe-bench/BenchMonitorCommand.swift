@@ -3,6 +3,7 @@ import Foundation
 import KaoheBenchWorkloads
 import KaoheDaemon
 import KaoheHTTP
+import KaoheRules
 import KaoheStore
 import Logging
 import NIOCore
@@ -104,7 +105,11 @@ struct BenchMonitorCommand: AsyncParsableCommand {
             Self.say("  MonitorStore.monitor (the SQL statement alone, after the requests): \(Self.summary(direct))")
             if explain {
                 let plan = try await client.query(
-                    try MonitorStore.query(cycle: MonitorBenchCounty.cycleRef, explain: true)
+                    MonitorStore.query(
+                        cycle: MonitorBenchCounty.cycleRef,
+                        recheck: try PolicyLoader.defaultCyclePolicy().recheck,
+                        explain: true
+                    )
                 )
                 Self.say(try plan.map { try $0.decode(String.self, column: "QUERY PLAN") }.joined(separator: "\n"))
             }

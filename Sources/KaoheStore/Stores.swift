@@ -17,6 +17,8 @@ public struct Stores: Sendable {
     public let calendars: CalendarStore
     /// Cycles, their steps and enrolment.
     public let cycles: CycleStore
+    /// Each cycle's policy (考核政策), versioned.
+    public let policies: CyclePolicyStore
     /// Self-assessments, assessments and rosters.
     public let filings: FilingStore
     /// The spot check: freeze, draw, reviewers.
@@ -50,6 +52,7 @@ public struct Stores: Sendable {
         registry = RegistryStore(client: client)
         calendars = CalendarStore(client: client)
         cycles = CycleStore(client: client)
+        policies = CyclePolicyStore(client: client)
         filings = FilingStore(client: client)
         spotCheck = SpotCheckStore(client: client)
         grading = GradingStore(client: client, clock: clock)

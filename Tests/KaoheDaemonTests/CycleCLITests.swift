@@ -319,4 +319,80 @@ struct CycleCLITests {
         #expect(text.out.contains("春节\t2031-01-23 – 2031-01-25") && text.out.contains("调休上班\t2031-01-26"), "\(text.out)")
         await client.close()
     }
+
+    @Test(
+        "kaohe cycle policy: created from a preset, shown in words, a bound refused by name, a change saved and audited, tried on the filings; kaohe rules grade --policy grades under a policy file"
+    )
+    func cyclePolicy() async throws {
+        let (database, client, _) = try await seeded()
+        let county = Self.county.rawValue
+        let created = try await cli.kaohe(
+            database,
+            ["cycle", "create", "--county", county, "--cycle", "2027", "--as", "zhang", "--preset", "municipal-2019"]
+        )
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.out.contains("scheme municipal-2019, policy tied-2023"), "\(created.out)")
+        let shown = try await cli.kaohe(database, ["cycle", "policy", "show", "--county", county, "--cycle", "2027"])
+        #expect(shown.status == 0, "\(shown.err)")
+        #expect(shown.out.contains("第1版") && shown.out.contains("合格及以下据实确定(无下限)") && shown.out.contains("按专业考核委员会分别计算"), "\(shown.out)")
+        let refused = try await cli.kaohe(
+            database,
+            [
+                "cycle", "policy", "set", "--county", county, "--cycle", "2027", "--as", "zhang", "--changes",
+                #"{"grading": {"excellentMaxPercent": 40}}"#,
+            ]
+        )
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("policy.excellent-cap") && refused.err.contains("高于文件规定的30%"), "\(refused.err)")
+        let saved = try await cli.kaohe(
+            database,
+            [
+                "cycle", "policy", "set", "--county", county, "--cycle", "2027", "--as", "zhang", "--reason", "县实施方案",
+                "--changes", #"{"grading": {"excellentMaxPercent": 20}}"#,
+            ]
+        )
+        #expect(saved.status == 0, "\(saved.err)")
+        #expect(saved.out.contains("第2版") && saved.out.contains("优秀不超过20%"), "\(saved.out)")
+        let audited = try await client.query(
+            "SELECT details->>'changed' AS changed, details->>'reason' AS reason FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.policy'"
+        ).map { "\(try $0.decode(String.self, column: "changed")) \(try $0.decode(String.self, column: "reason"))" }
+        #expect(audited == ["grading 县实施方案"])
+        let tried = try await cli.kaohe(
+            database,
+            ["cycle", "policy", "try", "--county", county, "--cycle", "2027", "--preset", "county-default"]
+        )
+        #expect(tried.status == 0, "\(tried.err)")
+        #expect(tried.out.contains("试算 dry run: 0 个单位"), "\(tried.out)")
+        let json = try await cli.kaohe(database, ["cycle", "policy", "show", "--county", county, "--cycle", "2027", "--json"])
+        let policy = try PolicyLoader.cyclePolicy(from: Data(json.out.utf8))
+        #expect(policy.grading.excellentMaxPercent.value == 20 && policy.defaultScheme == "municipal-2019")
+
+        // The same policy, as a file, for the rules alone: 6 of 10 units in the 优秀 band, 2 keep it under 20 % (3 under 30 %).
+        let directory = NSTemporaryDirectory() + "kaohe-policy-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var countyWide = policy
+        countyWide.defaultScheme = "county-2021"
+        countyWide.defaultCohortScope = .county
+        try RulesJSON.encode(countyWide).write(to: URL(fileURLWithPath: directory + "/policy.json"))
+        var tooMany = countyWide
+        tooMany.grading.excellentMaxPercent = Percentage(uncheckedValue: 40)
+        try RulesJSON.encode(tooMany).write(to: URL(fileURLWithPath: directory + "/too-many.json"))
+        let units = (21...30).map { main in
+            #"{"code": "\#(OfficeCLITests.code(400 + main))", "committee": "education", "scores": {"key_tasks": 20, "main_duties": \#(main), "registration": 9, "innovation": 4, "excellence": 6, "staff_eval": 3, "client_eval": 4, "leader_eval": 9, "dept_organisation": 2, "dept_staffing": 2, "dept_hrss": 2, "dept_finance": 2}, "qualitative": {"political": "good", "cadre": "good", "organisation": "good", "conduct": "good"}}"#
+        }
+        let input = Data(#"{"units": [\#(units.joined(separator: ","))]}"#.utf8)
+        func grade(_ arguments: [String]) async throws -> (status: Int32, excellent: Int, err: String) {
+            let process = try DaemonProcess("kaohe", ["rules", "grade"] + arguments, input: input)
+            let status = try await process.waitForExit(timeout: .seconds(60))
+            let output = (try? JSONSerialization.jsonObject(with: Data(process.standardOutput.utf8))) as? [String: Any]
+            let excellent = (output?["units"] as? [[String: Any]] ?? []).count { $0["grade"] as? String == "excellent" }
+            return (status, excellent, process.standardError)
+        }
+        #expect(try await grade([]).excellent == 3)
+        #expect(try await grade(["--policy", directory + "/policy.json"]).excellent == 2)
+        let bound = try await grade(["--policy", directory + "/too-many.json"])
+        #expect(bound.status == 2 && bound.err.contains("policy.excellent-cap"), "\(bound.err)")
+        await client.close()
+    }
 }

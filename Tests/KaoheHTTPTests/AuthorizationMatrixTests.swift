@@ -53,6 +53,11 @@ struct AuthorizationMatrixTests {
         PUT    {Y}                                           cycle           +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}                                           -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
         PUT    {Y}/units                                     enrolment       +--4   3--4      3--4 3--4     3--4    4--+     1--1
+        GET    {C}/policy-presets                            -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
+        GET    {Y}/policy                                    -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
+        PUT    {Y}/policy                                    policy          +--4   3--4      3--4 3--4     3--4    4--+     1--1
+        GET    {Y}/policy/versions                           -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        POST   {Y}/policy/dry-run                            policy          +--4   3--4      3--4 3--4     +--4    4--+     1--1
         POST   {Y}/steps/{step}/close                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/steps/{step}/extensions                   extension       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/extensions                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
@@ -251,6 +256,9 @@ struct AuthorizationMatrixTests {
             return (Array(TestCalendars.madeUp(2030).utf8), json)
         case "cycle":
             return (Array(#"{"scheme": "county-2021", "policy": "tied-2023"}"#.utf8), json)
+        case "policy":
+            // One more working day for staff review requests: the grading part, open until the proposal.
+            return (Array(#"{"changes": {"staffReviewWorkingDays": 11}, "reason": "矩阵测试"}"#.utf8), json)
         case "enrolment":
             let units = target == .otherCounty ? [F.x1] : [F.u1, F.u2, F.u3]
             return (Array(#"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#.utf8), json)
@@ -303,7 +311,8 @@ struct AuthorizationMatrixTests {
     }
 
     static let bodyKinds: Set<String> = [
-        "-", "units-csv", "calendar", "cycle", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions", "objection",
+        "-", "units-csv", "calendar", "cycle", "policy", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions",
+        "objection",
         "review", "appeal",
         "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings",
     ]

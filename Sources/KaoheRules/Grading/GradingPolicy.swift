@@ -110,4 +110,14 @@ public enum DepartmentGrade: String, Sendable, Hashable, Codable, CaseIterable {
     case qualified
     /// 不合格
     case failed
+
+    /// 优秀 / 良好 / 合格 / 不合格.
+    public var chinese: String {
+        switch self {
+        case .excellent: "优秀"
+        case .good: "良好"
+        case .qualified: "合格"
+        case .failed: "不合格"
+        }
+    }
 }

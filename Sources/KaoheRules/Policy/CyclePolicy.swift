@@ -1,5 +1,10 @@
 /// 考核周期政策: the numbers SPEC.md calls policy defaults, as data the office may change per
-/// cycle (`Resources/Policies/cycle-default.json`).
+/// cycle. Presets are `Resources/Policies/cycle-<id>.json` (PolicyLoader.cyclePresetIds); a
+/// cycle's own policy is stored with the cycle (KaoheStore's CyclePolicyStore), versioned.
+///
+/// A preset file names its staff roster policy (`defaultRosterPolicy`); the decoded policy holds
+/// that policy's numbers in `roster`, so a stored cycle policy is whole — the office may change the
+/// staff quota table of one cycle without touching the preset.
 public struct CyclePolicy: Sendable, Hashable, Codable {
     /// Preset id.
     public var id: String
@@ -23,6 +28,8 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
     public var defaultRosterPolicy: String
     /// Per county or per committee.
     public var defaultCohortScope: CohortScope
+    /// 工作人员考核政策: the staff quota table, award bonus, tier limits and grade bounds.
+    public var roster: RosterPolicy
 
     /// Creates a policy.
     public init(
@@ -36,7 +43,8 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         staffReviewWorkingDays: Int,
         defaultScheme: String,
         defaultRosterPolicy: String,
-        defaultCohortScope: CohortScope
+        defaultCohortScope: CohortScope,
+        roster: RosterPolicy
     ) {
         self.id = id
         self.title = title
@@ -49,11 +57,53 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         self.defaultScheme = defaultScheme
         self.defaultRosterPolicy = defaultRosterPolicy
         self.defaultCohortScope = defaultCohortScope
+        self.roster = roster
     }
 
-    /// Checks the grading bands, the spot-check minimum and the day counts.
+    private enum CodingKeys: String, CodingKey {
+        case id, title, source, grading, spotCheck, recheck, publicityWorkingDays, staffReviewWorkingDays
+        case defaultScheme, defaultRosterPolicy, defaultCohortScope, roster
+    }
+
+    /// Decodes a policy; without `roster` (a preset file) the built-in roster policy named by
+    /// `defaultRosterPolicy` is read in.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        title = try container.decode(String.self, forKey: .title)
+        source = try container.decode(String.self, forKey: .source)
+        grading = try container.decode(GradingPolicy.self, forKey: .grading)
+        spotCheck = try container.decode(SpotCheckPolicy.self, forKey: .spotCheck)
+        recheck = try container.decode(RecheckPolicy.self, forKey: .recheck)
+        publicityWorkingDays = try container.decode(Int.self, forKey: .publicityWorkingDays)
+        staffReviewWorkingDays = try container.decode(Int.self, forKey: .staffReviewWorkingDays)
+        defaultScheme = try container.decode(String.self, forKey: .defaultScheme)
+        defaultCohortScope = try container.decode(CohortScope.self, forKey: .defaultCohortScope)
+        if let roster = try container.decodeIfPresent(RosterPolicy.self, forKey: .roster) {
+            self.roster = roster
+            defaultRosterPolicy = try container.decodeIfPresent(String.self, forKey: .defaultRosterPolicy) ?? roster.id
+        } else {
+            let named = try container.decode(String.self, forKey: .defaultRosterPolicy)
+            do { roster = try PolicyLoader.rosterPolicy(named) } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .defaultRosterPolicy,
+                    in: container,
+                    debugDescription: "没有名为“\(named)”的名册政策 / unknown roster policy \(named)"
+                )
+            }
+            defaultRosterPolicy = named
+        }
+    }
+
+    /// Checks the grading bands, the spot-check minimum, the day counts and the roster policy.
     public func validated() throws(SchemeError) -> CyclePolicy {
         _ = try grading.validated()
+        do { _ = try roster.validated() } catch {
+            throw SchemeError(
+                scheme: id,
+                issues: error.issues.map { FieldIssue(field: "roster.\($0.field)", rule: $0.rule, message: $0.message) }
+            )
+        }
         var issues: [FieldIssue] = []
         if spotCheck.minimumPercent.value < SpotCheckDraw.hardFloorPercent {
             issues.append(

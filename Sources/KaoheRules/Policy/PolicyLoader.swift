@@ -1,16 +1,35 @@
 public import Foundation
 
-/// Loads the cycle policy and the roster policies (presets `tied-2023`, `shanxi-2013`,
-/// `national-2023`) from the bundle or from JSON bytes, validated.
+/// Loads the cycle policy presets (`county-default`, `municipal-2019`, `shanxi-2013`,
+/// `national-2023`) and the roster policies (`tied-2023`, `shanxi-2013`, `national-2023`) from the
+/// bundle or from JSON bytes, validated.
 public enum PolicyLoader {
     /// The ids of the built-in roster policies.
     public static let rosterPolicyIds = ["tied-2023", "shanxi-2013", "national-2023"]
 
-    /// The built-in cycle policy (`cycle-default.json`).
+    /// The ids of the built-in cycle policy presets, the default first.
+    public static let cyclePresetIds = ["county-default", "municipal-2019", "shanxi-2013", "national-2023"]
+
+    /// The default cycle policy (`cycle-county-default.json`: 篇十/十一/十七).
     public static func defaultCyclePolicy() throws(SchemeLoadError) -> CyclePolicy {
+        try cyclePreset("county-default")
+    }
+
+    /// A built-in cycle policy preset by id.
+    public static func cyclePreset(_ id: String) throws(SchemeLoadError) -> CyclePolicy {
+        guard cyclePresetIds.contains(id) else {
+            throw .file(
+                DataFileError(
+                    file: "Policies/cycle-\(id).json",
+                    field: "",
+                    rule: "not-found",
+                    message: "没有名为“\(id)”的考核政策预设(可选:\(cyclePresetIds.joined(separator: "、"))) / unknown policy preset"
+                )
+            )
+        }
         let data: Data
-        do { data = try BuiltInData.data(folder: "Policies", name: "cycle-default") } catch { throw .file(error) }
-        return try cyclePolicy(from: data, name: "cycle-default.json")
+        do { data = try BuiltInData.data(folder: "Policies", name: "cycle-\(id)") } catch { throw .file(error) }
+        return try cyclePolicy(from: data, name: "cycle-\(id).json")
     }
 
     /// A cycle policy from JSON bytes.

@@ -67,6 +67,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let cycleDeadlineExtend = AuditAction("cycle.deadline.extend", "延长报送截止时间")
     /// `cycle.update`.
     public static let cycleUpdate = AuditAction("cycle.update", "修改考核周期")
+    /// `cycle.policy`.
+    public static let cyclePolicy = AuditAction("cycle.policy", "修改考核政策")
     /// `department.add`.
     public static let departmentAdd = AuditAction("department.add", "新增主管部门")
     /// `grading.confirm`.
@@ -133,6 +135,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         .cycleStepClosed,
         .cycleDeadlineExtend,
         .cycleUpdate,
+        .cyclePolicy,
         .departmentAdd,
         .gradingConfirm,
         .gradingDecide,

@@ -77,6 +77,9 @@ public struct CycleDefinition: Sendable, Hashable {
     public var spotCheckPercent: Int?
     /// 抽查分层: `committee` or `county`; nil takes the built-in policy's.
     public var spotCheckStrata: Stratification?
+    /// 考核政策预设 (`county-default`, `municipal-2019`, …) the cycle's policy starts from; nil
+    /// takes `county-default` when the cycle is created and keeps the policy when it is updated.
+    public var preset: String?
 
     /// Makes a definition.
     public init(cycle: CycleID, kind: CycleKind, title: String, scheme: String, policy: String, steps: [FilingStep: StepTimes]) {

@@ -38,6 +38,14 @@ public struct CycleStore: Sendable {
                 rule: "cycle.scheme"
             )
         }
+        if let preset = definition.preset, !PolicyLoader.cyclePresetIds.contains(preset) {
+            throw CycleError(
+                .invalid,
+                "没有名为“\(preset)”的考核政策预设(可选:\(PolicyLoader.cyclePresetIds.joined(separator: "、"))) / unknown policy preset",
+                field: "/preset",
+                rule: "cycle.preset"
+            )
+        }
         guard PolicyLoader.rosterPolicyIds.contains(definition.policy) else {
             throw CycleError(
                 .invalid,
@@ -131,6 +139,19 @@ public struct CycleStore: Sendable {
                     created = true
                 }
                 var details = ["kind": definition.kind.rawValue, "scheme": definition.scheme, "policy": definition.policy]
+                if created || definition.preset != nil,
+                    let started = try await Self.startPolicy(
+                        on: connection,
+                        definition: definition,
+                        county: county,
+                        actor: actor,
+                        account: account
+                    )
+                {
+                    details["preset"] = started.policy.id
+                    details["policyVersion"] = String(started.version)
+                    details["policySha256"] = CyclePolicyStore.digest(started.policy)
+                }
                 if let percent = definition.spotCheckPercent { details["spotCheck.percent"] = String(percent) }
                 if let strata = definition.spotCheckStrata { details["spotCheck.strata"] = strata.rawValue }
                 for step in FilingStep.allCases {
@@ -164,6 +185,40 @@ public struct CycleStore: Sendable {
         } catch {
             throw StoreError.translate(error, what: "cycle \(definition.cycle)")
         }
+    }
+
+    /// Stores the policy a new (or not yet open) cycle starts from: its preset, with the roster
+    /// policy and scheme the definition names, as the next version (Schema/0021).
+    static func startPolicy(
+        on connection: PostgresConnection,
+        definition: CycleDefinition,
+        county: CountyCode,
+        actor: String,
+        account: String
+    ) async throws -> CyclePolicyStore.Version? {
+        var policy: CyclePolicy
+        do {
+            policy = try PolicyLoader.cyclePreset(definition.preset ?? PolicyLoader.cyclePresetIds[0])
+            if policy.roster.id != definition.policy { policy.roster = try BuiltInPolicies.rosterPolicy(definition.policy) }
+        } catch {
+            throw CycleError(.invalid, "考核政策预设无法读取 / preset unreadable: \(error)", field: "/preset", rule: "cycle.preset")
+        }
+        policy.defaultRosterPolicy = policy.roster.id
+        policy.defaultScheme = definition.scheme
+        let ref = CycleRef(county: county, cycle: definition.cycle)
+        let latest = try await CyclePolicyStore.version(on: connection, cycle: ref)
+        if let latest, latest.version > 0, latest.policy == policy { return nil }
+        return try await CyclePolicyStore.insert(
+            on: connection,
+            cycle: ref,
+            policy: policy,
+            version: (latest?.version ?? 0) + 1,
+            reason: latest.map { $0.version > 0 } == true ? "改用预设 \(policy.id)" : "创建周期时选定",
+            changed: CyclePolicy.Part.allCases,
+            actor: actor,
+            account: account,
+            audit: false
+        )
     }
 
     /// The cycle, or nil when the county has none by that id.

@@ -15,7 +15,7 @@ extension FilingStore {
         else { return }
         let basisRows = try await connection.query(
             """
-            SELECT c.policy, u.committee, a.version AS assessment_version, a.content AS assessment,
+            SELECT c.policy, c.scheme, \(unescaped: CyclePolicyStore.versionColumn) AS policy_version, u.committee, a.version AS assessment_version, a.content AS assessment,
                    r.version AS roster_version, coalesce((r.content->>'collectiveAward')::boolean, false) AS award
             FROM cycles c
             JOIN units u ON u.county = c.county AND u.code = \(unit)
@@ -32,7 +32,13 @@ extension FilingStore {
             let assessment = try row.decode(PostgresJSON?.self, column: "assessment")
         else { return }
         let basis = RosterBasis(
-            policy: try row.decode(String.self, column: "policy"),
+            policy: try await CyclePolicyStore.resolve(
+                ref: ref,
+                version: try row.decode(Int?.self, column: "policy_version"),
+                roster: try row.decode(String.self, column: "policy"),
+                scheme: try row.decode(String.self, column: "scheme"),
+                connection: connection
+            ),
             committee: try row.decode(String.self, column: "committee"),
             assessmentVersion: try row.decode(Int?.self, column: "assessment_version"),
             assessment: assessment

@@ -226,10 +226,11 @@ public struct FilingStore: Sendable {
         return rows
     }
 
-    /// What a roster is checked against: the cycle's roster policy, the unit's committee, and the
-    /// committee's latest assessment of the unit (its version and content; nil when none was filed).
+    /// What a roster is checked against: the cycle's policy (its staff table and, for the
+    /// provisional grade, its bands), the unit's committee, and the committee's latest assessment
+    /// of the unit (its version and content; nil when none was filed).
     public struct RosterBasis: Sendable {
-        var policy: String
+        var policy: CyclePolicy
         var committee: String
         var assessmentVersion: Int?
         var assessment: PostgresJSON?
@@ -241,7 +242,8 @@ public struct FilingStore: Sendable {
         let (county, cycle) = (ref.county, ref.cycle)
         let rows = try await client.query(
             """
-            SELECT u.county, u.code, u.name, u.committee, u.department, u.headcount, c.policy,
+            SELECT u.county, u.code, u.name, u.committee, u.department, u.headcount, c.policy, c.scheme,
+                   \(unescaped: CyclePolicyStore.versionColumn) AS policy_version,
                    a.version AS assessment_version, a.content AS assessment
             FROM units u
             LEFT JOIN cycles c ON c.county = u.county AND c.cycle = \(cycle)
@@ -253,7 +255,17 @@ public struct FilingStore: Sendable {
         )
         guard let row = rows.first else { return nil }
         let unit = try RegistryStore.unit(row)
-        let basis = try row.decode(String?.self, column: "policy").map { policy in
+        var policy: CyclePolicy? = nil
+        if let roster = try row.decode(String?.self, column: "policy") {
+            policy = try await CyclePolicyStore.resolve(
+                ref: ref,
+                version: try row.decode(Int?.self, column: "policy_version"),
+                roster: roster,
+                scheme: try row.decode(String.self, column: "scheme"),
+                client: client
+            )
+        }
+        let basis = try policy.map { policy in
             RosterBasis(
                 policy: policy,
                 committee: unit.committee,
@@ -266,15 +278,15 @@ public struct FilingStore: Sendable {
 
     /// The roster's summary under the cycle's policy and the unit's provisional grade, if any.
     static func checkRoster(_ staff: [StaffRecord], unit: UnitCode, basis: RosterBasis, collectiveAward: Bool) throws -> RosterSummary {
-        let policyID = basis.policy
+        let policyID = basis.policy.roster.id
         let committee = basis.committee
-        let check = RosterCheck(policy: try BuiltInPolicies.rosterPolicy(policyID))
+        let check = RosterCheck(policy: basis.policy.roster)
         // The lines' findings once: the report below and the grade counts kept for the grading.
         let findings = check.lines(staff)
         let gradeCounts = Dictionary(uniqueKeysWithValues: findings.gradeCounts.map { ($0.key.rawValue, $0.value) })
         let assessment = try basis.assessment.map { try $0.decode(AssessmentContent.self) }
         if let assessment {
-            let cyclePolicy = try BuiltInPolicies.defaultCyclePolicy()
+            let cyclePolicy = basis.policy
             let proposal = CohortEnforcement(policy: cyclePolicy.grading, scope: cyclePolicy.defaultCohortScope)
                 .provisional(UnitForGrading(code: unit, committee: committee, assessed: assessment.assessed))
             let report = check.report(findings, unitGrade: proposal.grade, gradeIsFinal: false, award: collectiveAward)

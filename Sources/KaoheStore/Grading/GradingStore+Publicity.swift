@@ -39,7 +39,7 @@ extension GradingStore {
             do {
                 window = try PublicityWindow(
                     opensOn: opens,
-                    workingDays: try Self.cyclePolicy().publicityWorkingDays,
+                    workingDays: try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).publicityWorkingDays,
                     calendar: try await CalendarStore.calendar(on: connection, county: county)
                 )
             } catch let error as CalendarError {
@@ -374,7 +374,7 @@ extension GradingStore {
                     WHERE county = \(county) AND cycle = \(cycle) AND unit_code = \(unit)
                     """
                 )
-                let policy = try Self.cyclePolicy()
+                let policy = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: CycleRef(county: county, cycle: cycle))
                 let all = try await connection.query(
                     "SELECT unit_code, committee, grade FROM unit_grades WHERE county = \(county) AND cycle = \(cycle)"
                 ).map {
@@ -498,13 +498,14 @@ extension GradingStore {
                 }
                 let today = try await clock.today(on: connection)
                 let calendar = try await CalendarStore.calendar(on: connection, county: county)
+                let reviewDays = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).staffReviewWorkingDays
                 let notified: CivilDate
                 let filedDay: CivilDate
                 let lastDay: CivilDate
                 do {
                     notified = try CivilDate(parsing: notifiedOn)
                     filedDay = try filedOn.map { try CivilDate(parsing: $0) } ?? today
-                    lastDay = try calendar.workingDay(try Self.cyclePolicy().staffReviewWorkingDays, after: notified)
+                    lastDay = try calendar.workingDay(reviewDays, after: notified)
                 } catch let error as CalendarError {
                     throw CycleError(.invalid, error.message, field: "/notifiedOn", rule: "appeal.\(error.rule)")
                 }
@@ -522,7 +523,7 @@ extension GradingStore {
                 guard filedDay <= lastDay else {
                     throw CycleError(
                         .invalid,
-                        "复核申请应在知道结果之日起\(try Self.cyclePolicy().staffReviewWorkingDays)个工作日内提出(至\(lastDay)),\(filedDay)已逾期 / too late: the last day was \(lastDay)",
+                        "复核申请应在知道结果之日起\(reviewDays)个工作日内提出(至\(lastDay)),\(filedDay)已逾期 / too late: the last day was \(lastDay)",
                         field: "/filedOn",
                         rule: "appeal.too-late"
                     )

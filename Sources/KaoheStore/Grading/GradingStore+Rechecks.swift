@@ -165,7 +165,7 @@ extension GradingStore {
         cycle ref: CycleRef,
         unit: UnitCode
     ) async throws -> RecheckComparison? {
-        let policy = try cyclePolicy().recheck
+        let policy = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).recheck
         let (_, _, _, comparisons) = try await counting(on: connection, cycle: ref, policy: policy)
         return comparisons.first { $0.unit == unit }
     }
@@ -173,7 +173,7 @@ extension GradingStore {
     /// Per unit and per committee deviations and override rates (SPEC.md "The spot check").
     public func deviations(cycle ref: CycleRef) async throws -> DeviationReport {
         try await client.withConnection { connection in
-            let policy = try Self.cyclePolicy().recheck
+            let policy = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).recheck
             let (_, _, _, comparisons) = try await Self.counting(on: connection, cycle: ref, policy: policy)
             var byCommittee: [String: [RecheckComparison]] = [:]
             for comparison in comparisons { byCommittee[comparison.committee, default: []].append(comparison) }

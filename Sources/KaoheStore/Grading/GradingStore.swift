@@ -21,14 +21,6 @@ public struct GradingStore: Sendable {
         self.clock = clock
     }
 
-    // MARK: Policy
-
-    static func cyclePolicy() throws -> CyclePolicy {
-        do { return try BuiltInPolicies.defaultCyclePolicy() } catch {
-            throw CycleError(.invalid, "内置考核政策无法读取 / built-in cycle policy unreadable: \(error)")
-        }
-    }
-
     // MARK: Proposal, decisions, confirmation
 
     /// Runs KaoheRules over the counting assessments with the recorded decisions, stores every
@@ -428,7 +420,23 @@ public struct GradingStore: Sendable {
     ) async throws
         -> (CohortProposal, [UnitCode: String], [UnitCode])
     {
-        let policy = try cyclePolicy()
+        try await run(
+            on: connection,
+            cycle: ref,
+            decisions: decisions,
+            policy: try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref)
+        )
+    }
+
+    /// The proposal under `policy` (the cycle's, or one being tried: `dryRun`).
+    static func run(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        decisions: [TieDecision],
+        policy: CyclePolicy
+    ) async throws
+        -> (CohortProposal, [UnitCode: String], [UnitCode])
+    {
         let (units, sources, ungraded, comparisons) = try await counting(
             on: connection,
             cycle: ref,
@@ -449,6 +457,44 @@ public struct GradingStore: Sendable {
             return (proposal, sources, ungraded)
         } catch {
             throw CycleError(.invalid, error.message, field: "/decisions/\(error.index)", rule: "grading.\(error.rule)")
+        }
+    }
+
+    /// 试算: the grades the cycle's filings as they stand would get under `policy`, beside those
+    /// under the policy in force, with the tie decisions recorded; nothing is written. The policy
+    /// must be well formed (422 otherwise); the bounds it crosses are returned, not refused, so the
+    /// office can see what a policy it may not save would do.
+    public func dryRun(cycle ref: CycleRef, policy: CyclePolicy) async throws -> PolicyDryRun {
+        do { _ = try policy.validated() } catch {
+            let first = error.issues.first
+            throw CycleError(
+                .invalid,
+                error.issues.map(\.message).joined(separator: ";"),
+                field: first.map { "/" + $0.field.replacingOccurrences(of: ".", with: "/") },
+                rule: first.map { RuleID(rawValue: "policy.\($0.rule.rawValue)") }
+            )
+        }
+        return try await client.withConnection { connection in
+            guard let inForce = try await CyclePolicyStore.version(on: connection, cycle: ref) else {
+                throw CycleError(.notFound, "考核周期“\(ref.cycle)”不存在 / cycle not found", rule: "cycle.exists")
+            }
+            let decisions = try await Self.decisions(on: connection, cycle: ref)
+            let (now, _, _) = try await Self.run(on: connection, cycle: ref, decisions: decisions, policy: inForce.policy)
+            let (tried, _, ungraded) = try await Self.run(on: connection, cycle: ref, decisions: decisions, policy: policy)
+            let before = Dictionary(uniqueKeysWithValues: now.units.map { ($0.code, $0.grade) })
+            var tryTotal = policy
+            tryTotal.defaultScheme = inForce.policy.defaultScheme
+            let total = (try? SchemeLoader.builtIn(tryTotal.defaultScheme).totalPoints) ?? Score(points: 100)
+            return PolicyDryRun(
+                policyVersion: inForce.version,
+                units: tried.units.map {
+                    PolicyDryRun.Unit(code: $0.code, committee: $0.committee, total: $0.total, inForce: before[$0.code], tried: $0.grade)
+                },
+                conflictsInForce: now.conflicts.count,
+                conflictsTried: tried.conflicts.count,
+                ungraded: ungraded,
+                bounds: PolicyBounds.issues(tryTotal, schemeTotalPoints: total)
+            )
         }
     }
 
@@ -765,12 +811,7 @@ public struct GradingStore: Sendable {
 
     /// The cycle's roster policy (nil when there is no such cycle).
     static func rosterPolicy(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> RosterPolicy? {
-        let (county, cycle) = (ref.county, ref.cycle)
-        guard let row = try await connection.query("SELECT policy FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first
-        else { return nil }
-        do { return try BuiltInPolicies.rosterPolicy(try row.decode(String.self, column: "policy")) } catch {
-            throw CycleError(.invalid, "名册政策无法读取 / roster policy unreadable: \(error)")
-        }
+        try await CyclePolicyStore.policy(on: connection, cycle: ref)?.roster
     }
 
     /// The checks of `units` whose stored check (basis `grading`) is of their latest roster, under

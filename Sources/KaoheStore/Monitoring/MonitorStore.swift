@@ -27,15 +27,17 @@ public struct MonitorStore: Sendable {
 
     /// The monitor document's JSON bytes, or nil when the cycle does not exist.
     public func monitor(cycle ref: CycleRef) async throws -> [UInt8]? {
-        try await client.query(try Self.query(cycle: ref, explain: false)).first?
-            .decode(PostgresJSON.self, column: "document").bytes
+        try await client.withConnection { connection in
+            let recheck = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).recheck
+            return try await connection.query(Self.query(cycle: ref, recheck: recheck, explain: false)).first?
+                .decode(PostgresJSON.self, column: "document").bytes
+        }
     }
 
     /// The monitor's statement; with `explain`, prefixed with `EXPLAIN (ANALYZE, BUFFERS)` (for
     /// `kaohe-bench monitor --explain`).
-    package static func query(cycle ref: CycleRef, explain: Bool) throws -> PostgresQuery {
+    package static func query(cycle ref: CycleRef, recheck policy: RecheckPolicy, explain: Bool) -> PostgresQuery {
         let (county, cycle) = (ref.county, ref.cycle)
-        let policy = try GradingStore.cyclePolicy().recheck
         let threshold = policy.pointsThreshold.description
         let onPoor = policy.onPoorCountDifference
         return """

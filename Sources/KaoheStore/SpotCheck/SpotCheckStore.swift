@@ -16,7 +16,8 @@ public struct SpotCheckStore: Sendable {
     /// A store on `client`.
     public init(client: PostgresClient) { self.client = client }
 
-    /// The spot-check numbers in force (rate, strata, reviewers per unit): the built-in cycle policy.
+    /// The built-in default policy's spot-check numbers (the dice seed's digits a request is read
+    /// with); a draw itself runs under its cycle's policy (CyclePolicyStore).
     public static func policy() throws -> SpotCheckPolicy {
         try BuiltInPolicies.defaultCyclePolicy().spotCheck
     }
@@ -282,7 +283,7 @@ public struct SpotCheckStore: Sendable {
                 rule: "spot-check.already-drawn"
             )
         }
-        let policy = try Self.policy()
+        let policy = try await CyclePolicyStore.policyOrDefault(on: connection, cycle: ref).spotCheck
         let seed = given ?? DrawSeed.random()
         // The cycle's own rate and strata when the office set them, else the policy's defaults.
         let configured = try await connection.query(

@@ -13,7 +13,7 @@ struct CycleCommand: AsyncParsableCommand {
         abstract: "Create a cycle, enrol its units, close a step, extend a deadline, show a cycle, list the county's cycles.",
         subcommands: [
             CycleCreateCommand.self, CycleEnrolCommand.self, CycleCloseStepCommand.self, CycleExtendCommand.self, CycleShowCommand.self,
-            CycleListCommand.self,
+            CycleListCommand.self, CyclePolicyCommand.self,
         ]
     )
 
@@ -48,8 +48,9 @@ struct CycleCreateCommand: AsyncParsableCommand {
     @OptionGroup var target: CycleArguments
     @OptionGroup var acting: ActingAccount
     @Option(help: "Title (default 2026年度事业单位绩效考核).") var title: String?
-    @Option(help: "Indicator scheme: county-2021 or municipal-2019.") var scheme = "county-2021"
-    @Option(help: "Staff roster policy: tied-2023, shanxi-2013, national-2023.") var policy = "tied-2023"
+    @Option(help: "Indicator scheme: county-2021 or municipal-2019 (default: the preset's).") var scheme: String?
+    @Option(help: "Staff roster policy: tied-2023, shanxi-2013, national-2023 (default: the preset's).") var policy: String?
+    @Option(help: "考核政策预设 the cycle starts from: county-default, municipal-2019, shanxi-2013, national-2023.") var preset: String?
     @Option(name: .customLong("opens"), help: "STEP=TIME a step opens (repeatable).") var opens: [String] = []
     @Option(name: .customLong("deadline"), help: "STEP=TIME of a step's deadline; it then closes 7 days later (repeatable).") var deadlines:
         [String] = []
@@ -81,7 +82,22 @@ struct CycleCreateCommand: AsyncParsableCommand {
         }
         try each(closes, "closes", endOfDay: true) { $0.closesAt = $1 }
         let title = title ?? (kind == .annual ? "\(target.cycle)年度事业单位绩效考核" : "\(target.cycle)季度事业单位绩效考核")
-        return CycleDefinition(cycle: target.cycle, kind: kind, title: title, scheme: scheme, policy: policy, steps: steps)
+        if let preset, !PolicyLoader.cyclePresetIds.contains(preset) {
+            throw ValidationError(
+                "--preset \(preset): 没有这个考核政策预设(可选:\(PolicyLoader.cyclePresetIds.joined(separator: "、"))) / unknown preset"
+            )
+        }
+        let chosen = try preset.map { try PolicyLoader.cyclePreset($0) }
+        var definition = CycleDefinition(
+            cycle: target.cycle,
+            kind: kind,
+            title: title,
+            scheme: scheme ?? chosen?.defaultScheme ?? "county-2021",
+            policy: policy ?? chosen?.roster.id ?? "tied-2023",
+            steps: steps
+        )
+        definition.preset = preset
+        return definition
     }
 
     func validate() throws { _ = try definition() }

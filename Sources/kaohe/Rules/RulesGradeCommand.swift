@@ -14,37 +14,41 @@ struct RulesGradeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Built-in indicator scheme: county-2021 or municipal-2019.")
-    var scheme: String = "county-2021"
+    @Option(help: "Built-in indicator scheme: county-2021 or municipal-2019 (default: the policy's).")
+    var scheme: String?
 
     @Option(name: .customLong("scheme-file"), help: "A custom scheme JSON file (instead of --scheme).")
     var schemeFile: String?
 
-    @Option(help: "Enforce the ratios per county or per committee.")
-    var scope: String = "county"
+    @Option(help: "Enforce the ratios per county or per committee (default: the policy's).")
+    var scope: String?
+
+    @Option(help: "A cycle policy: a preset id (county-default, municipal-2019, shanxi-2013, national-2023) or a policy JSON file.")
+    var policy: String = "county-default"
 
     func run() async throws {
-        guard let cohortScope = CohortScope(rawValue: scope) else {
+        let cyclePolicy = try RulesIO.cyclePolicy(policy)
+        guard let cohortScope = scope.map({ CohortScope(rawValue: $0) }) ?? cyclePolicy.defaultCohortScope else {
             throw RulesIO.fail(
                 DryRunError(field: "--scope", rule: "scope", message: "--scope 应为 county 或 committee / must be county or committee")
             )
         }
         let input = RulesIO.readStandardInput()
         do {
+            let chosen: IndicatorScheme
             if let schemeFile {
                 let data = try RulesIO.readFile(schemeFile, option: "--scheme-file")
-                let custom: IndicatorScheme
-                do { custom = try SchemeLoader.load(from: data, name: schemeFile) } catch {
+                do { chosen = try SchemeLoader.load(from: data, name: schemeFile) } catch {
                     throw RulesIO.fail(DryRunError(field: "--scheme-file", rule: "scheme", message: error.description))
                 }
-                let grading: GradingPolicy
-                do { grading = try PolicyLoader.defaultCyclePolicy().grading } catch {
-                    throw RulesIO.fail(DryRunError(field: "policy", rule: "policy", message: error.description))
-                }
-                RulesIO.write(RulesJSON.encode(try GradeDryRun.run(input: input, scheme: custom, grading: grading, scope: cohortScope)))
             } else {
-                RulesIO.write(try GradeDryRun.run(input: input, schemeId: scheme, scope: cohortScope))
+                do { chosen = try SchemeLoader.builtIn(scheme ?? cyclePolicy.defaultScheme) } catch {
+                    throw RulesIO.fail(DryRunError(field: "--scheme", rule: "unknown-scheme", message: error.description))
+                }
             }
+            RulesIO.write(
+                RulesJSON.encode(try GradeDryRun.run(input: input, scheme: chosen, grading: cyclePolicy.grading, scope: cohortScope))
+            )
         } catch let error as DryRunError {
             throw RulesIO.fail(error)
         }

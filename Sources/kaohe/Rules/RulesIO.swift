@@ -22,6 +22,29 @@ enum RulesIO {
     }
 
     /// Reads a file named on the command line, or fails with exit code 2.
+    /// `--policy`: a cycle policy preset's id (`county-default`, …) or a policy JSON file (the shape
+    /// `kaohe cycle policy show --json` prints), validated and within the documents' bounds.
+    static func cyclePolicy(_ value: String) throws(ExitCode) -> CyclePolicy {
+        let policy: CyclePolicy
+        if PolicyLoader.cyclePresetIds.contains(value) {
+            do { policy = try PolicyLoader.cyclePreset(value) } catch {
+                throw fail(DryRunError(field: "--policy", rule: "policy", message: error.description))
+            }
+        } else {
+            do { policy = try PolicyLoader.cyclePolicy(from: try readFile(value, option: "--policy"), name: value) } catch let error
+                as ExitCode
+            {
+                throw error
+            } catch {
+                throw fail(DryRunError(field: "--policy", rule: "policy", message: "\(error)"))
+            }
+        }
+        let total = (try? SchemeLoader.builtIn(policy.defaultScheme).totalPoints) ?? Score(points: 100)
+        let bounds = PolicyBounds.issues(policy, schemeTotalPoints: total)
+        guard bounds.isEmpty else { throw fail(DryRunError(issues: bounds)) }
+        return policy
+    }
+
     static func readFile(_ path: String, option: String) throws(ExitCode) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail(DryRunError(field: option, rule: "file-not-found", message: "无法读取文件“\(path)” / cannot read \(path)"))

@@ -15,7 +15,10 @@ struct RulesRosterCommand: AsyncParsableCommand {
     @Option(name: .customLong("unit-grade"), help: "The unit's grade: excellent, good, qualified or poor.")
     var unitGrade: String
 
-    @Option(help: "Roster policy: tied-2023, shanxi-2013 or national-2023.")
+    @Option(
+        help:
+            "Roster policy (tied-2023, shanxi-2013, national-2023), or a cycle policy whose staff table is used: a preset id or a policy JSON file."
+    )
     var policy: String = "tied-2023"
 
     @Flag(help: "The unit holds a provincial-or-higher collective award (省级以上集体奖励).")
@@ -25,16 +28,29 @@ struct RulesRosterCommand: AsyncParsableCommand {
     var final = false
 
     func run() async throws {
+        // A roster policy id as before; otherwise a cycle policy (preset or file) whose staff table applies.
+        let roster = PolicyLoader.rosterPolicyIds.contains(policy) ? nil : try RulesIO.cyclePolicy(policy).roster
         do {
-            RulesIO.write(
-                try RosterDryRun.run(
+            if let roster {
+                let output = try RosterDryRun.run(
                     input: RulesIO.readStandardInput(),
                     unitGrade: unitGrade,
-                    policyId: policy,
+                    policy: roster,
                     award: award,
                     gradeIsFinal: final
                 )
-            )
+                RulesIO.write(RulesJSON.encode(output))
+            } else {
+                RulesIO.write(
+                    try RosterDryRun.run(
+                        input: RulesIO.readStandardInput(),
+                        unitGrade: unitGrade,
+                        policyId: policy,
+                        award: award,
+                        gradeIsFinal: final
+                    )
+                )
+            }
         } catch {
             throw RulesIO.fail(error)
         }

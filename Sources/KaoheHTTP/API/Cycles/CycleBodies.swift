@@ -4,7 +4,8 @@ import KaoheRules
 import KaoheStore
 
 /// The JSON of `PUT /counties/{county}/cycles/{cycle}`. Everything is optional: `kind` follows from
-/// the id, `scheme` defaults to `county-2021`, `policy` to `tied-2023`, and each step's times to
+/// the id, `preset` (the 考核政策 the cycle starts from) to `county-default`, `scheme` and `policy`
+/// (the staff roster policy) to the preset's (`county-2021`, `tied-2023`), and each step's times to
 /// `CycleDefaults` (a given deadline without `closesAt` closes 7 days after it). Times are ISO 8601
 /// with an offset (`2026-12-31T23:59:59+08:00`) or a bare date in Asia/Shanghai (`2026-12-31`:
 /// start of the day for `opensAt`, 23:59:59 for `deadline` and `closesAt`).
@@ -19,6 +20,7 @@ struct CycleInput: Decodable {
     var title: String?
     var scheme: String?
     var policy: String?
+    var preset: String?
     var steps: [String: Step]?
     /// 抽查: `{"percent": 15, "strata": "county"}`; absent fields take the built-in policy's.
     var spotCheck: SpotCheck?

@@ -194,14 +194,17 @@ struct CyclesController: Sendable {
         guard title.count <= 200 else {
             throw ProblemDetails.invalid("/title", rule: "cycle.title", "标题最多200字 / the title is limited to 200 characters")
         }
+        // A known preset gives the scheme and roster policy not named; an unknown one is refused by the store.
+        let preset = input.preset.flatMap { try? PolicyLoader.cyclePreset($0) }
         var definition = CycleDefinition(
             cycle: cycle,
             kind: kind,
             title: title,
-            scheme: input.scheme ?? "county-2021",
-            policy: input.policy ?? "tied-2023",
+            scheme: input.scheme ?? preset?.defaultScheme ?? "county-2021",
+            policy: input.policy ?? preset?.roster.id ?? "tied-2023",
             steps: steps
         )
+        definition.preset = input.preset
         if let spotCheck = input.spotCheck {
             definition.spotCheckPercent = spotCheck.percent
             if let strata = spotCheck.strata {

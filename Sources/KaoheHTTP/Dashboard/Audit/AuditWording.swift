@@ -61,7 +61,12 @@ enum AuditWording {
 
     /// A value as a clerk reads it: grades, outcomes and yes/no in Chinese, hashes shortened.
     static func value(_ value: String, of key: String) -> String {
-        if key.hasSuffix("Hash") || key == "seed" || key == "sha256" { return value.count > 12 ? String(value.prefix(12)) + "…" : value }
+        if key == "changed" {
+            return value.split(separator: ",").map { CyclePolicy.Part(rawValue: String($0))?.chinese ?? String($0) }.joined(separator: "、")
+        }
+        if key.hasSuffix("Hash") || key.hasSuffix("Sha256") || key == "seed" || key == "sha256" {
+            return value.count > 12 ? String(value.prefix(12)) + "…" : value
+        }
         if let grade = UnitGrade(rawValue: value), key.lowercased().hasSuffix("grade") || key == "grade" { return grade.chinese }
         if let grade = StaffGrade(rawValue: value), key.lowercased().hasSuffix("grade") { return grade.chinese }
         return words[value] ?? value
@@ -81,6 +86,8 @@ enum AuditWording {
         ("populationHash", "总体哈希"), ("seedSource", "种子来源"), ("seed", "种子"), ("closesAt", "截止时间"),
         ("opensOn", "开始日期"), ("added", "新增"), ("removed", "移除"), ("count", "数量"), ("state", "状态"),
         ("contentHash", "内容哈希"), ("linesHash", "名册哈希"), ("sha256", "文件哈希"),
+        ("preset", "政策预设"), ("policy", "名册政策"), ("roster", "工作人员政策"), ("changed", "修改部分"),
+        ("policyVersion", "政策版本"), ("policySha256", "政策哈希"),
     ]
 
     /// Values kaohe writes as words.
