@@ -187,6 +187,7 @@ def main():
                     ("08-results-2025", previous + "/results"), ("09-publicity-2025", previous + "/results/publicity"),
                     ("10-overview-2025", previous), ("11-objections", cycle + "/objections"), ("12-setup", cycle + "/setup"),
                     ("13-accounts", "/accounts"), ("14-registry", "/registry"), ("15-cycles", "/cycles"), ("16-calendars", "/calendars"),
+                    ("17-policy", cycle + "/policy"),
                 ]
             elif role == "unit":
                 shots = [("01-overview", cycle), ("02-unit", first), ("03-objections", cycle + "/objections")]

@@ -28,6 +28,7 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     ResultsController(dashboard: dashboard).register(on: pages)
     ObjectionsController(dashboard: dashboard).register(on: pages)
     SetupController(dashboard: dashboard).register(on: pages)
+    PolicyPageController(dashboard: dashboard).register(on: pages)
     AccountsController(dashboard: dashboard).register(on: pages)
     RegistryPageController(dashboard: dashboard).register(on: pages)
     CalendarsPageController(dashboard: dashboard).register(on: pages)

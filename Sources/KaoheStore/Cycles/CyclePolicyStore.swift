@@ -145,12 +145,19 @@ public struct CyclePolicyStore: Sendable {
             locked[.grading] = "已拟定考核等次,单位等次部分不能再改"
         }
         if let opened = try row.decode(Date?.self, column: "rosters_opened") {
-            locked[.roster] = "工作人员名册已于\(ShanghaiTime.format(opened))开始报送,名额部分不能再改"
+            locked[.roster] = "工作人员名册已于\(Self.day(opened))开始报送,名额部分不能再改"
         }
         if let frozen = try row.decode(Date?.self, column: "frozen") {
-            locked[.spotCheck] = "抽样总体已于\(ShanghaiTime.format(frozen))冻结,抽查部分不能再改"
+            locked[.spotCheck] = "抽样总体已于\(Self.day(frozen))冻结,抽查部分不能再改"
         }
         return Current(current: current, locked: locked, scheme: try row.decode(String.self, column: "scheme"))
+    }
+
+    /// `2026年11月3日`, in Asia/Shanghai.
+    static func day(_ instant: Date) -> String {
+        let parts = ShanghaiTime.format(instant).prefix(10).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return String(ShanghaiTime.format(instant).prefix(10)) }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
     }
 
     // MARK: Changing

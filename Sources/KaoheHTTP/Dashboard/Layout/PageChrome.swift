@@ -46,7 +46,7 @@ struct NavLink: Sendable {
 
 /// The pages of a cycle, in the navigation's order. `path` is relative to `/counties/{county}/cycles/{cycle}`.
 enum CyclePageKind: String, Sendable, CaseIterable {
-    case overview, units, spotCheck, results, publicity, objections, committees, setup
+    case overview, units, spotCheck, results, publicity, objections, committees, policy, setup
 
     var label: String {
         switch self {
@@ -58,6 +58,7 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .objections: "异议与复核"
         case .setup: "周期设置"
         case .committees: "专考委对比"
+        case .policy: "考核政策"
         }
     }
 
@@ -74,6 +75,7 @@ enum CyclePageKind: String, Sendable, CaseIterable {
         case .objections: "/objections"
         case .setup: "/setup"
         case .committees: "/committees"
+        case .policy: "/policy"
         }
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KaoheHTTP
+import KaoheRules
+import KaoheStore
+import KaoheTestSupport
+import Postgres
+import Testing
+
+/// 考核政策 in the browser (issue 18): every account reads the cycle's policy in words; the office
+/// tries a change on the filings (试算, nothing stored), sees a bound refused beside its field, and
+/// saves; a part whose step has come is shown locked and not sent.
+@Suite("Dashboard: the cycle's policy (考核政策)")
+struct DashboardPolicyTests {
+    typealias D = DashboardPagesFixture
+    typealias F = FilingAPIFixture
+
+    static func once(_ page: String) throws -> String {
+        try #require(page.components(separatedBy: "name=\"_once\" value=\"").dropFirst().first?.prefix(while: { $0 != "\"" })).description
+    }
+
+    @Test(
+        "read by all, tried and saved by the office: the dry run lists the unit whose grade moves, a bound is refused beside its field, the save is a new version"
+    )
+    func tryAndSave() async throws {
+        let d = try await D.make(propose: false)
+        let csrf = d.sessions["office"]!.csrf
+        let path = D.base + "/policy"
+        try await d.f.app().test(.router) { http in
+            // A unit's clerk reads the rules, with no form.
+            var page = D.text(try await d.get(http, path, as: "unit-a"))
+            #expect(page.contains("优秀不超过30%,合格不低于10%,全县统一计算"))
+            #expect(!page.contains("/policy/try"))
+            #expect(page.contains("href=\"\(path)\""))  // in the cycle's navigation
+
+            // The office: the form; rosters are open and the population is frozen, so those parts are locked.
+            page = D.text(try await d.get(http, path, as: "office"))
+            #expect(page.contains("action=\"\(path)/try\"") && page.contains("formaction=\"\(path)/save\""))
+            #expect(page.components(separatedBy: "<fieldset disabled>").count == 3)
+            #expect(page.contains("工作人员名册已于") && page.contains("抽样总体已于"))
+            #expect(page.contains("可修改(拟定考核等次之前)"))
+
+            // 试算: without a 合格 floor the lowest unit (C, 87) stays 良好; nothing is stored.
+            var response = try await d.post(
+                http,
+                path + "/try",
+                as: "office",
+                csrf: csrf,
+                fields: ["qualifiedMin": "0", "excellentMax": "30"]
+            )
+            #expect(response.status == .ok)
+            page = D.text(response)
+            #expect(page.contains("试算结果") && page.contains("3个单位参与试算,1个单位的等次会变化"), "\(page)")
+            #expect(page.contains("<td>合格</td><td>良好</td>"))
+            #expect(page.contains("name=\"qualifiedMin\" min=\"0\" max=\"100\" value=\"0\""))  // the form as typed
+            #expect(
+                try await CyclePolicyStore(client: d.f.client).current(cycle: CycleRef(county: F.county, cycle: "2026"))?.current.version
+                    == 1
+            )
+            // A bound crossed shows in the dry run, and is refused on save beside its field.
+            page = D.text(try await d.post(http, path + "/try", as: "office", csrf: csrf, fields: ["excellentMax": "40"]))
+            #expect(page.contains("按此政策不能保存:单位优秀等次占比上限40%高于文件规定的30%"))
+            let fresh = D.text(try await d.get(http, path, as: "office"))
+            response = try await d.post(
+                http,
+                path + "/save",
+                as: "office",
+                csrf: csrf,
+                fields: ["excellentMax": "40", "reason": "试一试", "_once": try Self.once(fresh), "version": "1"]
+            )
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            #expect(page.contains("<p class=\"field-error\">单位优秀等次占比上限40%高于文件规定的30%"), "\(page)")
+            #expect(page.contains(">试一试</textarea>"))
+            response = try await d.post(http, path + "/try", as: "office", csrf: csrf, fields: ["excellentMax": "三十"])
+            #expect(response.status == .unprocessableContent)
+            #expect(D.text(response).contains("优秀等次占比上限应为0至100之间的整数"))
+            #expect(
+                try await CyclePolicyStore(client: d.f.client).current(cycle: CycleRef(county: F.county, cycle: "2026"))?.current.version
+                    == 1
+            )
+
+            // Saved: a new version, in words and in the versions table, audited.
+            response = try await d.post(
+                http,
+                path + "/save",
+                as: "office",
+                csrf: csrf,
+                fields: [
+                    "qualifiedMin": "0", "reason": "本县方案不设合格下限", "_once": try Self.once(D.text(try await d.get(http, path, as: "office"))),
+                    "version": "1",
+                ]
+            )
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == path + "?done=save")
+            page = D.text(try await d.get(http, path + "?done=save", as: "office"))
+            #expect(page.contains("已保存为新版本") && page.contains("合格及以下据实确定(无下限)"))
+            #expect(page.contains("本县方案不设合格下限"))
+            let stored = try #require(
+                try await CyclePolicyStore(client: d.f.client).current(cycle: CycleRef(county: F.county, cycle: "2026"))
+            )
+            #expect(stored.current.version == 2 && stored.current.policy.grading.qualifiedMinPercent.value == 0)
+            let audited = try await d.f.client.query(
+                "SELECT count(*) AS n FROM audit_log WHERE county = \(F.county) AND action = 'cycle.policy'"
+            ).one().decode(Int64.self, column: "n")
+            #expect(audited == 1)
+
+            // Only the office saves; the auditor may try.
+            #expect(
+                try await d.post(http, path + "/try", as: "auditor", csrf: d.sessions["auditor"]!.csrf, fields: ["qualifiedMin": "10"])
+                    .status == .ok
+            )
+            #expect(try await d.post(http, path + "/try", as: "unit-a", csrf: d.sessions["unit-a"]!.csrf, fields: [:]).status == .notFound)
+        }
+    }
+}
