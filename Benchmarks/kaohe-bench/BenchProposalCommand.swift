@@ -23,6 +23,11 @@ import Prometheus
 /// - **after a change**: one unit's new assessment, then a proposal (`--runs` times, a different
 ///   unit each time).
 /// The answer is the summary and the first 1,000 units (`?limit=` default); its size is printed.
+///
+/// Under the county's default policy unless `--policy-changes` gives a merge patch on it, saved as
+/// the cycle's policy before the first proposal (issue 18: a province graded under a non-default
+/// policy, e.g. `'{"defaultCohortScope": "committee", "grading": {"excellentMaxPercent": 25},
+/// "recheck": {"pointsThreshold": 8}}'`).
 struct BenchProposalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proposal",
@@ -42,6 +47,8 @@ struct BenchProposalCommand: AsyncParsableCommand {
     @Option(help: "Counties built beside the one measured (990102, …), so that it is measured in a database that holds others.")
     var otherCounties = 2
     @Option(help: "Units in each of the other counties.") var otherCountyUnits = 2000
+    @Option(help: "A JSON merge patch on the default policy, saved as the cycle's policy before the first proposal.")
+    var policyChanges: String?
 
     static func say(_ line: String) { BenchMonitorCommand.say(line) }
 
@@ -57,7 +64,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
     mutating func run() async throws {
         var logger = Logger(label: "kaohe.bench.proposal")
         logger.logLevel = .warning
-        let (runs, staffPerUnit, databaseURL) = (runs, staffPerUnit, databaseURL)
+        let (runs, staffPerUnit, databaseURL, policyChanges) = (runs, staffPerUnit, databaseURL, policyChanges)
         let neighbours = MonitorBenchCounty(units: otherCountyUnits, staffPerUnit: staffPerUnit).neighbours(otherCounties)
         Self.say("the grading proposal through the HTTP application (target: under 5 s at 50,000 units):")
         let metrics = Bootstrap.process(logLevel: .warning)
@@ -68,6 +75,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
                     neighbours: neighbours,
                     staffPerUnit: staffPerUnit,
                     runs: runs,
+                    policyChanges: policyChanges,
                     configuration: configuration,
                     metrics: metrics,
                     logger: logger
@@ -81,6 +89,7 @@ struct BenchProposalCommand: AsyncParsableCommand {
         neighbours: [MonitorBenchCounty],
         staffPerUnit: Int,
         runs: Int,
+        policyChanges: String? = nil,
         configuration: PostgresConfiguration,
         metrics: PrometheusCollectorRegistry,
         logger: Logger
@@ -99,6 +108,21 @@ struct BenchProposalCommand: AsyncParsableCommand {
         Self.say("  setup took \(String(format: "%.0f", (clock.now - setupStart).seconds)) s")
         let dependencies = AppDependencies(client: client, migrations: migrations, metrics: metrics)
         let ref = MonitorBenchCounty.cycleRef
+        if let policyChanges {
+            let policies = CyclePolicyStore(client: client)
+            guard let current = try await policies.current(cycle: ref) else { throw ValidationError("no cycle \(ref.cycle)") }
+            let policy = try PolicyChange.changes(Data(policyChanges.utf8)).applied(to: current.current.policy)
+            let saved = try await policies.put(
+                cycle: ref,
+                policy: policy,
+                reason: "kaohe-bench proposal",
+                actor: "bench",
+                account: "office"
+            )
+            Self.say(
+                "  under the cycle's policy version \(saved.version): \(PolicyWords(saved.policy).lines.prefix(4).map(\.text).joined(separator: ";"))"
+            )
+        }
         let path = "/api/v1/counties/\(ref.county)/cycles/\(ref.cycle)/grading/proposal"
         let token = built.officeToken
         let filings = FilingStore(client: client)

@@ -356,13 +356,26 @@ struct CycleCLITests {
         let audited = try await client.query(
             "SELECT details->>'changed' AS changed, details->>'reason' AS reason FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.policy'"
         ).map { "\(try $0.decode(String.self, column: "changed")) \(try $0.decode(String.self, column: "reason"))" }
-        #expect(audited == ["grading 县实施方案"])
+        #expect(audited.first == "grading 县实施方案")
         let tried = try await cli.kaohe(
             database,
             ["cycle", "policy", "try", "--county", county, "--cycle", "2027", "--preset", "county-default"]
         )
         #expect(tried.status == 0, "\(tried.err)")
         #expect(tried.out.contains("试算 dry run: 0 个单位"), "\(tried.out)")
+        // A new year: 2028 created, 2027's policy copied into it.
+        #expect(try await cli.kaohe(database, ["cycle", "create", "--county", county, "--cycle", "2028", "--as", "zhang"]).status == 0)
+        let copied = try await cli.kaohe(
+            database,
+            ["cycle", "policy", "set", "--county", county, "--cycle", "2028", "--as", "zhang", "--copy-from", "2027", "--reason", "沿用上年政策"]
+        )
+        #expect(copied.status == 0, "\(copied.err)")
+        #expect(copied.out.contains("优秀不超过20%") && copied.out.contains("按专业考核委员会分别计算"), "\(copied.out)")
+        let noSuch = try await cli.kaohe(
+            database,
+            ["cycle", "policy", "set", "--county", county, "--cycle", "2028", "--as", "zhang", "--copy-from", "2019"]
+        )
+        #expect(noSuch.status == 1 && noSuch.err.contains("--copy-from 2019"), "\(noSuch.err)")
         let json = try await cli.kaohe(database, ["cycle", "policy", "show", "--county", county, "--cycle", "2027", "--json"])
         let policy = try PolicyLoader.cyclePolicy(from: Data(json.out.utf8))
         #expect(policy.grading.excellentMaxPercent.value == 20 && policy.defaultScheme == "municipal-2019")

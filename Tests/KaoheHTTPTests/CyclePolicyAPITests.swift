@@ -56,6 +56,45 @@ struct CyclePolicyAPITests {
         return grade
     }
 
+    /// Requests as one of the county's accounts (`office`, a committee id, a unit code).
+    struct Caller: Sendable {
+        let http: any TestClientProtocol
+        let tokens: [String: String]
+
+        func callAsFunction(
+            _ method: HTTPRequest.Method,
+            _ path: String,
+            as who: String = "office",
+            _ json: String? = nil
+        ) async throws
+            -> TestResponse
+        {
+            var headers: HTTPFields = [.authorization: "Bearer \(tokens[who]!)"]
+            if json != nil { headers[.contentType] = "application/json" }
+            return try await http.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        }
+    }
+
+    /// A fresh database with the county of `units` enrolled, kaohed's application over it, `body`
+    /// given the client and a caller.
+    static func serve(_ units: [SyntheticUnit], body: @Sendable (PostgresClient, Caller) async throws -> Void) async throws {
+        let logger = TestCluster.logger("test.policy")
+        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
+        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
+        let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "政策县", units: units)
+        let app = buildApplication(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            dependencies: AppDependencies(
+                client: client,
+                migrations: try MigrationCatalog.bundled(),
+                metrics: PrometheusCollectorRegistry()
+            ),
+            logger: logger
+        )
+        try await app.test(.router) { http in try await body(client, Caller(http: http, tokens: tokens)) }
+        await client.close()
+    }
+
     @Test(
         "a cycle graded under its own policy (per committee, 优秀 ≤ 25 %, re-check wins at 8 points): the dry run and the proposal give the independent grades; each part locks with its step"
     )
@@ -80,26 +119,8 @@ struct CyclePolicyAPITests {
         let builtIn = Self.expected(units, threshold: 500, capPercent: 30, perCommittee: false)
         #expect(custom != builtIn, "the custom policy must change some grade, or the test proves nothing")
 
-        let logger = TestCluster.logger("test.policy")
-        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
-        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
-        let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "政策县", units: units)
         let unitList = units
-        let app = buildApplication(
-            configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(
-                client: client,
-                migrations: try MigrationCatalog.bundled(),
-                metrics: PrometheusCollectorRegistry()
-            ),
-            logger: logger
-        )
-        try await app.test(.router) { http in
-            func call(_ method: HTTPRequest.Method, _ path: String, as who: String, _ json: String? = nil) async throws -> TestResponse {
-                var headers: HTTPFields = [.authorization: "Bearer \(tokens[who]!)"]
-                if json != nil { headers[.contentType] = "application/json" }
-                return try await http.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-            }
+        try await Self.serve(units) { client, call in
             let base = "/api/v1/counties/\(Self.county)/cycles/2026"
             let now = Date()
             let step = """
@@ -223,48 +244,21 @@ struct CyclePolicyAPITests {
             let versions = try FilingAPIFixture.json(try await call(.get, base + "/policy/versions", as: "office"))
             #expect((versions["versions"] as? [[String: Any]])?.compactMap { $0["version"] as? Int } == [2, 1])
             #expect((versions["versions"] as? [[String: Any]])?.first?["reason"] as? String == "本年度实施方案")
+
+            let audited = try await client.query(
+                "SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.policy'"
+            ).one().decode(Int64.self, column: "n")
+            #expect(audited == 1)
+            let verification = try await AuditChain.verify(client: client, county: Self.county)
+            if case .intact = verification {} else { Issue.record("audit chain: \(verification)") }
         }
-        let audited = try await client.query(
-            "SELECT count(*) AS n FROM audit_log WHERE county = \(Self.county) AND action = 'cycle.policy'"
-        ).one().decode(Int64.self, column: "n")
-        #expect(audited == 1)
-        let verification = try await AuditChain.verify(client: client, county: Self.county)
-        guard case .intact = verification else {
-            Issue.record("audit chain: \(verification)")
-            await client.close()
-            return
-        }
-        await client.close()
     }
 
     @Test("each bound of the documents is refused by name, nothing stored; presets chosen at creation and switched before a cycle opens")
     func boundsAndPresets() async throws {
         var random = SeededRandom(seed: 7)
         let units = SyntheticCounty.units(county: Self.county, totals: [8000, 8100, 8200, 8300], departments: ["dept"], random: &random)
-        let logger = TestCluster.logger("test.policy")
-        let client = PostgresClient(configuration: try await TestCluster.freshDatabase(), logger: logger)
-        try await MigrationRunner(client: client, migrations: try MigrationCatalog.bundled(), logger: logger).apply()
-        let tokens = try await SyntheticCounty.enrol(client: client, county: Self.county, name: "政策县", units: units)
-        let app = buildApplication(
-            configuration: .init(host: "127.0.0.1", port: 0),
-            dependencies: AppDependencies(
-                client: client,
-                migrations: try MigrationCatalog.bundled(),
-                metrics: PrometheusCollectorRegistry()
-            ),
-            logger: logger
-        )
-        try await app.test(.router) { http in
-            func call(
-                _ method: HTTPRequest.Method,
-                _ path: String,
-                as who: String = "office",
-                _ json: String? = nil
-            ) async throws -> TestResponse {
-                var headers: HTTPFields = [.authorization: "Bearer \(tokens[who]!)"]
-                if json != nil { headers[.contentType] = "application/json" }
-                return try await http.executeRequest(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
-            }
+        try await Self.serve(units) { _, call in
             let county = "/api/v1/counties/\(Self.county)"
             // Steps a year ahead: nothing opens, every part may change.
             let later = Date().addingTimeInterval(365 * 86_400)
@@ -340,6 +334,5 @@ struct CyclePolicyAPITests {
             let presets = try FilingAPIFixture.json(try await call(.get, county + "/policy-presets", as: units[0].code))
             #expect((presets["presets"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == PolicyLoader.cyclePresetIds)
         }
-        await client.close()
     }
 }

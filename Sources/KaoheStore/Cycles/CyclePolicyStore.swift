@@ -73,7 +73,8 @@ public struct CyclePolicyStore: Sendable {
     }
 
     /// The policy in force for the cycle's rules (nil when the cycle does not exist). Decoded
-    /// policies are kept per (county, cycle, version): a version never changes once written.
+    /// policies are kept per county, cycle, version and the instant it was set (`cacheKey`): a
+    /// version never changes once written.
     static func policy(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> CyclePolicy? {
         try await version(on: connection, cycle: ref)?.policy
     }
@@ -91,6 +92,7 @@ public struct CyclePolicyStore: Sendable {
             let row = try await connection.query(
                 """
                 SELECT c.policy AS roster, c.scheme, p.version, p.reason, p.set_by, p.set_at,
+                       p.version::text || '@' || extract(epoch FROM p.set_at)::text AS stamp,
                        CASE WHEN p.version IS NOT NULL THEN p.document::text END AS document
                 FROM cycles c
                 LEFT JOIN LATERAL (SELECT * FROM cycle_policies p WHERE p.county = c.county AND p.cycle = c.cycle
@@ -106,7 +108,7 @@ public struct CyclePolicyStore: Sendable {
             )
             return Version(policy: policy, version: 0, setBy: nil, setAt: nil, reason: "")
         }
-        let key = "\(county)/\(cycle)/\(version)"
+        let key = cacheKey(ref, stamp: try row.decode(String.self, column: "stamp"))
         let policy: CyclePolicy
         if let cached = decoded.withLock({ $0[key] }) {
             policy = cached
@@ -303,35 +305,44 @@ public struct CyclePolicyStore: Sendable {
 
     private static let decoded = Mutex<[String: CyclePolicy]>([:])
 
-    /// A column for statements over `cycles c`: the cycle's latest policy version (NULL: none).
-    static let versionColumn = "(SELECT max(p.version) FROM cycle_policies p WHERE p.county = c.county AND p.cycle = c.cycle)"
+    /// A column for statements over `cycles c`: the cycle's latest policy version as its stamp
+    /// (`PolicyStamp`; NULL: none stored).
+    static let versionColumn = """
+        (SELECT p.version::text || '@' || extract(epoch FROM p.set_at)::text FROM cycle_policies p
+         WHERE p.county = c.county AND p.cycle = c.cycle ORDER BY p.version DESC LIMIT 1)
+        """
 
-    /// The policy of version `version` (nil: the built-in default with the cycle's roster policy
-    /// and scheme), decoded once per process.
+    /// What the decoded policies are kept under: county, cycle, version and the instant it was set
+    /// (`3@1796169600.123456`), so that two databases one process opens (tests, benchmarks) never
+    /// share an entry for the same county, cycle and version.
+    static func cacheKey(_ ref: CycleRef, stamp: String) -> String { "\(ref.county)/\(ref.cycle)/\(stamp)" }
+
+    /// The policy of the version `stamp` names (`versionColumn`; nil: the built-in default with the
+    /// cycle's roster policy and scheme), decoded once per process.
     static func resolve(
         ref: CycleRef,
-        version: Int?,
+        stamp: String?,
         roster: String,
         scheme: String,
         connection: PostgresConnection
     ) async throws -> CyclePolicy {
-        try await resolve(ref: ref, version: version, roster: roster, scheme: scheme) { query in try await connection.query(query) }
+        try await resolve(ref: ref, stamp: stamp, roster: roster, scheme: scheme) { query in try await connection.query(query) }
     }
 
     /// As `resolve(…connection:)`, on a pooled connection.
-    static func resolve(ref: CycleRef, version: Int?, roster: String, scheme: String, client: PostgresClient) async throws -> CyclePolicy {
-        try await resolve(ref: ref, version: version, roster: roster, scheme: scheme) { query in try await client.query(query) }
+    static func resolve(ref: CycleRef, stamp: String?, roster: String, scheme: String, client: PostgresClient) async throws -> CyclePolicy {
+        try await resolve(ref: ref, stamp: stamp, roster: roster, scheme: scheme) { query in try await client.query(query) }
     }
 
     private static func resolve(
         ref: CycleRef,
-        version: Int?,
+        stamp: String?,
         roster: String,
         scheme: String,
         fetch: (PostgresQuery) async throws -> PostgresRows
     ) async throws -> CyclePolicy {
-        guard let version else { return try builtInDefault(roster: roster, scheme: scheme) }
-        let key = "\(ref.county)/\(ref.cycle)/\(version)"
+        guard let stamp, let version = Int(stamp.prefix { $0 != "@" }) else { return try builtInDefault(roster: roster, scheme: scheme) }
+        let key = cacheKey(ref, stamp: stamp)
         if let cached = decoded.withLock({ $0[key] }) { return cached }
         let (county, cycle) = (ref.county, ref.cycle)
         let document = try await fetch(

@@ -34,7 +34,7 @@ extension FilingStore {
         let basis = RosterBasis(
             policy: try await CyclePolicyStore.resolve(
                 ref: ref,
-                version: try row.decode(Int?.self, column: "policy_version"),
+                stamp: try row.decode(String?.self, column: "policy_version"),
                 roster: try row.decode(String.self, column: "policy"),
                 scheme: try row.decode(String.self, column: "scheme"),
                 connection: connection

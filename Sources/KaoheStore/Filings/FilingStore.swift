@@ -259,7 +259,7 @@ public struct FilingStore: Sendable {
         if let roster = try row.decode(String?.self, column: "policy") {
             policy = try await CyclePolicyStore.resolve(
                 ref: ref,
-                version: try row.decode(Int?.self, column: "policy_version"),
+                stamp: try row.decode(String?.self, column: "policy_version"),
                 roster: roster,
                 scheme: try row.decode(String.self, column: "scheme"),
                 client: client

@@ -3,6 +3,7 @@ import Foundation
 import KaoheDaemon
 import KaoheRules
 import KaoheStore
+import Postgres
 
 /// `kaohe cycle policy …`: 考核政策 of a cycle from the command line — the same `CyclePolicyStore`
 /// and `GradingStore.dryRun` as `GET/PUT …/cycles/{cycle}/policy` and `POST …/policy/dry-run`.
@@ -22,16 +23,27 @@ struct CyclePolicyCommand: AsyncParsableCommand {
     }
 }
 
-/// What to change: exactly one of `--preset`, `--file`, `--changes`.
+/// What to change: exactly one of `--preset`, `--file`, `--changes`, `--copy-from`.
 struct PolicyChangeOptions: ParsableArguments {
     @Option(help: "Switch to a preset: county-default, municipal-2019, shanxi-2013, national-2023.") var preset: String?
     @Option(help: "A whole policy, as JSON (the shape `kaohe cycle policy show --json` prints).") var file: String?
     @Option(help: #"A JSON merge patch on the policy in force, e.g. '{"grading": {"excellentMaxPercent": 25}}'."#) var changes: String?
+    @Option(name: .customLong("copy-from"), help: "Another cycle of the county whose policy in force is copied (last year's: 2026).")
+    var copyFrom: CycleID?
 
     func validate() throws {
-        guard [preset != nil, file != nil, changes != nil].count(where: { $0 }) == 1 else {
-            throw ValidationError("give exactly one of --preset, --file, --changes")
+        guard [preset != nil, file != nil, changes != nil, copyFrom != nil].count(where: { $0 }) == 1 else {
+            throw ValidationError("give exactly one of --preset, --file, --changes, --copy-from")
         }
+    }
+
+    /// The policy in force of `--copy-from`'s cycle (nil without the option).
+    func copied(county: CountyCode, client: PostgresClient, command: String) async throws -> CyclePolicy? {
+        guard let copyFrom else { return nil }
+        guard let other = try await CyclePolicyStore(client: client).current(cycle: CycleRef(county: county, cycle: copyFrom)) else {
+            throw OfficeCommandContext.failure(command, "--copy-from \(copyFrom): 县\(county)没有这个考核周期 / no such cycle")
+        }
+        return other.current.policy
     }
 
     func change() throws -> PolicyChange {
@@ -45,7 +57,8 @@ struct PolicyChangeOptions: ParsableArguments {
     }
 
     /// The policy the change makes of `current`, or a CLI refusal naming the field.
-    func applied(to current: CyclePolicy, command: String) throws -> CyclePolicy {
+    func applied(to current: CyclePolicy, command: String, copied: CyclePolicy? = nil) throws -> CyclePolicy {
+        if let copied { return copied }
         do { return try change().applied(to: current) } catch let error as DataFileError {
             throw OfficeCommandContext.failure(command, "\(error.field): \(error.message) [policy.\(error.rule)]")
         }
@@ -102,9 +115,10 @@ struct PolicySetCommand: AsyncParsableCommand {
             guard let current = try await store.current(cycle: target.cycleRef) else {
                 throw CycleError(.notFound, "考核周期“\(target.cycle)”不存在 / cycle not found", rule: "cycle.exists")
             }
+            let copied = try await change.copied(county: target.county, client: client, command: command)
             return try await store.put(
                 cycle: target.cycleRef,
-                policy: try change.applied(to: current.current.policy, command: command),
+                policy: try change.applied(to: current.current.policy, command: command, copied: copied),
                 reason: reason,
                 expectedVersion: current.current.version,
                 actor: principal.actor,
@@ -133,7 +147,8 @@ struct PolicyTryCommand: AsyncParsableCommand {
             guard let current = try await CyclePolicyStore(client: client).current(cycle: target.cycleRef) else {
                 throw CycleError(.notFound, "考核周期“\(target.cycle)”不存在 / cycle not found", rule: "cycle.exists")
             }
-            let tried = try change.applied(to: current.current.policy, command: command)
+            let copied = try await change.copied(county: target.county, client: client, command: command)
+            let tried = try change.applied(to: current.current.policy, command: command, copied: copied)
             return try await GradingStore(client: client).dryRun(cycle: target.cycleRef, policy: tried)
         }
         let (before, after) = result.distribution
