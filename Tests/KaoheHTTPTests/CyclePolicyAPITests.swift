@@ -307,6 +307,14 @@ struct CyclePolicyAPITests {
                 #expect(problem["rule"] as? String == refusal.rule, "\(refusal.change): \(problem)")
                 #expect(problem["field"] as? String == refusal.field, "\(refusal.change): \(problem)")
             }
+            // A reason over 500 characters.
+            response = try await call(
+                .put,
+                base + "/policy",
+                #"{"preset": "national-2023", "reason": "\#(String(repeating: "理", count: 501))"}"#
+            )
+            #expect(response.status == .unprocessableContent)
+            #expect(try FilingAPIFixture.json(response)["rule"] as? String == "policy.reason")
             // A floor below zero is not a percentage at all.
             response = try await call(.put, base + "/policy", #"{"changes": {"grading": {"qualifiedMinPercent": -5}}}"#)
             #expect(response.status == .unprocessableContent)

@@ -177,7 +177,10 @@ public struct CyclePolicyStore: Sendable {
         actor: String,
         account: String
     ) async throws -> Version {
-        try await client.withTransaction { connection in
+        guard reason.count <= 500 else {
+            throw CycleError(.invalid, "修改理由最多500字 / the reason is limited to 500 characters", field: "/reason", rule: "policy.reason")
+        }
+        return try await client.withTransaction { connection in
             guard let state = try await Self.current(on: connection, cycle: ref, lock: true) else {
                 throw CycleError(.notFound, "考核周期“\(ref.cycle)”不存在 / cycle not found", rule: "cycle.exists")
             }

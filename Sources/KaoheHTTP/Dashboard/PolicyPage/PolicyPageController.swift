@@ -86,7 +86,7 @@ struct PolicyPageController: Sendable {
             "/grading/excellentMaxPercent": "excellentMax", "/grading/qualifiedMinPercent": "qualifiedMin",
             "/recheck/pointsThreshold": "recheckPoints", "/publicityWorkingDays": "publicityDays",
             "/staffReviewWorkingDays": "reviewDays", "/roster/awardBonusPercent": "awardBonus",
-            "/spotCheck/defaultPercent": "spotDefault", "/spotCheck/minimumPercent": "spotDefault",
+            "/spotCheck/defaultPercent": "spotDefault", "/spotCheck/minimumPercent": "spotDefault", "/reason": "reason",
         ]
         if let name = names[pointer] { return name }
         if pointer.hasPrefix("/roster/excellentPercentByUnitGrade/") { return "staff_" + pointer.split(separator: "/").last! }
