@@ -341,6 +341,19 @@ struct CyclePolicyAPITests {
             #expect(try await call(.get, base + "/policy", as: units[0].code).status == .ok)
             let presets = try FilingAPIFixture.json(try await call(.get, county + "/policy-presets", as: units[0].code))
             #expect((presets["presets"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == PolicyLoader.cyclePresetIds)
+
+            // The cycle itself updated before it opens, naming another staff policy: the stored policy follows,
+            // keeping the office's other changes.
+            response = try await call(.put, base, #"{"policy": "shanxi-2013", \#(steps)}"#)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            policy = try FilingAPIFixture.json(try await call(.get, base + "/policy"))
+            #expect(policy["version"] as? Int == 4)
+            let stored = policy["policy"] as? [String: Any]
+            #expect((stored?["roster"] as? [String: Any])?["id"] as? String == "shanxi-2013")
+            #expect((stored?["grading"] as? [String: Any])?["excellentMaxPercent"] as? Int == 25)
+            #expect(try await call(.put, base, #"{"policy": "shanxi-2013", \#(steps)}"#).status == .ok)
+            // Nothing changed: no new version.
+            #expect(try FilingAPIFixture.json(try await call(.get, base + "/policy"))["version"] as? Int == 4)
         }
     }
 }

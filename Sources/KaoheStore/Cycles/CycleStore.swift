@@ -139,15 +139,13 @@ public struct CycleStore: Sendable {
                     created = true
                 }
                 var details = ["kind": definition.kind.rawValue, "scheme": definition.scheme, "policy": definition.policy]
-                if created || definition.preset != nil,
-                    let started = try await Self.startPolicy(
-                        on: connection,
-                        definition: definition,
-                        county: county,
-                        actor: actor,
-                        account: account
-                    )
-                {
+                if let started = try await Self.startPolicy(
+                    on: connection,
+                    definition: definition,
+                    county: county,
+                    actor: actor,
+                    account: account
+                ) {
                     details["preset"] = started.policy.id
                     details["policyVersion"] = String(started.version)
                     details["policySha256"] = CyclePolicyStore.digest(started.policy)
@@ -187,8 +185,11 @@ public struct CycleStore: Sendable {
         }
     }
 
-    /// Stores the policy a new (or not yet open) cycle starts from: its preset, with the roster
-    /// policy and scheme the definition names, as the next version (Schema/0021).
+    /// Stores the policy a cycle starts from, or follows a change of a cycle not yet open, as the
+    /// next version (Schema/0021): a new cycle takes its preset (`county-default` unless named); a
+    /// cycle updated with a preset switches to it; either way the policy holds the roster policy and
+    /// scheme the definition names, so `cycles.policy` and the stored staff table never disagree.
+    /// Nothing is stored when the policy would not change.
     static func startPolicy(
         on connection: PostgresConnection,
         definition: CycleDefinition,
@@ -196,25 +197,30 @@ public struct CycleStore: Sendable {
         actor: String,
         account: String
     ) async throws -> CyclePolicyStore.Version? {
+        let ref = CycleRef(county: county, cycle: definition.cycle)
+        let latest = try await CyclePolicyStore.version(on: connection, cycle: ref)
+        let stored = latest.map { $0.version > 0 } == true
         var policy: CyclePolicy
         do {
-            policy = try PolicyLoader.cyclePreset(definition.preset ?? PolicyLoader.cyclePresetIds[0])
+            if let latest, stored, definition.preset == nil {
+                policy = latest.policy
+            } else {
+                policy = try PolicyLoader.cyclePreset(definition.preset ?? PolicyLoader.cyclePresetIds[0])
+            }
             if policy.roster.id != definition.policy { policy.roster = try BuiltInPolicies.rosterPolicy(definition.policy) }
         } catch {
             throw CycleError(.invalid, "考核政策预设无法读取 / preset unreadable: \(error)", field: "/preset", rule: "cycle.preset")
         }
         policy.defaultRosterPolicy = policy.roster.id
         policy.defaultScheme = definition.scheme
-        let ref = CycleRef(county: county, cycle: definition.cycle)
-        let latest = try await CyclePolicyStore.version(on: connection, cycle: ref)
-        if let latest, latest.version > 0, latest.policy == policy { return nil }
+        if let latest, stored, latest.policy == policy { return nil }
         return try await CyclePolicyStore.insert(
             on: connection,
             cycle: ref,
             policy: policy,
             version: (latest?.version ?? 0) + 1,
-            reason: latest.map { $0.version > 0 } == true ? "改用预设 \(policy.id)" : "创建周期时选定",
-            changed: CyclePolicy.Part.allCases,
+            reason: !stored ? "创建周期时选定" : definition.preset.map { "改用预设 \($0)" } ?? "随考核周期修改",
+            changed: latest.map { $0.policy.changedParts(to: policy) } ?? CyclePolicy.Part.allCases,
             actor: actor,
             account: account,
             audit: false
