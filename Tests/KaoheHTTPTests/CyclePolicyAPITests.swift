@@ -146,7 +146,7 @@ struct CyclePolicyAPITests {
             var policy = try FilingAPIFixture.json(try await call(.get, base + "/policy", as: "education"))
             #expect(policy["version"] as? Int == 1)
             #expect(policy["preset"] as? String == "county-default")
-            #expect(Set((policy["locked"] as? [String: String] ?? [:]).keys) == ["roster"])
+            #expect(Set((policy["locked"] as? [String: String] ?? [:]).keys) == ["roster", "weighting"])
             let words = (policy["words"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
             #expect(words.contains { $0.contains("优秀不超过30%") && $0.contains("全县统一计算") }, "\(words)")
 
@@ -240,7 +240,7 @@ struct CyclePolicyAPITests {
             #expect(response.status == .conflict)
             #expect(try FilingAPIFixture.json(response)["rule"] as? String == "policy.after-proposal")
             policy = try FilingAPIFixture.json(try await call(.get, base + "/policy", as: "office"))
-            #expect(Set((policy["locked"] as? [String: String] ?? [:]).keys) == ["grading", "roster", "spotCheck"])
+            #expect(Set((policy["locked"] as? [String: String] ?? [:]).keys) == ["grading", "roster", "spotCheck", "weighting"])
             let versions = try FilingAPIFixture.json(try await call(.get, base + "/policy/versions", as: "office"))
             #expect((versions["versions"] as? [[String: Any]])?.compactMap { $0["version"] as? Int } == [2, 1])
             #expect((versions["versions"] as? [[String: Any]])?.first?["reason"] as? String == "本年度实施方案")
@@ -354,6 +354,67 @@ struct CyclePolicyAPITests {
             #expect(try await call(.put, base, #"{"policy": "shanxi-2013", \#(steps)}"#).status == .ok)
             // Nothing changed: no new version.
             #expect(try FilingAPIFixture.json(try await call(.get, base + "/policy"))["version"] as? Int == 4)
+        }
+    }
+
+    @Test(
+        "a committee's indicator weights within 篇十二's ranges: refused outside them by name, scored against once the step opens, locked from then on"
+    )
+    func committeeWeights() async throws {
+        var random = SeededRandom(seed: 11)
+        let units = SyntheticCounty.units(county: Self.county, totals: [8000, 8100, 8200, 8300], departments: ["dept"], random: &random)
+        #expect(units[0].committee == "agriculture" && units[1].committee == "culture")
+        try await Self.serve(units) { client, call in
+            let base = "/api/v1/counties/\(Self.county)/cycles/2027"
+            let later = Date().addingTimeInterval(30 * 86_400)
+            let step =
+                #"{"opensAt": "\#(ShanghaiTime.format(later))", "deadline": "\#(ShanghaiTime.format(later.addingTimeInterval(86_400)))"}"#
+            var response = try await call(
+                .put,
+                base,
+                #"{"preset": "municipal-2019", "steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#
+            )
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            #expect(try await call(.put, base + "/units", #"{"units": ["\#(units[0].code)", "\#(units[1].code)"]}"#).status == .ok)
+
+            // 履行职责 75 is over its 70: refused by name, nothing stored.
+            func weights(_ keyTasks: Int, main: Int = 30) -> String {
+                #"{"changes": {"committeeWeightings": {"agriculture": {"indicatorMax": {"key_tasks": \#(keyTasks), "main_duties": \#(main), "budget_performance": 10, "reform_innovation": 8, "quality_efficiency": 7, "sponsor_eval": 8, "client_eval": 7}}}}}"#
+            }
+            response = try await call(.put, base + "/policy", weights(35))
+            #expect(response.status == .unprocessableContent)
+            #expect(try FilingAPIFixture.json(response)["rule"] as? String == "policy.weights", "\(String(buffer: response.body))")
+            // 70 / 15 / 15: within the ranges, the total 100.
+            response = try await call(.put, base + "/policy", weights(30))
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let words = (try FilingAPIFixture.json(response)["words"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            #expect(words.contains { $0.contains("履行职责70分、创新创优15分、综合测评15分") }, "\(words)")
+            // A county-2021 cycle's weights are fixed.
+            let fixed = try await call(
+                .put,
+                "/api/v1/counties/\(Self.county)/cycles/2028",
+                #"{"steps": {"self_assessment": \#(step), "assessment": \#(step), "roster": \#(step)}}"#
+            )
+            #expect(fixed.status == .created)
+            response = try await call(.put, "/api/v1/counties/\(Self.county)/cycles/2028/policy", weights(30))
+            #expect(try FilingAPIFixture.json(response)["rule"] as? String == "policy.weights")
+
+            // The steps open (moved by hand: the test cannot wait a month).
+            try await client.execute(
+                "UPDATE cycle_steps SET opens_at = now() - interval '1 hour' WHERE county = \(Self.county) AND cycle = '2027'"
+            )
+            let sheet =
+                #"{"scores": {"key_tasks": 28, "main_duties": 20, "budget_performance": 8, "reform_innovation": 6, "quality_efficiency": 6, "sponsor_eval": 6, "client_eval": 6}, "qualitative": {"political": "good", "cadre": "good", "organisation": "good", "conduct": "good"}}"#
+            // 重点任务 28: within agriculture's 30, over culture's 25 (the scheme's own).
+            response = try await call(.put, "\(base)/units/\(units[0].code)/assessment", as: "agriculture", sheet)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            response = try await call(.put, "\(base)/units/\(units[1].code)/assessment", as: "culture", sheet)
+            #expect(response.status == .unprocessableContent)
+            #expect(String(buffer: response.body).contains("key_tasks"), "\(String(buffer: response.body))")
+            // From now on the weights are locked.
+            response = try await call(.put, base + "/policy", weights(28, main: 32))
+            #expect(response.status == .conflict)
+            #expect(try FilingAPIFixture.json(response)["rule"] as? String == "policy.after-assessments-open")
         }
     }
 }

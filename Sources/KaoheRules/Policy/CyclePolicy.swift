@@ -30,6 +30,10 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
     public var defaultCohortScope: CohortScope
     /// 工作人员考核政策: the staff quota table, award bonus, tier limits and grade bounds.
     public var roster: RosterPolicy
+    /// 专考委细化权重: a committee's indicator maxima within a committee-weighted scheme's ranges
+    /// (篇十二: 履行职责 50–70, 创新创优 15–25, 综合测评 15–25), by committee id; a committee not
+    /// named scores against the scheme's own maxima.
+    public var committeeWeightings: [String: SchemeWeighting]?
 
     /// Creates a policy.
     public init(
@@ -62,7 +66,7 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, source, grading, spotCheck, recheck, publicityWorkingDays, staffReviewWorkingDays
-        case defaultScheme, defaultRosterPolicy, defaultCohortScope, roster
+        case defaultScheme, defaultRosterPolicy, defaultCohortScope, roster, committeeWeightings
     }
 
     /// Decodes a policy; without `roster` (a preset file) the built-in roster policy named by
@@ -79,6 +83,7 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         staffReviewWorkingDays = try container.decode(Int.self, forKey: .staffReviewWorkingDays)
         defaultScheme = try container.decode(String.self, forKey: .defaultScheme)
         defaultCohortScope = try container.decode(CohortScope.self, forKey: .defaultCohortScope)
+        committeeWeightings = try container.decodeIfPresent([String: SchemeWeighting].self, forKey: .committeeWeightings)
         if let roster = try container.decodeIfPresent(RosterPolicy.self, forKey: .roster) {
             self.roster = roster
             defaultRosterPolicy = try container.decodeIfPresent(String.self, forKey: .defaultRosterPolicy) ?? roster.id

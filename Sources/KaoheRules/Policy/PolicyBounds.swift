@@ -11,7 +11,10 @@
 /// - `policy.floor`: the 合格 floor and the 优秀 cap fit in 100 % together;
 /// - `policy.band-points`: every band's score fits the scheme's points (0 … its total);
 /// - `policy.department-share-cap`: a department-tied 优秀 cap never above the county's cap;
-/// - `policy.publicity-days`: 公示不少于5个工作日 (篇十(六)).
+/// - `policy.publicity-days`: 公示不少于5个工作日 (篇十(六));
+/// - `policy.weights`: a committee's indicator weights only in a committee-weighted scheme, every
+///   indicator given, each group within its range (篇十二: 履行职责 50–70, 创新创优 15–25, 综合测评
+///   15–25), the whole the scheme's total (100).
 public enum PolicyBounds {
     /// 公示 lasts at least this many working days (篇十(六), 000 四.4, 001 4.3).
     public static let minimumPublicityWorkingDays = 5
@@ -86,6 +89,20 @@ public enum PolicyBounds {
                     message: "公示期不少于\(minimumPublicityWorkingDays)个工作日(篇十(六)),不能设为\(policy.publicityWorkingDays) / at least 5 working days"
                 )
             )
+        }
+        for committee in (policy.committeeWeightings ?? [:]).keys.sorted() {
+            let weighting = policy.committeeWeightings![committee]!
+            let scheme: IndicatorScheme
+            do { scheme = try SchemeLoader.builtIn(policy.defaultScheme) } catch { break }
+            do { _ = try scheme.weighted(weighting) } catch {
+                issues += error.issues.map { issue in
+                    FieldIssue(
+                        field: "committeeWeightings.\(committee).\(issue.field)",
+                        rule: "policy.weights",
+                        message: "专考委“\(committee)”的指标权重:\(issue.message)"
+                    )
+                }
+            }
         }
         let roster = policy.roster
         guard let rosterPreset = try? PolicyLoader.rosterPolicy(roster.id) else {

@@ -14,8 +14,8 @@ public struct PolicyWords: Sendable, Hashable, Codable {
     /// The lines, in the order the cycle uses them.
     public var lines: [Line]
 
-    /// The words for `policy`.
-    public init(_ policy: CyclePolicy) {
+    /// The words for `policy`; a committee's weights name it by `committeeNames` where given.
+    public init(_ policy: CyclePolicy, committeeNames: [String: String] = [:]) {
         let g = policy.grading
         let bands = g.bands.map { "\($0.grade.chinese)\($0.atLeast.compactDescription)分(含)以上" }.joined(separator: "、")
         var ratios = "优秀不超过\(g.excellentMaxPercent)"
@@ -57,12 +57,31 @@ public struct PolicyWords: Sendable, Hashable, Codable {
             ),
             Line(label: "工作人员名额", text: staff, part: .roster),
             Line(
+                label: "指标权重",
+                text: Self.weightings(policy.committeeWeightings, scheme: policy.defaultScheme, committeeNames: committeeNames),
+                part: .weighting
+            ),
+            Line(
                 label: "随机抽查",
                 text:
                     "抽取不低于\(policy.spotCheck.minimumPercent)的单位(默认\(policy.spotCheck.defaultPercent)),\(strata),每个单位\(policy.spotCheck.reviewersPerUnit)名核验人员",
                 part: .spotCheck
             ),
         ]
+    }
+}
+
+extension PolicyWords {
+    /// Per committee its groups' weights (`教育专考委:履行职责70分、创新创优15分、综合测评15分`), or that
+    /// the scheme's own maxima apply.
+    static func weightings(_ weightings: [String: SchemeWeighting]?, scheme id: String, committeeNames: [String: String]) -> String {
+        guard let weightings, !weightings.isEmpty else { return "各专考委按指标体系的分值评分" }
+        let scheme = try? SchemeLoader.builtIn(id)
+        return weightings.keys.sorted().map { committee in
+            let name = committeeNames[committee] ?? "专考委(\(committee))"
+            guard let weighted = try? scheme?.weighted(weightings[committee]!) else { return "\(name):权重不符合指标体系" }
+            return name + ":" + weighted.groups.map { "\($0.name)\($0.max.compactDescription)分" }.joined(separator: "、")
+        }.joined(separator: ";")
     }
 }
 
@@ -76,6 +95,8 @@ extension CyclePolicy {
         case roster
         /// The spot-check rates, strata and reviewers: until the population is frozen.
         case spotCheck
+        /// The committees' indicator weights: until committees may score (the assessment step opens).
+        case weighting
 
         /// 单位等次 / 工作人员名额 / 随机抽查.
         public var chinese: String {
@@ -83,6 +104,7 @@ extension CyclePolicy {
             case .grading: "单位等次"
             case .roster: "工作人员名额"
             case .spotCheck: "随机抽查"
+            case .weighting: "指标权重"
             }
         }
     }
@@ -97,6 +119,7 @@ extension CyclePolicy {
         }
         if roster != other.roster { parts.append(.roster) }
         if spotCheck != other.spotCheck { parts.append(.spotCheck) }
+        if (committeeWeightings ?? [:]) != (other.committeeWeightings ?? [:]) { parts.append(.weighting) }
         return parts
     }
 }

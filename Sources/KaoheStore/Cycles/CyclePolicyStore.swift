@@ -135,7 +135,9 @@ public struct CyclePolicyStore: Sendable {
                        (SELECT state FROM cycle_gradings g WHERE g.county = c.county AND g.cycle = c.cycle) AS grading,
                        (SELECT opens_at FROM cycle_steps s WHERE s.county = c.county AND s.cycle = c.cycle AND s.step = 'roster'
                           AND s.opens_at <= now()) AS rosters_opened,
-                       (SELECT min(frozen_at) FROM spot_check_draws d WHERE d.county = c.county AND d.cycle = c.cycle) AS frozen
+                       (SELECT min(frozen_at) FROM spot_check_draws d WHERE d.county = c.county AND d.cycle = c.cycle) AS frozen,
+                       (SELECT opens_at FROM cycle_steps s WHERE s.county = c.county AND s.cycle = c.cycle AND s.step = 'assessment'
+                          AND s.opens_at <= now()) AS assessments_opened
                 FROM cycles c WHERE c.county = \(county) AND c.cycle = \(cycle)
                 \(unescaped: lock ? "FOR UPDATE OF c" : "")
                 """
@@ -148,6 +150,9 @@ public struct CyclePolicyStore: Sendable {
         }
         if let opened = try row.decode(Date?.self, column: "rosters_opened") {
             locked[.roster] = "工作人员名册已于\(Self.day(opened))开始报送,名额部分不能再改"
+        }
+        if let opened = try row.decode(Date?.self, column: "assessments_opened") {
+            locked[.weighting] = "专考委评分已于\(Self.day(opened))开始,指标权重不能再改"
         }
         if let frozen = try row.decode(Date?.self, column: "frozen") {
             locked[.spotCheck] = "抽样总体已于\(Self.day(frozen))冻结,抽查部分不能再改"
@@ -229,6 +234,7 @@ public struct CyclePolicyStore: Sendable {
         case .grading: "policy.after-proposal"
         case .roster: "policy.after-rosters-open"
         case .spotCheck: "policy.after-freeze"
+        case .weighting: "policy.after-assessments-open"
         }
     }
 

@@ -134,7 +134,7 @@ public struct FilingStore: Sendable {
         principal: Principal
     ) async throws -> FilingVersion {
         try await file(cycle: ref, unit: unit, step: .assessment, principal: principal) {
-            let scheme = try await client.withConnection { try await Self.scheme(on: $0, cycle: ref) }
+            let scheme = try await client.withConnection { try await Self.scheme(on: $0, cycle: ref, unit: unit) }
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
             return FilingDraft(
@@ -591,11 +591,31 @@ public struct FilingStore: Sendable {
         }
     }
 
-    static func scheme(on connection: PostgresConnection, cycle ref: CycleRef) async throws -> IndicatorScheme {
+    /// The scheme `unit` is scored against in `cycle`: the cycle's, weighted as its committee chose
+    /// in the cycle's policy (`CyclePolicy.committeeWeightings`), if it did.
+    static func scheme(on connection: PostgresConnection, cycle ref: CycleRef, unit: UnitCode) async throws -> IndicatorScheme {
         let (county, cycle) = (ref.county, ref.cycle)
-        guard let row = try await connection.query("SELECT scheme FROM cycles WHERE county = \(county) AND cycle = \(cycle)").first else {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT c.scheme, (SELECT committee FROM units u WHERE u.county = c.county AND u.code = \(unit)) AS committee
+                FROM cycles c WHERE c.county = \(county) AND c.cycle = \(cycle)
+                """
+            ).first
+        else {
             throw CycleError(.notFound, "考核周期不存在 / cycle not found")
         }
-        return try SchemeLoader.builtIn(try row.decode(String.self, column: "scheme"))
+        let scheme = try SchemeLoader.builtIn(try row.decode(String.self, column: "scheme"))
+        guard let committee = try row.decode(String?.self, column: "committee"),
+            let weighting = try await CyclePolicyStore.policy(on: connection, cycle: ref)?.committeeWeightings?[committee]
+        else { return scheme }
+        do { return try scheme.weighted(weighting) } catch {
+            throw CycleError(.invalid, "专考委的指标权重不符合指标体系 / the committee's weights do not fit the scheme: \(error)")
+        }
+    }
+
+    /// The scheme `unit` is scored against in `cycle` (its committee's weights applied), for a page.
+    public func scheme(cycle ref: CycleRef, unit: UnitCode) async throws -> IndicatorScheme {
+        try await client.withConnection { try await Self.scheme(on: $0, cycle: ref, unit: unit) }
     }
 }

@@ -38,7 +38,7 @@ extension GradingStore {
                 reviewer: reviewer,
                 asReviewer: principal.role == .reviewer
             )
-            let scheme = try await FilingStore.scheme(on: connection, cycle: ref)
+            let scheme = try await FilingStore.scheme(on: connection, cycle: ref, unit: unit)
             let assessed = try scheme.assess(sheet)
             let content = AssessmentContent(scheme: scheme.id, sheet: sheet, assessed: assessed)
             let next = try await connection.query(

@@ -39,7 +39,14 @@ struct BulkScoresController: Sendable {
         let enrolled = Set(page.cycle.units)
         let units = try await dashboard.registry.units(county: page.county.code, committee: committee)
             .filter { enrolled.contains($0.code) }.sorted { $0.code < $1.code }
-        return (page, committee, units, try SchemeLoader.builtIn(page.cycle.definition.scheme))
+        // The committee's units share its weights: the scheme of any of them is the committee's.
+        let scheme =
+            if let first = units.first {
+                try await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: first.code)
+            } else {
+                try SchemeLoader.builtIn(page.cycle.definition.scheme)
+            }
+        return (page, committee, units, scheme)
     }
 
     /// The template's columns: (header, form field) in order.

@@ -32,7 +32,13 @@ struct PolicyPageController: Sendable {
         guard let current = try await dashboard.stores.policies.current(cycle: page.cycleRef) else {
             throw ProblemDetails.notFound("cycle \(page.cycleRef.cycle)")
         }
-        return PolicyView.build(page: page, current: current, history: try await dashboard.stores.policies.history(cycle: page.cycleRef))
+        let committees = try await dashboard.registry.committees(county: page.county.code)
+        return PolicyView.build(
+            page: page,
+            current: current,
+            history: try await dashboard.stores.policies.history(cycle: page.cycleRef),
+            committeeNames: Dictionary(committees.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        )
     }
 
     /// The policy the form describes: a preset whole, or the policy in force with the numbers typed

@@ -74,7 +74,12 @@ struct PolicyView: Sendable, FormPageView {
         edit = form
     }
 
-    static func build(page: CyclePage, current: CyclePolicyStore.Current, history: [CyclePolicyStore.Version]) -> PolicyView {
+    static func build(
+        page: CyclePage,
+        current: CyclePolicyStore.Current,
+        history: [CyclePolicyStore.Version],
+        committeeNames: [String: String]
+    ) -> PolicyView {
         let base = page.base
         let cycle = page.cycle.definition.cycle
         let v = current.current
@@ -84,7 +89,7 @@ struct PolicyView: Sendable, FormPageView {
             title: "政策内容",
             fileName: "考核政策-\(cycle)",
             header: ["项目", "内容", "能否修改"],
-            rows: PolicyWords(policy).lines.map { line in
+            rows: PolicyWords(policy, committeeNames: committeeNames).lines.map { line in
                 DataRow([DataCell(line.label), DataCell(line.text), DataCell(current.locked[line.part] ?? "可修改(\(lockStep(line.part))之前)")])
             },
             downloadBase: base + "/policy"
@@ -145,6 +150,7 @@ struct PolicyView: Sendable, FormPageView {
         case .grading: "拟定考核等次"
         case .roster: "名册开始报送"
         case .spotCheck: "冻结抽样总体"
+        case .weighting: "专考委开始评分"
         }
     }
 

@@ -51,7 +51,7 @@ struct ScoreSheetController: Sendable {
                 throw DashboardRefusal(status: .forbidden, message: "只有选派的核验人员可以在此报送核验评分。")
             }
         }
-        let scheme = try SchemeLoader.builtIn(page.cycle.definition.scheme)
+        let scheme = try await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code)
         let (sheet, unreadable) = ScoreSheetForm.sheet(from: form.fields, scheme: scheme)
         var errors = unreadable
         var status = HTTPResponse.Status.unprocessableContent

@@ -103,7 +103,7 @@ struct UnitPageController: Sendable {
             reviewerCSRF: page.principal.role == .reviewer ? page.session.csrfToken : nil,
             reviewer: page.principal.reviewer ?? page.principal.account,
             assessmentStep: page.cycle.steps.first { $0.step == .assessment },
-            scheme: try? SchemeLoader.builtIn(page.cycle.definition.scheme)
+            scheme: try? await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code)
         )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }
