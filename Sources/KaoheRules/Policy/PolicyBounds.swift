@@ -19,10 +19,22 @@ public enum PolicyBounds {
     /// 公示 lasts at least this many working days (篇十(六), 000 四.4, 001 4.3).
     public static let minimumPublicityWorkingDays = 5
 
-    /// Every bound `policy` crosses, against its preset and the scheme's total points; empty when
-    /// it may be saved.
-    public static func issues(_ policy: CyclePolicy, schemeTotalPoints: Score) -> [FieldIssue] {
+    /// Every bound `policy` crosses, against its preset and its scheme (`defaultScheme`, whose
+    /// points the bands must fit and whose ranges the committees' weights); empty when it may be saved.
+    public static func issues(_ policy: CyclePolicy) -> [FieldIssue] {
         var issues: [FieldIssue] = []
+        let scheme: IndicatorScheme?
+        do { scheme = try SchemeLoader.builtIn(policy.defaultScheme) } catch {
+            scheme = nil
+            issues.append(
+                FieldIssue(
+                    field: "defaultScheme",
+                    rule: "policy.scheme",
+                    message: "没有名为“\(policy.defaultScheme)”的考核指标体系(可选:\(SchemeLoader.builtInIds.joined(separator: "、"))) / unknown scheme"
+                )
+            )
+        }
+        let schemeTotalPoints = scheme?.totalPoints ?? Score(points: 100)
         do { _ = try policy.validated() } catch {
             issues += error.issues.map {
                 FieldIssue(field: $0.field, rule: RuleID(rawValue: "policy.\($0.rule.rawValue)"), message: $0.message)
@@ -91,10 +103,8 @@ public enum PolicyBounds {
             )
         }
         for committee in (policy.committeeWeightings ?? [:]).keys.sorted() {
-            let weighting = policy.committeeWeightings![committee]!
-            let scheme: IndicatorScheme
-            do { scheme = try SchemeLoader.builtIn(policy.defaultScheme) } catch { break }
-            do { _ = try scheme.weighted(weighting) } catch {
+            guard let scheme else { break }
+            do { _ = try scheme.weighted(policy.committeeWeightings![committee]!) } catch {
                 issues += error.issues.map { issue in
                     FieldIssue(
                         field: "committeeWeightings.\(committee).\(issue.field)",

@@ -241,8 +241,7 @@ public struct CyclePolicyStore: Sendable {
     /// Refuses a policy that crosses a bound of the documents (PolicyBounds), naming the first
     /// bound's field and rule and listing every one.
     static func requireWithinBounds(_ policy: CyclePolicy) throws {
-        let total = (try? SchemeLoader.builtIn(policy.defaultScheme).totalPoints) ?? Score(points: 100)
-        let issues = PolicyBounds.issues(policy, schemeTotalPoints: total)
+        let issues = PolicyBounds.issues(policy)
         guard let first = issues.first else { return }
         let detail = issues.count == 1 ? first.message : issues.map(\.message).joined(separator: ";")
         throw CycleError(

@@ -478,13 +478,13 @@ public struct GradingStore: Sendable {
             guard let inForce = try await CyclePolicyStore.version(on: connection, cycle: ref) else {
                 throw CycleError(.notFound, "考核周期“\(ref.cycle)”不存在 / cycle not found", rule: "cycle.exists")
             }
+            // As a save would store it: the cycle's scheme is the policy's.
+            var candidate = policy
+            candidate.defaultScheme = inForce.policy.defaultScheme
             let decisions = try await Self.decisions(on: connection, cycle: ref)
             let (now, _, _) = try await Self.run(on: connection, cycle: ref, decisions: decisions, policy: inForce.policy)
-            let (tried, _, ungraded) = try await Self.run(on: connection, cycle: ref, decisions: decisions, policy: policy)
+            let (tried, _, ungraded) = try await Self.run(on: connection, cycle: ref, decisions: decisions, policy: candidate)
             let before = Dictionary(uniqueKeysWithValues: now.units.map { ($0.code, $0.grade) })
-            var tryTotal = policy
-            tryTotal.defaultScheme = inForce.policy.defaultScheme
-            let total = (try? SchemeLoader.builtIn(tryTotal.defaultScheme).totalPoints) ?? Score(points: 100)
             return PolicyDryRun(
                 policyVersion: inForce.version,
                 units: tried.units.map {
@@ -493,7 +493,7 @@ public struct GradingStore: Sendable {
                 conflictsInForce: now.conflicts.count,
                 conflictsTried: tried.conflicts.count,
                 ungraded: ungraded,
-                bounds: PolicyBounds.issues(tryTotal, schemeTotalPoints: total)
+                bounds: PolicyBounds.issues(candidate)
             )
         }
     }

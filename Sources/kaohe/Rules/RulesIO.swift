@@ -39,8 +39,7 @@ enum RulesIO {
                 throw fail(DryRunError(field: "--policy", rule: "policy", message: "\(error)"))
             }
         }
-        let total = (try? SchemeLoader.builtIn(policy.defaultScheme).totalPoints) ?? Score(points: 100)
-        let bounds = PolicyBounds.issues(policy, schemeTotalPoints: total)
+        let bounds = PolicyBounds.issues(policy)
         guard bounds.isEmpty else { throw fail(DryRunError(issues: bounds)) }
         return policy
     }

@@ -25,7 +25,7 @@ struct CyclePresetTests {
     func preset(_ id: String) throws {
         let policy = try PolicyLoader.cyclePreset(id)
         #expect(policy.id == id)
-        #expect(PolicyBounds.issues(policy, schemeTotalPoints: Score(points: 100)).isEmpty)
+        #expect(PolicyBounds.issues(policy).isEmpty)
         #expect(policy.source.contains("篇") || policy.source.hasPrefix("000"), "\(id) cites no document: \(policy.source)")
         #expect(policy.roster.id == policy.defaultRosterPolicy)
         for line in PolicyWords(policy).lines {
