@@ -93,12 +93,14 @@ struct FilingAPIFixture {
     }
 
     /// Creates cycle `cycle` with every step opened a day ago, the deadline `deadlineIn` from now
-    /// and closing `closesIn` from now, and enrols all three units.
+    /// and closing `closesIn` from now, and enrols all three units; under `county-2021` and
+    /// `tied-2023`, or under the cycle policy preset `preset` and its own scheme and roster policy.
     func openCycle(
         _ http: some TestClientProtocol,
         _ cycle: String = "2026",
         deadlineIn: TimeInterval = 86_400,
-        closesIn: TimeInterval = 2 * 86_400
+        closesIn: TimeInterval = 2 * 86_400,
+        preset: String? = nil
     ) async throws {
         let now = Date()
         let step = """
@@ -110,7 +112,7 @@ struct FilingAPIFixture {
             "\(Self.cycleBase)/\(cycle)",
             as: "office",
             json: """
-                {"scheme": "county-2021", "policy": "tied-2023", "steps": {"self_assessment": \(step), "assessment": \(step), "roster": \(step)}}
+                {\(preset.map { #""preset": "\#($0)""# } ?? #""scheme": "county-2021", "policy": "tied-2023""#), "steps": {"self_assessment": \(step), "assessment": \(step), "roster": \(step)}}
                 """
         )
         #expect(response.status == .created, "\(String(buffer: response.body))")

@@ -7,15 +7,15 @@ import Testing
 @testable import KaoheStore
 
 /// A roster's check under its unit's grade is made from its lines, or — where the filing kept its
-/// grade counts and no 复核 changed a line's grade — from the filing's own findings. Both must
+/// counts by level and grade and no 复核 changed a line's grade — from the filing's own findings. Both must
 /// give the same report.
 @Suite("Roster checks from the filing or from the lines")
 struct RosterCheckSourcesTests {
     typealias Store = CycleFilingStoreTests
     let ref = CycleRef(county: Store.county, cycle: "2026")
 
-    /// 20 lines for A: 8 优秀 (over 良好's 20 % of 20 = 4), a staff number twice, a warned 优秀, one
-    /// 不定等次 without an investigation; 10 plain lines for B.
+    /// 20 lines for A: 8 优秀 (over 良好's 20 % of 18 = 3), a staff number twice, a warned 优秀, one
+    /// 不定等次 without an investigation, a 领导班子成员 outside the quota; 10 plain lines for B.
     static func lines(_ count: Int, breaking: Bool) -> [RosterLine] {
         (1...count).map { i in
             let grade: StaffGrade = breaking && i <= 8 ? .excellent : (breaking && i == 20 ? .undetermined : .competent)
@@ -29,7 +29,7 @@ struct RosterCheckSourcesTests {
                 ),
                 name: "职工\(i)",
                 postCategory: "专业技术",
-                level: "一般"
+                level: breaking && i == 19 ? "领导班子" : "一般"
             )
         }
     }
@@ -81,7 +81,12 @@ struct RosterCheckSourcesTests {
         let rules = Set(read[Store.unitA]?.report.violations.map(\.rule) ?? [])
         #expect(rules.isSuperset(of: [.excellentQuota, .duplicateStaffNo, .warningNotExcellent]))
         #expect(rules.count >= 4)
-        #expect(read[Store.unitA]?.counts == [.excellent: 8, .competent: 11, .undetermined: 1])
+        #expect(
+            read[Store.unitA]?.counts
+                == StaffCounts(keyed: ["general.excellent": 8, "general.competent": 10, "leader.competent": 1, "general.undetermined": 1])
+        )
+        #expect(read[Store.unitA]?.report.participants == 18)
+        #expect(read[Store.unitA]?.report.leaders == 1)
         #expect(read[Store.unitB]?.report.violations.isEmpty == true)
 
         // What the proposal stored is that report.
@@ -98,7 +103,7 @@ struct RosterCheckSourcesTests {
 
         // A roster filed before counts were kept (B), a line's grade changed by 复核 (A): from the lines.
         try await client.execute(
-            "UPDATE filings SET content = content - 'gradeCounts' WHERE county = \(Store.county) AND unit_code = \(Store.unitB) AND kind = 'roster'"
+            "UPDATE filings SET content = content - 'staffCounts' WHERE county = \(Store.county) AND unit_code = \(Store.unitB) AND kind = 'roster'"
         )
         try await client.execute(
             """
@@ -112,12 +117,15 @@ struct RosterCheckSourcesTests {
         try await client.execute("DELETE FROM roster_checks WHERE county = \(Store.county)")
         _ = try await GradingStore(client: client).propose(cycle: ref, principal: base.office)
         let afterAppeal = try await outcomes(client, fromFilings: false)
-        #expect(afterAppeal[Store.unitA]?.counts == [.excellent: 8, .competent: 12])
+        #expect(
+            afterAppeal[Store.unitA]?.counts
+                == StaffCounts(keyed: ["general.excellent": 8, "general.competent": 11, "leader.competent": 1])
+        )
         let stored = try await client.query(
             "SELECT unit_code, excellent, participants FROM roster_checks WHERE county = \(Store.county) ORDER BY unit_code"
         ).map { (try $0.decode(UnitCode.self, column: "unit_code"), try $0.decode(Int.self, column: "participants")) }
         #expect(stored.map(\.0) == [Store.unitA, Store.unitB].sorted())
-        #expect(stored.first { $0.0 == Store.unitA }?.1 == 20)  // the 复核 made line 20 a participant
+        #expect(stored.first { $0.0 == Store.unitA }?.1 == 19)  // the 复核 made line 20 a participant; the leader is not one
         await client.close()
     }
 }

@@ -40,9 +40,9 @@ struct StoredJSONTests {
             let text = StoredJSON.rosterReport(report)
             #expect(try JSONDecoder().decode(RosterReport.self, from: Data(text.utf8)) == report, "\(text)")
         }
-        let counts: [StaffGrade: Int] = [.excellent: 12, .competent: 37, .basic: 1]
+        let counts = StaffCounts(keyed: ["general.excellent": 12, "middle.competent": 37, "leader.basic": 1])
         let decoded = try JSONDecoder().decode([String: Int].self, from: Data(StoredJSON.counts(counts).utf8))
-        #expect(decoded == ["excellent": 12, "competent": 37, "basic": 1])
-        #expect(StoredJSON.counts([:]) == "{}")
+        #expect(decoded == ["general.excellent": 12, "middle.competent": 37, "leader.basic": 1])
+        #expect(StoredJSON.counts(StaffCounts()) == "{}")
     }
 }

@@ -54,10 +54,11 @@ enum DemoPeople {
         }
         // 优秀 (with scores ≥ 90) one under the quota of `excellentPercent` of the graded staff, or
         // well over it when the shape asks; spread over the roster.
-        let graded = lines.count { $0.staff.grade.isGraded }
+        // 领导班子成员 are assessed by the supervising department: outside the quota, never 优秀 here.
+        let graded = lines.count { $0.staff.grade.isGraded && !$0.staff.level.isLeadership }
         let quota = graded * shape.excellentPercent / 100
         let excellent = shape.overQuota ? quota + max(2, graded / 10) : max(0, quota - 1)
-        let competent = lines.indices.filter { lines[$0].staff.grade == .competent }
+        let competent = lines.indices.filter { lines[$0].staff.grade == .competent && !lines[$0].staff.level.isLeadership }
         let step = max(1, competent.count / max(1, excellent))
         for index in competent.enumerated().filter({ $0.offset % step == step / 2 }).map(\.element).prefix(excellent) {
             lines[index].staff.grade = .excellent

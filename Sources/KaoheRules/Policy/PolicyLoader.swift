@@ -1,14 +1,15 @@
 public import Foundation
 
 /// Loads the cycle policy presets (`county-default`, `municipal-2019`, `shanxi-2013`,
-/// `national-2023`) and the roster policies (`tied-2023`, `shanxi-2013`, `national-2023`) from the
+/// `national-2023`, `cadre-five-tier`) and the roster policies (`tied-2023`, `shanxi-2013`,
+/// `national-2023`, `by-level-2014`, `five-tier-2023`) from the
 /// bundle or from JSON bytes, validated.
 public enum PolicyLoader {
     /// The ids of the built-in roster policies.
-    public static let rosterPolicyIds = ["tied-2023", "shanxi-2013", "national-2023"]
+    public static let rosterPolicyIds = ["tied-2023", "shanxi-2013", "national-2023", "by-level-2014", "five-tier-2023"]
 
     /// The ids of the built-in cycle policy presets, the default first.
-    public static let cyclePresetIds = ["county-default", "municipal-2019", "shanxi-2013", "national-2023"]
+    public static let cyclePresetIds = ["county-default", "municipal-2019", "shanxi-2013", "national-2023", "cadre-five-tier"]
 
     /// The default cycle policy (`cycle-county-default.json`: 篇十/十一/十七).
     public static func defaultCyclePolicy() throws(SchemeLoadError) -> CyclePolicy {

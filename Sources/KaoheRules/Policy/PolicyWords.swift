@@ -44,6 +44,20 @@ public struct PolicyWords: Sendable, Hashable, Codable {
             if let max = limit.maxPercent { staff += ";\(limit.name)不超过\(max)" }
             if let min = limit.minPercent { staff += ";\(limit.name)不低于\(min)" }
         }
+        for category in r.categoryLimits ?? [] {
+            let limits = category.limits.flatMap { limit in
+                [limit.maxPercent.map { "\(limit.name)不超过\($0)" }, limit.minPercent.map { "\(limit.name)不低于\($0)" }].compactMap { $0 }
+            }
+            staff += ";\(category.name)单独计算,\(limits.joined(separator: "、"))"
+        }
+        let b = r.bounds
+        let tiers = b.goodMinScore == nil ? "优秀、合格、基本合格、不合格四个等次" : "优秀、良好、合格、基本合格、不合格五个等次"
+        let scoreLines = [
+            ("优秀", Optional(b.excellentMinScore)), ("良好", b.goodMinScore), ("合格", Optional(b.competentMinScore)),
+            ("基本合格", Optional(b.basicMinScore)),
+        ]
+        staff += ";设\(tiers)(测评分" + scoreLines.compactMap { name, score in score.map { "\(name)≥\($0)" } }.joined(separator: "、") + ")"
+        staff += ";领导班子成员和主要负责人由主管部门考核,不占单位名额"
         let strata = policy.spotCheck.defaultStrata == .committee ? "按专业考核委员会分层" : "全县统一抽取"
         lines = [
             Line(label: "分数段", text: bands + ",其余为较差", part: .grading),

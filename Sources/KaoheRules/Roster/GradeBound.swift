@@ -16,9 +16,11 @@ public enum GradeBound {
         return nil
     }
 
-    /// The best grade the score allows: ≥ 90 优秀, ≥ 70 合格, ≥ 60 基本合格, else 不合格.
+    /// The best grade the score allows: ≥ 90 优秀, (five tiers: ≥ the 良好 line 良好), ≥ 70 合格,
+    /// ≥ 60 基本合格, else 不合格.
     public static func scoreCeiling(_ score: Score, _ thresholds: StaffBoundThresholds) -> StaffGrade {
         if score >= thresholds.excellentMinScore { return .excellent }
+        if let good = thresholds.goodMinScore, score >= good { return .good }
         if score >= thresholds.competentMinScore { return .competent }
         if score >= thresholds.basicMinScore { return .basic }
         return .incompetent
@@ -51,6 +53,16 @@ public enum GradeBound {
             }
             return
         }
+        if staff.grade == .good && thresholds.goodMinScore == nil {
+            violations.append(
+                RosterViolation(
+                    staffNo: staff.staffNo,
+                    rule: .goodNotInTiers,
+                    message: "本年度考核方案不设“良好”等次(优秀、合格、基本合格、不合格),现为“良好”"
+                )
+            )
+            return
+        }
         guard let rank = staff.grade.rank else {
             let rule: RosterRule = staff.grade == .undetermined ? .undeterminedNeedsReason : .excludedNeedsReason
             let needs =
@@ -79,17 +91,19 @@ public enum GradeBound {
         }
         switch staff.sanction {
         case .none: break
-        case .warning: ceiling(.competent, .warningNotExcellent, "当年受警告处分,不能确定为优秀")
+        case .warning:
+            ceiling(thresholds.goodMinScore == nil ? .competent : .good, .warningNotExcellent, "当年受警告处分,不能确定为优秀")
         case .demerit: ceiling(.basic, .demeritAtMostBasic, "受记过处分期间,不能确定为合格及以上")
         case .demotion, .dismissal:
             ceiling(.incompetent, .demotionIncompetent, "受\(staff.sanction.chinese)处分期间,不得确定为基本合格及以上")
         }
         if let score = staff.score {
             let best = scoreCeiling(score, thresholds)
+            let good = thresholds.goodMinScore.map { ",良好需≥\($0)" } ?? ""
             ceiling(
                 best,
                 .scoreThreshold,
-                "综合量化测评分\(score)(优秀需≥\(thresholds.excellentMinScore),合格需≥\(thresholds.competentMinScore),基本合格需≥\(thresholds.basicMinScore))"
+                "综合量化测评分\(score)(优秀需≥\(thresholds.excellentMinScore)\(good),合格需≥\(thresholds.competentMinScore),基本合格需≥\(thresholds.basicMinScore))"
             )
         }
         if !staff.quarters.isEmpty {

@@ -1,5 +1,6 @@
-/// 名册审核: checks a unit's staff roster against its excellent quota, the policy's tier limits
-/// and every staff member's grade bounds.
+/// 名册审核: checks a unit's staff roster against its excellent quota, the policy's tier limits and
+/// categories, and every staff member's grade bounds. 领导班子成员 and 主要负责人 are assessed by the
+/// supervising department: their grade bounds are checked, but they are outside the quota.
 public struct RosterCheck: Sendable {
     /// The policy (validated).
     public var policy: RosterPolicy
@@ -15,12 +16,12 @@ public struct RosterCheck: Sendable {
     }
 
     /// What the lines alone show, whatever the unit's grade: each line's grade bounds and repeated
-    /// staff numbers, in roster order, and how many staff hold each grade.
+    /// staff numbers, in roster order, and how many staff hold each grade at each level.
     public func lines(_ staff: [StaffRecord]) -> RosterLineFindings {
         var violations: [RosterViolation] = []
-        var counts = [Int](repeating: 0, count: StaffGrade.allCases.count)
+        var counts = StaffCounts()
         for index in staff.indices {
-            counts[staff[index].grade.index] += 1
+            counts.add(staff[index])
             GradeBound.check(staff[index], policy.bounds, into: &violations)
         }
         for index in Self.duplicateIndices(staff) {
@@ -35,12 +36,18 @@ public struct RosterCheck: Sendable {
         return RosterLineFindings(counts: counts, violations: violations)
     }
 
+    /// The levels counted in the unit's staff quota: all but 领导班子成员 and 主要负责人, whom the
+    /// supervising department assesses.
+    public static let quotaLevels = StaffLevel.allCases.filter { !$0.isLeadership }
+
     /// The report of lines with `findings` under the unit's grade: the findings' violations, then
-    /// the 优秀 quota's and the tier limits' (the rules in `RosterLineFindings.unitRules`).
+    /// the 优秀 quota's, the tier limits' and the categories' (the rules in
+    /// `RosterLineFindings.unitRules`). Leaders count in none of them.
     public func report(_ findings: RosterLineFindings, unitGrade: UnitGrade, gradeIsFinal: Bool, award: Bool) -> RosterReport {
         var violations = findings.violations
         let counts = findings.counts
-        let participants = counts.reduce(0, +) - counts[StaffGrade.undetermined.index] - counts[StaffGrade.excluded.index]
+        let levels = Self.quotaLevels
+        let participants = counts.participants(levels: levels)
         let quota = ExcellentQuota(
             unitGrade: unitGrade,
             gradeIsFinal: gradeIsFinal,
@@ -48,7 +55,7 @@ public struct RosterCheck: Sendable {
             participants: participants,
             policy: policy
         )
-        let excellent = counts[StaffGrade.excellent.index]
+        let excellent = counts.count(levels: levels, grades: [.excellent])
         let excess = Swift.max(0, excellent - quota.limit)
         if excess > 0 {
             violations.append(
@@ -60,24 +67,13 @@ public struct RosterCheck: Sendable {
             )
         }
         for limit in policy.tierLimits {
-            let count = limit.grades.reduce(0) { $0 + counts[$1.index] }
-            if let max = limit.maxPercent, count > max.atMost(of: participants) {
-                violations.append(
-                    RosterViolation(
-                        staffNo: nil,
-                        rule: .tierCap,
-                        message: "\(limit.name)\(count)人,超过\(max)×\(participants)=\(max.atMost(of: participants))人的上限"
-                    )
-                )
-            }
-            if let min = limit.minPercent, count < min.atLeast(of: participants) {
-                violations.append(
-                    RosterViolation(
-                        staffNo: nil,
-                        rule: .tierFloor,
-                        message: "\(limit.name)\(count)人,低于\(min)×\(participants)=\(min.atLeast(of: participants))人的下限"
-                    )
-                )
+            Self.apply(limit, count: counts.count(levels: levels, grades: limit.grades), of: participants, pool: "", into: &violations)
+        }
+        for category in policy.categoryLimits ?? [] {
+            let pool = counts.participants(levels: category.levels)
+            for limit in category.limits {
+                let count = counts.count(levels: category.levels, grades: limit.grades)
+                Self.apply(limit, count: count, of: pool, pool: category.name, into: &violations)
             }
         }
         return RosterReport(
@@ -85,8 +81,32 @@ public struct RosterCheck: Sendable {
             quota: quota,
             excellent: excellent,
             mustGiveUp: excess,
-            violations: violations
+            violations: violations,
+            leaders: counts.count(levels: StaffLevel.allCases.filter(\.isLeadership), grades: StaffGrade.allCases)
         )
+    }
+
+    /// The violation of `limit` by `count` of `participants`: a tier's over the unit's pool (`pool`
+    /// empty), or a category's (`pool` its name).
+    static func apply(_ limit: TierLimit, count: Int, of participants: Int, pool: String, into violations: inout [RosterViolation]) {
+        if let max = limit.maxPercent, count > max.atMost(of: participants) {
+            violations.append(
+                RosterViolation(
+                    staffNo: nil,
+                    rule: pool.isEmpty ? .tierCap : .categoryCap,
+                    message: "\(pool)\(limit.name)\(count)人,超过\(max)×\(participants)=\(max.atMost(of: participants))人的上限"
+                )
+            )
+        }
+        if let min = limit.minPercent, count < min.atLeast(of: participants) {
+            violations.append(
+                RosterViolation(
+                    staffNo: nil,
+                    rule: pool.isEmpty ? .tierFloor : .categoryFloor,
+                    message: "\(pool)\(limit.name)\(count)人,低于\(min)×\(participants)=\(min.atLeast(of: participants))人的下限"
+                )
+            )
+        }
     }
 }
 
@@ -127,29 +147,27 @@ extension RosterCheck {
 /// What a roster's lines show on their own (`RosterCheck.lines`): it changes only with the lines, so
 /// a unit whose grade moves is re-checked from these and its counts without reading its lines again.
 public struct RosterLineFindings: Sendable, Hashable {
-    /// Staff holding each grade, by position in `StaffGrade.allCases`.
-    public var counts: [Int]
+    /// Staff holding each grade at each level.
+    public var counts: StaffCounts
     /// The lines' violations (grade bounds, repeated staff numbers), in roster order.
     public var violations: [RosterViolation]
 
-    /// The counts by grade (grades no line holds left out).
-    public var gradeCounts: [StaffGrade: Int] {
-        Dictionary(uniqueKeysWithValues: zip(StaffGrade.allCases, counts).filter { $0.1 > 0 })
-    }
+    /// The counts by grade, whatever the level (grades no line holds left out).
+    public var gradeCounts: [StaffGrade: Int] { counts.byGrade }
 
     /// The rules a report adds from the unit's grade and the counts; every other rule is a line's.
-    public static let unitRules: Set<RosterRule> = [.excellentQuota, .tierCap, .tierFloor]
+    public static let unitRules: Set<RosterRule> = [.excellentQuota, .tierCap, .tierFloor, .categoryCap, .categoryFloor]
 
     /// Findings with these counts and line violations.
-    public init(counts: [Int], violations: [RosterViolation]) {
+    public init(counts: StaffCounts, violations: [RosterViolation]) {
         self.counts = counts
         self.violations = violations
     }
 
-    /// The findings behind `report` (made by `RosterCheck.report`), given the grade counts of the
-    /// same lines (a report keeps only the 优秀 and participant counts).
-    public init(of report: RosterReport, counts: [StaffGrade: Int]) {
-        self.counts = StaffGrade.allCases.map { counts[$0] ?? 0 }
+    /// The findings behind `report` (made by `RosterCheck.report`), given the counts of the same
+    /// lines (a report keeps only the 优秀 and participant counts).
+    public init(of report: RosterReport, counts: StaffCounts) {
+        self.counts = counts
         self.violations = report.violations.filter { !Self.unitRules.contains($0.rule) }
     }
 }
@@ -166,14 +184,25 @@ public struct RosterReport: Sendable, Hashable, Codable {
     public var mustGiveUp: Int
     /// Every violation; empty means the roster can be confirmed.
     public var violations: [RosterViolation]
+    /// 领导班子成员 and 主要负责人 on the roster, outside the quota (nil in reports made before
+    /// levels were read).
+    public var leaders: Int?
 
     /// A report with these figures.
-    public init(participants: Int, quota: ExcellentQuota, excellent: Int, mustGiveUp: Int, violations: [RosterViolation]) {
+    public init(
+        participants: Int,
+        quota: ExcellentQuota,
+        excellent: Int,
+        mustGiveUp: Int,
+        violations: [RosterViolation],
+        leaders: Int? = nil
+    ) {
         self.participants = participants
         self.quota = quota
         self.excellent = excellent
         self.mustGiveUp = mustGiveUp
         self.violations = violations
+        self.leaders = leaders
     }
 }
 
@@ -182,11 +211,12 @@ extension StaffGrade {
     var index: Int {
         switch self {
         case .excellent: 0
-        case .competent: 1
-        case .basic: 2
-        case .incompetent: 3
-        case .undetermined: 4
-        case .excluded: 5
+        case .good: 1
+        case .competent: 2
+        case .basic: 3
+        case .incompetent: 4
+        case .undetermined: 5
+        case .excluded: 6
         }
     }
 }

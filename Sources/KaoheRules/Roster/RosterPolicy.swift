@@ -15,8 +15,12 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
     public var excellentPercentByUnitGrade: [String: Percentage]
     /// 省级以上集体奖励 adds this many points to a ratio above 0.
     public var awardBonusPercent: Int
-    /// Other caps and floors on tiers (e.g. 良好 ≤ 30 %, 不合格 ≥ 5 %).
+    /// Other caps and floors on tiers (e.g. 良好 ≤ 30 %, 不合格 ≥ 5 %), over the unit's staff quota
+    /// pool (every level but the leaders).
     public var tierLimits: [TierLimit]
+    /// Categories counted apart, each with its own limits (篇五: 科级干部、中层干部、一般工作人员,
+    /// 优秀 ≤ 25 % and 良好 ≤ 30 % of each); nil or empty when the unit's staff are counted together.
+    public var categoryLimits: [CategoryLimit]?
     /// The score and fact thresholds of the grade bounds.
     public var bounds: StaffBoundThresholds
 
@@ -28,6 +32,7 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
         excellentPercentByUnitGrade: [UnitGrade: Percentage],
         awardBonusPercent: Int,
         tierLimits: [TierLimit],
+        categoryLimits: [CategoryLimit]? = nil,
         bounds: StaffBoundThresholds
     ) {
         self.id = id
@@ -38,6 +43,7 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
         )
         self.awardBonusPercent = awardBonusPercent
         self.tierLimits = tierLimits
+        self.categoryLimits = categoryLimits
         self.bounds = bounds
     }
 
@@ -74,37 +80,64 @@ public struct RosterPolicy: Sendable, Hashable, Codable {
             issues.append(FieldIssue(field: "awardBonusPercent", rule: "range", message: "奖励加成应在0–100之间 / must be 0…100"))
         }
         for (index, limit) in tierLimits.enumerated() {
-            if limit.grades.isEmpty || limit.grades.contains(where: { !$0.isGraded }) {
+            issues += limit.issues(field: "tierLimits[\(index)]", goodTier: bounds.goodMinScore != nil)
+        }
+        var counted: Set<StaffLevel> = []
+        for (index, category) in (categoryLimits ?? []).enumerated() {
+            let field = "categoryLimits[\(index)]"
+            if category.levels.isEmpty || category.levels.contains(where: \.isLeadership) {
                 issues.append(
                     FieldIssue(
-                        field: "tierLimits[\(index)].grades",
-                        rule: "graded-tiers",
-                        message: "等次限制只能针对优秀/合格/基本合格/不合格 / only graded tiers"
+                        field: "\(field).levels",
+                        rule: "quota-levels",
+                        message: "类别须列出层级,且不含领导班子成员和主要负责人(由主管部门考核) / name levels, leaders excluded"
                     )
                 )
             }
-            if limit.maxPercent == nil && limit.minPercent == nil {
+            for level in category.levels where !counted.insert(level).inserted {
                 issues.append(
                     FieldIssue(
-                        field: "tierLimits[\(index)]",
-                        rule: "limit-required",
-                        message: "须给出上限或下限 / give maxPercent or minPercent"
+                        field: "\(field).levels",
+                        rule: "level-once",
+                        message: "“\(level.chinese)”已在另一类别中 / a level belongs to one category"
                     )
                 )
+            }
+            for (position, limit) in category.limits.enumerated() {
+                issues += limit.issues(field: "\(field).limits[\(position)]", goodTier: bounds.goodMinScore != nil)
             }
         }
         let b = bounds
-        if !(b.excellentMinScore > b.competentMinScore && b.competentMinScore > b.basicMinScore) {
+        let goodInOrder = b.goodMinScore.map { b.excellentMinScore > $0 && $0 > b.competentMinScore } ?? true
+        if !(b.excellentMinScore > b.competentMinScore && b.competentMinScore > b.basicMinScore && goodInOrder) {
             issues.append(
                 FieldIssue(
                     field: "bounds",
                     rule: "threshold-order",
-                    message: "分数线须依次递减(优秀>合格>基本合格) / thresholds must descend"
+                    message: "分数线须依次递减(优秀>良好>合格>基本合格) / thresholds must descend"
                 )
             )
         }
         guard issues.isEmpty else { throw SchemeError(scheme: id, issues: issues) }
         return self
+    }
+}
+
+/// 分类别考核 (篇五: 按科级干部、中层干部和一般工作人员三个类别分开考核): staff of `levels` form a
+/// pool of their own whose participants bear `limits`, beside the unit's quota.
+public struct CategoryLimit: Sendable, Hashable, Codable {
+    /// Name shown in violations, e.g. `科级干部`.
+    public var name: String
+    /// The levels counted together.
+    public var levels: [StaffLevel]
+    /// The caps and floors on the pool's participants.
+    public var limits: [TierLimit]
+
+    /// Creates a category.
+    public init(name: String, levels: [StaffLevel], limits: [TierLimit]) {
+        self.name = name
+        self.levels = levels
+        self.limits = limits
     }
 }
 
@@ -126,12 +159,34 @@ public struct TierLimit: Sendable, Hashable, Codable {
         self.maxPercent = maxPercent
         self.minPercent = minPercent
     }
+
+    /// What is wrong with the limit at `field`: no grade, a grade that is not one (or 良好 without
+    /// the five tiers), or neither a cap nor a floor.
+    func issues(field: String, goodTier: Bool) -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        if grades.isEmpty || grades.contains(where: { !$0.isGraded || ($0 == .good && !goodTier) }) {
+            issues.append(
+                FieldIssue(
+                    field: "\(field).grades",
+                    rule: "graded-tiers",
+                    message: "等次限制只能针对方案所设等次(优秀/\(goodTier ? "良好/" : "")合格/基本合格/不合格) / only the policy's tiers"
+                )
+            )
+        }
+        if maxPercent == nil && minPercent == nil {
+            issues.append(FieldIssue(field: field, rule: "limit-required", message: "须给出上限或下限 / give maxPercent or minPercent"))
+        }
+        return issues
+    }
 }
 
 /// The thresholds of the staff grade bounds (篇十三 第十六–十八条, 第三十六–三十七条; 篇五/篇八).
 public struct StaffBoundThresholds: Sendable, Hashable, Codable {
     /// 优秀 needs at least this score (90).
     public var excellentMinScore: Score
+    /// 良好 needs at least this score: set only under a five-tier policy (001: 优秀、良好、合格、
+    /// 基本合格、不合格); nil under the four tiers of 篇十三, where 良好 is not a staff grade.
+    public var goodMinScore: Score?
     /// 合格 needs at least this score (70).
     public var competentMinScore: Score
     /// 基本合格 needs at least this score (60); below it, 不合格.
@@ -148,6 +203,7 @@ public struct StaffBoundThresholds: Sendable, Hashable, Codable {
     /// Creates thresholds.
     public init(
         excellentMinScore: Score,
+        goodMinScore: Score? = nil,
         competentMinScore: Score,
         basicMinScore: Score,
         leaveMonthsOver: Int,
@@ -156,6 +212,7 @@ public struct StaffBoundThresholds: Sendable, Hashable, Codable {
         incompetentQuartersForBasic: Int
     ) {
         self.excellentMinScore = excellentMinScore
+        self.goodMinScore = goodMinScore
         self.competentMinScore = competentMinScore
         self.basicMinScore = basicMinScore
         self.leaveMonthsOver = leaveMonthsOver

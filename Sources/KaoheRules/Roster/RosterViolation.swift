@@ -57,6 +57,12 @@ public enum RosterRule: String, Sendable, Hashable, Codable, CaseIterable {
     case duplicateStaffNo = "duplicate-staff-number"
     /// Score outside 0–100.
     case scoreRange = "score-range"
+    /// 良好 under a four-tier policy (篇十三 第十一条), which has no such staff grade.
+    case goodNotInTiers = "good-not-in-tiers"
+    /// A category's own cap (篇五: 优秀/良好 per 科级、中层、一般 within 25 %/30 %) was exceeded.
+    case categoryCap = "category-cap"
+    /// A category's own floor was not met.
+    case categoryFloor = "category-floor"
 }
 
 extension RosterRule {
@@ -81,6 +87,9 @@ extension RosterRule {
         case .tierFloor: "等次比例低于下限"
         case .duplicateStaffNo: "工作人员编号重复"
         case .scoreRange: "得分超出0–100"
+        case .goodNotInTiers: "本方案不设良好等次"
+        case .categoryCap: "类别等次比例超出上限"
+        case .categoryFloor: "类别等次比例低于下限"
         }
     }
 }

@@ -1,11 +1,14 @@
 /// 年度考核等次: a staff member's annual grade (篇十三 第十一条), best first, plus the two
-/// outcomes that are not a grade.
+/// outcomes that are not a grade. 良好 exists only under a five-tier policy (001: 优秀、良好、合格、
+/// 基本合格、不合格); under the four tiers of 篇十三 a 良好 line is a violation.
 ///
-/// In JSON: `excellent` 优秀, `competent` 合格, `basic` 基本合格, `incompetent` 不合格,
+/// In JSON: `excellent` 优秀, `good` 良好, `competent` 合格, `basic` 基本合格, `incompetent` 不合格,
 /// `undetermined` 不定等次, `excluded` 不参加.
 public enum StaffGrade: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// 优秀
     case excellent
+    /// 良好 (five tiers only)
+    case good
     /// 合格
     case competent
     /// 基本合格
@@ -20,13 +23,14 @@ public enum StaffGrade: String, Sendable, Hashable, Codable, CaseIterable, Custo
     /// Whether this is a grade (counts among the participants P of the quota).
     public var isGraded: Bool { self != .undetermined && self != .excluded }
 
-    /// 0 for 优秀 … 3 for 不合格; nil when not a grade.
+    /// 0 for 优秀 … 4 for 不合格; nil when not a grade.
     public var rank: Int? {
         switch self {
         case .excellent: 0
-        case .competent: 1
-        case .basic: 2
-        case .incompetent: 3
+        case .good: 1
+        case .competent: 2
+        case .basic: 3
+        case .incompetent: 4
         case .undetermined, .excluded: nil
         }
     }
@@ -35,6 +39,7 @@ public enum StaffGrade: String, Sendable, Hashable, Codable, CaseIterable, Custo
     public var chinese: String {
         switch self {
         case .excellent: "优秀"
+        case .good: "良好"
         case .competent: "合格"
         case .basic: "基本合格"
         case .incompetent: "不合格"

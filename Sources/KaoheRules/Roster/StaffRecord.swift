@@ -20,6 +20,10 @@ public struct StaffRecord: Sendable, Hashable, Codable {
     public var refused: Bool
     /// Quarterly results, when the unit runs quarterly assessment.
     public var quarters: [QuarterResult]
+    /// 层级: leaders are outside the unit's quota; 科级/中层 may have quotas of their own.
+    public var level: StaffLevel
+    /// 岗位类别, when given.
+    public var post: PostCategory?
 
     /// Creates a record; facts default to none.
     public init(
@@ -32,7 +36,9 @@ public struct StaffRecord: Sendable, Hashable, Codable {
         leaveMonths: Int = 0,
         unassignedMonths: Int = 0,
         refused: Bool = false,
-        quarters: [QuarterResult] = []
+        quarters: [QuarterResult] = [],
+        level: StaffLevel = .general,
+        post: PostCategory? = nil
     ) {
         self.staffNo = staffNo
         self.score = score
@@ -44,13 +50,17 @@ public struct StaffRecord: Sendable, Hashable, Codable {
         self.unassignedMonths = unassignedMonths
         self.refused = refused
         self.quarters = quarters
+        self.level = level
+        self.post = post
     }
 
     private enum CodingKeys: String, CodingKey {
         case staffNo, score, grade, sanction, underInvestigation, probation, leaveMonths, unassignedMonths, refused, quarters
+        case level, post
     }
 
-    /// Reads a roster line; every fact but `staffNo` and `grade` may be left out.
+    /// Reads a roster line; every fact but `staffNo` and `grade` may be left out. `level` and
+    /// `post` take any of their terms (`中层`, `middle`); a level left out is 一般工作人员.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -63,7 +73,26 @@ public struct StaffRecord: Sendable, Hashable, Codable {
             leaveMonths: try container.decodeIfPresent(Int.self, forKey: .leaveMonths) ?? 0,
             unassignedMonths: try container.decodeIfPresent(Int.self, forKey: .unassignedMonths) ?? 0,
             refused: try container.decodeIfPresent(Bool.self, forKey: .refused) ?? false,
-            quarters: try container.decodeIfPresent([QuarterResult].self, forKey: .quarters) ?? []
+            quarters: try container.decodeIfPresent([QuarterResult].self, forKey: .quarters) ?? [],
+            level: try Self.term(container, .level, StaffLevel.init(term:), choices: StaffLevel.choices) ?? .general,
+            post: try Self.term(container, .post, PostCategory.init(term:), choices: PostCategory.choices)
         )
+    }
+
+    private static func term<Value>(
+        _ container: KeyedDecodingContainer<CodingKeys>,
+        _ key: CodingKeys,
+        _ read: (String) -> Value?,
+        choices: String
+    ) throws -> Value? {
+        guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let value = read(text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key,
+                in: container,
+                debugDescription: "“\(text)”不在可选范围内(\(choices)) / not a known term"
+            )
+        }
+        return value
     }
 }

@@ -88,13 +88,27 @@ public struct RosterLine: Sendable, Hashable, Codable {
     public var staff: StaffRecord
     /// 姓名.
     public var name: String
-    /// 岗位类别: 管理 / 专业技术 / 工勤技能.
+    /// 岗位类别 as filed (one of `PostCategory.terms`: 管理 / 专业技术 / 工勤技能).
     public var postCategory: String
-    /// 层级: 领导班子 / 中层 / 一般.
+    /// 层级 as filed (one of `StaffLevel.terms`: 领导班子成员 / 中层 / 一般 …).
     public var level: String
 
-    /// Makes a line.
+    /// Makes a line. The text is what is stored and what the rules read back, so the record's level
+    /// and category follow it: a term on the lists sets `staff.level` / `staff.post`, and blank text
+    /// takes the record's own (its Chinese term), so a line reads back as it was checked.
     public init(line: Int, staff: StaffRecord, name: String = "", postCategory: String = "", level: String = "") {
+        var staff = staff
+        var (postCategory, level) = (postCategory, level)
+        if level.isEmpty {
+            if staff.level != .general { level = staff.level.chinese }
+        } else if let named = StaffLevel(term: level) {
+            staff.level = named
+        }
+        if postCategory.isEmpty {
+            postCategory = staff.post?.chinese ?? ""
+        } else if let named = PostCategory(term: postCategory) {
+            staff.post = named
+        }
         self.line = line
         self.staff = staff
         self.name = name
@@ -145,6 +159,12 @@ public struct RosterSummary: Sendable, Hashable, Codable {
     /// nil in summaries filed before it was kept. The grading checks the roster from these and the
     /// violations without reading its lines again (`GradingStore.filedRosterChecks`).
     public var gradeCounts: [String: Int]?
+    /// How many lines hold each grade at each level (`StaffCounts.keyed`: `general.excellent`);
+    /// nil in summaries filed before levels were read — those rosters are checked from their lines.
+    public var staffCounts: [String: Int]?
+    /// 领导班子成员 and 主要负责人 on the roster: assessed by the supervising department, outside
+    /// the quota (nil in summaries filed before levels were read).
+    public var leaders: Int?
 
     /// Makes a summary.
     public init(
@@ -158,7 +178,9 @@ public struct RosterSummary: Sendable, Hashable, Codable {
         quota: ExcellentQuota?,
         mustGiveUp: Int?,
         violations: [RosterViolation],
-        gradeCounts: [String: Int]? = nil
+        gradeCounts: [String: Int]? = nil,
+        staffCounts: [String: Int]? = nil,
+        leaders: Int? = nil
     ) {
         self.policy = policy
         self.rows = rows
@@ -171,6 +193,8 @@ public struct RosterSummary: Sendable, Hashable, Codable {
         self.mustGiveUp = mustGiveUp
         self.violations = violations
         self.gradeCounts = gradeCounts
+        self.staffCounts = staffCounts
+        self.leaders = leaders
     }
 }
 

@@ -46,7 +46,8 @@ extension FilingStore {
         let lines = try await connection.query(
             """
             SELECT r.staff_no, r.score::text AS score, coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
-                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
+                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters,
+                   r.level, r.post_category
             FROM roster_rows r
             \(unescaped: StaffAppealGrades.join)
             WHERE r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = \(unit) AND r.version = \(rosterVersion)
@@ -62,7 +63,8 @@ extension FilingStore {
             quota: quota,
             excellent: summary.excellent,
             mustGiveUp: mustGiveUp,
-            violations: summary.violations
+            violations: summary.violations,
+            leaders: summary.leaders
         )
         try await connection.execute(
             """

@@ -284,6 +284,7 @@ public struct FilingStore: Sendable {
         // The lines' findings once: the report below and the grade counts kept for the grading.
         let findings = check.lines(staff)
         let gradeCounts = Dictionary(uniqueKeysWithValues: findings.gradeCounts.map { ($0.key.rawValue, $0.value) })
+        let staffCounts = findings.counts.keyed
         let assessment = try basis.assessment.map { try $0.decode(AssessmentContent.self) }
         if let assessment {
             let cyclePolicy = basis.policy
@@ -302,7 +303,9 @@ public struct FilingStore: Sendable {
                 quota: report.quota,
                 mustGiveUp: report.mustGiveUp,
                 violations: report.violations,
-                gradeCounts: gradeCounts
+                gradeCounts: gradeCounts,
+                staffCounts: staffCounts,
+                leaders: report.leaders
             )
         }
         let report = check.report(findings, unitGrade: .excellent, gradeIsFinal: false, award: collectiveAward)
@@ -317,7 +320,9 @@ public struct FilingStore: Sendable {
             quota: nil,
             mustGiveUp: nil,
             violations: report.violations.filter { $0.rule != .excellentQuota },
-            gradeCounts: gradeCounts
+            gradeCounts: gradeCounts,
+            staffCounts: staffCounts,
+            leaders: report.leaders
         )
     }
 

@@ -168,6 +168,8 @@ public struct UnitQuotaView: Sendable, Codable {
     public var mustGiveUp: Int?
     /// Every violation of the latest roster under this grade.
     public var violations: [RosterViolation]
+    /// 领导班子成员 and 主要负责人 on the roster, outside the quota (nil when not known).
+    public var leaders: Int? = nil
 }
 
 /// 公示期 as stored.

@@ -176,7 +176,8 @@ public struct GradingStore: Sendable {
                     quota: check.report.quota,
                     excellent: check.report.excellent,
                     mustGiveUp: check.report.mustGiveUp,
-                    violations: check.report.violations
+                    violations: check.report.violations,
+                    leaders: check.report.leaders
                 )
             }
             let gradeRow = try await connection.query(
@@ -225,7 +226,8 @@ public struct GradingStore: Sendable {
                     quota: report.quota,
                     excellent: report.excellent,
                     mustGiveUp: report.mustGiveUp,
-                    violations: report.violations
+                    violations: report.violations,
+                    leaders: report.leaders
                 )
             }
             let summary = try latest.content.decode(RosterSummary.self)
@@ -238,7 +240,8 @@ public struct GradingStore: Sendable {
                 quota: summary.quota,
                 excellent: summary.excellent,
                 mustGiveUp: summary.mustGiveUp,
-                violations: summary.violations
+                violations: summary.violations,
+                leaders: summary.leaders
             )
         }
     }
@@ -716,8 +719,9 @@ public struct GradingStore: Sendable {
         var version: Int
         var grade: UnitGrade
         var report: RosterReport
-        /// How many lines hold each grade (`RosterLineFindings.counts`), stored beside the report.
-        var counts: [StaffGrade: Int]
+        /// How many lines hold each grade at each level (`RosterLineFindings.counts`), stored beside
+        /// the report.
+        var counts: StaffCounts
     }
 
     /// Checks the latest roster of each graded unit (all, or `units`) against its stored grade.
@@ -746,7 +750,8 @@ public struct GradingStore: Sendable {
             )
             SELECT l.unit_code, l.version, l.award, l.unit_grade, r.line, r.staff_no, r.score::text AS score,
                    coalesce(sa.decided_grade, r.grade) AS grade, r.sanction,
-                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters
+                   r.under_investigation, r.probation, r.leave_months, r.unassigned_months, r.refused, r.quarters,
+                   r.level, r.post_category
             FROM graded l
             JOIN roster_rows r ON r.county = \(county) AND r.cycle = \(cycle) AND r.unit_code = l.unit_code AND r.version = l.version
             \(unescaped: StaffAppealGrades.join)
@@ -796,7 +801,7 @@ public struct GradingStore: Sendable {
                 version: unit.version,
                 grade: unit.grade,
                 report: check.report(findings, unitGrade: unit.grade, gradeIsFinal: final, award: unit.award),
-                counts: findings.gradeCounts
+                counts: findings.counts
             )
         }
     }
@@ -841,8 +846,7 @@ public struct GradingStore: Sendable {
             let unit = try row.decode(UnitCode.self, column: "unit_code")
             let grade = UnitGrade(rawValue: try row.decode(String.self, column: "unit_grade")) ?? .poor
             let stored = try row.decode(PostgresJSON.self, column: "summary").decode(RosterReport.self)
-            let storedCounts = try row.decode(PostgresJSON.self, column: "grade_counts").decode([String: Int].self)
-            let counts = Dictionary(storedCounts.compactMap { key, n in StaffGrade(rawValue: key).map { ($0, n) } }, uniquingKeysWith: +)
+            let counts = StaffCounts(keyed: try row.decode(PostgresJSON.self, column: "grade_counts").decode([String: Int].self))
             return RosterCheckOutcome(
                 unit: unit,
                 version: try row.decode(Int.self, column: "roster_version"),
@@ -859,7 +863,7 @@ public struct GradingStore: Sendable {
     }
 
     /// The checks of those of `units` whose latest roster was filed with its grade counts
-    /// (`RosterSummary.gradeCounts`) and has no staff grade changed by 复核, under their grade now:
+    /// (`RosterSummary.staffCounts`) and has no staff grade changed by 复核, under their grade now:
     /// derived from the filing's own line findings — its violations less the unit's rules — and
     /// counts, the same report `rosterChecks` makes from the lines (a province's first proposal
     /// then reads no line). The units left out are to be checked from their lines.
@@ -874,7 +878,8 @@ public struct GradingStore: Sendable {
         let check = RosterCheck(policy: policy)
         // One column per grade (the raw values are fixed identifiers), so no JSON is decoded for a
         // roster without violations.
-        let countColumns = StaffGrade.allCases.map { "coalesce((f.content->'gradeCounts'->>'\($0.rawValue)')::int, 0) AS n_\($0.rawValue)" }
+        let keys = StaffCounts.keys
+        let countColumns = keys.enumerated().map { "coalesce((f.content->'staffCounts'->>'\($0.element.key)')::int, 0) AS n_\($0.offset)" }
             .joined(separator: ", ")
         let rows = try await connection.query(
             """
@@ -887,12 +892,12 @@ public struct GradingStore: Sendable {
             JOIN filings f ON f.county = \(county) AND f.cycle = \(cycle) AND f.unit_code = l.unit_code AND f.kind = 'roster'
                  AND f.version = l.version
             JOIN unit_grades g ON g.county = f.county AND g.cycle = f.cycle AND g.unit_code = f.unit_code
-            WHERE f.content ? 'gradeCounts'
+            WHERE f.content ? 'staffCounts'
               AND NOT EXISTS (SELECT 1 FROM staff_appeals a WHERE a.county = f.county AND a.cycle = f.cycle
                                                               AND a.unit_code = f.unit_code AND a.outcome = 'changed')
             """
         )
-        let countAt = try StaffGrade.allCases.map { try rows.column("n_\($0.rawValue)") }
+        let countAt = try keys.indices.map { try rows.column("n_\($0)") }
         let (unitColumn, versionColumn, gradeColumn, awardColumn, violationsColumn) = (
             try rows.column("unit_code"), try rows.column("version"), try rows.column("unit_grade"), try rows.column("award"),
             try rows.column("violations")
@@ -900,8 +905,12 @@ public struct GradingStore: Sendable {
         return try rows.map { row in
             let grade = UnitGrade(rawValue: try row.decode(String.self, at: gradeColumn)) ?? .poor
             let violations = try row.decode(PostgresJSON?.self, at: violationsColumn)?.decode([RosterViolation].self) ?? []
+            var counts = StaffCounts()
+            for (position, column) in countAt.enumerated() {
+                counts[keys[position].level, keys[position].grade] = try row.decode(Int.self, at: column)
+            }
             let findings = RosterLineFindings(
-                counts: try countAt.map { try row.decode(Int.self, at: $0) },
+                counts: counts,
                 violations: violations.filter { !RosterLineFindings.unitRules.contains($0.rule) }
             )
             return RosterCheckOutcome(
@@ -909,7 +918,7 @@ public struct GradingStore: Sendable {
                 version: try row.decode(Int.self, at: versionColumn),
                 grade: grade,
                 report: check.report(findings, unitGrade: grade, gradeIsFinal: final, award: try row.decode(Bool.self, at: awardColumn)),
-                counts: findings.gradeCounts
+                counts: findings.counts
             )
         }
     }

@@ -26,6 +26,7 @@ enum StoredJSON {
     static func rosterReport(_ report: RosterReport) -> String {
         let quota = report.quota
         var out = #"{"participants":\#(report.participants),"excellent":\#(report.excellent),"mustGiveUp":\#(report.mustGiveUp),"#
+        if let leaders = report.leaders { out += #""leaders":\#(leaders),"# }
         out += #""quota":{"unitGrade":"#
         quote(quota.unitGrade.rawValue, into: &out)
         out += #","provisional":\#(quota.provisional),"award":\#(quota.award),"percent":\#(quota.percent.value),"#
@@ -47,10 +48,9 @@ enum StoredJSON {
         return out + "]}"
     }
 
-    /// Staff by grade, by raw value: `{"excellent":12,"competent":37}`.
-    static func counts(_ counts: [StaffGrade: Int]) -> String {
-        "{" + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { #""\#($0.key.rawValue)":\#($0.value)"# }.joined(separator: ",")
-            + "}"
+    /// Staff by level and grade (`StaffCounts.keyed`): `{"general.competent":37,"general.excellent":12}`.
+    static func counts(_ counts: StaffCounts) -> String {
+        "{" + counts.keyed.sorted { $0.key < $1.key }.map { #""\#($0.key)":\#($0.value)"# }.joined(separator: ",") + "}"
     }
 
     /// `text` as a JSON string (RFC 8259 §7: quote, backslash and control characters escaped).

@@ -58,6 +58,14 @@ struct RosterPropertyTests {
             TierLimit(name: "不合格", grades: [.incompetent], minPercent: Percentage(uncheckedValue: 5)),
             TierLimit(name: "优秀和合格", grades: [.excellent, .competent], maxPercent: Percentage(uncheckedValue: 80)),
         ]
+        // And a category counted apart (篇五), so leaders, levels and the category rules occur too.
+        policy.categoryLimits = [
+            CategoryLimit(
+                name: "中层干部",
+                levels: [.middle, .section],
+                limits: [TierLimit(name: "优秀", grades: [.excellent], maxPercent: Percentage(uncheckedValue: 25))]
+            )
+        ]
         let check = RosterCheck(policy: policy)
         let grades = UnitGrade.allCases
         // Any grades, duplicates included, so line violations, the quota and the tier limits all occur.
@@ -74,11 +82,13 @@ struct RosterPropertyTests {
                     staffNo: number == 0 ? "S0" : "S\(index)",
                     score: Score(points: points),
                     grade: StaffGrade.allCases[grade % StaffGrade.allCases.count],
-                    sanction: Sanction.allCases[sanction]
+                    sanction: Sanction.allCases[sanction],
+                    level: StaffLevel.allCases[(index + points) % StaffLevel.allCases.count]
                 )
             }
             let stored = check.check(staff, unitGrade: grades[from], gradeIsFinal: finalBefore, award: award)
-            let counts = Dictionary(grouping: staff, by: \.grade).mapValues(\.count)
+            // Counted here by key, as the store keeps them, not by `RosterCheck.lines`.
+            let counts = StaffCounts(keyed: Dictionary(grouping: staff) { "\($0.level.rawValue).\($0.grade.rawValue)" }.mapValues(\.count))
             let rederived = check.report(
                 RosterLineFindings(of: stored, counts: counts),
                 unitGrade: grades[to],

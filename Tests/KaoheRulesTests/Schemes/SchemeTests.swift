@@ -191,7 +191,7 @@ struct RulesLibraryTests {
     func builtIns() throws {
         let library = try RulesLibrary.builtIn()
         #expect(Set(library.schemes.keys) == ["county-2021", "municipal-2019"])
-        #expect(Set(library.rosterPolicies.keys) == ["tied-2023", "shanxi-2013", "national-2023"])
+        #expect(Set(library.rosterPolicies.keys) == ["tied-2023", "shanxi-2013", "national-2023", "by-level-2014", "five-tier-2023"])
         #expect(library.cyclePolicy.grading.excellentMaxPercent.value == 30)
         #expect(library.cyclePolicy.grading.qualifiedMinPercent.value == 10)
         #expect(library.cyclePolicy.recheck.pointsThreshold == Score(points: 5))

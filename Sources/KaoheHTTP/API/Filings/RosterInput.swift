@@ -213,8 +213,27 @@ enum RosterInput {
             throw ProblemDetails.invalid(
                 locate("grade"),
                 rule: "roster.grade",
-                "等次“\(line.grade)”无效(优秀/合格/基本合格/不合格/不定等次/不参加) / unknown grade"
+                "等次“\(line.grade)”无效(优秀/良好/合格/基本合格/不合格/不定等次/不参加) / unknown grade"
             )
+        }
+        let levelText = line.level ?? ""
+        guard let level = levelTerms.lookup(levelText) ?? (levelText.isEmpty ? .general : nil) else {
+            throw ProblemDetails.invalid(
+                locate("level"),
+                rule: "roster.level",
+                "层级“\(levelText)”无效(\(StaffLevel.choices),可简写为领导班子/中层/一般) / unknown level"
+            )
+        }
+        var post: PostCategory?
+        if let text = line.postCategory, !text.isEmpty {
+            guard let value = postTerms.lookup(text) else {
+                throw ProblemDetails.invalid(
+                    locate("postCategory"),
+                    rule: "roster.post-category",
+                    "岗位类别“\(text)”无效(\(PostCategory.choices)) / unknown post category"
+                )
+            }
+            post = value
         }
         var sanction = Sanction.none
         if let text = line.sanction {
@@ -261,7 +280,9 @@ enum RosterInput {
             leaveMonths: line.leaveMonths ?? 0,
             unassignedMonths: line.unassignedMonths ?? 0,
             refused: line.refused ?? false,
-            quarters: quarters
+            quarters: quarters,
+            level: level,
+            post: post
         )
         return RosterLine(line: number, staff: staff, name: line.name ?? "", postCategory: line.postCategory ?? "", level: line.level ?? "")
     }
@@ -274,6 +295,8 @@ enum RosterInput {
 
     static let gradeTerms = TermTable(StaffGrade.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
     static let sanctionTerms = TermTable(Sanction.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
+    static let levelTerms = TermTable(StaffLevel.terms)
+    static let postTerms = TermTable(PostCategory.terms)
     static let quarterResultTerms = TermTable(QuarterResult.allCases.flatMap { [($0.rawValue, $0), ($0.chinese, $0)] })
 
     static func staffGrade(_ text: String) -> StaffGrade? { gradeTerms.lookup(text) }

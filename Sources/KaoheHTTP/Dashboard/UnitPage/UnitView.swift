@@ -248,6 +248,9 @@ struct UnitView: Sendable {
                 quotaLines.append("名册拟定优秀 \(excellent) 人" + (quota.quota.map { ",名额 \($0.limit) 人" } ?? "") + "。")
             }
             if let giveUp = quota.mustGiveUp, giveUp > 0 { quotaLines.append("超出名额,须减少 \(giveUp) 名优秀。") }
+            if let leaders = quota.leaders, leaders > 0 {
+                quotaLines.append("领导班子成员和主要负责人 \(leaders) 人由主管部门考核,不计入本单位优秀名额和参加人数。")
+            }
             if let version = quota.rosterVersion { quotaLines.append("依据名册第 \(version) 版。") }
             violationRows = quota.violations.map { violation in
                 DataRow(

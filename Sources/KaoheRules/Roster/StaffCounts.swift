@@ -1,0 +1,79 @@
+/// How many lines of a roster hold each grade at each level: what the unit-wide rules (the 优秀
+/// quota, the tier limits, the categories counted apart) read, so a unit whose grade moves is
+/// re-checked without reading its lines again.
+///
+/// Stored as `{"general.excellent": 3, "leader.competent": 1, …}` (`keyed`); a key that is a grade
+/// alone counts as 一般工作人员 (counts kept before levels were read).
+public struct StaffCounts: Sendable, Hashable {
+    /// By `level.index * StaffCounts.grades + grade.index`.
+    public private(set) var cells: [Int]
+
+    static let grades = StaffGrade.allCases.count
+
+    /// No line.
+    public init() {
+        cells = [Int](repeating: 0, count: StaffLevel.allCases.count * Self.grades)
+    }
+
+    /// The counts stored as `keyed`; unknown keys are ignored.
+    public init(keyed: [String: Int]) {
+        self.init()
+        for (key, count) in keyed {
+            let parts = key.split(separator: ".", maxSplits: 1)
+            let level = parts.count == 2 ? StaffLevel(rawValue: String(parts[0])) : .general
+            guard let level, let grade = StaffGrade(rawValue: String(parts.last ?? "")) else { continue }
+            self[level, grade] += count
+        }
+    }
+
+    /// Lines at `level` holding `grade`.
+    public subscript(level: StaffLevel, grade: StaffGrade) -> Int {
+        get { cells[level.index * Self.grades + grade.index] }
+        set { cells[level.index * Self.grades + grade.index] = newValue }
+    }
+
+    /// Counts one line.
+    public mutating func add(_ staff: StaffRecord) {
+        cells[staff.level.index * Self.grades + staff.grade.index] += 1
+    }
+
+    /// Lines at any of `levels` holding any of `grades`.
+    public func count(levels: some Sequence<StaffLevel>, grades: some Sequence<StaffGrade>) -> Int {
+        var total = 0
+        for level in levels {
+            for grade in grades { total += self[level, grade] }
+        }
+        return total
+    }
+
+    /// Lines at any of `levels` that receive a grade (neither 不定等次 nor 不参加).
+    public func participants(levels: some Sequence<StaffLevel>) -> Int {
+        count(levels: levels, grades: StaffGrade.allCases.filter(\.isGraded))
+    }
+
+    /// Lines holding each grade, whatever the level (grades no line holds left out).
+    public var byGrade: [StaffGrade: Int] {
+        var counts: [StaffGrade: Int] = [:]
+        for grade in StaffGrade.allCases {
+            let n = count(levels: StaffLevel.allCases, grades: [grade])
+            if n > 0 { counts[grade] = n }
+        }
+        return counts
+    }
+
+    /// `{"general.excellent": 3, …}`: the non-zero cells, to store.
+    public var keyed: [String: Int] {
+        var keyed: [String: Int] = [:]
+        for level in StaffLevel.allCases {
+            for grade in StaffGrade.allCases where self[level, grade] > 0 {
+                keyed["\(level.rawValue).\(grade.rawValue)"] = self[level, grade]
+            }
+        }
+        return keyed
+    }
+
+    /// Every key `keyed` may hold, for reading the counts column by column.
+    public static var keys: [(key: String, level: StaffLevel, grade: StaffGrade)] {
+        StaffLevel.allCases.flatMap { level in StaffGrade.allCases.map { ("\(level.rawValue).\($0.rawValue)", level, $0) } }
+    }
+}
