@@ -74,4 +74,37 @@ struct CalendarAPITests {
         }
         await f.client.close()
     }
+
+    /// 2027's notice as the office would type it. The State Council's real notice for 2027 is not
+    /// out as this is written (nor in any package this machine can reach), so this one is MADE UP,
+    /// shaped like recent ones: 春节 from 除夕, Friday 5 February, to Friday 12 February (8 days),
+    /// with Saturday 13 February a 调休 working day.
+    static let madeUp2027 = """
+        {"year": 2027, "source": "测试用虚构的2027年安排(国务院2027年放假通知尚未发布)", "timeZone": "Asia/Shanghai", "utcOffsetSeconds": 28800,
+         "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, {"name": "春节", "from": "2027-02-05", "to": "2027-02-12"}],
+         "makeUpWorkdays": ["2027-02-13"]}
+        """
+
+    @Test("2027 entered through the API moves a 公示 opened on 3 February across the Spring Festival and its 调休 Saturday")
+    func springFestival2027() async throws {
+        let f = try await F.make()
+        try await f.app().test(.router) { http in
+            let response = try await f.call(http, .put, Self.calendars + "/2027", as: "office", json: Self.madeUp2027)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            // Opened Wednesday 3 February: Thursday 4 is the 1st working day; 5–12 are the festival;
+            // Saturday 13 (调休) is the 2nd; Sunday 14 is off; 15, 16 and 17 are the 3rd to 5th.
+            // (Counted by the weekdays alone it would close on Wednesday 10 February.)
+            try await GradingAPITests.confirmed(f, http)
+            let opened = try await f.call(
+                http,
+                .post,
+                GradingAPITests.publicity + "/open",
+                as: "office",
+                json: #"{"opensOn": "2027-02-03"}"#
+            )
+            #expect(opened.status == .created, "\(String(buffer: opened.body))")
+            #expect(try F.json(opened)["closesOn"] as? String == "2027-02-17")
+        }
+        await f.client.close()
+    }
 }
