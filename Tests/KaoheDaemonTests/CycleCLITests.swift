@@ -406,6 +406,30 @@ struct CycleCLITests {
         #expect(try await grade(["--policy", directory + "/policy.json"]).excellent == 2)
         let bound = try await grade(["--policy", directory + "/too-many.json"])
         #expect(bound.status == 2 && bound.err.contains("policy.excellent-cap"), "\(bound.err)")
+
+        // The county's own scheme for 2028 (no step open yet), from a file; one posing as the
+        // built-in scheme is refused by name; `none` goes back.
+        var own = try SchemeLoader.builtIn("county-2021")
+        own.id = "county-\(county)-2028"
+        own.title = "本县2028年度单位绩效考核指标"
+        try RulesJSON.encode(own).write(to: URL(fileURLWithPath: directory + "/scheme.json"))
+        var posing = own
+        posing.id = "county-2021"
+        try RulesJSON.encode(posing).write(to: URL(fileURLWithPath: directory + "/posing.json"))
+        func setScheme(_ file: String) async throws -> (status: Int32, out: String, err: String) {
+            try await cli.kaohe(
+                database,
+                ["cycle", "policy", "set", "--county", county, "--cycle", "2028", "--as", "zhang", "--scheme", file, "--reason", "县实施方案"]
+            )
+        }
+        var schemeSet = try await setScheme(directory + "/posing.json")
+        #expect(schemeSet.status == 1 && schemeSet.err.contains("policy.scheme-id"), "\(schemeSet.err)")
+        schemeSet = try await setScheme(directory + "/scheme.json")
+        #expect(schemeSet.status == 0, "\(schemeSet.err)")
+        #expect(schemeSet.out.contains("县自定指标体系“本县2028年度单位绩效考核指标”"), "\(schemeSet.out)")
+        schemeSet = try await setScheme("none")
+        #expect(schemeSet.status == 0, "\(schemeSet.err)")
+        #expect(!schemeSet.out.contains("县自定指标体系") && schemeSet.out.contains("考核指标"), "\(schemeSet.out)")
         await client.close()
     }
 }

@@ -17,7 +17,8 @@ import Testing
 /// - county A `350121` with committees C1 `education` and C2 `health`, units U1 and U2 (C1) and
 ///   U3 (C2), the reviewer `wang.li`; county B `350122` with unit X1;
 /// - in each county a cycle `2026` whose three steps are open, with every unit enrolled; a cycle
-///   `2026-Q1` (open too) whose step the office may close, and `2026-Q2` to freeze and draw;
+///   `2026-Q1` (open too) whose step the office may close, and `2026-Q2` to freeze and draw; a
+///   cycle `2027` under `municipal-2019` with no step open, whose committees may set their weights;
 /// - every unit has filed each of the three kinds once (version 1), and a `seed.pdf` attachment;
 ///   the committee totals differ (89, 88, 87), so grading meets no tie;
 /// - cycle `2026` has been drawn: every unit is sampled, and the reviewer is assigned to U1 (so it
@@ -174,6 +175,14 @@ struct AuthorizationMatrixFixture {
                     body: Array(#"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#.utf8)
                 )
             }
+            // 2027 under 篇十二's scheme, no step open yet: its committees may still set their weights.
+            try await setUp(
+                http,
+                .put,
+                "/api/v1/counties/\(county)/cycles/2027",
+                as: office,
+                body: Array(#"{"preset": "municipal-2019"}"#.utf8)
+            )
         }
         for (county, code, unitAccount, committeeAccount) in [
             (Self.countyA, Self.u1, "unit", "committee"), (Self.countyA, Self.u2, "unit-u2", "committee"),

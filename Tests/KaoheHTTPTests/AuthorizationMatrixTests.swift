@@ -58,6 +58,8 @@ struct AuthorizationMatrixTests {
         PUT    {Y}/policy                                    policy          +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/policy/versions                           -               +--4   3--4      3--4 3--4     +--4    4--+     1--1
         POST   {Y}/policy/dry-run                            policy          +--4   3--4      3--4 3--4     +--4    4--+     1--1
+        GET    {Y}/committees/{committee}/weighting          -               +--4   +--4      3--4 3--4     +--4    4--+     1--1
+        PUT    {Y}/committees/{committee}/weighting          weighting       +--4   +--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/steps/{step}/close                        -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/steps/{step}/extensions                   extension       +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/extensions                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
@@ -259,6 +261,13 @@ struct AuthorizationMatrixTests {
         case "policy":
             // One more working day for staff review requests: the grading part, open until the proposal.
             return (Array(#"{"changes": {"staffReviewWorkingDays": 11}, "reason": "矩阵测试"}"#.utf8), json)
+        case "weighting":
+            // 篇十二's ranges, a different split for each account that may set it (so no save is a
+            // no-op): 重点任务 and 主要职责 share 50 of 履行职责's 60.
+            let keyTasks = role == .committee ? 27 : 26
+            let weights =
+                #""key_tasks": \#(keyTasks), "main_duties": \#(50 - keyTasks), "budget_performance": 10, "reform_innovation": 10, "quality_efficiency": 10, "sponsor_eval": 10, "client_eval": 10"#
+            return (Array(#"{"indicatorMax": {\#(weights)}, "reason": "矩阵测试"}"#.utf8), json)
         case "enrolment":
             let units = target == .otherCounty ? [F.x1] : [F.u1, F.u2, F.u3]
             return (Array(#"{"units": [\#(units.map { "\"\($0)\"" }.joined(separator: ", "))]}"#.utf8), json)
@@ -314,7 +323,7 @@ struct AuthorizationMatrixTests {
         "-", "units-csv", "calendar", "cycle", "policy", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions",
         "objection",
         "review", "appeal",
-        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings",
+        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings", "weighting",
     ]
 
     /// Which object of the path a request names, to compare a 404 with one for a thing that does not exist.
@@ -343,6 +352,7 @@ struct AuthorizationMatrixTests {
         if row.method == .put && row.path.hasSuffix("/cycles/{cycle}") { cycle = String(2040 + n % 50) }
         if row.path.hasSuffix("/close") { cycle = "2026-Q1" }
         if row.path.hasSuffix("/spot-check/freeze") || row.path.hasSuffix("/spot-check/draw") { cycle = "2026-Q2" }
+        if row.path.hasSuffix("/weighting") { cycle = "2027" }
         let county = county ?? target.county
         let code = unit ?? target.unit
         var identifier = id ?? ""
@@ -360,6 +370,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{version}", with: "1")
             .replacingOccurrences(of: "{number}", with: "1")
             .replacingOccurrences(of: "{department}", with: "edu")
+            .replacingOccurrences(of: "{committee}", with: "education")
             .replacingOccurrences(of: "{year}", with: "2030")
             .replacingOccurrences(of: "{name}", with: row.method == .get ? "seed.pdf" : "matrix-\(n).pdf")
         var values = [county.rawValue]

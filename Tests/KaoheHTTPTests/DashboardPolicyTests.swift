@@ -5,6 +5,7 @@ import KaoheHTTP
 import KaoheRules
 import KaoheStore
 import KaoheTestSupport
+import NIOCore
 import Postgres
 import Testing
 
@@ -37,7 +38,9 @@ struct DashboardPolicyTests {
             // The office: the form; rosters are open and the population is frozen, so those parts are locked.
             page = D.text(try await d.get(http, path, as: "office"))
             #expect(page.contains("action=\"\(path)/try\"") && page.contains("formaction=\"\(path)/save\""))
-            #expect(page.components(separatedBy: "<fieldset disabled>").count == 3)
+            // Two parts of the form and the scheme's upload (committees score already).
+            #expect(page.components(separatedBy: "<fieldset disabled>").count == 4)
+            #expect(page.contains("专考委评分已于"))
             #expect(page.contains("工作人员名册已于") && page.contains("抽样总体已于"))
             #expect(page.contains("可修改(拟定考核等次之前)"))
 
@@ -112,6 +115,111 @@ struct DashboardPolicyTests {
                     .status == .ok
             )
             #expect(try await d.post(http, path + "/try", as: "unit-a", csrf: d.sessions["unit-a"]!.csrf, fields: [:]).status == .notFound)
+        }
+    }
+
+    @Test(
+        "a committee enters its own weights on the page (refused beside the field, saved in its name); the office uploads the county's own scheme, downloads it, and goes back to the built-in one"
+    )
+    func weightsAndScheme() async throws {
+        let d = try await D.make(propose: false)
+        let path = "/counties/\(F.county)/cycles/2027/policy"
+        try await d.f.app().test(.router) { http in
+            // 2027 under 篇十二's scheme, no step open yet.
+            let created = try await d.f.call(http, .put, F.cycleBase + "/2027", as: "office", json: #"{"preset": "municipal-2019"}"#)
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+
+            // The committee's form: each indicator with the scheme's default, each group with its range.
+            var page = D.text(try await d.get(http, path, as: "edu"))
+            #expect(page.contains("的指标权重") && page.contains("履行职责(50–70分)"))
+            #expect(page.contains(#"name="w_key_tasks" value="25""#))
+            #expect(!page.contains("本县指标体系"))  // the office's form only
+            #expect(!D.text(try await d.get(http, path, as: "unit-a")).contains("w_key_tasks"))
+
+            var fields = [
+                "w_key_tasks": "30", "w_main_duties": "30", "w_budget_performance": "10", "w_reform_innovation": "8",
+                "w_quality_efficiency": "7", "w_sponsor_eval": "8", "w_client_eval": "7", "reason": "本委细化权重",
+            ]
+            // Not a number: refused beside its field, what was typed kept.
+            var bad = fields
+            bad["w_main_duties"] = "三十"
+            bad["_once"] = try Self.once(page)
+            var response = try await d.post(http, path + "/weights", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: bad)
+            #expect(response.status == .unprocessableContent)
+            page = D.text(response)
+            #expect(page.contains("请为“主要职责”填写分值"))
+            #expect(page.contains(#"name="w_main_duties" value="三十""#))
+            // 履行职责 75 is over its 70: refused, nothing saved.
+            bad = fields
+            bad["w_key_tasks"] = "35"
+            bad["_once"] = try Self.once(page)
+            response = try await d.post(http, path + "/weights", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: bad)
+            #expect(response.status == .unprocessableContent)
+            #expect(D.text(response).contains("履行职责"))
+            let ref = CycleRef(county: F.county, cycle: "2027")
+            #expect(try await CyclePolicyStore(client: d.f.client).current(cycle: ref)?.current.version == 1)
+            // Within the ranges: saved, in the committee's name.
+            fields["_once"] = try Self.once(D.text(try await d.get(http, path, as: "edu")))
+            response = try await d.post(http, path + "/weights", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: fields)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == path + "?done=weights")
+            var stored = try #require(try await CyclePolicyStore(client: d.f.client).current(cycle: ref))
+            #expect(stored.current.policy.committeeWeightings?["education"]?.indicatorMax["key_tasks"] == Score(points: 30))
+            #expect(stored.current.setBy == "edu")
+            page = D.text(try await d.get(http, path + "?done=weights", as: "office"))
+            #expect(page.contains("履行职责70分、创新创优15分、综合测评15分"))
+
+            // The office: the scheme form; a file that is not a scheme is refused beside the field.
+            #expect(page.contains("本县指标体系") && page.contains(#"enctype="multipart/form-data""#))
+            let csrf = d.sessions["office"]!.csrf
+            response = try await d.upload(
+                http,
+                path + "/scheme",
+                as: "office",
+                csrf: csrf,
+                fields: ["_once": try Self.once(page), "reason": "县实施方案"],
+                files: [("scheme", "scheme.json", Array(#"{"id": "x"}"#.utf8))]
+            )
+            #expect(response.status == .unprocessableContent)
+            #expect(D.text(response).contains("文件不是可读的指标体系"))
+            // The scheme in force, downloaded, renamed and uploaded: saved as the county's own.
+            response = try await d.get(http, path + "/scheme.json", as: "office")
+            #expect(response.status == .ok)
+            var scheme = try RulesJSON.decode(IndicatorScheme.self, from: Data(response.body.readableBytesView), name: "scheme.json")
+            #expect(scheme.id == "municipal-2019")
+            scheme.id = "county-2027"
+            scheme.title = "本县2027年度单位绩效考核指标"
+            response = try await d.upload(
+                http,
+                path + "/scheme",
+                as: "office",
+                csrf: csrf,
+                fields: ["_once": try Self.once(D.text(try await d.get(http, path, as: "office"))), "reason": "县实施方案"],
+                files: [("scheme", "scheme.json", Array(RulesJSON.encode(scheme)))]
+            )
+            #expect(response.status == .seeOther, "\(D.text(response))")
+            page = D.text(try await d.get(http, path + "?done=scheme", as: "office"))
+            #expect(page.contains("本县指标体系已保存") && page.contains("为本县上传的指标体系"))
+            #expect(page.contains("县自定指标体系“本县2027年度单位绩效考核指标”"))
+            stored = try #require(try await CyclePolicyStore(client: d.f.client).current(cycle: ref))
+            #expect(stored.current.policy.defaultScheme == "county-2027" && stored.current.version == 3)
+            // Back to the built-in scheme.
+            response = try await d.upload(
+                http,
+                path + "/scheme",
+                as: "office",
+                csrf: csrf,
+                fields: ["_once": try Self.once(page), "builtIn": "1"],
+                files: []
+            )
+            #expect(response.status == .seeOther)
+            stored = try #require(try await CyclePolicyStore(client: d.f.client).current(cycle: ref))
+            #expect(stored.current.policy.defaultScheme == "municipal-2019" && stored.current.policy.scheme == nil)
+            // A committee may not upload.
+            #expect(
+                try await d.upload(http, path + "/scheme", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: [:], files: []).status
+                    == .forbidden
+            )
         }
     }
 }

@@ -70,6 +70,7 @@ func registerAPI(_ api: APIRoutes, stores: Stores) {
     CyclesController(cycles: stores.cycles, registry: stores.registry, idempotency: idempotency).register(on: api)
     ExtensionsController(cycles: stores.cycles, registry: stores.registry, idempotency: idempotency).register(on: api)
     CyclePolicyController(policies: stores.policies, grading: stores.grading, idempotency: idempotency).register(on: api)
+    CommitteeWeightingController(policies: stores.policies, registry: stores.registry, idempotency: idempotency).register(on: api)
     FilingsController(store: stores.filings, idempotency: idempotency).register(on: api)
     SpotCheckController(store: stores.spotCheck, idempotency: idempotency).register(on: api)
     RechecksController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)

@@ -116,6 +116,14 @@ public struct AccessPolicy: Sendable, Hashable {
         return principal.role == .unit && principal.unitCode == unit.code ? .allowed : .forbidden
     }
 
+    /// A committee's indicator weights in a cycle's policy (专考委细化权重, 篇十二): the office, or that
+    /// committee's own account; any other account of the county is 403.
+    public func weigh(committee: String, county: CountyCode) -> AccessDecision {
+        guard principal.county == county else { return .notFound }
+        if principal.role == .office { return .allowed }
+        return principal.role == .committee && principal.committee == committee ? .allowed : .forbidden
+    }
+
     /// A committee's scored assessment of a unit (专考委考核): only the unit's own committee.
     public func fileAsCommittee(for unit: UnitRef) -> AccessDecision {
         let visible = see(unit: unit)

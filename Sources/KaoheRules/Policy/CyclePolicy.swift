@@ -34,6 +34,10 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
     /// (篇十二: 履行职责 50–70, 创新创优 15–25, 综合测评 15–25), by committee id; a committee not
     /// named scores against the scheme's own maxima.
     public var committeeWeightings: [String: SchemeWeighting]?
+    /// 县自定指标体系: the county's own indicator scheme (indicators, maximum points, caps), when it
+    /// uploaded one; `defaultScheme` then names it (its id, which is not a built-in's). Nil: units
+    /// are scored against the built-in scheme `defaultScheme`.
+    public var scheme: IndicatorScheme?
 
     /// Creates a policy.
     public init(
@@ -66,7 +70,7 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, source, grading, spotCheck, recheck, publicityWorkingDays, staffReviewWorkingDays
-        case defaultScheme, defaultRosterPolicy, defaultCohortScope, roster, committeeWeightings
+        case defaultScheme, defaultRosterPolicy, defaultCohortScope, roster, committeeWeightings, scheme
     }
 
     /// Decodes a policy; without `roster` (a preset file) the built-in roster policy named by
@@ -84,6 +88,7 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         defaultScheme = try container.decode(String.self, forKey: .defaultScheme)
         defaultCohortScope = try container.decode(CohortScope.self, forKey: .defaultCohortScope)
         committeeWeightings = try container.decodeIfPresent([String: SchemeWeighting].self, forKey: .committeeWeightings)
+        scheme = try container.decodeIfPresent(IndicatorScheme.self, forKey: .scheme)
         if let roster = try container.decodeIfPresent(RosterPolicy.self, forKey: .roster) {
             self.roster = roster
             defaultRosterPolicy = try container.decodeIfPresent(String.self, forKey: .defaultRosterPolicy) ?? roster.id
@@ -140,5 +145,16 @@ public struct CyclePolicy: Sendable, Hashable, Codable {
         }
         guard issues.isEmpty else { throw SchemeError(scheme: id, issues: issues) }
         return self
+    }
+}
+
+extension CyclePolicy {
+    /// The scheme units are scored against: the county's own (`scheme`) when it names
+    /// `defaultScheme`, else the built-in scheme `defaultScheme` (validated either way).
+    public func indicatorScheme() throws(SchemeLoadError) -> IndicatorScheme {
+        if let scheme, scheme.id == defaultScheme {
+            do { return try scheme.validated() } catch { throw .invalid(error) }
+        }
+        return try SchemeLoader.builtIn(defaultScheme)
     }
 }

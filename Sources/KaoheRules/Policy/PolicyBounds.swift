@@ -12,6 +12,9 @@
 /// - `policy.band-points`: every band's score fits the scheme's points (0 … its total);
 /// - `policy.department-share-cap`: a department-tied 优秀 cap never above the county's cap;
 /// - `policy.publicity-days`: 公示不少于5个工作日 (篇十(六));
+/// - `policy.scheme` / `policy.scheme-id`: the scheme is a built-in one, or the county's own
+///   (`scheme`), valid by `IndicatorScheme.validated()` (indicators summing to the total, each
+///   group within its range, caps that fit the points) and with an id of its own;
 /// - `policy.weights`: a committee's indicator weights only in a committee-weighted scheme, every
 ///   indicator given, each group within its range (篇十二: 履行职责 50–70, 创新创优 15–25, 综合测评
 ///   15–25), the whole the scheme's total (100).
@@ -23,16 +26,46 @@ public enum PolicyBounds {
     /// points the bands must fit and whose ranges the committees' weights); empty when it may be saved.
     public static func issues(_ policy: CyclePolicy) -> [FieldIssue] {
         var issues: [FieldIssue] = []
-        let scheme: IndicatorScheme?
-        do { scheme = try SchemeLoader.builtIn(policy.defaultScheme) } catch {
-            scheme = nil
-            issues.append(
-                FieldIssue(
-                    field: "defaultScheme",
-                    rule: "policy.scheme",
-                    message: "没有名为“\(policy.defaultScheme)”的考核指标体系(可选:\(SchemeLoader.builtInIds.joined(separator: "、"))) / unknown scheme"
+        var scheme: IndicatorScheme?
+        if let own = policy.scheme {
+            // The county's own scheme: whole and valid, named by `defaultScheme`, and not posing as
+            // a built-in one.
+            do { scheme = try own.validated() } catch {
+                issues += error.issues.map { FieldIssue(field: "scheme.\($0.field)", rule: "policy.scheme", message: $0.message) }
+            }
+            let wellFormed =
+                own.id.utf8.count <= 40 && own.id.utf8.first.map { $0 != UInt8(ascii: "-") } == true
+                && own.id.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
+            if SchemeLoader.builtInIds.contains(own.id) || !wellFormed {
+                issues.append(
+                    FieldIssue(
+                        field: "scheme.id",
+                        rule: "policy.scheme-id",
+                        message:
+                            "自定指标体系须有自己的编号(小写字母、数字和连字符,不超过40个字符,如 county-990101-2027),不能与内置体系(\(SchemeLoader.builtInIds.joined(separator: "、")))同名 / a county scheme has an id of its own"
+                    )
                 )
-            )
+            }
+            if own.id != policy.defaultScheme {
+                issues.append(
+                    FieldIssue(
+                        field: "defaultScheme",
+                        rule: "policy.scheme-id",
+                        message: "使用自定指标体系时,defaultScheme 须为其编号“\(own.id)” / defaultScheme names the county's scheme"
+                    )
+                )
+            }
+        } else {
+            do { scheme = try SchemeLoader.builtIn(policy.defaultScheme) } catch {
+                issues.append(
+                    FieldIssue(
+                        field: "defaultScheme",
+                        rule: "policy.scheme",
+                        message:
+                            "没有名为“\(policy.defaultScheme)”的考核指标体系(可选:\(SchemeLoader.builtInIds.joined(separator: "、"))) / unknown scheme"
+                    )
+                )
+            }
         }
         let schemeTotalPoints = scheme?.totalPoints ?? Score(points: 100)
         do { _ = try policy.validated() } catch {

@@ -70,9 +70,10 @@ public struct PolicyWords: Sendable, Hashable, Codable {
                 part: .grading
             ),
             Line(label: "工作人员名额", text: staff, part: .roster),
+            Line(label: "考核指标", text: Self.scheme(policy), part: .weighting),
             Line(
                 label: "指标权重",
-                text: Self.weightings(policy.committeeWeightings, scheme: policy.defaultScheme, committeeNames: committeeNames),
+                text: Self.weightings(policy.committeeWeightings, scheme: try? policy.indicatorScheme(), committeeNames: committeeNames),
                 part: .weighting
             ),
             Line(
@@ -86,11 +87,18 @@ public struct PolicyWords: Sendable, Hashable, Codable {
 }
 
 extension PolicyWords {
+    /// `县自定指标体系“…”:3个一级指标、12个二级指标,总分100分` or the built-in scheme's title.
+    static func scheme(_ policy: CyclePolicy) -> String {
+        guard let scheme = try? policy.indicatorScheme() else { return "指标体系“\(policy.defaultScheme)”无法读取" }
+        let shape = "\(scheme.groups.count)个一级指标、\(scheme.indicators.count)个二级指标,总分\(scheme.totalPoints.compactDescription)分"
+        let ranges = scheme.committeeWeighted ? ",各专考委可在范围内细化权重" : ""
+        return (policy.scheme == nil ? "“\(scheme.title)”" : "县自定指标体系“\(scheme.title)”") + ":" + shape + ranges
+    }
+
     /// Per committee its groups' weights (`教育专考委:履行职责70分、创新创优15分、综合测评15分`), or that
     /// the scheme's own maxima apply.
-    static func weightings(_ weightings: [String: SchemeWeighting]?, scheme id: String, committeeNames: [String: String]) -> String {
+    static func weightings(_ weightings: [String: SchemeWeighting]?, scheme: IndicatorScheme?, committeeNames: [String: String]) -> String {
         guard let weightings, !weightings.isEmpty else { return "各专考委按指标体系的分值评分" }
-        let scheme = try? SchemeLoader.builtIn(id)
         return weightings.keys.sorted().map { committee in
             let name = committeeNames[committee] ?? "专考委(\(committee))"
             guard let weighted = try? scheme?.weighted(weightings[committee]!) else { return "\(name):权重不符合指标体系" }
@@ -109,7 +117,8 @@ extension CyclePolicy {
         case roster
         /// The spot-check rates, strata and reviewers: until the population is frozen.
         case spotCheck
-        /// The committees' indicator weights: until committees may score (the assessment step opens).
+        /// The indicator scheme (built-in or the county's own) and the committees' indicator weights:
+        /// until committees may score (the assessment step opens).
         case weighting
 
         /// 单位等次 / 工作人员名额 / 随机抽查.
@@ -118,7 +127,7 @@ extension CyclePolicy {
             case .grading: "单位等次"
             case .roster: "工作人员名额"
             case .spotCheck: "随机抽查"
-            case .weighting: "指标权重"
+            case .weighting: "考核指标与权重"
             }
         }
     }
@@ -133,7 +142,11 @@ extension CyclePolicy {
         }
         if roster != other.roster { parts.append(.roster) }
         if spotCheck != other.spotCheck { parts.append(.spotCheck) }
-        if (committeeWeightings ?? [:]) != (other.committeeWeightings ?? [:]) { parts.append(.weighting) }
+        if (committeeWeightings ?? [:]) != (other.committeeWeightings ?? [:]) || defaultScheme != other.defaultScheme
+            || scheme != other.scheme
+        {
+            parts.append(.weighting)
+        }
         return parts
     }
 }

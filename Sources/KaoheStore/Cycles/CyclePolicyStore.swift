@@ -152,7 +152,7 @@ public struct CyclePolicyStore: Sendable {
             locked[.roster] = "工作人员名册已于\(Self.day(opened))开始报送,名额部分不能再改"
         }
         if let opened = try row.decode(Date?.self, column: "assessments_opened") {
-            locked[.weighting] = "专考委评分已于\(Self.day(opened))开始,指标权重不能再改"
+            locked[.weighting] = "专考委评分已于\(Self.day(opened))开始,考核指标和权重不能再改"
         }
         if let frozen = try row.decode(Date?.self, column: "frozen") {
             locked[.spotCheck] = "抽样总体已于\(Self.day(frozen))冻结,抽查部分不能再改"
@@ -182,6 +182,42 @@ public struct CyclePolicyStore: Sendable {
         actor: String,
         account: String
     ) async throws -> Version {
+        try await change(cycle: ref, reason: reason, expectedVersion: expectedVersion, actor: actor, account: account) { _ in given }
+    }
+
+    /// 专考委细化权重: sets (or, with nil, clears) one committee's indicator maxima in the policy in
+    /// force, as a new version under the same bounds and lock as `put` (`policy.weights`,
+    /// `policy.after-assessments-open`); the caller checks that the account is the office or that
+    /// committee's. Made inside the version's transaction, so a change saved meanwhile by anyone is
+    /// kept, not overwritten.
+    public func putCommitteeWeighting(
+        cycle ref: CycleRef,
+        committee: String,
+        weighting: SchemeWeighting?,
+        reason: String,
+        expectedVersion: Int? = nil,
+        actor: String,
+        account: String
+    ) async throws -> Version {
+        try await change(cycle: ref, reason: reason, expectedVersion: expectedVersion, actor: actor, account: account) { current in
+            var policy = current
+            var all = policy.committeeWeightings ?? [:]
+            all[committee] = weighting
+            policy.committeeWeightings = all.isEmpty ? nil : all
+            return policy
+        }
+    }
+
+    /// Saves the policy `make` makes of the one in force (read under the cycle's lock) as the next
+    /// version: the refusals of `put`.
+    func change(
+        cycle ref: CycleRef,
+        reason: String,
+        expectedVersion: Int?,
+        actor: String,
+        account: String,
+        make: @Sendable @escaping (CyclePolicy) throws -> CyclePolicy
+    ) async throws -> Version {
         guard reason.count <= 500 else {
             throw CycleError(.invalid, "修改理由最多500字 / the reason is limited to 500 characters", field: "/reason", rule: "policy.reason")
         }
@@ -189,8 +225,17 @@ public struct CyclePolicyStore: Sendable {
             guard let state = try await Self.current(on: connection, cycle: ref, lock: true) else {
                 throw CycleError(.notFound, "考核周期“\(ref.cycle)”不存在 / cycle not found", rule: "cycle.exists")
             }
-            var policy = given
-            policy.defaultScheme = state.scheme
+            var policy = try make(state.current.policy)
+            // The scheme scored against: the county's own when the policy has one; otherwise the
+            // cycle's (set with the cycle), or — the county's own just taken away — the built-in
+            // one the policy names (its bound checks it).
+            if let own = policy.scheme {
+                policy.defaultScheme = own.id
+            } else if SchemeLoader.builtInIds.contains(state.scheme) {
+                policy.defaultScheme = state.scheme
+            } else if !SchemeLoader.builtInIds.contains(policy.defaultScheme) {
+                policy.defaultScheme = (try? PolicyLoader.cyclePreset(policy.id).defaultScheme) ?? policy.defaultScheme
+            }
             policy.defaultRosterPolicy = policy.roster.id
             try Self.requireWithinBounds(policy)
             if let expectedVersion, expectedVersion != state.current.version {
@@ -279,6 +324,13 @@ public struct CyclePolicyStore: Sendable {
                 "UPDATE cycles SET policy = \(policy.roster.id), updated_at = now() WHERE county = \(county) AND cycle = \(cycle)"
             )
         }
+        // The cycle names the scheme its units are scored against (the county's own included).
+        try await connection.execute(
+            """
+            UPDATE cycles SET scheme = \(policy.defaultScheme), updated_at = now()
+            WHERE county = \(county) AND cycle = \(cycle) AND scheme <> \(policy.defaultScheme)
+            """
+        )
         guard audit else {
             return Version(
                 policy: policy,

@@ -212,7 +212,8 @@ public struct CycleStore: Sendable {
             throw CycleError(.invalid, "考核政策预设无法读取 / preset unreadable: \(error)", field: "/preset", rule: "cycle.preset")
         }
         policy.defaultRosterPolicy = policy.roster.id
-        policy.defaultScheme = definition.scheme
+        // A county's own scheme stays what units are scored against until the policy drops it.
+        if policy.scheme == nil { policy.defaultScheme = definition.scheme }
         if let latest, stored, latest.policy == policy { return nil }
         return try await CyclePolicyStore.insert(
             on: connection,

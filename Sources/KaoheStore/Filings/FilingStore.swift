@@ -596,24 +596,21 @@ public struct FilingStore: Sendable {
         }
     }
 
-    /// The scheme `unit` is scored against in `cycle`: the cycle's, weighted as its committee chose
-    /// in the cycle's policy (`CyclePolicy.committeeWeightings`), if it did.
+    /// The scheme `unit` is scored against in `cycle`: the cycle policy's (the county's own, or the
+    /// built-in one it names), weighted as the unit's committee chose in the policy
+    /// (`CyclePolicy.committeeWeightings`), if it did.
     static func scheme(on connection: PostgresConnection, cycle ref: CycleRef, unit: UnitCode) async throws -> IndicatorScheme {
-        let (county, cycle) = (ref.county, ref.cycle)
-        guard
-            let row = try await connection.query(
-                """
-                SELECT c.scheme, (SELECT committee FROM units u WHERE u.county = c.county AND u.code = \(unit)) AS committee
-                FROM cycles c WHERE c.county = \(county) AND c.cycle = \(cycle)
-                """
-            ).first
-        else {
+        guard let policy = try await CyclePolicyStore.policy(on: connection, cycle: ref) else {
             throw CycleError(.notFound, "考核周期不存在 / cycle not found")
         }
-        let scheme = try SchemeLoader.builtIn(try row.decode(String.self, column: "scheme"))
-        guard let committee = try row.decode(String?.self, column: "committee"),
-            let weighting = try await CyclePolicyStore.policy(on: connection, cycle: ref)?.committeeWeightings?[committee]
-        else { return scheme }
+        let scheme: IndicatorScheme
+        do { scheme = try policy.indicatorScheme() } catch {
+            throw CycleError(.invalid, "本周期的考核指标体系无法读取 / the cycle's scheme cannot be read: \(error)")
+        }
+        let committee = try await connection.query(
+            "SELECT committee FROM units WHERE county = \(ref.county) AND code = \(unit)"
+        ).first.map { try $0.decode(String.self, column: "committee") }
+        guard let committee, let weighting = policy.committeeWeightings?[committee] else { return scheme }
         do { return try scheme.weighted(weighting) } catch {
             throw CycleError(.invalid, "专考委的指标权重不符合指标体系 / the committee's weights do not fit the scheme: \(error)")
         }

@@ -23,17 +23,22 @@ struct CyclePolicyCommand: AsyncParsableCommand {
     }
 }
 
-/// What to change: exactly one of `--preset`, `--file`, `--changes`, `--copy-from`.
+/// What to change: exactly one of `--preset`, `--file`, `--changes`, `--copy-from`, `--scheme`.
 struct PolicyChangeOptions: ParsableArguments {
-    @Option(help: "Switch to a preset: county-default, municipal-2019, shanxi-2013, national-2023.") var preset: String?
+    @Option(help: "Switch to a preset: county-default, municipal-2019, shanxi-2013, national-2023, cadre-five-tier.") var preset: String?
     @Option(help: "A whole policy, as JSON (the shape `kaohe cycle policy show --json` prints).") var file: String?
     @Option(help: #"A JSON merge patch on the policy in force, e.g. '{"grading": {"excellentMaxPercent": 25}}'."#) var changes: String?
     @Option(name: .customLong("copy-from"), help: "Another cycle of the county whose policy in force is copied (last year's: 2026).")
     var copyFrom: CycleID?
+    @Option(
+        help:
+            "The county's own indicator scheme, as JSON (the shape of the built-in schemes: indicators, maximum points, caps), to score units against; 'none' goes back to the built-in scheme."
+    )
+    var scheme: String?
 
     func validate() throws {
-        guard [preset != nil, file != nil, changes != nil, copyFrom != nil].count(where: { $0 }) == 1 else {
-            throw ValidationError("give exactly one of --preset, --file, --changes, --copy-from")
+        guard [preset != nil, file != nil, changes != nil, copyFrom != nil, scheme != nil].count(where: { $0 }) == 1 else {
+            throw ValidationError("give exactly one of --preset, --file, --changes, --copy-from, --scheme")
         }
     }
 
@@ -49,11 +54,23 @@ struct PolicyChangeOptions: ParsableArguments {
     func change() throws -> PolicyChange {
         if let preset { return .preset(preset) }
         if let changes { return .changes(Data(changes.utf8)) }
+        if let scheme { return .changes(try Self.schemeChange(scheme)) }
         let path = file ?? ""
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--file \(path): cannot read it") }
         do { return .whole(try RulesJSON.decode(CyclePolicy.self, from: data, name: path)) } catch {
             throw ValidationError("--file \(path): \(error.description)")
         }
+    }
+
+    /// `{"scheme": <the file>}`, or `{"scheme": null}` for `none`. The file must be a JSON object;
+    /// the store checks it as a scheme (`policy.scheme`).
+    static func schemeChange(_ path: String) throws -> Data {
+        if path == "none" { return Data(#"{"scheme": null}"#.utf8) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--scheme \(path): cannot read it") }
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw ValidationError("--scheme \(path): not a JSON object (指标体系文件应为JSON对象)")
+        }
+        return Data(#"{"scheme": "#.utf8) + data + Data("}".utf8)
     }
 
     /// The policy the change makes of `current`, or a CLI refusal naming the field.

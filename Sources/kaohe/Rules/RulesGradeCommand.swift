@@ -42,7 +42,9 @@ struct RulesGradeCommand: AsyncParsableCommand {
                     throw RulesIO.fail(DryRunError(field: "--scheme-file", rule: "scheme", message: error.description))
                 }
             } else {
-                do { chosen = try SchemeLoader.builtIn(scheme ?? cyclePolicy.defaultScheme) } catch {
+                do throws(SchemeLoadError) {
+                    if let scheme { chosen = try SchemeLoader.builtIn(scheme) } else { chosen = try cyclePolicy.indicatorScheme() }
+                } catch {
                     throw RulesIO.fail(DryRunError(field: "--scheme", rule: "unknown-scheme", message: error.description))
                 }
             }

@@ -23,9 +23,137 @@ struct PolicyPageController: Sendable {
             template: "policy",
             title: "考核政策",
             view: view,
-            forms: [PageForm(name: "save", work: save)]
+            forms: [PageForm(name: "save", work: save), PageForm(name: "weights", work: saveWeights)]
         )
         router.post(RouterPath(Self.path + "/try"), use: tryPolicy)
+        router.post(RouterPath(Self.path + "/scheme"), use: uploadScheme)
+        router.get(RouterPath(Self.path + "/scheme.json"), use: downloadScheme)
+    }
+
+    /// `POST …/policy/weights` (a committee's account): its indicator maxima, through
+    /// `CyclePolicyStore.putCommitteeWeighting` (`PUT /api/v1/…/committees/{committee}/weighting`);
+    /// `clear` goes back to the scheme's own maxima.
+    @Sendable func saveWeights(_ page: CyclePage, _ form: FormBody) async throws {
+        guard page.principal.role == .committee, let committee = page.principal.committee else {
+            throw DashboardRefusal(status: .forbidden, message: "只有专业考核委员会的账号可以设定本委的指标权重。")
+        }
+        guard let current = try await dashboard.stores.policies.current(cycle: page.cycleRef) else {
+            throw ProblemDetails.notFound("cycle \(page.cycleRef.cycle)")
+        }
+        var weighting: SchemeWeighting?
+        if form.text("clear") == nil {
+            let scheme = try current.current.policy.indicatorScheme()
+            var maxima: [String: Score] = [:]
+            for indicator in scheme.indicators {
+                let name = "w_" + indicator.id
+                guard let text = form.text(name), let points = try? Score(parsing: text), !points.isNegative else {
+                    throw FormRefusal(field: name, "请为“\(indicator.name)”填写分值(不小于0的数,如25或12.5)。")
+                }
+                maxima[indicator.id] = points
+            }
+            weighting = SchemeWeighting(indicatorMax: maxima)
+        }
+        do {
+            _ = try await dashboard.stores.policies.putCommitteeWeighting(
+                cycle: page.cycleRef,
+                committee: committee,
+                weighting: weighting,
+                reason: form.text("reason") ?? "",
+                expectedVersion: form["version"].flatMap { Int($0) },
+                actor: page.principal.actor,
+                account: page.principal.account
+            )
+        } catch let error as CycleError {
+            // `/committeeWeightings/<committee>/weighting/<indicator>` → the indicator's field (a
+            // group's refusal names no field of the form and shows above it).
+            let indicator = error.field?.split(separator: "/").last.map(String.init)
+            var refusal = FormRefusal(field: indicator.map { "w_" + $0 }, error.message, kind: error.refusalKind)
+            refusal.rule = error.rule
+            throw refusal
+        }
+    }
+
+    /// `POST …/policy/scheme` (office, `multipart/form-data`): the county's own scheme as a JSON file
+    /// (`scheme`), or `builtIn` to go back to the built-in one; a new policy version through
+    /// `CyclePolicyStore.put`. A file that is not a scheme is refused beside the field, nothing saved.
+    @Sendable func uploadScheme(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        try await FormOnce(idempotency: dashboard.stores.idempotency).run(multipart: request, context: context) { form in
+            let page = try await dashboard.cyclePage(context, current: .policy)
+            try page.requireOffice()
+            do {
+                guard let form else { throw FormRefusal(field: "scheme", "上传的表单无法读取,请重新选择文件后提交。") }
+                guard let current = try await dashboard.stores.policies.current(cycle: page.cycleRef) else {
+                    throw ProblemDetails.notFound("cycle \(page.cycleRef.cycle)")
+                }
+                var policy = current.current.policy
+                if form["builtIn"] != nil {
+                    policy.scheme = nil
+                    policy.defaultScheme = (try? PolicyLoader.cyclePreset(policy.id).defaultScheme) ?? policy.defaultScheme
+                } else {
+                    guard let file = form.file("scheme"), !file.body.isEmpty else {
+                        throw FormRefusal(field: "scheme", "请选择本县指标体系文件(JSON)。")
+                    }
+                    do throws(DataFileError) {
+                        policy.scheme = try RulesJSON.decode(
+                            IndicatorScheme.self,
+                            from: Data(file.body),
+                            name: file.fileName ?? "scheme.json"
+                        )
+                    } catch {
+                        throw FormRefusal(field: "scheme", "文件不是可读的指标体系:" + ChineseText.of(error.description) + "。可先下载现行体系,在其基础上修改。")
+                    }
+                    policy.defaultScheme = policy.scheme?.id ?? policy.defaultScheme
+                }
+                do {
+                    _ = try await dashboard.stores.policies.put(
+                        cycle: page.cycleRef,
+                        policy: policy,
+                        reason: form["reason"]?.trimmingBlanks() ?? "",
+                        expectedVersion: form["version"].flatMap { Int($0) },
+                        actor: page.principal.actor,
+                        account: page.principal.account
+                    )
+                } catch let error as CycleError {
+                    var refusal = FormRefusal(field: "scheme", error.message, kind: error.refusalKind)
+                    refusal.rule = error.rule
+                    throw refusal
+                }
+            } catch let refusal as FormRefusal {
+                var view = try await view(page)
+                view.place(
+                    FormNotice(
+                        form: "scheme",
+                        message: ChineseText.of(refusal.detail),
+                        refused: true,
+                        values: [:],
+                        errors: ["scheme": ChineseText.of(refusal.detail)]
+                    )
+                )
+                var html = page.render("policy", view, title: "考核政策")
+                html.status = HTTPResponse.Status(code: refusal.refusalKind.status)
+                return html.response()
+            }
+            return Response(status: .seeOther, headers: [.location: page.base + "/policy?done=scheme", .cacheControl: "no-store"])
+        }
+    }
+
+    /// `GET …/policy/scheme.json`: the scheme the cycle's units are scored against, as a file to
+    /// start the county's own from.
+    @Sendable func downloadScheme(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        let page = try await dashboard.cyclePage(context, current: .policy)
+        guard let current = try await dashboard.stores.policies.current(cycle: page.cycleRef) else {
+            throw ProblemDetails.notFound("cycle \(page.cycleRef.cycle)")
+        }
+        let scheme = try current.current.policy.indicatorScheme()
+        let name = "指标体系-\(scheme.id).json".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "scheme.json"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"scheme-\(scheme.id).json\"; filename*=UTF-8''\(name)",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: RulesJSON.encode(scheme)))
+        )
     }
 
     func view(_ page: CyclePage) async throws -> PolicyView {

@@ -14,10 +14,57 @@ struct PolicyView: Sendable, FormPageView {
     var versions: DataTable
     var edit: Edit?
     var preview: Preview?
+    /// The committee's own weights (专考委细化权重), for a committee account under a scheme whose
+    /// committees set them.
+    var weights: Weights?
+    /// The county's own scheme (office): upload, download, go back to the built-in one.
+    var schemeForm: SchemeForm?
 
     var tables: [DataTable] { [words, versions] + (preview.map { [$0.distribution, $0.changed] } ?? []) }
 
-    static let doneMessages = ["save": "已保存为新版本,并记入审计记录;本周期此后按新政策计算。"]
+    static let doneMessages = [
+        "save": "已保存为新版本,并记入审计记录;本周期此后按新政策计算。",
+        "weights": "本专考委的指标权重已保存为政策新版本,并记入审计记录;评分时按此权重。",
+        "scheme": "本县指标体系已保存为政策新版本,并记入审计记录;各专考委按此体系评分。",
+    ]
+
+    /// 专考委细化权重: each group with its range and its indicators' maxima.
+    struct Weights: Sendable {
+        var action: String
+        var once: String
+        var csrf: String
+        var version: Int
+        var committeeName: String
+        var locked: String?
+        var groups: [WeightGroup]
+    }
+
+    struct WeightGroup: Sendable {
+        var name: String
+        /// `50–70分` (or the fixed points).
+        var range: String
+        var fields: [WeightField]
+    }
+
+    struct WeightField: Sendable {
+        /// `w_key_tasks`.
+        var name: String
+        var label: String
+        var value: String
+        var error: String?
+    }
+
+    /// 本县指标体系 (office).
+    struct SchemeForm: Sendable {
+        var action: String
+        var download: String
+        var once: String
+        var csrf: String
+        var version: Int
+        var current: String
+        var custom: Bool
+        var locked: String?
+    }
 
     /// The form: a preset, or the numbers; a locked part's fields are shown but not sent.
     struct Edit: Sendable {
@@ -63,7 +110,20 @@ struct PolicyView: Sendable, FormPageView {
 
     mutating func place(_ notice: FormNotice) {
         self.notice = notice
-        guard notice.refused, var form = edit else { return }
+        if notice.refused, notice.form == "weights", var weights {
+            weights.groups = weights.groups.map { group in
+                var group = group
+                group.fields = group.fields.map { field in
+                    var field = field
+                    field.value = notice.values[field.name] ?? field.value
+                    field.error = notice.errors[field.name]
+                    return field
+                }
+                return group
+            }
+            self.weights = weights
+        }
+        guard notice.refused, notice.form == "save", var form = edit else { return }
         for (key, value) in notice.values where form.values[key] != nil || key == "reason" {
             form.values[key] = value
         }
@@ -130,6 +190,48 @@ struct PolicyView: Sendable, FormPageView {
                 values: values(policy)
             )
         }
+        var weights: Weights?
+        if page.principal.role == .committee, let committee = page.principal.committee,
+            let scheme = try? policy.indicatorScheme(), scheme.committeeWeighted
+        {
+            let chosen = policy.committeeWeightings?[committee]?.indicatorMax ?? [:]
+            weights = Weights(
+                action: base + "/policy/weights",
+                once: FormOnce.newToken(),
+                csrf: page.session.csrfToken,
+                version: v.version,
+                committeeName: committeeNames[committee] ?? committee,
+                locked: current.locked[.weighting],
+                groups: scheme.groups.map { group in
+                    WeightGroup(
+                        name: group.name,
+                        range: group.range.map { "\($0.min.compactDescription)–\($0.max.compactDescription)分" }
+                            ?? "\(group.max.compactDescription)分",
+                        fields: scheme.indicators.filter { $0.group == group.id }.map { indicator in
+                            WeightField(
+                                name: "w_" + indicator.id,
+                                label: indicator.name,
+                                value: (chosen[indicator.id] ?? indicator.max).compactDescription
+                            )
+                        }
+                    )
+                }
+            )
+        }
+        var schemeForm: SchemeForm?
+        if page.policy.actAsOffice(county: page.county.code) == .allowed {
+            let scheme = try? policy.indicatorScheme()
+            schemeForm = SchemeForm(
+                action: base + "/policy/scheme",
+                download: base + "/policy/scheme.json",
+                once: FormOnce.newToken(),
+                csrf: page.session.csrfToken,
+                version: v.version,
+                current: scheme.map { "“\($0.title)”(\($0.id))" } ?? policy.defaultScheme,
+                custom: policy.scheme != nil,
+                locked: current.locked[.weighting]
+            )
+        }
         let set = v.setAt.map {
             "第\(v.version)版由\(v.setBy ?? "")于\(ChineseTime.dateTime($0))保存" + (v.reason.isEmpty ? "。" : ",理由:\(v.reason)。")
         }
@@ -140,7 +242,9 @@ struct PolicyView: Sendable, FormPageView {
             setLine: set ?? "本周期按内置默认政策执行。",
             words: words,
             versions: versions,
-            edit: edit
+            edit: edit,
+            weights: weights,
+            schemeForm: schemeForm
         )
     }
 
