@@ -215,6 +215,22 @@ struct DashboardPolicyTests {
             #expect(response.status == .seeOther)
             stored = try #require(try await CyclePolicyStore(client: d.f.client).current(cycle: ref))
             #expect(stored.current.policy.defaultScheme == "municipal-2019" && stored.current.policy.scheme == nil)
+            // The office switches the staff rule to 篇五's categories: taken whole (the ratios typed
+            // were the old rule's).
+            page = D.text(try await d.get(http, path, as: "office"))
+            #expect(page.contains(#"<option value="by-level-2014">"#))
+            response = try await d.post(
+                http,
+                path + "/save",
+                as: "office",
+                csrf: csrf,
+                fields: ["rosterPreset": "by-level-2014", "staff_excellent": "30", "reason": "按类别控制", "_once": try Self.once(page)]
+            )
+            #expect(response.status == .seeOther, "\(D.text(response))")
+            stored = try #require(try await CyclePolicyStore(client: d.f.client).current(cycle: ref))
+            #expect(stored.current.policy.roster.id == "by-level-2014")
+            #expect(stored.current.policy.roster.excellentPercentByUnitGrade["excellent"]?.value == 25)
+            #expect(D.text(try await d.get(http, path, as: "unit-a")).contains("中层干部单独计算,优秀不超过25%"))
             // A committee may not upload.
             #expect(
                 try await d.upload(http, path + "/scheme", as: "edu", csrf: d.sessions["edu"]!.csrf, fields: [:], files: []).status

@@ -49,7 +49,8 @@ struct CycleCreateCommand: AsyncParsableCommand {
     @OptionGroup var acting: ActingAccount
     @Option(help: "Title (default 2026年度事业单位绩效考核).") var title: String?
     @Option(help: "Indicator scheme: county-2021 or municipal-2019 (default: the preset's).") var scheme: String?
-    @Option(help: "Staff roster policy: tied-2023, shanxi-2013, national-2023 (default: the preset's).") var policy: String?
+    @Option(help: "Staff roster policy: tied-2023, shanxi-2013, national-2023, by-level-2014, five-tier-2023 (default: the preset's).")
+    var policy: String?
     @Option(help: "考核政策预设 the cycle starts from: county-default, municipal-2019, shanxi-2013, national-2023.") var preset: String?
     @Option(name: .customLong("opens"), help: "STEP=TIME a step opens (repeatable).") var opens: [String] = []
     @Option(name: .customLong("deadline"), help: "STEP=TIME of a step's deadline; it then closes 7 days later (repeatable).") var deadlines:

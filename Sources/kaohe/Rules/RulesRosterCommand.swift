@@ -17,7 +17,7 @@ struct RulesRosterCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Roster policy (tied-2023, shanxi-2013, national-2023), or a cycle policy whose staff table is used: a preset id or a policy JSON file."
+            "Roster policy (tied-2023, shanxi-2013, national-2023, by-level-2014, five-tier-2023), or a cycle policy whose staff table is used: a preset id or a policy JSON file."
     )
     var policy: String = "tied-2023"
 

@@ -200,12 +200,20 @@ struct PolicyPageController: Sendable {
         }
         if let days = try whole("publicityDays", 1...60, "公示工作日数") { policy.publicityWorkingDays = days }
         if let days = try whole("reviewDays", 1...60, "复核申请工作日数") { policy.staffReviewWorkingDays = days }
-        for grade in UnitGrade.allCases {
-            if let value = try percent("staff_" + grade.rawValue, "单位为\(grade.chinese)时的工作人员优秀比例") {
-                policy.roster.excellentPercentByUnitGrade[grade.rawValue] = value
+        if let id = form.text("rosterPreset"), id != policy.roster.id {
+            // Another staff rule, whole (its tiers, categories, lines and ratios): the ratios typed
+            // were the old rule's.
+            do { policy.roster = try PolicyLoader.rosterPolicy(id) } catch {
+                throw FormRefusal(field: "rosterPreset", "没有这个工作人员考核办法,请重新选择。")
             }
+        } else {
+            for grade in UnitGrade.allCases {
+                if let value = try percent("staff_" + grade.rawValue, "单位为\(grade.chinese)时的工作人员优秀比例") {
+                    policy.roster.excellentPercentByUnitGrade[grade.rawValue] = value
+                }
+            }
+            if let bonus = try whole("awardBonus", 0...100, "集体奖励加成") { policy.roster.awardBonusPercent = bonus }
         }
-        if let bonus = try whole("awardBonus", 0...100, "集体奖励加成") { policy.roster.awardBonusPercent = bonus }
         if let value = try percent("spotDefault", "抽查比例") {
             policy.spotCheck.defaultPercent = value
             if value < policy.spotCheck.minimumPercent { policy.spotCheck.minimumPercent = value }

@@ -78,6 +78,8 @@ struct PolicyView: Sendable, FormPageView {
         var rosterLocked: String?
         var spotCheckLocked: String?
         var scopes: [SelectOption]
+        /// The built-in staff rules (`PolicyLoader.rosterPolicyIds`), the one in force selected.
+        var rosterPresets: [SelectOption]
         /// Field → the value shown (the policy in force, or what was typed).
         var values: [String: String]
     }
@@ -131,6 +133,9 @@ struct PolicyView: Sendable, FormPageView {
         let scope = notice.values["scope"] ?? form.values["scope"] ?? ""
         form.presets = form.presets.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == preset) }
         form.scopes = form.scopes.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == scope) }
+        if let roster = notice.values["rosterPreset"] {
+            form.rosterPresets = form.rosterPresets.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == roster) }
+        }
         edit = form
     }
 
@@ -187,6 +192,9 @@ struct PolicyView: Sendable, FormPageView {
                     SelectOption(value: "county", label: "全县统一计算", selected: policy.defaultCohortScope == .county),
                     SelectOption(value: "committee", label: "按专业考核委员会分别计算", selected: policy.defaultCohortScope == .committee),
                 ],
+                rosterPresets: PolicyLoader.rosterPolicyIds.compactMap { id in
+                    (try? PolicyLoader.rosterPolicy(id)).map { SelectOption(value: id, label: $0.title, selected: id == policy.roster.id) }
+                },
                 values: values(policy)
             )
         }
