@@ -26,6 +26,46 @@ public struct StaffCounts: Sendable, Hashable {
         }
     }
 
+    /// The counts of a stored JSON object `{"general.excellent": 12, …}` (`keyed`), read without a
+    /// JSON decoder (a province's proposal reads 50,000 of them); nil when the text is not a flat
+    /// object of keys and whole numbers.
+    public init?(json text: String) {
+        self.init()
+        var keyed: [String: Int] = [:]
+        var bytes = text.utf8[...]
+        func skipBlanks() { while let byte = bytes.first, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { bytes.removeFirst() } }
+        skipBlanks()
+        guard bytes.popFirst() == UInt8(ascii: "{") else { return nil }
+        skipBlanks()
+        if bytes.first == UInt8(ascii: "}") { return }
+        while true {
+            skipBlanks()
+            guard bytes.popFirst() == UInt8(ascii: "\""), let end = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let key = String(decoding: bytes[..<end], as: UTF8.self)
+            bytes = bytes[bytes.index(after: end)...]
+            skipBlanks()
+            guard bytes.popFirst() == UInt8(ascii: ":") else { return nil }
+            skipBlanks()
+            var value = 0
+            var digits = 0
+            while let byte = bytes.first, (0x30...0x39).contains(byte), digits < 12 {
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+                bytes.removeFirst()
+            }
+            guard digits > 0 else { return nil }
+            keyed[key] = value
+            skipBlanks()
+            switch bytes.popFirst() {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"):
+                self.init(keyed: keyed)
+                return
+            default: return nil
+            }
+        }
+    }
+
     /// Lines at `level` holding `grade`.
     public subscript(level: StaffLevel, grade: StaffGrade) -> Int {
         get { cells[level.index * Self.grades + grade.index] }

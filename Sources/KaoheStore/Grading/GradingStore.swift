@@ -876,15 +876,12 @@ public struct GradingStore: Sendable {
         let (county, cycle) = (ref.county, ref.cycle)
         guard let policy = try await rosterPolicy(on: connection, cycle: ref) else { return [] }
         let check = RosterCheck(policy: policy)
-        // One column per grade (the raw values are fixed identifiers), so no JSON is decoded for a
+        // The counts as jsonb's text, read by `StaffCounts(json:)`, so no JSON decoder runs for a
         // roster without violations.
-        let keys = StaffCounts.keys
-        let countColumns = keys.enumerated().map { "coalesce((f.content->'staffCounts'->>'\($0.element.key)')::int, 0) AS n_\($0.offset)" }
-            .joined(separator: ", ")
         let rows = try await connection.query(
             """
             SELECT f.unit_code, f.version, g.grade AS unit_grade, coalesce((f.content->>'collectiveAward')::boolean, false) AS award,
-                   \(unescaped: countColumns),
+                   (f.content->'staffCounts')::text AS staff_counts,
                    CASE WHEN jsonb_array_length(f.content->'violations') > 0 THEN f.content->'violations' END AS violations
             FROM (SELECT unit_code, max(version) AS version FROM filings
                   WHERE county = \(county) AND cycle = \(cycle) AND kind = 'roster' AND unit_code = ANY (\(PostgresArray(units))::text[])
@@ -897,18 +894,16 @@ public struct GradingStore: Sendable {
                                                               AND a.unit_code = f.unit_code AND a.outcome = 'changed')
             """
         )
-        let countAt = try keys.indices.map { try rows.column("n_\($0)") }
+        let countsColumn = try rows.column("staff_counts")
         let (unitColumn, versionColumn, gradeColumn, awardColumn, violationsColumn) = (
             try rows.column("unit_code"), try rows.column("version"), try rows.column("unit_grade"), try rows.column("award"),
             try rows.column("violations")
         )
-        return try rows.map { row in
+        return try rows.compactMap { row in
+            // Counts that do not read (never written so) leave the unit to be checked from its lines.
+            guard let counts = StaffCounts(json: try row.decode(String.self, at: countsColumn)) else { return nil }
             let grade = UnitGrade(rawValue: try row.decode(String.self, at: gradeColumn)) ?? .poor
             let violations = try row.decode(PostgresJSON?.self, at: violationsColumn)?.decode([RosterViolation].self) ?? []
-            var counts = StaffCounts()
-            for (position, column) in countAt.enumerated() {
-                counts[keys[position].level, keys[position].grade] = try row.decode(Int.self, at: column)
-            }
             let findings = RosterLineFindings(
                 counts: counts,
                 violations: violations.filter { !RosterLineFindings.unitRules.contains($0.rule) }

@@ -124,6 +124,13 @@ struct StaffLevelTests {
         #expect(StaffCounts(keyed: counts.keyed) == counts)
         #expect(StaffCounts(keyed: ["excellent": 2])[.general, .excellent] == 2)
         #expect(counts.participants(levels: RosterCheck.quotaLevels) == 2)
+        // As jsonb prints them, read without a decoder; anything else is not counts.
+        #expect(StaffCounts(json: #"{"general.good": 1, "leader.competent": 1, "middle.excellent": 1}"#) == counts)
+        #expect(StaffCounts(json: "{}") == StaffCounts())
+        #expect(StaffCounts(json: #"{"general.good":1,"excellent":2}"#)?[.general, .excellent] == 2)
+        for broken in ["", "[]", #"{"general.good": }"#, #"{"general.good": 1"#, #"{"a": "1"}"#, "null"] {
+            #expect(StaffCounts(json: broken) == nil, "\(broken)")
+        }
     }
 
     @Test("a policy's categories are refused by name: leaders, a level twice, 良好 without five tiers")
