@@ -39,6 +39,7 @@ public struct RosterCheck: Sendable {
     /// The levels counted in the unit's staff quota: all but 领导班子成员 and 主要负责人, whom the
     /// supervising department assesses.
     public static let quotaLevels = StaffLevel.allCases.filter { !$0.isLeadership }
+    static let leadershipLevels = StaffLevel.allCases.filter(\.isLeadership)
 
     /// The report of lines with `findings` under the unit's grade: the findings' violations, then
     /// the 优秀 quota's, the tier limits' and the categories' (the rules in
@@ -82,7 +83,7 @@ public struct RosterCheck: Sendable {
             excellent: excellent,
             mustGiveUp: excess,
             violations: violations,
-            leaders: counts.count(levels: StaffLevel.allCases.filter(\.isLeadership), grades: StaffGrade.allCases)
+            leaders: counts.count(levels: Self.leadershipLevels, grades: StaffGrade.allCases)
         )
     }
 

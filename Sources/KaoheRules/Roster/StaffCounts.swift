@@ -9,6 +9,7 @@ public struct StaffCounts: Sendable, Hashable {
     public private(set) var cells: [Int]
 
     static let grades = StaffGrade.allCases.count
+    static let gradedGrades = StaffGrade.allCases.filter(\.isGraded)
 
     /// No line.
     public init() {
@@ -19,21 +20,33 @@ public struct StaffCounts: Sendable, Hashable {
     public init(keyed: [String: Int]) {
         self.init()
         for (key, count) in keyed {
-            let parts = key.split(separator: ".", maxSplits: 1)
-            let level = parts.count == 2 ? StaffLevel(rawValue: String(parts[0])) : .general
-            guard let level, let grade = StaffGrade(rawValue: String(parts.last ?? "")) else { continue }
-            self[level, grade] += count
+            if let cell = Self.cellByKey[key] { cells[cell] += count }
         }
     }
+
+    /// Every stored key with its cell, in key order (the order `sortedCells` writes them).
+    public static let sortedCells: [(key: String, cell: Int)] = keys.map { ($0.key, $0.level.index * grades + $0.grade.index) }
+        .sorted { $0.key < $1.key }
+
+    /// The cell of each stored key, a grade alone (counts kept before levels were read) as 一般.
+    static let cellByKey: [String: Int] = {
+        var cells = Dictionary(uniqueKeysWithValues: sortedCells.map { ($0.key, $0.cell) })
+        for grade in StaffGrade.allCases { cells[grade.rawValue] = StaffLevel.general.index * grades + grade.index }
+        return cells
+    }()
+
+    /// The count of a cell of `sortedCells`.
+    public func count(cell: Int) -> Int { cells[cell] }
 
     /// The counts of a stored JSON object `{"general.excellent": 12, …}` (`keyed`), read without a
     /// JSON decoder (a province's proposal reads 50,000 of them); nil when the text is not a flat
     /// object of keys and whole numbers.
     public init?(json text: String) {
         self.init()
-        var keyed: [String: Int] = [:]
         var bytes = text.utf8[...]
-        func skipBlanks() { while let byte = bytes.first, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { bytes.removeFirst() } }
+        func skipBlanks() {
+            while let byte = bytes.first, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { bytes.removeFirst() }
+        }
         skipBlanks()
         guard bytes.popFirst() == UInt8(ascii: "{") else { return nil }
         skipBlanks()
@@ -41,7 +54,7 @@ public struct StaffCounts: Sendable, Hashable {
         while true {
             skipBlanks()
             guard bytes.popFirst() == UInt8(ascii: "\""), let end = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-            let key = String(decoding: bytes[..<end], as: UTF8.self)
+            let cell = Self.cellByKey[String(decoding: bytes[..<end], as: UTF8.self)]
             bytes = bytes[bytes.index(after: end)...]
             skipBlanks()
             guard bytes.popFirst() == UInt8(ascii: ":") else { return nil }
@@ -54,13 +67,11 @@ public struct StaffCounts: Sendable, Hashable {
                 bytes.removeFirst()
             }
             guard digits > 0 else { return nil }
-            keyed[key] = value
+            if let cell { cells[cell] += value }
             skipBlanks()
             switch bytes.popFirst() {
             case UInt8(ascii: ","): continue
-            case UInt8(ascii: "}"):
-                self.init(keyed: keyed)
-                return
+            case UInt8(ascii: "}"): return
             default: return nil
             }
         }
@@ -88,7 +99,7 @@ public struct StaffCounts: Sendable, Hashable {
 
     /// Lines at any of `levels` that receive a grade (neither 不定等次 nor 不参加).
     public func participants(levels: some Sequence<StaffLevel>) -> Int {
-        count(levels: levels, grades: StaffGrade.allCases.filter(\.isGraded))
+        count(levels: levels, grades: Self.gradedGrades)
     }
 
     /// Lines holding each grade, whatever the level (grades no line holds left out).

@@ -50,7 +50,14 @@ enum StoredJSON {
 
     /// Staff by level and grade (`StaffCounts.keyed`): `{"general.competent":37,"general.excellent":12}`.
     static func counts(_ counts: StaffCounts) -> String {
-        "{" + counts.keyed.sorted { $0.key < $1.key }.map { #""\#($0.key)":\#($0.value)"# }.joined(separator: ",") + "}"
+        var out = "{"
+        for (key, cell) in StaffCounts.sortedCells {
+            let n = counts.count(cell: cell)
+            guard n > 0 else { continue }
+            if out.utf8.count > 1 { out += "," }
+            out += #""\#(key)":\#(n)"#
+        }
+        return out + "}"
     }
 
     /// `text` as a JSON string (RFC 8259 §7: quote, backslash and control characters escaped).
