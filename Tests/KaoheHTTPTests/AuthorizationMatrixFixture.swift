@@ -152,7 +152,7 @@ struct AuthorizationMatrixFixture {
         [u1: "committee", u2: "committee", u3: "committee-c2"][unit] ?? "committee-b"
     }
     static let roster = Array(
-        #"{"staff": [{"staffNo": "001", "name": "张三", "score": 80, "grade": "合格"}, {"staffNo": "002", "name": "李四", "score": 65, "grade": "基本合格"}, {"staffNo": "003", "name": "王五", "score": 64, "grade": "基本合格"}]}"#
+        #"{"staff": [{"staffNo": "001", "name": "张三", "score": 80, "grade": "合格"}, {"staffNo": "002", "name": "李四", "score": 65, "grade": "基本合格"}, {"staffNo": "003", "name": "王五", "score": 64, "grade": "基本合格"}, {"staffNo": "004", "name": "赵六", "grade": "不定等次", "underInvestigation": true}]}"#
             .utf8
     )
     static let report = Array(#"{"report": "本年度完成重点任务……"}"#.utf8)

@@ -77,6 +77,7 @@ struct AuthorizationMatrixTests {
         GET    {U}/roster                                    -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {U}/roster/history                            -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {U}/roster/history/{version}                  -               +++4   ++44      +444 +444     +++4    444+     1111
+        POST   {U}/roster/determinations                     determination   +++4   3344      3444 3444     3334    444+     1111
         POST   {Y}/spot-check/freeze                         -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/spot-check/draw                           -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/spot-check                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
@@ -261,6 +262,9 @@ struct AuthorizationMatrixTests {
         case "policy":
             // One more working day for staff review requests: the grading part, open until the proposal.
             return (Array(#"{"changes": {"staffReviewWorkingDays": 11}, "reason": "矩阵测试"}"#.utf8), json)
+        case "determination":
+            // 004 was left 不定等次 for an investigation in every seeded roster; the case closed.
+            return (Array(#"{"staffNo": "004", "grade": "合格", "sanction": "none", "case": "结案通知〔2026〕1号"}"#.utf8), json)
         case "weighting":
             // 篇十二's ranges, a different split for each account that may set it (so no save is a
             // no-op): 重点任务 and 主要职责 share 50 of 履行职责's 60.
@@ -323,7 +327,7 @@ struct AuthorizationMatrixTests {
         "-", "units-csv", "calendar", "cycle", "policy", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions",
         "objection",
         "review", "appeal",
-        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings", "weighting",
+        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings", "weighting", "determination",
     ]
 
     /// Which object of the path a request names, to compare a 404 with one for a thing that does not exist.

@@ -239,8 +239,17 @@ public struct FilingStore: Sendable {
     /// The unit as registered in the county, with the basis of its roster in `cycle` (nil when the
     /// cycle does not exist), in one query; nil when the unit does not exist.
     public func unitForRoster(cycle ref: CycleRef, code: UnitCode) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
+        try await client.withConnection { try await Self.unitForRoster(on: $0, cycle: ref, code: code) }
+    }
+
+    /// As `unitForRoster(cycle:code:)`, on the caller's connection.
+    static func unitForRoster(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        code: UnitCode
+    ) async throws -> (unit: UnitRecord, basis: RosterBasis?)? {
         let (county, cycle) = (ref.county, ref.cycle)
-        let rows = try await client.query(
+        let rows = try await connection.query(
             """
             SELECT u.county, u.code, u.name, u.committee, u.department, u.headcount, c.policy, c.scheme,
                    \(unescaped: CyclePolicyStore.versionColumn) AS policy_version,
@@ -262,7 +271,7 @@ public struct FilingStore: Sendable {
                 stamp: try row.decode(String?.self, column: "policy_version"),
                 roster: roster,
                 scheme: try row.decode(String.self, column: "scheme"),
-                client: client
+                connection: connection
             )
         }
         let basis = try policy.map { policy in
@@ -541,8 +550,18 @@ public struct FilingStore: Sendable {
 
     /// The lines of one version of the unit's roster, in order.
     public func rosterLines(cycle ref: CycleRef, unit: UnitCode, version: Int) async throws -> [RosterLine] {
+        try await client.withConnection { try await Self.rosterLines(on: $0, cycle: ref, unit: unit, version: version) }
+    }
+
+    /// As `rosterLines(cycle:unit:version:)`, on the caller's connection.
+    static func rosterLines(
+        on connection: PostgresConnection,
+        cycle ref: CycleRef,
+        unit: UnitCode,
+        version: Int
+    ) async throws -> [RosterLine] {
         let (county, cycle) = (ref.county, ref.cycle)
-        let rows = try await client.query(
+        let rows = try await connection.query(
             """
             SELECT line, staff_no, name, post_category, level, score::text AS score, grade, sanction, under_investigation,
                    probation, leave_months, unassigned_months, refused, quarters

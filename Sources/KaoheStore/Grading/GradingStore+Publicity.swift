@@ -629,7 +629,7 @@ extension GradingStore {
             return try await client.withTransaction { connection in
                 guard
                     let row = try await connection.query(
-                        "SELECT cycle, unit_code, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE"
+                        "SELECT cycle, unit_code, staff_no, outcome FROM staff_appeals WHERE county = \(county) AND id = \(id) FOR UPDATE"
                     ).first
                 else {
                     throw CycleError(.notFound, "复核申请\(id)不存在 / appeal not found")
@@ -653,25 +653,23 @@ extension GradingStore {
                     object: "cycles/\(cycle)/appeals/\(id)",
                     details: ["outcome": outcome, "grade": grade?.rawValue ?? ""]
                 )
-                if outcome == "changed" {
-                    // The decided grade counts from now on: the unit's 优秀 count against its quota follows.
-                    let unit = try row.decode(UnitCode.self, column: "unit_code")
-                    if let state = try await connection.query(
-                        "SELECT state FROM cycle_gradings WHERE county = \(county) AND cycle = \(cycle)"
-                    ).first?.decode(String.self, column: "state") {
-                        try await Self.refreshRosterChecks(
-                            on: connection,
-                            cycle: CycleRef(county: county, cycle: cycle),
-                            units: [unit],
-                            final: state != "proposed"
-                        )
-                    } else {
-                        try await FilingStore.refreshProvisionalRosterCheck(
-                            on: connection,
-                            cycle: CycleRef(county: county, cycle: cycle),
-                            unit: unit
-                        )
-                    }
+                if outcome == "changed", let grade {
+                    // The decided grade is the roster's from now on: a new version with the line
+                    // changed (the one before kept), re-checked, so the quota, the pages and the
+                    // exports all follow (SPEC "Staff across cycles").
+                    _ = try await FilingStore.amendRoster(
+                        on: connection,
+                        cycle: CycleRef(county: county, cycle: cycle),
+                        unit: try row.decode(UnitCode.self, column: "unit_code"),
+                        amendment: RosterAmendment(
+                            kind: "复核",
+                            staffNo: try row.decode(String.self, column: "staff_no"),
+                            grade: grade,
+                            details: ["appeal": String(id), "note": note ?? ""]
+                        ),
+                        actor: principal.actor,
+                        account: principal.account
+                    )
                 }
                 return try await Self.appeal(on: connection, county: county, id: id)!
             }

@@ -41,6 +41,7 @@ struct FilingsController: Sendable {
         case read
         case fileAsUnit
         case fileAsCommittee
+        case actAsOffice
     }
 
     /// Where a request points, after the access check.
@@ -63,6 +64,7 @@ struct FilingsController: Sendable {
         api.on(.get, Self.base + "/self-assessment/attachments/{name}", use: getAttachment)
         api.write(.put, Self.base + "/assessment", idempotency: idempotency, maxBodySize: Self.maxAssessmentBody, use: putAssessment)
         api.write(.put, Self.base + "/roster", idempotency: idempotency, maxBodySize: Self.maxRosterBody, use: putRoster)
+        api.write(.post, Self.base + "/roster/determinations", idempotency: idempotency, maxBodySize: 16 * 1024, use: determine)
         for step in FilingStep.allCases {
             let path = Self.base + "/" + step.pathSegment
             api.on(.get, path) { request, context in try await getLatest(request, context: context, step: step) }
@@ -241,8 +243,46 @@ struct FilingsController: Sendable {
             try policy.fileAsUnit(for: reference).require("the \(what) of unit \(code)", rule: "access.unit-files")
         case .fileAsCommittee:
             try policy.fileAsCommittee(for: reference).require("the \(what) of unit \(code)", rule: "access.committee-files")
+        case .actAsOffice:
+            try policy.actAsOffice(county: county).require("the \(what) of unit \(code)", rule: "access.office")
         }
         return (Target(principal: principal, county: county, cycle: cycle, unit: code), extra)
+    }
+
+    /// 补定等次 `POST …/roster/determinations` (office): `{"staffNo", "grade", "sanction", "case",
+    /// "reason"}` — a staff member left 不定等次 for an investigation gets the grade once the case
+    /// closed with no sanction or a 警告 (篇十三 第三十九条), a finalised cycle included; 201 with
+    /// the new roster version (`FilingStore.determineGrade`).
+    @Sendable func determine(_ request: Request, context: KaoheRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            var staffNo: String
+            var grade: String
+            var sanction: String?
+            var `case`: String
+            var reason: String?
+        }
+        let target = try await authorize(context, action: .actAsOffice, what: "determination")
+        try APIBody.requireMediaType(request, ["application/json"])
+        let input = try APIBody.decode(Input.self, from: try await APIBody.read(request, limit: 16 * 1024))
+        guard let grade = RosterInput.staffGrade(input.grade) else {
+            throw ProblemDetails.invalid("/grade", rule: "determination.grade", "等次“\(input.grade)”无效 / unknown grade")
+        }
+        guard let sanction = RosterInput.sanction(input.sanction ?? "") else {
+            throw ProblemDetails.invalid("/sanction", rule: "determination.sanction", "处分“\(input.sanction ?? "")”无效 / unknown sanction")
+        }
+        let filing = try await store.determineGrade(
+            cycle: target.cycleRef,
+            unit: target.unit,
+            staffNo: input.staffNo,
+            grade: grade,
+            sanction: sanction,
+            caseReference: input.case,
+            reason: input.reason ?? "",
+            principal: target.principal
+        )
+        var response = try Self.renderFiled(filing)
+        response.status = .created
+        return response
     }
 
     /// The `{name}` of an attachment, percent-decoded: 1–120 characters, no path separators or

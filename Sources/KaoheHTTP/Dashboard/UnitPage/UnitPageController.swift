@@ -103,7 +103,8 @@ struct UnitPageController: Sendable {
             reviewerCSRF: page.principal.role == .reviewer ? page.session.csrfToken : nil,
             reviewer: page.principal.reviewer ?? page.principal.account,
             assessmentStep: page.cycle.steps.first { $0.step == .assessment },
-            scheme: try? await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code)
+            scheme: try? await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code),
+            officeCSRF: page.policy.actAsOffice(county: page.county.code) == .allowed ? page.session.csrfToken : nil
         )
         return UnitView.build(input, base: page.base, cycle: cycle)
     }

@@ -45,6 +45,22 @@ struct UnitView: Sendable {
     var filedNote: String?
     /// Why the upload just made was refused, shown beside the file field.
     var uploadError: String?
+    /// 补定等次, for the office, while the latest roster leaves someone 不定等次 for an investigation.
+    var determination: DeterminationForm?
+
+    /// 补定等次 (篇十三 第三十九条): whom, which grade, the case's outcome and reference.
+    struct DeterminationForm: Sendable {
+        var action: String
+        var csrf: String
+        var once: String
+        var pending: [SelectOption]
+        var grades: [SelectOption]
+        var sanctions: [SelectOption]
+        var caseReference: String
+        var reason: String
+        /// Why the last try was refused.
+        var error: String?
+    }
 
     /// 上传考核名册: where the form posts, its CSRF token, the template downloads.
     struct RosterForm: Sendable {
@@ -130,6 +146,8 @@ struct UnitView: Sendable {
         /// The assessment step, and the cycle's indicator scheme.
         var assessmentStep: CycleStep?
         var scheme: IndicatorScheme?
+        /// Set when the account is the office: the session's CSRF token.
+        var officeCSRF: String? = nil
     }
 
     /// What the redirect after a form says was filed (`?filed=roster&version=N&restored=K`).
@@ -415,7 +433,25 @@ struct UnitView: Sendable {
                     + (filed.restored > 0
                         ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
             },
-            uploadError: nil
+            uploadError: nil,
+            determination: determinationForm(input, base: base)
+        )
+    }
+
+    /// 补定等次 for the office: the lines the latest roster leaves 不定等次 for an investigation.
+    static func determinationForm(_ input: Inputs, base: String) -> DeterminationForm? {
+        guard let csrf = input.officeCSRF else { return nil }
+        let pending = (input.roster?.lines ?? []).filter { $0.staff.grade == .undetermined && $0.staff.underInvestigation }
+        guard !pending.isEmpty else { return nil }
+        return DeterminationForm(
+            action: base + "/units/" + input.unit.code.rawValue + "/determinations",
+            csrf: csrf,
+            once: FormOnce.newToken(),
+            pending: pending.map { SelectOption(value: $0.staff.staffNo, label: "\($0.staff.staffNo) \($0.name)") },
+            grades: StaffGrade.allCases.filter { $0.isGraded }.map { SelectOption(value: $0.rawValue, label: $0.chinese) },
+            sanctions: [SelectOption(value: "none", label: "未予处分"), SelectOption(value: "warning", label: "给予警告处分")],
+            caseReference: "",
+            reason: ""
         )
     }
 
