@@ -115,6 +115,7 @@ struct CycleCLITests {
         let roster = [
             RosterLine(line: 1, staff: StaffRecord(staffNo: "6", score: Score(points: 80), grade: .competent)),
             RosterLine(line: 2, staff: StaffRecord(staffNo: "7", score: Score(points: 50), grade: .incompetent)),
+            RosterLine(line: 3, staff: StaffRecord(staffNo: "8", score: Score(points: 85), grade: .undetermined, underInvestigation: true)),
         ]
         _ = try await FilingStore(client: client).fileRoster(
             cycle: CycleRef(county: Self.county, cycle: "2026"),
@@ -202,6 +203,13 @@ struct CycleCLITests {
         let decideAgain = try await cli.kaohe(database, decide)
         #expect(decideAgain.status == 1)
         #expect(decideAgain.err.contains("appeal.already-decided"))
+        // 补定等次: staff 8's case closed with a 警告; version 2 was the 复核's.
+        let determine = ["appeal", "determine"] + c + ["--as", "zhang", "--unit", codes[0], "--grade", "合格", "--sanction", "warning"]
+        let notPending = try await cli.kaohe(database, determine + ["--staff-no", "6", "--case", "结案〔2026〕1号"])
+        #expect(notPending.status == 1 && notPending.err.contains("determination.not-pending"), "\(notPending.err)")
+        let determined = try await cli.kaohe(database, determine + ["--staff-no", "8", "--case", "结案〔2026〕1号"])
+        #expect(determined.status == 0, "\(determined.err)")
+        #expect(determined.out.contains("roster version 3"), "\(determined.out)")
 
         // Exports: the monitor (one row per unit) and the county's history.
         let directory = FileManager.default.temporaryDirectory.path + "/kaohe-cli-export-\(getpid())"

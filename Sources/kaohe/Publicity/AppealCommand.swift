@@ -10,7 +10,7 @@ struct AppealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appeal",
         abstract: "Record a staff member's appeal (复核申请) and its outcome.",
-        subcommands: [AppealRecordCommand.self, AppealDecideCommand.self]
+        subcommands: [AppealRecordCommand.self, AppealDecideCommand.self, AppealDetermineCommand.self]
     )
 
     static func grade(_ text: String, command: String) throws -> StaffGrade {
@@ -100,5 +100,46 @@ struct AppealDecideCommand: AsyncParsableCommand {
             )
         }
         AppealCommand.printAppeal(record)
+    }
+}
+
+/// `kaohe appeal determine --county C --cycle Y --as ACCOUNT --unit CODE --staff-no N --grade G
+/// [--sanction none|warning] --case REF [--reason T]`: 补定等次 (篇十三 第三十九条), a new roster
+/// version — the same `FilingStore.determineGrade` as `POST …/roster/determinations`.
+struct AppealDetermineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "determine",
+        abstract: "补定等次: grade someone left 不定等次 for an investigation, once the case closed (final results included)."
+    )
+
+    @OptionGroup var options: DaemonOptions
+    @OptionGroup var target: CycleArguments
+    @OptionGroup var acting: ActingAccount
+    @Option(help: "The unit (unified social credit code).") var unit: UnitCode
+    @Option(help: "The staff member's number in the unit's roster.") var staffNo: String
+    @Option(help: "The grade: 优秀/合格/基本合格/不合格 (or 良好 under five tiers), or its English id.") var grade: String
+    @Option(help: "The case's outcome: none (未予处分) or warning (警告).") var sanction: String = "none"
+    @Option(name: .customLong("case"), help: "The case's closing document or number.") var caseReference: String
+    @Option(help: "A note.") var reason: String = ""
+
+    func run() async throws {
+        let command = "appeal determine"
+        let staffGrade = try AppealCommand.grade(grade, command: command)
+        guard let outcome = Sanction(rawValue: sanction) ?? Sanction.allCases.first(where: { $0.chinese == sanction }) else {
+            throw OfficeCommandContext.failure(command, "未知的处分“\(sanction)” / unknown sanction (none, warning)")
+        }
+        let filing = try await OfficeCommandContext.act(options, target: target, acting: acting, command: command) { client, principal in
+            try await FilingStore(client: client).determineGrade(
+                cycle: target.cycleRef,
+                unit: unit,
+                staffNo: staffNo,
+                grade: staffGrade,
+                sanction: outcome,
+                caseReference: caseReference,
+                reason: reason,
+                principal: principal
+            )
+        }
+        print("补定等次 determined: unit \(unit), staff \(staffNo) → \(staffGrade) — roster version \(filing.version)")
     }
 }
