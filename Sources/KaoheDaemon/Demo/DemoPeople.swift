@@ -43,6 +43,9 @@ enum DemoPeople {
             let staffNo = String(format: "%04d", index + 1)
             if index % 41 == 40 {
                 staff = StaffRecord(staffNo: staffNo, grade: .undetermined, probation: true)
+            } else if index % 53 == 30 {
+                // 立案调查未结案: 不定等次, for the office to 补定 once the case closes.
+                staff = StaffRecord(staffNo: staffNo, grade: .undetermined, underInvestigation: true)
             } else if index % 67 == 66 {
                 staff = StaffRecord(staffNo: staffNo, grade: .excluded, leaveMonths: 8)
             } else if random.chance(3) {

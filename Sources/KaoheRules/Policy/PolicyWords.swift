@@ -56,7 +56,9 @@ public struct PolicyWords: Sendable, Hashable, Codable {
             ("优秀", Optional(b.excellentMinScore)), ("良好", b.goodMinScore), ("合格", Optional(b.competentMinScore)),
             ("基本合格", Optional(b.basicMinScore)),
         ]
-        staff += ";设\(tiers)(测评分" + scoreLines.compactMap { name, score in score.map { "\(name)≥\($0)" } }.joined(separator: "、") + ")"
+        staff +=
+            ";设\(tiers)(测评分"
+            + scoreLines.compactMap { name, score in score.map { "\(name)≥\($0.compactDescription)" } }.joined(separator: "、") + ")"
         staff += ";领导班子成员和主要负责人由主管部门考核,不占单位名额"
         let strata = policy.spotCheck.defaultStrata == .committee ? "按专业考核委员会分层" : "全县统一抽取"
         lines = [

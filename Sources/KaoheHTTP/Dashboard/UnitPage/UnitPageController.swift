@@ -80,7 +80,7 @@ struct UnitPageController: Sendable {
         let committees = try await dashboard.registry.committees(county: county)
         let departments = try await dashboard.registry.departments(county: county)
         let reviewers = try await dashboard.registry.reviewers(county: county)
-        let input = UnitView.Inputs(
+        var input = UnitView.Inputs(
             unit: unit,
             committeeName: committees.first { $0.id == unit.committee }?.name ?? unit.committee,
             departmentName: departments.first { $0.id == unit.department }?.name ?? unit.department,
@@ -106,6 +106,10 @@ struct UnitPageController: Sendable {
             scheme: try? await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code),
             officeCSRF: page.policy.actAsOffice(county: page.county.code) == .allowed ? page.session.csrfToken : nil
         )
+        if input.officeCSRF != nil {
+            input.goodTier =
+                try await dashboard.stores.policies.current(cycle: page.cycleRef)?.current.policy.roster.bounds.goodMinScore != nil
+        }
         return UnitView.build(input, base: page.base, cycle: cycle)
     }
 }

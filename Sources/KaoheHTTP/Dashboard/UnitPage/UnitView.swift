@@ -148,6 +148,8 @@ struct UnitView: Sendable {
         var scheme: IndicatorScheme?
         /// Set when the account is the office: the session's CSRF token.
         var officeCSRF: String? = nil
+        /// Whether the cycle's staff rule has 良好 (001's five tiers), for the office's 补定等次.
+        var goodTier = false
     }
 
     /// What the redirect after a form says was filed (`?filed=roster&version=N&restored=K`).
@@ -448,7 +450,9 @@ struct UnitView: Sendable {
             csrf: csrf,
             once: FormOnce.newToken(),
             pending: pending.map { SelectOption(value: $0.staff.staffNo, label: "\($0.staff.staffNo) \($0.name)") },
-            grades: StaffGrade.allCases.filter { $0.isGraded }.map { SelectOption(value: $0.rawValue, label: $0.chinese) },
+            grades: StaffGrade.allCases.filter { $0.isGraded && ($0 != .good || input.goodTier) }.map {
+                SelectOption(value: $0.rawValue, label: $0.chinese)
+            },
             sanctions: [SelectOption(value: "none", label: "未予处分"), SelectOption(value: "warning", label: "给予警告处分")],
             caseReference: "",
             reason: ""
