@@ -78,6 +78,7 @@ struct AuthorizationMatrixTests {
         GET    {U}/roster/history                            -               +++4   ++44      +444 +444     +++4    444+     1111
         GET    {U}/roster/history/{version}                  -               +++4   ++44      +444 +444     +++4    444+     1111
         POST   {U}/roster/determinations                     determination   +++4   3344      3444 3444     3334    444+     1111
+        GET    {U}/interviews                                -               +++4   ++44      3444 +444     +++4    444+     1111
         POST   {Y}/spot-check/freeze                         -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/spot-check/draw                           -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/spot-check                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1

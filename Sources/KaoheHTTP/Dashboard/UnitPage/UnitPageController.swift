@@ -106,6 +106,12 @@ struct UnitPageController: Sendable {
             scheme: try? await dashboard.stores.filings.scheme(cycle: page.cycleRef, unit: code),
             officeCSRF: page.policy.actAsOffice(county: page.county.code) == .allowed ? page.session.csrfToken : nil
         )
+        switch page.principal.role {
+        case .office, .auditor: input.interviewSets = [.committee, .recheck]
+        case .committee: input.interviewSets = [.committee]
+        case .reviewer: input.interviewSets = [.recheck]
+        case .unit: input.interviewSets = []
+        }
         if input.officeCSRF != nil {
             input.goodTier =
                 try await dashboard.stores.policies.current(cycle: page.cycleRef)?.current.policy.roster.bounds.goodMinScore != nil

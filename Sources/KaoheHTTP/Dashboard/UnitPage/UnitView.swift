@@ -47,6 +47,10 @@ struct UnitView: Sendable {
     var uploadError: String?
     /// 补定等次, for the office, while the latest roster leaves someone 不定等次 for an investigation.
     var determination: DeterminationForm?
+    /// 个别谈话名单, for the assessors (the sets the account may see), once the draw has a seed.
+    var interviews: DataTable?
+    /// How the list is drawn, in words.
+    var interviewsMethod: String?
 
     /// 补定等次 (篇十三 第三十九条): whom, which grade, the case's outcome and reference.
     struct DeterminationForm: Sendable {
@@ -109,7 +113,7 @@ struct UnitView: Sendable {
     }
 
     /// The tables of the page by id, for the download routes.
-    var tables: [DataTable] { [schedule, filings, scores, rechecks, violations, roster, audit] }
+    var tables: [DataTable] { [schedule, filings, scores, rechecks, violations, roster, audit] + (interviews.map { [$0] } ?? []) }
 
     struct Inputs: Sendable {
         var unit: UnitRecord
@@ -150,6 +154,9 @@ struct UnitView: Sendable {
         var officeCSRF: String? = nil
         /// Whether the cycle's staff rule has 良好 (001's five tiers), for the office's 补定等次.
         var goodTier = false
+        /// The interview sets the account may see: both for the office and the auditor, the
+        /// committee's for the unit's committee, the re-check's for its reviewers, none for the unit.
+        var interviewSets: [InterviewDraw.Set] = []
     }
 
     /// What the redirect after a form says was filed (`?filed=roster&version=N&restored=K`).
@@ -257,6 +264,8 @@ struct UnitView: Sendable {
         } else {
             spotCheck.append("本周期尚未进行随机抽查。")
         }
+
+        let interviews = interviewTable(input, downloadBase: downloadBase)
 
         var quotaLines: [String] = []
         var violationRows: [DataRow] = []
@@ -436,7 +445,43 @@ struct UnitView: Sendable {
                         ? "其中 \(filed.restored) 个工号在表格软件中丢失了开头的 0,已按上次报送的工号登记。" : "")
             },
             uploadError: nil,
-            determination: determinationForm(input, base: base)
+            determination: determinationForm(input, base: base),
+            interviews: interviews,
+            interviewsMethod: interviews == nil
+                ? nil
+                : "从本单位最新名册的参加考核人员中抽取 3–7 人(领导班子成员、中层干部、一般工作人员每类至少 1 人),抽样号按本次抽查公开的种子计算(专考委名单用原种子,核验名单用种子加“recheck”,每人编号为“单位代码/工号”),任何人可用 consistent_sampler 复算。"
+        )
+    }
+
+    /// 个别谈话名单 (`InterviewDraw`) from the draw's seed and the latest roster, for the sets the
+    /// account may see; nil before the draw or the roster, or for an account that sees none.
+    static func interviewTable(_ input: Inputs, downloadBase: String) -> DataTable? {
+        guard !input.interviewSets.isEmpty, let draw = input.draw, let selection = draw.selection, let roster = input.roster else {
+            return nil
+        }
+        let code = input.unit.code
+        let sampled = selection.selected.contains { $0.code == code }
+        let names = Dictionary(roster.lines.map { ($0.staff.staffNo, $0) }, uniquingKeysWith: { first, _ in first })
+        var rows: [DataRow] = []
+        for set in input.interviewSets where set == .committee || sampled {
+            for person in InterviewDraw.draw(staff: roster.lines.map(\.staff), unit: code, drawSeed: selection.seed, set: set) {
+                let line = names[person.staffNo]
+                rows.append(
+                    DataRow([
+                        DataCell(set == .committee ? "专考委现场考核" : "抽查核验"), .code(person.staffNo), DataCell(line?.name ?? ""),
+                        DataCell(person.group.chinese), DataCell(person.ticket.value, title: person.id),
+                    ])
+                )
+            }
+        }
+        return DataTable(
+            id: "interviews",
+            title: "个别谈话名单(第 \(draw.drawNo) 次抽查的种子,名册第 \(roster.version) 版)",
+            fileName: "个别谈话名单-\(code)",
+            header: ["名单", "工号", "姓名", "类别", "抽样号"],
+            rows: rows,
+            downloadBase: downloadBase,
+            emptyText: "本单位名册没有参加考核的人员。"
         )
     }
 
