@@ -29,6 +29,8 @@ public struct Stores: Sendable {
     public let monitor: MonitorStore
     /// A county's history across cycles.
     public let history: CountyHistoryStore
+    /// Staff across cycles: transfers, a person's years, the flags their results raise.
+    public let staff: StaffHistoryStore
     /// What the dashboard's pages read.
     public let dashboard: DashboardStore
     /// Idempotency keys of API writes.
@@ -58,6 +60,7 @@ public struct Stores: Sendable {
         grading = GradingStore(client: client, clock: clock)
         monitor = MonitorStore(client: client)
         history = CountyHistoryStore(client: client)
+        staff = StaffHistoryStore(client: client)
         dashboard = DashboardStore(client: client)
         idempotency = IdempotencyStore(client: client)
         scheduledRuns = ScheduledRunStore(client: client)

@@ -79,6 +79,8 @@ struct AuthorizationMatrixTests {
         GET    {U}/roster/history/{version}                  -               +++4   ++44      +444 +444     +++4    444+     1111
         POST   {U}/roster/determinations                     determination   +++4   3344      3444 3444     3334    444+     1111
         GET    {U}/interviews                                -               +++4   ++44      3444 +444     +++4    444+     1111
+        GET    {C}/units/{code}/staff/{staffNo}/history      -               +++4   3344      +444 3444     +++4    444+     1111
+        POST   {C}/staff-transfers                           transfer        +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/spot-check/freeze                         -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         POST   {Y}/spot-check/draw                           -               +--4   3--4      3--4 3--4     3--4    4--+     1--1
         GET    {Y}/spot-check                                -               +--4   +--4      +--4 +--4     +--4    4--+     1--1
@@ -263,6 +265,13 @@ struct AuthorizationMatrixTests {
         case "policy":
             // One more working day for staff review requests: the grading part, open until the proposal.
             return (Array(#"{"changes": {"staffReviewWorkingDays": 11}, "reason": "矩阵测试"}"#.utf8), json)
+        case "transfer":
+            // The target county's unit: its 001 becomes T1 from 2027 (once per county).
+            let unit = target == .otherCounty ? F.x1 : F.u1
+            return (
+                Array(#"{"fromUnit": "\#(unit)", "fromStaffNo": "001", "toUnit": "\#(unit)", "toStaffNo": "T1", "cycle": "2027"}"#.utf8),
+                json
+            )
         case "determination":
             // 004 was left 不定等次 for an investigation in every seeded roster; the case closed.
             return (Array(#"{"staffNo": "004", "grade": "合格", "sanction": "none", "case": "结案通知〔2026〕1号"}"#.utf8), json)
@@ -328,7 +337,7 @@ struct AuthorizationMatrixTests {
         "-", "units-csv", "calendar", "cycle", "policy", "enrolment", "report", "pdf", "sheet", "recheck", "roster", "decisions",
         "objection",
         "review", "appeal",
-        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings", "weighting", "determination",
+        "appeal-outcome", "extension", "grading-event", "withdraw", "department", "rulings", "weighting", "determination", "transfer",
     ]
 
     /// Which object of the path a request names, to compare a 404 with one for a thing that does not exist.
@@ -376,6 +385,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{number}", with: "1")
             .replacingOccurrences(of: "{department}", with: "edu")
             .replacingOccurrences(of: "{committee}", with: "education")
+            .replacingOccurrences(of: "{staffNo}", with: "001")
             .replacingOccurrences(of: "{year}", with: "2030")
             .replacingOccurrences(of: "{name}", with: row.method == .get ? "seed.pdf" : "matrix-\(n).pdf")
         var values = [county.rawValue]

@@ -110,7 +110,7 @@ struct DashboardUnitPageTests {
             #expect(csv.contains(#""=""0003""",张三,,,88.50,合格,无,否,否,0,0,否,优秀、称职"#))
             let workbook = try await d.get(http, Self.unit(F.unitA) + "/tables.xlsx?table=roster", as: "unit-a")
             let rows = try XLSXReader.firstSheet(Array(buffer: workbook.body))
-            #expect(rows.last?.cells == ["0003", "张三", "", "", "88.5", "合格", "无", "否", "否", "0", "0", "否", "优秀、称职", ""])
+            #expect(rows.last?.cells == ["0003", "张三", "", "", "88.5", "合格", "无", "否", "否", "0", "0", "否", "优秀、称职", "", ""])
             // Uploaded again as it was downloaded: the same line.
             let again = try await d.f.call(
                 http,

@@ -86,7 +86,7 @@ struct RosterAmendmentAPITests {
             // Audited as a roster filing, with the case, and its content and lines verifiable.
             let audit = try await f.client.query(
                 """
-                SELECT details->>'amendment' AS amendment, details->>'case' AS "case", details->>'from' AS "from"
+                SELECT details->>'amendment' AS amendment, details->>'case' AS "case", details->>'fromGrade' AS "from"
                 FROM audit_log WHERE county = \(F.county) AND action = 'filing.roster' AND details->>'version' = '2'
                 """
             ).one()

@@ -41,7 +41,7 @@ struct AuditActionTests {
     func names() {
         let all = AuditAction.all
         #expect(Set(all.map(\.name)).count == all.count)
-        #expect(all.count == 43)
+        #expect(all.count == 44)
         for action in all {
             #expect(action.chineseName.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "\(action.name)")
             #expect(AuditAction.chineseName(of: action.name) == action.chineseName)

@@ -74,6 +74,7 @@ func registerAPI(_ api: APIRoutes, stores: Stores) {
     FilingsController(store: stores.filings, idempotency: idempotency).register(on: api)
     SpotCheckController(store: stores.spotCheck, idempotency: idempotency).register(on: api)
     InterviewsController(filings: stores.filings, spotCheck: stores.spotCheck).register(on: api)
+    StaffController(staff: stores.staff, filings: stores.filings, idempotency: idempotency).register(on: api)
     RechecksController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
     GradingController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)
     GradingInputsController(grading: stores.grading, filings: stores.filings, idempotency: idempotency).register(on: api)

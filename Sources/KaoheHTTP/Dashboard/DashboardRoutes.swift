@@ -22,6 +22,7 @@ func registerDashboard(on router: Router<KaoheRequestContext>, stores: Stores, c
     UnitPageController(dashboard: dashboard).register(on: pages)
     RosterUploadController(dashboard: dashboard).register(on: pages)
     DeterminationController(dashboard: dashboard).register(on: pages)
+    StaffPageController(dashboard: dashboard).register(on: pages)
     SelfAssessmentController(dashboard: dashboard).register(on: pages)
     ScoreSheetController(dashboard: dashboard).register(on: pages)
     BulkScoresController(dashboard: dashboard).register(on: pages)

@@ -47,6 +47,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let appealDecide = AuditAction("appeal.decide", "申诉处理")
     /// `appeal.file`.
     public static let appealFile = AuditAction("appeal.file", "提出申诉")
+    /// `staff.transfer`: a staff member's move to another unit or number, from a cycle on.
+    public static let staffTransfer = AuditAction("staff.transfer", "记录人员调动")
     /// `calendar.load`: a year's holiday notice loaded for the county.
     public static let calendarLoad = AuditAction("calendar.load", "导入节假日安排")
     /// `committee.add`.
@@ -126,6 +128,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         .appealDecide,
         .appealFile,
         .calendarLoad,
+        .staffTransfer,
         .committeeAdd,
         .countyCreate,
         .countyEnrol,

@@ -117,7 +117,7 @@ extension FilingStore {
         details["amendment"] = amendment.kind
         details["amends"] = String(version)
         details["staffNo"] = amendment.staffNo
-        details["from"] = before.grade.rawValue
+        details["fromGrade"] = before.grade.rawValue
         details["grade"] = amendment.grade.rawValue
         try await FilingAudit.record(
             on: connection,

@@ -88,6 +88,9 @@ enum AuditWording {
         ("contentHash", "内容哈希"), ("linesHash", "名册哈希"), ("sha256", "文件哈希"),
         ("preset", "政策预设"), ("policy", "名册政策"), ("roster", "工作人员政策"), ("changed", "修改部分"),
         ("policyVersion", "政策版本"), ("policySha256", "政策哈希"),
+        ("amendment", "更正方式"), ("amends", "更正的版本"), ("fromGrade", "原等次"), ("appeal", "复核申请"), ("case", "结案文书"),
+        ("note", "说明"), ("sanction", "处分"), ("fromUnit", "调出单位"), ("fromStaffNo", "原工号"), ("toUnit", "调入单位"),
+        ("toStaffNo", "新工号"), ("cycle", "起始年度"),
     ]
 
     /// Values kaohe writes as words.

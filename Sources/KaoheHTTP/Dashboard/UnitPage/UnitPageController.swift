@@ -112,6 +112,10 @@ struct UnitPageController: Sendable {
         case .reviewer: input.interviewSets = [.recheck]
         case .unit: input.interviewSets = []
         }
+        if [.office, .auditor, .unit].contains(page.principal.role) {
+            input.staffFlags = try await dashboard.stores.staff.flags(cycle: page.cycleRef, unit: code)
+            input.staffHistoryBase = page.base + "/units/" + code.rawValue + "/staff/"
+        }
         if input.officeCSRF != nil {
             input.goodTier =
                 try await dashboard.stores.policies.current(cycle: page.cycleRef)?.current.policy.roster.bounds.goodMinScore != nil

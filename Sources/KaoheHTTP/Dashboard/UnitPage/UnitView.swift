@@ -157,6 +157,10 @@ struct UnitView: Sendable {
         /// The interview sets the account may see: both for the office and the auditor, the
         /// committee's for the unit's committee, the re-check's for its reviewers, none for the unit.
         var interviewSets: [InterviewDraw.Set] = []
+        /// The flags each staff member's results raise across years (`StaffHistoryStore.flags`), by
+        /// staff number, and the link to a person's years; nil for an account that may not see them.
+        var staffFlags: [String: [StaffConsequence]]? = nil
+        var staffHistoryBase: String? = nil
     }
 
     /// What the redirect after a form says was filed (`?filed=roster&version=N&restored=K`).
@@ -311,12 +315,22 @@ struct UnitView: Sendable {
             let lineProblems = problems[staff.staffNo] ?? []
             return DataRow(
                 [
-                    .code(staff.staffNo), DataCell(line.name), DataCell(line.postCategory), DataCell(line.level),
+                    .code(
+                        staff.staffNo,
+                        href: input.staffHistoryBase.map {
+                            $0 + (staff.staffNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? "")
+                        }
+                    ),
+                    DataCell(line.name), DataCell(line.postCategory), DataCell(line.level),
                     staff.score.map { DataCell.number($0) } ?? DataCell(""), DataCell(staff.grade.chinese),
                     DataCell(staff.sanction.chinese),
                     DataCell(yes(staff.underInvestigation)), DataCell(yes(staff.probation)), .number(staff.leaveMonths),
                     .number(staff.unassignedMonths), DataCell(yes(staff.refused)),
                     DataCell(staff.quarters.map(\.chinese).joined(separator: "、")), DataCell(lineProblems.joined(separator: ";")),
+                    DataCell(
+                        (input.staffFlags?[staff.staffNo] ?? []).map(\.chinese).joined(separator: ";"),
+                        title: (input.staffFlags?[staff.staffNo] ?? []).map(\.article).joined(separator: ";")
+                    ),
                 ],
                 rowClass: lineProblems.isEmpty ? nil : "violation"
             )
@@ -326,7 +340,7 @@ struct UnitView: Sendable {
             title: input.roster.map { "考核名册(第 \($0.version) 版)" } ?? "考核名册",
             fileName: "考核名册-\(code)-\(cycle)",
             // The importer's column names, then 问题 (which the importer ignores): the download uploads again.
-            header: RosterInput.Column.allCases.map { $0.names[0] } + ["问题"],
+            header: RosterInput.Column.allCases.map { $0.names[0] } + ["问题", "结果使用提示"],
             rows: rosterRows,
             downloadBase: downloadBase,
             emptyText: "尚未报送考核名册。"
