@@ -156,6 +156,7 @@ enum DemoCurrentCycle {
         let filings = FilingStore(client: context.client)
         for (unit, plan) in zip(context.units, plans) where plan.roster {
             let shape = DemoPeople.RosterShape(
+                unit: unit.code,
                 staff: unit.headcount,
                 excellentPercent: excellentPercent(plan),
                 overQuota: plan.overQuota,

@@ -25,6 +25,8 @@ enum DemoPeople {
     /// How a unit's roster should look: `overQuota` rates more 优秀 than its grade allows;
     /// `boundBreaches` adds staff whose facts forbid the proposed grade.
     struct RosterShape {
+        /// The unit: its staff keep their names from one cycle to the next (a 工号 is a person).
+        var unit: UnitCode
         var staff: Int
         var excellentPercent: Int
         var overQuota: Bool
@@ -36,6 +38,11 @@ enum DemoPeople {
     /// roster has, and the violations `shape` asks for.
     static func roster(_ shape: RosterShape, random: inout SeededRandom) -> [RosterLine] {
         var lines: [RosterLine] = []
+        // Names from the unit's own stream, not the cycle's: the same 工号 is the same person every year.
+        var people = SeededRandom(
+            seed: shape.unit.rawValue.utf8.reduce(UInt64(1_469_598_103_934_665_603)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        )
+        let names = (0..<shape.staff).map { _ in name(&people) }
         for index in 0..<shape.staff {
             let level = index < max(1, shape.staff / 25) ? "领导班子" : index < max(2, shape.staff / 6) ? "中层" : "一般"
             let post = index % 5 == 4 ? "工勤技能" : index % 3 == 0 ? "管理" : "专业技术"
@@ -53,7 +60,7 @@ enum DemoPeople {
             } else {
                 staff = StaffRecord(staffNo: staffNo, score: Score(hundredths: Int64(random.within(7_200...8_900))), grade: .competent)
             }
-            lines.append(RosterLine(line: index + 1, staff: staff, name: name(&random), postCategory: post, level: level))
+            lines.append(RosterLine(line: index + 1, staff: staff, name: names[index], postCategory: post, level: level))
         }
         // 优秀 (with scores ≥ 90) one under the quota of `excellentPercent` of the graded staff, or
         // well over it when the shape asks; spread over the roster.

@@ -60,6 +60,7 @@ enum DemoPreviousCycle {
                 principal: context.committee(of: unit)
             )
             let shape = DemoPeople.RosterShape(
+                unit: unit.code,
                 staff: unit.headcount,
                 excellentPercent: total >= 9_000 ? 25 : total >= 7_000 ? 20 : total >= 6_000 ? 15 : 0,
                 overQuota: false,
