@@ -53,14 +53,9 @@ struct StaffController: Sendable {
         try policy.county(county).require("unit \(code)")
         guard let unit = try await filings.unit(county: county, code: code) else { throw ProblemDetails.notFound("unit \(code)") }
         try policy.see(unit: AccessPolicy.UnitRef(unit)).require("unit \(code)")
-        guard [.office, .auditor, .unit].contains(principal.role) else {
-            throw ProblemDetails(
-                status: .forbidden,
-                type: "/problems/forbidden",
-                title: "无权查看 Forbidden",
-                detail: "工作人员历年考核结果由县事考办、纪检和本单位查看 / a person's years are for the office, the auditor and the unit",
-                rule: "access.staff-history"
-            )
+        // A person's years are for the office, the auditor and their own unit.
+        if ![.office, .auditor, .unit].contains(principal.role) {
+            try AccessDecision.forbidden.require("the staff history of unit \(code)", rule: "access.staff-history")
         }
         let years = try await staff.history(county: county, unit: code, staffNo: staffNo)
         guard !years.isEmpty else { throw ProblemDetails.notFound("staff \(staffNo)") }

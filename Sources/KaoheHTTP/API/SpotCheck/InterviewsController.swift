@@ -26,15 +26,8 @@ struct InterviewsController: Sendable {
         try policy.county(county).require("unit \(code)")
         guard let unit = try await filings.unit(county: county, code: code) else { throw ProblemDetails.notFound("unit \(code)") }
         try policy.see(unit: AccessPolicy.UnitRef(unit)).require("unit \(code)")
-        guard principal.role != .unit else {
-            throw ProblemDetails(
-                status: .forbidden,
-                type: "/problems/forbidden",
-                title: "无权查看 Forbidden",
-                detail: "个别谈话名单由考核人员掌握,不向被考核单位公开 / the interview list is for the assessors",
-                rule: "access.interviews"
-            )
-        }
+        // The list is for the assessors: the unit itself may not see who will be interviewed.
+        if principal.role == .unit { try AccessDecision.forbidden.require("the interview list of unit \(code)", rule: "access.interviews") }
         guard var list = try await spotCheck.interviews(cycle: CycleRef(county: county, cycle: cycle), unit: code) else {
             throw ProblemDetails(
                 status: .conflict,

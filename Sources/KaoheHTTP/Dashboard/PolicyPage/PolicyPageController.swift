@@ -87,8 +87,7 @@ struct PolicyPageController: Sendable {
                 }
                 var policy = current.current.policy
                 if form["builtIn"] != nil {
-                    policy.scheme = nil
-                    policy.defaultScheme = (try? PolicyLoader.cyclePreset(policy.id).defaultScheme) ?? policy.defaultScheme
+                    policy.scheme = nil  // the store puts the preset's built-in scheme back (`CyclePolicyStore.change`)
                 } else {
                     guard let file = form.file("scheme"), !file.body.isEmpty else {
                         throw FormRefusal(field: "scheme", "请选择本县指标体系文件(JSON)。")
